@@ -1,0 +1,89 @@
+/**
+ * What the server's and the client's command lines share: flag parsing that
+ * fails with a sentence instead of a stack trace, and prompts that appear only
+ * in a terminal (S8, S14).
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A mistake in the command line; its message is shown as it is. */
+export class UsageError extends Error {
+  /** @param message What is wrong, naming the bad value. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The options of {@linkcode parseFlags}: node:util's parseArgs option table. */
+export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses command-line flags strictly: an unknown flag or a missing value
+ * throws a {@linkcode UsageError} naming it.
+ *
+ * @param args The arguments, usually `Deno.args`.
+ * @param options The flags, as for node:util's parseArgs.
+ * @returns The values given, by flag name.
+ * @throws {UsageError} When a flag is unknown, lacks its value or has extra arguments.
+ */
+export function parseFlags<T extends FlagSpec>(
+  args: string[],
+  options: T,
+): Record<keyof T, string | boolean | undefined> {
+  try {
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+    return values as unknown as Record<keyof T, string | boolean | undefined>;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new UsageError(msg.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+}
+
+/**
+ * Reads a whole number flag.
+ *
+ * @param value The flag's value, if given.
+ * @param name The flag's name, for the error message.
+ * @param fallback The value when the flag is not given.
+ * @param min The smallest value allowed.
+ * @returns The number.
+ * @throws {UsageError} When the value is not a whole number of at least `min`.
+ */
+export function intFlag(
+  value: string | boolean | undefined,
+  name: string,
+  fallback: number,
+  min = 0,
+): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === "string" && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`Cannot use --${name} "${value}": give a whole number of at least ${min}`);
+  }
+  return n;
+}
+
+/** Whether standard input is a terminal, where prompts may be shown. */
+export function interactive(): boolean {
+  try {
+    return Deno.stdin.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asks a question in the terminal.
+ *
+ * @param question The question, shown with `[fallback]` when there is one.
+ * @param fallback What a blank answer stands for (shown only).
+ * @returns The answer typed (possibly blank), or `undefined` at end of input.
+ */
+export function ask(question: string, fallback?: string): string | undefined {
+  const shown = fallback === undefined ? `${question}:` : `${question} [${fallback}]:`;
+  const answer = prompt(shown);
+  return answer ?? undefined;
+}

@@ -1,0 +1,315 @@
+/**
+ * One client's socket: its outgoing queue, capped in bytes, with a single
+ * writer that sends everything pending in one write (L7), and closing with a
+ * cause that is reported once.
+ *
+ * @module
+ */
+
+/** Why a connection ended; each is logged and may be told to the client. */
+export type CloseCause =
+  | "quit"
+  | "eof"
+  | "reset"
+  | "shutdown"
+  | "queueFull"
+  | "nickTimeout"
+  | "serverFull"
+  | "tooManyFromAddress"
+  | "error";
+
+/**
+ * Runs scheduled flushes once per event-loop turn, so that every line queued
+ * for a connection during one turn leaves in one write.
+ */
+export class FlushScheduler {
+  #dirty: Connection[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Asks for `conn` to be flushed at the end of this turn. */
+  add(conn: Connection): void {
+    this.#dirty.push(conn);
+    this.#timer ??= setTimeout(this.#run, 0);
+  }
+
+  /** Flushes now what is waiting, and stops the timer. */
+  runNow(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#run();
+    }
+  }
+
+  #run = (): void => {
+    this.#timer = undefined;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    for (const conn of dirty) conn.flush();
+  };
+}
+
+/**
+ * L4 flood control: a bucket of `burst` tokens that refills at `rate` tokens
+ * a second; each line takes one.
+ *
+ * @example
+ * ```ts
+ * import { TokenBucket } from "./connection.ts";
+ * import { assertEquals } from "node:assert/strict";
+ * const bucket = new TokenBucket(2, 10, 0);
+ * assertEquals(bucket.take(0), 0);
+ * assertEquals(bucket.take(0), 0);
+ * assertEquals(bucket.take(0), 100); // the third line waits 100 ms
+ * assertEquals(bucket.take(100), 0);
+ * ```
+ */
+export class TokenBucket {
+  #tokens: number;
+  #last: number;
+  readonly #burst: number;
+  readonly #rate: number;
+
+  /**
+   * @param burst Lines that may come at once.
+   * @param rate Lines a second that may keep coming.
+   * @param now The time now, in milliseconds.
+   */
+  constructor(burst: number, rate: number, now: number = Date.now()) {
+    this.#burst = burst;
+    this.#rate = rate;
+    this.#tokens = burst;
+    this.#last = now;
+  }
+
+  /**
+   * Takes a token when there is one.
+   *
+   * @param now The time now, in milliseconds.
+   * @returns 0 when a token was taken, else the milliseconds until there is one.
+   */
+  take(now: number): number {
+    const elapsed = Math.max(0, now - this.#last);
+    this.#last = now;
+    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#rate) / 1000);
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
+  }
+}
+
+/** Counters shared by the connections of one server, read by tests and the bench. */
+export interface QueueStats {
+  /** Bytes queued and not yet written, over all connections. */
+  queuedBytes: number;
+  /** The most bytes ever queued for one connection. */
+  peakConnectionBytes: number;
+  /** Connections dropped because their queue was full (L7). */
+  droppedSlowReaders: number;
+}
+
+/** Options of a {@linkcode Connection}. */
+export interface ConnectionOptions {
+  /** The most bytes that may wait to be written (L7). */
+  maxQueueBytes: number;
+  /** Where flushes are scheduled. */
+  scheduler: FlushScheduler;
+  /** Counters to keep up to date. */
+  stats: QueueStats;
+  /** Called once when the queue overflows. */
+  onOverflow: (conn: Connection) => void;
+}
+
+/** A client's TCP connection and its outgoing queue. */
+export class Connection {
+  /** The socket. */
+  readonly conn: Deno.TcpConn;
+  /** `IP:port` of the client, for logs. */
+  readonly peer: string;
+  /** The client's IP address. */
+  readonly ip: string;
+  #opts: ConnectionOptions;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #inFlight = 0;
+  #writing = false;
+  #scheduled = false;
+  #closed = false;
+  #closing = false;
+  #waiters = new Set<() => void>();
+  #sleepers = new Set<() => void>();
+
+  /**
+   * @param conn The accepted socket.
+   * @param options Queue bound, scheduler and counters.
+   */
+  constructor(conn: Deno.TcpConn, options: ConnectionOptions) {
+    this.conn = conn;
+    this.#opts = options;
+    const addr = conn.remoteAddr;
+    this.ip = addr.hostname;
+    this.peer = `${addr.hostname}:${addr.port}`;
+  }
+
+  /** Bytes queued or being written. */
+  get queued(): number {
+    return this.#pendingBytes + this.#inFlight;
+  }
+
+  /** Whether the connection is closed or closing (it takes no more lines). */
+  get closing(): boolean {
+    return this.#closing || this.#closed;
+  }
+
+  /**
+   * Queues bytes to send. Never blocks. When the queue would pass its bound
+   * the connection is marked closing, its queue emptied, and `onOverflow`
+   * called (which sends a last line with {@linkcode sendFinal}).
+   *
+   * @returns `false` when the bytes were not queued.
+   */
+  send(bytes: Uint8Array): boolean {
+    if (this.#closing || this.#closed) return false;
+    const size = this.queued + bytes.length;
+    if (size > this.#opts.maxQueueBytes) {
+      this.#closing = true;
+      this.#opts.stats.droppedSlowReaders++;
+      this.#drop();
+      this.#opts.onOverflow(this);
+      return false;
+    }
+    this.#enqueue(bytes);
+    if (size > this.#opts.stats.peakConnectionBytes) this.#opts.stats.peakConnectionBytes = size;
+    return true;
+  }
+
+  /**
+   * Queues a last line past the bound and marks the connection closing:
+   * nothing more is taken. Use {@linkcode close} afterwards.
+   */
+  sendFinal(bytes: Uint8Array): void {
+    if (this.#closed) return;
+    this.#closing = true;
+    this.#enqueue(bytes);
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+    this.#opts.stats.queuedBytes += bytes.length;
+    if (!this.#scheduled && !this.#writing) {
+      this.#scheduled = true;
+      this.#opts.scheduler.add(this);
+    }
+  }
+
+  #drop(): void {
+    this.#opts.stats.queuedBytes -= this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  /** Writes everything pending in one write. Called by the scheduler. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#writing || this.#closed || this.#pendingBytes === 0) return;
+    const chunks = this.#pending;
+    let buf: Uint8Array;
+    if (chunks.length === 1) buf = chunks[0]!;
+    else {
+      buf = new Uint8Array(this.#pendingBytes);
+      let at = 0;
+      for (const c of chunks) {
+        buf.set(c, at);
+        at += c.length;
+      }
+    }
+    this.#pending = [];
+    this.#inFlight = this.#pendingBytes;
+    this.#pendingBytes = 0;
+    this.#writing = true;
+    this.#write(buf);
+  }
+
+  async #write(buf: Uint8Array): Promise<void> {
+    const total = buf.length;
+    try {
+      let at = 0;
+      while (at < total) {
+        at += await this.conn.write(at === 0 ? buf : buf.subarray(at));
+      }
+    } catch {
+      // The peer is gone; the reader sees it too and ends the session.
+      this.#closeSocket();
+    } finally {
+      this.#opts.stats.queuedBytes -= total;
+      this.#inFlight = 0;
+      this.#writing = false;
+    }
+    if (this.#pendingBytes > 0 && !this.#closed) this.flush();
+    else if (this.#pendingBytes === 0) this.#wake();
+  }
+
+  /**
+   * Resolves when everything queued has been written, the connection is
+   * closed, or `ms` milliseconds pass, whichever comes first.
+   */
+  drain(ms: number): Promise<void> {
+    if (this.queued === 0 || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+    });
+  }
+
+  /** Resolves after `ms` milliseconds, or at once when the connection closes. */
+  sleep(ms: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#sleepers.add(done);
+    });
+  }
+
+  #wake(): void {
+    for (const done of [...this.#waiters]) done();
+  }
+
+  /**
+   * Writes what is queued (waiting at most `ms` milliseconds for a peer that
+   * does not read), then closes the socket. Safe to call more than once.
+   */
+  async close(ms = 0): Promise<void> {
+    this.#closing = true;
+    if (ms > 0 && !this.#closed) {
+      this.flush();
+      await this.drain(ms);
+    }
+    this.#closeSocket();
+  }
+
+  #closeSocket(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closing = true;
+    this.#drop();
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed by Deno when its readable side ended.
+    }
+    this.#wake();
+    for (const done of [...this.#sleepers]) done();
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Shared test helpers: a real server on 127.0.0.1 port 0, and a line client
+ * over a real TCP socket. Waits are bounded (a test that hangs fails with a
+ * message instead), but nothing asserts on time.
+ *
+ * @module
+ */
+
+import { ChatServer, type ServerOptions } from "../server.ts";
+
+/** How long a test waits for an expected line before failing. */
+export const WAIT_MS = 10_000;
+
+/** A server started for one test, stopped by `await using`. */
+export interface TestServer extends AsyncDisposable {
+  /** The running server. */
+  server: ChatServer;
+  /** Its port on 127.0.0.1. */
+  port: number;
+  /** Its log lines, in order. */
+  logs: string[];
+}
+
+/**
+ * Starts a server on 127.0.0.1 with a free port, logging into an array.
+ *
+ * @param options Limits to set.
+ * @returns The server, its port and its logs.
+ */
+export function startServer(options: ServerOptions = {}): TestServer {
+  const logs: string[] = [];
+  const server = ChatServer.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    log: (line) => logs.push(line),
+    ...options,
+  });
+  return {
+    server,
+    port: server.addr.port,
+    logs,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("latin1");
+
+/** A raw TCP client that reads the server's lines. */
+export class LineClient implements AsyncDisposable {
+  /** Every line received, in order, without line endings. */
+  readonly received: string[] = [];
+  /** The raw bytes received. */
+  readonly raw: number[] = [];
+  #conn: Deno.TcpConn;
+  #next = 0;
+  #partial = "";
+  #ended = false;
+  #closed = false;
+  #wake: (() => void) | undefined;
+  #reading: Promise<void>;
+
+  private constructor(conn: Deno.TcpConn) {
+    this.#conn = conn;
+    this.#reading = this.#read();
+  }
+
+  /**
+   * Connects to the server on 127.0.0.1.
+   * @param port The server's port.
+   */
+  static async connect(port: number): Promise<LineClient> {
+    return new LineClient(await Deno.connect({ hostname: "127.0.0.1", port }));
+  }
+
+  /** Whether the server closed the connection. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  async #read(): Promise<void> {
+    const buf = new Uint8Array(65536);
+    try {
+      while (true) {
+        const n = await this.#conn.read(buf);
+        if (n === null) break;
+        for (let i = 0; i < n; i++) this.raw.push(buf[i]!);
+        const text = this.#partial + decoder.decode(buf.subarray(0, n));
+        const parts = text.split("\r\n");
+        this.#partial = parts.pop()!;
+        this.received.push(...parts);
+        this.#wake?.();
+      }
+    } catch {
+      // reset or closed by us
+    }
+    this.#ended = true;
+    this.#wake?.();
+  }
+
+  /** Sends a line, adding LF unless `ending` says otherwise. */
+  async send(line: string, ending = "\n"): Promise<void> {
+    await this.sendRaw(encoder.encode(line + ending));
+  }
+
+  /** Sends bytes as they are. */
+  async sendRaw(bytes: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < bytes.length) at += await this.#conn.write(bytes.subarray(at));
+  }
+
+  /**
+   * Waits for the next line received and returns it.
+   * @throws {Error} When no line comes within {@linkcode WAIT_MS} or the connection ends.
+   */
+  async line(): Promise<string> {
+    await this.#until(() => this.received.length > this.#next, "a line");
+    return this.received[this.#next++]!;
+  }
+
+  /**
+   * Skips lines until one starts with `prefix`, and returns it.
+   * @throws {Error} When none comes within {@linkcode WAIT_MS}.
+   */
+  async expect(prefix: string): Promise<string> {
+    while (true) {
+      await this.#until(
+        () => this.received.length > this.#next,
+        `a line starting "${prefix}" (got ${JSON.stringify(this.received.slice(-5))})`,
+      );
+      const line = this.received[this.#next++]!;
+      if (line.startsWith(prefix)) return line;
+    }
+  }
+
+  /** Waits until the server closes the connection. */
+  async closed(): Promise<void> {
+    await this.#until(() => this.#ended, "the server to close the connection");
+  }
+
+  /** Lines received and not yet taken by {@linkcode line} or {@linkcode expect}. */
+  rest(): string[] {
+    const out = this.received.slice(this.#next);
+    this.#next = this.received.length;
+    return out;
+  }
+
+  async #until(ok: () => boolean, what: string): Promise<void> {
+    if (ok()) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}`)), WAIT_MS);
+        this.#wake = () => {
+          if (ok()) resolve();
+          else if (this.#ended) reject(new Error(`Connection ended while waiting for ${what}`));
+        };
+        this.#wake();
+      });
+    } finally {
+      clearTimeout(timer);
+      this.#wake = undefined;
+    }
+  }
+
+  /** Closes the socket (an abrupt departure when the user has not quit). */
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      try {
+        this.#conn.close();
+      } catch {
+        // already closed
+      }
+    }
+    await this.#reading;
+  }
+
+  /** Closes on leaving an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Connects and registers a nickname, returning after the welcome and the
+ * user list.
+ */
+export async function join(port: number, nick: string): Promise<LineClient> {
+  const c = await LineClient.connect(port);
+  await c.expect("APELIDO");
+  await c.send(nick);
+  await c.expect("BEMVINDO");
+  await c.expect("USUARIOS");
+  return c;
+}
+
+/** Resolves after `ms` milliseconds (for pacing, never for assertions). */
+export function pause(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
