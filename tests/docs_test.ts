@@ -1,0 +1,67 @@
+/**
+ * PROTOCOL.md and README.md stay true to the code: every line the server can
+ * send is documented verbatim, and every server flag is in README (S3).
+ */
+import assert from "node:assert/strict";
+import {
+  byeLine,
+  type DetailName,
+  entryUsersLine,
+  ErrorCode,
+  errorLine,
+  HELP_LINES,
+  joinedLine,
+  leftLine,
+  NICK_PROMPT_LINE,
+  privateLine,
+  publicLine,
+  SENT_LINE,
+  usersLines,
+  welcomeLine,
+} from "../protocol.ts";
+
+const protocolDoc = await Deno.readTextFile(new URL("../PROTOCOL.md", import.meta.url));
+
+/** The error lines the server sends, with the detail each is sent with. */
+const SENT_ERRORS: [ErrorCode, DetailName | string | undefined][] = [
+  [ErrorCode.nickTaken, "alice"],
+  [ErrorCode.noSuchUser, "zed"],
+  [ErrorCode.forcedClose, "shutdown"],
+  [ErrorCode.forcedClose, "queueFull"],
+  [ErrorCode.forcedClose, "nickTimeout"],
+  [ErrorCode.badNick, "nickRules"],
+  [ErrorCode.badNick, "nickReserved"],
+  [ErrorCode.badCommand, "emptyMessage"],
+  [ErrorCode.badCommand, "unknownCommand"],
+  [ErrorCode.lineTooLong, "lineLimit"],
+  [ErrorCode.notAscii, "asciiOnly"],
+  [ErrorCode.flood, "slowDown"],
+  [ErrorCode.serverFull, undefined],
+  [ErrorCode.serverFull, "tooManyFromAddress"],
+];
+
+Deno.test("PROTOCOL.md shows every error line the server sends, verbatim", () => {
+  for (const [code, detail] of SENT_ERRORS) {
+    const line = errorLine(code, detail).trimEnd();
+    assert(protocolDoc.includes(line), `PROTOCOL.md lacks: ${line}`);
+  }
+});
+
+Deno.test("PROTOCOL.md shows an example of every other server line", () => {
+  const lines = [
+    NICK_PROMPT_LINE,
+    welcomeLine("alice"),
+    usersLines(["alice", "bob"]),
+    joinedLine("bob"),
+    leftLine("bob"),
+    publicLine("alice", "oi, pessoal"),
+    privateLine("alice", "oi, bob"),
+    SENT_LINE,
+    byeLine("alice"),
+    HELP_LINES.split("\r\n")[2]!,
+    entryUsersLine(["ana", "bia"], 812).replace("ana, bia", "ana, bia, ..."),
+  ];
+  for (const line of lines) {
+    assert(protocolDoc.includes(line.trimEnd()), `PROTOCOL.md lacks: ${line.trimEnd()}`);
+  }
+});
