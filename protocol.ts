@@ -8,7 +8,7 @@
  * @example Parse a client line
  * ```ts
  * import { parseCommand } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(parseCommand("bob:oi"), { kind: "private", to: "bob", text: "oi" });
  * ```
  *
@@ -268,7 +268,7 @@ const SPECIAL: Readonly<Record<string, string>> = {
  * @example
  * ```ts
  * import { toAscii } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(toAscii("não, ação!"), "nao, acao!");
  * assertEquals(toAscii("日本"), "??");
  * ```
@@ -322,7 +322,7 @@ const EMPTY: Command = { kind: "empty" };
  * @example
  * ```ts
  * import { parseCommand } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(parseCommand(":oi"), { kind: "public", text: "oi" });
  * assertEquals(parseCommand("{QUIT}"), { kind: "quit" });
  * assertEquals(parseCommand(":"), { kind: "invalid", detail: "emptyMessage" });
@@ -381,7 +381,7 @@ export type NickAnswer =
  * @example
  * ```ts
  * import { parseNick } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(parseNick(" alice "), { kind: "nick", nick: "alice" });
  * assertEquals(parseNick("quit"), { kind: "invalid", detail: "nickReserved" });
  * assertEquals(parseNick("a b"), { kind: "invalid", detail: "nickRules" });
@@ -434,7 +434,7 @@ function line(keyword: Keyword, text: string): string {
  * @example
  * ```ts
  * import { ErrorCode, errorLine } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(errorLine(ErrorCode.noSuchUser, "bob"), "ERRO 02 Destino da mensagem privada nao existe: bob\r\n");
  * ```
  */
@@ -445,6 +445,26 @@ export function errorLine(code: ErrorCode, detail?: DetailName | string): string
     : detail;
   const tail = known === undefined || known === "" ? "" : `: ${toAscii(known)}`;
   return line(Keyword.error, `${String(code).padStart(2, "0")} ${base}${tail}`);
+}
+
+/**
+ * Formats an error line whose detail is data (a nickname), never read as the
+ * name of a {@linkcode Detail}: a user may be called `shutdown` or `refused`.
+ *
+ * @param code The error code.
+ * @param data The data shown after the meaning, made ASCII.
+ * @returns The line, ending in CRLF.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode, errorDataLine } from "./protocol.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(errorDataLine(ErrorCode.nickTaken, "shutdown"), "ERRO 01 Esse apelido ja esta em uso: shutdown\r\n");
+ * ```
+ */
+export function errorDataLine(code: ErrorCode, data: string): string {
+  const tail = data === "" ? "" : `: ${toAscii(data)}`;
+  return line(Keyword.error, `${String(code).padStart(2, "0")} ${wire(ERROR_TEXTS[code])}${tail}`);
 }
 
 /** The nickname prompt (S4): a complete line with the word `apelido`. */
@@ -580,7 +600,7 @@ export type ServerLine =
  * @example
  * ```ts
  * import { parseServerLine } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(parseServerLine("PUBLICA bob: oi"), { kind: "public", from: "bob", text: "oi" });
  * assertEquals(parseServerLine("ERRO 02 Destino da mensagem privada nao existe: x"), { kind: "error", code: 2, detail: "x" });
  * ```
@@ -647,7 +667,7 @@ function firstWord(text: string): string {
  * @example
  * ```ts
  * import { describeError } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(describeError(6, "nome reservado; digite {quit} para sair", "en"), "ERRO 06: Invalid nickname (reserved name; type {quit} to leave)");
  * ```
  */
@@ -715,6 +735,7 @@ const enum State {
   AfterCr,
   Iac,
   SkipOne,
+  Ss3,
   Sub,
   SubIac,
   Esc,
@@ -735,7 +756,7 @@ const enum State {
  * @example
  * ```ts
  * import { LineReader } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const reader = new LineReader();
  * const out = reader.push(new TextEncoder().encode("ab\x08c\r\nx"));
  * assertEquals(out, [{ kind: "line", text: "ac" }]);
@@ -747,7 +768,8 @@ export class LineReader {
   #max: number;
   #state = State.Text;
   #overflow = false;
-  #highBit = false;
+  /** How many bytes over 127 the line holds (backspace may erase them). */
+  #high = 0;
 
   /**
    * @param maxBytes The most bytes a line may have.
@@ -794,11 +816,17 @@ export class LineReader {
         case State.Iac:
           if (b === IAC) {
             this.#state = State.Text;
-            this.#highBit = true;
-            this.#keep(b);
+            this.#keepHigh(b);
           } else if (b === SB) this.#state = State.Sub;
           else if (b >= WILL && b <= DONT) this.#state = State.SkipOne;
-          else this.#state = State.Text;
+          else {
+            this.#state = State.Text;
+            if (b < SE) {
+              // Not a telnet command: a stray 0xFF byte, and `b` is read again.
+              this.#keepHigh(IAC);
+              i--;
+            }
+          }
           break;
         case State.SkipOne:
           this.#state = State.Text;
@@ -811,7 +839,13 @@ export class LineReader {
           break;
         case State.Esc:
           // CSI (ESC [) runs to its final byte; SS3 (ESC O) has one more byte
-          this.#state = b === 0x5b ? State.Csi : b === 0x4f ? State.SkipOne : State.Text;
+          this.#state = b === 0x5b ? State.Csi : b === 0x4f ? State.Ss3 : State.Text;
+          // a control character (a line ending, another ESC) is read again
+          if (b < 0x20) i--;
+          break;
+        case State.Ss3:
+          this.#state = State.Text;
+          if (b < 0x20) i--;
           break;
         case State.Csi:
           if (b >= 0x40 && b <= 0x7e) this.#state = State.Text;
@@ -828,13 +862,10 @@ export class LineReader {
   #special(b: number): void {
     if (b === IAC) this.#state = State.Iac;
     else if (b === BS || b === DEL) {
-      if (this.#len > 0 && !this.#overflow) this.#len--;
+      if (this.#len > 0 && !this.#overflow && this.#buf[--this.#len]! > 0x7f) this.#high--;
     } else if (b === ESC) this.#state = State.Esc;
     else if (b === TAB) this.#keep(0x20);
-    else if (b > 0x7f) {
-      this.#highBit = true;
-      this.#keep(b);
-    }
+    else if (b > 0x7f) this.#keepHigh(b);
     // other control characters are dropped (L2)
   }
 
@@ -851,13 +882,18 @@ export class LineReader {
     this.#buf[this.#len++] = b;
   }
 
+  #keepHigh(b: number): void {
+    this.#high++;
+    this.#keep(b);
+  }
+
   #end(out: LineEvent[]): void {
     if (this.#overflow) out.push(TOO_LONG);
-    else if (this.#highBit) out.push(NOT_ASCII);
+    else if (this.#high > 0) out.push(NOT_ASCII);
     else out.push({ kind: "line", text: latin1(this.#buf, this.#len) });
     this.#len = 0;
     this.#overflow = false;
-    this.#highBit = false;
+    this.#high = 0;
   }
 }
 
@@ -887,7 +923,7 @@ function latin1(buf: Uint8Array, len: number): string {
  * @example
  * ```ts
  * import { parseIPv4 } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(parseIPv4(" "), "127.0.0.1");
  * assertEquals(parseIPv4("10.0.0.256"), undefined);
  * ```
@@ -913,7 +949,7 @@ export function parseIPv4(text: string): string | undefined {
  * @example
  * ```ts
  * import { parsePort } from "./protocol.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(parsePort(""), 7777);
  * assertEquals(parsePort("65536"), undefined);
  * ```

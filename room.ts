@@ -81,7 +81,7 @@ export class LocalRoom implements Room {
    * @example
    * ```ts
    * import { LocalRoom } from "./room.ts";
-   * import { assertEquals } from "node:assert/strict";
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * const room = new LocalRoom();
    * const member = (nick: string) => ({ nick, send: () => true });
    * assertEquals(room.join(member("Ana")), true);

@@ -1,0 +1,620 @@
+/**
+ * Unit tests of protocol.ts: parsing client lines and nicknames, every server
+ * line's format, reading server lines back, and the line reader (S1-S7, X1,
+ * L1-L3). Pure: no network.
+ */
+import assert from "node:assert/strict";
+import {
+  byeLine,
+  CRLF,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  describeError,
+  Detail,
+  type DetailName,
+  ENTRY_LIST_MAX,
+  entryUsersLine,
+  ERROR_TEXTS,
+  ErrorCode,
+  errorDataLine,
+  errorLine,
+  HELP_LINES,
+  isAscii,
+  joinedLine,
+  leftLine,
+  type LineEvent,
+  LineReader,
+  MAX_LINE_BYTES,
+  MAX_NICK_LENGTH,
+  NICK_PROMPT_LINE,
+  nickKey,
+  parseCommand,
+  parseIPv4,
+  parseNick,
+  parsePort,
+  parseServerLine,
+  privateLine,
+  publicLine,
+  say,
+  SENT_LINE,
+  toAscii,
+  translateDetail,
+  USERS_LINE_BYTES,
+  usersLines,
+  welcomeLine,
+} from "../protocol.ts";
+
+const encoder = new TextEncoder();
+const ALL_CODES = Object.values(ErrorCode);
+const DETAIL_NAMES = Object.keys(Detail) as DetailName[];
+
+/** Bytes from text (each char code below 256 becomes one byte) and byte arrays. */
+function bytes(...parts: (string | number[])[]): Uint8Array {
+  const out: number[] = [];
+  for (const p of parts) {
+    if (typeof p === "string") {
+      for (let i = 0; i < p.length; i++) out.push(p.charCodeAt(i) & 0xff);
+    } else out.push(...p);
+  }
+  return new Uint8Array(out);
+}
+
+/** Pushes each chunk in turn into a new reader and returns every event. */
+function read(...chunks: Uint8Array[]): LineEvent[] {
+  const reader = new LineReader();
+  const out: LineEvent[] = [];
+  for (const chunk of chunks) reader.push(chunk, out);
+  return out;
+}
+
+/** Splits bytes into one-byte chunks. */
+function byteByByte(data: Uint8Array): Uint8Array[] {
+  return Array.from(data, (b) => new Uint8Array([b]));
+}
+
+function lines(...texts: string[]): LineEvent[] {
+  return texts.map((text) => ({ kind: "line", text }));
+}
+
+/** Whether every character of `text` is printable ASCII (0x20-0x7E). */
+function printable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** Asserts that `line` is one server line: ASCII, a keyword, one CRLF at its end. */
+function assertWireLine(line: string, keyword: string): void {
+  assert.ok(isAscii(line), `not ASCII: ${JSON.stringify(line)}`);
+  assert.ok(line.endsWith(CRLF), `no CRLF at the end: ${JSON.stringify(line)}`);
+  const body = line.slice(0, -2);
+  assert.ok(!/[\r\n]/.test(body), `a line break inside: ${JSON.stringify(line)}`);
+  assert.ok(printable(body), `a control character inside: ${JSON.stringify(line)}`);
+  assert.ok(
+    body.startsWith(`${keyword} `),
+    `does not start with ${keyword}: ${JSON.stringify(line)}`,
+  );
+}
+
+Deno.test("parseCommand() parses each kind of client line", async (t) => {
+  const table: [string, ReturnType<typeof parseCommand>][] = [
+    [":hello", { kind: "public", text: "hello" }],
+    [": hi there ", { kind: "public", text: " hi there " }],
+    [":a:b", { kind: "public", text: "a:b" }],
+    [":{quit}", { kind: "public", text: "{quit}" }],
+    ["bob:hi", { kind: "private", to: "bob", text: "hi" }],
+    ["Bob: hi there", { kind: "private", to: "Bob", text: " hi there" }],
+    ["bob:a:b", { kind: "private", to: "bob", text: "a:b" }],
+    [" bob :hi", { kind: "private", to: "bob", text: "hi" }],
+    ["a".repeat(MAX_NICK_LENGTH) + ":x", { kind: "private", to: "a".repeat(16), text: "x" }],
+    ["{quit}", { kind: "quit" }],
+    ["{QUIT}", { kind: "quit" }],
+    ["quit", { kind: "quit" }],
+    ["Quit", { kind: "quit" }],
+    ["  quit  ", { kind: "quit" }],
+    ["{users}", { kind: "users" }],
+    ["{USERS}", { kind: "users" }],
+    ["{help}", { kind: "help" }],
+    ["{Help}", { kind: "help" }],
+    ["", { kind: "empty" }],
+    ["   ", { kind: "empty" }],
+    [":", { kind: "invalid", detail: "emptyMessage" }],
+    [":   ", { kind: "invalid", detail: "emptyMessage" }],
+    ["bob:", { kind: "invalid", detail: "emptyMessage" }],
+    ["bob:   ", { kind: "invalid", detail: "emptyMessage" }],
+    ["a b:c", { kind: "invalid", detail: "unknownCommand" }],
+    ["hello", { kind: "invalid", detail: "unknownCommand" }],
+    ["users", { kind: "invalid", detail: "unknownCommand" }],
+    ["{foo}", { kind: "invalid", detail: "unknownCommand" }],
+    ["{quit} now", { kind: "invalid", detail: "unknownCommand" }],
+    ["PUBLICA alice: hi", { kind: "invalid", detail: "unknownCommand" }],
+    ["a!b:hi", { kind: "invalid", detail: "unknownCommand" }],
+    ["a".repeat(MAX_NICK_LENGTH + 1) + ":x", { kind: "invalid", detail: "unknownCommand" }],
+  ];
+  for (const [line, want] of table) {
+    await t.step(JSON.stringify(line), () => assert.deepEqual(parseCommand(line), want));
+  }
+});
+
+Deno.test("parseNick() accepts 1 to 16 letters, digits, _ and -, and refuses the rest", async (t) => {
+  const table: [string, ReturnType<typeof parseNick>][] = [
+    ["alice", { kind: "nick", nick: "alice" }],
+    ["  alice  ", { kind: "nick", nick: "alice" }],
+    ["a", { kind: "nick", nick: "a" }],
+    ["A_b-9", { kind: "nick", nick: "A_b-9" }],
+    ["Zé".normalize("NFC"), { kind: "invalid", detail: "nickRules" }],
+    ["x".repeat(16), { kind: "nick", nick: "x".repeat(16) }],
+    ["x".repeat(17), { kind: "invalid", detail: "nickRules" }],
+    ["quit", { kind: "invalid", detail: "nickReserved" }],
+    ["QUIT", { kind: "invalid", detail: "nickReserved" }],
+    ["users", { kind: "invalid", detail: "nickReserved" }],
+    ["Users", { kind: "invalid", detail: "nickReserved" }],
+    ["help", { kind: "invalid", detail: "nickReserved" }],
+    ["{quit}", { kind: "quit" }],
+    ["{QUIT}", { kind: "quit" }],
+    [" {quit} ", { kind: "quit" }],
+    ["{users}", { kind: "invalid", detail: "nickRules" }],
+    ["", { kind: "empty" }],
+    ["   ", { kind: "empty" }],
+    ["a b", { kind: "invalid", detail: "nickRules" }],
+    ["al!ce", { kind: "invalid", detail: "nickRules" }],
+    ["alice:", { kind: "invalid", detail: "nickRules" }],
+    [":alice", { kind: "invalid", detail: "nickRules" }],
+    ["ana.b", { kind: "invalid", detail: "nickRules" }],
+    ["a\tb", { kind: "invalid", detail: "nickRules" }],
+  ];
+  for (const [line, want] of table) {
+    await t.step(JSON.stringify(line), () => assert.deepEqual(parseNick(line), want));
+  }
+});
+
+Deno.test("nickKey() matches nicknames without regard to case", () => {
+  assert.equal(nickKey("Alice"), nickKey("aLICE"));
+  assert.notEqual(nickKey("alice"), nickKey("alice2"));
+});
+
+Deno.test("toAscii() removes accents and replaces what has no ASCII form", async (t) => {
+  const table: [string, string][] = [
+    ["não, ação!", "nao, acao!"],
+    ["ÀÉÎÕÜ ç Ç", "AEIOU c C"],
+    ["Straße", "Strasse"],
+    ["“oi” – ‘tchau’…", `"oi" - 'tchau'...`],
+    ["a\u00a0b", "a b"],
+    ["日本", "??"],
+    ["😀", "?"],
+    ["plain text 123", "plain text 123"],
+    ["", ""],
+  ];
+  for (const [text, want] of table) {
+    await t.step(JSON.stringify(text), () => {
+      const got = toAscii(text);
+      assert.equal(got, want);
+      assert.ok(isAscii(got));
+    });
+  }
+});
+
+Deno.test("errorLine() formats each code 01-11 as an ASCII line ending in CRLF", async (t) => {
+  assert.deepEqual(ALL_CODES, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  for (const code of ALL_CODES) {
+    await t.step(`code ${code}`, () => {
+      const line = errorLine(code);
+      assertWireLine(line, "ERRO");
+      const nn = String(code).padStart(2, "0");
+      assert.equal(line, `ERRO ${nn} ${toAscii(ERROR_TEXTS[code].pt)}\r\n`);
+      assert.equal(errorLine(code, ""), line);
+    });
+  }
+  await t.step("a known detail is written in its wire form", () => {
+    assert.equal(
+      errorLine(ErrorCode.forcedClose, "shutdown"),
+      "ERRO 03 Cancelamento de conexao forcado: servidor encerrado\r\n",
+    );
+    assert.equal(
+      errorLine(ErrorCode.badCommand, "unknownCommand"),
+      "ERRO 07 Comando invalido: use :texto, apelido:texto, {users}, {help} ou {quit}\r\n",
+    );
+  });
+  await t.step("every known detail with every code is ASCII", () => {
+    for (const code of ALL_CODES) {
+      for (const name of DETAIL_NAMES) assertWireLine(errorLine(code, name), "ERRO");
+    }
+  });
+  await t.step("other detail is data, made ASCII", () => {
+    assert.equal(
+      errorLine(ErrorCode.noSuchUser, "zed"),
+      "ERRO 02 Destino da mensagem privada nao existe: zed\r\n",
+    );
+    assertWireLine(errorLine(ErrorCode.noSuchUser, "José"), "ERRO");
+  });
+});
+
+Deno.test("errorDataLine() never reads its data as a detail's name", async (t) => {
+  // A nickname may be spelled like a detail's name ("shutdown", "refused").
+  for (const name of DETAIL_NAMES) {
+    await t.step(name, () => {
+      assert.equal(
+        errorDataLine(ErrorCode.nickTaken, name),
+        `ERRO 01 Esse apelido ja esta em uso: ${name}\r\n`,
+      );
+    });
+  }
+  await t.step("data is made ASCII", () => {
+    assert.equal(
+      errorDataLine(ErrorCode.noSuchUser, "Zé"),
+      "ERRO 02 Destino da mensagem privada nao existe: Ze\r\n",
+    );
+  });
+});
+
+Deno.test("every server line formatter writes one ASCII line with its keyword", async (t) => {
+  const many = Array.from({ length: 300 }, (_, i) => `user${i}`);
+  const table: [string, string, string][] = [
+    ["NICK_PROMPT_LINE", NICK_PROMPT_LINE, "APELIDO"],
+    ["welcomeLine()", welcomeLine("alice"), "BEMVINDO"],
+    ["entryUsersLine()", entryUsersLine(["alice", "bob"], 2), "USUARIOS"],
+    ["entryUsersLine() capped", entryUsersLine(many.slice(0, ENTRY_LIST_MAX), 300), "USUARIOS"],
+    ["joinedLine()", joinedLine("bob"), "ENTROU"],
+    ["leftLine()", leftLine("bob"), "SAIU"],
+    ["publicLine()", publicLine("alice", "oi: tudo bem?"), "PUBLICA"],
+    ["privateLine()", privateLine("alice", "oi: bob"), "PRIVADA"],
+    ["SENT_LINE", SENT_LINE, "OK"],
+    ["byeLine()", byeLine(), "TCHAU"],
+    ["byeLine(nick)", byeLine("alice"), "TCHAU"],
+  ];
+  for (const [name, line, keyword] of table) {
+    await t.step(name, () => assertWireLine(line, keyword));
+  }
+  await t.step("HELP_LINES", () => {
+    const parts = HELP_LINES.split(CRLF);
+    assert.equal(parts.pop(), "");
+    assert.ok(parts.length >= 5);
+    for (const p of parts) assertWireLine(p + CRLF, "AJUDA");
+  });
+  await t.step("usersLines()", () => {
+    const parts = usersLines(many).split(CRLF);
+    assert.equal(parts.pop(), "");
+    assert.ok(parts.length > 1);
+    for (const p of parts) assertWireLine(p + CRLF, "USUARIOS");
+  });
+  await t.step("the seed's phrases appear verbatim (S3)", () => {
+    assert.equal(SENT_LINE, "OK Mensagem enviada\r\n");
+    assert.equal(privateLine("alice", "oi"), "PRIVADA Mensagem recebida de: alice: oi\r\n");
+    assert.equal(publicLine("alice", "oi"), "PUBLICA alice: oi\r\n");
+    assert.equal(welcomeLine("alice"), "BEMVINDO Bem-vindo ao papo, alice!\r\n");
+    assert.equal(joinedLine("bob"), "ENTROU bob entrou no chat\r\n");
+    assert.equal(leftLine("bob"), "SAIU bob saiu do chat\r\n");
+    assert.equal(byeLine("alice"), "TCHAU Ate logo, alice\r\n");
+    assert.match(NICK_PROMPT_LINE, /apelido/);
+  });
+});
+
+Deno.test("entryUsersLine() names at most ENTRY_LIST_MAX users and counts the rest", () => {
+  const nicks = Array.from({ length: ENTRY_LIST_MAX }, (_, i) => `u${i}`);
+  const line = entryUsersLine(nicks, ENTRY_LIST_MAX + 7);
+  assert.ok(line.startsWith(`USUARIOS ${ENTRY_LIST_MAX + 7} online: u0, u1, `));
+  assert.ok(line.includes("u49"));
+  assert.ok(line.includes("e mais 7; digite {users}"), line);
+  const small = entryUsersLine(["a", "b"], 2);
+  assert.equal(small, "USUARIOS 2 online: a, b\r\n");
+});
+
+Deno.test("usersLines() lists every name in lines of bounded size", () => {
+  const nicks = Array.from({ length: 500 }, (_, i) => `nick-${i}`);
+  const parts = usersLines(nicks).split(CRLF).slice(0, -1);
+  const seen: string[] = [];
+  for (const p of parts) {
+    const m = /^USUARIOS 500 online: (.*)$/.exec(p);
+    assert.ok(m, p);
+    assert.ok(m[1]!.length <= USERS_LINE_BYTES, `${m[1]!.length} bytes of names`);
+    seen.push(...m[1]!.split(", "));
+  }
+  assert.deepEqual(seen, nicks);
+  assert.equal(usersLines(["solo"]), "USUARIOS 1 online: solo\r\n");
+});
+
+Deno.test("parseServerLine() reads back every line the server formats", async (t) => {
+  const table: [string, string, ReturnType<typeof parseServerLine>][] = [
+    ["prompt", NICK_PROMPT_LINE, { kind: "nick" }],
+    ["welcome", welcomeLine("alice"), { kind: "welcome", nick: "alice" }],
+    ["welcome, odd nick", welcomeLine("a-_9"), { kind: "welcome", nick: "a-_9" }],
+    ["users", usersLines(["a", "b"]), { kind: "users", text: "2 online: a, b" }],
+    ["joined", joinedLine("bob"), { kind: "joined", nick: "bob" }],
+    ["left", leftLine("bob"), { kind: "left", nick: "bob" }],
+    ["public", publicLine("bob", "x: y"), { kind: "public", from: "bob", text: "x: y" }],
+    ["public, spaces", publicLine("bob", "  x "), { kind: "public", from: "bob", text: "  x " }],
+    ["private", privateLine("bob", "a: b"), { kind: "private", from: "bob", text: "a: b" }],
+    ["sent", SENT_LINE, { kind: "sent" }],
+    ["bye", byeLine("ana"), { kind: "bye" }],
+    ["bye, no nick", byeLine(), { kind: "bye" }],
+    ["error, no detail", errorLine(ErrorCode.serverFull), { kind: "error", code: 11, detail: "" }],
+    ["error, data", errorLine(ErrorCode.noSuchUser, "zed"), {
+      kind: "error",
+      code: 2,
+      detail: "zed",
+    }],
+    ["unknown keyword", "FOO bar\r\n", { kind: "other", text: "FOO bar" }],
+    ["public without sender", "PUBLICA nothing\r\n", { kind: "other", text: "PUBLICA nothing" }],
+  ];
+  for (const [name, line, want] of table) {
+    await t.step(name, () => assert.deepEqual(parseServerLine(line.slice(0, -2)), want));
+  }
+  await t.step("help lines", () => {
+    for (const l of HELP_LINES.split(CRLF).slice(0, -1)) {
+      assert.deepEqual(parseServerLine(l), { kind: "help", text: l.slice("AJUDA ".length) });
+    }
+  });
+  await t.step("every error code with every known detail", () => {
+    for (const code of ALL_CODES) {
+      for (const name of DETAIL_NAMES) {
+        const got = parseServerLine(errorLine(code, name).slice(0, -2));
+        assert.deepEqual(got, { kind: "error", code, detail: toAscii(Detail[name].pt) });
+      }
+    }
+  });
+});
+
+Deno.test("describeError() shows an error in Portuguese or English", async (t) => {
+  await t.step("data detail shown as it is", () => {
+    assert.equal(
+      describeError(2, "bob", "pt"),
+      "ERRO 02: Destino da mensagem privada não existe (bob)",
+    );
+    assert.equal(
+      describeError(2, "bob", "en"),
+      "ERRO 02: The private message's recipient does not exist (bob)",
+    );
+  });
+  await t.step("no detail", () => {
+    assert.equal(describeError(11, "", "pt"), "ERRO 11: Servidor cheio");
+    assert.equal(describeError(11, "", "en"), "ERRO 11: Server full");
+  });
+  await t.step("unknown code", () => assert.equal(describeError(42, "", "en"), "ERRO 42: ?"));
+  await t.step("every code has a text in both languages", () => {
+    for (const code of ALL_CODES) {
+      for (const lang of ["pt", "en"] as const) {
+        const text = describeError(code, "", lang);
+        assert.ok(text.startsWith(`ERRO ${String(code).padStart(2, "0")}: `));
+        assert.ok(!text.includes("?"), text);
+      }
+    }
+  });
+  await t.step("every known detail is translated from its wire form", () => {
+    for (const name of DETAIL_NAMES) {
+      const wire = toAscii(Detail[name].pt);
+      assert.equal(translateDetail(wire, "en"), Detail[name].en);
+      assert.equal(translateDetail(wire, "pt"), Detail[name].pt);
+      assert.ok(describeError(3, wire, "en").endsWith(`(${Detail[name].en})`));
+    }
+  });
+  await t.step("known details have distinct wire forms", () => {
+    const wires = new Set(DETAIL_NAMES.map((n) => toAscii(Detail[n].pt)));
+    assert.equal(wires.size, DETAIL_NAMES.length);
+  });
+});
+
+Deno.test("say() fills in a text in a language", () => {
+  assert.equal(say({ pt: "%s entrou, %s", en: "%s joined, %s" }, "en", "a", "b"), "a joined, b");
+  assert.equal(say({ pt: "oi %s", en: "hi %s" }, "pt"), "oi ");
+});
+
+Deno.test("parseIPv4() accepts dotted-decimal IPv4 addresses only", async (t) => {
+  const table: [string, string | undefined][] = [
+    ["127.0.0.1", "127.0.0.1"],
+    [" 10.0.0.1 ", "10.0.0.1"],
+    ["0.0.0.0", "0.0.0.0"],
+    ["255.255.255.255", "255.255.255.255"],
+    ["", DEFAULT_HOST],
+    ["   ", DEFAULT_HOST],
+    ["256.0.0.1", undefined],
+    ["999.1.1.1", undefined],
+    ["1.2.3", undefined],
+    ["1.2.3.4.5", undefined],
+    ["01.2.3.4", undefined],
+    ["1.2.3.-4", undefined],
+    ["1..3.4", undefined],
+    ["a.b.c.d", undefined],
+    ["abc", undefined],
+    ["localhost", undefined],
+    ["::1", undefined],
+    ["1.2.3.4 ", "1.2.3.4"],
+    ["1.2.3.4x", undefined],
+  ];
+  for (const [text, want] of table) {
+    await t.step(JSON.stringify(text), () => assert.equal(parseIPv4(text), want));
+  }
+});
+
+Deno.test("parsePort() accepts whole numbers from 0 to 65535", async (t) => {
+  const table: [string, number | undefined][] = [
+    ["0", 0],
+    ["80", 80],
+    [" 7777 ", 7777],
+    ["65535", 65535],
+    ["", DEFAULT_PORT],
+    ["65536", undefined],
+    ["99999", undefined],
+    ["123456", undefined],
+    ["-1", undefined],
+    ["abc", undefined],
+    ["1e3", undefined],
+    ["80.5", undefined],
+    ["0x50", undefined],
+  ];
+  for (const [text, want] of table) {
+    await t.step(JSON.stringify(text), () => assert.equal(parsePort(text), want));
+  }
+});
+
+Deno.test("LineReader.push() ends lines at LF, CRLF, a lone CR and CR NUL", async (t) => {
+  const table: [string, Uint8Array, LineEvent[]][] = [
+    ["LF", bytes("a\nb\n"), lines("a", "b")],
+    ["CRLF", bytes("a\r\nb\r\n"), lines("a", "b")],
+    ["lone CR", bytes("a\rb\r"), lines("a", "b")],
+    ["CR NUL", bytes("a\r", [0], "b\r", [0]), lines("a", "b")],
+    ["CR CR", bytes("a\r\rb\n"), lines("a", "", "b")],
+    ["LF LF", bytes("a\n\nb\n"), lines("a", "", "b")],
+    ["no ending yet", bytes("abc"), []],
+    ["several lines at once", bytes(":one\r\n:two\n:three\r"), lines(":one", ":two", ":three")],
+  ];
+  for (const [name, data, want] of table) {
+    await t.step(name, () => assert.deepEqual(read(data), want));
+  }
+  await t.step("a CRLF split across two pushes is one ending", () => {
+    assert.deepEqual(read(bytes("a\r"), bytes("\nb\n")), lines("a", "b"));
+  });
+  await t.step("a line split byte by byte", () => {
+    const data = bytes("hello world\r\n:second line\rthird\n");
+    assert.deepEqual(read(...byteByByte(data)), lines("hello world", ":second line", "third"));
+  });
+  await t.step("a line split at every point", () => {
+    const data = bytes("ab\x1b[31mc\r\nd", [0xff, 0xfb, 0x01], "e\n");
+    for (let at = 0; at <= data.length; at++) {
+      assert.deepEqual(
+        read(data.subarray(0, at), data.subarray(at)),
+        lines("abc", "de"),
+        `at ${at}`,
+      );
+    }
+  });
+});
+
+Deno.test("LineReader.push() caps a line at 1024 bytes (L1)", async (t) => {
+  await t.step("1024 bytes is a line", () => {
+    const text = "x".repeat(MAX_LINE_BYTES);
+    assert.deepEqual(read(bytes(text + "\n")), lines(text));
+  });
+  await t.step("1025 bytes is tooLong", () => {
+    assert.deepEqual(read(bytes("x".repeat(MAX_LINE_BYTES + 1) + "\n")), [{ kind: "tooLong" }]);
+  });
+  await t.step("a 5000-byte line is exactly one tooLong, then lines go on", () => {
+    const got = read(bytes("y".repeat(5000) + "\r\n:after\n"));
+    assert.deepEqual(got, [{ kind: "tooLong" }, { kind: "line", text: ":after" }]);
+  });
+  await t.step("a 5000-byte line sent byte by byte is exactly one tooLong", () => {
+    const got = read(...byteByByte(bytes("y".repeat(5000) + "\n")));
+    assert.deepEqual(got, [{ kind: "tooLong" }]);
+  });
+  await t.step("the reader never holds more than 1024 bytes", () => {
+    const reader = new LineReader();
+    const chunk = bytes("z".repeat(100));
+    for (let i = 0; i < 100; i++) {
+      assert.deepEqual(reader.push(chunk), []);
+      assert.ok(reader.pending <= MAX_LINE_BYTES, `${reader.pending} bytes held`);
+    }
+    assert.equal(reader.pending, MAX_LINE_BYTES);
+    assert.deepEqual(reader.push(bytes("\n")), [{ kind: "tooLong" }]);
+    assert.equal(reader.pending, 0);
+  });
+  await t.step("backspace cannot bring a line over the cap back under it", () => {
+    const got = read(bytes("x".repeat(MAX_LINE_BYTES + 5) + "\x08".repeat(10) + "\n"));
+    assert.deepEqual(got, [{ kind: "tooLong" }]);
+  });
+  await t.step("the cap counts bytes kept: stripped sequences do not count", () => {
+    const text = "x".repeat(MAX_LINE_BYTES);
+    const got = read(
+      bytes("\x1b[1m" + text.slice(0, 10), [0xff, 0xfb, 0x18], text.slice(10), "\n"),
+    );
+    assert.deepEqual(got, lines(text));
+  });
+  await t.step("a smaller cap", () => {
+    const reader = new LineReader(4);
+    assert.deepEqual(reader.push(bytes("abcd\nabcde\nab\n")), [
+      { kind: "line", text: "abcd" },
+      { kind: "tooLong" },
+      { kind: "line", text: "ab" },
+    ]);
+  });
+});
+
+Deno.test("LineReader.push() reports a line with bytes 0x80-0xFF as notAscii (S1)", async (t) => {
+  await t.step("each byte 0x80-0xFE", () => {
+    for (let b = 0x80; b < 0xff; b++) {
+      assert.deepEqual(read(bytes("a", [b], "b\n:ok\n")), [
+        { kind: "notAscii" },
+        { kind: "line", text: ":ok" },
+      ], `byte ${b}`);
+    }
+  });
+  await t.step("UTF-8 text", () => {
+    assert.deepEqual(read(encoder.encode(":não\n")), [{ kind: "notAscii" }]);
+  });
+  await t.step("IAC IAC stands for the byte 0xFF", () => {
+    assert.deepEqual(read(bytes("a", [0xff, 0xff], "b\n")), [{ kind: "notAscii" }]);
+  });
+  await t.step("a lone 0xFF before the line ending does not swallow it", () => {
+    assert.deepEqual(read(bytes("a", [0xff], "\n:ok\n")), [
+      { kind: "notAscii" },
+      { kind: "line", text: ":ok" },
+    ]);
+  });
+  await t.step("a non-ASCII byte erased with backspace leaves an ASCII line", () => {
+    assert.deepEqual(read(bytes("a", [0xe9], "\x08b\n")), lines("ab"));
+    assert.deepEqual(read(encoder.encode(":é\x08\x08ok\n")), lines(":ok"));
+  });
+  await t.step("over the cap, tooLong wins", () => {
+    assert.deepEqual(read(bytes([0xe9], "x".repeat(2000), "\n")), [{ kind: "tooLong" }]);
+  });
+});
+
+Deno.test("LineReader.push() strips telnet negotiation (S2)", async (t) => {
+  const IAC = 0xff, WILL = 0xfb, WONT = 0xfc, DO = 0xfd, DONT = 0xfe, SB = 0xfa, SE = 0xf0;
+  const table: [string, Uint8Array, LineEvent[]][] = [
+    ["IAC WILL x", bytes([IAC, WILL, 1], "ab\n"), lines("ab")],
+    [
+      "IAC DO x, IAC WONT x, IAC DONT x",
+      bytes("a", [IAC, DO, 3, IAC, WONT, 31, IAC, DONT, 34], "b\n"),
+      lines("ab"),
+    ],
+    ["an option byte that is LF", bytes("a", [IAC, WILL, 0x0a], "b\n"), lines("ab")],
+    ["IAC SB ... IAC SE", bytes("a", [IAC, SB, 24, 0], "xterm", [IAC, SE], "b\n"), lines("ab")],
+    [
+      "SB with LF and IAC IAC inside",
+      bytes([IAC, SB, 31, 0x0a, IAC, IAC, 1, IAC, SE], ":x\n"),
+      lines(":x"),
+    ],
+    ["IAC NOP, IAC GA", bytes("a", [IAC, 241, IAC, 249], "b\n"), lines("ab")],
+    [
+      "what Windows telnet sends first",
+      bytes([IAC, DO, 3, IAC, WILL, 24, IAC, WILL, 31], "alice\r\n"),
+      lines("alice"),
+    ],
+  ];
+  for (const [name, data, want] of table) {
+    await t.step(name, () => assert.deepEqual(read(data), want));
+    await t.step(`${name}, byte by byte`, () => assert.deepEqual(read(...byteByByte(data)), want));
+  }
+});
+
+Deno.test("LineReader.push() applies backspace and DEL, and removes control characters (L2)", async (t) => {
+  const table: [string, Uint8Array, LineEvent[]][] = [
+    ["backspace", bytes("abc\x08\x08d\n"), lines("ad")],
+    ["DEL", bytes("abc\x7fd\n"), lines("abd")],
+    ["backspace on an empty line", bytes("\x08\x08a\n"), lines("a")],
+    ["backspace erases everything", bytes("ab\x08\x08\x08\n"), lines("")],
+    ["tab becomes a space", bytes(":a\tb\n"), lines(":a b")],
+    ["ESC [ 31 m removed", bytes(":\x1b[31mred\x1b[0m\n"), lines(":red")],
+    ["ESC [ 1 ; 31 m removed", bytes(":\x1b[1;31mx\n"), lines(":x")],
+    ["arrow keys removed", bytes(":a\x1b[A\x1b[D\x1bOBb\n"), lines(":ab")],
+    ["bell and other controls dropped", bytes(":\x01a\x07b\x00c\x1fd\n"), lines(":abcd")],
+    ["ESC c removed", bytes(":a\x1bcb\n"), lines(":ab")],
+    ["ESC before the line ending keeps the ending", bytes(":a\x1b\n:b\n"), lines(":a", ":b")],
+    ["ESC [ before the line ending keeps the ending", bytes(":a\x1b[\n:b\n"), lines(":a", ":b")],
+    ["ESC O before the line ending keeps the ending", bytes(":a\x1bO\r\n:b\n"), lines(":a", ":b")],
+    ["ESC ESC [ A", bytes(":a\x1b\x1b[Ab\n"), lines(":ab")],
+  ];
+  for (const [name, data, want] of table) {
+    await t.step(name, () => assert.deepEqual(read(data), want));
+  }
+  await t.step("no line ever holds a control character", () => {
+    const all = new Uint8Array(256 * 3);
+    for (let b = 0; b < 256; b++) all.set([0x61, b, 0x0a], b * 3);
+    for (const ev of read(all)) {
+      if (ev.kind === "line") {
+        assert.ok(printable(ev.text), JSON.stringify(ev.text));
+      }
+    }
+  });
+});
