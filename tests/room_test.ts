@@ -1,0 +1,200 @@
+/**
+ * Tests of room.ts with recording members, no network (S10-S12, X1).
+ */
+import assert from "node:assert/strict";
+import { LocalRoom, type Member } from "../room.ts";
+import { ENTRY_LIST_MAX, USERS_LINE_BYTES } from "../protocol.ts";
+
+const decoder = new TextDecoder();
+
+/** A member that records every line it is sent. */
+class Recorder implements Member {
+  readonly nick: string;
+  /** Each `send` call's bytes, as given. */
+  readonly sends: Uint8Array[] = [];
+  /** What `send` answers. */
+  accepting = true;
+
+  constructor(nick: string) {
+    this.nick = nick;
+  }
+
+  send(bytes: Uint8Array): boolean {
+    if (!this.accepting) return false;
+    this.sends.push(bytes);
+    return true;
+  }
+
+  /** Every line received, without CRLF. */
+  get lines(): string[] {
+    const text = this.sends.map((b) => decoder.decode(b)).join("");
+    assert.ok(text === "" || text.endsWith("\r\n"), `an unfinished line: ${JSON.stringify(text)}`);
+    return text.split("\r\n").slice(0, -1);
+  }
+
+  /** Forgets what was received. */
+  clear(): void {
+    this.sends.length = 0;
+  }
+}
+
+/** A room with members joined in order, their entry lines forgotten. */
+function roomWith(...nicks: string[]): [LocalRoom, Recorder[]] {
+  const room = new LocalRoom();
+  const members = nicks.map((n) => new Recorder(n));
+  for (const m of members) assert.equal(room.join(m), true);
+  for (const m of members) m.clear();
+  return [room, members];
+}
+
+Deno.test("LocalRoom.join() welcomes, lists and announces (S10, S11)", async (t) => {
+  const room = new LocalRoom();
+  const ana = new Recorder("Ana");
+  const bob = new Recorder("bob");
+  await t.step("the first member gets the welcome and a list with itself", () => {
+    assert.equal(room.join(ana), true);
+    assert.deepEqual(ana.lines, ["BEMVINDO Bem-vindo ao papo, Ana!", "USUARIOS 1 online: Ana"]);
+    assert.equal(ana.sends.length, 1, "welcome and list leave in one send");
+  });
+  await t.step("the next member is listed after the first, and announced to it", () => {
+    ana.clear();
+    assert.equal(room.join(bob), true);
+    assert.deepEqual(bob.lines, [
+      "BEMVINDO Bem-vindo ao papo, bob!",
+      "USUARIOS 2 online: Ana, bob",
+    ]);
+    assert.deepEqual(ana.lines, ["ENTROU bob entrou no chat"]);
+  });
+  await t.step("size and nicks() follow the order of joining", () => {
+    assert.equal(room.size, 2);
+    assert.deepEqual(room.nicks(), ["Ana", "bob"]);
+  });
+});
+
+Deno.test("LocalRoom.join() refuses a nickname taken in another case (S10, L3)", async (t) => {
+  for (const nick of ["ana", "ANA", "Ana", "aNa"]) {
+    await t.step(nick, () => {
+      const [room, [ana]] = roomWith("Ana");
+      const other = new Recorder(nick);
+      assert.equal(room.join(other), false);
+      assert.deepEqual(other.lines, [], "the refused member is sent nothing by the room");
+      assert.deepEqual(ana!.lines, [], "nobody is told");
+      assert.deepEqual(room.nicks(), ["Ana"]);
+    });
+  }
+  await t.step("the same member twice", () => {
+    const [room, [ana]] = roomWith("Ana");
+    assert.equal(room.join(ana!), false);
+    assert.equal(room.size, 1);
+  });
+});
+
+Deno.test("LocalRoom.publish() reaches every member but the sender (S12)", () => {
+  const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
+  room.publish(ana!, "oi: todos");
+  assert.deepEqual(ana!.lines, []);
+  assert.deepEqual(bob!.lines, ["PUBLICA ana: oi: todos"]);
+  assert.deepEqual(cid!.lines, ["PUBLICA ana: oi: todos"]);
+  assert.equal(bob!.sends[0], cid!.sends[0], "the line is encoded once for everyone");
+});
+
+Deno.test("LocalRoom.publish() goes on past a member that is being dropped", () => {
+  const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
+  bob!.accepting = false;
+  room.publish(ana!, "x");
+  assert.deepEqual(cid!.lines, ["PUBLICA ana: x"]);
+});
+
+Deno.test("LocalRoom.whisper() reaches its target only (S6, S12)", async (t) => {
+  await t.step("a member online", () => {
+    const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
+    assert.equal(room.whisper(ana!, "bob", "segredo: sim"), true);
+    assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: segredo: sim"]);
+    assert.deepEqual(ana!.lines, [], "the room does not answer the sender; the server does");
+    assert.deepEqual(cid!.lines, []);
+  });
+  await t.step("the target matches without regard to case", () => {
+    const [room, [ana, bob]] = roomWith("ana", "Bob");
+    assert.equal(room.whisper(ana!, "bOB", "oi"), true);
+    assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: oi"]);
+  });
+  await t.step("an unknown target is false and nobody gets anything", () => {
+    const [room, members] = roomWith("ana", "bob");
+    assert.equal(room.whisper(members[0]!, "zed", "oi"), false);
+    for (const m of members) assert.deepEqual(m.lines, []);
+  });
+  await t.step("a member who left is unknown", () => {
+    const [room, [ana, bob]] = roomWith("ana", "bob");
+    room.leave(bob!);
+    assert.equal(room.whisper(ana!, "bob", "oi"), false);
+    assert.deepEqual(bob!.lines, []);
+  });
+});
+
+Deno.test("LocalRoom.leave() removes a member and tells the others (S11)", async (t) => {
+  await t.step("announced to everyone else", () => {
+    const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
+    room.leave(bob!);
+    assert.deepEqual(ana!.lines, ["SAIU bob saiu do chat"]);
+    assert.deepEqual(cid!.lines, ["SAIU bob saiu do chat"]);
+    assert.deepEqual(bob!.lines, []);
+    assert.deepEqual(room.nicks(), ["ana", "cid"]);
+  });
+  await t.step("leaving twice is announced once", () => {
+    const [room, [ana, bob]] = roomWith("ana", "bob");
+    room.leave(bob!);
+    room.leave(bob!);
+    assert.deepEqual(ana!.lines, ["SAIU bob saiu do chat"]);
+  });
+  await t.step("a member not in the room is ignored, even with a nickname in use", () => {
+    const [room, [ana]] = roomWith("ana", "bob");
+    room.leave(new Recorder("BOB"));
+    room.leave(new Recorder("zed"));
+    assert.deepEqual(ana!.lines, []);
+    assert.deepEqual(room.nicks(), ["ana", "bob"]);
+  });
+  await t.step("the nickname is free again", () => {
+    const [room, [, bob]] = roomWith("ana", "bob");
+    room.leave(bob!);
+    assert.equal(room.join(new Recorder("BOB")), true);
+    assert.deepEqual(room.nicks(), ["ana", "BOB"]);
+  });
+});
+
+Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the count", () => {
+  const total = ENTRY_LIST_MAX + 10;
+  const nicks = Array.from({ length: total - 1 }, (_, i) => `m${i}`);
+  const [room] = roomWith(...nicks);
+  const last = new Recorder("last");
+  assert.equal(room.join(last), true);
+  const [welcome, list, ...more] = last.lines;
+  assert.equal(welcome, "BEMVINDO Bem-vindo ao papo, last!");
+  assert.deepEqual(more, []);
+  const shown = nicks.slice(0, ENTRY_LIST_MAX).join(", ");
+  assert.equal(list, `USUARIOS ${total} online: ${shown} e mais 10; digite {users}`);
+});
+
+Deno.test("LocalRoom.listTo() sends every name in lines of bounded size (X1)", async (t) => {
+  await t.step("a small room in one line", () => {
+    const [room, [ana]] = roomWith("ana", "bob");
+    room.listTo(ana!);
+    assert.deepEqual(ana!.lines, ["USUARIOS 2 online: ana, bob"]);
+  });
+  await t.step("a large room in several lines, every name once, in order", () => {
+    const nicks = Array.from({ length: 400 }, (_, i) => `user-${String(i).padStart(10, "0")}`);
+    const [room, members] = roomWith(...nicks);
+    const asker = members[7]!;
+    room.listTo(asker);
+    const lines = asker.lines;
+    assert.ok(lines.length > 1, `${lines.length} lines`);
+    const seen: string[] = [];
+    for (const line of lines) {
+      const m = /^USUARIOS 400 online: (.*)$/.exec(line);
+      assert.ok(m, line);
+      assert.ok(m[1]!.length <= USERS_LINE_BYTES, `${m[1]!.length} bytes of names`);
+      seen.push(...m[1]!.split(", "));
+    }
+    assert.deepEqual(seen, nicks);
+    for (const m of members) if (m !== asker) assert.deepEqual(m.lines, []);
+  });
+});
