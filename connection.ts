@@ -18,13 +18,35 @@ export type CloseCause =
   | "tooManyFromAddress"
   | "error";
 
+/** A reusable buffer that flushes copy queued lines into (see {@linkcode FlushScheduler.alloc}). */
+export class Slab {
+  /** The memory. */
+  readonly buf: Uint8Array;
+  /** Bytes handed out. */
+  used = 0;
+  /** Views handed out and not yet released. */
+  refs = 0;
+  /** @param size Its size in bytes. */
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+  }
+}
+
 /**
  * Runs scheduled flushes once per event-loop turn, so that every line queued
- * for a connection during one turn leaves in one write.
+ * for a connection during one turn leaves in one write. The bytes of each
+ * write are copied into slabs that are reused once written, so a busy server
+ * does not allocate (and fragment) a buffer per write.
  */
 export class FlushScheduler {
+  /** Size of one slab; a write larger than a quarter of it gets its own buffer. */
+  static readonly SLAB_BYTES = 64 * 1024;
+  /** Slabs kept for reuse when idle. */
+  static readonly SPARE_SLABS = 64;
   #dirty: Connection[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #slab: Slab | undefined;
+  #spare: Slab[] = [];
 
   /** Asks for `conn` to be flushed at the end of this turn. */
   add(conn: Connection): void {
@@ -37,6 +59,34 @@ export class FlushScheduler {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#run();
+    }
+  }
+
+  /**
+   * Hands out `size` bytes to write into; give the slab back with
+   * {@linkcode release} once the write is done.
+   *
+   * @returns The view, and its slab (`undefined` for a buffer of its own).
+   */
+  alloc(size: number): [Uint8Array, Slab | undefined] {
+    if (size > FlushScheduler.SLAB_BYTES / 4) return [new Uint8Array(size), undefined];
+    let slab = this.#slab;
+    if (slab === undefined || slab.used + size > slab.buf.length) {
+      slab = this.#spare.pop() ?? new Slab(FlushScheduler.SLAB_BYTES);
+      this.#slab = slab;
+    }
+    const view = slab.buf.subarray(slab.used, slab.used + size);
+    slab.used += size;
+    slab.refs++;
+    return [view, slab];
+  }
+
+  /** Gives back a view's slab; a slab no one uses is reused. */
+  release(slab: Slab): void {
+    if (--slab.refs > 0) return;
+    slab.used = 0;
+    if (slab !== this.#slab && this.#spare.length < FlushScheduler.SPARE_SLABS) {
+      this.#spare.push(slab);
     }
   }
 
@@ -137,8 +187,7 @@ export class Connection {
   #scheduled = false;
   #closed = false;
   #closing = false;
-  #waiters = new Set<() => void>();
-  #sleepers = new Set<() => void>();
+  #waiters: Set<() => void> | undefined;
 
   /**
    * @param conn The accepted socket.
@@ -206,7 +255,7 @@ export class Connection {
 
   #drop(): void {
     this.#opts.stats.queuedBytes -= this.#pendingBytes;
-    this.#pending = [];
+    this.#pending.length = 0;
     this.#pendingBytes = 0;
   }
 
@@ -216,23 +265,24 @@ export class Connection {
     if (this.#writing || this.#closed || this.#pendingBytes === 0) return;
     const chunks = this.#pending;
     let buf: Uint8Array;
+    let slab: Slab | undefined;
     if (chunks.length === 1) buf = chunks[0]!;
     else {
-      buf = new Uint8Array(this.#pendingBytes);
+      [buf, slab] = this.#opts.scheduler.alloc(this.#pendingBytes);
       let at = 0;
       for (const c of chunks) {
         buf.set(c, at);
         at += c.length;
       }
     }
-    this.#pending = [];
+    chunks.length = 0;
     this.#inFlight = this.#pendingBytes;
     this.#pendingBytes = 0;
     this.#writing = true;
-    this.#write(buf);
+    this.#write(buf, slab);
   }
 
-  async #write(buf: Uint8Array): Promise<void> {
+  async #write(buf: Uint8Array, slab: Slab | undefined): Promise<void> {
     const total = buf.length;
     try {
       let at = 0;
@@ -243,6 +293,7 @@ export class Connection {
       // The peer is gone; the reader sees it too and ends the session.
       this.#closeSocket();
     } finally {
+      if (slab !== undefined) this.#opts.scheduler.release(slab);
       this.#opts.stats.queuedBytes -= total;
       this.#inFlight = 0;
       this.#writing = false;
@@ -256,33 +307,28 @@ export class Connection {
    * closed, or `ms` milliseconds pass, whichever comes first.
    */
   drain(ms: number): Promise<void> {
-    if (this.queued === 0 || this.#closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#waiters.add(done);
-    });
+    return this.queued === 0 ? Promise.resolve() : this.sleep(ms);
   }
 
-  /** Resolves after `ms` milliseconds, or at once when the connection closes. */
+  /**
+   * Resolves after `ms` milliseconds, or sooner when the connection closes or
+   * its queue empties (a sleeper woken early checks again what it waits for).
+   */
   sleep(ms: number): Promise<void> {
     if (this.#closed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.#sleepers.delete(done);
+        this.#waiters?.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.#sleepers.add(done);
+      (this.#waiters ??= new Set()).add(done);
     });
   }
 
   #wake(): void {
+    if (this.#waiters === undefined) return;
     for (const done of [...this.#waiters]) done();
   }
 
@@ -310,6 +356,5 @@ export class Connection {
       // Already closed by Deno when its readable side ended.
     }
     this.#wake();
-    for (const done of [...this.#sleepers]) done();
   }
 }

@@ -281,6 +281,20 @@ export function toAscii(text: string): string {
 }
 
 /**
+ * Encodes a line of ASCII text into bytes, faster than `TextEncoder` for the
+ * short lines of this protocol. Every server line is ASCII by construction.
+ *
+ * @param text ASCII text.
+ * @returns One byte per character.
+ */
+export function encodeAscii(text: string): Uint8Array {
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/**
  * Whether every character of `text` is ASCII (S1).
  *
  * @param text The text to test.

@@ -9,6 +9,7 @@
  */
 
 import {
+  encodeAscii,
   ENTRY_LIST_MAX,
   entryUsersLine,
   joinedLine,
@@ -64,8 +65,6 @@ export interface Room {
   nicks(): string[];
 }
 
-const encoder = new TextEncoder();
-
 /** A room held in this process's memory: the single-node engine. */
 export class LocalRoom implements Room {
   readonly #members = new Map<string, Member>();
@@ -92,8 +91,8 @@ export class LocalRoom implements Room {
     const key = nickKey(member.nick);
     if (this.#members.has(key)) return false;
     this.#members.set(key, member);
-    member.send(encoder.encode(welcomeLine(member.nick) + this.#entryList()));
-    this.#broadcast(member, encoder.encode(joinedLine(member.nick)));
+    member.send(encodeAscii(welcomeLine(member.nick) + this.#entryList()));
+    this.#broadcast(member, encodeAscii(joinedLine(member.nick)));
     return true;
   }
 
@@ -102,25 +101,25 @@ export class LocalRoom implements Room {
     const key = nickKey(member.nick);
     if (this.#members.get(key) !== member) return;
     this.#members.delete(key);
-    this.#broadcast(member, encoder.encode(leftLine(member.nick)));
+    this.#broadcast(member, encodeAscii(leftLine(member.nick)));
   }
 
   /** Sends `text` from `from` to every other member; the line is encoded once. */
   publish(from: Member, text: string): void {
-    this.#broadcast(from, encoder.encode(publicLine(from.nick, text)));
+    this.#broadcast(from, encodeAscii(publicLine(from.nick, text)));
   }
 
   /** Sends `text` from `from` to `to` alone. */
   whisper(from: Member, to: string, text: string): boolean {
     const target = this.#members.get(nickKey(to));
     if (target === undefined) return false;
-    target.send(encoder.encode(privateLine(from.nick, text)));
+    target.send(encodeAscii(privateLine(from.nick, text)));
     return true;
   }
 
   /** Sends the full user list to `to`. */
   listTo(to: Member): void {
-    to.send(encoder.encode(usersLines(this.nicks())));
+    to.send(encodeAscii(usersLines(this.nicks())));
   }
 
   /** The nicknames online, in the order they joined. */

@@ -23,6 +23,7 @@ import {
   type DetailName,
   ERROR_TEXTS,
   ErrorCode,
+  errorDataLine,
   errorLine,
   HELP_LINES,
   LineReader,
@@ -226,9 +227,13 @@ export class ChatServer {
         await new Promise((r) => setTimeout(r, 50));
         continue;
       }
-      const run = this.#serve(conn);
+      // A session never rejects: whatever a client does is contained to it.
+      const run = this.#serve(conn).catch((e) => {
+        this.stats.socketErrors++;
+        this.#opts.log(`session failed: ${errorName(e)}`);
+      });
       this.#running.add(run);
-      run.finally(() => this.#running.delete(run));
+      void run.then(() => this.#running.delete(run));
     }
     await Promise.all(this.#running);
   }
@@ -311,7 +316,7 @@ export class ChatServer {
       ? new TokenBucket(this.#opts.floodBurst, this.#opts.floodRate)
       : undefined;
     let warned = false;
-    let buf = new Uint8Array(2048);
+    let buf = new Uint8Array(512);
     const events: ReturnType<LineReader["push"]> = [];
     while (!c.closing) {
       const n = await c.conn.read(buf);
@@ -373,7 +378,7 @@ export class ChatServer {
     }
     if (!joined) {
       s.nick = "";
-      s.c.send(err(ErrorCode.nickTaken, answer.nick));
+      s.c.send(encoder.encode(errorDataLine(ErrorCode.nickTaken, answer.nick)));
       return false;
     }
     this.#opts.log(`nick ${s.c.peer} ${s.nick}`);
@@ -390,7 +395,11 @@ export class ChatServer {
       case "private": {
         if (this.#opts.logMessages) this.#opts.log(`private ${s.nick} -> ${cmd.to}: ${cmd.text}`);
         const ok = this.#room.whisper(s, cmd.to, cmd.text);
-        s.send((ok instanceof Promise ? await ok : ok) ? SENT : err(ErrorCode.noSuchUser, cmd.to));
+        s.send(
+          (ok instanceof Promise ? await ok : ok)
+            ? SENT
+            : encoder.encode(errorDataLine(ErrorCode.noSuchUser, cmd.to)),
+        );
         return;
       }
       case "users":
