@@ -46,6 +46,14 @@ export function startServer(options: ServerOptions = {}): TestServer {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
 
+/** Options of {@linkcode LineClient.connect}. */
+export interface LineClientOptions {
+  /** Keep every byte received in {@linkcode LineClient.raw}. @default {true} */
+  keepRaw?: boolean;
+  /** Bytes read at a time. @default {65536} */
+  readSize?: number;
+}
+
 /** A raw TCP client that reads the server's lines. */
 export class LineClient implements AsyncDisposable {
   /** Every line received, in order, without line endings. */
@@ -59,18 +67,28 @@ export class LineClient implements AsyncDisposable {
   #closed = false;
   #wake: (() => void) | undefined;
   #reading: Promise<void>;
+  #keepRaw: boolean;
+  #readSize: number;
 
-  private constructor(conn: Deno.TcpConn) {
+  private constructor(conn: Deno.TcpConn, options: LineClientOptions) {
     this.#conn = conn;
+    this.#keepRaw = options.keepRaw ?? true;
+    this.#readSize = options.readSize ?? 65536;
     this.#reading = this.#read();
   }
 
   /**
    * Connects to the server on 127.0.0.1.
    * @param port The server's port.
+   * @param options What to keep of the bytes received.
    */
-  static async connect(port: number): Promise<LineClient> {
-    return new LineClient(await Deno.connect({ hostname: "127.0.0.1", port }));
+  static async connect(port: number, options: LineClientOptions = {}): Promise<LineClient> {
+    return new LineClient(await Deno.connect({ hostname: "127.0.0.1", port }), options);
+  }
+
+  /** The client's own port, as the server sees it in `IP:port`. */
+  get localPort(): number {
+    return this.#conn.localAddr.port;
   }
 
   /** Whether the server closed the connection. */
@@ -79,12 +97,12 @@ export class LineClient implements AsyncDisposable {
   }
 
   async #read(): Promise<void> {
-    const buf = new Uint8Array(65536);
+    const buf = new Uint8Array(this.#readSize);
     try {
       while (true) {
         const n = await this.#conn.read(buf);
         if (n === null) break;
-        for (let i = 0; i < n; i++) this.raw.push(buf[i]!);
+        if (this.#keepRaw) { for (let i = 0; i < n; i++) this.raw.push(buf[i]!); }
         const text = this.#partial + decoder.decode(buf.subarray(0, n));
         const parts = text.split("\r\n");
         this.#partial = parts.pop()!;
@@ -136,6 +154,29 @@ export class LineClient implements AsyncDisposable {
   /** Waits until the server closes the connection. */
   async closed(): Promise<void> {
     await this.#until(() => this.#ended, "the server to close the connection");
+  }
+
+  /**
+   * Waits until `ok()` holds, checking each time bytes arrive; one wait at a
+   * time per client.
+   * @param ok The condition, usually on {@linkcode received}.
+   * @param what What is awaited, for the error message.
+   * @throws {Error} When it does not hold within {@linkcode WAIT_MS} of the last bytes, or the connection ends first.
+   */
+  async waitFor(ok: () => boolean, what: string): Promise<void> {
+    while (!ok()) {
+      const seen = this.received.length;
+      await this.#until(() => ok() || this.received.length > seen, what);
+    }
+  }
+
+  /** Sends end of input (a half close): the server sees EOF, the client still reads. */
+  async closeWrite(): Promise<void> {
+    try {
+      await this.#conn.closeWrite();
+    } catch {
+      // already closed
+    }
   }
 
   /** Lines received and not yet taken by {@linkcode line} or {@linkcode expect}. */
