@@ -1,0 +1,420 @@
+/**
+ * Builds papo's standalone binaries with `deno compile`: `papo-server` and
+ * `papo-client` for this computer into `dist/` (`deno task compile`), or for
+ * every platform a classroom may use, named by target, with a `SHA256SUMS`
+ * file (`deno task compile:all`). Each binary gets only `--allow-net`.
+ *
+ * `deno compile` copies a runtime base (denort) that it downloads from
+ * dl.deno.land; where that host cannot be reached this script says so in one
+ * sentence instead of a stack trace. `DENORT_BIN` may name a local denort.
+ *
+ * Usage: `deno task compile [--all] [--out-dir DIR] [--probe]`.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import { join, relative, resolve } from "node:path";
+import { parseFlags, UsageError } from "../cli.ts";
+import config from "../deno.json" with { type: "json" };
+
+/** The platforms `compile:all` builds for, as `deno compile --target` names them. */
+export const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+] as const;
+
+/** The programs to build: entry file (in the repository root) and binary name. */
+export const PROGRAMS = [
+  { entry: "server.ts", name: "papo-server" },
+  { entry: "client.ts", name: "papo-client" },
+] as const;
+
+/** The only permission the binaries get (CONTRACT: "Running it"); they never prompt. */
+export const PERMISSIONS = ["--allow-net", "--no-prompt"] as const;
+
+/** How long the probe's trial compile may take, in milliseconds. */
+export const PROBE_TIMEOUT_MS = 10_000;
+
+/** Exit code of `--probe` when binaries cannot be built here. */
+export const EXIT_CANNOT_BUILD = 3;
+
+/** The repository root (where deno.json is). */
+export const ROOT: string = fileURLToPath(new URL("../", import.meta.url));
+
+/** The version every binary prints with `--version`. */
+export const VERSION: string = config.version;
+
+/** Where `deno compile` fetches its runtime base for `target`. */
+function denortUrl(target: string): string {
+  return `https://dl.deno.land/release/v${Deno.version.deno}/denort-${target}.zip`;
+}
+
+/** A build that cannot run here; its message is one sentence saying what to do. */
+export class CannotBuildError extends Error {
+  /** @param message What is wrong and what to do, as one sentence. */
+  constructor(message: string) {
+    super(message);
+    this.name = "CannotBuildError";
+  }
+}
+
+/**
+ * The sentence shown when `deno compile` cannot get its runtime base.
+ *
+ * @param target The platform being built.
+ * @param all Whether every platform is being built (DENORT_BIN cannot serve them).
+ * @returns What happened and what to do.
+ */
+export function cannotDownloadSentence(target: string, all: boolean): string {
+  const where = `Cannot build: deno compile could not download its runtime base ${
+    denortUrl(target)
+  }`;
+  if (all) {
+    return `${where}; run deno task compile:all on a machine that can reach dl.deno.land ` +
+      `(DENORT_BIN serves only deno task compile, for this platform)`;
+  }
+  return `${where}; run deno task compile on a machine that can reach dl.deno.land, ` +
+    `or set DENORT_BIN to the path of a denort ${Deno.version.deno} binary for ${target} ` +
+    `(unzipped from that file)`;
+}
+
+/**
+ * Reads `deno compile`'s error output and, when it failed for want of its
+ * runtime base, returns the sentence to show instead.
+ *
+ * @param stderr What `deno compile` printed on standard error.
+ * @param target The platform being built.
+ * @param all Whether every platform is being built.
+ * @returns The sentence, or `undefined` when the failure is something else.
+ *
+ * @example
+ * ```ts
+ * import { explainFailure } from "./compile.ts";
+ * import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
+ *
+ * const offline = "error: Writing deno compile executable to temporary file 'x'\n" +
+ *   "Caused by:\n    0: Setting up base binary.\n    1: error sending request for url " +
+ *   "(https://dl.deno.land/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip): dns error";
+ * assert(explainFailure(offline, "x86_64-unknown-linux-gnu", false)?.includes("DENORT_BIN"));
+ * assertEquals(explainFailure("error: TS2322 [ERROR]: Type 'string'", "x", false), undefined);
+ * ```
+ */
+export function explainFailure(stderr: string, target: string, all: boolean): string | undefined {
+  const missing = stderr.match(/Could not find denort at '([^']*)'/);
+  if (missing) {
+    return `Cannot build: DENORT_BIN is set to "${missing[1]}", which does not exist; ` +
+      `point it at a denort ${Deno.version.deno} binary for ${target}, or unset it where dl.deno.land is reachable`;
+  }
+  if (/Setting up base binary|denort-[a-z0-9_-]+\.zip|dl\.deno\.land/.test(stderr)) {
+    return cannotDownloadSentence(target, all);
+  }
+  return undefined;
+}
+
+/** One binary to build. */
+export interface Build {
+  /** The entry file, relative to the repository root. */
+  entry: string;
+  /** The `deno compile --target` platform. */
+  target: string;
+  /** The output file, absolute. */
+  output: string;
+}
+
+/**
+ * Lists what to build: every program whose entry file exists, for this
+ * platform (plain names) or for every target (names suffixed by target).
+ *
+ * @param outDir The directory for the binaries.
+ * @param all Whether to build for every target in {@linkcode TARGETS}.
+ * @param exists Whether an entry file exists (for tests).
+ * @returns The builds, and the entry files that are missing.
+ *
+ * @example
+ * ```ts
+ * import { plan } from "./compile.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ *
+ * const { builds, missing } = plan("/d", true, (f) => f === "server.ts");
+ * assertEquals(missing, ["client.ts"]);
+ * assertEquals(builds.length, 5);
+ * assertEquals(builds[4]!.output.endsWith("papo-server-x86_64-pc-windows-msvc.exe"), true);
+ * ```
+ */
+export function plan(
+  outDir: string,
+  all: boolean,
+  exists: (entry: string) => boolean = entryExists,
+): { builds: Build[]; missing: string[] } {
+  const builds: Build[] = [];
+  const missing: string[] = [];
+  const targets: string[] = all ? [...TARGETS] : [Deno.build.target];
+  for (const { entry, name } of PROGRAMS) {
+    if (!exists(entry)) {
+      missing.push(entry);
+      continue;
+    }
+    for (const target of targets) {
+      const exe = target.includes("windows") ? ".exe" : "";
+      const file = all ? `${name}-${target}${exe}` : `${name}${exe}`;
+      builds.push({ entry, target, output: join(outDir, file) });
+    }
+  }
+  return { builds, missing };
+}
+
+function entryExists(entry: string): boolean {
+  try {
+    return Deno.statSync(join(ROOT, entry)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `deno compile` for one binary.
+ *
+ * @param build What to build.
+ * @param all Whether every platform is being built (for the error sentence).
+ * @throws {CannotBuildError} When the runtime base cannot be had.
+ * @throws {Error} When `deno compile` fails otherwise, with its output.
+ */
+export async function compile(build: Build, all: boolean): Promise<void> {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "compile",
+      ...PERMISSIONS,
+      "--target",
+      build.target,
+      "--output",
+      build.output,
+      build.entry,
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code === 0) return;
+  const text = stripAnsi(new TextDecoder().decode(stderr));
+  const sentence = explainFailure(text, build.target, all);
+  if (sentence !== undefined) throw new CannotBuildError(sentence);
+  throw new Error(`deno compile ${build.entry} for ${build.target} failed:\n${text.trimEnd()}`);
+}
+
+/**
+ * Runs a freshly built binary of this platform with `--version` and checks
+ * that it prints the version from deno.json.
+ *
+ * @param file The binary.
+ * @param name The program's name (`papo-server`, `papo-client`).
+ * @throws {Error} When it does not run or prints something else.
+ */
+export async function checkVersion(file: string, name: string): Promise<void> {
+  const want = `${name} ${VERSION}`;
+  let got: string;
+  try {
+    const out = await new Deno.Command(file, {
+      args: ["--version"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
+    got = new TextDecoder().decode(out.stdout).trim().split("\n")[0]!.trim();
+  } catch (e) {
+    throw new Error(`Cannot run "${file}" --version: ${e instanceof Error ? e.message : e}`);
+  }
+  if (got !== want) {
+    throw new Error(
+      `"${file}" --version printed "${got}" instead of "${want}"; ` +
+        `if DENORT_BIN is set, check that it names a denort binary, not deno`,
+    );
+  }
+}
+
+/**
+ * Writes `SHA256SUMS` in the format `sha256sum -c` reads: the hex digest,
+ * two spaces, the file name.
+ *
+ * @param outDir The directory of the binaries, where the file is written.
+ * @param files The binaries (absolute paths inside `outDir`).
+ * @returns The path of the file written.
+ */
+export async function writeChecksums(outDir: string, files: string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const file of files) {
+    const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(file));
+    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    lines.push(`${hex}  ${baseName(file)}`);
+  }
+  const path = join(outDir, "SHA256SUMS");
+  await Deno.writeTextFile(path, lines.join("\n") + "\n");
+  return path;
+}
+
+/**
+ * Whether `deno compile` can get its runtime base here: compiles a tiny
+ * program for this platform, giving up after {@linkcode PROBE_TIMEOUT_MS}.
+ *
+ * @returns `undefined` when it can, or the sentence saying why not and what to do.
+ */
+export async function probe(): Promise<string | undefined> {
+  const target = Deno.build.target;
+  const denort = Deno.env.get("DENORT_BIN");
+  if (denort !== undefined && denort !== "") {
+    try {
+      if (!(await Deno.stat(denort)).isFile) throw new Error("not a file");
+    } catch {
+      return `Cannot build: DENORT_BIN is set to "${denort}", which is not a file; ` +
+        `point it at a denort ${Deno.version.deno} binary for ${target}, or unset it where dl.deno.land is reachable`;
+    }
+  }
+  const dir = await Deno.makeTempDir({ prefix: "papo-probe-" });
+  try {
+    await Deno.writeTextFile(join(dir, "probe.ts"), 'console.log("papo probe");\n');
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "compile",
+        "--no-config",
+        "--no-check",
+        "--quiet",
+        "--output",
+        join(dir, target.includes("windows") ? "probe.exe" : "probe"),
+        "probe.ts",
+      ],
+      cwd: dir,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    }).output();
+    if (code === 0) return undefined;
+    const text = stripAnsi(new TextDecoder().decode(stderr));
+    return explainFailure(text, target, false) ??
+      `Cannot build: deno compile of a one-line program failed: ${text.trim().split("\n")[0]}`;
+  } catch (e) {
+    if (e instanceof DOMException && (e.name === "TimeoutError" || e.name === "AbortError")) {
+      return `Cannot build: deno compile did not get its runtime base ${denortUrl(target)} within ${
+        PROBE_TIMEOUT_MS / 1000
+      } seconds; run where dl.deno.land is reachable, or set DENORT_BIN to a denort ${Deno.version.deno} binary for ${target}`;
+    }
+    throw e;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+function stripAnsi(text: string): string {
+  // deno colours its output even when piped
+  // deno-lint-ignore no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+/** A path as the user sees it: relative to the repository root when inside it. */
+function shown(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel.startsWith("..") || rel === "" ? path : rel;
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop()!;
+}
+
+const HELP = `Builds papo's standalone binaries with deno compile (only --allow-net baked in).
+
+Usage: deno task compile [options]      this platform: dist/papo-server, dist/papo-client
+       deno task compile:all [options]  every platform: dist/papo-server-<target>, ..., SHA256SUMS
+
+Options:
+  --all            build for ${TARGETS.join(", ")}
+  --out-dir DIR    where to put the binaries (default dist)
+  --probe          only check that deno compile can get its runtime base here
+                   (exit 0 if so; exit ${EXIT_CANNOT_BUILD} and say why if not)
+  -h, --help       show this help
+
+deno compile downloads its runtime base (denort) from dl.deno.land; where that host is not
+reachable, set DENORT_BIN to a denort ${Deno.version.deno} binary for this platform (deno task compile only).
+`;
+
+/** Runs the build from the command line; returns the exit code. */
+async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      all: { type: "boolean" },
+      "out-dir": { type: "string" },
+      probe: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\nSee --help.`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (flags.probe) {
+    const reason = await probe();
+    if (reason === undefined) return 0;
+    console.log(reason);
+    return EXIT_CANNOT_BUILD;
+  }
+  const all = flags.all === true;
+  const outDir = resolve(ROOT, (flags["out-dir"] as string | undefined) ?? "dist");
+  const denort = Deno.env.get("DENORT_BIN");
+  if (all && denort !== undefined && denort !== "") {
+    console.error(
+      `Cannot build every platform with DENORT_BIN set ("${denort}"): it names one runtime ` +
+        `for one platform, so unset it and run deno task compile:all where dl.deno.land is reachable`,
+    );
+    return 1;
+  }
+  const { builds, missing } = plan(outDir, all);
+  for (const entry of missing) console.log(`${entry} does not exist yet; not building it`);
+  if (builds.length === 0) {
+    console.error("Nothing to build: neither server.ts nor client.ts exists");
+    return 1;
+  }
+  await Deno.mkdir(outDir, { recursive: true });
+  try {
+    for (const build of builds) {
+      console.log(`Building ${shown(build.output)} (${build.target})`);
+      await compile(build, all);
+      if (build.target === Deno.build.target) {
+        const name = PROGRAMS.find((p) => p.entry === build.entry)!.name;
+        try {
+          await checkVersion(build.output, name);
+        } catch (e) {
+          await Deno.remove(build.output).catch(() => {});
+          throw e;
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof CannotBuildError) {
+      console.error(e.message);
+      return 1;
+    }
+    console.error(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+  if (all) {
+    const sums = await writeChecksums(outDir, builds.map((b) => b.output));
+    console.log(`Wrote ${shown(sums)}`);
+  }
+  console.log(
+    `Done: ${builds.length} binar${builds.length === 1 ? "y" : "ies"} in ${shown(outDir)}`,
+  );
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
