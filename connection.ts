@@ -18,35 +18,54 @@ export type CloseCause =
   | "tooManyFromAddress"
   | "error";
 
-/** A reusable buffer that flushes copy queued lines into (see {@linkcode FlushScheduler.alloc}). */
-export class Slab {
-  /** The memory. */
-  readonly buf: Uint8Array;
-  /** Bytes handed out. */
-  used = 0;
-  /** Views handed out and not yet released. */
-  refs = 0;
-  /** @param size Its size in bytes. */
-  constructor(size: number) {
-    this.buf = new Uint8Array(size);
+/**
+ * Buffers that connections queue their outgoing bytes in, reused once
+ * written, so a busy server neither allocates a buffer per line nor keeps one
+ * per idle client.
+ */
+export class BufferPool {
+  /** Sizes of the pooled buffers: a queue starts small and grows by class. */
+  static readonly CLASSES: readonly number[] = [1024, 4096, 16384, 65536];
+  /** Most bytes of spare buffers kept, over all classes. */
+  static readonly SPARE_BYTES = 8 * 1024 * 1024;
+  #spare: Uint8Array[][] = BufferPool.CLASSES.map(() => []);
+  #spareBytes = 0;
+
+  /** A buffer of at least `min` bytes. */
+  take(min: number): Uint8Array {
+    const classes = BufferPool.CLASSES;
+    for (let i = 0; i < classes.length; i++) {
+      const size = classes[i]!;
+      if (min <= size) {
+        const buf = this.#spare[i]!.pop();
+        if (buf === undefined) return new Uint8Array(size);
+        this.#spareBytes -= size;
+        return buf;
+      }
+    }
+    let size = classes[classes.length - 1]! * 2;
+    while (size < min) size *= 2;
+    return new Uint8Array(size);
+  }
+
+  /** Gives a buffer back once nothing reads it any more. */
+  give(buf: Uint8Array): void {
+    const i = BufferPool.CLASSES.indexOf(buf.length);
+    if (i < 0 || this.#spareBytes + buf.length > BufferPool.SPARE_BYTES) return;
+    this.#spare[i]!.push(buf);
+    this.#spareBytes += buf.length;
   }
 }
 
 /**
  * Runs scheduled flushes once per event-loop turn, so that every line queued
- * for a connection during one turn leaves in one write. The bytes of each
- * write are copied into slabs that are reused once written, so a busy server
- * does not allocate (and fragment) a buffer per write.
+ * for a connection during one turn leaves in one write.
  */
 export class FlushScheduler {
-  /** Size of one slab; a write larger than a quarter of it gets its own buffer. */
-  static readonly SLAB_BYTES = 64 * 1024;
-  /** Slabs kept for reuse when idle. */
-  static readonly SPARE_SLABS = 64;
+  /** Where connections take their queue buffers from. */
+  readonly pool: BufferPool = new BufferPool();
   #dirty: Connection[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #slab: Slab | undefined;
-  #spare: Slab[] = [];
 
   /** Asks for `conn` to be flushed at the end of this turn. */
   add(conn: Connection): void {
@@ -59,34 +78,6 @@ export class FlushScheduler {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#run();
-    }
-  }
-
-  /**
-   * Hands out `size` bytes to write into; give the slab back with
-   * {@linkcode release} once the write is done.
-   *
-   * @returns The view, and its slab (`undefined` for a buffer of its own).
-   */
-  alloc(size: number): [Uint8Array, Slab | undefined] {
-    if (size > FlushScheduler.SLAB_BYTES / 4) return [new Uint8Array(size), undefined];
-    let slab = this.#slab;
-    if (slab === undefined || slab.used + size > slab.buf.length) {
-      slab = this.#spare.pop() ?? new Slab(FlushScheduler.SLAB_BYTES);
-      this.#slab = slab;
-    }
-    const view = slab.buf.subarray(slab.used, slab.used + size);
-    slab.used += size;
-    slab.refs++;
-    return [view, slab];
-  }
-
-  /** Gives back a view's slab; a slab no one uses is reused. */
-  release(slab: Slab): void {
-    if (--slab.refs > 0) return;
-    slab.used = 0;
-    if (slab !== this.#slab && this.#spare.length < FlushScheduler.SPARE_SLABS) {
-      this.#spare.push(slab);
     }
   }
 
@@ -105,7 +96,7 @@ export class FlushScheduler {
  * @example
  * ```ts
  * import { TokenBucket } from "./connection.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { strictEqual as assertEquals } from "node:assert/strict";
  * const bucket = new TokenBucket(2, 10, 0);
  * assertEquals(bucket.take(0), 0);
  * assertEquals(bucket.take(0), 0);
@@ -180,7 +171,8 @@ export class Connection {
   /** The client's IP address. */
   readonly ip: string;
   #opts: ConnectionOptions;
-  #pending: Uint8Array[] = [];
+  /** Bytes waiting for the next write, in a pooled buffer (none when empty). */
+  #out: Uint8Array | undefined;
   #pendingBytes = 0;
   #inFlight = 0;
   #writing = false;
@@ -212,7 +204,8 @@ export class Connection {
   }
 
   /**
-   * Queues bytes to send. Never blocks. When the queue would pass its bound
+   * Queues bytes to send, copying them: the caller may reuse `bytes` at once.
+   * Never blocks. When the queue would pass its bound
    * the connection is marked closing, its queue emptied, and `onOverflow`
    * called (which sends a last line with {@linkcode sendFinal}).
    *
@@ -244,8 +237,19 @@ export class Connection {
   }
 
   #enqueue(bytes: Uint8Array): void {
-    this.#pending.push(bytes);
-    this.#pendingBytes += bytes.length;
+    const len = this.#pendingBytes;
+    const need = len + bytes.length;
+    const pool = this.#opts.scheduler.pool;
+    let out = this.#out;
+    if (out === undefined) out = this.#out = pool.take(need);
+    else if (need > out.length) {
+      const bigger = pool.take(need);
+      bigger.set(out.subarray(0, len));
+      pool.give(out);
+      out = this.#out = bigger;
+    }
+    out.set(bytes, len);
+    this.#pendingBytes = need;
     this.#opts.stats.queuedBytes += bytes.length;
     if (!this.#scheduled && !this.#writing) {
       this.#scheduled = true;
@@ -255,45 +259,35 @@ export class Connection {
 
   #drop(): void {
     this.#opts.stats.queuedBytes -= this.#pendingBytes;
-    this.#pending.length = 0;
     this.#pendingBytes = 0;
+    if (this.#out !== undefined) this.#opts.scheduler.pool.give(this.#out);
+    this.#out = undefined;
   }
 
   /** Writes everything pending in one write. Called by the scheduler. */
   flush(): void {
     this.#scheduled = false;
     if (this.#writing || this.#closed || this.#pendingBytes === 0) return;
-    const chunks = this.#pending;
-    let buf: Uint8Array;
-    let slab: Slab | undefined;
-    if (chunks.length === 1) buf = chunks[0]!;
-    else {
-      [buf, slab] = this.#opts.scheduler.alloc(this.#pendingBytes);
-      let at = 0;
-      for (const c of chunks) {
-        buf.set(c, at);
-        at += c.length;
-      }
-    }
-    chunks.length = 0;
-    this.#inFlight = this.#pendingBytes;
+    const buf = this.#out!;
+    const total = this.#pendingBytes;
+    this.#out = undefined;
+    this.#inFlight = total;
     this.#pendingBytes = 0;
     this.#writing = true;
-    this.#write(buf, slab);
+    void this.#write(buf, total);
   }
 
-  async #write(buf: Uint8Array, slab: Slab | undefined): Promise<void> {
-    const total = buf.length;
+  async #write(buf: Uint8Array, total: number): Promise<void> {
     try {
       let at = 0;
       while (at < total) {
-        at += await this.conn.write(at === 0 ? buf : buf.subarray(at));
+        at += await this.conn.write(buf.subarray(at, total));
       }
     } catch {
       // The peer is gone; the reader sees it too and ends the session.
       this.#closeSocket();
     } finally {
-      if (slab !== undefined) this.#opts.scheduler.release(slab);
+      this.#opts.scheduler.pool.give(buf);
       this.#opts.stats.queuedBytes -= total;
       this.#inFlight = 0;
       this.#writing = false;

@@ -572,6 +572,57 @@ export function privateLine(from: string, text: string): string {
 }
 
 const PRIVATE_PREFIX = wire(Message.received, "");
+const PUBLIC_HEAD = encodeAscii(`${Keyword.public} `);
+const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
+
+/**
+ * The bytes of {@linkcode publicLine}, built without an intermediate string
+ * in a scratch buffer: the view is valid until the next call, so copy it
+ * (as `Member.send` does) before building another. This is the hot path of
+ * routing, done once per message whatever the number of receivers.
+ *
+ * @example
+ * ```ts
+ * import { publicBytes, publicLine } from "./protocol.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * deepStrictEqual(publicBytes("ana", "oi"), new TextEncoder().encode(publicLine("ana", "oi")));
+ * ```
+ */
+export function publicBytes(from: string, text: string): Uint8Array {
+  return messageBytes(PUBLIC_HEAD, from, text);
+}
+
+/**
+ * The bytes of {@linkcode privateLine}, in the same scratch buffer as
+ * {@linkcode publicBytes}.
+ *
+ * @example
+ * ```ts
+ * import { privateBytes, privateLine } from "./protocol.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * deepStrictEqual(privateBytes("ana", "oi"), new TextEncoder().encode(privateLine("ana", "oi")));
+ * ```
+ */
+export function privateBytes(from: string, text: string): Uint8Array {
+  return messageBytes(PRIVATE_HEAD, from, text);
+}
+
+let scratch = new Uint8Array(2 * MAX_LINE_BYTES + 128);
+
+function messageBytes(head: Uint8Array, from: string, text: string): Uint8Array {
+  const size = head.length + from.length + text.length + 4;
+  if (size > scratch.length) scratch = new Uint8Array(size * 2);
+  const out = scratch;
+  out.set(head);
+  let at = head.length;
+  for (let i = 0; i < from.length; i++) out[at++] = from.charCodeAt(i);
+  out[at++] = 0x3a; // ":"
+  out[at++] = 0x20;
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  out[at++] = 0x0d;
+  out[at++] = 0x0a;
+  return out.subarray(0, at);
+}
 
 /** The reply to the sender of a delivered private message (S12). */
 export const SENT_LINE: string = line(Keyword.sent, wire(Message.sent));

@@ -15,8 +15,8 @@ import {
   joinedLine,
   leftLine,
   nickKey,
-  privateLine,
-  publicLine,
+  privateBytes,
+  publicBytes,
   usersLines,
   welcomeLine,
 } from "./protocol.ts";
@@ -26,7 +26,8 @@ export interface Member {
   /** The nickname, as the user typed it. */
   readonly nick: string;
   /**
-   * Queues bytes for the member. Never blocks.
+   * Queues bytes for the member, copying them (the caller may reuse `bytes`
+   * at once). Never blocks.
    * @returns `false` when the member is being dropped and took nothing.
    */
   send(bytes: Uint8Array): boolean;
@@ -106,14 +107,14 @@ export class LocalRoom implements Room {
 
   /** Sends `text` from `from` to every other member; the line is encoded once. */
   publish(from: Member, text: string): void {
-    this.#broadcast(from, encodeAscii(publicLine(from.nick, text)));
+    this.#broadcast(from, publicBytes(from.nick, text));
   }
 
   /** Sends `text` from `from` to `to` alone. */
   whisper(from: Member, to: string, text: string): boolean {
     const target = this.#members.get(nickKey(to));
     if (target === undefined) return false;
-    target.send(encodeAscii(privateLine(from.nick, text)));
+    target.send(privateBytes(from.nick, text));
     return true;
   }
 
