@@ -1,0 +1,252 @@
+/**
+ * The client's terminal screen: one input line at the bottom, edited with
+ * node:readline, and lines printed above it without garbling what is being
+ * typed (S15). Also the colours of the chat's kinds of lines.
+ *
+ * Only the client uses this module, and only when both standard input and
+ * standard output are terminals.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import {
+  clearScreenDown,
+  createInterface,
+  cursorTo,
+  type Interface,
+  moveCursor,
+} from "node:readline";
+
+/** The kinds of lines the chat shows, each in its own colour. */
+export type Style = "own" | "public" | "private" | "system" | "error" | "time";
+
+const SGR: Readonly<Record<Style, string>> = {
+  own: "32", // green
+  public: "0", // the terminal's own colour
+  private: "1;35", // bold magenta
+  system: "36", // cyan
+  error: "1;31", // bold red
+  time: "2", // dim
+};
+
+/**
+ * Wraps text in the colour of its kind of line.
+ *
+ * @param style The kind of line.
+ * @param text The text.
+ * @param colour Whether to colour at all (false when `NO_COLOR` is set or
+ *   output is not a terminal).
+ * @returns The text, wrapped in SGR escape codes when `colour` is true.
+ *
+ * @example
+ * ```ts
+ * import { paint } from "./terminal.ts";
+ * import { deepEqual } from "node:assert/strict";
+ * deepEqual(paint("error", "ERRO 02", false), "ERRO 02");
+ * deepEqual(paint("own", "oi", true), "\x1b[32moi\x1b[0m");
+ * ```
+ */
+export function paint(style: Style, text: string, colour: boolean): string {
+  return colour ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text;
+}
+
+/**
+ * How many terminal columns text takes: combining marks take none, East
+ * Asian wide characters and emoji take two, control characters none.
+ *
+ * @param text Text without escape codes.
+ * @returns Its width in columns.
+ *
+ * @example
+ * ```ts
+ * import { displayWidth } from "./terminal.ts";
+ * import { deepEqual } from "node:assert/strict";
+ * deepEqual(displayWidth("não"), 3);
+ * deepEqual(displayWidth("日本"), 4);
+ * ```
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text.normalize("NFC")) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || ZERO_WIDTH.test(ch)) continue;
+    width += isWide(cp) ? 2 : 1;
+  }
+  return width;
+}
+
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufeff]$/u;
+
+function isWide(cp: number): boolean {
+  return (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/**
+ * A terminal with an input line at the bottom. Lines printed with
+ * {@linkcode Screen.print} appear above the input line, and the prompt with
+ * the half-typed text is drawn again below them.
+ *
+ * Ctrl+C and Ctrl+D (on an empty line) call `onLeave`; {@linkcode Screen.close}
+ * restores the terminal (raw mode off).
+ */
+export class Screen {
+  readonly #rl: Interface;
+  readonly #out = process.stdout;
+  /** Whether the prompt and the input line are on the screen now. */
+  #showing = false;
+  #closed = false;
+  #answer: ((line: string | undefined) => void) | undefined;
+  #onLine: ((line: string) => void) | undefined;
+  readonly #onLeave: () => void;
+
+  /**
+   * Takes over the terminal (raw mode, line editing).
+   *
+   * @param onLeave Called once when the user presses Ctrl+C, or Ctrl+D on an
+   *   empty line.
+   */
+  constructor(onLeave: () => void) {
+    this.#onLeave = onLeave;
+    this.#rl = createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      terminal: true,
+      historySize: 100,
+    });
+    this.#rl.on("line", (line: string) => {
+      this.#showing = false;
+      const answer = this.#answer;
+      this.#answer = undefined;
+      if (answer) answer(line);
+      else if (this.#onLine) this.#onLine(line);
+      else this.eraseEntered(line); // nothing asked: the line is dropped
+      // Until the next question, an empty input line keeps printed lines
+      // apart from keys typed meanwhile.
+      if (!this.#showing) this.prompt("");
+    });
+    this.#rl.on("SIGINT", () => this.#leave());
+    this.#rl.on("close", () => this.#leave());
+    this.prompt("");
+  }
+
+  /** Whether the screen was closed (by the user or by {@linkcode close}). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #leave(): void {
+    if (this.#closed) return;
+    this.close();
+    this.#onLeave();
+  }
+
+  /**
+   * Asks a question on the input line.
+   *
+   * @param question The prompt, shown before the answer.
+   * @returns The answer, or `undefined` when the user leaves (Ctrl+C, Ctrl+D)
+   *   or the screen is closed.
+   */
+  ask(question: string): Promise<string | undefined> {
+    if (this.#closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.#answer = resolve;
+      this.prompt(question);
+    });
+  }
+
+  /**
+   * Sets what to do with each line entered when no question is asked (until
+   * then such lines are dropped).
+   *
+   * @param handler Called with each line entered; it calls {@linkcode prompt}
+   *   to show the prompt again, or an empty input line is shown.
+   */
+  onLine(handler: (line: string) => void): void {
+    this.#onLine = handler;
+  }
+
+  /**
+   * Shows the prompt and the input line (and takes keys again).
+   *
+   * @param prompt A new prompt; the last one when not given.
+   */
+  prompt(prompt?: string): void {
+    if (this.#closed) return;
+    if (prompt !== undefined) this.#rl.setPrompt(prompt);
+    this.#showing = true;
+    this.#rl.prompt(true);
+  }
+
+  /**
+   * Prints a line above the input line; the prompt and the half-typed text
+   * are drawn again below it, the cursor where it was.
+   *
+   * @param text The line, without a line ending.
+   */
+  print(text: string): void {
+    if (!this.#showing || this.#closed) {
+      this.#out.write(`${text}\n`);
+      return;
+    }
+    this.#clearInput();
+    this.#out.write(`${text}\n`);
+    // readline moves up by the rows its last drawing took before drawing
+    // again; the input was cleared above, so it starts on this row.
+    (this.#rl as unknown as { prevRows: number }).prevRows = 0;
+    this.#rl.prompt(true);
+  }
+
+  /**
+   * Removes a line just entered from the screen, so that it can be shown
+   * again in the chat's own form.
+   *
+   * @param line The line as it was typed.
+   */
+  eraseEntered(line: string): void {
+    if (this.#closed) return;
+    const columns = Math.max(1, this.#out.columns || 80);
+    const width = displayWidth(this.#rl.getPrompt() + line);
+    const rows = Math.max(1, Math.ceil(width / columns));
+    moveCursor(this.#out, 0, -rows);
+    cursorTo(this.#out, 0);
+    clearScreenDown(this.#out);
+  }
+
+  #clearInput(): void {
+    const { rows } = this.#rl.getCursorPos();
+    moveCursor(this.#out, 0, -rows);
+    cursorTo(this.#out, 0);
+    clearScreenDown(this.#out);
+  }
+
+  /**
+   * Removes the input line and restores the terminal. Lines printed
+   * afterwards go to the output as they are.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#showing) this.#clearInput();
+    this.#showing = false;
+    this.#rl.close();
+    try {
+      if (Deno.stdin.isTerminal()) Deno.stdin.setRaw(false);
+    } catch {
+      // not a terminal any more
+    }
+    const answer = this.#answer;
+    this.#answer = undefined;
+    answer?.(undefined);
+  }
+}
