@@ -1,0 +1,524 @@
+/**
+ * Tests of the client: its pure parts in process, and the real client run as
+ * a subprocess (`deno run --allow-net client.ts`) against a real server on
+ * 127.0.0.1 port 0, with piped input (X2) and in a real terminal (tmux, S15).
+ * Every wait is bounded; nothing asserts on time.
+ *
+ * @module
+ */
+
+import { deepEqual, match, ok, throws } from "node:assert/strict";
+import { readClientFlags, showServerLine } from "../client.ts";
+import { UsageError } from "../cli.ts";
+import { parseServerLine } from "../protocol.ts";
+import { displayWidth, paint } from "../terminal.ts";
+import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
+
+const CLIENT = new URL("../client.ts", import.meta.url).pathname;
+const encoder = new TextEncoder();
+
+/** Runs until `ok()` holds, checking every 20 ms; fails after WAIT_MS with `what`. */
+async function until(ok: () => boolean, what: () => string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  for (let i = 0; i < WAIT_MS / 10; i++) {
+    if (ok()) return;
+    if (Date.now() > deadline) break;
+    await pause(20);
+  }
+  if (!ok()) throw new Error(`Timed out waiting for ${what()}`);
+}
+
+/** What a finished client printed and how it exited. */
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real client as a subprocess with piped standard input and output. */
+class ClientProcess implements AsyncDisposable {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #reading: Promise<unknown>;
+  #inputClosed = false;
+  stdout = "";
+  stderr = "";
+
+  /** @param args The client's flags. */
+  constructor(args: string[]) {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", CLIENT, ...args],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#writer = this.#child.stdin.getWriter();
+    this.#reading = Promise.all([
+      collect(this.#child.stdout, (s) => this.stdout += s),
+      collect(this.#child.stderr, (s) => this.stderr += s),
+    ]);
+  }
+
+  /** Writes to the client's standard input (ignored once it exited). */
+  async write(text: string): Promise<void> {
+    try {
+      await this.#writer.write(encoder.encode(text));
+    } catch {
+      // the client exited
+    }
+  }
+
+  /** Waits until the client printed `text` on standard output. */
+  async waitFor(text: string): Promise<void> {
+    await until(
+      () => this.stdout.includes(text),
+      () => `${JSON.stringify(text)} in ${JSON.stringify(this.stdout + this.stderr)}`,
+    );
+  }
+
+  /** Ends its input, waits for it to exit, and returns what it printed. */
+  async finish(): Promise<Outcome> {
+    if (!this.#inputClosed) {
+      this.#inputClosed = true;
+      try {
+        await this.#writer.close();
+      } catch {
+        // the client exited before reading all of it
+      }
+    }
+    const { code } = await this.#child.status;
+    await this.#reading;
+    return { code, stdout: this.stdout, stderr: this.stderr };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.#child.kill();
+    } catch {
+      // exited already
+    }
+    await this.finish();
+  }
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, add: (s: string) => void) {
+  for await (const s of stream.pipeThrough(new TextDecoderStream())) add(s);
+}
+
+/** Runs the client with `input` on its standard input, to its exit. */
+async function runClient(args: string[], input = ""): Promise<Outcome> {
+  await using client = new ClientProcess(args);
+  await client.write(input);
+  return await client.finish();
+}
+
+/** Waits until the server has `nick` online. */
+async function online(server: { nicks(): string[] }, nick: string): Promise<void> {
+  await until(() => server.nicks().includes(nick), () => `${nick} online`);
+}
+
+function lines(text: string): string[] {
+  return text.split("\n").map((l) => l.trimEnd());
+}
+
+// ------------------------------------------------------------- pure parts
+
+Deno.test("showServerLine() shows each server line in the chosen language", async (t) => {
+  const cases: [string, "pt" | "en", string, string][] = [
+    ["PUBLICA bob: oi", "pt", "public", "bob: oi"],
+    ["PRIVADA Mensagem recebida de: bob: oi", "pt", "private", "Mensagem recebida de: bob: oi"],
+    ["PRIVADA Mensagem recebida de: bob: oi", "en", "private", "Message received from: bob: oi"],
+    ["OK Mensagem enviada", "pt", "system", "Mensagem enviada"],
+    ["OK Mensagem enviada", "en", "system", "Message sent"],
+    ["ENTROU bob entrou no chat", "en", "system", "bob joined the chat"],
+    ["SAIU bob saiu do chat", "pt", "system", "bob saiu do chat"],
+    ["BEMVINDO Bem-vindo ao papo, ana!", "en", "system", "Welcome to papo, ana!"],
+    [
+      "USUARIOS 60 online: a, b e mais 58; digite {users}",
+      "en",
+      "system",
+      "60 online: a, b and 58 more; type {users}",
+    ],
+    ["AJUDA {users}         quem esta online", "en", "system", "{users}        who is online"],
+    ["TCHAU Ate logo, ana", "pt", "system", "Até logo, ana"],
+    [
+      "ERRO 02 Destino da mensagem privada nao existe: zed",
+      "pt",
+      "error",
+      "ERRO 02: Destino da mensagem privada não existe (zed)",
+    ],
+    [
+      "ERRO 03 Cancelamento de conexao forcado: servidor encerrado",
+      "en",
+      "error",
+      "ERRO 03: Connection closed by force (server shut down)",
+    ],
+  ];
+  for (const [wire, lang, style, text] of cases) {
+    await t.step(`${lang}: ${wire}`, () => {
+      deepEqual(showServerLine(parseServerLine(wire), lang, "ana"), { style, text });
+    });
+  }
+  await t.step("APELIDO is not shown (the client asks itself)", () => {
+    deepEqual(showServerLine(parseServerLine("APELIDO Digite seu apelido"), "pt"), undefined);
+  });
+});
+
+Deno.test("readClientFlags() reads flags and rejects bad ones naming the value", async (t) => {
+  await t.step("all flags", () => {
+    deepEqual(
+      readClientFlags(
+        ["--host", "10.0.0.1", "--port", "7000", "--nick", "ana", "--lang", "pt"],
+        "en",
+      ),
+      { host: "10.0.0.1", port: 7000, nick: "ana", lang: "pt" },
+    );
+  });
+  await t.step("--help in the language given", () => {
+    deepEqual(readClientFlags(["--lang", "en", "-h"], "pt"), { show: "help", lang: "en" });
+  });
+  const bad: [string[], string][] = [
+    [["--port", "abc"], '"abc"'],
+    [["--port", "0"], '"0"'],
+    [["--port", "65536"], '"65536"'],
+    [["--lang", "fr"], '"fr"'],
+    [["--bogus"], "--bogus"],
+    [["--nick"], "--nick"],
+    [["extra"], "extra"],
+  ];
+  for (const [args, named] of bad) {
+    await t.step(args.join(" "), () => {
+      throws(
+        () => readClientFlags(args, "en"),
+        (e) => e instanceof UsageError && e.message.includes(named),
+      );
+    });
+  }
+});
+
+Deno.test("paint() colours only when asked, displayWidth() counts columns", () => {
+  deepEqual(paint("private", "x", false), "x");
+  ok(paint("private", "x", true).startsWith("\x1b["));
+  deepEqual(displayWidth("alice> não"), 10);
+  deepEqual(displayWidth("a\u0301"), 1);
+});
+
+// ------------------------------------------------------ piped subprocess
+
+Deno.test("client.ts chats through a real server with piped input (X2)", async (t) => {
+  const cases = [
+    {
+      lang: "pt",
+      alice: [
+        "bob entrou no chat",
+        "bob: oi alice",
+        "Mensagem recebida de: bob: segredo nao",
+        "bob saiu do chat",
+      ],
+      bob: [
+        "Bem-vindo ao papo, bob!",
+        "2 online: alice, bob",
+        "Mensagem enviada",
+        "ERRO 02: Destino da mensagem privada não existe (zed)",
+        "ERRO 07: Comando inválido (use :texto, apelido:texto, {users}, {help} ou {quit})",
+        "2 online: alice, bob",
+        "Até logo, bob",
+      ],
+    },
+    {
+      lang: "en",
+      alice: [
+        "bob joined the chat",
+        "bob: oi alice",
+        "Message received from: bob: segredo nao",
+        "bob left the chat",
+      ],
+      bob: [
+        "Welcome to papo, bob!",
+        "2 online: alice, bob",
+        "Message sent",
+        "ERRO 02: The private message's recipient does not exist (zed)",
+        "ERRO 07: Invalid command (use :text, nick:text, {users}, {help} or {quit})",
+        "2 online: alice, bob",
+        "See you, bob",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.lang, async () => {
+      await using srv = startServer();
+      const port = String(srv.port);
+      await using alice = new ClientProcess(["--port", port, "--nick", "alice", "--lang", c.lang]);
+      await online(srv.server, "alice");
+      const bob = await runClient(
+        ["--port", port, "--nick", "bob", "--lang", c.lang],
+        ":oi alice\nalice:segredo não\nzed:x\nxyz\n{users}\n",
+      );
+      deepEqual(bob.code, 0, bob.stderr);
+      deepEqual(lines(bob.stdout).filter((l) => c.bob.includes(l)), c.bob);
+      await alice.waitFor(c.alice.at(-1)!);
+      const a = await alice.finish();
+      deepEqual(a.code, 0, a.stderr);
+      deepEqual(lines(a.stdout).filter((l) => c.alice.includes(l)), c.alice);
+      for (const out of [a.stdout, bob.stdout, a.stderr, bob.stderr]) {
+        ok(!out.includes("\x1b"), `escape byte in ${JSON.stringify(out)}`);
+      }
+    });
+  }
+});
+
+Deno.test("client.ts sends every line in order when input ends before the nickname is accepted", async () => {
+  await using srv = startServer();
+  await using watch = await join(srv.port, "watch");
+  const out = await runClient(
+    ["--port", String(srv.port), "--lang", "pt"],
+    "carol\n:one\n:two\nwatch:three\n",
+  );
+  deepEqual(out.code, 0, out.stderr);
+  deepEqual(await watch.expect("PUBLICA"), "PUBLICA carol: one");
+  deepEqual(await watch.expect("PUBLICA"), "PUBLICA carol: two");
+  deepEqual(await watch.expect("PRIVADA"), "PRIVADA Mensagem recebida de: carol: three");
+  ok(lines(out.stdout).includes("Mensagem enviada"), out.stdout);
+  deepEqual(lines(out.stdout).at(-2), "Até logo, carol");
+});
+
+Deno.test("client.ts handles a refused nickname with piped input", async (t) => {
+  await using srv = startServer();
+  await using _alice = await join(srv.port, "alice");
+  const port = String(srv.port);
+  const refused: [string, string][] = [
+    ["ALICE", "ERRO 01: That nickname is already in use (ALICE)"],
+    ["quit", "ERRO 06: Invalid nickname (reserved name; type {quit} to leave)"],
+    ["a b", "ERRO 06: Invalid nickname (use 1 to 16 letters, digits, _ or -)"],
+  ];
+  for (const [nick, error] of refused) {
+    await t.step(`--nick "${nick}" exits non-zero`, async () => {
+      const out = await runClient(["--port", port, "--nick", nick, "--lang", "en"], ":hi\n");
+      deepEqual(out.code, 1);
+      ok(lines(out.stdout).includes(error), out.stdout);
+    });
+  }
+  await t.step("a refused nickname from input is followed by the next line", async () => {
+    const out = await runClient(["--port", port, "--lang", "en"], "alice\nalice2\n:hi\n");
+    deepEqual(out.code, 0, out.stdout + out.stderr);
+    const shown = lines(out.stdout);
+    ok(shown.includes("ERRO 01: That nickname is already in use (alice)"), out.stdout);
+    ok(shown.includes("Welcome to papo, alice2!"), out.stdout);
+  });
+  await t.step("input that ends with no nickname accepted exits non-zero", async () => {
+    const out = await runClient(["--port", port, "--lang", "en"], "alice\n");
+    deepEqual(out.code, 1, out.stdout);
+  });
+});
+
+Deno.test("client.ts reports ERRO 04 when the server cannot be reached", async (t) => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedPort = String(listener.addr.port);
+  listener.close();
+  const cases: [string[], string][] = [
+    [
+      ["--port", closedPort, "--lang", "pt"],
+      "ERRO 04: Servidor de destino é inválido (conexão recusada)",
+    ],
+    [
+      ["--port", closedPort, "--lang", "en"],
+      "ERRO 04: The destination server is invalid (connection refused)",
+    ],
+    [
+      ["--host", "999.1.1.1", "--lang", "en"],
+      "ERRO 04: The destination server is invalid (address not found)",
+    ],
+    [
+      ["--host", "no spaces", "--lang", "en"],
+      "ERRO 04: The destination server is invalid (address not found)",
+    ],
+  ];
+  for (const [args, error] of cases) {
+    await t.step(args.join(" "), async () => {
+      const out = await runClient(args, ":hi\n");
+      deepEqual(out.code, 1);
+      deepEqual(out.stderr.trim(), error);
+      deepEqual(out.stdout, "");
+    });
+  }
+});
+
+Deno.test("client.ts shows ERRO 03 and exits non-zero when the server goes away (S16)", async (t) => {
+  await t.step("server shutdown", async () => {
+    await using srv = startServer();
+    await using alice = new ClientProcess([
+      "--port",
+      String(srv.port),
+      "--nick",
+      "alice",
+      "--lang",
+      "pt",
+    ]);
+    await online(srv.server, "alice");
+    await srv.server.shutdown();
+    const out = await alice.finish();
+    deepEqual(out.code, 1);
+    ok(
+      lines(out.stdout).includes("ERRO 03: Cancelamento de conexão forçado (servidor encerrado)"),
+      out.stdout,
+    );
+  });
+  await t.step("connection dropped without a word", async () => {
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const serving = (async () => {
+      using conn = await listener.accept();
+      await conn.write(encoder.encode("APELIDO Digite seu apelido\r\n"));
+      const buf = new Uint8Array(64);
+      await conn.read(buf); // the nickname
+      await conn.write(
+        encoder.encode("BEMVINDO Bem-vindo ao papo, ana!\r\nUSUARIOS 1 online: ana\r\n"),
+      );
+    })();
+    await using ana = new ClientProcess([
+      "--port",
+      String(listener.addr.port),
+      "--nick",
+      "ana",
+      "--lang",
+      "en",
+    ]);
+    await serving;
+    const out = await ana.finish();
+    deepEqual(out.code, 1);
+    deepEqual(lines(out.stdout).at(-2), "ERRO 03: Connection closed by force (connection lost)");
+  });
+});
+
+Deno.test("client.ts rejects bad flags with a clear message and exit code 2", async (t) => {
+  const cases: [string[], string][] = [
+    [["--port", "abc", "--lang", "en"], 'Invalid port "abc"'],
+    [["--lang", "fr"], '"fr"'],
+    [["--bogus", "--lang", "en"], "--bogus"],
+  ];
+  for (const [args, named] of cases) {
+    await t.step(args.join(" "), async () => {
+      const out = await runClient(args);
+      deepEqual(out.code, 2);
+      ok(out.stderr.includes(named), out.stderr);
+      ok(!out.stderr.includes("    at "), `stack trace in ${out.stderr}`);
+      deepEqual(out.stdout, "");
+    });
+  }
+  await t.step("--help and --version exit 0", async () => {
+    const help = await runClient(["--help", "--lang", "en"]);
+    deepEqual(help.code, 0);
+    match(help.stdout, /--nick NICK/);
+    const version = await runClient(["--version"]);
+    deepEqual(version.code, 0);
+    match(version.stdout, /^papo-client \d+\.\d+\.\d+/);
+  });
+});
+
+// ----------------------------------------------------------- terminal
+
+/** A tmux server of its own (a unique -L socket), killed at the end. */
+class Tmux implements AsyncDisposable {
+  readonly socket = `papo-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+
+  /** Runs a tmux command on this server and returns its output. */
+  async run(...args: string[]): Promise<string> {
+    const out = await new Deno.Command("tmux", {
+      args: ["-u", "-f", "/dev/null", "-L", this.socket, ...args],
+      env: { LC_ALL: "C.UTF-8" },
+      stdin: "null",
+    }).output();
+    if (!out.success) {
+      throw new Error(`tmux ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    return new TextDecoder().decode(out.stdout);
+  }
+
+  /** The visible lines of the pane, trailing spaces removed. */
+  async pane(): Promise<string[]> {
+    return lines(await this.run("capture-pane", "-p", "-t", "papo"));
+  }
+
+  /** Waits until a visible line satisfies `ok`, and returns the pane. */
+  async waitLine(ok: (line: string) => boolean, what: string): Promise<string[]> {
+    let pane: string[] = [];
+    const deadline = Date.now() + WAIT_MS;
+    for (let i = 0; i < WAIT_MS / 10 && Date.now() <= deadline; i++) {
+      pane = await this.pane();
+      if (pane.some(ok)) return pane;
+      await pause(50);
+    }
+    throw new Error(`Timed out waiting for ${what} in the pane:\n${pane.join("\n")}`);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.run("kill-server");
+    } catch {
+      // no server left
+    }
+  }
+}
+
+async function haveTmux(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
+      .output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("client.ts in a terminal keeps the half-typed line intact below incoming lines (S15)", async () => {
+  if (!await haveTmux()) {
+    console.log("skipped: tmux is not installed");
+    return;
+  }
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  await using tmux = new Tmux();
+  await tmux.run("new-session", "-d", "-s", "papo", "-x", "100", "-y", "30", "sh");
+  const command =
+    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port}` +
+    ` --nick alice --lang pt; echo EXITED=$?`;
+  await tmux.run("send-keys", "-t", "papo", "-l", command);
+  await tmux.run("send-keys", "-t", "papo", "Enter");
+  await tmux.waitLine((l) => l === "alice>", "the chat prompt");
+  await bob.expect("ENTROU alice");
+
+  await tmux.run("send-keys", "-t", "papo", "-l", ":meio digitado");
+  await tmux.waitLine((l) => l === "alice> :meio digitado", "the half-typed line");
+  await bob.send(":chegou uma mensagem");
+  await bob.send("alice:psst");
+  const pane = await tmux.waitLine(
+    (l) => l.endsWith(" Mensagem recebida de: bob: psst"),
+    "the private message",
+  );
+  const message = pane.findIndex((l) => /^\d\d:\d\d bob: chegou uma mensagem$/.test(l));
+  const input = pane.findIndex((l) => l === "alice> :meio digitado");
+  ok(message >= 0 && input > message, `message above the input line:\n${pane.join("\n")}`);
+  deepEqual(pane.slice(input + 1).filter((l) => l !== ""), [], "nothing below the input line");
+  const [y, x] = (await tmux.run("display-message", "-p", "-t", "papo", "#{cursor_y} #{cursor_x}"))
+    .trim().split(" ").map(Number);
+  deepEqual([y, x], [input, "alice> :meio digitado".length], "cursor at the end of the input");
+
+  // Finishing the line sends it, accents as ASCII, and shows it as the user's own.
+  await tmux.run("send-keys", "-t", "papo", "-l", " e não");
+  await tmux.run("send-keys", "-t", "papo", "Enter");
+  deepEqual(await bob.expect("PUBLICA"), "PUBLICA alice: meio digitado e nao");
+  await tmux.waitLine((l) => /^\d\d:\d\d alice: meio digitado e nao$/.test(l), "the own echo");
+
+  // Ctrl+C leaves cleanly and gives the shell back in its normal mode.
+  await tmux.run("send-keys", "-t", "papo", "C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  await bob.expect("SAIU alice");
+  await tmux.run(
+    "send-keys",
+    "-t",
+    "papo",
+    "-l",
+    "stty -a | grep -q -- -icanon && echo RAW || echo COOKED",
+  );
+  await tmux.run("send-keys", "-t", "papo", "Enter");
+  await tmux.waitLine((l) => l === "COOKED", "the shell in cooked mode");
+});
