@@ -17,10 +17,13 @@ import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
 
-/** Runs until `ok()` holds, checking every 20 ms; fails after WAIT_MS with `what`. */
-async function until(ok: () => boolean, what: () => string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  for (let i = 0; i < WAIT_MS / 10; i++) {
+/** How long to wait for a client subprocess to start and join (a busy machine is slow). */
+const START_MS = 3 * WAIT_MS;
+
+/** Runs until `ok()` holds, checking every 20 ms; fails after `ms` with `what`. */
+async function until(ok: () => boolean, what: () => string, ms = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (let i = 0; i < ms / 10; i++) {
     if (ok()) return;
     if (Date.now() > deadline) break;
     await pause(20);
@@ -73,6 +76,7 @@ class ClientProcess implements AsyncDisposable {
     await until(
       () => this.stdout.includes(text),
       () => `${JSON.stringify(text)} in ${JSON.stringify(this.stdout + this.stderr)}`,
+      START_MS,
     );
   }
 
@@ -114,7 +118,7 @@ async function runClient(args: string[], input = ""): Promise<Outcome> {
 
 /** Waits until the server has `nick` online. */
 async function online(server: { nicks(): string[] }, nick: string): Promise<void> {
-  await until(() => server.nicks().includes(nick), () => `${nick} online`);
+  await until(() => server.nicks().includes(nick), () => `${nick} online`, START_MS);
 }
 
 function lines(text: string): string[] {
@@ -282,6 +286,31 @@ Deno.test("client.ts sends every line in order when input ends before the nickna
   deepEqual(lines(out.stdout).at(-2), "Até logo, carol");
 });
 
+Deno.test("client.ts leaves at quit in its input and sends nothing after it (S7, X2)", async () => {
+  await using srv = startServer();
+  await using watch = await join(srv.port, "watch");
+  const out = await runClient(
+    ["--port", String(srv.port), "--nick", "dan", "--lang", "en"],
+    ":a\nquit\n:b\n",
+  );
+  deepEqual(out.code, 0, out.stderr);
+  deepEqual(await watch.expect("PUBLICA"), "PUBLICA dan: a");
+  deepEqual(await watch.expect("SAIU"), "SAIU dan saiu do chat");
+  deepEqual(watch.rest(), []);
+  deepEqual(lines(out.stdout).at(-2), "See you, dan");
+});
+
+Deno.test("client.ts exits non-zero when the server is full (L5)", async () => {
+  await using srv = startServer({ maxClients: 1 });
+  await using _first = await join(srv.port, "first");
+  const out = await runClient(
+    ["--port", String(srv.port), "--nick", "late", "--lang", "en"],
+    ":hi\n",
+  );
+  deepEqual(out.code, 1);
+  deepEqual(lines(out.stdout), ["ERRO 11: Server full", ""]);
+});
+
 Deno.test("client.ts handles a refused nickname with piped input", async (t) => {
   await using srv = startServer();
   await using _alice = await join(srv.port, "alice");
@@ -439,10 +468,10 @@ class Tmux implements AsyncDisposable {
   }
 
   /** Waits until a visible line satisfies `ok`, and returns the pane. */
-  async waitLine(ok: (line: string) => boolean, what: string): Promise<string[]> {
+  async waitLine(ok: (line: string) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
     let pane: string[] = [];
-    const deadline = Date.now() + WAIT_MS;
-    for (let i = 0; i < WAIT_MS / 10 && Date.now() <= deadline; i++) {
+    const deadline = Date.now() + ms;
+    for (let i = 0; i < ms / 10 && Date.now() <= deadline; i++) {
       pane = await this.pane();
       if (pane.some(ok)) return pane;
       await pause(50);
@@ -483,7 +512,7 @@ Deno.test("client.ts in a terminal keeps the half-typed line intact below incomi
     ` --nick alice --lang pt; echo EXITED=$?`;
   await tmux.run("send-keys", "-t", "papo", "-l", command);
   await tmux.run("send-keys", "-t", "papo", "Enter");
-  await tmux.waitLine((l) => l === "alice>", "the chat prompt");
+  await tmux.waitLine((l) => l === "alice>", "the chat prompt", START_MS);
   await bob.expect("ENTROU alice");
 
   await tmux.run("send-keys", "-t", "papo", "-l", ":meio digitado");
