@@ -171,8 +171,8 @@ export function systemLang(): Lang {
  * @example
  * ```ts
  * import { readClientFlags } from "./client.ts";
- * import { deepEqual } from "node:assert/strict";
- * deepEqual(readClientFlags(["--port", "7000", "--lang", "en"], "pt"), { port: 7000, lang: "en" });
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(readClientFlags(["--port", "7000", "--lang", "en"], "pt"), { port: 7000, lang: "en" });
  * ```
  */
 export function readClientFlags(
@@ -396,9 +396,9 @@ function escapeRegExp(text: string): string {
  * ```ts
  * import { showServerLine } from "./client.ts";
  * import { parseServerLine } from "./protocol.ts";
- * import { deepEqual } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  * const line = parseServerLine("PRIVADA Mensagem recebida de: bob: oi");
- * deepEqual(showServerLine(line, "en"), { style: "private", text: "Message received from: bob: oi" });
+ * assert.deepEqual(showServerLine(line, "en"), { style: "private", text: "Message received from: bob: oi" });
  * ```
  */
 export function showServerLine(line: ServerLine, lang: Lang, nick = ""): Shown | undefined {

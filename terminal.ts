@@ -42,9 +42,9 @@ const SGR: Readonly<Record<Style, string>> = {
  * @example
  * ```ts
  * import { paint } from "./terminal.ts";
- * import { deepEqual } from "node:assert/strict";
- * deepEqual(paint("error", "ERRO 02", false), "ERRO 02");
- * deepEqual(paint("own", "oi", true), "\x1b[32moi\x1b[0m");
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(paint("error", "ERRO 02", false), "ERRO 02");
+ * assert.deepEqual(paint("own", "oi", true), "\x1b[32moi\x1b[0m");
  * ```
  */
 export function paint(style: Style, text: string, colour: boolean): string {
@@ -61,9 +61,9 @@ export function paint(style: Style, text: string, colour: boolean): string {
  * @example
  * ```ts
  * import { displayWidth } from "./terminal.ts";
- * import { deepEqual } from "node:assert/strict";
- * deepEqual(displayWidth("não"), 3);
- * deepEqual(displayWidth("日本"), 4);
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(displayWidth("não"), 3);
+ * assert.deepEqual(displayWidth("日本"), 4);
  * ```
  */
 export function displayWidth(text: string): number {

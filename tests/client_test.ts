@@ -7,7 +7,7 @@
  * @module
  */
 
-import { deepEqual, match, ok, throws } from "node:assert/strict";
+import assert from "node:assert/strict";
 import { readClientFlags, showServerLine } from "../client.ts";
 import { UsageError } from "../cli.ts";
 import { parseServerLine } from "../protocol.ts";
@@ -160,17 +160,20 @@ Deno.test("showServerLine() shows each server line in the chosen language", asyn
   ];
   for (const [wire, lang, style, text] of cases) {
     await t.step(`${lang}: ${wire}`, () => {
-      deepEqual(showServerLine(parseServerLine(wire), lang, "ana"), { style, text });
+      assert.deepEqual(showServerLine(parseServerLine(wire), lang, "ana"), { style, text });
     });
   }
   await t.step("APELIDO is not shown (the client asks itself)", () => {
-    deepEqual(showServerLine(parseServerLine("APELIDO Digite seu apelido"), "pt"), undefined);
+    assert.deepEqual(
+      showServerLine(parseServerLine("APELIDO Digite seu apelido"), "pt"),
+      undefined,
+    );
   });
 });
 
 Deno.test("readClientFlags() reads flags and rejects bad ones naming the value", async (t) => {
   await t.step("all flags", () => {
-    deepEqual(
+    assert.deepEqual(
       readClientFlags(
         ["--host", "10.0.0.1", "--port", "7000", "--nick", "ana", "--lang", "pt"],
         "en",
@@ -179,7 +182,7 @@ Deno.test("readClientFlags() reads flags and rejects bad ones naming the value",
     );
   });
   await t.step("--help in the language given", () => {
-    deepEqual(readClientFlags(["--lang", "en", "-h"], "pt"), { show: "help", lang: "en" });
+    assert.deepEqual(readClientFlags(["--lang", "en", "-h"], "pt"), { show: "help", lang: "en" });
   });
   const bad: [string[], string][] = [
     [["--port", "abc"], '"abc"'],
@@ -192,7 +195,7 @@ Deno.test("readClientFlags() reads flags and rejects bad ones naming the value",
   ];
   for (const [args, named] of bad) {
     await t.step(args.join(" "), () => {
-      throws(
+      assert.throws(
         () => readClientFlags(args, "en"),
         (e) => e instanceof UsageError && e.message.includes(named),
       );
@@ -201,10 +204,10 @@ Deno.test("readClientFlags() reads flags and rejects bad ones naming the value",
 });
 
 Deno.test("paint() colours only when asked, displayWidth() counts columns", () => {
-  deepEqual(paint("private", "x", false), "x");
-  ok(paint("private", "x", true).startsWith("\x1b["));
-  deepEqual(displayWidth("alice> não"), 10);
-  deepEqual(displayWidth("a\u0301"), 1);
+  assert.deepEqual(paint("private", "x", false), "x");
+  assert.ok(paint("private", "x", true).startsWith("\x1b["));
+  assert.deepEqual(displayWidth("alice> não"), 10);
+  assert.deepEqual(displayWidth("a\u0301"), 1);
 });
 
 // ------------------------------------------------------ piped subprocess
@@ -258,14 +261,14 @@ Deno.test("client.ts chats through a real server with piped input (X2)", async (
         ["--port", port, "--nick", "bob", "--lang", c.lang],
         ":oi alice\nalice:segredo não\nzed:x\nxyz\n{users}\n",
       );
-      deepEqual(bob.code, 0, bob.stderr);
-      deepEqual(lines(bob.stdout).filter((l) => c.bob.includes(l)), c.bob);
+      assert.deepEqual(bob.code, 0, bob.stderr);
+      assert.deepEqual(lines(bob.stdout).filter((l) => c.bob.includes(l)), c.bob);
       await alice.waitFor(c.alice.at(-1)!);
       const a = await alice.finish();
-      deepEqual(a.code, 0, a.stderr);
-      deepEqual(lines(a.stdout).filter((l) => c.alice.includes(l)), c.alice);
+      assert.deepEqual(a.code, 0, a.stderr);
+      assert.deepEqual(lines(a.stdout).filter((l) => c.alice.includes(l)), c.alice);
       for (const out of [a.stdout, bob.stdout, a.stderr, bob.stderr]) {
-        ok(!out.includes("\x1b"), `escape byte in ${JSON.stringify(out)}`);
+        assert.ok(!out.includes("\x1b"), `escape byte in ${JSON.stringify(out)}`);
       }
     });
   }
@@ -278,12 +281,12 @@ Deno.test("client.ts sends every line in order when input ends before the nickna
     ["--port", String(srv.port), "--lang", "pt"],
     "carol\n:one\n:two\nwatch:three\n",
   );
-  deepEqual(out.code, 0, out.stderr);
-  deepEqual(await watch.expect("PUBLICA"), "PUBLICA carol: one");
-  deepEqual(await watch.expect("PUBLICA"), "PUBLICA carol: two");
-  deepEqual(await watch.expect("PRIVADA"), "PRIVADA Mensagem recebida de: carol: three");
-  ok(lines(out.stdout).includes("Mensagem enviada"), out.stdout);
-  deepEqual(lines(out.stdout).at(-2), "Até logo, carol");
+  assert.deepEqual(out.code, 0, out.stderr);
+  assert.deepEqual(await watch.expect("PUBLICA"), "PUBLICA carol: one");
+  assert.deepEqual(await watch.expect("PUBLICA"), "PUBLICA carol: two");
+  assert.deepEqual(await watch.expect("PRIVADA"), "PRIVADA Mensagem recebida de: carol: three");
+  assert.ok(lines(out.stdout).includes("Mensagem enviada"), out.stdout);
+  assert.deepEqual(lines(out.stdout).at(-2), "Até logo, carol");
 });
 
 Deno.test("client.ts leaves at quit in its input and sends nothing after it (S7, X2)", async () => {
@@ -293,11 +296,11 @@ Deno.test("client.ts leaves at quit in its input and sends nothing after it (S7,
     ["--port", String(srv.port), "--nick", "dan", "--lang", "en"],
     ":a\nquit\n:b\n",
   );
-  deepEqual(out.code, 0, out.stderr);
-  deepEqual(await watch.expect("PUBLICA"), "PUBLICA dan: a");
-  deepEqual(await watch.expect("SAIU"), "SAIU dan saiu do chat");
-  deepEqual(watch.rest(), []);
-  deepEqual(lines(out.stdout).at(-2), "See you, dan");
+  assert.deepEqual(out.code, 0, out.stderr);
+  assert.deepEqual(await watch.expect("PUBLICA"), "PUBLICA dan: a");
+  assert.deepEqual(await watch.expect("SAIU"), "SAIU dan saiu do chat");
+  assert.deepEqual(watch.rest(), []);
+  assert.deepEqual(lines(out.stdout).at(-2), "See you, dan");
 });
 
 Deno.test("client.ts exits non-zero when the server is full (L5)", async () => {
@@ -307,8 +310,8 @@ Deno.test("client.ts exits non-zero when the server is full (L5)", async () => {
     ["--port", String(srv.port), "--nick", "late", "--lang", "en"],
     ":hi\n",
   );
-  deepEqual(out.code, 1);
-  deepEqual(lines(out.stdout), ["ERRO 11: Server full", ""]);
+  assert.deepEqual(out.code, 1);
+  assert.deepEqual(lines(out.stdout), ["ERRO 11: Server full", ""]);
 });
 
 Deno.test("client.ts handles a refused nickname with piped input", async (t) => {
@@ -323,20 +326,20 @@ Deno.test("client.ts handles a refused nickname with piped input", async (t) => 
   for (const [nick, error] of refused) {
     await t.step(`--nick "${nick}" exits non-zero`, async () => {
       const out = await runClient(["--port", port, "--nick", nick, "--lang", "en"], ":hi\n");
-      deepEqual(out.code, 1);
-      ok(lines(out.stdout).includes(error), out.stdout);
+      assert.deepEqual(out.code, 1);
+      assert.ok(lines(out.stdout).includes(error), out.stdout);
     });
   }
   await t.step("a refused nickname from input is followed by the next line", async () => {
     const out = await runClient(["--port", port, "--lang", "en"], "alice\nalice2\n:hi\n");
-    deepEqual(out.code, 0, out.stdout + out.stderr);
+    assert.deepEqual(out.code, 0, out.stdout + out.stderr);
     const shown = lines(out.stdout);
-    ok(shown.includes("ERRO 01: That nickname is already in use (alice)"), out.stdout);
-    ok(shown.includes("Welcome to papo, alice2!"), out.stdout);
+    assert.ok(shown.includes("ERRO 01: That nickname is already in use (alice)"), out.stdout);
+    assert.ok(shown.includes("Welcome to papo, alice2!"), out.stdout);
   });
   await t.step("input that ends with no nickname accepted exits non-zero", async () => {
     const out = await runClient(["--port", port, "--lang", "en"], "alice\n");
-    deepEqual(out.code, 1, out.stdout);
+    assert.deepEqual(out.code, 1, out.stdout);
   });
 });
 
@@ -365,9 +368,9 @@ Deno.test("client.ts reports ERRO 04 when the server cannot be reached", async (
   for (const [args, error] of cases) {
     await t.step(args.join(" "), async () => {
       const out = await runClient(args, ":hi\n");
-      deepEqual(out.code, 1);
-      deepEqual(out.stderr.trim(), error);
-      deepEqual(out.stdout, "");
+      assert.deepEqual(out.code, 1);
+      assert.deepEqual(out.stderr.trim(), error);
+      assert.deepEqual(out.stdout, "");
     });
   }
 });
@@ -386,8 +389,8 @@ Deno.test("client.ts shows ERRO 03 and exits non-zero when the server goes away 
     await online(srv.server, "alice");
     await srv.server.shutdown();
     const out = await alice.finish();
-    deepEqual(out.code, 1);
-    ok(
+    assert.deepEqual(out.code, 1);
+    assert.ok(
       lines(out.stdout).includes("ERRO 03: Cancelamento de conexão forçado (servidor encerrado)"),
       out.stdout,
     );
@@ -413,8 +416,11 @@ Deno.test("client.ts shows ERRO 03 and exits non-zero when the server goes away 
     ]);
     await serving;
     const out = await ana.finish();
-    deepEqual(out.code, 1);
-    deepEqual(lines(out.stdout).at(-2), "ERRO 03: Connection closed by force (connection lost)");
+    assert.deepEqual(out.code, 1);
+    assert.deepEqual(
+      lines(out.stdout).at(-2),
+      "ERRO 03: Connection closed by force (connection lost)",
+    );
   });
 });
 
@@ -427,19 +433,19 @@ Deno.test("client.ts rejects bad flags with a clear message and exit code 2", as
   for (const [args, named] of cases) {
     await t.step(args.join(" "), async () => {
       const out = await runClient(args);
-      deepEqual(out.code, 2);
-      ok(out.stderr.includes(named), out.stderr);
-      ok(!out.stderr.includes("    at "), `stack trace in ${out.stderr}`);
-      deepEqual(out.stdout, "");
+      assert.deepEqual(out.code, 2);
+      assert.ok(out.stderr.includes(named), out.stderr);
+      assert.ok(!out.stderr.includes("    at "), `stack trace in ${out.stderr}`);
+      assert.deepEqual(out.stdout, "");
     });
   }
   await t.step("--help and --version exit 0", async () => {
     const help = await runClient(["--help", "--lang", "en"]);
-    deepEqual(help.code, 0);
-    match(help.stdout, /--nick NICK/);
+    assert.deepEqual(help.code, 0);
+    assert.match(help.stdout, /--nick NICK/);
     const version = await runClient(["--version"]);
-    deepEqual(version.code, 0);
-    match(version.stdout, /^papo-client \d+\.\d+\.\d+/);
+    assert.deepEqual(version.code, 0);
+    assert.match(version.stdout, /^papo-client \d+\.\d+\.\d+/);
   });
 });
 
@@ -525,16 +531,24 @@ Deno.test("client.ts in a terminal keeps the half-typed line intact below incomi
   );
   const message = pane.findIndex((l) => /^\d\d:\d\d bob: chegou uma mensagem$/.test(l));
   const input = pane.findIndex((l) => l === "alice> :meio digitado");
-  ok(message >= 0 && input > message, `message above the input line:\n${pane.join("\n")}`);
-  deepEqual(pane.slice(input + 1).filter((l) => l !== ""), [], "nothing below the input line");
+  assert.ok(message >= 0 && input > message, `message above the input line:\n${pane.join("\n")}`);
+  assert.deepEqual(
+    pane.slice(input + 1).filter((l) => l !== ""),
+    [],
+    "nothing below the input line",
+  );
   const [y, x] = (await tmux.run("display-message", "-p", "-t", "papo", "#{cursor_y} #{cursor_x}"))
     .trim().split(" ").map(Number);
-  deepEqual([y, x], [input, "alice> :meio digitado".length], "cursor at the end of the input");
+  assert.deepEqual(
+    [y, x],
+    [input, "alice> :meio digitado".length],
+    "cursor at the end of the input",
+  );
 
   // Finishing the line sends it, accents as ASCII, and shows it as the user's own.
   await tmux.run("send-keys", "-t", "papo", "-l", " e não");
   await tmux.run("send-keys", "-t", "papo", "Enter");
-  deepEqual(await bob.expect("PUBLICA"), "PUBLICA alice: meio digitado e nao");
+  assert.deepEqual(await bob.expect("PUBLICA"), "PUBLICA alice: meio digitado e nao");
   await tmux.waitLine((l) => /^\d\d:\d\d alice: meio digitado e nao$/.test(l), "the own echo");
 
   // Ctrl+C leaves cleanly and gives the shell back in its normal mode.
