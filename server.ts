@@ -272,7 +272,8 @@ export class ChatServer {
       c.send(PROMPT);
       await this.#readLoop(session, () => clearTimeout(timer));
     } catch (e) {
-      session.cause ??= e instanceof Deno.errors.ConnectionReset ? "reset" : "error";
+      // A read cut short because a write found the peer gone is a reset too.
+      session.cause ??= e instanceof Deno.errors.ConnectionReset || c.closing ? "reset" : "error";
       if (session.cause === "error") {
         this.stats.socketErrors++;
         this.#opts.log(`error ${c.peer}: ${errorName(e)}`);
