@@ -691,9 +691,7 @@ class TerminalChat {
           this.#nick = line.nick;
           break;
         case "users":
-          if (this.#registered && !this.#leaving && this.#nick !== "" && !bye) {
-            this.#enterChat();
-          }
+          if (this.#registered && !this.#leaving) this.#enterChat();
           break;
         case "bye":
           bye = true;
