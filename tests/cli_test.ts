@@ -1,0 +1,215 @@
+/**
+ * The server's command line, run as a real subprocess with `--allow-net` only
+ * and stdin not a terminal, so it never prompts (S8, S13).
+ */
+import assert from "node:assert/strict";
+import { LineClient } from "./helpers.ts";
+import { VERSION } from "../protocol.ts";
+
+const SERVER = new URL("../server.ts", import.meta.url).pathname;
+const decoder = new TextDecoder();
+/** How long a subprocess may take to say something before the test fails. */
+const START_MS = 30_000;
+
+/** Runs the server with `args` to its end. */
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", SERVER, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** Asserts that a failure was told in sentences, not with a stack trace. */
+function assertNoTrace(stderr: string): void {
+  assert.ok(!/^\s+at /m.test(stderr) && !stderr.includes("Uncaught"), stderr);
+}
+
+/** A server started as a subprocess, its output collected as it comes. */
+class ServerProcess implements AsyncDisposable {
+  readonly child: Deno.ChildProcess;
+  stdout = "";
+  stderr = "";
+  #wake: (() => void) | undefined;
+  #reading: Promise<void>[];
+  #exited = false;
+
+  constructor(args: string[]) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", SERVER, ...args],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#reading = [
+      this.#collect(this.child.stdout, (t) => this.stdout += t),
+      this.#collect(this.child.stderr, (t) => this.stderr += t),
+    ];
+    this.child.status.then(() => {
+      this.#exited = true;
+      this.#wake?.();
+    });
+  }
+
+  async #collect(stream: ReadableStream<Uint8Array>, add: (text: string) => void): Promise<void> {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      add(chunk);
+      this.#wake?.();
+    }
+  }
+
+  /** Waits until stdout matches `pattern`, and returns the match. */
+  async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await new Promise((resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Timed out waiting for ${pattern}: ${this.stdout}${this.stderr}`)),
+          START_MS,
+        );
+        this.#wake = () => {
+          const m = pattern.exec(this.stdout);
+          if (m) resolve(m);
+          else if (this.#exited) {
+            reject(new Error(`Exited before ${pattern}: ${this.stdout}${this.stderr}`));
+          }
+        };
+        this.#wake();
+      });
+    } finally {
+      clearTimeout(timer);
+      this.#wake = undefined;
+    }
+  }
+
+  /** Waits for the end of the process and of its output. */
+  async done(): Promise<Deno.CommandStatus> {
+    const status = await this.child.status;
+    await Promise.all(this.#reading);
+    return status;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#exited) {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    await this.done();
+  }
+}
+
+Deno.test("server.ts --help and --version print and exit 0", async (t) => {
+  await t.step("--help", async () => {
+    const { code, stdout, stderr } = await run("--help");
+    assert.equal(code, 0, stderr);
+    for (const flag of ["--host", "--port", "--max-clients", "--nick-timeout", "--max-queue"]) {
+      assert.ok(stdout.includes(flag), `--help does not name ${flag}`);
+    }
+  });
+  await t.step("-h", async () => assert.equal((await run("-h")).code, 0));
+  await t.step("--version", async () => {
+    const { code, stdout } = await run("--version");
+    assert.equal(code, 0);
+    assert.equal(stdout.trim(), `papo-server ${VERSION}`);
+  });
+});
+
+Deno.test("server.ts refuses a bad command line with a sentence naming it (S8)", async (t) => {
+  const table: [string, string[], RegExp][] = [
+    ["an unknown flag", ["--bogus"], /--bogus/],
+    ["a positional argument", ["7777"], /7777/],
+    ["a flag without its value", ["--port"], /--port/],
+    ["a port too large", ["--port", "99999"], /99999/],
+    ["a port that is not a number", ["--port", "abc"], /"abc"/],
+    ["a negative port", ["--port=-1"], /"-1"/],
+    ["a value that looks like a flag", ["--port", "-1"], /--port/],
+    ["a limit that is not a number", ["--max-clients", "many"], /--max-clients "many"/],
+    ["a limit below its minimum", ["--max-clients", "0"], /--max-clients "0"/],
+  ];
+  for (const [name, args, pattern] of table) {
+    await t.step(name, async () => {
+      const { code, stdout, stderr } = await run(...args);
+      assert.notEqual(code, 0, stdout);
+      assert.match(stderr, pattern);
+      assertNoTrace(stderr);
+    });
+  }
+  await t.step("an unknown flag exits 2", async () => assert.equal((await run("--bogus")).code, 2));
+});
+
+Deno.test("server.ts refuses an invalid address with ERRO 05 and a non-zero exit (S8)", async (t) => {
+  for (const host of ["999.1.1.1", "abc", "1.2.3", "10.254.254.1"]) {
+    await t.step(host, async () => {
+      const { code, stderr } = await run("--host", host, "--port", "0");
+      assert.notEqual(code, 0);
+      assert.match(stderr, /ERRO 05/);
+      assert.ok(stderr.includes(host), stderr);
+      assertNoTrace(stderr);
+    });
+  }
+});
+
+Deno.test("server.ts refuses a port in use with a clear message and a non-zero exit (S8)", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = String(listener.addr.port);
+  const { code, stderr } = await run("--host", "127.0.0.1", "--port", port);
+  assert.notEqual(code, 0);
+  assert.ok(stderr.includes(port), stderr);
+  assert.match(stderr, /in use/);
+  assertNoTrace(stderr);
+});
+
+Deno.test("server.ts serves clients and shuts down on SIGTERM and SIGINT with ERRO 03, exit 0 (S13)", async (t) => {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    await t.step(signal, async () => {
+      await using server = new ServerProcess(["--host", "127.0.0.1", "--port", "0"]);
+      const m = await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+      const port = Number(m[1]);
+      assert.ok(port > 0);
+      await using alice = await LineClient.connect(port);
+      await alice.expect("APELIDO");
+      await alice.send("alice");
+      assert.equal(await alice.line(), "BEMVINDO Bem-vindo ao papo, alice!");
+      await using pending = await LineClient.connect(port);
+      await pending.expect("APELIDO");
+      server.child.kill(signal);
+      for (const c of [alice, pending]) {
+        await c.expect("ERRO 03 Cancelamento de conexao forcado: servidor encerrado");
+        await c.closed();
+      }
+      const status = await server.done();
+      assert.equal(status.code, 0, server.stderr);
+      assert.equal(server.stderr, "");
+      assert.match(server.stdout, /alice/, "the nickname is logged");
+    });
+  }
+});
+
+Deno.test("server.ts passes its limit flags to the server (L5, L6)", async () => {
+  await using server = new ServerProcess([
+    "--port",
+    "0",
+    "--max-clients",
+    "1",
+    "--nick-timeout",
+    "1",
+  ]);
+  const port = Number((await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+  await using first = await LineClient.connect(port);
+  await first.expect("APELIDO");
+  await using second = await LineClient.connect(port);
+  assert.equal(await second.line(), "ERRO 11 Servidor cheio");
+  await second.closed();
+  assert.equal(
+    await first.line(),
+    "ERRO 03 Cancelamento de conexao forcado: tempo para o apelido esgotado",
+  );
+  await first.closed();
+  server.child.kill("SIGTERM");
+  assert.equal((await server.done()).code, 0);
+});
