@@ -822,7 +822,8 @@ export async function main(args: string[]): Promise<number> {
   const fallbackLang = systemLang();
   let options: ClientOptions;
   try {
-    const read = readClientFlags(args, fallbackLang);
+    // `deno task client -- --nick ana` passes the `--` along.
+    const read = readClientFlags(args[0] === "--" ? args.slice(1) : args, fallbackLang);
     if ("show" in read) {
       console.log(read.show === "help" ? HELP_TEXT[read.lang] : `papo-client ${VERSION}`);
       return Exit.ok;
