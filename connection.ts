@@ -62,10 +62,18 @@ export class BufferPool {
  * for a connection during one turn leaves in one write.
  */
 export class FlushScheduler {
+  /**
+   * Milliseconds a lazy line (a join or leave notice) may wait to be batched
+   * with others: when a thousand students join at once, each of them gets
+   * the notices in a few writes instead of a thousand.
+   */
+  static readonly LAZY_MS = 50;
   /** Where connections take their queue buffers from. */
   readonly pool: BufferPool = new BufferPool();
   #dirty: Connection[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #lazy: Connection[] = [];
+  #lazyTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Asks for `conn` to be flushed at the end of this turn. */
   add(conn: Connection): void {
@@ -73,12 +81,18 @@ export class FlushScheduler {
     this.#timer ??= setTimeout(this.#run, 0);
   }
 
-  /** Flushes now what is waiting, and stops the timer. */
+  /** Asks for `conn` to be flushed within {@linkcode FlushScheduler.LAZY_MS}. */
+  addLazy(conn: Connection): void {
+    this.#lazy.push(conn);
+    this.#lazyTimer ??= setTimeout(this.#runLazy, FlushScheduler.LAZY_MS);
+  }
+
+  /** Flushes now what is waiting, and stops the timers. */
   runNow(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#run();
-    }
+    clearTimeout(this.#timer);
+    clearTimeout(this.#lazyTimer);
+    this.#run();
+    this.#runLazy();
   }
 
   #run = (): void => {
@@ -86,6 +100,13 @@ export class FlushScheduler {
     const dirty = this.#dirty;
     this.#dirty = [];
     for (const conn of dirty) conn.flush();
+  };
+
+  #runLazy = (): void => {
+    this.#lazyTimer = undefined;
+    const lazy = this.#lazy;
+    this.#lazy = [];
+    for (const conn of lazy) conn.flush();
   };
 }
 
@@ -176,7 +197,8 @@ export class Connection {
   #pendingBytes = 0;
   #inFlight = 0;
   #writing = false;
-  #scheduled = false;
+  /** 0: no flush asked for; 1: a lazy one; 2: one this turn. */
+  #scheduled = 0;
   #closed = false;
   #closing = false;
   #waiters: Set<() => void> | undefined;
@@ -205,13 +227,14 @@ export class Connection {
 
   /**
    * Queues bytes to send, copying them: the caller may reuse `bytes` at once.
-   * Never blocks. When the queue would pass its bound
+   * Never blocks. A `lazy` line may wait up to {@linkcode FlushScheduler.LAZY_MS}
+   * to leave with others; any other line takes it along at once. When the queue would pass its bound
    * the connection is marked closing, its queue emptied, and `onOverflow`
    * called (which sends a last line with {@linkcode sendFinal}).
    *
    * @returns `false` when the bytes were not queued.
    */
-  send(bytes: Uint8Array): boolean {
+  send(bytes: Uint8Array, lazy = false): boolean {
     if (this.#closing || this.#closed) return false;
     const size = this.queued + bytes.length;
     if (size > this.#opts.maxQueueBytes) {
@@ -221,7 +244,7 @@ export class Connection {
       this.#opts.onOverflow(this);
       return false;
     }
-    this.#enqueue(bytes);
+    this.#enqueue(bytes, lazy);
     if (size > this.#opts.stats.peakConnectionBytes) this.#opts.stats.peakConnectionBytes = size;
     return true;
   }
@@ -233,10 +256,10 @@ export class Connection {
   sendFinal(bytes: Uint8Array): void {
     if (this.#closed) return;
     this.#closing = true;
-    this.#enqueue(bytes);
+    this.#enqueue(bytes, false);
   }
 
-  #enqueue(bytes: Uint8Array): void {
+  #enqueue(bytes: Uint8Array, lazy: boolean): void {
     const len = this.#pendingBytes;
     const need = len + bytes.length;
     const pool = this.#opts.scheduler.pool;
@@ -251,9 +274,13 @@ export class Connection {
     out.set(bytes, len);
     this.#pendingBytes = need;
     this.#opts.stats.queuedBytes += bytes.length;
-    if (!this.#scheduled && !this.#writing) {
-      this.#scheduled = true;
+    if (this.#writing) return; // the writer takes it when done
+    if (!lazy && this.#scheduled < 2) {
+      this.#scheduled = 2;
       this.#opts.scheduler.add(this);
+    } else if (lazy && this.#scheduled === 0) {
+      this.#scheduled = 1;
+      this.#opts.scheduler.addLazy(this);
     }
   }
 
@@ -266,7 +293,7 @@ export class Connection {
 
   /** Writes everything pending in one write. Called by the scheduler. */
   flush(): void {
-    this.#scheduled = false;
+    this.#scheduled = 0;
     if (this.#writing || this.#closed || this.#pendingBytes === 0) return;
     const buf = this.#out!;
     const total = this.#pendingBytes;

@@ -28,9 +28,12 @@ export interface Member {
   /**
    * Queues bytes for the member, copying them (the caller may reuse `bytes`
    * at once). Never blocks.
+   * @param bytes One or more whole lines.
+   * @param lazy When `true` (join and leave notices), the line may wait a
+   *   few milliseconds to be sent with others; the order of lines is kept.
    * @returns `false` when the member is being dropped and took nothing.
    */
-  send(bytes: Uint8Array): boolean;
+  send(bytes: Uint8Array, lazy?: boolean): boolean;
 }
 
 /** A value, or a promise of it: what an engine over the network may return. */
@@ -93,7 +96,7 @@ export class LocalRoom implements Room {
     if (this.#members.has(key)) return false;
     this.#members.set(key, member);
     member.send(encodeAscii(welcomeLine(member.nick) + this.#entryList()));
-    this.#broadcast(member, encodeAscii(joinedLine(member.nick)));
+    this.#broadcast(member, encodeAscii(joinedLine(member.nick)), true);
     return true;
   }
 
@@ -102,7 +105,7 @@ export class LocalRoom implements Room {
     const key = nickKey(member.nick);
     if (this.#members.get(key) !== member) return;
     this.#members.delete(key);
-    this.#broadcast(member, encodeAscii(leftLine(member.nick)));
+    this.#broadcast(member, encodeAscii(leftLine(member.nick)), true);
   }
 
   /** Sends `text` from `from` to every other member; the line is encoded once. */
@@ -137,9 +140,9 @@ export class LocalRoom implements Room {
     return entryUsersLine(first, this.#members.size);
   }
 
-  #broadcast(from: Member, bytes: Uint8Array): void {
+  #broadcast(from: Member, bytes: Uint8Array, lazy = false): void {
     for (const m of this.#members.values()) {
-      if (m !== from) m.send(bytes);
+      if (m !== from) m.send(bytes, lazy);
     }
   }
 }

@@ -119,8 +119,8 @@ class Session implements Member {
   constructor(c: Connection) {
     this.c = c;
   }
-  send(bytes: Uint8Array): boolean {
-    return this.c.send(bytes);
+  send(bytes: Uint8Array, lazy?: boolean): boolean {
+    return this.c.send(bytes, lazy);
   }
 }
 
