@@ -454,6 +454,13 @@ Deno.test("client.ts rejects bad flags with a clear message and exit code 2", as
 /** A tmux server of its own (a unique -L socket), killed at the end. */
 class Tmux implements AsyncDisposable {
   readonly socket = `papo-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  #socketPath = "";
+
+  /** Starts the server with one session, `papo`, of a fixed size running `sh`. */
+  async start(columns: number, rows: number): Promise<void> {
+    await this.run("new-session", "-d", "-s", "papo", "-x", `${columns}`, "-y", `${rows}`, "sh");
+    this.#socketPath = (await this.run("display-message", "-p", "#{socket_path}")).trim();
+  }
 
   /** Runs a tmux command on this server and returns its output. */
   async run(...args: string[]): Promise<string> {
@@ -485,11 +492,15 @@ class Tmux implements AsyncDisposable {
     throw new Error(`Timed out waiting for ${what} in the pane:\n${pane.join("\n")}`);
   }
 
+  /** Kills the server and removes its socket file (tmux 3.3 leaves it behind). */
   async [Symbol.asyncDispose](): Promise<void> {
     try {
       await this.run("kill-server");
     } catch {
       // no server left
+    }
+    if (this.#socketPath.endsWith(this.socket)) {
+      await new Deno.Command("rm", { args: ["-f", this.#socketPath], stdin: "null" }).output();
     }
   }
 }
@@ -512,7 +523,7 @@ Deno.test("client.ts in a terminal keeps the half-typed line intact below incomi
   await using srv = startServer();
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
-  await tmux.run("new-session", "-d", "-s", "papo", "-x", "100", "-y", "30", "sh");
+  await tmux.start(100, 30);
   const command =
     `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port}` +
     ` --nick alice --lang pt; echo EXITED=$?`;
