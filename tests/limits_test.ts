@@ -116,8 +116,8 @@ Deno.test("ChatServer refuses connections past maxPerIp from one address with ER
   assert.equal(await c.line(), ERR_PER_IP);
   await c.closed();
   await b.close();
-  // b's place is free once the server has seen it go; a's presence proves nothing about timing,
-  // so ask until a connection is admitted (bounded).
+  // b's place is free once the server has seen it go, which this side cannot observe:
+  // try again until a connection is admitted (bounded).
   let admitted: LineClient | undefined;
   for (let i = 0; i < 50 && admitted === undefined; i++) {
     const d = await LineClient.connect(srv.port);
