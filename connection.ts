@@ -161,6 +161,18 @@ export class TokenBucket {
   }
 }
 
+/**
+ * L7: how many times its bound a client's queue may hold while its writes
+ * still finish (a burst), before the client is dropped whatever the reason.
+ */
+export const BURST_FACTOR = 4;
+
+/**
+ * L7: milliseconds a write may stay unfinished before a client whose queue
+ * is over its bound counts as not reading.
+ */
+export const STALL_MS = 1000;
+
 /** Counters shared by the connections of one server, read by tests and the bench. */
 export interface QueueStats {
   /** Bytes queued and not yet written, over all connections. */
@@ -197,6 +209,8 @@ export class Connection {
   #pendingBytes = 0;
   #inFlight = 0;
   #writing = false;
+  /** When the write in flight started (performance.now()). */
+  #writeStart = 0;
   /** 0: no flush asked for; 1: a lazy one; 2: one this turn. */
   #scheduled = 0;
   #closed = false;
@@ -237,7 +251,7 @@ export class Connection {
   send(bytes: Uint8Array, lazy = false): boolean {
     if (this.#closing || this.#closed) return false;
     const size = this.queued + bytes.length;
-    if (size > this.#opts.maxQueueBytes) {
+    if (size > this.#opts.maxQueueBytes && this.#overflows(size)) {
       this.#closing = true;
       this.#opts.stats.droppedSlowReaders++;
       this.#drop();
@@ -247,6 +261,18 @@ export class Connection {
     this.#enqueue(bytes, lazy);
     if (size > this.#opts.stats.peakConnectionBytes) this.#opts.stats.peakConnectionBytes = size;
     return true;
+  }
+
+  /**
+   * Whether a queue of `size` bytes, over the bound, means the client is not
+   * reading: a write has been unfinished for {@linkcode STALL_MS}, or the
+   * queue is past {@linkcode BURST_FACTOR} times the bound. A burst (four
+   * hundred students pressing Enter at once) is written before anyone who
+   * reads is judged slow.
+   */
+  #overflows(size: number): boolean {
+    const stuck = this.#writing && performance.now() - this.#writeStart > STALL_MS;
+    return stuck || size > this.#opts.maxQueueBytes * BURST_FACTOR;
   }
 
   /**
@@ -301,6 +327,7 @@ export class Connection {
     this.#inFlight = total;
     this.#pendingBytes = 0;
     this.#writing = true;
+    this.#writeStart = performance.now();
     void this.#write(buf, total);
   }
 
