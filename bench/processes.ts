@@ -1,0 +1,479 @@
+/**
+ * The processes the bench runs: the server under test (papo's `server.ts`,
+ * or the ceiling server) and the generator processes, each started with the
+ * open-file limit raised to its hard limit; and the probe that checks a
+ * server answers a new client.
+ *
+ * @module
+ */
+
+import { jsonLines, JsonWriter, type Order, type Report, type RunResult, wallMs } from "./wire.ts";
+
+/** A file next to this module, as a path. */
+export function here(relative: string): string {
+  return decodeURIComponent(new URL(relative, import.meta.url).pathname);
+}
+
+/** Where V8 CPU profiles of the processes started go (`--profile`), when set. */
+let profileDir: string | undefined;
+
+/**
+ * Makes every process started from now on write a V8 CPU profile
+ * (`*.cpuprofile`, for Chrome DevTools) into `dir` when it exits.
+ */
+export function profileInto(dir: string): void {
+  profileDir = dir;
+}
+
+function profileFlags(): string[] {
+  return profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+}
+
+const RAISE = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+
+/**
+ * The command that runs `deno` with `args`, through `sh` to raise the
+ * open-file limit first on Linux and macOS.
+ */
+function denoCommand(args: string[], options: Deno.CommandOptions): Deno.Command {
+  if (Deno.build.os === "windows") return new Deno.Command(Deno.execPath(), { ...options, args });
+  return new Deno.Command("sh", { ...options, args: ["-c", RAISE, Deno.execPath(), ...args] });
+}
+
+/**
+ * The open-file limit each process the bench starts gets (its hard limit).
+ * @returns The limit, or `Infinity` when it is unlimited or cannot be read.
+ */
+export async function openFileLimit(): Promise<number> {
+  if (Deno.build.os === "windows") return Infinity;
+  try {
+    const { stdout } = await new Deno.Command("sh", {
+      args: ["-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; ulimit -n'],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const n = Number(new TextDecoder().decode(stdout).trim());
+    return Number.isFinite(n) && n > 0 ? n : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** A server the bench started. */
+export interface ServerProcess {
+  /** `papo` or `ceiling`. */
+  readonly name: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly port: number;
+  /** The command line, for the report. */
+  readonly command: string;
+  /** Its resident memory (VmRSS) in KiB, or `undefined` when it cannot be read. */
+  rssKiB(): Promise<number | undefined>;
+  /** The CPU time it used so far (user and system), in seconds, or `undefined`. */
+  cpuSeconds(): Promise<number | undefined>;
+  /** The last lines it printed, for error reports. */
+  tail(): string[];
+  /** Stops it: SIGTERM, then SIGKILL after 5 s; returns its exit code. */
+  stop(): Promise<number>;
+}
+
+/**
+ * Reads the resident memory of a process from `/proc/<pid>/status` (with
+ * `cat`: Deno lets only `--allow-all` read another process's `/proc` files).
+ *
+ * @param pid The process.
+ * @returns VmRSS in KiB, or `undefined` off Linux or when the process is gone.
+ */
+export async function rssKiB(pid: number): Promise<number | undefined> {
+  if (Deno.build.os !== "linux") return undefined;
+  try {
+    const { stdout } = await new Deno.Command("cat", {
+      args: [`/proc/${pid}/status`],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(new TextDecoder().decode(stdout));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the CPU time a process used from `/proc/<pid>/stat` (utime + stime,
+ * in the kernel's USER_HZ of 100 ticks a second).
+ *
+ * @param pid The process.
+ * @returns Seconds, or `undefined` off Linux or when the process is gone.
+ */
+export async function cpuSeconds(pid: number): Promise<number | undefined> {
+  if (Deno.build.os !== "linux") return undefined;
+  try {
+    const { stdout } = await new Deno.Command("cat", {
+      args: [`/proc/${pid}/stat`],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const text = new TextDecoder().decode(stdout);
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a server script with `deno run --allow-net` and waits for its
+ * "listening on HOST:PORT" line; its output is read to the end all along, so
+ * its pipes never fill.
+ *
+ * @param name `papo` or `ceiling`.
+ * @param script The script's path.
+ * @param args Its arguments.
+ * @returns The running server.
+ * @throws {Error} When it exits or says nothing of listening within 30 s.
+ */
+export async function startServer(
+  name: string,
+  script: string,
+  args: string[],
+): Promise<ServerProcess> {
+  const all = ["run", "--allow-net", ...profileFlags(), script, ...args];
+  const child = denoCommand(all, { stdin: "null", stdout: "piped", stderr: "piped" }).spawn();
+  const lines: string[] = [];
+  let listening: ((hostPort: [string, number]) => void) | undefined;
+  const found = new Promise<[string, number]>((resolve) => listening = resolve);
+  const keep = (line: string) => {
+    lines.push(line);
+    if (lines.length > 20) lines.shift();
+    const m = /listening on ([0-9.]+):(\d+)/.exec(line);
+    if (m && listening) {
+      listening([m[1]!, Number(m[2])]);
+      listening = undefined;
+    }
+  };
+  const drained = Promise.all([drain(child.stdout, keep), drain(child.stderr, keep)]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const failed = Promise.race([
+    child.status.then((s) => `exited with code ${s.code}`),
+    new Promise<string>((r) =>
+      timer = setTimeout(() => r("said nothing of listening in 30 s"), 30_000)
+    ),
+  ]);
+  const first = await Promise.race([found, failed]);
+  clearTimeout(timer);
+  if (typeof first === "string") {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await drained;
+    throw new Error(`The ${name} server ${first}: ${lines.slice(-5).join(" | ")}`);
+  }
+  const [host, port] = first;
+  let stopped: Promise<number> | undefined;
+  return {
+    name,
+    pid: child.pid,
+    host,
+    port,
+    command: `deno ${all.join(" ")}`,
+    rssKiB: () => rssKiB(child.pid),
+    cpuSeconds: () => cpuSeconds(child.pid),
+    tail: () => lines.slice(),
+    stop: () =>
+      stopped ??= (async () => {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // already gone
+        }
+        let t: ReturnType<typeof setTimeout> | undefined;
+        const late = await Promise.race([
+          child.status.then(() => false),
+          new Promise<boolean>((r) => t = setTimeout(() => r(true), 5_000)),
+        ]);
+        clearTimeout(t);
+        if (late) {
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            // gone meanwhile
+          }
+        }
+        const status = await child.status;
+        await drained;
+        return status.code;
+      })(),
+  };
+}
+
+async function drain(stream: ReadableStream<Uint8Array>, keep: (line: string) => void) {
+  let partial = "";
+  try {
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      partial += text;
+      const parts = partial.split("\n");
+      partial = parts.pop()!;
+      // Only the last lines matter; a busy server logs thousands.
+      for (const line of parts.slice(-25)) keep(line);
+    }
+  } catch {
+    // the process was killed
+  }
+  if (partial !== "") keep(partial);
+}
+
+/** A generator process (`worker.ts`) and its reports. */
+export class Generator {
+  readonly pid: number;
+  /** The progress it last reported (registrations or lines received). */
+  done = 0;
+  /** Called with the first failure of a run. */
+  onFail: ((error: string) => void) | undefined;
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: JsonWriter;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  #results: RunResult[] = [];
+  #closed = 0;
+  #wake: (() => void) | undefined;
+  #ended = false;
+  readonly #reading: Promise<void>;
+
+  private constructor(child: Deno.ChildProcess, pid: number, reports: AsyncGenerator<Report>) {
+    this.#child = child;
+    this.pid = pid;
+    this.#stdin = child.stdin.getWriter();
+    this.#writer = new JsonWriter((bytes) => this.#stdin.write(bytes));
+    this.#reading = this.#read(reports);
+  }
+
+  /**
+   * Starts a generator process and waits until it is ready.
+   * @throws {Error} When it does not start.
+   */
+  static async start(): Promise<Generator> {
+    const child = denoCommand(["run", "--allow-net", ...profileFlags(), here("./worker.ts")], {
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reports = jsonLines<Report>(child.stdout);
+    const first = await reports.next();
+    if (first.done || first.value.op !== "ready") {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // gone
+      }
+      await child.status;
+      throw new Error("A generator process did not start");
+    }
+    return new Generator(child, first.value.pid, reports);
+  }
+
+  async #read(reports: AsyncGenerator<Report>): Promise<void> {
+    try {
+      for await (const r of reports) {
+        if (r.op === "progress") this.done = r.done;
+        else if (r.op === "fail") this.onFail?.(r.error);
+        else if (r.op === "result") this.#results.push(r);
+        else if (r.op === "closed") this.#closed++;
+        this.#wake?.();
+      }
+    } catch {
+      // the process died; #ended tells
+    }
+    this.#ended = true;
+    this.#wake?.();
+  }
+
+  /** Sends an order. */
+  send(order: Order): Promise<void> {
+    if (order.op === "join" || order.op === "private" || order.op === "broadcast") this.done = 0;
+    return this.#writer.send(order);
+  }
+
+  /**
+   * Waits for the result of the run in progress.
+   * @param deadline Wall-clock milliseconds after which it gives up.
+   * @returns The result, or `undefined` when the process died or the deadline passed.
+   */
+  async result(deadline: number): Promise<RunResult | undefined> {
+    await this.#until(() => this.#results.length > 0, deadline);
+    return this.#results.shift();
+  }
+
+  /** Closes the generator's clients and waits until it did (at most 30 s). */
+  async closeClients(): Promise<void> {
+    const before = this.#closed;
+    await this.send({ op: "close" });
+    await this.#until(() => this.#closed > before, wallMs() + 30_000);
+    this.#results = [];
+  }
+
+  async #until(ok: () => boolean, deadline: number): Promise<void> {
+    while (!ok() && !this.#ended) {
+      const wait = deadline - wallMs();
+      if (wait <= 0) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        timer = setTimeout(resolve, Math.min(wait, 1000));
+      });
+      clearTimeout(timer);
+      this.#wake = undefined;
+    }
+  }
+
+  /** Ends the process (at most 5 s, then SIGKILL). */
+  async exit(): Promise<void> {
+    try {
+      await this.send({ op: "exit" });
+      await this.#stdin.close();
+    } catch {
+      // already gone
+    }
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const late = await Promise.race([
+      this.#child.status.then(() => false),
+      new Promise<boolean>((r) => t = setTimeout(() => r(true), 5_000)),
+    ]);
+    clearTimeout(t);
+    if (late) {
+      try {
+        this.#child.kill("SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+    await this.#child.status;
+    await this.#reading;
+  }
+
+  /** Kills the process at once (Ctrl+C). */
+  kill(): void {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+}
+
+/** What {@linkcode probe} found. */
+export interface ProbeResult {
+  /** Whether the server registered the client and answered `{users}` and `{quit}`. */
+  readonly ok: boolean;
+  /** The users online after the probe registered, itself included (from `USUARIOS n online`). */
+  readonly online: number;
+  /** How long it took, in milliseconds. */
+  readonly ms: number;
+  /** What went wrong, when something did. */
+  readonly error?: string;
+}
+
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * Checks that a server answers a new client: it registers `nick`, asks for
+ * `{users}`, leaves with `{quit}` and waits for the server to close.
+ *
+ * @param host The server's address.
+ * @param port The server's port.
+ * @param nick A nickname no one uses.
+ * @param timeoutMs How long it may take in all.
+ * @returns What happened.
+ */
+export async function probe(
+  host: string,
+  port: number,
+  nick: string,
+  timeoutMs = 15_000,
+): Promise<ProbeResult> {
+  const t0 = performance.now();
+  let conn: Deno.TcpConn;
+  try {
+    conn = await Deno.connect({ hostname: host, port });
+  } catch (e) {
+    return { ok: false, online: 0, ms: 0, error: `cannot connect: ${String(e)}` };
+  }
+  let step = "the nickname prompt";
+  const timer = setTimeout(() => {
+    try {
+      conn.close();
+    } catch {
+      // closed meanwhile
+    }
+  }, timeoutMs);
+  const lines = readLines(conn);
+  const next = async (...prefixes: string[]): Promise<string> => {
+    while (true) {
+      const r = await lines.next();
+      if (r.done) throw new Error(`connection ended waiting for ${step}`);
+      if (prefixes.some((p) => r.value.startsWith(p))) return r.value;
+    }
+  };
+  const write = async (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    let at = 0;
+    while (at < bytes.length) at += await conn.write(bytes.subarray(at));
+  };
+  let online = 0;
+  try {
+    await next("APELIDO");
+    step = "the welcome";
+    await write(`${nick}\n`);
+    const first = await next("BEMVINDO", "ERRO");
+    if (first.startsWith("ERRO")) throw new Error(`nickname refused: ${first}`);
+    const users = await next("USUARIOS");
+    online = Number(/^USUARIOS (\d+)/.exec(users)?.[1] ?? 0);
+    step = "the reply to {users}";
+    await write("{users}\n");
+    await next("USUARIOS");
+    step = "the goodbye";
+    await write("{quit}\n");
+    await next("TCHAU");
+    step = "the server to close the connection";
+    while (!(await lines.next()).done) {
+      // lines sent after TCHAU are none of our business
+    }
+    return { ok: true, online, ms: performance.now() - t0 };
+  } catch (e) {
+    const ms = performance.now() - t0;
+    const why = ms >= timeoutMs - 50
+      ? `no answer within ${timeoutMs / 1000} s waiting for ${step}`
+      : (e instanceof Error ? e.message : String(e));
+    return { ok: false, online, ms, error: why };
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+    await lines.return(undefined);
+  }
+}
+
+async function* readLines(conn: Deno.TcpConn): AsyncGenerator<string> {
+  const buf = new Uint8Array(65536);
+  let partial = "";
+  while (true) {
+    let n: number | null;
+    try {
+      n = await conn.read(buf);
+    } catch {
+      n = null;
+    }
+    if (n === null) return;
+    partial += latin1.decode(buf.subarray(0, n));
+    const parts = partial.split("\n");
+    partial = parts.pop()!;
+    for (const p of parts) yield p.replace(/\r$/, "");
+  }
+}
