@@ -52,6 +52,8 @@ export interface ServerOptions {
   nickTimeoutMs?: number;
   /** L7: the most bytes waiting to be sent to one client. @default {262144} */
   maxQueueBytes?: number;
+  /** L7: the most bytes waiting over all clients before stalled ones are dropped. @default {268435456} */
+  maxTotalQueueBytes?: number;
   /** L4: lines a client may send at once before being slowed; 0 turns flood control off. @default {20} */
   floodBurst?: number;
   /** L4: lines per second a client may keep sending. @default {10} */
@@ -69,7 +71,8 @@ export const DEFAULTS = {
   maxClients: 10_000,
   maxPerIp: 0,
   nickTimeoutMs: 60_000,
-  maxQueueBytes: 256 * 1024,
+  maxQueueBytes: 1024 * 1024,
+  maxTotalQueueBytes: 256 * 1024 * 1024,
   floodBurst: 20,
   floodRate: 10,
 } as const;
@@ -166,6 +169,7 @@ export class ChatServer {
       maxPerIp: options.maxPerIp ?? DEFAULTS.maxPerIp,
       nickTimeoutMs: options.nickTimeoutMs ?? DEFAULTS.nickTimeoutMs,
       maxQueueBytes: options.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
+      maxTotalQueueBytes: options.maxTotalQueueBytes ?? DEFAULTS.maxTotalQueueBytes,
       floodBurst: options.floodBurst ?? DEFAULTS.floodBurst,
       floodRate: options.floodRate ?? DEFAULTS.floodRate,
       logMessages: options.logMessages ?? false,
@@ -247,6 +251,7 @@ export class ChatServer {
     }
     const c = new Connection(conn, {
       maxQueueBytes: this.#opts.maxQueueBytes,
+      maxTotalBytes: this.#opts.maxTotalQueueBytes,
       scheduler: this.#scheduler,
       stats: this.stats,
       onOverflow: () => void this.#end(session, "queueFull"),
@@ -440,7 +445,10 @@ Options:
   --nick-timeout S     seconds to choose a nickname, ERRO 03 after (default ${
   DEFAULTS.nickTimeoutMs / 1000
 })
-  --max-queue BYTES    most bytes waiting for one client, ERRO 03 beyond (default ${DEFAULTS.maxQueueBytes})
+  --max-queue BYTES    most bytes waiting for a client that does not read, ERRO 03 beyond
+                       (default ${DEFAULTS.maxQueueBytes})
+  --max-total-queue BYTES  most bytes waiting over all clients before stalled ones are
+                       dropped (default ${DEFAULTS.maxTotalQueueBytes})
   --flood-burst N      lines a client may send at once, 0 = no flood control (default ${DEFAULTS.floodBurst})
   --flood-rate N       lines per second a client may keep sending (default ${DEFAULTS.floodRate})
   --log-messages       also log the text of public and private messages
@@ -457,6 +465,7 @@ const FLAGS = {
   "max-per-ip": { type: "string" },
   "nick-timeout": { type: "string" },
   "max-queue": { type: "string" },
+  "max-total-queue": { type: "string" },
   "flood-burst": { type: "string" },
   "flood-rate": { type: "string" },
   "log-messages": { type: "boolean" },
@@ -490,6 +499,12 @@ function readOptions(args: string[]): ServerOptions | "help" | "version" {
     nickTimeoutMs: intFlag(f["nick-timeout"], "nick-timeout", DEFAULTS.nickTimeoutMs / 1000, 1) *
       1000,
     maxQueueBytes: intFlag(f["max-queue"], "max-queue", DEFAULTS.maxQueueBytes, 4096),
+    maxTotalQueueBytes: intFlag(
+      f["max-total-queue"],
+      "max-total-queue",
+      DEFAULTS.maxTotalQueueBytes,
+      65536,
+    ),
     floodBurst: intFlag(f["flood-burst"], "flood-burst", DEFAULTS.floodBurst),
     floodRate: intFlag(f["flood-rate"], "flood-rate", DEFAULTS.floodRate, 1),
     logMessages: f["log-messages"] === true,
