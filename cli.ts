@@ -66,10 +66,13 @@ export function intFlag(
   return n;
 }
 
-/** Whether standard input is a terminal, where prompts may be shown. */
+/**
+ * Whether standard input and output are both terminals, where prompts,
+ * colours and an input line may be shown. Otherwise nothing is asked.
+ */
 export function interactive(): boolean {
   try {
-    return Deno.stdin.isTerminal();
+    return Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
   } catch {
     return false;
   }

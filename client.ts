@@ -9,7 +9,7 @@
  * @module
  */
 
-import { parseFlags, UsageError } from "./cli.ts";
+import { interactive, parseFlags, UsageError } from "./cli.ts";
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -848,15 +848,6 @@ export async function main(args: string[]): Promise<number> {
   }
   writeOut(Deno.stderr, say(TEXTS.connected, options.lang, host, String(port)));
   return await runPiped(new ServerLink(conn), options);
-}
-
-/** Whether both standard input and output are terminals (prompts, colours, the input line). */
-function interactive(): boolean {
-  try {
-    return Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
-  } catch {
-    return false;
-  }
 }
 
 if (import.meta.main) {

@@ -190,8 +190,6 @@ export const Detail = {
   refused: { pt: "conexão recusada", en: "connection refused" },
   timedOut: { pt: "tempo de conexão esgotado", en: "connection timed out" },
   badHost: { pt: "endereço não encontrado", en: "address not found" },
-  portInUse: { pt: "porta em uso", en: "port in use" },
-  badPort: { pt: "porta inválida", en: "invalid port" },
 } as const satisfies Record<string, Text>;
 
 /** The name of one of the {@linkcode Detail} texts. */
@@ -558,7 +556,8 @@ export function leftLine(nick: string): string {
  * @returns `PUBLICA from: text` with CRLF.
  */
 export function publicLine(from: string, text: string): string {
-  return `${Keyword.public} ${from}: ${text}${CRLF}`;
+  const bytes = publicBytes(from, text);
+  return latin1(bytes, bytes.length);
 }
 
 /**
@@ -568,7 +567,8 @@ export function publicLine(from: string, text: string): string {
  * @returns `PRIVADA Mensagem recebida de: from: text` with CRLF.
  */
 export function privateLine(from: string, text: string): string {
-  return `${Keyword.private} ${PRIVATE_PREFIX}${from}: ${text}${CRLF}`;
+  const bytes = privateBytes(from, text);
+  return latin1(bytes, bytes.length);
 }
 
 const PRIVATE_PREFIX = wire(Message.received, "");
@@ -583,9 +583,9 @@ const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
  *
  * @example
  * ```ts
- * import { publicBytes, publicLine } from "./protocol.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- * deepStrictEqual(publicBytes("ana", "oi"), new TextEncoder().encode(publicLine("ana", "oi")));
+ * import { publicBytes } from "./protocol.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(new TextDecoder().decode(publicBytes("ana", "oi")), "PUBLICA ana: oi\r\n");
  * ```
  */
 export function publicBytes(from: string, text: string): Uint8Array {
@@ -598,9 +598,12 @@ export function publicBytes(from: string, text: string): Uint8Array {
  *
  * @example
  * ```ts
- * import { privateBytes, privateLine } from "./protocol.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- * deepStrictEqual(privateBytes("ana", "oi"), new TextEncoder().encode(privateLine("ana", "oi")));
+ * import { privateBytes } from "./protocol.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(
+ *   new TextDecoder().decode(privateBytes("ana", "oi")),
+ *   "PRIVADA Mensagem recebida de: ana: oi\r\n",
+ * );
  * ```
  */
 export function privateBytes(from: string, text: string): Uint8Array {
@@ -832,7 +835,8 @@ export class LineReader {
   #len = 0;
   #max: number;
   #state = State.Text;
-  #overflow = false;
+  /** Bytes of the line past `maxBytes`: counted, never kept; backspace takes them first. */
+  #excess = 0;
   /** How many bytes over 127 the line holds (backspace may erase them). */
   #high = 0;
 
@@ -927,7 +931,8 @@ export class LineReader {
   #special(b: number): void {
     if (b === IAC) this.#state = State.Iac;
     else if (b === BS || b === DEL) {
-      if (this.#len > 0 && !this.#overflow && this.#buf[--this.#len]! > 0x7f) this.#high--;
+      if (this.#excess > 0) this.#excess--;
+      else if (this.#len > 0 && this.#buf[--this.#len]! > 0x7f) this.#high--;
     } else if (b === ESC) this.#state = State.Esc;
     else if (b === TAB) this.#keep(0x20);
     else if (b > 0x7f) this.#keepHigh(b);
@@ -936,7 +941,8 @@ export class LineReader {
 
   #keep(b: number): void {
     if (this.#len >= this.#max) {
-      this.#overflow = true;
+      // Not kept; a byte over 127 out here keeps the line not ASCII even if erased.
+      this.#excess++;
       return;
     }
     if (this.#len === this.#buf.length) {
@@ -953,11 +959,11 @@ export class LineReader {
   }
 
   #end(out: LineEvent[]): void {
-    if (this.#overflow) out.push(TOO_LONG);
+    if (this.#excess > 0) out.push(TOO_LONG);
     else if (this.#high > 0) out.push(NOT_ASCII);
     else out.push({ kind: "line", text: latin1(this.#buf, this.#len) });
     this.#len = 0;
-    this.#overflow = false;
+    this.#excess = 0;
     this.#high = 0;
   }
 }

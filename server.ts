@@ -219,17 +219,27 @@ export class ChatServer {
   }
 
   async #acceptLoop(): Promise<void> {
+    let failures = 0;
     while (!this.#stopping) {
       let conn: Deno.TcpConn;
       try {
         conn = await this.#listener.accept();
       } catch (e) {
         if (this.#stopping || e instanceof Deno.errors.BadResource) break;
-        // Out of file descriptors and the like: contained, logged, retried.
+        // Out of file descriptors and the like: contained, logged once per
+        // episode, retried with a growing pause (50 ms to 1 s).
         this.stats.socketErrors++;
-        this.#opts.log(`accept failed: ${errorName(e)}`);
-        await new Promise((r) => setTimeout(r, 50));
+        if (failures++ === 0) {
+          this.#opts.log(
+            `accept failed: ${errorName(e)} (raise the open-file limit, ulimit -n, or lower --max-clients)`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** Math.min(failures, 5))));
         continue;
+      }
+      if (failures > 0) {
+        this.#opts.log(`accept works again after ${failures} failures`);
+        failures = 0;
       }
       // A session never rejects: whatever a client does is contained to it.
       const run = this.#serve(conn).catch((e) => {
@@ -333,21 +343,10 @@ export class ChatServer {
       if (n === buf.length && buf.length < 32768) buf = new Uint8Array(buf.length * 4);
       for (const ev of events) {
         if (c.closing) return;
-        if (ev.kind === "tooLong") {
-          c.send(ERR_TOO_LONG);
-          continue;
-        }
-        if (ev.kind === "notAscii") {
-          c.send(ERR_NOT_ASCII);
-          continue;
-        }
-        if (s.nick === "") {
-          if (this.#register(s, ev.text)) registered();
-          continue;
-        }
-        if (bucket !== undefined && ev.text !== "") {
-          // L4: an excess line waits for its token (it is delayed, not dropped);
-          // the first wait of a burst is told with ERRO 10.
+        if (bucket !== undefined && (ev.kind !== "line" || ev.text !== "")) {
+          // L4: every line counts, answered with an error or not. An excess
+          // line waits for its token (it is delayed, not dropped); the first
+          // wait of a burst is told with ERRO 10.
           let wait = bucket.take(Date.now());
           if (wait === 0) warned = false;
           while (wait > 0) {
@@ -358,13 +357,25 @@ export class ChatServer {
             wait = bucket.take(Date.now());
           }
         }
+        if (ev.kind === "tooLong") {
+          c.send(ERR_TOO_LONG);
+          continue;
+        }
+        if (ev.kind === "notAscii") {
+          c.send(ERR_NOT_ASCII);
+          continue;
+        }
+        if (s.nick === "") {
+          if (await this.#register(s, ev.text)) registered();
+          continue;
+        }
         await this.#command(s, ev.text);
       }
     }
   }
 
   /** Handles a line at the nickname prompt; `true` once registered. */
-  #register(s: Session, line: string): boolean {
+  async #register(s: Session, line: string): Promise<boolean> {
     const answer = parseNick(line);
     switch (answer.kind) {
       case "empty":
@@ -378,10 +389,8 @@ export class ChatServer {
         return false;
     }
     s.nick = answer.nick;
-    const joined = this.#room.join(s);
-    if (joined instanceof Promise) {
-      throw new TypeError("An asynchronous room needs an asynchronous join");
-    }
+    const result = this.#room.join(s);
+    const joined = result instanceof Promise ? await result : result;
     if (!joined) {
       s.nick = "";
       s.c.send(encoder.encode(errorDataLine(ErrorCode.nickTaken, answer.nick)));

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { BURST_FACTOR } from "../connection.ts";
+import { LocalRoom, type Member, type Room } from "../room.ts";
 import { join, LineClient, pause, startServer } from "./helpers.ts";
 
 const encoder = new TextEncoder();
@@ -135,7 +136,8 @@ Deno.test("ChatServer refuses connections past maxPerIp from one address with ER
 });
 
 Deno.test("ChatServer drops a client that never gives a nickname after the timeout (L6)", async () => {
-  await using srv = startServer({ nickTimeoutMs: 300 });
+  // Long enough for "early" to register on a loaded machine; "idle" waits it out.
+  await using srv = startServer({ nickTimeoutMs: 1500 });
   // registered at once (the nickname goes with the connection): the timer must not drop it
   const early = await LineClient.connect(srv.port);
   await early.send("early");
@@ -144,7 +146,7 @@ Deno.test("ChatServer drops a client that never gives a nickname after the timeo
   await idle.expect("APELIDO");
   assert.equal(await idle.line(), ERR_NICK_TIMEOUT);
   await idle.closed();
-  await pause(400);
+  // early's timer was set before idle's, so it has run by now: early is still in.
   assert.deepEqual(srv.server.nicks(), ["early"]);
   await early.send("{users}");
   assert.equal(await early.line(), "USUARIOS 1 online: early");
@@ -580,4 +582,43 @@ Deno.test("ChatServer.shutdown() with 1000 clients, some not reading, tells ever
     await inBatches(readers, 200, (c) => c.close());
     for (const conn of silent) conn.close();
   }
+});
+
+Deno.test("ChatServer counts bad lines and nickname tries against flood control (L4)", async () => {
+  await using srv = startServer({ floodBurst: 5, floodRate: 50 });
+  await using c = await LineClient.connect(srv.port);
+  await c.expect("APELIDO");
+  // 20 lines of a byte over 127 before any nickname: each is ERRO 09, but not at full speed.
+  await c.sendRaw(new Uint8Array(Array.from({ length: 20 }, () => [0xff, 0x41, 0x0a]).flat()));
+  await c.expect(ERR_FLOOD);
+  await c.send("late");
+  await c.expect("BEMVINDO");
+  const errors = c.received.filter((l) => l.startsWith("ERRO 09")).length;
+  assert.equal(errors, 20);
+});
+
+Deno.test("ChatServer works with a room whose join answers later, as a shared engine would", async () => {
+  const local = new LocalRoom();
+  const room: Room = {
+    get size() {
+      return local.size;
+    },
+    join: (m: Member) => Promise.resolve().then(() => local.join(m)),
+    leave: (m) => local.leave(m),
+    publish: (m, text) => local.publish(m, text),
+    whisper: (m, to, text) => Promise.resolve(local.whisper(m, to, text)),
+    listTo: (m) => local.listTo(m),
+    nicks: () => local.nicks(),
+  };
+  await using srv = startServer({ room });
+  await using ana = await join(srv.port, "ana");
+  await using other = await LineClient.connect(srv.port);
+  await other.expect("APELIDO");
+  await other.send("ANA");
+  assert.equal(await other.line(), "ERRO 01 Esse apelido ja esta em uso: ANA");
+  await other.send("bia");
+  await other.expect("BEMVINDO");
+  assert.equal(await ana.expect("ENTROU"), "ENTROU bia entrou no chat");
+  await ana.send("bia:oi");
+  assert.equal(await ana.line(), "OK Mensagem enviada");
 });

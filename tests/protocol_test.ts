@@ -508,9 +508,11 @@ Deno.test("LineReader.push() caps a line at 1024 bytes (L1)", async (t) => {
     assert.deepEqual(reader.push(bytes("\n")), [{ kind: "tooLong" }]);
     assert.equal(reader.pending, 0);
   });
-  await t.step("backspace cannot bring a line over the cap back under it", () => {
+  await t.step("backspace is applied before the cap is judged (L1)", () => {
     const got = read(bytes("x".repeat(MAX_LINE_BYTES + 5) + "\x08".repeat(10) + "\n"));
-    assert.deepEqual(got, [{ kind: "tooLong" }]);
+    assert.deepEqual(got, lines("x".repeat(MAX_LINE_BYTES - 5)));
+    const still = read(bytes("x".repeat(MAX_LINE_BYTES + 5) + "\x08".repeat(4) + "\n"));
+    assert.deepEqual(still, [{ kind: "tooLong" }]);
   });
   await t.step("the cap counts bytes kept: stripped sequences do not count", () => {
     const text = "x".repeat(MAX_LINE_BYTES);
