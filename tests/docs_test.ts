@@ -65,3 +65,14 @@ Deno.test("PROTOCOL.md shows an example of every other server line", () => {
     assert(protocolDoc.includes(line.trimEnd()), `PROTOCOL.md lacks: ${line.trimEnd()}`);
   }
 });
+
+Deno.test("README.md documents every flag of the server and the client", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  for (const file of ["../server.ts", "../client.ts"]) {
+    const source = await Deno.readTextFile(new URL(file, import.meta.url));
+    const flags = [...source.matchAll(/^\s+"?([a-z][a-z-]+)"?: \{ type: "(?:string|boolean)"/gm)]
+      .map((m) => m[1]!);
+    assert(flags.length >= 5, `no flags found in ${file}`);
+    for (const flag of flags) assert(readme.includes(`--${flag}`), `README.md lacks --${flag}`);
+  }
+});
