@@ -52,7 +52,7 @@ export interface ServerOptions {
   nickTimeoutMs?: number;
   /** L7: the most bytes waiting to be sent to one client. @default {262144} */
   maxQueueBytes?: number;
-  /** L7: the most bytes waiting over all clients before stalled ones are dropped. @default {268435456} */
+  /** L7: the most bytes waiting over all clients before stalled ones are dropped. @default {1073741824} */
   maxTotalQueueBytes?: number;
   /** L4: lines a client may send at once before being slowed; 0 turns flood control off. @default {20} */
   floodBurst?: number;
@@ -72,7 +72,7 @@ export const DEFAULTS = {
   maxPerIp: 0,
   nickTimeoutMs: 60_000,
   maxQueueBytes: 1024 * 1024,
-  maxTotalQueueBytes: 256 * 1024 * 1024,
+  maxTotalQueueBytes: 1024 * 1024 * 1024,
   floodBurst: 20,
   floodRate: 10,
 } as const;
