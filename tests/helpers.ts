@@ -240,3 +240,14 @@ export async function join(port: number, nick: string): Promise<LineClient> {
 export function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Bytes from text (each char code below 256 becomes one byte) and byte arrays. */
+export function bytes(...parts: (string | number[])[]): Uint8Array {
+  const out: number[] = [];
+  for (const p of parts) {
+    if (typeof p === "string") {
+      for (let i = 0; i < p.length; i++) out.push(p.charCodeAt(i) & 0xff);
+    } else out.push(...p);
+  }
+  return new Uint8Array(out);
+}

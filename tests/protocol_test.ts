@@ -4,6 +4,7 @@
  * L1-L3). Pure: no network.
  */
 import assert from "node:assert/strict";
+import { bytes } from "./helpers.ts";
 import {
   byeLine,
   CRLF,
@@ -47,17 +48,6 @@ import {
 const encoder = new TextEncoder();
 const ALL_CODES = Object.values(ErrorCode);
 const DETAIL_NAMES = Object.keys(Detail) as DetailName[];
-
-/** Bytes from text (each char code below 256 becomes one byte) and byte arrays. */
-function bytes(...parts: (string | number[])[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) {
-    if (typeof p === "string") {
-      for (let i = 0; i < p.length; i++) out.push(p.charCodeAt(i) & 0xff);
-    } else out.push(...p);
-  }
-  return new Uint8Array(out);
-}
 
 /** Pushes each chunk in turn into a new reader and returns every event. */
 function read(...chunks: Uint8Array[]): LineEvent[] {

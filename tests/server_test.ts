@@ -3,7 +3,7 @@
  * client sees, what everyone else sees, and what the server logs.
  */
 import assert from "node:assert/strict";
-import { join, LineClient, pause, startServer } from "./helpers.ts";
+import { bytes, join, LineClient, pause, startServer } from "./helpers.ts";
 import { HELP_LINES, MAX_LINE_BYTES } from "../protocol.ts";
 
 const encoder = new TextEncoder();
@@ -17,17 +17,6 @@ const ERR_NOT_ASCII = "ERRO 09 Texto nao ASCII: use so caracteres ASCII; linha d
 const ERR_NICK_RULES = "ERRO 06 Apelido invalido: use de 1 a 16 letras, digitos, _ ou -";
 const ERR_NICK_RESERVED = "ERRO 06 Apelido invalido: nome reservado; digite {quit} para sair";
 const ERR_SHUTDOWN = "ERRO 03 Cancelamento de conexao forcado: servidor encerrado";
-
-/** Bytes from text, each char code below 256 one byte, and byte arrays. */
-function bytes(...parts: (string | number[])[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) {
-    if (typeof p === "string") {
-      for (let i = 0; i < p.length; i++) out.push(p.charCodeAt(i) & 0xff);
-    } else out.push(...p);
-  }
-  return new Uint8Array(out);
-}
 
 /**
  * Asserts that `c` has received nothing more than `lines` since its last read:
