@@ -231,7 +231,9 @@ export class ChatServer {
         this.stats.socketErrors++;
         if (failures++ === 0) {
           this.#opts.log(
-            `accept failed: ${errorName(e)} (raise the open-file limit, ulimit -n, or lower --max-clients)`,
+            `accept failed: ${
+              errorName(e)
+            } (raise the open-file limit, ulimit -n, or lower --max-clients)`,
           );
         }
         await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** Math.min(failures, 5))));
