@@ -90,3 +90,24 @@ export function ask(question: string, fallback?: string): string | undefined {
   const answer = prompt(shown);
   return answer ?? undefined;
 }
+
+/**
+ * Calls `handler` on the signals that ask a program to stop: SIGINT and
+ * SIGTERM (and SIGHUP with `hangup`), or SIGINT and SIGBREAK on Windows,
+ * where SIGTERM does not exist.
+ *
+ * @param handler What to do.
+ * @param hangup Whether a closed terminal (SIGHUP) stops the program too.
+ * @returns A function that removes the listeners.
+ */
+export function onStopSignals(handler: () => void, hangup = false): () => void {
+  const signals: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT", "SIGBREAK"]
+    : hangup
+    ? ["SIGINT", "SIGTERM", "SIGHUP"]
+    : ["SIGINT", "SIGTERM"];
+  for (const sig of signals) Deno.addSignalListener(sig, handler);
+  return () => {
+    for (const sig of signals) Deno.removeSignalListener(sig, handler);
+  };
+}

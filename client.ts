@@ -9,7 +9,7 @@
  * @module
  */
 
-import { interactive, parseFlags, UsageError } from "./cli.ts";
+import { interactive, onStopSignals, parseFlags, UsageError } from "./cli.ts";
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -609,11 +609,7 @@ class TerminalChat {
   }
 
   async run(): Promise<number> {
-    const signals: Deno.Signal[] = Deno.build.os === "windows"
-      ? ["SIGINT", "SIGBREAK"]
-      : ["SIGINT", "SIGTERM", "SIGHUP"];
-    const onSignal = () => this.#leave();
-    for (const sig of signals) Deno.addSignalListener(sig, onSignal);
+    const stopListening = onStopSignals(() => this.#leave(), true);
     try {
       const conn = await this.#connect();
       if (conn === undefined) return Exit.ok;
@@ -621,7 +617,7 @@ class TerminalChat {
       return await this.#session(this.#link);
     } finally {
       clearTimeout(this.#leaveTimer);
-      for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+      stopListening();
       this.#link?.close();
       this.#screen.close();
     }

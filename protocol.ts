@@ -451,12 +451,10 @@ function line(keyword: Keyword, text: string): string {
  * ```
  */
 export function errorLine(code: ErrorCode, detail?: DetailName | string): string {
-  const base = wire(ERROR_TEXTS[code]);
   const known = detail !== undefined && Object.hasOwn(Detail, detail)
     ? wire(Detail[detail as DetailName])
     : detail;
-  const tail = known === undefined || known === "" ? "" : `: ${toAscii(known)}`;
-  return line(Keyword.error, `${String(code).padStart(2, "0")} ${base}${tail}`);
+  return errorDataLine(code, known ?? "");
 }
 
 /**

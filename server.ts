@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ask, interactive, intFlag, parseFlags, UsageError } from "./cli.ts";
+import { ask, interactive, intFlag, onStopSignals, parseFlags, UsageError } from "./cli.ts";
 import {
   type CloseCause,
   Connection,
@@ -21,6 +21,7 @@ import {
   DEFAULT_HOST,
   DEFAULT_PORT,
   type DetailName,
+  encodeAscii,
   ERROR_TEXTS,
   ErrorCode,
   errorDataLine,
@@ -90,13 +91,12 @@ export interface ServerStats extends QueueStats {
   socketErrors: number;
 }
 
-const encoder = new TextEncoder();
-const PROMPT = encoder.encode(NICK_PROMPT_LINE);
-const SENT = encoder.encode(SENT_LINE);
-const HELP = encoder.encode(HELP_LINES);
+const PROMPT = encodeAscii(NICK_PROMPT_LINE);
+const SENT = encodeAscii(SENT_LINE);
+const HELP = encodeAscii(HELP_LINES);
 
 function err(code: ErrorCode, detail?: DetailName | string): Uint8Array {
-  return encoder.encode(errorLine(code, detail));
+  return encodeAscii(errorLine(code, detail));
 }
 
 const ERR_EMPTY = err(ErrorCode.badCommand, "emptyMessage");
@@ -173,7 +173,7 @@ export class ChatServer {
       floodBurst: options.floodBurst ?? DEFAULTS.floodBurst,
       floodRate: options.floodRate ?? DEFAULTS.floodRate,
       logMessages: options.logMessages ?? false,
-      log: options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`)),
+      log: options.log ?? logLine,
     };
     this.finished = this.#acceptLoop();
   }
@@ -384,7 +384,7 @@ export class ChatServer {
         return false;
       case "quit":
         s.cause = "quit";
-        s.c.sendFinal(encoder.encode(byeLine()));
+        s.c.sendFinal(encodeAscii(byeLine()));
         return false;
       case "invalid":
         s.c.send(answer.detail === "nickReserved" ? ERR_NICK_RESERVED : ERR_NICK_RULES);
@@ -395,7 +395,7 @@ export class ChatServer {
     const joined = result instanceof Promise ? await result : result;
     if (!joined) {
       s.nick = "";
-      s.c.send(encoder.encode(errorDataLine(ErrorCode.nickTaken, answer.nick)));
+      s.c.send(encodeAscii(errorDataLine(ErrorCode.nickTaken, answer.nick)));
       return false;
     }
     this.#opts.log(`nick ${s.c.peer} ${s.nick}`);
@@ -415,7 +415,7 @@ export class ChatServer {
         s.send(
           (ok instanceof Promise ? await ok : ok)
             ? SENT
-            : encoder.encode(errorDataLine(ErrorCode.noSuchUser, cmd.to)),
+            : encodeAscii(errorDataLine(ErrorCode.noSuchUser, cmd.to)),
         );
         return;
       }
@@ -427,7 +427,7 @@ export class ChatServer {
         return;
       case "quit":
         s.cause = "quit";
-        s.c.sendFinal(encoder.encode(byeLine(s.nick)));
+        s.c.sendFinal(encodeAscii(byeLine(s.nick)));
         return;
       case "empty":
         return;
@@ -436,6 +436,11 @@ export class ChatServer {
         return;
     }
   }
+}
+
+/** Writes a log line to standard output with an ISO timestamp (S9). */
+function logLine(line: string): void {
+  console.log(`${new Date().toISOString()} ${line}`);
 }
 
 function errorName(e: unknown): string {
@@ -569,22 +574,15 @@ async function main(args: string[]): Promise<number> {
     }
     throw e;
   }
-  console.log(
-    `${
-      new Date().toISOString()
-    } papo-server ${VERSION} listening on ${server.addr.hostname}:${server.addr.port}`,
-  );
+  logLine(`papo-server ${VERSION} listening on ${server.addr.hostname}:${server.addr.port}`);
   const stop = () => {
-    console.log(`${new Date().toISOString()} shutting down`);
+    logLine("shutting down");
     void server.shutdown();
   };
-  const signals: Deno.Signal[] = Deno.build.os === "windows"
-    ? ["SIGINT", "SIGBREAK"]
-    : ["SIGINT", "SIGTERM"];
-  for (const sig of signals) Deno.addSignalListener(sig, stop);
+  const stopListening = onStopSignals(stop);
   await server.finished;
-  for (const sig of signals) Deno.removeSignalListener(sig, stop);
-  console.log(`${new Date().toISOString()} stopped`);
+  stopListening();
+  logLine("stopped");
   return 0;
 }
 

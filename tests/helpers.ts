@@ -227,8 +227,12 @@ export class LineClient implements AsyncDisposable {
  * Connects and registers a nickname, returning after the welcome and the
  * user list.
  */
-export async function join(port: number, nick: string): Promise<LineClient> {
-  const c = await LineClient.connect(port);
+export async function join(
+  port: number,
+  nick: string,
+  options: LineClientOptions = {},
+): Promise<LineClient> {
+  const c = await LineClient.connect(port, options);
   await c.expect("APELIDO");
   await c.send(nick);
   await c.expect("BEMVINDO");

@@ -293,12 +293,7 @@ Deno.test({
         const clients = await inBatches(
           Array.from({ length: 100 }, (_, i) => `b${i}`),
           100,
-          async (nick) => {
-            const c = await LineClient.connect(srv.port, { keepRaw: false, readSize: 8192 });
-            await c.send(nick);
-            await c.expect("BEMVINDO");
-            return c;
-          },
+          (nick) => join(srv.port, nick, { keepRaw: false, readSize: 8192 }),
         );
         try {
           const line = encoder.encode(`:${"y".repeat(1000)}\n`);
@@ -480,12 +475,11 @@ Deno.test("ChatServer serves 1000 clients at once: joins, messages and departure
   await using srv = startServer({ floodBurst: 0 });
   await using observer = await join(srv.port, "observer");
   const nicks = Array.from({ length: total }, (_, i) => `c${i}`);
-  const clients = await inBatches(nicks, 100, async (nick) => {
-    const c = await LineClient.connect(srv.port, { keepRaw: false, readSize: 4096 });
-    await c.send(nick);
-    await c.expect("BEMVINDO");
-    return c;
-  });
+  const clients = await inBatches(
+    nicks,
+    100,
+    (nick) => join(srv.port, nick, { keepRaw: false, readSize: 4096 }),
+  );
   try {
     assert.equal(srv.server.nicks().length, total + 1);
     // every join is announced to everyone already in
@@ -555,12 +549,7 @@ Deno.test("ChatServer.shutdown() with 1000 clients, some not reading, tells ever
   const readers = await inBatches(
     Array.from({ length: 900 }, (_, i) => `r${i}`),
     100,
-    async (nick) => {
-      const c = await LineClient.connect(srv.port, { keepRaw: false, readSize: 4096 });
-      await c.send(nick);
-      await c.expect("BEMVINDO");
-      return c;
-    },
+    (nick) => join(srv.port, nick, { keepRaw: false, readSize: 4096 }),
   );
   const silent = await inBatches(
     Array.from({ length: 100 }, (_, i) => `s${i}`),
