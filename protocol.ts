@@ -1,21 +1,28 @@
 /**
- * The papo line protocol: limits, parsing of client lines, validation of
- * nicknames, and the formatting of every line the server sends.
+ * The papo line protocol: the one place that defines every line on the wire,
+ * both ways. What a client may send is the command table
+ * {@linkcode COMMANDS}; what the server sends is a keyword
+ * ({@linkcode Keyword}) and a text, formatted by the functions below, and
+ * every error is a code of {@linkcode ErrorCode} with its meaning and a
+ * detail. Texts are kept in Portuguese and English; the wire carries the
+ * Portuguese, made ASCII.
  *
- * This module is pure: it does no I/O. Every wire string is defined here once;
- * `PROTOCOL.md` documents each of them with an example.
+ * This module is pure: it does no I/O. `PROTOCOL.md` documents each line with
+ * an example. Reading these lines back is done in `wire/`: client lines by
+ * `wire/commands.ts`, server lines by `wire/server_lines.ts`.
  *
- * @example Parse a client line
+ * @example Format a server line
  * ```ts
- * import { parseCommand } from "./protocol.ts";
+ * import { joinedLine } from "./protocol.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(parseCommand("bob:oi"), { kind: "private", to: "bob", text: "oi" });
+ * assertEquals(joinedLine("bob"), "ENTROU bob entrou no chat\r\n");
  * ```
  *
  * @module
  */
 
 import config from "./deno.json" with { type: "json" };
+import { encodeAscii, latin1, toAscii } from "./wire/ascii.ts";
 
 /** The version of papo (from `deno.json`), printed by `--version` of the server and the client. */
 export const VERSION: string = config.version;
@@ -37,17 +44,6 @@ export const MAX_NICK_LENGTH = 16;
 
 /** L3: what a nickname may be made of: letters, digits, `_` and `-`. */
 export const NICK_PATTERN = /^[A-Za-z0-9_-]+$/;
-
-/** L3: names the protocol uses, refused as nicknames (compared without regard to case). */
-export const RESERVED_NICKS: ReadonlySet<string> = new Set([
-  "quit",
-  "users",
-  "help",
-  "server",
-  "servidor",
-  "erro",
-  "papo",
-]);
 
 /**
  * The most nicknames listed in the user list sent on entry (S10). Above it the
@@ -102,7 +98,7 @@ export interface Text {
   readonly en: string;
 }
 
-/** The error codes of the protocol (CONTRACT.md). */
+/** The error codes of the protocol (the requirement table in PROTOCOL.md). */
 export const ErrorCode = {
   /** Nickname already in use. */
   nickTaken: 1,
@@ -131,7 +127,7 @@ export const ErrorCode = {
 /** One of the protocol's error codes. */
 export type ErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
 
-/** The meaning of each error code, in both languages (CONTRACT.md). */
+/** The meaning of each error code, in both languages. */
 export const ERROR_TEXTS: Readonly<Record<ErrorCode, Text>> = {
   1: { pt: "Esse apelido já está em uso", en: "That nickname is already in use" },
   2: {
@@ -149,6 +145,146 @@ export const ERROR_TEXTS: Readonly<Record<ErrorCode, Text>> = {
   11: { pt: "Servidor cheio", en: "Server full" },
 };
 
+/** Who may use a command. */
+export type Role = "anyone" | "teacher";
+
+/** Where a command may be used: at the nickname prompt, in the chat, or both. */
+export type Phase = "nick" | "chat" | "both";
+
+/** How a client line names a command: `{name ...}`, `:text`, or `nick:text`. */
+export type Syntax = "brace" | "public" | "private";
+
+/** What follows a command's name inside its braces. */
+export type ArgKind = "none" | "word" | "text";
+
+/** One command a client may send: its form, where and by whom, and its help. */
+export interface CommandSpec {
+  /** Its name; for a `brace` command, what goes inside the braces. */
+  readonly name: string;
+  /** How a line names it. */
+  readonly syntax: Syntax;
+  /** Bare words (no braces) that stand for it too, such as `quit`. */
+  readonly words?: readonly string[];
+  /** What follows the name. @default {"none"} */
+  readonly arg?: ArgKind;
+  /** Where it may be used. */
+  readonly phase: Phase;
+  /** Who may use it. */
+  readonly role: Role;
+  /** How to write it, shown by `{help}`. */
+  readonly usage: Text;
+  /** What it does, shown by `{help}`. */
+  readonly help: Text;
+  /** Listed in the hint of `ERRO 07` and of the client. */
+  readonly hint?: boolean;
+  /** What the client's hint says of it (after its form), when it says more than the form. */
+  readonly brief?: Text;
+}
+
+/**
+ * Every command a client may send, in the order `{help}` lists them (S5-S7,
+ * X1). Parsing (`wire/commands.ts`), the server's dispatch (each name has one
+ * handler in `server/commands.ts`), `{help}`, the hint of `ERRO 07`, the
+ * reserved nicknames and the client's hint all come from this table.
+ */
+export const COMMANDS = [
+  {
+    name: "public",
+    syntax: "public",
+    phase: "chat",
+    role: "anyone",
+    usage: { pt: ":texto", en: ":text" },
+    help: { pt: "mensagem pública para todos", en: "public message to everyone" },
+    hint: true,
+    brief: { pt: "para todos", en: "for everyone" },
+  },
+  {
+    name: "private",
+    syntax: "private",
+    phase: "chat",
+    role: "anyone",
+    usage: { pt: "apelido:texto", en: "nick:text" },
+    help: { pt: "mensagem privada para apelido", en: "private message to nick" },
+    hint: true,
+    brief: { pt: "para uma pessoa", en: "for one person" },
+  },
+  {
+    name: "users",
+    syntax: "brace",
+    phase: "chat",
+    role: "anyone",
+    usage: { pt: "{users}", en: "{users}" },
+    help: { pt: "quem está online", en: "who is online" },
+    hint: true,
+  },
+  {
+    name: "help",
+    syntax: "brace",
+    phase: "chat",
+    role: "anyone",
+    usage: { pt: "{help}", en: "{help}" },
+    help: { pt: "esta ajuda", en: "this help" },
+    hint: true,
+  },
+  {
+    name: "quit",
+    syntax: "brace",
+    words: ["quit"],
+    phase: "both",
+    role: "anyone",
+    usage: { pt: "{quit} ou quit", en: "{quit} or quit" },
+    help: { pt: "sair do chat", en: "leave the chat" },
+    hint: true,
+  },
+] as const satisfies readonly CommandSpec[];
+
+/** The name of one of the {@linkcode COMMANDS}. */
+export type CommandName = typeof COMMANDS[number]["name"];
+
+/** Names the protocol uses for itself, refused as nicknames besides the commands' names (L3). */
+const PROTOCOL_NAMES = ["server", "servidor", "erro", "papo"] as const;
+
+/**
+ * L3: names refused as nicknames (compared without regard to case): the
+ * names and words of the brace commands, and the protocol's own names.
+ */
+export const RESERVED_NICKS: ReadonlySet<string> = new Set([
+  ...(COMMANDS as readonly CommandSpec[]).filter((c) => c.syntax === "brace").flatMap((
+    c,
+  ) => [c.name, ...(c.words ?? [])]),
+  ...PROTOCOL_NAMES,
+]);
+
+/** The form a command takes in a hint: its usage, or `{name}` for a brace command. */
+function hintForm(c: CommandSpec, lang: Lang): string {
+  return c.syntax === "brace" ? `{${c.name}}` : c.usage[lang];
+}
+
+/** `a, b, c ou d` in Portuguese, `a, b, c or d` in English. */
+function listOf(items: readonly string[], lang: Lang): string {
+  if (items.length < 2) return items.join("");
+  return `${items.slice(0, -1).join(", ")} ${lang === "pt" ? "ou" : "or"} ${items.at(-1)}`;
+}
+
+/**
+ * The commands of the hints, in a language, as `ERRO 07` lists them
+ * (`:texto, apelido:texto, {users}, {help} ou {quit}`) or, with `brief`, as
+ * the client's hint does (`:texto para todos, ...`).
+ *
+ * @param lang The language.
+ * @param brief Whether to add each command's brief description.
+ * @returns The list, joined as a sentence.
+ */
+export function commandHint(lang: Lang, brief = false): string {
+  const hinted = (COMMANDS as readonly CommandSpec[]).filter((c) => c.hint === true);
+  return listOf(
+    hinted.map((c) =>
+      brief && c.brief ? `${hintForm(c, lang)} ${c.brief[lang]}` : hintForm(c, lang)
+    ),
+    lang,
+  );
+}
+
 /**
  * Details that follow an error's meaning after `: ` on the wire. A detail that
  * is not one of these is data (a nickname, an address) shown as it is.
@@ -163,10 +299,7 @@ export const Detail = {
     en: "reserved name; type {quit} to leave",
   },
   emptyMessage: { pt: "mensagem vazia", en: "empty message" },
-  unknownCommand: {
-    pt: "use :texto, apelido:texto, {users}, {help} ou {quit}",
-    en: "use :text, nick:text, {users}, {help} or {quit}",
-  },
+  unknownCommand: { pt: `use ${commandHint("pt")}`, en: `use ${commandHint("en")}` },
   lineLimit: {
     pt: `máximo de ${MAX_LINE_BYTES} bytes; linha descartada`,
     en: `at most ${MAX_LINE_BYTES} bytes; line dropped`,
@@ -185,6 +318,10 @@ export const Detail = {
   tooManyFromAddress: {
     pt: "conexões demais deste endereço",
     en: "too many connections from this address",
+  },
+  roomUnavailable: {
+    pt: "sala indisponível; tente de novo",
+    en: "room unavailable; try again",
   },
   connectionLost: { pt: "conexão perdida", en: "connection lost" },
   refused: { pt: "conexão recusada", en: "connection refused" },
@@ -211,250 +348,90 @@ export const Message = {
   bye: { pt: "Até logo", en: "See you" },
 } as const satisfies Record<string, Text>;
 
-/** The help text sent for `{help}` (X1), one line each. */
-export const HELP: readonly Text[] = [
-  {
-    pt: ":texto          mensagem pública para todos",
-    en: ":text          public message to everyone",
-  },
-  {
-    pt: "apelido:texto   mensagem privada para apelido",
-    en: "nick:text      private message to nick",
-  },
-  { pt: "{users}         quem está online", en: "{users}        who is online" },
-  { pt: "{help}          esta ajuda", en: "{help}         this help" },
-  { pt: "{quit} ou quit  sair do chat", en: "{quit} or quit leave the chat" },
-];
-
-// ---------------------------------------------------------------- ASCII
-
-const DIACRITICS = /[\u0300-\u036f]/g;
-const NON_ASCII = /[^ -~\t\n\r]/gu;
-const SPECIAL: Readonly<Record<string, string>> = {
-  "ß": "ss",
-  "æ": "ae",
-  "Æ": "AE",
-  "œ": "oe",
-  "Œ": "OE",
-  "ø": "o",
-  "Ø": "O",
-  "ð": "d",
-  "Ð": "D",
-  "þ": "th",
-  "Þ": "TH",
-  "ł": "l",
-  "Ł": "L",
-  "‘": "'",
-  "’": "'",
-  "“": '"',
-  "”": '"',
-  "–": "-",
-  "—": "-",
-  "…": "...",
-  "«": '"',
-  "»": '"',
-  "\u00a0": " ",
-};
+/** The column where the help text of a command starts, per language. */
+const HELP_COLUMN: Readonly<Record<Lang, number>> = { pt: 16, en: 15 };
 
 /**
- * Turns text into ASCII: accents are removed (`não` becomes `nao`) and a
- * character with no ASCII form becomes `?` (X3).
+ * The help text (X1) for a role, one entry per command it may use in the
+ * chat: the usage, padded to a column, then what it does.
  *
- * @param text Any text.
- * @returns The text with only ASCII characters.
- *
- * @example
- * ```ts
- * import { toAscii } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(toAscii("não, ação!"), "nao, acao!");
- * assertEquals(toAscii("日本"), "??");
- * ```
+ * @param role `anyone` for the commands everyone has; `teacher` adds the teacher's.
+ * @returns One text per command, in {@linkcode COMMANDS} order.
  */
-export function toAscii(text: string): string {
-  return text.normalize("NFKD").replace(DIACRITICS, "").replace(
-    NON_ASCII,
-    (ch) => SPECIAL[ch] ?? "?",
+export function helpTexts(role: Role = "anyone"): Text[] {
+  const shown = (COMMANDS as readonly CommandSpec[]).filter((c) =>
+    c.phase !== "nick" && (role === "teacher" || c.role === "anyone")
   );
+  const entry = (c: CommandSpec, lang: Lang) => {
+    const column = Math.max(HELP_COLUMN[lang], c.usage[lang].length + 1);
+    return c.usage[lang].padEnd(column) + c.help[lang];
+  };
+  return shown.map((c) => ({ pt: entry(c, "pt"), en: entry(c, "en") }));
 }
 
-/**
- * Encodes a line of ASCII text into bytes, faster than `TextEncoder` for the
- * short lines of this protocol. Every server line is ASCII by construction.
- *
- * @param text ASCII text.
- * @returns One byte per character.
- */
-export function encodeAscii(text: string): Uint8Array {
-  const n = text.length;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-/**
- * Whether every character of `text` is ASCII (S1).
- *
- * @param text The text to test.
- * @returns `true` when every code unit is below 128.
- */
-export function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) return false;
-  }
-  return true;
-}
-
-// ------------------------------------------------------------- Commands
-
-/** A line a client sent, parsed (S5-S7, X1). */
-export type Command =
-  | { readonly kind: "public"; readonly text: string }
-  | { readonly kind: "private"; readonly to: string; readonly text: string }
-  | { readonly kind: "quit" }
-  | { readonly kind: "users" }
-  | { readonly kind: "help" }
-  | { readonly kind: "empty" }
-  | { readonly kind: "invalid"; readonly detail: DetailName };
-
-const QUIT: Command = { kind: "quit" };
-const USERS: Command = { kind: "users" };
-const HELP_COMMAND: Command = { kind: "help" };
-const EMPTY: Command = { kind: "empty" };
-
-/**
- * Parses one line a registered client sent (line ending already removed) into
- * a command: `:text` (public), `nick:text` (private), `{quit}` or `quit`,
- * `{users}`, `{help}`; an empty line is `empty` (ignored, L1); anything else,
- * and `:` with no text, is `invalid` (ERRO 07).
- *
- * @param line A line of ASCII text without its line ending.
- * @returns The command the line stands for.
- *
- * @example
- * ```ts
- * import { parseCommand } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(parseCommand(":oi"), { kind: "public", text: "oi" });
- * assertEquals(parseCommand("{QUIT}"), { kind: "quit" });
- * assertEquals(parseCommand(":"), { kind: "invalid", detail: "emptyMessage" });
- * ```
- */
-export function parseCommand(line: string): Command {
-  const colon = line.indexOf(":");
-  if (colon === 0) {
-    return line.trim().length > 1
-      ? { kind: "public", text: line.slice(1) }
-      : { kind: "invalid", detail: "emptyMessage" };
-  }
-  if (colon > 0) {
-    const to = line.slice(0, colon).trim();
-    if (isNickShaped(to)) {
-      const text = line.slice(colon + 1);
-      return text.trim().length > 0
-        ? { kind: "private", to, text }
-        : { kind: "invalid", detail: "emptyMessage" };
-    }
-  }
-  const word = line.trim().toLowerCase();
-  switch (word) {
-    case "":
-      return EMPTY;
-    case "{quit}":
-    case "quit":
-      return QUIT;
-    case "{users}":
-      return USERS;
-    case "{help}":
-      return HELP_COMMAND;
-  }
-  return { kind: "invalid", detail: "unknownCommand" };
-}
-
-function isNickShaped(name: string): boolean {
-  return name.length > 0 && name.length <= MAX_NICK_LENGTH && NICK_PATTERN.test(name);
-}
-
-/** What a line sent at the nickname prompt asks for (S4, S7, L3). */
-export type NickAnswer =
-  | { readonly kind: "nick"; readonly nick: string }
-  | { readonly kind: "quit" }
-  | { readonly kind: "empty" }
-  | { readonly kind: "invalid"; readonly detail: "nickRules" | "nickReserved" };
-
-/**
- * Validates a line sent at the nickname prompt. Spaces around it are
- * trimmed; `{quit}` leaves; `quit` and the other reserved names are refused
- * with a hint (ERRO 06); a name of other characters or length is refused.
- *
- * @param line The line, without its line ending.
- * @returns The nickname, or why it is refused.
- *
- * @example
- * ```ts
- * import { parseNick } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(parseNick(" alice "), { kind: "nick", nick: "alice" });
- * assertEquals(parseNick("quit"), { kind: "invalid", detail: "nickReserved" });
- * assertEquals(parseNick("a b"), { kind: "invalid", detail: "nickRules" });
- * ```
- */
-export function parseNick(line: string): NickAnswer {
-  const nick = line.trim();
-  if (nick === "") return { kind: "empty" };
-  if (nick.toLowerCase() === "{quit}") return { kind: "quit" };
-  if (!isNickShaped(nick)) return { kind: "invalid", detail: "nickRules" };
-  if (RESERVED_NICKS.has(nick.toLowerCase())) return { kind: "invalid", detail: "nickReserved" };
-  return { kind: "nick", nick };
-}
-
-/**
- * The key under which a nickname is unique: nicknames match without regard
- * to case (S6, L3).
- *
- * @param nick A nickname.
- * @returns Its lower-case form.
- */
-export function nickKey(nick: string): string {
-  return nick.toLowerCase();
-}
+/** The help text sent for `{help}` (X1) to everyone, one entry per line. */
+export const HELP: readonly Text[] = helpTexts();
 
 // --------------------------------------------------------- Server lines
 
+/**
+ * A text with each `%s` filled in, in order.
+ *
+ * @param template The text.
+ * @param args Values for each `%s`.
+ * @returns The filled-in text.
+ */
 function fill(template: string, ...args: string[]): string {
   let i = 0;
   return template.replace(/%s/g, () => args[i++] ?? "");
 }
 
+/**
+ * The text of a {@linkcode Message} or {@linkcode Detail} in a language, with
+ * `%s` filled in.
+ *
+ * @param text The text.
+ * @param lang The language.
+ * @param args Values for each `%s`.
+ * @returns The filled-in text.
+ */
+export function say(text: Text, lang: Lang, ...args: string[]): string {
+  return fill(text[lang], ...args);
+}
+
 /** The wire (ASCII, Portuguese) form of a text, with `%s` filled in. */
-function wire(text: Text, ...args: string[]): string {
+export function wire(text: Text, ...args: string[]): string {
   return toAscii(fill(text.pt, ...args));
 }
 
-/** A server line: its keyword and text, without the line ending. */
+/** A server line: its keyword and text, with the line ending. */
 function line(keyword: Keyword, text: string): string {
   return `${keyword} ${text}${CRLF}`;
 }
 
 /**
- * Formats an error line: `ERRO NN meaning[: detail]` (CONTRACT.md).
+ * Formats an error line with a fixed detail: `ERRO NN meaning[: detail]`.
+ * Data (a nickname, an address) goes through {@linkcode errorDataLine}, so
+ * that it is never read as the name of a detail.
  *
  * @param code The error code.
- * @param detail A known detail's name, or data such as a nickname.
+ * @param detail The name of one of the {@linkcode Detail} texts, or none.
  * @returns The line, ending in CRLF.
+ * @throws {TypeError} When `detail` is not the name of a detail.
  *
  * @example
  * ```ts
  * import { ErrorCode, errorLine } from "./protocol.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(errorLine(ErrorCode.noSuchUser, "bob"), "ERRO 02 Destino da mensagem privada nao existe: bob\r\n");
+ * assertEquals(errorLine(ErrorCode.forcedClose, "shutdown"), "ERRO 03 Cancelamento de conexao forcado: servidor encerrado\r\n");
  * ```
  */
-export function errorLine(code: ErrorCode, detail?: DetailName | string): string {
-  const known = detail !== undefined && Object.hasOwn(Detail, detail)
-    ? wire(Detail[detail as DetailName])
-    : detail;
-  return errorDataLine(code, known ?? "");
+export function errorLine(code: ErrorCode, detail?: DetailName | ""): string {
+  if (detail === undefined || detail === "") return errorDataLine(code, "");
+  if (!Object.hasOwn(Detail, detail)) {
+    throw new TypeError(`Cannot format detail "${detail}": use errorDataLine() for data`);
+  }
+  return errorDataLine(code, wire(Detail[detail]));
 }
 
 /**
@@ -547,6 +524,11 @@ export function leftLine(nick: string): string {
   return line(Keyword.left, wire(Message.left, nick));
 }
 
+/** What comes before the sender's name in a private message: `Mensagem recebida de: `. */
+export const PRIVATE_PREFIX: string = wire(Message.received, "");
+const PUBLIC_HEAD = encodeAscii(`${Keyword.public} `);
+const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
+
 /**
  * Formats a public message (S12), the sender attached by the server.
  * @param from The sender's nickname.
@@ -554,8 +536,7 @@ export function leftLine(nick: string): string {
  * @returns `PUBLICA from: text` with CRLF.
  */
 export function publicLine(from: string, text: string): string {
-  const bytes = publicBytes(from, text);
-  return latin1(bytes, bytes.length);
+  return latin1(messageBytes(PUBLIC_HEAD, from, text));
 }
 
 /**
@@ -565,55 +546,16 @@ export function publicLine(from: string, text: string): string {
  * @returns `PRIVADA Mensagem recebida de: from: text` with CRLF.
  */
 export function privateLine(from: string, text: string): string {
-  const bytes = privateBytes(from, text);
-  return latin1(bytes, bytes.length);
-}
-
-const PRIVATE_PREFIX = wire(Message.received, "");
-const PUBLIC_HEAD = encodeAscii(`${Keyword.public} `);
-const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
-
-/**
- * The bytes of {@linkcode publicLine}, built without an intermediate string
- * in a scratch buffer: the view is valid until the next call, so copy it
- * (as `Member.send` does) before building another. This is the hot path of
- * routing, done once per message whatever the number of receivers.
- *
- * @example
- * ```ts
- * import { publicBytes } from "./protocol.ts";
- * import { strictEqual } from "node:assert/strict";
- * strictEqual(new TextDecoder().decode(publicBytes("ana", "oi")), "PUBLICA ana: oi\r\n");
- * ```
- */
-export function publicBytes(from: string, text: string): Uint8Array {
-  return messageBytes(PUBLIC_HEAD, from, text);
+  return latin1(messageBytes(PRIVATE_HEAD, from, text));
 }
 
 /**
- * The bytes of {@linkcode privateLine}, in the same scratch buffer as
- * {@linkcode publicBytes}.
- *
- * @example
- * ```ts
- * import { privateBytes } from "./protocol.ts";
- * import { strictEqual } from "node:assert/strict";
- * strictEqual(
- *   new TextDecoder().decode(privateBytes("ana", "oi")),
- *   "PRIVADA Mensagem recebida de: ana: oi\r\n",
- * );
- * ```
+ * `head from: text` CRLF, built into new bytes without an intermediate
+ * string: the hot path of routing, done once per message whatever the
+ * number of receivers.
  */
-export function privateBytes(from: string, text: string): Uint8Array {
-  return messageBytes(PRIVATE_HEAD, from, text);
-}
-
-let scratch = new Uint8Array(2 * MAX_LINE_BYTES + 128);
-
 function messageBytes(head: Uint8Array, from: string, text: string): Uint8Array {
-  const size = head.length + from.length + text.length + 4;
-  if (size > scratch.length) scratch = new Uint8Array(size * 2);
-  const out = scratch;
+  const out = new Uint8Array(head.length + from.length + text.length + 4);
   out.set(head);
   let at = head.length;
   for (let i = 0; i < from.length; i++) out[at++] = from.charCodeAt(i);
@@ -621,8 +563,8 @@ function messageBytes(head: Uint8Array, from: string, text: string): Uint8Array 
   out[at++] = 0x20;
   for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
   out[at++] = 0x0d;
-  out[at++] = 0x0a;
-  return out.subarray(0, at);
+  out[at] = 0x0a;
+  return out;
 }
 
 /** The reply to the sender of a delivered private message (S12). */
@@ -637,396 +579,89 @@ export function byeLine(nick = ""): string {
   return line(Keyword.bye, wire(Message.bye) + (nick === "" ? "" : `, ${nick}`));
 }
 
-/** The help text (X1): one `AJUDA` line per command. */
-export const HELP_LINES: string = HELP.map((h) => line(Keyword.help, wire(h))).join("");
+/**
+ * The help text (X1) for a role: one `AJUDA` line per command.
+ *
+ * @param role Who asks.
+ * @returns The lines, joined, each with CRLF.
+ */
+export function helpLines(role: Role = "anyone"): string {
+  return helpTexts(role).map((h) => line(Keyword.help, wire(h))).join("");
+}
 
-// ------------------------------------------------ Reading server lines
+/** The help text (X1) everyone gets: one `AJUDA` line per command. */
+export const HELP_LINES: string = helpLines();
 
-/** A line the server sent, parsed for display by a client. */
-export type ServerLine =
-  | { readonly kind: "nick" }
-  | { readonly kind: "welcome"; readonly nick: string }
-  | { readonly kind: "users"; readonly text: string }
+// ------------------------------------------------------ Typed messages
+
+/**
+ * A line the room sends to its members, as a typed value: engines route
+ * these (a Redis engine carries them between nodes), and
+ * {@linkcode renderMessage} turns each into bytes once.
+ */
+export type ServerMessage =
+  | {
+    /** The welcome and the user list a new member gets (S10). */
+    readonly kind: "entry";
+    readonly nick: string;
+    /** The first names online, the new member included. */
+    readonly first: readonly string[];
+    readonly total: number;
+  }
+  | { readonly kind: "users"; readonly nicks: readonly string[] }
   | { readonly kind: "joined"; readonly nick: string }
   | { readonly kind: "left"; readonly nick: string }
   | { readonly kind: "public"; readonly from: string; readonly text: string }
-  | { readonly kind: "private"; readonly from: string; readonly text: string }
-  | { readonly kind: "sent" }
-  | { readonly kind: "help"; readonly text: string }
-  | { readonly kind: "bye" }
-  | { readonly kind: "error"; readonly code: number; readonly detail: string }
-  | { readonly kind: "other"; readonly text: string };
+  | { readonly kind: "private"; readonly from: string; readonly text: string };
 
 /**
- * Parses a line the server sent (line ending removed), for a client to show.
+ * The bytes of a message: new bytes each call, never shared or reused.
  *
- * @param text The line.
- * @returns What kind of line it is, with its parts.
+ * @param m The message.
+ * @returns One or more whole lines, each with CRLF.
  *
  * @example
  * ```ts
- * import { parseServerLine } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(parseServerLine("PUBLICA bob: oi"), { kind: "public", from: "bob", text: "oi" });
- * assertEquals(parseServerLine("ERRO 02 Destino da mensagem privada nao existe: x"), { kind: "error", code: 2, detail: "x" });
+ * import { renderMessage } from "./protocol.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * const bytes = renderMessage({ kind: "public", from: "ana", text: "oi" });
+ * strictEqual(new TextDecoder().decode(bytes), "PUBLICA ana: oi\r\n");
  * ```
  */
-export function parseServerLine(text: string): ServerLine {
-  const space = text.indexOf(" ");
-  const keyword = space < 0 ? text : text.slice(0, space);
-  const rest = space < 0 ? "" : text.slice(space + 1);
-  switch (keyword) {
-    case Keyword.nick:
-      return { kind: "nick" };
-    case Keyword.welcome: {
-      const m = /, ([^ ,!]+)!$/.exec(rest);
-      return { kind: "welcome", nick: m?.[1] ?? "" };
-    }
-    case Keyword.users:
-      return { kind: "users", text: rest };
-    case Keyword.joined:
-      return { kind: "joined", nick: firstWord(rest) };
-    case Keyword.left:
-      return { kind: "left", nick: firstWord(rest) };
-    case Keyword.public: {
-      const at = rest.indexOf(": ");
-      if (at > 0) return { kind: "public", from: rest.slice(0, at), text: rest.slice(at + 2) };
-      break;
-    }
-    case Keyword.private: {
-      if (rest.startsWith(PRIVATE_PREFIX)) {
-        const body = rest.slice(PRIVATE_PREFIX.length);
-        const at = body.indexOf(": ");
-        if (at > 0) return { kind: "private", from: body.slice(0, at), text: body.slice(at + 2) };
-      }
-      break;
-    }
-    case Keyword.sent:
-      return { kind: "sent" };
-    case Keyword.help:
-      return { kind: "help", text: rest };
-    case Keyword.bye:
-      return { kind: "bye" };
-    case Keyword.error: {
-      const m = /^(\d\d) ([^:]*)(?:: (.*))?$/.exec(rest);
-      if (m) return { kind: "error", code: Number(m[1]), detail: m[3] ?? "" };
-      break;
-    }
+export function renderMessage(m: ServerMessage): Uint8Array {
+  switch (m.kind) {
+    case "public":
+      return messageBytes(PUBLIC_HEAD, m.from, m.text);
+    case "private":
+      return messageBytes(PRIVATE_HEAD, m.from, m.text);
+    case "entry":
+      return encodeAscii(welcomeLine(m.nick) + entryUsersLine(m.first, m.total));
+    case "users":
+      return encodeAscii(usersLines(m.nicks));
+    case "joined":
+      return encodeAscii(joinedLine(m.nick));
+    case "left":
+      return encodeAscii(leftLine(m.nick));
   }
-  return { kind: "other", text };
-}
-
-function firstWord(text: string): string {
-  const space = text.indexOf(" ");
-  return space < 0 ? text : text.slice(0, space);
 }
 
 /**
- * The text of an error in a language, with its detail translated when it is
- * one of the known {@linkcode Detail} texts, or shown as it is otherwise.
- *
- * @param code The error code.
- * @param detail The detail after `: ` on the wire, or `""`.
- * @param lang The language to show it in.
- * @returns For example `ERRO 02: Destino da mensagem privada não existe (bob)`.
- *
- * @example
- * ```ts
- * import { describeError } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(describeError(6, "nome reservado; digite {quit} para sair", "en"), "ERRO 06: Invalid nickname (reserved name; type {quit} to leave)");
- * ```
+ * A message on its way to one or many members: rendered the first time its
+ * bytes are asked for, then the same bytes for every receiver (as ergo's
+ * message cache). The bytes are never changed afterwards.
  */
-export function describeError(code: number, detail: string, lang: Lang): string {
-  const known = ERROR_TEXTS[code as ErrorCode];
-  const meaning = known ? known[lang] : "?";
-  const shown = detail === "" ? "" : ` (${translateDetail(detail, lang)})`;
-  return `ERRO ${String(code).padStart(2, "0")}: ${meaning}${shown}`;
-}
+export class Outgoing {
+  /** The message. */
+  readonly message: ServerMessage;
+  #bytes: Uint8Array | undefined;
 
-const DETAIL_BY_WIRE: ReadonlyMap<string, Text> = new Map(
-  Object.values(Detail).map((d) => [toAscii(d.pt), d]),
-);
-
-/**
- * Translates a detail from the wire into a language, when it is a known one.
- *
- * @param detail The ASCII detail received.
- * @param lang The language to show it in.
- * @returns The translated detail, or `detail` unchanged.
- */
-export function translateDetail(detail: string, lang: Lang): string {
-  return DETAIL_BY_WIRE.get(detail)?.[lang] ?? detail;
-}
-
-/**
- * The text of a {@linkcode Message} or {@linkcode Detail} in a language, with
- * `%s` filled in.
- *
- * @param text The text.
- * @param lang The language.
- * @param args Values for each `%s`.
- * @returns The filled-in text.
- */
-export function say(text: Text, lang: Lang, ...args: string[]): string {
-  return fill(text[lang], ...args);
-}
-
-// ----------------------------------------------------------- Line reader
-
-const LF = 0x0a;
-const CR = 0x0d;
-const BS = 0x08;
-const DEL = 0x7f;
-const ESC = 0x1b;
-const TAB = 0x09;
-const NUL = 0x00;
-const IAC = 0xff;
-const SB = 0xfa;
-const SE = 0xf0;
-const WILL = 0xfb;
-const DONT = 0xfe;
-
-/** What a {@linkcode LineReader} finds in the bytes it is given. */
-export type LineEvent =
-  | { readonly kind: "line"; readonly text: string }
-  | { readonly kind: "tooLong" }
-  | { readonly kind: "notAscii" };
-
-const TOO_LONG: LineEvent = { kind: "tooLong" };
-const NOT_ASCII: LineEvent = { kind: "notAscii" };
-
-const enum State {
-  Text,
-  AfterCr,
-  Iac,
-  SkipOne,
-  Ss3,
-  Sub,
-  SubIac,
-  Esc,
-  Csi,
-}
-
-/**
- * Cuts a byte stream into lines (S1, S2, L1, L2), keeping at most
- * `maxBytes` bytes of the line it is reading:
- * - LF, CRLF, a lone CR and CR NUL each end a line;
- * - telnet negotiation (IAC sequences) is removed, `IAC IAC` is the byte 255;
- * - backspace (0x08) and DEL (0x7f) remove the last byte of the line;
- * - ANSI escape sequences (ESC ...) and other control characters are removed,
- *   a tab becomes a space;
- * - a line over `maxBytes` bytes is reported as `tooLong` once its end comes,
- *   one with a byte over 127 as `notAscii`; neither is kept.
- *
- * @example
- * ```ts
- * import { LineReader } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * const reader = new LineReader();
- * const out = reader.push(new TextEncoder().encode("ab\x08c\r\nx"));
- * assertEquals(out, [{ kind: "line", text: "ac" }]);
- * ```
- */
-export class LineReader {
-  #buf: Uint8Array;
-  #len = 0;
-  #max: number;
-  #state = State.Text;
-  /** Bytes of the line past `maxBytes`: counted, never kept; backspace takes them first. */
-  #excess = 0;
-  /** How many bytes over 127 the line holds (backspace may erase them). */
-  #high = 0;
-
-  /**
-   * @param maxBytes The most bytes a line may have.
-   * @default {MAX_LINE_BYTES}
-   */
-  constructor(maxBytes: number = MAX_LINE_BYTES) {
-    this.#max = maxBytes;
-    this.#buf = new Uint8Array(Math.min(maxBytes, 64));
+  /** @param message The message to send. */
+  constructor(message: ServerMessage) {
+    this.message = message;
   }
 
-  /** How many bytes of an unfinished line are held (at most `maxBytes`). */
-  get pending(): number {
-    return this.#len;
+  /** The message's bytes, rendered once. */
+  get bytes(): Uint8Array {
+    return this.#bytes ??= renderMessage(this.message);
   }
-
-  /**
-   * Reads more bytes.
-   *
-   * @param bytes The bytes received.
-   * @param out Where to append the events (a new array when not given).
-   * @returns The events found, in order.
-   */
-  push(bytes: Uint8Array, out: LineEvent[] = []): LineEvent[] {
-    const n = bytes.length;
-    for (let i = 0; i < n; i++) {
-      const b = bytes[i]!;
-      switch (this.#state) {
-        case State.Text:
-          if (b >= 0x20 && b < 0x7f) {
-            this.#keep(b);
-          } else if (b === LF) {
-            this.#end(out);
-          } else if (b === CR) {
-            this.#end(out);
-            this.#state = State.AfterCr;
-          } else {
-            this.#special(b);
-          }
-          break;
-        case State.AfterCr:
-          this.#state = State.Text;
-          if (b !== LF && b !== NUL) i--;
-          break;
-        case State.Iac:
-          if (b === IAC) {
-            this.#state = State.Text;
-            this.#keepHigh(b);
-          } else if (b === SB) this.#state = State.Sub;
-          else if (b >= WILL && b <= DONT) this.#state = State.SkipOne;
-          else {
-            this.#state = State.Text;
-            if (b < SE) {
-              // Not a telnet command: a stray 0xFF byte, and `b` is read again.
-              this.#keepHigh(IAC);
-              i--;
-            }
-          }
-          break;
-        case State.SkipOne:
-          this.#state = State.Text;
-          break;
-        case State.Sub:
-          if (b === IAC) this.#state = State.SubIac;
-          break;
-        case State.SubIac:
-          this.#state = b === SE ? State.Text : State.Sub;
-          break;
-        case State.Esc:
-          // CSI (ESC [) runs to its final byte; SS3 (ESC O) has one more byte
-          this.#state = b === 0x5b ? State.Csi : b === 0x4f ? State.Ss3 : State.Text;
-          // a control character (a line ending, another ESC) is read again
-          if (b < 0x20) i--;
-          break;
-        case State.Ss3:
-          this.#state = State.Text;
-          if (b < 0x20) i--;
-          break;
-        case State.Csi:
-          if (b >= 0x40 && b <= 0x7e) this.#state = State.Text;
-          else if (b < 0x20 || b > 0x3f) {
-            this.#state = State.Text;
-            i--;
-          }
-          break;
-      }
-    }
-    return out;
-  }
-
-  #special(b: number): void {
-    if (b === IAC) this.#state = State.Iac;
-    else if (b === BS || b === DEL) {
-      if (this.#excess > 0) this.#excess--;
-      else if (this.#len > 0 && this.#buf[--this.#len]! > 0x7f) this.#high--;
-    } else if (b === ESC) this.#state = State.Esc;
-    else if (b === TAB) this.#keep(0x20);
-    else if (b > 0x7f) this.#keepHigh(b);
-    // other control characters are dropped (L2)
-  }
-
-  #keep(b: number): void {
-    if (this.#len >= this.#max) {
-      // Not kept; a byte over 127 out here keeps the line not ASCII even if erased.
-      this.#excess++;
-      return;
-    }
-    if (this.#len === this.#buf.length) {
-      const bigger = new Uint8Array(Math.min(this.#max, this.#buf.length * 4));
-      bigger.set(this.#buf);
-      this.#buf = bigger;
-    }
-    this.#buf[this.#len++] = b;
-  }
-
-  #keepHigh(b: number): void {
-    this.#high++;
-    this.#keep(b);
-  }
-
-  #end(out: LineEvent[]): void {
-    if (this.#excess > 0) out.push(TOO_LONG);
-    else if (this.#high > 0) out.push(NOT_ASCII);
-    else out.push({ kind: "line", text: latin1(this.#buf, this.#len) });
-    this.#len = 0;
-    this.#excess = 0;
-    this.#high = 0;
-  }
-}
-
-function latin1(buf: Uint8Array, len: number): string {
-  if (len <= 256) {
-    return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
-  }
-  let s = "";
-  for (let i = 0; i < len; i += 256) {
-    s += String.fromCharCode.apply(
-      null,
-      buf.subarray(i, Math.min(len, i + 256)) as unknown as number[],
-    );
-  }
-  return s;
-}
-
-// ------------------------------------------------------ Addresses, ports
-
-/**
- * Checks an IPv4 address in dotted-decimal form (S1, S8): four numbers from
- * 0 to 255 without leading zeros. A blank answer means {@linkcode DEFAULT_HOST}.
- *
- * @param text The address typed or given with `--host`.
- * @returns The address, or `undefined` when it is not an IPv4 address (ERRO 05).
- *
- * @example
- * ```ts
- * import { parseIPv4 } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(parseIPv4(" "), "127.0.0.1");
- * assertEquals(parseIPv4("10.0.0.256"), undefined);
- * ```
- */
-export function parseIPv4(text: string): string | undefined {
-  const s = text.trim();
-  if (s === "") return DEFAULT_HOST;
-  const parts = s.split(".");
-  if (parts.length !== 4) return undefined;
-  for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return undefined;
-  }
-  return s;
-}
-
-/**
- * Checks a TCP port: a whole number from 0 to 65535 (0 asks the system for a
- * free port). A blank answer means {@linkcode DEFAULT_PORT}.
- *
- * @param text The port typed or given with `--port`.
- * @returns The port, or `undefined` when it is not a port.
- *
- * @example
- * ```ts
- * import { parsePort } from "./protocol.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(parsePort(""), 7777);
- * assertEquals(parsePort("65536"), undefined);
- * ```
- */
-export function parsePort(text: string): number | undefined {
-  const s = text.trim();
-  if (s === "") return DEFAULT_PORT;
-  if (!/^[0-9]{1,5}$/.test(s)) return undefined;
-  const port = Number(s);
-  return port <= 65535 ? port : undefined;
 }

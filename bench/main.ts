@@ -18,7 +18,7 @@
  * @module
  */
 
-import { intFlag, parseFlags, UsageError } from "../cli.ts";
+import { intFlag, parseFlags, UsageError } from "../common/cli.ts";
 import { VERSION } from "../protocol.ts";
 import {
   Generator,

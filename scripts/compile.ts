@@ -15,7 +15,7 @@
 
 import { fileURLToPath } from "node:url";
 import { join, relative, resolve } from "node:path";
-import { parseFlags, UsageError } from "../cli.ts";
+import { parseFlags, UsageError } from "../common/cli.ts";
 import config from "../deno.json" with { type: "json" };
 
 /** The platforms `compile:all` builds for, as `deno compile --target` names them. */

@@ -9,9 +9,9 @@
 
 import assert from "node:assert/strict";
 import { readClientFlags, showServerLine } from "../client.ts";
-import { UsageError } from "../cli.ts";
-import { parseServerLine } from "../protocol.ts";
-import { displayWidth, paint } from "../terminal.ts";
+import { UsageError } from "../common/cli.ts";
+import { parseServerLine } from "../wire/server_lines.ts";
+import { displayWidth, paint } from "../client/screen.ts";
 import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;

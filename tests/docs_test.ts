@@ -8,6 +8,7 @@ import {
   type DetailName,
   entryUsersLine,
   ErrorCode,
+  errorDataLine,
   errorLine,
   HELP_LINES,
   joinedLine,
@@ -22,10 +23,10 @@ import {
 
 const protocolDoc = await Deno.readTextFile(new URL("../PROTOCOL.md", import.meta.url));
 
-/** The error lines the server sends, with the detail each is sent with. */
-const SENT_ERRORS: [ErrorCode, DetailName | string | undefined][] = [
-  [ErrorCode.nickTaken, "alice"],
-  [ErrorCode.noSuchUser, "zed"],
+/** The error lines the server sends, with the detail each is sent with (`{ data }` for data). */
+const SENT_ERRORS: [ErrorCode, DetailName | { data: string } | undefined][] = [
+  [ErrorCode.nickTaken, { data: "alice" }],
+  [ErrorCode.noSuchUser, { data: "zed" }],
   [ErrorCode.forcedClose, "shutdown"],
   [ErrorCode.forcedClose, "queueFull"],
   [ErrorCode.forcedClose, "nickTimeout"],
@@ -42,7 +43,9 @@ const SENT_ERRORS: [ErrorCode, DetailName | string | undefined][] = [
 
 Deno.test("PROTOCOL.md shows every error line the server sends, verbatim", () => {
   for (const [code, detail] of SENT_ERRORS) {
-    const line = errorLine(code, detail).trimEnd();
+    const line =
+      (typeof detail === "object" ? errorDataLine(code, detail.data) : errorLine(code, detail))
+        .trimEnd();
     assert(protocolDoc.includes(line), `PROTOCOL.md lacks: ${line}`);
   }
 });

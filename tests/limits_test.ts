@@ -5,8 +5,9 @@
  * asserts on time.
  */
 import assert from "node:assert/strict";
-import { BURST_FACTOR } from "../connection.ts";
-import { LocalRoom, type Member, type Room } from "../room.ts";
+import { BURST_FACTOR } from "../server/outgoing.ts";
+import { LocalRoom } from "../server/room/local.ts";
+import type { Member, Room } from "../server/room/room.ts";
 import { join, LineClient, pause, startServer } from "./helpers.ts";
 
 const encoder = new TextEncoder();
@@ -588,16 +589,15 @@ Deno.test("ChatServer counts bad lines and nickname tries against flood control 
 
 Deno.test("ChatServer works with a room whose join answers later, as a shared engine would", async () => {
   const local = new LocalRoom();
+  const later = <T>(f: () => Promise<T>) => pause(1).then(f);
   const room: Room = {
-    get size() {
-      return local.size;
-    },
-    join: (m: Member) => Promise.resolve().then(() => local.join(m)),
-    leave: (m) => local.leave(m),
-    publish: (m, text) => local.publish(m, text),
-    whisper: (m, to, text) => Promise.resolve(local.whisper(m, to, text)),
-    listTo: (m) => local.listTo(m),
-    nicks: () => local.nicks(),
+    size: () => later(() => local.size()),
+    join: (m: Member) => later(() => local.join(m)),
+    leave: (m) => later(() => local.leave(m)),
+    publish: (m, text) => later(() => local.publish(m, text)),
+    whisper: (m, to, text) => later(() => local.whisper(m, to, text)),
+    nicks: () => later(() => local.nicks()),
+    close: () => local.close(),
   };
   await using srv = startServer({ room });
   await using ana = await join(srv.port, "ana");

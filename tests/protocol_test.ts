@@ -10,7 +10,6 @@ import {
   CRLF,
   DEFAULT_HOST,
   DEFAULT_PORT,
-  describeError,
   Detail,
   type DetailName,
   ENTRY_LIST_MAX,
@@ -20,30 +19,24 @@ import {
   errorDataLine,
   errorLine,
   HELP_LINES,
-  isAscii,
   joinedLine,
   leftLine,
-  type LineEvent,
-  LineReader,
   MAX_LINE_BYTES,
   MAX_NICK_LENGTH,
   NICK_PROMPT_LINE,
-  nickKey,
-  parseCommand,
-  parseIPv4,
-  parseNick,
-  parsePort,
-  parseServerLine,
   privateLine,
   publicLine,
   say,
   SENT_LINE,
-  toAscii,
-  translateDetail,
   USERS_LINE_BYTES,
   usersLines,
   welcomeLine,
 } from "../protocol.ts";
+import { parseIPv4, parsePort } from "../common/address.ts";
+import { isAscii, toAscii } from "../wire/ascii.ts";
+import { nickKey, parseCommand, parseNick } from "../wire/commands.ts";
+import { type LineEvent, LineReader } from "../wire/line_reader.ts";
+import { describeError, parseServerLine, translateDetail } from "../wire/server_lines.ts";
 
 const encoder = new TextEncoder();
 const ALL_CODES = Object.values(ErrorCode);
@@ -212,12 +205,15 @@ Deno.test("errorLine() formats each code 01-11 as an ASCII line ending in CRLF",
       for (const name of DETAIL_NAMES) assertWireLine(errorLine(code, name), "ERRO");
     }
   });
-  await t.step("other detail is data, made ASCII", () => {
+  await t.step("other detail is data, made ASCII by errorDataLine()", () => {
     assert.equal(
-      errorLine(ErrorCode.noSuchUser, "zed"),
+      errorDataLine(ErrorCode.noSuchUser, "zed"),
       "ERRO 02 Destino da mensagem privada nao existe: zed\r\n",
     );
-    assertWireLine(errorLine(ErrorCode.noSuchUser, "José"), "ERRO");
+    assertWireLine(errorDataLine(ErrorCode.noSuchUser, "José"), "ERRO");
+  });
+  await t.step("data given as a detail's name is refused, never guessed", () => {
+    assert.throws(() => errorLine(ErrorCode.noSuchUser, "zed" as DetailName), TypeError);
   });
 });
 
@@ -320,7 +316,7 @@ Deno.test("parseServerLine() reads back every line the server formats", async (t
     ["bye", byeLine("ana"), { kind: "bye" }],
     ["bye, no nick", byeLine(), { kind: "bye" }],
     ["error, no detail", errorLine(ErrorCode.serverFull), { kind: "error", code: 11, detail: "" }],
-    ["error, data", errorLine(ErrorCode.noSuchUser, "zed"), {
+    ["error, data", errorDataLine(ErrorCode.noSuchUser, "zed"), {
       kind: "error",
       code: 2,
       detail: "zed",

@@ -2,26 +2,30 @@
  * Tests of room.ts with recording members, no network (S10-S12, X1).
  */
 import assert from "node:assert/strict";
-import { LocalRoom, type Member } from "../room.ts";
-import { ENTRY_LIST_MAX, USERS_LINE_BYTES } from "../protocol.ts";
+import { LocalRoom } from "../server/room/local.ts";
+import type { Member } from "../server/room/room.ts";
+import { ENTRY_LIST_MAX, Outgoing, USERS_LINE_BYTES } from "../protocol.ts";
 
 const decoder = new TextDecoder();
 
-/** A member that records every line it is sent. */
+let ids = 0;
+
+/** A member that records every message it is delivered. */
 class Recorder implements Member {
+  readonly id = `r${++ids}`;
   readonly nick: string;
-  /** Each `send` call's bytes, as given. */
+  /** Each delivery's bytes, as given. */
   readonly sends: Uint8Array[] = [];
-  /** What `send` answers. */
+  /** What `deliver` answers. */
   accepting = true;
 
   constructor(nick: string) {
     this.nick = nick;
   }
 
-  send(bytes: Uint8Array): boolean {
+  deliver(message: Outgoing): boolean {
     if (!this.accepting) return false;
-    this.sends.push(bytes);
+    this.sends.push(message.bytes);
     return true;
   }
 
@@ -39,10 +43,10 @@ class Recorder implements Member {
 }
 
 /** A room with members joined in order, their entry lines forgotten. */
-function roomWith(...nicks: string[]): [LocalRoom, Recorder[]] {
+async function roomWith(...nicks: string[]): Promise<[LocalRoom, Recorder[]]> {
   const room = new LocalRoom();
   const members = nicks.map((n) => new Recorder(n));
-  for (const m of members) assert.equal(room.join(m), true);
+  for (const m of members) assert.equal(await room.join(m), true);
   for (const m of members) m.clear();
   return [room, members];
 }
@@ -51,122 +55,122 @@ Deno.test("LocalRoom.join() welcomes, lists and announces (S10, S11)", async (t)
   const room = new LocalRoom();
   const ana = new Recorder("Ana");
   const bob = new Recorder("bob");
-  await t.step("the first member gets the welcome and a list with itself", () => {
-    assert.equal(room.join(ana), true);
+  await t.step("the first member gets the welcome and a list with itself", async () => {
+    assert.equal(await room.join(ana), true);
     assert.deepEqual(ana.lines, ["BEMVINDO Bem-vindo ao papo, Ana!", "USUARIOS 1 online: Ana"]);
     assert.equal(ana.sends.length, 1, "welcome and list leave in one send");
   });
-  await t.step("the next member is listed after the first, and announced to it", () => {
+  await t.step("the next member is listed after the first, and announced to it", async () => {
     ana.clear();
-    assert.equal(room.join(bob), true);
+    assert.equal(await room.join(bob), true);
     assert.deepEqual(bob.lines, [
       "BEMVINDO Bem-vindo ao papo, bob!",
       "USUARIOS 2 online: Ana, bob",
     ]);
     assert.deepEqual(ana.lines, ["ENTROU bob entrou no chat"]);
   });
-  await t.step("size and nicks() follow the order of joining", () => {
-    assert.equal(room.size, 2);
-    assert.deepEqual(room.nicks(), ["Ana", "bob"]);
+  await t.step("size and nicks() follow the order of joining", async () => {
+    assert.equal(await room.size(), 2);
+    assert.deepEqual(await room.nicks(), ["Ana", "bob"]);
   });
 });
 
 Deno.test("LocalRoom.join() refuses a nickname taken in another case (S10, L3)", async (t) => {
   for (const nick of ["ana", "ANA", "Ana", "aNa"]) {
-    await t.step(nick, () => {
-      const [room, [ana]] = roomWith("Ana");
+    await t.step(nick, async () => {
+      const [room, [ana]] = await roomWith("Ana");
       const other = new Recorder(nick);
-      assert.equal(room.join(other), false);
+      assert.equal(await room.join(other), false);
       assert.deepEqual(other.lines, [], "the refused member is sent nothing by the room");
       assert.deepEqual(ana!.lines, [], "nobody is told");
-      assert.deepEqual(room.nicks(), ["Ana"]);
+      assert.deepEqual(await room.nicks(), ["Ana"]);
     });
   }
-  await t.step("the same member twice", () => {
-    const [room, [ana]] = roomWith("Ana");
-    assert.equal(room.join(ana!), false);
-    assert.equal(room.size, 1);
+  await t.step("the same member twice", async () => {
+    const [room, [ana]] = await roomWith("Ana");
+    assert.equal(await room.join(ana!), false);
+    assert.equal(await room.size(), 1);
   });
 });
 
-Deno.test("LocalRoom.publish() reaches every member but the sender (S12)", () => {
-  const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
-  room.publish(ana!, "oi: todos");
+Deno.test("LocalRoom.publish() reaches every member but the sender (S12)", async () => {
+  const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
+  await room.publish(ana!, "oi: todos");
   assert.deepEqual(ana!.lines, []);
   assert.deepEqual(bob!.lines, ["PUBLICA ana: oi: todos"]);
   assert.deepEqual(cid!.lines, ["PUBLICA ana: oi: todos"]);
   assert.equal(bob!.sends[0], cid!.sends[0], "the line is encoded once for everyone");
 });
 
-Deno.test("LocalRoom.publish() goes on past a member that is being dropped", () => {
-  const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
+Deno.test("LocalRoom.publish() goes on past a member that is being dropped", async () => {
+  const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
   bob!.accepting = false;
-  room.publish(ana!, "x");
+  await room.publish(ana!, "x");
   assert.deepEqual(cid!.lines, ["PUBLICA ana: x"]);
 });
 
 Deno.test("LocalRoom.whisper() reaches its target only (S6, S12)", async (t) => {
-  await t.step("a member online", () => {
-    const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
-    assert.equal(room.whisper(ana!, "bob", "segredo: sim"), true);
+  await t.step("a member online", async () => {
+    const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
+    assert.equal(await room.whisper(ana!, "bob", "segredo: sim"), true);
     assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: segredo: sim"]);
     assert.deepEqual(ana!.lines, [], "the room does not answer the sender; the server does");
     assert.deepEqual(cid!.lines, []);
   });
-  await t.step("the target matches without regard to case", () => {
-    const [room, [ana, bob]] = roomWith("ana", "Bob");
-    assert.equal(room.whisper(ana!, "bOB", "oi"), true);
+  await t.step("the target matches without regard to case", async () => {
+    const [room, [ana, bob]] = await roomWith("ana", "Bob");
+    assert.equal(await room.whisper(ana!, "bOB", "oi"), true);
     assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: oi"]);
   });
-  await t.step("an unknown target is false and nobody gets anything", () => {
-    const [room, members] = roomWith("ana", "bob");
-    assert.equal(room.whisper(members[0]!, "zed", "oi"), false);
+  await t.step("an unknown target is false and nobody gets anything", async () => {
+    const [room, members] = await roomWith("ana", "bob");
+    assert.equal(await room.whisper(members[0]!, "zed", "oi"), false);
     for (const m of members) assert.deepEqual(m.lines, []);
   });
-  await t.step("a member who left is unknown", () => {
-    const [room, [ana, bob]] = roomWith("ana", "bob");
-    room.leave(bob!);
-    assert.equal(room.whisper(ana!, "bob", "oi"), false);
+  await t.step("a member who left is unknown", async () => {
+    const [room, [ana, bob]] = await roomWith("ana", "bob");
+    await room.leave(bob!);
+    assert.equal(await room.whisper(ana!, "bob", "oi"), false);
     assert.deepEqual(bob!.lines, []);
   });
 });
 
 Deno.test("LocalRoom.leave() removes a member and tells the others (S11)", async (t) => {
-  await t.step("announced to everyone else", () => {
-    const [room, [ana, bob, cid]] = roomWith("ana", "bob", "cid");
-    room.leave(bob!);
+  await t.step("announced to everyone else", async () => {
+    const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
+    await room.leave(bob!);
     assert.deepEqual(ana!.lines, ["SAIU bob saiu do chat"]);
     assert.deepEqual(cid!.lines, ["SAIU bob saiu do chat"]);
     assert.deepEqual(bob!.lines, []);
-    assert.deepEqual(room.nicks(), ["ana", "cid"]);
+    assert.deepEqual(await room.nicks(), ["ana", "cid"]);
   });
-  await t.step("leaving twice is announced once", () => {
-    const [room, [ana, bob]] = roomWith("ana", "bob");
-    room.leave(bob!);
-    room.leave(bob!);
+  await t.step("leaving twice is announced once", async () => {
+    const [room, [ana, bob]] = await roomWith("ana", "bob");
+    await room.leave(bob!);
+    await room.leave(bob!);
     assert.deepEqual(ana!.lines, ["SAIU bob saiu do chat"]);
   });
-  await t.step("a member not in the room is ignored, even with a nickname in use", () => {
-    const [room, [ana]] = roomWith("ana", "bob");
-    room.leave(new Recorder("BOB"));
-    room.leave(new Recorder("zed"));
+  await t.step("a member not in the room is ignored, even with a nickname in use", async () => {
+    const [room, [ana]] = await roomWith("ana", "bob");
+    await room.leave(new Recorder("BOB"));
+    await room.leave(new Recorder("zed"));
     assert.deepEqual(ana!.lines, []);
-    assert.deepEqual(room.nicks(), ["ana", "bob"]);
+    assert.deepEqual(await room.nicks(), ["ana", "bob"]);
   });
-  await t.step("the nickname is free again", () => {
-    const [room, [, bob]] = roomWith("ana", "bob");
-    room.leave(bob!);
-    assert.equal(room.join(new Recorder("BOB")), true);
-    assert.deepEqual(room.nicks(), ["ana", "BOB"]);
+  await t.step("the nickname is free again", async () => {
+    const [room, [, bob]] = await roomWith("ana", "bob");
+    await room.leave(bob!);
+    assert.equal(await room.join(new Recorder("BOB")), true);
+    assert.deepEqual(await room.nicks(), ["ana", "BOB"]);
   });
 });
 
-Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the count", () => {
+Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the count", async () => {
   const total = ENTRY_LIST_MAX + 10;
   const nicks = Array.from({ length: total - 1 }, (_, i) => `m${i}`);
-  const [room] = roomWith(...nicks);
+  const [room] = await roomWith(...nicks);
   const last = new Recorder("last");
-  assert.equal(room.join(last), true);
+  assert.equal(await room.join(last), true);
   const [welcome, list, ...more] = last.lines;
   assert.equal(welcome, "BEMVINDO Bem-vindo ao papo, last!");
   assert.deepEqual(more, []);
@@ -174,17 +178,22 @@ Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the
   assert.equal(list, `USUARIOS ${total} online: ${shown} e mais 10; digite {users}`);
 });
 
-Deno.test("LocalRoom.listTo() sends every name in lines of bounded size (X1)", async (t) => {
-  await t.step("a small room in one line", () => {
-    const [room, [ana]] = roomWith("ana", "bob");
-    room.listTo(ana!);
+/** What a member gets for `{users}`: the room's nicknames, rendered (X1). */
+async function listTo(room: LocalRoom, to: Recorder): Promise<void> {
+  to.deliver(new Outgoing({ kind: "users", nicks: await room.nicks() }));
+}
+
+Deno.test("LocalRoom.nicks() lists every name, in lines of bounded size for {users} (X1)", async (t) => {
+  await t.step("a small room in one line", async () => {
+    const [room, [ana]] = await roomWith("ana", "bob");
+    await listTo(room, ana!);
     assert.deepEqual(ana!.lines, ["USUARIOS 2 online: ana, bob"]);
   });
-  await t.step("a large room in several lines, every name once, in order", () => {
+  await t.step("a large room in several lines, every name once, in order", async () => {
     const nicks = Array.from({ length: 400 }, (_, i) => `user-${String(i).padStart(10, "0")}`);
-    const [room, members] = roomWith(...nicks);
+    const [room, members] = await roomWith(...nicks);
     const asker = members[7]!;
-    room.listTo(asker);
+    await listTo(room, asker);
     const lines = asker.lines;
     assert.ok(lines.length > 1, `${lines.length} lines`);
     const seen: string[] = [];

@@ -41,7 +41,7 @@ const SGR: Readonly<Record<Style, string>> = {
  *
  * @example
  * ```ts
- * import { paint } from "./terminal.ts";
+ * import { paint } from "./screen.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(paint("error", "ERRO 02", false), "ERRO 02");
  * assert.deepEqual(paint("own", "oi", true), "\x1b[32moi\x1b[0m");
@@ -60,7 +60,7 @@ export function paint(style: Style, text: string, colour: boolean): string {
  *
  * @example
  * ```ts
- * import { displayWidth } from "./terminal.ts";
+ * import { displayWidth } from "./screen.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(displayWidth("não"), 3);
  * assert.deepEqual(displayWidth("日本"), 4);

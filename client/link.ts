@@ -1,0 +1,169 @@
+/**
+ * The client's connection to the server (S14, S16): connecting with a
+ * deadline (ERRO 04 with the reason), the server's lines in, and the user's
+ * lines out, made ASCII, in order.
+ *
+ * @module
+ */
+
+import { parseIPv4 } from "../common/address.ts";
+import { DEFAULT_HOST, type DetailName } from "../protocol.ts";
+import { toAscii } from "../wire/ascii.ts";
+import { LineReader } from "../wire/line_reader.ts";
+
+/** How long a connection attempt may take before it counts as timed out (ERRO 04). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/** The longest line the client accepts from the server; longer ones are dropped. */
+const SERVER_LINE_BYTES = 8 * 1024;
+
+/** ERRO 04: the server cannot be reached; `detail` says why. */
+export class ConnectError extends Error {
+  /** A known {@linkcode DetailName}, or the system's message as data. */
+  readonly detail: DetailName | { readonly data: string };
+
+  /**
+   * @param host The address tried.
+   * @param port The port tried.
+   * @param detail Why it failed.
+   */
+  constructor(host: string, port: number, detail: DetailName | { readonly data: string }) {
+    super(
+      `Cannot connect to "${host}" port ${port}: ${
+        typeof detail === "object" ? detail.data : detail
+      }`,
+    );
+    this.name = "ConnectError";
+    this.detail = detail;
+  }
+}
+
+const HOST_NAME =
+  /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * Connects to the server, giving up after a timeout so that an address that
+ * never answers does not hang (S14).
+ *
+ * @param host An IPv4 address or a host name; blank means {@linkcode DEFAULT_HOST}.
+ * @param port The port.
+ * @param options `timeoutMs` (@default {CONNECT_TIMEOUT_MS}) and a `signal` to give up early.
+ * @returns The connection.
+ * @throws {ConnectError} When the address is bad or unknown, or the
+ *   connection is refused or times out (ERRO 04).
+ */
+export async function connectTo(
+  host: string,
+  port: number,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<Deno.TcpConn> {
+  const hostname = host.trim() === "" ? DEFAULT_HOST : host.trim();
+  const numeric = /^[0-9.]+$/.test(hostname);
+  if (numeric ? parseIPv4(hostname) === undefined : !HOST_NAME.test(hostname)) {
+    throw new ConnectError(hostname, port, "badHost");
+  }
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), options.timeoutMs ?? CONNECT_TIMEOUT_MS);
+  const signal = options.signal
+    ? AbortSignal.any([timeout.signal, options.signal])
+    : timeout.signal;
+  try {
+    return await Deno.connect({ hostname, port, transport: "tcp", signal });
+  } catch (e) {
+    if (timeout.signal.aborted) throw new ConnectError(hostname, port, "timedOut");
+    if (e instanceof Deno.errors.ConnectionRefused) {
+      throw new ConnectError(hostname, port, "refused");
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (/lookup|resolve|name or service|nodename|no such host/i.test(message)) {
+      throw new ConnectError(hostname, port, "badHost");
+    }
+    throw new ConnectError(hostname, port, { data: message.replace(/ \(os error \d+\)$/, "") });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The connection to the server: its lines in, the user's lines out (each
+ * converted to ASCII, in order, one writer).
+ */
+export class ServerLink {
+  readonly #conn: Deno.TcpConn;
+  #writing: Promise<void> = Promise.resolve();
+  #pending = 0;
+  #closed = false;
+
+  /** @param conn A connection to the server. */
+  constructor(conn: Deno.TcpConn) {
+    this.#conn = conn;
+  }
+
+  /** Bytes given to {@linkcode send} and not yet written. */
+  get pendingBytes(): number {
+    return this.#pending;
+  }
+
+  /**
+   * The server's lines, without line endings, until it closes the
+   * connection. Control characters and escape codes are removed (L2).
+   */
+  async *lines(): AsyncGenerator<string> {
+    const reader = new LineReader(SERVER_LINE_BYTES);
+    const buf = new Uint8Array(16 * 1024);
+    while (true) {
+      let n: number | null;
+      try {
+        n = await this.#conn.read(buf);
+      } catch {
+        return; // reset, or closed by us
+      }
+      if (n === null) return;
+      for (const ev of reader.push(buf.subarray(0, n))) {
+        if (ev.kind === "line") yield ev.text;
+      }
+    }
+  }
+
+  /**
+   * Sends one line, converted to ASCII (`não` becomes `nao`), with LF.
+   *
+   * @param line The line, without a line ending.
+   * @returns A promise that settles when it is written (or cannot be).
+   */
+  send(line: string): Promise<void> {
+    const bytes = encoder.encode(`${toAscii(line)}\n`);
+    this.#pending += bytes.length;
+    this.#writing = this.#writing.then(async () => {
+      try {
+        let at = 0;
+        while (at < bytes.length && !this.#closed) {
+          at += await this.#conn.write(bytes.subarray(at));
+        }
+      } catch {
+        // the connection is gone; the reader sees its end
+      } finally {
+        this.#pending -= bytes.length;
+      }
+    });
+    return this.#writing;
+  }
+
+  /** Resolves when every line given to {@linkcode send} so far is written. */
+  drained(): Promise<void> {
+    return this.#writing;
+  }
+
+  /** Closes the connection; the reader's loop then ends. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // closed already (Deno closes it when its reading end is reached)
+    }
+  }
+}

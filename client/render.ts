@@ -1,0 +1,135 @@
+/**
+ * What the client shows, in the user's language (X3): its own interface
+ * texts, and each line from the server as the user sees it.
+ *
+ * @module
+ */
+
+import {
+  commandHint,
+  Detail,
+  type DetailName,
+  HELP,
+  type Lang,
+  Message,
+  say,
+  type Text,
+} from "../protocol.ts";
+import { toAscii } from "../wire/ascii.ts";
+import { describeError, type ServerLine } from "../wire/server_lines.ts";
+import type { Style } from "./screen.ts";
+
+/** The client's own interface texts, in both languages (X3). */
+export const TEXTS = {
+  askHost: { pt: "Endereço IP do servidor [%s]: ", en: "Server IP address [%s]: " },
+  askPort: { pt: "Porta [%s]: ", en: "Port [%s]: " },
+  askNick: { pt: "%s: ", en: "%s: " },
+  connecting: { pt: "Conectando a %s porta %s...", en: "Connecting to %s port %s..." },
+  connected: { pt: "Conectado a %s porta %s", en: "Connected to %s port %s" },
+  hint: {
+    pt: `Digite ${commandHint("pt", true)}`,
+    en: `Type ${commandHint("en", true)}`,
+  },
+  privateTo: { pt: "Mensagem para %s", en: "Message to %s" },
+  badPort: {
+    pt: 'Porta inválida "%s": use um número de 1 a 65535',
+    en: 'Invalid port "%s": use a number from 1 to 65535',
+  },
+  badLang: {
+    pt: 'Idioma inválido "%s": use pt ou en',
+    en: 'Invalid language "%s": use pt or en',
+  },
+  badFlags: { pt: "Opções inválidas: %s", en: "Invalid options: %s" },
+  seeHelp: { pt: "Veja --help.", en: "See --help." },
+} as const satisfies Record<string, Text>;
+
+/** One line to show: its text and its kind (for colours). */
+export interface Shown {
+  /** The kind of line. */
+  readonly style: Style;
+  /** The text, in the chosen language. */
+  readonly text: string;
+}
+
+const WIRE_MORE = new RegExp(
+  ` ${escapeRegExp(toAscii(Message.more.pt)).replace("%s", "(\\d+)")}$`,
+);
+const HELP_BY_WIRE: ReadonlyMap<string, Text> = new Map(HELP.map((h) => [toAscii(h.pt), h]));
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * How a line from the server is shown, in the chosen language: public
+ * messages as `nick: text`, private ones as `Mensagem recebida de: nick: text`,
+ * errors with their code (`ERRO 02: ...`).
+ *
+ * @param line A parsed server line.
+ * @param lang The interface language.
+ * @param nick The user's nickname, for the goodbye.
+ * @returns What to show, or `undefined` for the nickname prompt (the client asks itself).
+ *
+ * @example
+ * ```ts
+ * import { showServerLine } from "./render.ts";
+ * import { parseServerLine } from "../wire/server_lines.ts";
+ * import assert from "node:assert/strict";
+ * const line = parseServerLine("PRIVADA Mensagem recebida de: bob: oi");
+ * assert.deepEqual(showServerLine(line, "en"), { style: "private", text: "Message received from: bob: oi" });
+ * ```
+ */
+export function showServerLine(line: ServerLine, lang: Lang, nick = ""): Shown | undefined {
+  switch (line.kind) {
+    case "nick":
+      return undefined;
+    case "welcome":
+      return { style: "system", text: say(Message.welcome, lang, line.nick) };
+    case "users": {
+      const text = line.text.replace(WIRE_MORE, (_, n: string) => ` ${say(Message.more, lang, n)}`);
+      return { style: "system", text };
+    }
+    case "joined":
+      return { style: "system", text: say(Message.joined, lang, line.nick) };
+    case "left":
+      return { style: "system", text: say(Message.left, lang, line.nick) };
+    case "public":
+      return { style: "public", text: `${line.from}: ${line.text}` };
+    case "private":
+      return { style: "private", text: `${say(Message.received, lang, line.from)}: ${line.text}` };
+    case "sent":
+      return { style: "system", text: say(Message.sent, lang) };
+    case "help":
+      return { style: "system", text: HELP_BY_WIRE.get(line.text)?.[lang] ?? line.text };
+    case "bye":
+      return { style: "system", text: say(Message.bye, lang) + (nick === "" ? "" : `, ${nick}`) };
+    case "error":
+      return { style: "error", text: describeError(line.code, line.detail, lang) };
+    case "other":
+      return { style: "system", text: line.text };
+  }
+}
+
+/**
+ * An error the client itself shows (ERRO 03, 04, 08), with a fixed detail
+ * or data (the system's reason), in the user's language.
+ *
+ * @param code The error code.
+ * @param detail A fixed detail's name, or `{ data }` shown as it is.
+ * @param lang The language.
+ * @returns The text, as {@linkcode describeError} writes it.
+ */
+export function clientError(
+  code: number,
+  detail: DetailName | { data: string },
+  lang: Lang,
+): string {
+  const wire = typeof detail === "object" ? detail.data : toAscii(Detail[detail].pt);
+  return describeError(code, wire, lang);
+}
+
+/** The time now as `HH:MM`, local time. */
+export function clock(): string {
+  const now = new Date();
+  return `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
+}

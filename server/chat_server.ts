@@ -1,0 +1,208 @@
+/**
+ * The listening server: the accept loop, admission of each connection (L5),
+ * the sessions it runs, and shutdown (S13).
+ *
+ * @module
+ */
+
+import { DEFAULT_HOST, DEFAULT_PORT } from "../protocol.ts";
+import { type CloseCause, Connection, type ConnectionObserver } from "./connection.ts";
+import { errorName, logLine } from "./log.ts";
+import { type Limits, resolveLimits, type ServerOptions } from "./options.ts";
+import type { QueueStats } from "./outgoing.ts";
+import { FlushScheduler } from "./queue.ts";
+import { CLOSE_LINES } from "./replies.ts";
+import { LocalRoom } from "./room/local.ts";
+import type { Room } from "./room/room.ts";
+import { CLOSE_DRAIN_MS, Session, type SessionHost } from "./session.ts";
+
+/** The listen backlog: a classroom connects at once; the kernel caps it at somaxconn. */
+export const LISTEN_BACKLOG = 4096;
+
+/** Counters a test or the benchmark may read. */
+export interface ServerStats extends QueueStats {
+  /** Connections accepted since start. */
+  accepted: number;
+  /** Connections open now. */
+  open: number;
+  /** Errors from sockets, each contained to its connection. */
+  socketErrors: number;
+}
+
+/**
+ * A running chat server.
+ *
+ * @example
+ * ```ts ignore
+ * const server = ChatServer.listen({ hostname: "127.0.0.1", port: 0 });
+ * console.log(server.addr.port);
+ * await server.shutdown();
+ * ```
+ */
+export class ChatServer implements SessionHost {
+  /** The address the server listens on. */
+  readonly addr: Deno.NetAddr;
+  /** Live counters. */
+  readonly stats: ServerStats = {
+    accepted: 0,
+    open: 0,
+    socketErrors: 0,
+    queuedBytes: 0,
+    peakConnectionBytes: 0,
+    droppedSlowReaders: 0,
+  };
+  /** Resolves when the server has stopped and every session ended. */
+  readonly finished: Promise<void>;
+  /** The room. */
+  readonly room: Room;
+  /** The limits in force. */
+  readonly limits: Limits;
+  /** Writes a log line. */
+  readonly log: (line: string) => void;
+  readonly #listener: Deno.TcpListener;
+  readonly #observer: ConnectionObserver | undefined;
+  readonly #scheduler = new FlushScheduler();
+  readonly #sessions = new Set<Session>();
+  readonly #joined = new Set<Session>();
+  readonly #running = new Set<Promise<void>>();
+  readonly #perIp = new Map<string, number>();
+  #stopping = false;
+
+  private constructor(listener: Deno.TcpListener, options: ServerOptions) {
+    this.#listener = listener;
+    this.addr = listener.addr;
+    this.room = options.room ?? new LocalRoom();
+    this.limits = resolveLimits(options);
+    this.log = options.log ?? logLine;
+    this.#observer = options.observer;
+    this.finished = this.#acceptLoop();
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param options Address, port and limits.
+   * @returns The running server.
+   * @throws {Deno.errors.AddrInUse} When the port is taken.
+   * @throws {Deno.errors.AddrNotAvailable} When the address is not this host's.
+   */
+  static listen(options: ServerOptions = {}): ChatServer {
+    const listener = Deno.listen({
+      hostname: options.hostname ?? DEFAULT_HOST,
+      port: options.port ?? DEFAULT_PORT,
+      transport: "tcp",
+      tcpBacklog: LISTEN_BACKLOG,
+    });
+    return new ChatServer(listener, options);
+  }
+
+  /** The nicknames of this server's own users, in the order they joined. */
+  nicks(): string[] {
+    return Array.from(this.#joined, (s) => s.nick);
+  }
+
+  /** Part of {@linkcode SessionHost}: keeps the list of this node's users. */
+  registered(s: Session, joined: boolean): void {
+    if (joined) this.#joined.add(s);
+    else this.#joined.delete(s);
+  }
+
+  /** Part of {@linkcode SessionHost}: counts an error from a socket. */
+  socketError(): void {
+    this.stats.socketErrors++;
+  }
+
+  /**
+   * Stops accepting, sends ERRO 03 to every client, waits a bounded time for
+   * it to leave, closes every socket and resolves when all sessions ended (S13).
+   */
+  async shutdown(): Promise<void> {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#listener.close();
+      const closing: Promise<void>[] = [];
+      for (const s of this.#sessions) closing.push(s.end("shutdown"));
+      this.#scheduler.runNow();
+      await Promise.all(closing);
+    }
+    await this.finished;
+  }
+
+  async #acceptLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopping) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch (e) {
+        if (this.#stopping || e instanceof Deno.errors.BadResource) break;
+        // Out of file descriptors and the like: contained, logged once per
+        // episode, retried with a growing pause (50 ms to 1 s).
+        this.stats.socketErrors++;
+        if (failures++ === 0) {
+          this.log(
+            `accept failed: ${
+              errorName(e)
+            } (raise the open-file limit, ulimit -n, or lower --max-clients)`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** Math.min(failures, 5))));
+        continue;
+      }
+      if (failures > 0) {
+        this.log(`accept works again after ${failures} failures`);
+        failures = 0;
+      }
+      // A session never rejects: whatever a client does is contained to it.
+      const run = this.#serve(conn).catch((e) => {
+        this.stats.socketErrors++;
+        this.log(`session failed: ${errorName(e)}`);
+      });
+      this.#running.add(run);
+      void run.then(() => this.#running.delete(run));
+    }
+    await Promise.all(this.#running);
+    await this.room.close();
+  }
+
+  async #serve(conn: Deno.TcpConn): Promise<void> {
+    this.stats.accepted++;
+    const c = new Connection(conn, {
+      id: this.stats.accepted,
+      maxQueueBytes: this.limits.maxQueueBytes,
+      maxTotalBytes: this.limits.maxTotalQueueBytes,
+      scheduler: this.#scheduler,
+      stats: this.stats,
+      observer: this.#observer,
+      onOverflow: () => void session.end("queueFull"),
+    });
+    const session = new Session(c, this);
+    const refusal = this.#admit(c);
+    if (refusal !== undefined) {
+      this.log(`refused ${c.peer} (${refusal})`);
+      await c.end(refusal, CLOSE_LINES[refusal], CLOSE_DRAIN_MS);
+      return;
+    }
+    this.#sessions.add(session);
+    this.stats.open++;
+    this.#perIp.set(c.ip, (this.#perIp.get(c.ip) ?? 0) + 1);
+    this.log(`connect ${c.peer} (${this.stats.open} open)`);
+    try {
+      await session.run();
+    } finally {
+      this.#sessions.delete(session);
+      this.stats.open--;
+      const left = (this.#perIp.get(c.ip) ?? 1) - 1;
+      if (left === 0) this.#perIp.delete(c.ip);
+      else this.#perIp.set(c.ip, left);
+    }
+  }
+
+  #admit(c: Connection): CloseCause | undefined {
+    if (this.#stopping) return "shutdown";
+    if (this.stats.open >= this.limits.maxClients) return "serverFull";
+    const cap = this.limits.maxPerIp;
+    if (cap > 0 && (this.#perIp.get(c.ip) ?? 0) >= cap) return "tooManyFromAddress";
+    return undefined;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * One client's TCP connection, both ways: the read loop that cuts what
+ * arrives into lines, the bounded outgoing queue (`outgoing.ts`), closing
+ * with a cause that is reported once, and the observer that sees each of
+ * its socket events (the teaching trace is one).
+ *
+ * @module
+ */
+
+import { MAX_LINE_BYTES } from "../protocol.ts";
+import { type LineEvent, LineReader } from "../wire/line_reader.ts";
+import { Outbox, type OutboxOptions } from "./outgoing.ts";
+
+/** Why a connection ended; each is logged and may be told to the client. */
+export type CloseCause =
+  | "quit"
+  | "eof"
+  | "reset"
+  | "shutdown"
+  | "queueFull"
+  | "nickTimeout"
+  | "serverFull"
+  | "tooManyFromAddress"
+  | "roomUnavailable"
+  | "error";
+
+/**
+ * What an observer may be told of a connection's socket. Every method is
+ * optional, and a connection with no observer for an event does no work for
+ * it (so an observer that is off costs nothing).
+ */
+export interface ConnectionObserver {
+  /** The connection was accepted. */
+  accepted?(c: Connection): void;
+  /** Bytes were read from the socket, exactly as they came. */
+  received?(c: Connection, bytes: Uint8Array): void;
+  /** Bytes were written to the socket. */
+  sent?(c: Connection, bytes: Uint8Array): void;
+  /** The socket was closed, for this cause. */
+  closed?(c: Connection, cause: CloseCause): void;
+}
+
+/** Options of a {@linkcode Connection}: its queue's, and who observes it. */
+export interface ConnectionOptions extends OutboxOptions {
+  /** Called once when the outgoing queue overflows (L7). */
+  onOverflow: (c: Connection) => void;
+  /** Who is told of the socket's events. */
+  observer?: ConnectionObserver | undefined;
+  /** The connection's number, shown by observers. */
+  id: number;
+}
+
+/** The smallest read buffer, and the largest it grows to while much arrives. */
+const READ_MIN = 512;
+const READ_MAX = 32 * 1024;
+
+/** A client's TCP connection: its read loop and its outgoing queue. */
+export class Connection {
+  /** The connection's number, from 1, in the order of accepting. */
+  readonly id: number;
+  /** `IP:port` of the client, for logs. */
+  readonly peer: string;
+  /** The client's IP address. */
+  readonly ip: string;
+  /** Why it ended, once known; the first cause given is kept. */
+  cause: CloseCause | undefined;
+  readonly #conn: Deno.TcpConn;
+  readonly #out: Outbox;
+  readonly #observer: ConnectionObserver | undefined;
+  #closed = false;
+
+  /**
+   * @param conn The accepted socket.
+   * @param options Queue bound, scheduler, counters and observer.
+   */
+  constructor(conn: Deno.TcpConn, options: ConnectionOptions) {
+    this.#conn = conn;
+    this.id = options.id;
+    const addr = conn.remoteAddr;
+    this.ip = addr.hostname;
+    this.peer = `${addr.hostname}:${addr.port}`;
+    const observer = options.observer;
+    this.#observer = observer;
+    this.#out = new Outbox({
+      write: (bytes) => conn.write(bytes),
+      broken: () => {
+        this.cause ??= "reset";
+        this.#closeSocket();
+      },
+      overflowed: () => options.onOverflow(this),
+      ...(observer?.sent ? { sent: (bytes: Uint8Array) => observer.sent!(this, bytes) } : {}),
+    }, options);
+    try {
+      conn.setNoDelay(true);
+      conn.setKeepAlive(true);
+    } catch {
+      // Not fatal: the socket may already be gone.
+    }
+    observer?.accepted?.(this);
+  }
+
+  /** Bytes queued or being written. */
+  get queued(): number {
+    return this.#out.queued;
+  }
+
+  /** Whether the connection is closed or closing (it takes no more lines). */
+  get closing(): boolean {
+    return this.#out.sealed || this.#closed;
+  }
+
+  /** Queues bytes for the client; see {@linkcode Outbox.send} for the bound (L7). */
+  send(bytes: Uint8Array, lazy = false): boolean {
+    return this.#out.send(bytes, lazy);
+  }
+
+  /** Queues a last line past the bound; the connection takes nothing more. */
+  sendFinal(bytes: Uint8Array): void {
+    this.#out.sendFinal(bytes);
+  }
+
+  /** Resolves after `ms`, or sooner when the connection closes or its queue empties. */
+  sleep(ms: number): Promise<void> {
+    return this.#out.sleep(ms);
+  }
+
+  /**
+   * Reads the socket until its end, the connection closing, or an error,
+   * handing each line event to `handler` in order and waiting for it before
+   * the next. The read buffer grows while much arrives at once and shrinks
+   * back when reads are small again.
+   *
+   * @param handler What to do with each line (or over-long or non-ASCII line).
+   * @throws What the socket throws (a reset, a socket error).
+   */
+  async readLines(handler: (ev: LineEvent) => void | Promise<void>): Promise<void> {
+    const reader = new LineReader(MAX_LINE_BYTES);
+    const received = this.#observer?.received;
+    let buf = new Uint8Array(READ_MIN);
+    const events: LineEvent[] = [];
+    while (!this.closing) {
+      const n = await this.#conn.read(buf);
+      if (n === null) return;
+      const got = buf.subarray(0, n);
+      received?.call(this.#observer, this, got);
+      events.length = 0;
+      reader.push(got, events);
+      // A full read means more is waiting: read bigger chunks; small reads: back to small.
+      if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 4);
+      else if (buf.length > READ_MIN && n < buf.length / 16) buf = new Uint8Array(READ_MIN);
+      for (const ev of events) {
+        if (this.closing) return;
+        const done = handler(ev);
+        if (done !== undefined) await done;
+      }
+    }
+  }
+
+  /**
+   * Ends the connection from the server's side: keeps `cause` (unless one is
+   * known already), queues `last` (the line telling the client why), and
+   * closes once it is written or `ms` have passed.
+   */
+  end(cause: CloseCause, last: Uint8Array | undefined, ms: number): Promise<void> {
+    if (this.cause === undefined) {
+      this.cause = cause;
+      if (last !== undefined) this.#out.sendFinal(last);
+    }
+    return this.close(ms);
+  }
+
+  /**
+   * Writes what is queued (waiting at most `ms` milliseconds for a peer that
+   * does not read), then closes the socket. Safe to call more than once.
+   */
+  async close(ms = 0): Promise<void> {
+    this.#out.seal();
+    if (ms > 0 && !this.#closed) {
+      this.#out.flush();
+      await this.#out.drain(ms);
+    }
+    this.#closeSocket();
+  }
+
+  #closeSocket(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#out.close();
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by Deno when its readable side ended.
+    }
+    this.#observer?.closed?.(this, this.cause ?? "eof");
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * L4 flood control: a token bucket per client, and the gate that holds back
+ * a client's excess lines (delayed, never dropped) with one `ERRO 10` per
+ * burst.
+ *
+ * @module
+ */
+
+/**
+ * L4 flood control: a bucket of `burst` tokens that refills at `rate` tokens
+ * a second; each line takes one.
+ *
+ * @example
+ * ```ts
+ * import { TokenBucket } from "./flow.ts";
+ * import { strictEqual as assertEquals } from "node:assert/strict";
+ * const bucket = new TokenBucket(2, 10, 0);
+ * assertEquals(bucket.take(0), 0);
+ * assertEquals(bucket.take(0), 0);
+ * assertEquals(bucket.take(0), 100); // the third line waits 100 ms
+ * assertEquals(bucket.take(100), 0);
+ * ```
+ */
+export class TokenBucket {
+  #tokens: number;
+  #last: number;
+  readonly #burst: number;
+  readonly #rate: number;
+
+  /**
+   * @param burst Lines that may come at once.
+   * @param rate Lines a second that may keep coming.
+   * @param now The time now, in milliseconds.
+   */
+  constructor(burst: number, rate: number, now: number = Date.now()) {
+    this.#burst = burst;
+    this.#rate = rate;
+    this.#tokens = burst;
+    this.#last = now;
+  }
+
+  /**
+   * Takes a token when there is one.
+   *
+   * @param now The time now, in milliseconds.
+   * @returns 0 when a token was taken, else the milliseconds until there is one.
+   */
+  take(now: number): number {
+    const elapsed = Math.max(0, now - this.#last);
+    this.#last = now;
+    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#rate) / 1000);
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
+  }
+}
+
+/** What a {@linkcode FloodGate} needs of a connection: a warning line and a sleep. */
+export interface Gated {
+  /** Whether the connection is closing (the gate stops waiting). */
+  readonly closing: boolean;
+  /** Queues a line for the client. */
+  send(bytes: Uint8Array): boolean;
+  /** Resolves after `ms`, or sooner when the connection closes. */
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * Lets a client's lines through at the bucket's pace (L4): every line
+ * counts, answered with an error or not; an excess line waits for its token
+ * (delayed, not dropped), and the first wait of a burst is told with the
+ * given warning (ERRO 10).
+ */
+export class FloodGate {
+  readonly #bucket: TokenBucket;
+  readonly #warning: Uint8Array;
+  #warned = false;
+
+  /**
+   * @param burst Lines that may come at once.
+   * @param rate Lines a second that may keep coming.
+   * @param warning The line sent when a burst starts to wait.
+   */
+  constructor(burst: number, rate: number, warning: Uint8Array) {
+    this.#bucket = new TokenBucket(burst, rate);
+    this.#warning = warning;
+  }
+
+  /**
+   * Waits until the next line of `c` may be handled.
+   *
+   * @returns `true` at once when the line may pass now, else a promise of
+   *   whether it may (`false` when the connection closed meanwhile).
+   */
+  pass(c: Gated): true | Promise<boolean> {
+    const wait = this.#bucket.take(Date.now());
+    if (wait === 0) {
+      this.#warned = false;
+      return true;
+    }
+    return this.#wait(c, wait);
+  }
+
+  async #wait(c: Gated, first: number): Promise<boolean> {
+    let wait = first;
+    while (wait > 0) {
+      if (!this.#warned) c.send(this.#warning);
+      this.#warned = true;
+      await c.sleep(wait);
+      if (c.closing) return false;
+      wait = this.#bucket.take(Date.now());
+    }
+    return true;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The server's settings: every limit with its default (documented in README
+ * and SECURITY.md), and the options resolved once at start.
+ *
+ * @module
+ */
+
+import type { ConnectionObserver } from "./connection.ts";
+import type { Room } from "./room/room.ts";
+
+/** The server's limits and settings; each has a flag (see `--help`). */
+export interface ServerOptions {
+  /** The IPv4 address to listen on. @default {"127.0.0.1"} */
+  hostname?: string;
+  /** The TCP port; 0 asks the system for a free one. @default {7777} */
+  port?: number;
+  /** L5: the most clients connected at once, registered or not. @default {10000} */
+  maxClients?: number;
+  /** L5: the most connections from one IP address; 0 is no cap. @default {0} */
+  maxPerIp?: number;
+  /** L6: milliseconds a new client has to choose a nickname. @default {60000} */
+  nickTimeoutMs?: number;
+  /** L7: the bytes waiting to be sent to one client past which it may be dropped. @default {1048576} */
+  maxQueueBytes?: number;
+  /** L7: the most bytes waiting over all clients before stalled ones are dropped. @default {1073741824} */
+  maxTotalQueueBytes?: number;
+  /** L4: lines a client may send at once before being slowed; 0 turns flood control off. @default {20} */
+  floodBurst?: number;
+  /** L4: lines per second a client may keep sending. @default {10} */
+  floodRate?: number;
+  /** S9: log the text of public and private messages. @default {false} */
+  logMessages?: boolean;
+  /** Milliseconds a call to the room may take before the session gives up on it. @default {5000} */
+  roomDeadlineMs?: number;
+  /** Where log lines go (each without its timestamp). @default {console.log with a timestamp} */
+  log?: (line: string) => void;
+  /** The room; a shared engine may be given. @default {a new LocalRoom} */
+  room?: Room;
+  /** Who is told of every connection's socket events (the trace). @default {none} */
+  observer?: ConnectionObserver;
+}
+
+/** Defaults of {@linkcode ServerOptions}, documented in README and SECURITY.md. */
+export const DEFAULTS = {
+  maxClients: 10_000,
+  maxPerIp: 0,
+  nickTimeoutMs: 60_000,
+  maxQueueBytes: 1024 * 1024,
+  maxTotalQueueBytes: 1024 * 1024 * 1024,
+  floodBurst: 20,
+  floodRate: 10,
+  roomDeadlineMs: 5_000,
+} as const;
+
+/** The limits with every default applied. */
+export type Limits = Required<
+  Omit<ServerOptions, "room" | "hostname" | "port" | "observer" | "log">
+>;
+
+/**
+ * The limits of `options`, each given or its default.
+ *
+ * @param options What was given.
+ * @returns Every limit.
+ */
+export function resolveLimits(options: ServerOptions): Limits {
+  return {
+    maxClients: options.maxClients ?? DEFAULTS.maxClients,
+    maxPerIp: options.maxPerIp ?? DEFAULTS.maxPerIp,
+    nickTimeoutMs: options.nickTimeoutMs ?? DEFAULTS.nickTimeoutMs,
+    maxQueueBytes: options.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
+    maxTotalQueueBytes: options.maxTotalQueueBytes ?? DEFAULTS.maxTotalQueueBytes,
+    floodBurst: options.floodBurst ?? DEFAULTS.floodBurst,
+    floodRate: options.floodRate ?? DEFAULTS.floodRate,
+    logMessages: options.logMessages ?? false,
+    roomDeadlineMs: options.roomDeadlineMs ?? DEFAULTS.roomDeadlineMs,
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * One client's session, from the nickname prompt to its departure: the
+ * nickname phase (S4, S10), then each line dispatched through the command
+ * table (`commands.ts`), with flood control (L4), the nickname timeout (L6)
+ * and a deadline on every room call.
+ *
+ * @module
+ */
+
+import { ErrorCode, type Outgoing, type Role } from "../protocol.ts";
+import { parseCommand, parseNick } from "../wire/commands.ts";
+import type { LineEvent } from "../wire/line_reader.ts";
+import { dispatch } from "./commands.ts";
+import type { CloseCause, Connection } from "./connection.ts";
+import { FloodGate } from "./flow.ts";
+import type { Limits } from "./options.ts";
+import { CLOSE_LINES, errorReply, Reply } from "./replies.ts";
+import { type Member, type Room, RoomTimeout, withDeadline } from "./room/room.ts";
+import { errorName } from "./log.ts";
+
+/** How long a closing client's last lines may take to leave, in milliseconds. */
+export const CLOSE_DRAIN_MS = 2_000;
+
+/** What a session needs of its server. */
+export interface SessionHost {
+  /** The room. */
+  readonly room: Room;
+  /** The limits. */
+  readonly limits: Limits;
+  /** Writes a log line (S9). */
+  log(line: string): void;
+  /** Tells the server that a session joined the room (`true`) or left it. */
+  registered(s: Session, joined: boolean): void;
+  /** Counts an error from a socket, contained to its session. */
+  socketError(): void;
+}
+
+/** One client: its connection, and once registered, its place in the room. */
+export class Session implements Member {
+  /** Unique in the room: this node's connection number. */
+  readonly id: string;
+  /** The nickname, once one is being joined or was accepted. */
+  nick = "";
+  /** Who may use the teacher's commands. */
+  role: Role = "anyone";
+  /** The connection. */
+  readonly c: Connection;
+  /** The server. */
+  readonly host: SessionHost;
+  #joined = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param c The client's connection, admitted.
+   * @param host The server.
+   * @param idPrefix What makes ids unique beyond this node (a node name).
+   */
+  constructor(c: Connection, host: SessionHost, idPrefix = "") {
+    this.c = c;
+    this.host = host;
+    this.id = `${idPrefix}${c.id}`;
+  }
+
+  /** Whether the session is in the room. */
+  get joined(): boolean {
+    return this.#joined;
+  }
+
+  /** Queues a room message for the client (see {@linkcode Member.deliver}). */
+  deliver(message: Outgoing, lazy?: boolean): boolean {
+    return this.c.send(message.bytes, lazy);
+  }
+
+  /** Queues bytes for the client. */
+  send(bytes: Uint8Array): void {
+    this.c.send(bytes);
+  }
+
+  /**
+   * Waits for a room call, at most the room deadline (a stuck engine delays
+   * this session only).
+   * @throws {RoomTimeout} When the deadline passes.
+   */
+  call<T>(call: Promise<T>, what: string): Promise<T> {
+    return withDeadline(call, this.host.limits.roomDeadlineMs, what);
+  }
+
+  /** Says goodbye and leaves once the goodbye is written (S7). */
+  quit(bye: Uint8Array): void {
+    this.c.cause ??= "quit";
+    this.c.sendFinal(bye);
+  }
+
+  /** Ends the session from the server's side, telling the client why. */
+  end(cause: CloseCause): Promise<void> {
+    return this.c.end(cause, CLOSE_LINES[cause], CLOSE_DRAIN_MS);
+  }
+
+  /** Runs the session until the client leaves or is dropped; never rejects. */
+  async run(): Promise<void> {
+    const { c, host } = this;
+    const limits = host.limits;
+    this.#timer = setTimeout(() => void this.end("nickTimeout"), limits.nickTimeoutMs);
+    const gate = limits.floodBurst > 0
+      ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood)
+      : undefined;
+    try {
+      c.send(Reply.prompt);
+      await c.readLines((ev) => {
+        // L4: every line counts, answered with an error or not.
+        if (gate === undefined || (ev.kind === "line" && ev.text === "")) return this.#line(ev);
+        const open = gate.pass(c);
+        return open === true ? this.#line(ev) : open.then((ok) => ok ? this.#line(ev) : undefined);
+      });
+    } catch (e) {
+      // A read cut short because a write found the peer gone is a reset too.
+      c.cause ??= e instanceof Deno.errors.ConnectionReset || c.closing ? "reset" : "error";
+      if (c.cause === "error") {
+        host.socketError();
+        host.log(`error ${c.peer}: ${errorName(e)}`);
+      }
+    } finally {
+      clearTimeout(this.#timer);
+      c.cause ??= "eof";
+      if (this.#joined) {
+        this.#joined = false;
+        host.registered(this, false);
+        await this.call(host.room.leave(this), "leave").catch((e) =>
+          host.log(`leave of ${this.nick} not recorded by the room: ${errorName(e)}`)
+        );
+      }
+      host.log(`leave ${c.peer}${this.nick ? ` ${this.nick}` : ""} (${c.cause})`);
+      await c.close(c.cause === "quit" ? CLOSE_DRAIN_MS : 0);
+    }
+  }
+
+  #line(ev: LineEvent): void | Promise<void> {
+    if (this.c.closing) return;
+    if (ev.kind === "tooLong") return this.send(Reply.lineTooLong);
+    if (ev.kind === "notAscii") return this.send(Reply.notAscii);
+    if (!this.#joined) return this.#register(ev.text);
+    const done = dispatch(this, parseCommand(ev.text));
+    return done && done.catch((e) => this.#roomFailed(e));
+  }
+
+  /** A line at the nickname prompt (S4, S10). */
+  async #register(line: string): Promise<void> {
+    const answer = parseNick(line);
+    switch (answer.kind) {
+      case "empty":
+        return;
+      case "quit":
+        return this.quit(Reply.bye);
+      case "invalid":
+        return this.send(answer.detail === "nickReserved" ? Reply.nickReserved : Reply.nickRules);
+    }
+    this.nick = answer.nick;
+    const joining = this.host.room.join(this);
+    let joined: boolean;
+    try {
+      joined = await this.call(joining, "join");
+    } catch (e) {
+      // Should the join still succeed, the member leaves at once.
+      void joining.then((ok) => ok ? this.host.room.leave(this) : undefined).catch(() => {});
+      this.nick = "";
+      return this.#roomFailed(e);
+    }
+    if (!joined) {
+      this.nick = "";
+      return this.send(errorReply(ErrorCode.nickTaken, answer.nick));
+    }
+    this.#joined = true;
+    clearTimeout(this.#timer);
+    this.host.registered(this, true);
+    this.host.log(`nick ${this.c.peer} ${this.nick}`);
+  }
+
+  /** A room call failed or passed its deadline: the client is told and dropped. */
+  #roomFailed(e: unknown): Promise<void> {
+    this.host.log(`room ${e instanceof RoomTimeout ? "timeout" : "error"}: ${errorName(e)}`);
+    return this.end("roomUnavailable");
+  }
+}

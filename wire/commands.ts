@@ -1,0 +1,167 @@
+/**
+ * Reading a client's line into a command (S4-S7, X1, L3), by the command
+ * table of `protocol.ts`: `:text`, `nick:text`, `{name}` or `{name arg}`, and
+ * a command's bare words (`quit`).
+ *
+ * @module
+ */
+
+import {
+  type CommandName,
+  COMMANDS,
+  type CommandSpec,
+  type DetailName,
+  MAX_NICK_LENGTH,
+  NICK_PATTERN,
+  type Phase,
+  RESERVED_NICKS,
+} from "../protocol.ts";
+
+/** The name of a command written in braces (every command but `public` and `private`). */
+export type BraceName = Exclude<CommandName, "public" | "private">;
+
+/** A line a client sent, parsed (S5-S7, X1). */
+export type Command =
+  | { readonly kind: "public"; readonly text: string }
+  | { readonly kind: "private"; readonly to: string; readonly text: string }
+  | { readonly kind: BraceName; readonly arg?: string }
+  | { readonly kind: "empty" }
+  | { readonly kind: "invalid"; readonly detail: DetailName };
+
+const TABLE = COMMANDS as readonly CommandSpec[];
+
+/** The brace commands by name, and by bare word. */
+const BY_NAME: ReadonlyMap<string, CommandSpec> = new Map(
+  TABLE.filter((c) => c.syntax === "brace").map((c) => [c.name, c]),
+);
+const BY_WORD: ReadonlyMap<string, CommandSpec> = new Map(
+  TABLE.flatMap((c) => (c.words ?? []).map((w) => [w, c] as const)),
+);
+
+const EMPTY: Command = { kind: "empty" };
+const UNKNOWN: Command = { kind: "invalid", detail: "unknownCommand" };
+const EMPTY_MESSAGE: Command = { kind: "invalid", detail: "emptyMessage" };
+/** Commands without an argument, made once. */
+const BARE: ReadonlyMap<string, Command> = new Map(
+  [...BY_NAME.keys()].map((name) => [name, { kind: name as BraceName }]),
+);
+
+/**
+ * Parses one line a registered client sent (line ending already removed) into
+ * a command: `:text` (public), `nick:text` (private), a `{command}` of the
+ * table or one of its bare words (`quit`); an empty line is `empty` (ignored,
+ * L1); anything else, and `:` with no text, is `invalid` (ERRO 07).
+ *
+ * @param line A line of ASCII text without its line ending.
+ * @param phase Where the line was sent: commands of the other phase are unknown there.
+ * @returns The command the line stands for.
+ *
+ * @example
+ * ```ts
+ * import { parseCommand } from "./commands.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(parseCommand(":oi"), { kind: "public", text: "oi" });
+ * assertEquals(parseCommand("bob:oi"), { kind: "private", to: "bob", text: "oi" });
+ * assertEquals(parseCommand("{QUIT}"), { kind: "quit" });
+ * assertEquals(parseCommand(":"), { kind: "invalid", detail: "emptyMessage" });
+ * ```
+ */
+export function parseCommand(line: string, phase: Exclude<Phase, "both"> = "chat"): Command {
+  const colon = line.indexOf(":");
+  if (colon === 0) {
+    return line.trim().length > 1 ? { kind: "public", text: line.slice(1) } : EMPTY_MESSAGE;
+  }
+  if (colon > 0) {
+    const to = line.slice(0, colon).trim();
+    if (isNickShaped(to)) {
+      const text = line.slice(colon + 1);
+      return text.trim().length > 0 ? { kind: "private", to, text } : EMPTY_MESSAGE;
+    }
+  }
+  const word = line.trim();
+  if (word === "") return EMPTY;
+  const spec = braceCommand(word) ?? BY_WORD.get(word.toLowerCase());
+  if (spec === undefined || !usableIn(spec, phase)) return UNKNOWN;
+  return brace(spec, word);
+}
+
+/** The command a `{name ...}` line names, if it is one of the table's. */
+function braceCommand(word: string): CommandSpec | undefined {
+  if (word.length < 3 || word[0] !== "{" || word[word.length - 1] !== "}") return undefined;
+  const inner = word.slice(1, -1);
+  const space = inner.indexOf(" ");
+  return BY_NAME.get((space < 0 ? inner : inner.slice(0, space)).toLowerCase());
+}
+
+/** The command of a brace line or bare word, with its argument checked. */
+function brace(spec: CommandSpec, word: string): Command {
+  const inner = word[0] === "{" ? word.slice(1, -1) : word;
+  const space = inner.indexOf(" ");
+  const arg = space < 0 ? "" : inner.slice(space + 1).trim();
+  const kind = spec.name as BraceName;
+  switch (spec.arg ?? "none") {
+    case "none":
+      return arg === "" ? BARE.get(kind)! : UNKNOWN;
+    case "word":
+      return arg !== "" && !arg.includes(" ") ? { kind, arg } : UNKNOWN;
+    case "text":
+      return arg !== "" ? { kind, arg } : UNKNOWN;
+  }
+}
+
+function usableIn(spec: CommandSpec, phase: "nick" | "chat"): boolean {
+  return spec.phase === "both" || spec.phase === phase;
+}
+
+/** Whether `name` has the shape of a nickname (L3), reserved or not. */
+export function isNickShaped(name: string): boolean {
+  return name.length > 0 && name.length <= MAX_NICK_LENGTH && NICK_PATTERN.test(name);
+}
+
+/** What a line sent at the nickname prompt asks for (S4, S7, L3). */
+export type NickAnswer =
+  | { readonly kind: "nick"; readonly nick: string }
+  | { readonly kind: "quit" }
+  | { readonly kind: "empty" }
+  | { readonly kind: "invalid"; readonly detail: "nickRules" | "nickReserved" };
+
+/**
+ * Validates a line sent at the nickname prompt. Spaces around it are
+ * trimmed; `{quit}` leaves; `quit` and the other reserved names are refused
+ * with a hint (ERRO 06); a name of other characters or length is refused.
+ *
+ * @param line The line, without its line ending.
+ * @returns The nickname, or why it is refused.
+ *
+ * @example
+ * ```ts
+ * import { parseNick } from "./commands.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(parseNick(" alice "), { kind: "nick", nick: "alice" });
+ * assertEquals(parseNick("quit"), { kind: "invalid", detail: "nickReserved" });
+ * assertEquals(parseNick("a b"), { kind: "invalid", detail: "nickRules" });
+ * ```
+ */
+export function parseNick(line: string): NickAnswer {
+  const nick = line.trim();
+  if (nick === "") return { kind: "empty" };
+  const spec = braceCommand(nick);
+  // At the prompt only braces name a command: a bare `quit` is a reserved name.
+  if (spec !== undefined && usableIn(spec, "nick") && brace(spec, nick).kind === "quit") {
+    return { kind: "quit" };
+  }
+  if (!isNickShaped(nick)) return { kind: "invalid", detail: "nickRules" };
+  if (RESERVED_NICKS.has(nick.toLowerCase())) return { kind: "invalid", detail: "nickReserved" };
+  return { kind: "nick", nick };
+}
+
+/**
+ * The key under which a nickname is unique: nicknames match without regard
+ * to case (S6, L3).
+ *
+ * @param nick A nickname.
+ * @returns Its lower-case form.
+ */
+export function nickKey(nick: string): string {
+  return nick.toLowerCase();
+}

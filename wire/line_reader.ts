@@ -1,0 +1,202 @@
+/**
+ * The server's and the client's line reader: cuts a byte stream into lines,
+ * removing telnet negotiation, applying backspace and dropping control
+ * characters, with a hard cap on what it holds (S1, S2, L1, L2).
+ *
+ * @module
+ */
+
+import { MAX_LINE_BYTES } from "../protocol.ts";
+import { latin1 } from "./ascii.ts";
+
+const LF = 0x0a;
+const CR = 0x0d;
+const BS = 0x08;
+const DEL = 0x7f;
+const ESC = 0x1b;
+const TAB = 0x09;
+const NUL = 0x00;
+const IAC = 0xff;
+const SB = 0xfa;
+const SE = 0xf0;
+const WILL = 0xfb;
+const DONT = 0xfe;
+
+/** What a {@linkcode LineReader} finds in the bytes it is given. */
+export type LineEvent =
+  | { readonly kind: "line"; readonly text: string }
+  | { readonly kind: "tooLong" }
+  | { readonly kind: "notAscii" };
+
+const TOO_LONG: LineEvent = { kind: "tooLong" };
+const NOT_ASCII: LineEvent = { kind: "notAscii" };
+
+const enum State {
+  Text,
+  AfterCr,
+  Iac,
+  SkipOne,
+  Ss3,
+  Sub,
+  SubIac,
+  Esc,
+  Csi,
+}
+
+/**
+ * Cuts a byte stream into lines (S1, S2, L1, L2), keeping at most
+ * `maxBytes` bytes of the line it is reading:
+ * - LF, CRLF, a lone CR and CR NUL each end a line;
+ * - telnet negotiation (IAC sequences) is removed, `IAC IAC` is the byte 255;
+ * - backspace (0x08) and DEL (0x7f) remove the last byte of the line;
+ * - ANSI escape sequences (ESC ...) and other control characters are removed,
+ *   a tab becomes a space;
+ * - a line over `maxBytes` bytes is reported as `tooLong` once its end comes,
+ *   one with a byte over 127 as `notAscii`; neither is kept.
+ *
+ * @example
+ * ```ts
+ * import { LineReader } from "./line_reader.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const reader = new LineReader();
+ * const out = reader.push(new TextEncoder().encode("ab\x08c\r\nx"));
+ * assertEquals(out, [{ kind: "line", text: "ac" }]);
+ * ```
+ */
+export class LineReader {
+  #buf: Uint8Array;
+  #len = 0;
+  #max: number;
+  #state = State.Text;
+  /** Bytes of the line past `maxBytes`: counted, never kept; backspace takes them first. */
+  #excess = 0;
+  /** How many bytes over 127 the line holds (backspace may erase them). */
+  #high = 0;
+
+  /**
+   * @param maxBytes The most bytes a line may have.
+   * @default {MAX_LINE_BYTES}
+   */
+  constructor(maxBytes: number = MAX_LINE_BYTES) {
+    this.#max = maxBytes;
+    this.#buf = new Uint8Array(Math.min(maxBytes, 64));
+  }
+
+  /** How many bytes of an unfinished line are held (at most `maxBytes`). */
+  get pending(): number {
+    return this.#len;
+  }
+
+  /**
+   * Reads more bytes.
+   *
+   * @param bytes The bytes received.
+   * @param out Where to append the events (a new array when not given).
+   * @returns The events found, in order.
+   */
+  push(bytes: Uint8Array, out: LineEvent[] = []): LineEvent[] {
+    const n = bytes.length;
+    for (let i = 0; i < n; i++) {
+      const b = bytes[i]!;
+      switch (this.#state) {
+        case State.Text:
+          if (b >= 0x20 && b < 0x7f) {
+            this.#keep(b);
+          } else if (b === LF) {
+            this.#end(out);
+          } else if (b === CR) {
+            this.#end(out);
+            this.#state = State.AfterCr;
+          } else {
+            this.#special(b);
+          }
+          break;
+        case State.AfterCr:
+          this.#state = State.Text;
+          if (b !== LF && b !== NUL) i--;
+          break;
+        case State.Iac:
+          if (b === IAC) {
+            this.#state = State.Text;
+            this.#keepHigh(b);
+          } else if (b === SB) this.#state = State.Sub;
+          else if (b >= WILL && b <= DONT) this.#state = State.SkipOne;
+          else {
+            this.#state = State.Text;
+            if (b < SE) {
+              // Not a telnet command: a stray 0xFF byte, and `b` is read again.
+              this.#keepHigh(IAC);
+              i--;
+            }
+          }
+          break;
+        case State.SkipOne:
+          this.#state = State.Text;
+          break;
+        case State.Sub:
+          if (b === IAC) this.#state = State.SubIac;
+          break;
+        case State.SubIac:
+          this.#state = b === SE ? State.Text : State.Sub;
+          break;
+        case State.Esc:
+          // CSI (ESC [) runs to its final byte; SS3 (ESC O) has one more byte
+          this.#state = b === 0x5b ? State.Csi : b === 0x4f ? State.Ss3 : State.Text;
+          // a control character (a line ending, another ESC) is read again
+          if (b < 0x20) i--;
+          break;
+        case State.Ss3:
+          this.#state = State.Text;
+          if (b < 0x20) i--;
+          break;
+        case State.Csi:
+          if (b >= 0x40 && b <= 0x7e) this.#state = State.Text;
+          else if (b < 0x20 || b > 0x3f) {
+            this.#state = State.Text;
+            i--;
+          }
+          break;
+      }
+    }
+    return out;
+  }
+
+  #special(b: number): void {
+    if (b === IAC) this.#state = State.Iac;
+    else if (b === BS || b === DEL) {
+      if (this.#excess > 0) this.#excess--;
+      else if (this.#len > 0 && this.#buf[--this.#len]! > 0x7f) this.#high--;
+    } else if (b === ESC) this.#state = State.Esc;
+    else if (b === TAB) this.#keep(0x20);
+    else if (b > 0x7f) this.#keepHigh(b);
+    // other control characters are dropped (L2)
+  }
+
+  #keep(b: number): void {
+    if (this.#len >= this.#max) {
+      // Not kept; a byte over 127 out here keeps the line not ASCII even if erased.
+      this.#excess++;
+      return;
+    }
+    if (this.#len === this.#buf.length) {
+      const bigger = new Uint8Array(Math.min(this.#max, this.#buf.length * 4));
+      bigger.set(this.#buf);
+      this.#buf = bigger;
+    }
+    this.#buf[this.#len++] = b;
+  }
+
+  #keepHigh(b: number): void {
+    this.#high++;
+    this.#keep(b);
+  }
+
+  #end(out: LineEvent[]): void {
+    if (this.#excess > 0) out.push(TOO_LONG);
+    else if (this.#high > 0) out.push(NOT_ASCII);
+    else out.push({ kind: "line", text: latin1(this.#buf, this.#len) });
+    this.#len = 0;
+    this.#excess = 0;
+    this.#high = 0;
+  }
+}
