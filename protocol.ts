@@ -22,7 +22,7 @@
  */
 
 import config from "./deno.json" with { type: "json" };
-import { encodeAscii, latin1, toAscii } from "./wire/ascii.ts";
+import { toAscii } from "./wire/ascii.ts";
 
 /** The version of papo (from `deno.json`), printed by `--version` of the server and the client. */
 export const VERSION: string = config.version;
@@ -526,8 +526,6 @@ export function leftLine(nick: string): string {
 
 /** What comes before the sender's name in a private message: `Mensagem recebida de: `. */
 export const PRIVATE_PREFIX: string = wire(Message.received, "");
-const PUBLIC_HEAD = encodeAscii(`${Keyword.public} `);
-const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
 
 /**
  * Formats a public message (S12), the sender attached by the server.
@@ -536,7 +534,7 @@ const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
  * @returns `PUBLICA from: text` with CRLF.
  */
 export function publicLine(from: string, text: string): string {
-  return latin1(messageBytes(PUBLIC_HEAD, from, text));
+  return line(Keyword.public, `${from}: ${text}`);
 }
 
 /**
@@ -546,25 +544,7 @@ export function publicLine(from: string, text: string): string {
  * @returns `PRIVADA Mensagem recebida de: from: text` with CRLF.
  */
 export function privateLine(from: string, text: string): string {
-  return latin1(messageBytes(PRIVATE_HEAD, from, text));
-}
-
-/**
- * `head from: text` CRLF, built into new bytes without an intermediate
- * string: the hot path of routing, done once per message whatever the
- * number of receivers.
- */
-function messageBytes(head: Uint8Array, from: string, text: string): Uint8Array {
-  const out = new Uint8Array(head.length + from.length + text.length + 4);
-  out.set(head);
-  let at = head.length;
-  for (let i = 0; i < from.length; i++) out[at++] = from.charCodeAt(i);
-  out[at++] = 0x3a; // ":"
-  out[at++] = 0x20;
-  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
-  out[at++] = 0x0d;
-  out[at] = 0x0a;
-  return out;
+  return line(Keyword.private, `${PRIVATE_PREFIX}${from}: ${text}`);
 }
 
 /** The reply to the sender of a delivered private message (S12). */
@@ -591,77 +571,3 @@ export function helpLines(role: Role = "anyone"): string {
 
 /** The help text (X1) everyone gets: one `AJUDA` line per command. */
 export const HELP_LINES: string = helpLines();
-
-// ------------------------------------------------------ Typed messages
-
-/**
- * A line the room sends to its members, as a typed value: engines route
- * these (a Redis engine carries them between nodes), and
- * {@linkcode renderMessage} turns each into bytes once.
- */
-export type ServerMessage =
-  | {
-    /** The welcome and the user list a new member gets (S10). */
-    readonly kind: "entry";
-    readonly nick: string;
-    /** The first names online, the new member included. */
-    readonly first: readonly string[];
-    readonly total: number;
-  }
-  | { readonly kind: "users"; readonly nicks: readonly string[] }
-  | { readonly kind: "joined"; readonly nick: string }
-  | { readonly kind: "left"; readonly nick: string }
-  | { readonly kind: "public"; readonly from: string; readonly text: string }
-  | { readonly kind: "private"; readonly from: string; readonly text: string };
-
-/**
- * The bytes of a message: new bytes each call, never shared or reused.
- *
- * @param m The message.
- * @returns One or more whole lines, each with CRLF.
- *
- * @example
- * ```ts
- * import { renderMessage } from "./protocol.ts";
- * import { strictEqual } from "node:assert/strict";
- * const bytes = renderMessage({ kind: "public", from: "ana", text: "oi" });
- * strictEqual(new TextDecoder().decode(bytes), "PUBLICA ana: oi\r\n");
- * ```
- */
-export function renderMessage(m: ServerMessage): Uint8Array {
-  switch (m.kind) {
-    case "public":
-      return messageBytes(PUBLIC_HEAD, m.from, m.text);
-    case "private":
-      return messageBytes(PRIVATE_HEAD, m.from, m.text);
-    case "entry":
-      return encodeAscii(welcomeLine(m.nick) + entryUsersLine(m.first, m.total));
-    case "users":
-      return encodeAscii(usersLines(m.nicks));
-    case "joined":
-      return encodeAscii(joinedLine(m.nick));
-    case "left":
-      return encodeAscii(leftLine(m.nick));
-  }
-}
-
-/**
- * A message on its way to one or many members: rendered the first time its
- * bytes are asked for, then the same bytes for every receiver (as ergo's
- * message cache). The bytes are never changed afterwards.
- */
-export class Outgoing {
-  /** The message. */
-  readonly message: ServerMessage;
-  #bytes: Uint8Array | undefined;
-
-  /** @param message The message to send. */
-  constructor(message: ServerMessage) {
-    this.message = message;
-  }
-
-  /** The message's bytes, rendered once. */
-  get bytes(): Uint8Array {
-    return this.#bytes ??= renderMessage(this.message);
-  }
-}

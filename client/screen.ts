@@ -199,11 +199,11 @@ export class Screen {
       this.#out.write(`${text}\n`);
       return;
     }
-    this.#clearInput();
-    this.#out.write(`${text}\n`);
-    // readline moves up by the rows its last drawing took before drawing
-    // again; the input was cleared above, so it starts on this row.
-    (this.#rl as unknown as { prevRows: number }).prevRows = 0;
+    const rows = this.#clearInput();
+    // readline redraws by first moving up as many rows as the cursor was
+    // below the input's first row: as many blank rows follow the text, and
+    // the redraw clears them and draws the input right below the text.
+    this.#out.write(`${text}\n${"\n".repeat(rows)}`);
     this.#rl.prompt(true);
   }
 
@@ -223,11 +223,13 @@ export class Screen {
     clearScreenDown(this.#out);
   }
 
-  #clearInput(): void {
+  /** Erases the prompt and input; returns the cursor's row within them. */
+  #clearInput(): number {
     const { rows } = this.#rl.getCursorPos();
     moveCursor(this.#out, 0, -rows);
     cursorTo(this.#out, 0);
     clearScreenDown(this.#out);
+    return rows;
   }
 
   /**

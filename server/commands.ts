@@ -8,7 +8,8 @@
  * @module
  */
 
-import { type CommandName, type DetailName, ErrorCode, errorLine, Outgoing } from "../protocol.ts";
+import { type CommandName, type DetailName, ErrorCode, errorLine } from "../protocol.ts";
+import { Outgoing } from "../wire/messages.ts";
 import { encodeAscii } from "../wire/ascii.ts";
 import type { BraceName, Command } from "../wire/commands.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { ErrorCode, type Outgoing, type Role } from "../protocol.ts";
+import { ErrorCode, type Role } from "../protocol.ts";
+import type { Outgoing } from "../wire/messages.ts";
 import { parseCommand, parseNick } from "../wire/commands.ts";
 import type { LineEvent } from "../wire/line_reader.ts";
 import { dispatch } from "./commands.ts";

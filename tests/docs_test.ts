@@ -30,6 +30,7 @@ const SENT_ERRORS: [ErrorCode, DetailName | { data: string } | undefined][] = [
   [ErrorCode.forcedClose, "shutdown"],
   [ErrorCode.forcedClose, "queueFull"],
   [ErrorCode.forcedClose, "nickTimeout"],
+  [ErrorCode.forcedClose, "roomUnavailable"],
   [ErrorCode.badNick, "nickRules"],
   [ErrorCode.badNick, "nickReserved"],
   [ErrorCode.badCommand, "emptyMessage"],

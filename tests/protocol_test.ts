@@ -37,6 +37,7 @@ import { isAscii, toAscii } from "../wire/ascii.ts";
 import { nickKey, parseCommand, parseNick } from "../wire/commands.ts";
 import { type LineEvent, LineReader } from "../wire/line_reader.ts";
 import { describeError, parseServerLine, translateDetail } from "../wire/server_lines.ts";
+import { Outgoing, renderMessage, type ServerMessage } from "../wire/messages.ts";
 
 const encoder = new TextEncoder();
 const ALL_CODES = Object.values(ErrorCode);
@@ -604,5 +605,30 @@ Deno.test("LineReader.push() applies backspace and DEL, and removes control char
         assert.ok(printable(ev.text), JSON.stringify(ev.text));
       }
     }
+  });
+});
+
+Deno.test("renderMessage() writes the lines protocol.ts formats, in new bytes each time", async (t) => {
+  const text = (m: ServerMessage) => new TextDecoder().decode(renderMessage(m));
+  await t.step("each kind", () => {
+    assert.equal(text({ kind: "public", from: "ana", text: "oi: x" }), publicLine("ana", "oi: x"));
+    assert.equal(text({ kind: "private", from: "ana", text: "oi" }), privateLine("ana", "oi"));
+    assert.equal(text({ kind: "joined", nick: "bob" }), joinedLine("bob"));
+    assert.equal(text({ kind: "left", nick: "bob" }), leftLine("bob"));
+    assert.equal(text({ kind: "users", nicks: ["a", "b"] }), usersLines(["a", "b"]));
+    assert.equal(
+      text({ kind: "entry", nick: "b", first: ["a", "b"], total: 2 }),
+      welcomeLine("b") + entryUsersLine(["a", "b"], 2),
+    );
+  });
+  await t.step("bytes are not shared between calls", () => {
+    const a = renderMessage({ kind: "public", from: "ana", text: "1" });
+    const b = renderMessage({ kind: "public", from: "ana", text: "2" });
+    assert.notEqual(a.buffer, b.buffer);
+    assert.equal(new TextDecoder().decode(a), "PUBLICA ana: 1\r\n");
+  });
+  await t.step("Outgoing renders once for every receiver", () => {
+    const out = new Outgoing({ kind: "joined", nick: "bob" });
+    assert.equal(out.bytes, out.bytes);
   });
 });

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member } from "../server/room/room.ts";
-import { ENTRY_LIST_MAX, Outgoing, USERS_LINE_BYTES } from "../protocol.ts";
+import { ENTRY_LIST_MAX, USERS_LINE_BYTES } from "../protocol.ts";
+import { Outgoing } from "../wire/messages.ts";
 
 const decoder = new TextDecoder();
 
@@ -206,4 +207,14 @@ Deno.test("LocalRoom.nicks() lists every name, in lines of bounded size for {use
     assert.deepEqual(seen, nicks);
     for (const m of members) if (m !== asker) assert.deepEqual(m.lines, []);
   });
+});
+
+Deno.test("LocalRoom: what a member was given is never overwritten by later messages", async () => {
+  const [room, [ana, bob]] = await roomWith("ana", "bob");
+  await room.publish(ana!, "first");
+  await room.whisper(ana!, "bob", "second");
+  await room.publish(ana!, "x".repeat(900));
+  const [first, second] = bob!.sends.map((b) => decoder.decode(b));
+  assert.equal(first, "PUBLICA ana: first\r\n");
+  assert.equal(second, "PRIVADA Mensagem recebida de: ana: second\r\n");
 });

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { ENTRY_LIST_MAX, Outgoing } from "../../protocol.ts";
+import { ENTRY_LIST_MAX } from "../../protocol.ts";
+import { Outgoing } from "../../wire/messages.ts";
 import { HistoryRing } from "./history.ts";
 import { NickRegistry } from "./registry.ts";
 import type { Member, Room } from "./room.ts";

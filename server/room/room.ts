@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { Outgoing } from "../../protocol.ts";
+import type { Outgoing } from "../../wire/messages.ts";
 
 /** Someone in the room: an id, a nickname, and a way to deliver messages to them. */
 export interface Member {

@@ -1,0 +1,76 @@
+/**
+ * The command table (protocol.ts COMMANDS) is the one source of parsing,
+ * dispatch, help, hints and reserved names (S5-S7, X1, L3). Pure: no network.
+ */
+import assert from "node:assert/strict";
+import {
+  COMMANDS,
+  type CommandSpec,
+  Detail,
+  HELP,
+  helpTexts,
+  RESERVED_NICKS,
+} from "../protocol.ts";
+import { HANDLERS } from "../server/commands.ts";
+import { TEXTS } from "../client/render.ts";
+import { parseCommand, parseNick } from "../wire/commands.ts";
+
+const TABLE = COMMANDS as readonly CommandSpec[];
+const BRACE = TABLE.filter((c) => c.syntax === "brace");
+
+Deno.test("COMMANDS: every command has a handler, and only those", () => {
+  assert.deepEqual(Object.keys(HANDLERS).sort(), TABLE.map((c) => c.name).sort());
+});
+
+Deno.test("COMMANDS: parseCommand() knows every brace command, in any case", async (t) => {
+  for (const c of BRACE.filter((c) => (c.arg ?? "none") === "none")) {
+    await t.step(c.name, () => {
+      assert.deepEqual(parseCommand(`{${c.name}}`), { kind: c.name });
+      assert.deepEqual(parseCommand(` {${c.name.toUpperCase()}} `), { kind: c.name });
+      for (const w of c.words ?? []) assert.deepEqual(parseCommand(w), { kind: c.name });
+    });
+  }
+});
+
+Deno.test("COMMANDS: {help} lists every command anyone may use in the chat, in order", () => {
+  const shown = TABLE.filter((c) => c.phase !== "nick" && c.role === "anyone");
+  assert.equal(HELP.length, shown.length);
+  shown.forEach((c, i) => {
+    assert.ok(HELP[i]!.pt.startsWith(c.usage.pt), HELP[i]!.pt);
+    assert.ok(HELP[i]!.pt.endsWith(c.help.pt), HELP[i]!.pt);
+    assert.ok(HELP[i]!.en.startsWith(c.usage.en), HELP[i]!.en);
+  });
+  assert.ok(helpTexts("teacher").length >= HELP.length);
+});
+
+Deno.test("COMMANDS: the hints name the hinted commands (ERRO 07 and the client)", () => {
+  for (const c of TABLE.filter((c) => c.hint === true)) {
+    const form = c.syntax === "brace" ? `{${c.name}}` : c.usage.pt;
+    assert.ok(Detail.unknownCommand.pt.includes(form), `${form} in ${Detail.unknownCommand.pt}`);
+    assert.ok(TEXTS.hint.pt.includes(form), `${form} in ${TEXTS.hint.pt}`);
+  }
+  assert.equal(
+    TEXTS.hint.pt,
+    "Digite :texto para todos, apelido:texto para uma pessoa, {users}, {help} ou {quit}",
+  );
+  assert.equal(
+    TEXTS.hint.en,
+    "Type :text for everyone, nick:text for one person, {users}, {help} or {quit}",
+  );
+});
+
+Deno.test("COMMANDS: every brace command's name and word is a reserved nickname (L3)", () => {
+  for (const c of BRACE) {
+    for (const name of [c.name, ...(c.words ?? [])]) {
+      assert.ok(RESERVED_NICKS.has(name), name);
+      assert.deepEqual(parseNick(name), { kind: "invalid", detail: "nickReserved" });
+    }
+  }
+});
+
+Deno.test("COMMANDS: at the nickname prompt only commands of that phase are commands", () => {
+  assert.deepEqual(parseCommand("{quit}", "nick"), { kind: "quit" });
+  assert.deepEqual(parseCommand("{users}", "nick"), { kind: "invalid", detail: "unknownCommand" });
+  assert.deepEqual(parseNick("{quit}"), { kind: "quit" });
+  assert.deepEqual(parseNick("{quit} x"), { kind: "invalid", detail: "nickRules" });
+});
