@@ -74,8 +74,12 @@ export const Keyword = {
   public: "PUBLICA",
   /** A private message received (S6, S12). */
   private: "PRIVADA",
-  /** A private message was delivered (S12). */
+  /** A private message was delivered (S12); a teacher's command was done (C2, C3). */
   sent: "OK",
+  /** A notice to everyone from the teacher or about the room (C3). */
+  notice: "AVISO",
+  /** A public message from before one joined (C4). */
+  history: "HISTORICO",
   /** A line of the help text (X1). */
   help: "AJUDA",
   /** Goodbye after `{quit}` (S7). */
@@ -122,6 +126,16 @@ export const ErrorCode = {
   flood: 10,
   /** Server full (L5). */
   serverFull: 11,
+  /** Wrong teacher's token (C2). */
+  badToken: 12,
+  /** A teacher's command from someone else (C3). */
+  teacherOnly: 13,
+  /** The sender is muted (C3). */
+  muted: 14,
+  /** The address is banned (C3). */
+  banned: 15,
+  /** The room is locked (C3). */
+  locked: 16,
 } as const;
 
 /** One of the protocol's error codes. */
@@ -143,6 +157,11 @@ export const ERROR_TEXTS: Readonly<Record<ErrorCode, Text>> = {
   9: { pt: "Texto não ASCII", en: "Text is not ASCII" },
   10: { pt: "Mensagens rápidas demais", en: "Messages too fast" },
   11: { pt: "Servidor cheio", en: "Server full" },
+  12: { pt: "Senha de professor incorreta", en: "Wrong teacher's token" },
+  13: { pt: "Comando só do professor", en: "Only the teacher may do that" },
+  14: { pt: "Você está silenciado", en: "You are muted" },
+  15: { pt: "Endereço banido", en: "Address banned" },
+  16: { pt: "Sala trancada", en: "Room locked" },
 };
 
 /** Who may use a command. */
@@ -179,6 +198,8 @@ export interface CommandSpec {
   readonly hint?: boolean;
   /** What the client's hint says of it (after its form), when it says more than the form. */
   readonly brief?: Text;
+  /** Left out of `{help}` (a command one learns elsewhere, such as `{admin}`). */
+  readonly hidden?: boolean;
 }
 
 /**
@@ -236,13 +257,64 @@ export const COMMANDS = [
     help: { pt: "sair do chat", en: "leave the chat" },
     hint: true,
   },
+  {
+    name: "admin",
+    syntax: "brace",
+    arg: "word",
+    phase: "chat",
+    role: "anyone",
+    hidden: true,
+    usage: { pt: "{admin senha}", en: "{admin token}" },
+    help: { pt: "tornar-se o professor", en: "become the teacher" },
+  },
+  teacher("kick", "word", ["{kick apelido}", "remover da sala"], [
+    "{kick nick}",
+    "remove from the room",
+  ]),
+  teacher("mute", "word", ["{mute apelido}", "silenciar"], ["{mute nick}", "mute"]),
+  teacher("unmute", "word", ["{unmute apelido}", "deixar falar"], ["{unmute nick}", "let speak"]),
+  teacher(
+    "ban",
+    "word",
+    ["{ban apelido}", "remover e banir o endereço"],
+    ["{ban nick}", "remove and ban the address"],
+  ),
+  teacher("unban", "word", ["{unban IP}", "desbanir um endereço"], [
+    "{unban IP}",
+    "unban an address",
+  ]),
+  teacher("bans", "none", ["{bans}", "endereços banidos"], ["{bans}", "banned addresses"]),
+  teacher("lock", "none", ["{lock}", "trancar: ninguém mais entra"], [
+    "{lock}",
+    "lock: nobody else joins",
+  ]),
+  teacher("unlock", "none", ["{unlock}", "destrancar"], ["{unlock}", "unlock"]),
+  teacher("say", "text", ["{say texto}", "aviso para todos"], ["{say text}", "notice to everyone"]),
 ] as const satisfies readonly CommandSpec[];
+
+/** A teacher's command (C3): its name, argument, and usage and help in pt and en. */
+function teacher<const N extends string>(
+  name: N,
+  arg: ArgKind,
+  pt: readonly [string, string],
+  en: readonly [string, string],
+) {
+  return {
+    name,
+    syntax: "brace",
+    arg,
+    phase: "chat",
+    role: "teacher",
+    usage: { pt: pt[0], en: en[0] },
+    help: { pt: pt[1], en: en[1] },
+  } as const;
+}
 
 /** The name of one of the {@linkcode COMMANDS}. */
 export type CommandName = typeof COMMANDS[number]["name"];
 
 /** Names the protocol uses for itself, refused as nicknames besides the commands' names (L3). */
-const PROTOCOL_NAMES = ["server", "servidor", "erro", "papo"] as const;
+const PROTOCOL_NAMES = ["server", "servidor", "erro", "papo", "professor", "teacher"] as const;
 
 /**
  * L3: names refused as nicknames (compared without regard to case): the
@@ -327,6 +399,13 @@ export const Detail = {
   refused: { pt: "conexão recusada", en: "connection refused" },
   timedOut: { pt: "tempo de conexão esgotado", en: "connection timed out" },
   badHost: { pt: "endereço não encontrado", en: "address not found" },
+  kicked: { pt: "removido pelo professor", en: "removed by the teacher" },
+  tooManyTries: { pt: "tentativas demais", en: "too many tries" },
+  mutedHint: {
+    pt: "só mensagens privadas ao professor passam",
+    en: "only private messages to the teacher go through",
+  },
+  usage: { pt: "uso", en: "usage" },
 } as const satisfies Record<string, Text>;
 
 /** The name of one of the {@linkcode Detail} texts. */
@@ -346,6 +425,30 @@ export const Message = {
   received: { pt: "Mensagem recebida de: %s", en: "Message received from: %s" },
   sent: { pt: "Mensagem enviada", en: "Message sent" },
   bye: { pt: "Até logo", en: "See you" },
+  leftRemoved: { pt: "%s foi removido pelo professor", en: "%s was removed by the teacher" },
+  teacher: {
+    pt: "você agora é o professor; digite {help}",
+    en: "you are now the teacher; type {help}",
+  },
+  teacherSays: { pt: "professor: %s", en: "teacher: %s" },
+  mutedBy: { pt: "%s foi silenciado pelo professor", en: "%s was muted by the teacher" },
+  unmutedBy: { pt: "%s pode falar de novo", en: "%s may speak again" },
+  lockedBy: {
+    pt: "a sala foi trancada pelo professor; ninguém mais entra",
+    en: "the room was locked by the teacher; nobody else joins",
+  },
+  unlockedBy: { pt: "a sala foi destrancada", en: "the room was unlocked" },
+  kickDone: { pt: "%s foi removido", en: "%s was removed" },
+  banDone: {
+    pt: "%s foi removido e o endereço %s banido",
+    en: "%s was removed and address %s banned",
+  },
+  unbanDone: { pt: "endereço %s desbanido", en: "address %s unbanned" },
+  notBanned: { pt: "o endereço %s não estava banido", en: "address %s was not banned" },
+  bans: { pt: "banidos: %s", en: "banned: %s" },
+  noBans: { pt: "nenhum endereço banido", en: "no address banned" },
+  alreadyMuted: { pt: "%s já estava silenciado", en: "%s was muted already" },
+  notMuted: { pt: "%s não estava silenciado", en: "%s was not muted" },
 } as const satisfies Record<string, Text>;
 
 /** The column where the help text of a command starts, per language. */
@@ -360,7 +463,7 @@ const HELP_COLUMN: Readonly<Record<Lang, number>> = { pt: 16, en: 15 };
  */
 export function helpTexts(role: Role = "anyone"): Text[] {
   const shown = (COMMANDS as readonly CommandSpec[]).filter((c) =>
-    c.phase !== "nick" && (role === "teacher" || c.role === "anyone")
+    c.phase !== "nick" && c.hidden !== true && (role === "teacher" || c.role === "anyone")
   );
   const entry = (c: CommandSpec, lang: Lang) => {
     const column = Math.max(HELP_COLUMN[lang], c.usage[lang].length + 1);
@@ -416,6 +519,7 @@ function line(keyword: Keyword, text: string): string {
  *
  * @param code The error code.
  * @param detail The name of one of the {@linkcode Detail} texts, or none.
+ * @param data Data shown after the detail, as in `uso: {kick apelido}`.
  * @returns The line, ending in CRLF.
  * @throws {TypeError} When `detail` is not the name of a detail.
  *
@@ -426,12 +530,13 @@ function line(keyword: Keyword, text: string): string {
  * assertEquals(errorLine(ErrorCode.forcedClose, "shutdown"), "ERRO 03 Cancelamento de conexao forcado: servidor encerrado\r\n");
  * ```
  */
-export function errorLine(code: ErrorCode, detail?: DetailName | ""): string {
+export function errorLine(code: ErrorCode, detail?: DetailName | "", data?: string): string {
   if (detail === undefined || detail === "") return errorDataLine(code, "");
   if (!Object.hasOwn(Detail, detail)) {
     throw new TypeError(`Cannot format detail "${detail}": use errorDataLine() for data`);
   }
-  return errorDataLine(code, wire(Detail[detail]));
+  const known = wire(Detail[detail]);
+  return errorDataLine(code, data === undefined ? known : `${known}: ${data}`);
 }
 
 /**
@@ -516,12 +621,55 @@ export function joinedLine(nick: string): string {
 }
 
 /**
- * Formats a departure notice (S11).
+ * Formats a departure notice (S11), or a removal by the teacher (C3).
  * @param nick Who left.
- * @returns `SAIU nick saiu do chat` with CRLF.
+ * @param removed Whether the teacher removed them.
+ * @returns `SAIU nick saiu do chat` (or `SAIU nick foi removido pelo professor`) with CRLF.
  */
-export function leftLine(nick: string): string {
-  return line(Keyword.left, wire(Message.left, nick));
+export function leftLine(nick: string, removed = false): string {
+  return line(Keyword.left, wire(removed ? Message.leftRemoved : Message.left, nick));
+}
+
+/** What a notice to everyone (`AVISO`) says (C3). */
+export type NoticeKind = "say" | "muted" | "unmuted" | "locked" | "unlocked";
+
+const NOTICE_TEXTS: Readonly<Record<NoticeKind, Text>> = {
+  say: Message.teacherSays,
+  muted: Message.mutedBy,
+  unmuted: Message.unmutedBy,
+  locked: Message.lockedBy,
+  unlocked: Message.unlockedBy,
+};
+
+/**
+ * Formats a notice to everyone (C3).
+ * @param kind What it says.
+ * @param arg The teacher's text for `say`; the nickname for `muted` and `unmuted`.
+ * @returns For example `AVISO professor: prova amanha` with CRLF.
+ */
+export function noticeLine(kind: NoticeKind, arg = ""): string {
+  return line(Keyword.notice, wire(NOTICE_TEXTS[kind], arg));
+}
+
+/**
+ * Formats one public message from before a member joined (C4).
+ * @param time When it was sent, `HH:MM` in the server's local time.
+ * @param from Who sent it.
+ * @param text What it said.
+ * @returns `HISTORICO HH:MM from: text` with CRLF.
+ */
+export function historyLine(time: string, from: string, text: string): string {
+  return line(Keyword.history, `${time} ${from}: ${text}`);
+}
+
+/**
+ * Formats the answer to a teacher's command that was done (C2, C3).
+ * @param text What was done.
+ * @param args Values for its `%s`.
+ * @returns For example `OK bob foi removido` with CRLF.
+ */
+export function okLine(text: Text, ...args: string[]): string {
+  return line(Keyword.sent, wire(text, ...args));
 }
 
 /** What comes before the sender's name in a private message: `Mensagem recebida de: `. */

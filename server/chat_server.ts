@@ -8,12 +8,18 @@
 import { DEFAULT_HOST, DEFAULT_PORT } from "../protocol.ts";
 import { type CloseCause, Connection, type ConnectionObserver } from "./connection.ts";
 import { errorName, logLine } from "./log.ts";
-import { type Limits, resolveLimits, type ServerOptions } from "./options.ts";
+import {
+  DEFAULTS,
+  type Limits,
+  randomToken,
+  resolveLimits,
+  type ServerOptions,
+} from "./options.ts";
 import type { QueueStats } from "./outgoing.ts";
 import { FlushScheduler } from "./queue.ts";
 import { CLOSE_LINES } from "./replies.ts";
 import { LocalRoom } from "./room/local.ts";
-import type { Room } from "./room/room.ts";
+import { type Room, withDeadline } from "./room/room.ts";
 import { CLOSE_DRAIN_MS, Session, type SessionHost } from "./session.ts";
 
 /** The listen backlog: a classroom connects at once; the kernel caps it at somaxconn. */
@@ -59,6 +65,8 @@ export class ChatServer implements SessionHost {
   readonly limits: Limits;
   /** Writes a log line. */
   readonly log: (line: string) => void;
+  /** The teacher's token (C2). */
+  readonly adminToken: string;
   readonly #listener: Deno.TcpListener;
   readonly #observer: ConnectionObserver | undefined;
   readonly #scheduler = new FlushScheduler();
@@ -71,7 +79,8 @@ export class ChatServer implements SessionHost {
   private constructor(listener: Deno.TcpListener, options: ServerOptions) {
     this.#listener = listener;
     this.addr = listener.addr;
-    this.room = options.room ?? new LocalRoom();
+    this.room = options.room ?? new LocalRoom({ history: options.history ?? DEFAULTS.history });
+    this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
     this.log = options.log ?? logLine;
     this.#observer = options.observer;
@@ -177,7 +186,7 @@ export class ChatServer implements SessionHost {
       onOverflow: () => void session.end("queueFull"),
     });
     const session = new Session(c, this);
-    const refusal = this.#admit(c);
+    const refusal = this.#admit(c) ?? await this.#admitted(c);
     if (refusal !== undefined) {
       this.log(`refused ${c.peer} (${refusal})`);
       await c.end(refusal, CLOSE_LINES[refusal], CLOSE_DRAIN_MS);
@@ -195,6 +204,21 @@ export class ChatServer implements SessionHost {
       const left = (this.#perIp.get(c.ip) ?? 1) - 1;
       if (left === 0) this.#perIp.delete(c.ip);
       else this.#perIp.set(c.ip, left);
+    }
+  }
+
+  /** C3: a banned address or a locked room is refused (a room that does not answer: refused too). */
+  async #admitted(c: Connection): Promise<CloseCause | undefined> {
+    try {
+      const admission = await withDeadline(
+        this.room.admits(c.ip),
+        this.limits.roomDeadlineMs,
+        "admits",
+      );
+      return admission === "ok" ? undefined : admission;
+    } catch (e) {
+      this.log(`room error: ${errorName(e)}`);
+      return "roomUnavailable";
     }
   }
 

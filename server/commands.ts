@@ -3,17 +3,55 @@
  * handler per command name. The compiler asks for a handler for every
  * command in the table, so adding a command is one entry there and one
  * here. A handler refuses with a {@linkcode Refusal}: one `ERRO` line to the
- * sender only.
+ * sender only. A teacher's command from anyone else is `ERRO 13` before its
+ * handler runs (C3).
  *
  * @module
  */
 
-import { type CommandName, type DetailName, ErrorCode, errorLine } from "../protocol.ts";
-import { Outgoing } from "../wire/messages.ts";
+import { timingSafeEqual } from "node:crypto";
+import {
+  type CommandName,
+  COMMANDS,
+  type CommandSpec,
+  type DetailName,
+  ErrorCode,
+  errorLine,
+  Message,
+  okLine,
+  type Role,
+  type Text,
+} from "../protocol.ts";
 import { encodeAscii } from "../wire/ascii.ts";
 import type { BraceName, Command } from "../wire/commands.ts";
+import { Outgoing } from "../wire/messages.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
-import type { Session } from "./session.ts";
+import type { Member } from "./room/room.ts";
+import type { SessionHost } from "./session.ts";
+
+/** Who runs a command: a client's session, or the teacher at the server's console. */
+export interface Caller {
+  /** The nickname (the console's is `professor`). */
+  readonly nick: string;
+  /** `IP:port nick` (or `console`), for logs. */
+  readonly who: string;
+  /** Whether the teacher's commands are allowed. */
+  role: Role;
+  /** The server. */
+  readonly host: SessionHost;
+  /** The caller as a member of the room; `undefined` for the console. */
+  readonly member: Member | undefined;
+  /** Whether the teacher muted the caller. */
+  readonly muted: boolean;
+  /** Answers the caller. */
+  send(bytes: Uint8Array): void;
+  /** Waits for a room call, at most the room's deadline. */
+  call<T>(call: Promise<T>, what: string): Promise<T>;
+  /** Says goodbye and leaves. */
+  quit(bye: Uint8Array): void;
+  /** Counts a wrong teacher's token. */
+  wrongToken(): void;
+}
 
 /** A handler's refusal: the error line its sender gets, and nothing else happens. */
 export class Refusal extends Error {
@@ -42,25 +80,72 @@ export type CommandOf<K extends CommandName> = K extends "public"
 
 /** What the server does for one command. */
 export type Handler<K extends CommandName> = (
-  s: Session,
+  s: Caller,
   cmd: CommandOf<K>,
 ) => void | Promise<void>;
+
+/** An `OK` answer to the teacher, encoded. */
+function ok(text: Text, ...args: string[]): Uint8Array {
+  return encodeAscii(okLine(text, ...args));
+}
+
+/** The member behind a caller, or ERRO 07 for the console (which is no member). */
+function memberOf(s: Caller): Member {
+  if (s.member === undefined) throw new Refusal(ErrorCode.badCommand, "unknownCommand");
+  return s.member;
+}
+
+/** ERRO 02 for a nickname nobody has. */
+function noSuchUser(nick: string): Refusal {
+  return new Refusal(ErrorCode.noSuchUser, { data: nick });
+}
+
+/** Logs a teacher's action with who did it (C3). */
+function logAction(s: Caller, action: string): void {
+  s.host.log(`teacher ${s.who}: ${action}`);
+}
+
+async function mute(s: Caller, nick: string, on: boolean): Promise<void> {
+  const done = await s.call(s.host.room.mute(nick, on), "mute");
+  if (done === undefined) throw noSuchUser(nick);
+  logAction(s, `${on ? "mute" : "unmute"} ${done.nick}`);
+  if (done.changed) await s.call(s.host.room.notice(on ? "muted" : "unmuted", done.nick), "notice");
+  else s.send(ok(on ? Message.alreadyMuted : Message.notMuted, done.nick));
+}
+
+async function lock(s: Caller, on: boolean): Promise<void> {
+  const changed = await s.call(s.host.room.lock(on), "lock");
+  logAction(s, on ? "lock" : "unlock");
+  if (changed) await s.call(s.host.room.notice(on ? "locked" : "unlocked"), "notice");
+  else s.send(ok(on ? Message.lockedBy : Message.unlockedBy));
+}
+
+/** Whether `given` is the teacher's token, compared in constant time. */
+function tokenMatches(given: string, token: string): boolean {
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** One handler per command of {@linkcode COMMANDS}. */
 export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   async public(s, { text }) {
+    const from = memberOf(s);
+    if (s.muted) throw new Refusal(ErrorCode.muted, "mutedHint");
     if (s.host.limits.logMessages) s.host.log(`public ${s.nick}: ${text}`);
-    await s.call(s.host.room.publish(s, text), "publish");
+    await s.call(s.host.room.publish(from, text), "publish");
   },
   async private(s, { to, text }) {
+    const from = memberOf(s);
     if (s.host.limits.logMessages) s.host.log(`private ${s.nick} -> ${to}: ${text}`);
-    const delivered = await s.call(s.host.room.whisper(s, to, text), "whisper");
-    if (!delivered) throw new Refusal(ErrorCode.noSuchUser, { data: to });
+    const result = await s.call(s.host.room.whisper(from, to, text, s.muted), "whisper");
+    if (result === "noSuchUser") throw noSuchUser(to);
+    if (result === "notTeacher") throw new Refusal(ErrorCode.muted, "mutedHint");
     s.send(Reply.sent);
   },
   async users(s) {
     const nicks = await s.call(s.host.room.nicks(), "nicks");
-    s.deliver(new Outgoing({ kind: "users", nicks }));
+    s.send(new Outgoing({ kind: "users", nicks }).bytes);
   },
   help(s) {
     s.send(helpReply(s.role));
@@ -68,22 +153,72 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   quit(s) {
     s.quit(byeReply(s.nick));
   },
+  async admin(s, { arg }) {
+    if (!tokenMatches(arg ?? "", s.host.adminToken)) {
+      s.host.log(`admin refused ${s.who}: wrong token`);
+      return s.wrongToken();
+    }
+    s.role = "teacher";
+    if (s.member !== undefined) await s.call(s.host.room.promote(s.member), "promote");
+    s.host.log(`admin ${s.who}: is the teacher`);
+    s.send(Reply.teacher);
+  },
+  async kick(s, { arg }) {
+    const nick = await s.call(s.host.room.kick(arg!), "kick");
+    if (nick === undefined) throw noSuchUser(arg!);
+    logAction(s, `kick ${nick}`);
+    s.send(ok(Message.kickDone, nick));
+  },
+  mute: (s, { arg }) => mute(s, arg!, true),
+  unmute: (s, { arg }) => mute(s, arg!, false),
+  async ban(s, { arg }) {
+    const ban = await s.call(s.host.room.ban(arg!), "ban");
+    if (ban === undefined) throw noSuchUser(arg!);
+    logAction(s, `ban ${ban.nick} ${ban.ip}`);
+    s.send(ok(Message.banDone, ban.nick, ban.ip));
+  },
+  async unban(s, { arg }) {
+    const lifted = await s.call(s.host.room.unban(arg!), "unban");
+    logAction(s, `unban ${arg}`);
+    s.send(ok(lifted ? Message.unbanDone : Message.notBanned, arg!));
+  },
+  async bans(s) {
+    const bans = await s.call(s.host.room.bans(), "bans");
+    const list = bans.map((b) => `${b.ip} (${b.nick})`).join(", ");
+    s.send(list === "" ? ok(Message.noBans) : ok(Message.bans, list));
+  },
+  lock: (s) => lock(s, true),
+  unlock: (s) => lock(s, false),
+  async say(s, { arg }) {
+    logAction(s, `say ${arg}`);
+    await s.call(s.host.room.notice("say", arg!), "notice");
+  },
 };
+
+const SPECS: ReadonlyMap<string, CommandSpec> = new Map(
+  (COMMANDS as readonly CommandSpec[]).map((c) => [c.name, c]),
+);
 
 /**
  * Runs the handler of a registered client's line, or answers why it is no
- * command (ERRO 07).
+ * command (ERRO 07), or refuses a teacher's command to anyone else (ERRO 13).
  *
- * @param s The sender's session.
+ * @param s Who sent the line.
  * @param cmd The parsed line.
  * @returns The handler's promise, when it waits for the room.
  */
-export function dispatch(s: Session, cmd: Command): void | Promise<void> {
+export function dispatch(s: Caller, cmd: Command): void | Promise<void> {
   switch (cmd.kind) {
     case "empty":
       return;
     case "invalid":
-      return s.send(cmd.detail === "emptyMessage" ? Reply.emptyMessage : Reply.unknownCommand);
+      if (cmd.command !== undefined && SPECS.get(cmd.command)?.role === "teacher") {
+        if (s.role !== "teacher") return s.send(Reply.teacherOnly);
+      }
+      return s.send(invalidReply(cmd.detail, cmd.command));
+  }
+  if (SPECS.get(cmd.kind)?.role === "teacher" && s.role !== "teacher") {
+    return s.send(Reply.teacherOnly);
   }
   const handler = HANDLERS[cmd.kind] as Handler<CommandName>;
   try {
@@ -94,7 +229,17 @@ export function dispatch(s: Session, cmd: Command): void | Promise<void> {
   }
 }
 
-function refused(s: Session, e: unknown): void {
+/** The ERRO 07 for an invalid line: its detail, or the usage of the command it names. */
+function invalidReply(detail: DetailName, command: string | undefined): Uint8Array {
+  if (detail === "emptyMessage") return Reply.emptyMessage;
+  const spec = command === undefined ? undefined : SPECS.get(command);
+  if (detail === "usage" && spec !== undefined) {
+    return encodeAscii(errorLine(ErrorCode.badCommand, "usage", spec.usage.pt));
+  }
+  return Reply.unknownCommand;
+}
+
+function refused(s: Caller, e: unknown): void {
   if (!(e instanceof Refusal)) throw e;
   s.send(e.line);
 }

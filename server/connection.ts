@@ -22,6 +22,10 @@ export type CloseCause =
   | "serverFull"
   | "tooManyFromAddress"
   | "roomUnavailable"
+  | "kicked"
+  | "banned"
+  | "locked"
+  | "tooManyTries"
   | "error";
 
 /**

@@ -32,6 +32,10 @@ export interface ServerOptions {
   logMessages?: boolean;
   /** Milliseconds a call to the room may take before the session gives up on it. @default {5000} */
   roomDeadlineMs?: number;
+  /** C4: public messages a newcomer is shown, with the default room; 0 = none. @default {20} */
+  history?: number;
+  /** C2: the teacher's token for `{admin TOKEN}`. @default {a random one} */
+  adminToken?: string;
   /** Where log lines go (each without its timestamp). @default {console.log with a timestamp} */
   log?: (line: string) => void;
   /** The room; a shared engine may be given. @default {a new LocalRoom} */
@@ -50,11 +54,12 @@ export const DEFAULTS = {
   floodBurst: 20,
   floodRate: 10,
   roomDeadlineMs: 5_000,
+  history: 20,
 } as const;
 
 /** The limits with every default applied. */
 export type Limits = Required<
-  Omit<ServerOptions, "room" | "hostname" | "port" | "observer" | "log">
+  Omit<ServerOptions, "room" | "hostname" | "port" | "observer" | "log" | "history" | "adminToken">
 >;
 
 /**
@@ -75,4 +80,15 @@ export function resolveLimits(options: ServerOptions): Limits {
     logMessages: options.logMessages ?? false,
     roomDeadlineMs: options.roomDeadlineMs ?? DEFAULTS.roomDeadlineMs,
   };
+}
+
+/**
+ * A random token for the teacher (C2): ten letters and digits, easy to type.
+ *
+ * @returns The token.
+ */
+export function randomToken(): string {
+  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }

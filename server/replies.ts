@@ -12,7 +12,9 @@ import {
   errorDataLine,
   errorLine,
   helpLines,
+  Message,
   NICK_PROMPT_LINE,
+  okLine,
   type Role,
   SENT_LINE,
 } from "../protocol.ts";
@@ -35,6 +37,10 @@ export const Reply = {
   flood: err(ErrorCode.flood, "slowDown"),
   nickRules: err(ErrorCode.badNick, "nickRules"),
   nickReserved: err(ErrorCode.badNick, "nickReserved"),
+  badToken: err(ErrorCode.badToken),
+  teacherOnly: err(ErrorCode.teacherOnly),
+  muted: err(ErrorCode.muted, "mutedHint"),
+  teacher: encodeAscii(okLine(Message.teacher)),
 } as const;
 
 const HELP: Readonly<Record<Role, Uint8Array>> = {
@@ -63,6 +69,10 @@ export const CLOSE_LINES: Partial<Record<CloseCause, Uint8Array>> = {
   queueFull: err(ErrorCode.forcedClose, "queueFull"),
   nickTimeout: err(ErrorCode.forcedClose, "nickTimeout"),
   roomUnavailable: err(ErrorCode.forcedClose, "roomUnavailable"),
+  kicked: err(ErrorCode.forcedClose, "kicked"),
+  tooManyTries: err(ErrorCode.forcedClose, "tooManyTries"),
+  banned: err(ErrorCode.banned),
+  locked: err(ErrorCode.locked),
   serverFull: err(ErrorCode.serverFull),
   tooManyFromAddress: err(ErrorCode.serverFull, "tooManyFromAddress"),
 };

@@ -11,7 +11,7 @@ import { ErrorCode, type Role } from "../protocol.ts";
 import type { Outgoing } from "../wire/messages.ts";
 import { parseCommand, parseNick } from "../wire/commands.ts";
 import type { LineEvent } from "../wire/line_reader.ts";
-import { dispatch } from "./commands.ts";
+import { type Caller, dispatch } from "./commands.ts";
 import type { CloseCause, Connection } from "./connection.ts";
 import { FloodGate } from "./flow.ts";
 import type { Limits } from "./options.ts";
@@ -22,12 +22,17 @@ import { errorName } from "./log.ts";
 /** How long a closing client's last lines may take to leave, in milliseconds. */
 export const CLOSE_DRAIN_MS = 2_000;
 
+/** L4-like limit on guessing the teacher's token (C2): the try that closes the connection. */
+export const MAX_TOKEN_TRIES = 5;
+
 /** What a session needs of its server. */
 export interface SessionHost {
   /** The room. */
   readonly room: Room;
   /** The limits. */
   readonly limits: Limits;
+  /** The teacher's token (C2). */
+  readonly adminToken: string;
   /** Writes a log line (S9). */
   log(line: string): void;
   /** Tells the server that a session joined the room (`true`) or left it. */
@@ -37,19 +42,22 @@ export interface SessionHost {
 }
 
 /** One client: its connection, and once registered, its place in the room. */
-export class Session implements Member {
+export class Session implements Member, Caller {
   /** Unique in the room: this node's connection number. */
   readonly id: string;
   /** The nickname, once one is being joined or was accepted. */
   nick = "";
   /** Who may use the teacher's commands. */
   role: Role = "anyone";
+  /** Whether the teacher muted this user (C3). */
+  muted = false;
   /** The connection. */
   readonly c: Connection;
   /** The server. */
   readonly host: SessionHost;
   #joined = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #wrongTokens = 0;
 
   /**
    * @param c The client's connection, admitted.
@@ -65,6 +73,32 @@ export class Session implements Member {
   /** Whether the session is in the room. */
   get joined(): boolean {
     return this.#joined;
+  }
+
+  /** The client's IP address. */
+  get ip(): string {
+    return this.c.ip;
+  }
+
+  /** `IP:port nick`, for logs. */
+  get who(): string {
+    return `${this.c.peer} ${this.nick}`;
+  }
+
+  /** The session as a member of the room (for the commands). */
+  get member(): Member {
+    return this;
+  }
+
+  /** The teacher removed this user (C3): the connection closes, the room is told. */
+  remove(): void {
+    void this.end("kicked");
+  }
+
+  /** Counts a wrong teacher's token (C2); the last allowed try closes the connection. */
+  wrongToken(): void {
+    if (++this.#wrongTokens >= MAX_TOKEN_TRIES) void this.end("tooManyTries");
+    else this.send(Reply.badToken);
   }
 
   /** Queues a room message for the client (see {@linkcode Member.deliver}). */
@@ -126,7 +160,8 @@ export class Session implements Member {
       if (this.#joined) {
         this.#joined = false;
         host.registered(this, false);
-        await this.call(host.room.leave(this), "leave").catch((e) =>
+        const removed = c.cause === "kicked";
+        await this.call(host.room.leave(this, removed), "leave").catch((e) =>
           host.log(`leave of ${this.nick} not recorded by the room: ${errorName(e)}`)
         );
       }

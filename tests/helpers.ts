@@ -7,6 +7,7 @@
  */
 
 import { ChatServer, type ServerOptions } from "../server.ts";
+import type { Room } from "../server/room/room.ts";
 
 /** How long a test waits for an expected line before failing. */
 export const WAIT_MS = 10_000;
@@ -254,4 +255,35 @@ export function bytes(...parts: (string | number[])[]): Uint8Array {
     } else out.push(...p);
   }
   return new Uint8Array(out);
+}
+
+/**
+ * A room that passes every call to `inner`, but for the calls in `changes`:
+ * a test's way to make an engine slow, failing or stuck.
+ *
+ * @param inner The room that answers.
+ * @param changes The calls answered otherwise.
+ * @returns The room.
+ */
+export function roomOver(inner: Room, changes: Partial<Room> = {}): Room {
+  return {
+    join: (m) => inner.join(m),
+    leave: (m, removed) => inner.leave(m, removed),
+    publish: (m, text) => inner.publish(m, text),
+    whisper: (m, to, text, teacherOnly) => inner.whisper(m, to, text, teacherOnly),
+    nicks: () => inner.nicks(),
+    size: () => inner.size(),
+    promote: (m) => inner.promote(m),
+    notice: (kind, arg) => inner.notice(kind, arg),
+    kick: (nick) => inner.kick(nick),
+    mute: (nick, on) => inner.mute(nick, on),
+    ban: (nick) => inner.ban(nick),
+    unban: (ip) => inner.unban(ip),
+    bans: () => inner.bans(),
+    lock: (on) => inner.lock(on),
+    admits: (ip) => inner.admits(ip),
+    subscribe: (listener) => inner.subscribe(listener),
+    close: () => inner.close(),
+    ...changes,
+  };
 }

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { LocalRoom } from "../server/room/local.ts";
-import type { Member, Room } from "../server/room/room.ts";
-import { join, LineClient, pause, startServer } from "./helpers.ts";
+import type { Member } from "../server/room/room.ts";
+import { join, LineClient, pause, roomOver, startServer } from "./helpers.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
@@ -590,15 +590,14 @@ Deno.test("ChatServer counts bad lines and nickname tries against flood control 
 Deno.test("ChatServer works with a room whose join answers later, as a shared engine would", async () => {
   const local = new LocalRoom();
   const later = <T>(f: () => Promise<T>) => pause(1).then(f);
-  const room: Room = {
+  const room = roomOver(local, {
     size: () => later(() => local.size()),
     join: (m: Member) => later(() => local.join(m)),
     leave: (m) => later(() => local.leave(m)),
     publish: (m, text) => later(() => local.publish(m, text)),
     whisper: (m, to, text) => later(() => local.whisper(m, to, text)),
     nicks: () => later(() => local.nicks()),
-    close: () => local.close(),
-  };
+  });
   await using srv = startServer({ room });
   await using ana = await join(srv.port, "ana");
   await using other = await LineClient.connect(srv.port);

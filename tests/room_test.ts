@@ -15,6 +15,11 @@ let ids = 0;
 class Recorder implements Member {
   readonly id = `r${++ids}`;
   readonly nick: string;
+  readonly ip = "10.0.0.1";
+  role: "anyone" | "teacher" = "anyone";
+  muted = false;
+  /** How many times the room removed this member. */
+  removals = 0;
   /** Each delivery's bytes, as given. */
   readonly sends: Uint8Array[] = [];
   /** What `deliver` answers. */
@@ -22,6 +27,10 @@ class Recorder implements Member {
 
   constructor(nick: string) {
     this.nick = nick;
+  }
+
+  remove(): void {
+    this.removals++;
   }
 
   deliver(message: Outgoing): boolean {
@@ -113,25 +122,25 @@ Deno.test("LocalRoom.publish() goes on past a member that is being dropped", asy
 Deno.test("LocalRoom.whisper() reaches its target only (S6, S12)", async (t) => {
   await t.step("a member online", async () => {
     const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
-    assert.equal(await room.whisper(ana!, "bob", "segredo: sim"), true);
+    assert.equal(await room.whisper(ana!, "bob", "segredo: sim"), "sent");
     assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: segredo: sim"]);
     assert.deepEqual(ana!.lines, [], "the room does not answer the sender; the server does");
     assert.deepEqual(cid!.lines, []);
   });
   await t.step("the target matches without regard to case", async () => {
     const [room, [ana, bob]] = await roomWith("ana", "Bob");
-    assert.equal(await room.whisper(ana!, "bOB", "oi"), true);
+    assert.equal(await room.whisper(ana!, "bOB", "oi"), "sent");
     assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: oi"]);
   });
   await t.step("an unknown target is false and nobody gets anything", async () => {
     const [room, members] = await roomWith("ana", "bob");
-    assert.equal(await room.whisper(members[0]!, "zed", "oi"), false);
+    assert.equal(await room.whisper(members[0]!, "zed", "oi"), "noSuchUser");
     for (const m of members) assert.deepEqual(m.lines, []);
   });
   await t.step("a member who left is unknown", async () => {
     const [room, [ana, bob]] = await roomWith("ana", "bob");
     await room.leave(bob!);
-    assert.equal(await room.whisper(ana!, "bob", "oi"), false);
+    assert.equal(await room.whisper(ana!, "bob", "oi"), "noSuchUser");
     assert.deepEqual(bob!.lines, []);
   });
 });

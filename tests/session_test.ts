@@ -7,26 +7,21 @@ import assert from "node:assert/strict";
 import type { CloseCause, Connection, ConnectionObserver } from "../server/connection.ts";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member, Room } from "../server/room/room.ts";
-import { join, LineClient, startServer } from "./helpers.ts";
+import { join, LineClient, roomOver, startServer } from "./helpers.ts";
 
-/** A room that answers like `local` but whose join is replaced. */
+/** A room that answers like `local` but whose join is replaced, and that records leaves. */
 function roomWithJoin(local: LocalRoom, joinImpl: (m: Member) => Promise<boolean>): {
   room: Room;
   left: string[];
 } {
   const left: string[] = [];
-  const room: Room = {
+  const room = roomOver(local, {
     join: joinImpl,
-    leave: (m) => {
+    leave: (m, removed) => {
       left.push(m.nick);
-      return local.leave(m);
+      return local.leave(m, removed);
     },
-    publish: (m, text) => local.publish(m, text),
-    whisper: (m, to, text) => local.whisper(m, to, text),
-    nicks: () => local.nicks(),
-    size: () => local.size(),
-    close: () => local.close(),
-  };
+  });
   return { room, left };
 }
 

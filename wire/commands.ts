@@ -26,7 +26,12 @@ export type Command =
   | { readonly kind: "private"; readonly to: string; readonly text: string }
   | { readonly kind: BraceName; readonly arg?: string }
   | { readonly kind: "empty" }
-  | { readonly kind: "invalid"; readonly detail: DetailName };
+  | {
+    readonly kind: "invalid";
+    readonly detail: DetailName;
+    /** The command whose usage was broken (with `usage`). */
+    readonly command?: string;
+  };
 
 const TABLE = COMMANDS as readonly CommandSpec[];
 
@@ -103,9 +108,11 @@ function brace(spec: CommandSpec, word: string): Command {
     case "none":
       return arg === "" ? BARE.get(kind)! : UNKNOWN;
     case "word":
-      return arg !== "" && !arg.includes(" ") ? { kind, arg } : UNKNOWN;
+      return arg !== "" && !arg.includes(" ")
+        ? { kind, arg }
+        : { kind: "invalid", detail: "usage", command: kind };
     case "text":
-      return arg !== "" ? { kind, arg } : UNKNOWN;
+      return arg !== "" ? { kind, arg } : { kind: "invalid", detail: "usage", command: kind };
   }
 }
 

@@ -10,14 +10,38 @@
 
 import {
   entryUsersLine,
+  historyLine,
   joinedLine,
   Keyword,
   leftLine,
+  type NoticeKind,
+  noticeLine,
   PRIVATE_PREFIX,
   usersLines,
   welcomeLine,
 } from "../protocol.ts";
 import { encodeAscii } from "./ascii.ts";
+
+/** One public message remembered for latecomers (C4). */
+export interface HistoryItem {
+  /** When it was sent (milliseconds since the epoch). */
+  readonly at: number;
+  /** Who sent it. */
+  readonly from: string;
+  /** Its text. */
+  readonly text: string;
+}
+
+/**
+ * A time as `HH:MM` in this computer's local time.
+ *
+ * @param at Milliseconds since the epoch.
+ * @returns Hours and minutes, two digits each.
+ */
+export function clockOf(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
 
 const PUBLIC_HEAD = encodeAscii(`${Keyword.public} `);
 const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
@@ -52,10 +76,13 @@ export type ServerMessage =
     /** The first names online, the new member included. */
     readonly first: readonly string[];
     readonly total: number;
+    /** The last public messages, oldest first (C4). */
+    readonly history?: readonly HistoryItem[];
   }
   | { readonly kind: "users"; readonly nicks: readonly string[] }
   | { readonly kind: "joined"; readonly nick: string }
-  | { readonly kind: "left"; readonly nick: string }
+  | { readonly kind: "left"; readonly nick: string; readonly removed?: boolean }
+  | { readonly kind: "notice"; readonly notice: NoticeKind; readonly arg?: string }
   | { readonly kind: "public"; readonly from: string; readonly text: string }
   | { readonly kind: "private"; readonly from: string; readonly text: string };
 
@@ -80,13 +107,18 @@ export function renderMessage(m: ServerMessage): Uint8Array {
     case "private":
       return messageBytes(PRIVATE_HEAD, m.from, m.text);
     case "entry":
-      return encodeAscii(welcomeLine(m.nick) + entryUsersLine(m.first, m.total));
+      return encodeAscii(
+        welcomeLine(m.nick) + entryUsersLine(m.first, m.total) +
+          (m.history ?? []).map((h) => historyLine(clockOf(h.at), h.from, h.text)).join(""),
+      );
     case "users":
       return encodeAscii(usersLines(m.nicks));
     case "joined":
       return encodeAscii(joinedLine(m.nick));
     case "left":
-      return encodeAscii(leftLine(m.nick));
+      return encodeAscii(leftLine(m.nick, m.removed === true));
+    case "notice":
+      return encodeAscii(noticeLine(m.notice, m.arg ?? ""));
   }
 }
 

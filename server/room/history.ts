@@ -5,15 +5,10 @@
  * @module
  */
 
+import type { HistoryItem } from "../../wire/messages.ts";
+
 /** One public message remembered. */
-export interface HistoryEntry {
-  /** When it was sent (milliseconds since the epoch). */
-  readonly at: number;
-  /** Who sent it. */
-  readonly from: string;
-  /** Its text. */
-  readonly text: string;
-}
+export type HistoryEntry = HistoryItem;
 
 /**
  * The last `capacity` entries, oldest first; a capacity of 0 keeps none.

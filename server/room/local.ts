@@ -5,11 +5,12 @@
  * @module
  */
 
-import { ENTRY_LIST_MAX } from "../../protocol.ts";
-import { Outgoing } from "../../wire/messages.ts";
+import { ENTRY_LIST_MAX, type NoticeKind } from "../../protocol.ts";
+import { Outgoing, type ServerMessage } from "../../wire/messages.ts";
 import { HistoryRing } from "./history.ts";
+import { Moderation } from "./moderation.ts";
 import { NickRegistry } from "./registry.ts";
-import type { Member, Room } from "./room.ts";
+import type { Admission, Ban, Member, Room, WhisperResult } from "./room.ts";
 
 /** Options of a {@linkcode LocalRoom}. */
 export interface LocalRoomOptions {
@@ -21,6 +22,8 @@ export interface LocalRoomOptions {
 export class LocalRoom implements Room {
   readonly #members = new NickRegistry<Member>();
   readonly #history: HistoryRing;
+  readonly #moderation = new Moderation();
+  readonly #listeners = new Set<(message: ServerMessage) => void>();
 
   /** @param options What the room remembers. */
   constructor(options: LocalRoomOptions = {}) {
@@ -35,29 +38,39 @@ export class LocalRoom implements Room {
    * import { LocalRoom } from "./local.ts";
    * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * const room = new LocalRoom();
-   * const member = (id: string, nick: string) => ({ id, nick, deliver: () => true });
+   * const member = (id: string, nick: string) => ({
+   *   id, nick, ip: "10.0.0.1", role: "anyone" as const, muted: false,
+   *   deliver: () => true, remove: () => {},
+   * });
    * assertEquals(await room.join(member("1", "Ana")), true);
    * assertEquals(await room.join(member("2", "ana")), false);
    * ```
    */
   join(member: Member): Promise<boolean> {
     if (!this.#members.claim(member)) return Promise.resolve(false);
+    member.muted = this.#moderation.isMuted(member.nick);
     const first: string[] = [];
     for (const m of this.#members.values()) {
       if (first.length === ENTRY_LIST_MAX) break;
       first.push(m.nick);
     }
     member.deliver(
-      new Outgoing({ kind: "entry", nick: member.nick, first, total: this.#members.size }),
+      new Outgoing({
+        kind: "entry",
+        nick: member.nick,
+        first,
+        total: this.#members.size,
+        history: this.#history.entries(),
+      }),
     );
-    this.#broadcast(member, new Outgoing({ kind: "joined", nick: member.nick }), true);
+    this.#everyone({ kind: "joined", nick: member.nick }, member, true);
     return Promise.resolve(true);
   }
 
   /** Removes a member and tells the others; a member not in the room is ignored. */
-  leave(member: Member): Promise<void> {
+  leave(member: Member, removed = false): Promise<void> {
     if (this.#members.release(member)) {
-      this.#broadcast(member, new Outgoing({ kind: "left", nick: member.nick }), true);
+      this.#everyone({ kind: "left", nick: member.nick, removed }, member, true);
     }
     return Promise.resolve();
   }
@@ -65,16 +78,17 @@ export class LocalRoom implements Room {
   /** Sends `text` from `from` to every other member; the line is rendered once. */
   publish(from: Member, text: string): Promise<void> {
     this.#history.push({ at: Date.now(), from: from.nick, text });
-    this.#broadcast(from, new Outgoing({ kind: "public", from: from.nick, text }));
+    this.#everyone({ kind: "public", from: from.nick, text }, from);
     return Promise.resolve();
   }
 
   /** Sends `text` from `from` to `to` alone. */
-  whisper(from: Member, to: string, text: string): Promise<boolean> {
+  whisper(from: Member, to: string, text: string, teacherOnly = false): Promise<WhisperResult> {
     const target = this.#members.get(to);
-    if (target === undefined) return Promise.resolve(false);
+    if (target === undefined) return Promise.resolve("noSuchUser");
+    if (teacherOnly && target.role !== "teacher") return Promise.resolve("notTeacher");
     target.deliver(new Outgoing({ kind: "private", from: from.nick, text }));
-    return Promise.resolve(true);
+    return Promise.resolve("sent");
   }
 
   /** The nicknames online, in the order they joined. */
@@ -87,14 +101,80 @@ export class LocalRoom implements Room {
     return Promise.resolve(this.#members.size);
   }
 
+  /** Nothing to record: a member's role is read from the member itself. */
+  promote(_member: Member): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Sends a notice to every member. */
+  notice(kind: NoticeKind, arg = ""): Promise<void> {
+    this.#everyone({ kind: "notice", notice: kind, arg });
+    return Promise.resolve();
+  }
+
+  /** Removes the member called `nick`. */
+  kick(nick: string): Promise<string | undefined> {
+    const target = this.#members.get(nick);
+    target?.remove();
+    return Promise.resolve(target?.nick);
+  }
+
+  /** Mutes or unmutes `nick`, online or not. */
+  mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
+    const target = this.#members.get(nick);
+    if (target === undefined) return Promise.resolve(undefined);
+    const changed = this.#moderation.setMuted(nick, on);
+    target.muted = on;
+    return Promise.resolve({ nick: target.nick, changed });
+  }
+
+  /** Removes `nick` and bans its address. */
+  ban(nick: string): Promise<Ban | undefined> {
+    const target = this.#members.get(nick);
+    if (target === undefined) return Promise.resolve(undefined);
+    const ban = { ip: target.ip, nick: target.nick };
+    this.#moderation.ban(ban);
+    target.remove();
+    return Promise.resolve(ban);
+  }
+
+  /** Lifts a ban. */
+  unban(ip: string): Promise<boolean> {
+    return Promise.resolve(this.#moderation.unban(ip));
+  }
+
+  /** The banned addresses. */
+  bans(): Promise<Ban[]> {
+    return Promise.resolve(this.#moderation.bans());
+  }
+
+  /** Locks or unlocks the room. */
+  lock(on: boolean): Promise<boolean> {
+    return Promise.resolve(this.#moderation.setLocked(on));
+  }
+
+  /** Whether a connection from `ip` may come in. */
+  admits(ip: string): Promise<Admission> {
+    return Promise.resolve(this.#moderation.admits(ip));
+  }
+
+  /** Calls `listener` with every message to everyone. */
+  subscribe(listener: (message: ServerMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** Nothing to let go of. */
   close(): Promise<void> {
     return Promise.resolve();
   }
 
-  #broadcast(from: Member, message: Outgoing, lazy = false): void {
+  /** Sends a message to every member but `except`, rendered once, and to the listeners. */
+  #everyone(message: ServerMessage, except?: Member, lazy = false): void {
+    const out = new Outgoing(message);
     for (const m of this.#members.values()) {
-      if (m.id !== from.id) m.deliver(message, lazy);
+      if (m.id !== except?.id) m.deliver(out, lazy);
     }
+    for (const listener of this.#listeners) listener(message);
   }
 }

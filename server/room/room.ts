@@ -12,7 +12,8 @@
  * @module
  */
 
-import type { Outgoing } from "../../wire/messages.ts";
+import type { NoticeKind, Role } from "../../protocol.ts";
+import type { Outgoing, ServerMessage } from "../../wire/messages.ts";
 
 /** Someone in the room: an id, a nickname, and a way to deliver messages to them. */
 export interface Member {
@@ -20,6 +21,12 @@ export interface Member {
   readonly id: string;
   /** The nickname, as the user typed it. */
   readonly nick: string;
+  /** The IP address the member connects from (for a ban, C3). */
+  readonly ip: string;
+  /** Whether the member is the teacher (C2). */
+  readonly role: Role;
+  /** Whether the teacher muted the member (C3); set by the room. */
+  muted: boolean;
   /**
    * Queues a message for the member. Never blocks; the message's bytes are
    * copied, and are never changed afterwards.
@@ -29,30 +36,88 @@ export interface Member {
    * @returns `false` when the member is being dropped and took nothing.
    */
   deliver(message: Outgoing, lazy?: boolean): boolean;
+  /**
+   * The teacher removed the member (kick or ban, C3): its node closes its
+   * connection, and it leaves the room with {@linkcode Room.leave} (`removed`).
+   */
+  remove(): void;
 }
+
+/** What the room answers to a private message. */
+export type WhisperResult = "sent" | "noSuchUser" | "notTeacher";
+
+/** A banned address, and whom it was banned with (C3). */
+export interface Ban {
+  /** The address. */
+  readonly ip: string;
+  /** The nickname that was removed with it. */
+  readonly nick: string;
+}
+
+/** Whether a new connection from an address may come in (C3). */
+export type Admission = "ok" | "banned" | "locked";
 
 /** The room, as any engine keeps it. */
 export interface Room {
   /**
    * Adds a member under its nickname when the nickname is free (without
-   * regard to case), sends it the welcome and the user list, and tells
-   * everyone else (S10, S11).
+   * regard to case), sends it the welcome, the user list and the history,
+   * and tells everyone else (S10, S11, C4).
    * @returns `false` when the nickname is taken (ERRO 01).
    */
   join(member: Member): Promise<boolean>;
-  /** Removes a member and tells everyone else (S11). Does nothing when it is not in. */
-  leave(member: Member): Promise<void>;
-  /** Sends a public message from `from` to every other member (S12). */
+  /**
+   * Removes a member and tells everyone else, saying whether the teacher
+   * removed them (S11, C3). Does nothing when it is not in.
+   */
+  leave(member: Member, removed?: boolean): Promise<void>;
+  /** Sends a public message from `from` to every other member, and remembers it (S12, C4). */
   publish(from: Member, text: string): Promise<void>;
   /**
    * Sends a private message from `from` to the member called `to` (S6, S12).
-   * @returns `false` when no such member is online (ERRO 02).
+   * @param teacherOnly Deliver it only when `to` is the teacher (a muted sender, C3).
    */
-  whisper(from: Member, to: string, text: string): Promise<boolean>;
+  whisper(from: Member, to: string, text: string, teacherOnly?: boolean): Promise<WhisperResult>;
   /** The nicknames online, in the order they joined (X1). */
   nicks(): Promise<string[]>;
   /** How many members are online. */
   size(): Promise<number>;
+  /** Records that `member` is now the teacher (C2). */
+  promote(member: Member): Promise<void>;
+  /** Sends a notice to every member (C3). */
+  notice(kind: NoticeKind, arg?: string): Promise<void>;
+  /**
+   * Removes the member called `nick`, wherever it is (C3, N4).
+   * @returns The nickname as its owner wrote it, or `undefined` when nobody has it.
+   */
+  kick(nick: string): Promise<string | undefined>;
+  /**
+   * Mutes or unmutes the member called `nick` (C3).
+   * @returns The nickname, whether the state changed, or `undefined` when nobody has it.
+   */
+  mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined>;
+  /**
+   * Removes the member called `nick` and bans its address until {@linkcode unban} (C3).
+   * @returns The ban, or `undefined` when nobody has the nickname.
+   */
+  ban(nick: string): Promise<Ban | undefined>;
+  /** @returns Whether the address was banned. */
+  unban(ip: string): Promise<boolean>;
+  /** The banned addresses, in the order they were banned. */
+  bans(): Promise<Ban[]>;
+  /**
+   * Locks or unlocks the room (C3).
+   * @returns Whether the state changed.
+   */
+  lock(on: boolean): Promise<boolean>;
+  /** Whether a new connection from `ip` may come in: not banned, the room not locked. */
+  admits(ip: string): Promise<Admission>;
+  /**
+   * Calls `listener` with every message the room sends to everyone (public
+   * messages, joins, leaves, notices), once each: what a transcript keeps (C5).
+   * @returns A function that stops the calls.
+   */
+  subscribe(listener: (message: ServerMessage) => void): () => void;
   /** Lets go of what the engine holds (connections to a broker); the room is not used after. */
   close(): Promise<void>;
 }
