@@ -37,6 +37,9 @@ Opções:
   --port N         porta do servidor (padrão ${DEFAULT_PORT})
   --nick APELIDO   seu apelido: 1 a 16 letras, dígitos, _ ou -
   --lang pt|en     idioma da interface (padrão: o do sistema)
+  --no-bell        sem campainha em mensagem privada ou menção ao seu apelido
+  --trace          mostra cada evento do socket (connect, send, recv, close)
+                   com os bytes, na saída de erro
   -h, --help       mostra esta ajuda
   -V, --version    mostra a versão
 
@@ -47,7 +50,8 @@ simples e sai quando a entrada acaba: 0 ao sair normalmente, 1 com ERRO 03 ou
 04 ou apelido de --nick recusado, 2 com opções inválidas.
 
 No chat: :texto (para todos), apelido:texto (privada), {users}, {help},
-quit ou {quit} (Ctrl+C e Ctrl+D também saem). Acentos viram ASCII (não -> nao).`,
+{reply texto} (responde à última privada), quit ou {quit} (Ctrl+C e Ctrl+D
+também saem). Tab completa apelidos e comandos. Acentos viram ASCII (não -> nao).`,
   en: `papo ${VERSION}: a text chat client over TCP
 
 Usage: deno run --allow-net client.ts [options]
@@ -57,6 +61,9 @@ Options:
   --port N         the server's port (default ${DEFAULT_PORT})
   --nick NICK      your nickname: 1 to 16 letters, digits, _ or -
   --lang pt|en     interface language (default: the system's)
+  --no-bell        no bell on a private message or a mention of your nickname
+  --trace          print every socket event (connect, send, recv, close) with
+                   its bytes, on stderr
   -h, --help       show this help
   -V, --version    show the version
 
@@ -67,7 +74,9 @@ exits when input ends: 0 after leaving cleanly, 1 on ERRO 03 or 04 or a refused
 --nick, 2 on bad options.
 
 In the chat: :text (to everyone), nick:text (private), {users}, {help},
-quit or {quit} (Ctrl+C and Ctrl+D leave too). Accents become ASCII (não -> nao).`,
+{reply text} (answers the last private message), quit or {quit} (Ctrl+C and
+Ctrl+D leave too). Tab completes nicknames and commands. Accents become ASCII
+(não -> nao).`,
 };
 
 // ---------------------------------------------------------------- Flags
@@ -82,6 +91,10 @@ export interface ClientOptions {
   nick?: string;
   /** The interface language: `--lang`, or the system's. */
   lang: Lang;
+  /** C6: no bell (`--no-bell`). */
+  noBell?: true;
+  /** C1: the socket trace on stderr (`--trace`). */
+  trace?: true;
 }
 
 const FLAGS = {
@@ -89,6 +102,8 @@ const FLAGS = {
   port: { type: "string" },
   nick: { type: "string" },
   lang: { type: "string" },
+  "no-bell": { type: "boolean" },
+  trace: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -152,6 +167,8 @@ export function readClientFlags(
     options.port = port;
   }
   if (f.nick !== undefined) options.nick = String(f.nick);
+  if (f["no-bell"] === true) options.noBell = true;
+  if (f.trace === true) options.trace = true;
   return options;
 }
 
@@ -178,7 +195,10 @@ export async function main(args: string[]): Promise<number> {
     console.error(say(TEXTS.seeHelp, fallbackLang));
     return Exit.usage;
   }
-  if (interactive()) return await runTerminal(options);
+  const trace = options.trace ? (line: string) => writeOut(Deno.stderr, line) : undefined;
+  if (interactive()) {
+    return await runTerminal({ ...options, bell: options.noBell !== true, trace });
+  }
   let conn: Deno.TcpConn;
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
@@ -190,7 +210,7 @@ export async function main(args: string[]): Promise<number> {
     return Exit.failed;
   }
   writeOut(Deno.stderr, say(TEXTS.connected, options.lang, host, String(port)));
-  return await runPiped(new ServerLink(conn), options);
+  return await runPiped(new ServerLink(conn, trace), options);
 }
 
 if (import.meta.main) {

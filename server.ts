@@ -9,9 +9,20 @@
  */
 
 import { parseIPv4, parsePort } from "./common/address.ts";
-import { ask, interactive, intFlag, onStopSignals, parseFlags, UsageError } from "./common/cli.ts";
+import {
+  ask,
+  interactive,
+  intFlag,
+  onStopSignals,
+  parseFlags,
+  stdinLines,
+  UsageError,
+} from "./common/cli.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "./protocol.ts";
-import { ChatServer } from "./server/chat_server.ts";
+import { ChatServer, LISTEN_BACKLOG } from "./server/chat_server.ts";
+import { ConsoleCaller, runConsole } from "./server/console.ts";
+import { SocketTrace } from "./server/trace.ts";
+import { Transcript, TranscriptError } from "./server/transcript.ts";
 import { logLine } from "./server/log.ts";
 import { DEFAULTS, type ServerOptions } from "./server/options.ts";
 
@@ -37,6 +48,12 @@ Options:
   --flood-burst N      lines a client may send at once, 0 = no flood control (default ${DEFAULTS.floodBurst})
   --flood-rate N       lines per second a client may keep sending (default ${DEFAULTS.floodRate})
   --log-messages       also log the text of public and private messages
+  --history N          public messages a newcomer is shown, 0 = none (default ${DEFAULTS.history})
+  --admin-token TOKEN  the teacher's token for {admin TOKEN} (default: a random one, printed)
+  --trace              print every socket event (accept, recv, send, close) with its bytes;
+                       private text is shown too
+  --transcript PATH    append public messages, joins, leaves and teacher's actions to PATH
+                       (needs --allow-write=PATH)
   -h, --help           show this help
   -V, --version        show the version
 
@@ -54,12 +71,24 @@ const FLAGS = {
   "flood-burst": { type: "string" },
   "flood-rate": { type: "string" },
   "log-messages": { type: "boolean" },
+  history: { type: "string" },
+  "admin-token": { type: "string" },
+  trace: { type: "boolean" },
+  transcript: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
 
+/** What the command line asks for: the server's options, and what to start beside it. */
+interface StartOptions extends ServerOptions {
+  /** C1: print the socket trace. */
+  trace: boolean;
+  /** C5: the transcript's path. */
+  transcriptPath: string | undefined;
+}
+
 /** Reads the command line (and, in a terminal, prompts) into options. */
-function readOptions(args: string[]): ServerOptions | "help" | "version" {
+function readOptions(args: string[]): StartOptions | "help" | "version" {
   const f = parseFlags(args, FLAGS);
   if (f.help) return "help";
   if (f.version) return "version";
@@ -93,7 +122,22 @@ function readOptions(args: string[]): ServerOptions | "help" | "version" {
     floodBurst: intFlag(f["flood-burst"], "flood-burst", DEFAULTS.floodBurst),
     floodRate: intFlag(f["flood-rate"], "flood-rate", DEFAULTS.floodRate, 1),
     logMessages: f["log-messages"] === true,
+    history: intFlag(f.history, "history", DEFAULTS.history),
+    ...(f["admin-token"] === undefined ? {} : { adminToken: adminToken(f["admin-token"]) }),
+    trace: f.trace === true,
+    transcriptPath: f.transcript === undefined ? undefined : String(f.transcript),
   };
+}
+
+/** A teacher's token: one word of printable ASCII (it is typed as `{admin TOKEN}`). */
+function adminToken(value: string | boolean): string {
+  const token = String(value);
+  if (!/^[!-~]{1,64}$/.test(token) || token.includes("}")) {
+    throw new UsageError(
+      `Cannot use --admin-token "${token}": give 1 to 64 printable ASCII characters, no spaces or }`,
+    );
+  }
+  return token;
 }
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
@@ -108,7 +152,9 @@ class AddressError extends Error {
 /** Runs the server from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
   let server: ChatServer;
-  let options: ServerOptions | "help" | "version";
+  let options: StartOptions | "help" | "version";
+  let transcript: Transcript | undefined;
+  const trace = new SocketTrace();
   try {
     options = readOptions(args);
     if (options === "help") {
@@ -119,23 +165,19 @@ async function main(args: string[]): Promise<number> {
       console.log(`papo-server ${VERSION}`);
       return 0;
     }
-    try {
-      server = ChatServer.listen(options);
-    } catch (e) {
-      if (e instanceof Deno.errors.AddrNotAvailable) throw new AddressError(options.hostname!);
-      if (e instanceof Deno.errors.AddrInUse) {
-        throw new UsageError(
-          `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
-        );
-      }
-      if (e instanceof Deno.errors.PermissionDenied) {
-        throw new UsageError(
-          `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
-        );
-      }
-      throw e;
+    if (options.transcriptPath !== undefined) {
+      transcript = await Transcript.open(options.transcriptPath);
     }
+    server = listen({
+      ...options,
+      ...(options.trace ? { observer: trace } : {}),
+      ...(transcript ? { transcript } : {}),
+    });
   } catch (e) {
+    if (e instanceof TranscriptError) {
+      console.error(e.message);
+      return 2;
+    }
     if (e instanceof UsageError || e instanceof AddressError) {
       console.error(e.message);
       if (e instanceof UsageError) console.error("See --help.");
@@ -143,16 +185,49 @@ async function main(args: string[]): Promise<number> {
     }
     throw e;
   }
-  logLine(`papo-server ${VERSION} listening on ${server.addr.hostname}:${server.addr.port}`);
   const stop = () => {
     logLine("shutting down");
     void server.shutdown();
   };
+  // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
+  logLine(`papo-server ${VERSION} listening on ${server.addr.hostname}:${server.addr.port}`);
+  if (options.trace) {
+    logLine("socket trace on: every byte each way is shown, private messages included");
+    trace.listening(server.addr, LISTEN_BACKLOG);
+  }
+  logLine(`teacher's token: type {admin ${server.adminToken}} in a client to become the teacher`);
+  transcript?.line(`INICIO papo-server ${VERSION} ${server.addr.hostname}:${server.addr.port}`);
+  if (interactive()) {
+    logLine("console: type teacher's commands here ({help}), no token needed");
+    void runConsole(new ConsoleCaller(server, console.log, stop), stdinLines());
+  }
   await server.finished;
   stopListening();
+  transcript?.line("FIM");
+  transcript?.close();
   logLine("stopped");
   return 0;
+}
+
+/** Starts listening, turning the system's refusals into sentences. */
+function listen(options: ServerOptions): ChatServer {
+  try {
+    return ChatServer.listen(options);
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrNotAvailable) throw new AddressError(options.hostname!);
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(
+        `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
+      );
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
+      );
+    }
+    throw e;
+  }
 }
 
 if (import.meta.main) {

@@ -10,6 +10,7 @@ import { parseIPv4 } from "../common/address.ts";
 import { DEFAULT_HOST, type DetailName } from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
 import { LineReader } from "../wire/line_reader.ts";
+import { traceLine } from "../common/trace.ts";
 
 /** How long a connection attempt may take before it counts as timed out (ERRO 04). */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -95,10 +96,16 @@ export class ServerLink {
   #writing: Promise<void> = Promise.resolve();
   #pending = 0;
   #closed = false;
+  readonly #trace: ((line: string) => void) | undefined;
 
-  /** @param conn A connection to the server. */
-  constructor(conn: Deno.TcpConn) {
+  /**
+   * @param conn A connection to the server.
+   * @param trace Where the socket trace goes (C1: connect, send, recv, close), if anywhere.
+   */
+  constructor(conn: Deno.TcpConn, trace?: (line: string) => void) {
     this.#conn = conn;
+    this.#trace = trace;
+    trace?.(traceLine(1, `connect(${addr(conn.remoteAddr)}) from ${addr(conn.localAddr)}`));
   }
 
   /** Bytes given to {@linkcode send} and not yet written. */
@@ -120,7 +127,11 @@ export class ServerLink {
       } catch {
         return; // reset, or closed by us
       }
-      if (n === null) return;
+      if (n === null) {
+        this.#trace?.(traceLine(1, "recv", new Uint8Array(0)));
+        return;
+      }
+      if (this.#trace) this.#trace(traceLine(1, "recv", buf.subarray(0, n)));
       for (const ev of reader.push(buf.subarray(0, n))) {
         if (ev.kind === "line") yield ev.text;
       }
@@ -140,7 +151,9 @@ export class ServerLink {
       try {
         let at = 0;
         while (at < bytes.length && !this.#closed) {
-          at += await this.#conn.write(bytes.subarray(at));
+          const n = await this.#conn.write(bytes.subarray(at));
+          this.#trace?.(traceLine(1, "send", bytes.subarray(at, at + n)));
+          at += n;
         }
       } catch {
         // the connection is gone; the reader sees its end
@@ -160,10 +173,15 @@ export class ServerLink {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#trace?.(traceLine(1, "close"));
     try {
       this.#conn.close();
     } catch {
       // closed already (Deno closes it when its reading end is reached)
     }
   }
+}
+
+function addr(a: Deno.NetAddr): string {
+  return `${a.hostname}:${a.port}`;
 }

@@ -7,6 +7,7 @@
  */
 
 import { ErrorCode, type Lang } from "../protocol.ts";
+import { stdinLines } from "../common/cli.ts";
 import { toAscii } from "../wire/ascii.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import type { ServerLink } from "./link.ts";
@@ -25,17 +26,6 @@ export function writeOut(file: { writeSync(p: Uint8Array): number }, text: strin
   const bytes = encoder.encode(`${text}\n`);
   let at = 0;
   while (at < bytes.length) at += file.writeSync(bytes.subarray(at));
-}
-
-/** Lines of standard input, decoded as UTF-8, without line endings. */
-async function* stdinLines(): AsyncGenerator<string> {
-  let partial = "";
-  for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-    const parts = (partial + chunk).split("\n");
-    partial = parts.pop()!;
-    for (const part of parts) yield part.replace(/\r$/, "");
-  }
-  if (partial !== "") yield partial.replace(/\r$/, "");
 }
 
 /** Options of {@linkcode runPiped}. */

@@ -92,13 +92,22 @@ export function showServerLine(line: ServerLine, lang: Lang, nick = ""): Shown |
     case "joined":
       return { style: "system", text: say(Message.joined, lang, line.nick) };
     case "left":
-      return { style: "system", text: say(Message.left, lang, line.nick) };
+      return {
+        style: "system",
+        text: say(line.removed ? Message.leftRemoved : Message.left, lang, line.nick),
+      };
     case "public":
       return { style: "public", text: `${line.from}: ${line.text}` };
     case "private":
       return { style: "private", text: `${say(Message.received, lang, line.from)}: ${line.text}` };
     case "sent":
       return { style: "system", text: say(Message.sent, lang) };
+    case "ok":
+      return { style: "system", text: translate(line.text, lang) };
+    case "notice":
+      return { style: "notice", text: translate(line.text, lang) };
+    case "history":
+      return { style: "history", text: `[${line.time}] ${line.from}: ${line.text}` };
     case "help":
       return { style: "system", text: HELP_BY_WIRE.get(line.text)?.[lang] ?? line.text };
     case "bye":
@@ -108,6 +117,40 @@ export function showServerLine(line: ServerLine, lang: Lang, nick = ""): Shown |
     case "other":
       return { style: "system", text: line.text };
   }
+}
+
+/** Texts the server fills in, matched on the wire to be shown in the user's language. */
+const TEMPLATES: readonly [RegExp, Text][] = [
+  Message.teacher,
+  Message.teacherSays,
+  Message.mutedBy,
+  Message.unmutedBy,
+  Message.lockedBy,
+  Message.unlockedBy,
+  Message.kickDone,
+  Message.banDone,
+  Message.unbanDone,
+  Message.notBanned,
+  Message.bans,
+  Message.noBans,
+  Message.alreadyMuted,
+  Message.notMuted,
+].map((t) => [new RegExp(`^${escapeRegExp(toAscii(t.pt)).replaceAll("%s", "(.*)")}$`), t]);
+
+/**
+ * A line's text from the wire in the user's language, when it is one of the
+ * server's texts; as it came otherwise.
+ *
+ * @param text The ASCII text after the keyword.
+ * @param lang The language.
+ * @returns The text to show.
+ */
+export function translate(text: string, lang: Lang): string {
+  for (const [pattern, t] of TEMPLATES) {
+    const m = pattern.exec(text);
+    if (m) return say(t, lang, ...m.slice(1));
+  }
+  return text;
 }
 
 /**

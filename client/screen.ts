@@ -19,7 +19,16 @@ import {
 } from "node:readline";
 
 /** The kinds of lines the chat shows, each in its own colour. */
-export type Style = "own" | "public" | "private" | "system" | "error" | "time";
+export type Style =
+  | "own"
+  | "public"
+  | "private"
+  | "system"
+  | "error"
+  | "time"
+  | "notice"
+  | "history"
+  | "mention";
 
 const SGR: Readonly<Record<Style, string>> = {
   own: "32", // green
@@ -28,6 +37,9 @@ const SGR: Readonly<Record<Style, string>> = {
   system: "36", // cyan
   error: "1;31", // bold red
   time: "2", // dim
+  notice: "1;33", // bold yellow
+  history: "2", // dim
+  mention: "1;7", // bold, reversed
 };
 
 /**
@@ -114,14 +126,17 @@ export class Screen {
    *
    * @param onLeave Called once when the user presses Ctrl+C, or Ctrl+D on an
    *   empty line.
+   * @param completer What Tab completes the input line to (C6): given the line
+   *   up to the cursor, the completions and the word they complete.
    */
-  constructor(onLeave: () => void) {
+  constructor(onLeave: () => void, completer?: (line: string) => [string[], string]) {
     this.#onLeave = onLeave;
     this.#rl = createInterface({
       input: process.stdin,
       output: process.stdout,
       terminal: true,
       historySize: 100,
+      ...(completer ? { completer } : {}),
     });
     this.#rl.on("line", (line: string) => {
       this.#showing = false;
@@ -205,6 +220,11 @@ export class Screen {
     // the redraw clears them and draws the input right below the text.
     this.#out.write(`${text}\n${"\n".repeat(rows)}`);
     this.#rl.prompt(true);
+  }
+
+  /** Rings the terminal's bell (C6). */
+  bell(): void {
+    if (!this.#closed) this.#out.write("\x07");
   }
 
   /**

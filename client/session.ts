@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ErrorCode } from "../protocol.ts";
+import { ErrorCode, type Text } from "../protocol.ts";
 import { type Command, parseCommand, parseNick } from "../wire/commands.ts";
 import type { ServerLine } from "../wire/server_lines.ts";
 
@@ -36,7 +36,22 @@ export type Action =
   /** The chat begins: show the hint and the chat's prompt. */
   | { readonly kind: "enterChat"; readonly nick: string }
   /** Close the connection now (a refused `--nick` with nobody to ask). */
-  | { readonly kind: "close" };
+  | { readonly kind: "close" }
+  /** Tell the user something of the client's own. */
+  | { readonly kind: "tell"; readonly text: Text; readonly args?: readonly string[] };
+
+/** What the session itself tells the user (X3: both languages). */
+export const SESSION_TEXTS = {
+  noReply: {
+    pt: "Ninguém lhe mandou mensagem privada ainda: {reply} responde à última",
+    en: "Nobody has sent you a private message yet: {reply} answers the last one",
+  },
+  sentAsPublic: {
+    pt:
+      "Enviado para todos. Da próxima vez comece com : (:texto), ou apelido:texto para uma pessoa",
+    en: "Sent to everyone. Next time start with : (:text), or nick:text for one person",
+  },
+} as const satisfies Record<string, Text>;
 
 /** How the session ends: the exit code, and whether to say the connection was lost. */
 export interface Ending {
@@ -95,6 +110,10 @@ export class ClientSession {
   #bye = false;
   #fatal = false;
   #gaveUp = false;
+  /** Who sent the last private message, for `{reply}` (C6). */
+  #lastFrom: string | undefined;
+  /** Whether the user was told that a plain line went to everyone. */
+  #toldPublic = false;
 
   /** @param options The `--nick`, and whether there is a person to ask. */
   constructor(options: ClientSessionOptions) {
@@ -125,6 +144,9 @@ export class ClientSession {
     const answered = line.kind === "welcome" || line.kind === "bye" || line.kind === "error";
     if (answer !== undefined && answered) this.#waiting = undefined;
     switch (line.kind) {
+      case "private":
+        this.#lastFrom = line.from;
+        break;
       case "nick":
         this.#asked = true;
         this.#nextNick(out);
@@ -220,10 +242,7 @@ export class ClientSession {
   #flush(out: Action[]): void {
     while (this.#queue.length > 0 && !this.#quitSent) {
       if (this.#chatting) {
-        const line = this.#queue.shift()!;
-        const command = parseCommand(line);
-        if (command.kind === "quit") this.#quit(out);
-        else out.push({ kind: "send", line, command });
+        this.#chatLine(this.#queue.shift()!, out);
         continue;
       }
       if (!this.#asked || this.#waiting !== undefined) break;
@@ -244,6 +263,32 @@ export class ClientSession {
     ) {
       this.#quit(out);
     }
+  }
+
+  /** A line typed in the chat: sent as it is, but for the client's own `{reply}`. */
+  #chatLine(typed: string, out: Action[]): void {
+    let line = typed;
+    const reply = /^\s*\{reply(?: (.*))?\}\s*$/i.exec(line);
+    if (reply) {
+      if (this.#lastFrom === undefined) {
+        return void out.push({ kind: "tell", text: SESSION_TEXTS.noReply });
+      }
+      line = `${this.#lastFrom}:${reply[1] ?? ""}`;
+    }
+    const command = parseCommand(line);
+    if (
+      this.#interactive && command.kind === "invalid" && command.detail === "unknownCommand" &&
+      !line.trimStart().startsWith("{") && line.trim().toLowerCase() !== "quit"
+    ) {
+      // A beginner's plain line (`oi pessoal`) goes to everyone, and once they are told how.
+      line = `:${line}`;
+      out.push({ kind: "send", line, command: parseCommand(line) });
+      if (!this.#toldPublic) out.push({ kind: "tell", text: SESSION_TEXTS.sentAsPublic });
+      this.#toldPublic = true;
+      return;
+    }
+    if (command.kind === "quit") this.#quit(out);
+    else out.push({ kind: "send", line, command });
   }
 
   #quit(out: Action[]): void {

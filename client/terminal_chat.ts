@@ -19,7 +19,8 @@ import {
   type Text,
 } from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
-import { parseServerLine } from "../wire/server_lines.ts";
+import { parseServerLine, type ServerLine } from "../wire/server_lines.ts";
+import { Roster } from "./roster.ts";
 import { ConnectError, connectTo, ServerLink } from "./link.ts";
 import { clientError, clock, showServerLine, TEXTS } from "./render.ts";
 import { paint, Screen, type Style } from "./screen.ts";
@@ -38,6 +39,10 @@ export interface TerminalOptions {
   nick?: string | undefined;
   /** The interface language. */
   lang: Lang;
+  /** Ring the bell on a private message or a mention (C6). @default {true} */
+  bell?: boolean;
+  /** Where the socket trace goes (C1), if anywhere. */
+  trace?: ((line: string) => void) | undefined;
 }
 
 /**
@@ -60,6 +65,17 @@ export function clientPort(text: string): number | undefined {
   return port === 0 ? undefined : port;
 }
 
+/**
+ * Where `nick` is mentioned in `text` as a whole word, in any case.
+ *
+ * @returns The index, or -1.
+ */
+export function mentionAt(text: string, nick: string): number {
+  const escaped = nick.replace(/[-]/g, "\\-");
+  const m = new RegExp(`(^|[^A-Za-z0-9_-])(${escaped})(?![A-Za-z0-9_-])`, "i").exec(text);
+  return m ? m.index + m[1]!.length : -1;
+}
+
 /** One terminal session, from the first prompt to the exit. */
 class TerminalChat {
   readonly #lang: Lang;
@@ -68,6 +84,7 @@ class TerminalChat {
   readonly #left = new AbortController();
   readonly #screen: Screen;
   readonly #session: ClientSession;
+  readonly #roster = new Roster();
   #link: ServerLink | undefined;
   #leaving = false;
   #leaveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -77,7 +94,7 @@ class TerminalChat {
     this.#lang = options.lang;
     this.#colour = !Deno.noColor;
     this.#session = new ClientSession({ nick: options.nick, interactive: true });
-    this.#screen = new Screen(() => this.#leave());
+    this.#screen = new Screen(() => this.#leave(), (line) => this.#roster.complete(line));
   }
 
   async run(): Promise<number> {
@@ -85,7 +102,7 @@ class TerminalChat {
     try {
       const conn = await this.#connect();
       if (conn === undefined) return Exit.ok;
-      this.#link = new ServerLink(conn);
+      this.#link = new ServerLink(conn, this.#options.trace);
       this.#screen.onLine((line) => this.#typed(line));
       return await this.#chat(this.#link);
     } finally {
@@ -160,11 +177,13 @@ class TerminalChat {
   #apply(actions: Action[]): void {
     for (const a of actions) {
       switch (a.kind) {
-        case "show": {
-          const shown = showServerLine(a.line, this.#lang, this.#session.nick);
-          if (shown) this.#show(shown.style, shown.text);
+        case "show":
+          this.#roster.update(a.line);
+          this.#showLine(a.line);
           break;
-        }
+        case "tell":
+          this.#show("system", this.#say(a.text, ...(a.args ?? [])));
+          break;
         case "askNick":
           this.#screen.prompt(this.#say(TEXTS.askNick, this.#say(Message.askNick)));
           break;
@@ -182,6 +201,23 @@ class TerminalChat {
       }
     }
     if (this.#session.leaving) this.#leave();
+  }
+
+  /** Shows a server line; a private message or a mention of the user rings the bell (C6). */
+  #showLine(line: ServerLine): void {
+    const shown = showServerLine(line, this.#lang, this.#session.nick);
+    if (shown === undefined) return;
+    const nick = this.#session.nick;
+    const mention = line.kind === "public" && nick !== "" ? mentionAt(line.text, nick) : -1;
+    if (line.kind === "private" || mention >= 0) {
+      if (this.#options.bell !== false) this.#screen.bell();
+    }
+    if (mention < 0 || line.kind !== "public") return this.#show(shown.style, shown.text);
+    const text = line.text;
+    const marked = text.slice(0, mention) +
+      paint("mention", text.slice(mention, mention + nick.length), this.#colour) +
+      text.slice(mention + nick.length);
+    this.#show(shown.style, `${line.from}: ${marked}`);
   }
 
   /** Shows the user's own public or private message in the chat's form. */

@@ -111,3 +111,19 @@ export function onStopSignals(handler: () => void, hangup = false): () => void {
     for (const sig of signals) Deno.removeSignalListener(sig, handler);
   };
 }
+
+/**
+ * The lines of standard input, decoded as UTF-8, without their line endings
+ * (LF or CRLF); a last line without one is given too.
+ *
+ * @returns The lines, until input ends.
+ */
+export async function* stdinLines(): AsyncGenerator<string> {
+  let partial = "";
+  for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop()!;
+    for (const part of parts) yield part.replace(/\r$/, "");
+  }
+  if (partial !== "") yield partial.replace(/\r$/, "");
+}

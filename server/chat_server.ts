@@ -20,6 +20,7 @@ import { FlushScheduler } from "./queue.ts";
 import { CLOSE_LINES } from "./replies.ts";
 import { LocalRoom } from "./room/local.ts";
 import { type Room, withDeadline } from "./room/room.ts";
+import type { Transcript } from "./transcript.ts";
 import { CLOSE_DRAIN_MS, Session, type SessionHost } from "./session.ts";
 
 /** The listen backlog: a classroom connects at once; the kernel caps it at somaxconn. */
@@ -69,6 +70,7 @@ export class ChatServer implements SessionHost {
   readonly adminToken: string;
   readonly #listener: Deno.TcpListener;
   readonly #observer: ConnectionObserver | undefined;
+  readonly #transcript: Transcript | undefined;
   readonly #scheduler = new FlushScheduler();
   readonly #sessions = new Set<Session>();
   readonly #joined = new Set<Session>();
@@ -84,7 +86,11 @@ export class ChatServer implements SessionHost {
     this.limits = resolveLimits(options);
     this.log = options.log ?? logLine;
     this.#observer = options.observer;
-    this.finished = this.#acceptLoop();
+    this.#transcript = options.transcript;
+    const stopRecording = this.#transcript === undefined
+      ? undefined
+      : this.room.subscribe((m) => this.#transcript!.record(m));
+    this.finished = this.#acceptLoop().finally(() => stopRecording?.());
   }
 
   /**
@@ -114,6 +120,12 @@ export class ChatServer implements SessionHost {
   registered(s: Session, joined: boolean): void {
     if (joined) this.#joined.add(s);
     else this.#joined.delete(s);
+  }
+
+  /** Part of {@linkcode SessionHost}: logs a teacher's action and writes it in the transcript. */
+  action(who: string, action: string): void {
+    this.log(`teacher ${who}: ${action}`);
+    this.#transcript?.line(`PROFESSOR ${who}: ${action}`);
   }
 
   /** Part of {@linkcode SessionHost}: counts an error from a socket. */

@@ -102,7 +102,7 @@ function noSuchUser(nick: string): Refusal {
 
 /** Logs a teacher's action with who did it (C3). */
 function logAction(s: Caller, action: string): void {
-  s.host.log(`teacher ${s.who}: ${action}`);
+  s.host.action(s.who, action);
 }
 
 async function mute(s: Caller, nick: string, on: boolean): Promise<void> {

@@ -36,7 +36,7 @@ export type CloseCause =
 export interface ConnectionObserver {
   /** The connection was accepted. */
   accepted?(c: Connection): void;
-  /** Bytes were read from the socket, exactly as they came. */
+  /** Bytes were read from the socket, exactly as they came; none at the end of the stream. */
   received?(c: Connection, bytes: Uint8Array): void;
   /** Bytes were written to the socket. */
   sent?(c: Connection, bytes: Uint8Array): void;
@@ -57,6 +57,7 @@ export interface ConnectionOptions extends OutboxOptions {
 /** The smallest read buffer, and the largest it grows to while much arrives. */
 const READ_MIN = 512;
 const READ_MAX = 32 * 1024;
+const END = new Uint8Array(0);
 
 /** A client's TCP connection: its read loop and its outgoing queue. */
 export class Connection {
@@ -144,7 +145,10 @@ export class Connection {
     const events: LineEvent[] = [];
     while (!this.closing) {
       const n = await this.#conn.read(buf);
-      if (n === null) return;
+      if (n === null) {
+        received?.call(this.#observer, this, END); // recv() returned 0: the peer closed
+        return;
+      }
       const got = buf.subarray(0, n);
       received?.call(this.#observer, this, got);
       events.length = 0;

@@ -4,13 +4,16 @@
  * @module
  */
 
+import { isoLocal } from "../common/time.ts";
+
 /**
- * Writes a log line to standard output with an ISO timestamp (S9).
+ * Writes a log line to standard output with an ISO-8601 timestamp in local
+ * time with its offset, as the client shows local time (S9).
  *
  * @param line The line, without its timestamp.
  */
 export function logLine(line: string): void {
-  console.log(`${new Date().toISOString()} ${line}`);
+  console.log(`${isoLocal()} ${line}`);
 }
 
 /**

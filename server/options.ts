@@ -7,6 +7,7 @@
 
 import type { ConnectionObserver } from "./connection.ts";
 import type { Room } from "./room/room.ts";
+import type { Transcript } from "./transcript.ts";
 
 /** The server's limits and settings; each has a flag (see `--help`). */
 export interface ServerOptions {
@@ -36,6 +37,8 @@ export interface ServerOptions {
   history?: number;
   /** C2: the teacher's token for `{admin TOKEN}`. @default {a random one} */
   adminToken?: string;
+  /** C5: where public messages, joins, leaves and teacher's actions are written. @default {none} */
+  transcript?: Transcript;
   /** Where log lines go (each without its timestamp). @default {console.log with a timestamp} */
   log?: (line: string) => void;
   /** The room; a shared engine may be given. @default {a new LocalRoom} */
@@ -59,7 +62,10 @@ export const DEFAULTS = {
 
 /** The limits with every default applied. */
 export type Limits = Required<
-  Omit<ServerOptions, "room" | "hostname" | "port" | "observer" | "log" | "history" | "adminToken">
+  Omit<
+    ServerOptions,
+    "room" | "hostname" | "port" | "observer" | "log" | "history" | "adminToken" | "transcript"
+  >
 >;
 
 /**

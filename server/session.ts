@@ -35,6 +35,8 @@ export interface SessionHost {
   readonly adminToken: string;
   /** Writes a log line (S9). */
   log(line: string): void;
+  /** Records a teacher's action, with who did it, in the log and the transcript (C3, C5). */
+  action(who: string, action: string): void;
   /** Tells the server that a session joined the room (`true`) or left it. */
   registered(s: Session, joined: boolean): void;
   /** Counts an error from a socket, contained to its session. */

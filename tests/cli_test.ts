@@ -12,9 +12,17 @@ const decoder = new TextDecoder();
 const START_MS = 30_000;
 
 /** Runs the server with `args` to its end. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runWith(["--allow-net"], ...args);
+}
+
+/** Runs the server with Deno's permission flags `perms` and `args` to its end. */
+async function runWith(
+  perms: string[],
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", SERVER, ...args],
+    args: ["run", ...perms, SERVER, ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -210,6 +218,75 @@ Deno.test("server.ts passes its limit flags to the server (L5, L6)", async () =>
     "ERRO 03 Cancelamento de conexao forcado: tempo para o apelido esgotado",
   );
   await first.closed();
+  server.child.kill("SIGTERM");
+  assert.equal((await server.done()).code, 0);
+});
+
+Deno.test("server.ts --transcript needs --allow-write for its path, and says so in one sentence (C5)", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/aula.log`;
+    await t.step("without the permission: the flag to add, exit 2, no prompt", async () => {
+      const { code, stderr } = await run("--port", "0", "--transcript", path);
+      assert.equal(code, 2);
+      assert.ok(stderr.includes(`--allow-write=${path}`), stderr);
+      assert.equal(stderr.trim().split("\n").length, 1, stderr);
+      assertNoTrace(stderr);
+    });
+    await t.step("a path that cannot be opened: exit 2 with one sentence", async () => {
+      const { code, stderr } = await runWith(
+        ["--allow-net", `--allow-write=${dir}`],
+        "--port",
+        "0",
+        "--transcript",
+        `${dir}/no/such/dir.log`,
+      );
+      assert.equal(code, 2);
+      assert.match(stderr, /^Cannot open the transcript /);
+      assert.equal(stderr.trim().split("\n").length, 1, stderr);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server.ts prints a random teacher's token, or uses --admin-token (C2)", async (t) => {
+  await t.step("random", async () => {
+    await using server = new ServerProcess(["--port", "0"]);
+    const m = await server.waitFor(/\{admin ([a-z0-9]{10})\}/);
+    assert.ok(m[1]);
+    server.child.kill("SIGTERM");
+    assert.equal((await server.done()).code, 0);
+  });
+  await t.step("given", async () => {
+    await using server = new ServerProcess(["--port", "0", "--admin-token", "giz-azul"]);
+    const port = Number((await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+    await server.waitFor(/\{admin giz-azul\}/);
+    await using c = await LineClient.connect(port);
+    await c.expect("APELIDO");
+    await c.send("prof");
+    await c.expect("USUARIOS");
+    await c.send("{admin giz-azul}");
+    assert.match(await c.expect("OK"), /professor/);
+    server.child.kill("SIGTERM");
+    assert.equal((await server.done()).code, 0);
+  });
+});
+
+Deno.test("server.ts --trace says private text is shown, and traces each socket event (C1)", async () => {
+  await using server = new ServerProcess(["--port", "0", "--trace"]);
+  const port = Number((await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+  await server.waitFor(/private messages included/);
+  await server.waitFor(/#0 listen\(backlog \d+\)/);
+  {
+    await using c = await LineClient.connect(port);
+    await c.expect("APELIDO");
+    await c.send("{quit}");
+    await c.closed();
+  }
+  await server.waitFor(/#1 close \(quit\)/);
+  assert.match(server.stdout, /#0 accept\(\) -> #1 from 127\.0\.0\.1:\d+/);
+  assert.match(server.stdout, /#1 recv 7 bytes "\{quit\}\\n"/);
   server.child.kill("SIGTERM");
   assert.equal((await server.done()).code, 0);
 });

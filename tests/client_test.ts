@@ -13,6 +13,7 @@ import { UsageError } from "../common/cli.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import { displayWidth, paint } from "../client/screen.ts";
 import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
+import { haveTmux, Tmux } from "./tmux.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
@@ -450,70 +451,6 @@ Deno.test("client.ts rejects bad flags with a clear message and exit code 2", as
 });
 
 // ----------------------------------------------------------- terminal
-
-/** A tmux server of its own (a unique -L socket), killed at the end. */
-class Tmux implements AsyncDisposable {
-  readonly socket = `papo-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  #socketPath = "";
-
-  /** Starts the server with one session, `papo`, of a fixed size running `sh`. */
-  async start(columns: number, rows: number): Promise<void> {
-    await this.run("new-session", "-d", "-s", "papo", "-x", `${columns}`, "-y", `${rows}`, "sh");
-    this.#socketPath = (await this.run("display-message", "-p", "#{socket_path}")).trim();
-  }
-
-  /** Runs a tmux command on this server and returns its output. */
-  async run(...args: string[]): Promise<string> {
-    const out = await new Deno.Command("tmux", {
-      args: ["-u", "-f", "/dev/null", "-L", this.socket, ...args],
-      env: { LC_ALL: "C.UTF-8" },
-      stdin: "null",
-    }).output();
-    if (!out.success) {
-      throw new Error(`tmux ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-    }
-    return new TextDecoder().decode(out.stdout);
-  }
-
-  /** The visible lines of the pane, trailing spaces removed. */
-  async pane(): Promise<string[]> {
-    return lines(await this.run("capture-pane", "-p", "-t", "papo"));
-  }
-
-  /** Waits until a visible line satisfies `ok`, and returns the pane. */
-  async waitLine(ok: (line: string) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
-    let pane: string[] = [];
-    const deadline = Date.now() + ms;
-    for (let i = 0; i < ms / 10 && Date.now() <= deadline; i++) {
-      pane = await this.pane();
-      if (pane.some(ok)) return pane;
-      await pause(50);
-    }
-    throw new Error(`Timed out waiting for ${what} in the pane:\n${pane.join("\n")}`);
-  }
-
-  /** Kills the server and removes its socket file (tmux 3.3 leaves it behind). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    try {
-      await this.run("kill-server");
-    } catch {
-      // no server left
-    }
-    if (this.#socketPath.endsWith(this.socket)) {
-      await new Deno.Command("rm", { args: ["-f", this.#socketPath], stdin: "null" }).output();
-    }
-  }
-}
-
-async function haveTmux(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
-      .output())
-      .success;
-  } catch {
-    return false;
-  }
-}
 
 const TMUX = await haveTmux();
 if (!TMUX) console.log("client_test.ts: the terminal test is skipped: tmux is not installed");

@@ -6,6 +6,7 @@
  * @module
  */
 
+import net from "node:net";
 import { ChatServer, type ServerOptions } from "../server.ts";
 import type { Room } from "../server/room/room.ts";
 
@@ -47,8 +48,90 @@ export function startServer(options: ServerOptions = {}): TestServer {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
 
+/** What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, or a node:net socket bound to an address). */
+interface ByteConn {
+  read(buf: Uint8Array): Promise<number | null>;
+  write(bytes: Uint8Array): Promise<number>;
+  close(): void;
+  closeWrite(): Promise<void>;
+  readonly localAddr: { port: number };
+}
+
+/**
+ * A node:net socket as a {@linkcode ByteConn}: node's `localAddress` lets a
+ * test connect from another loopback address (127.0.0.2), which Deno.connect
+ * cannot choose.
+ */
+class NodeConn implements ByteConn {
+  readonly #socket: net.Socket;
+  readonly #chunks: Uint8Array[] = [];
+  #ended = false;
+  #wake: (() => void) | undefined;
+  localAddr = { port: 0 };
+
+  private constructor(socket: net.Socket) {
+    this.#socket = socket;
+    socket.on("data", (d: Uint8Array) => {
+      this.#chunks.push(new Uint8Array(d));
+      this.#wake?.();
+    });
+    const end = () => {
+      this.#ended = true;
+      this.#wake?.();
+    };
+    socket.on("end", end);
+    socket.on("close", end);
+    socket.on("error", end);
+  }
+
+  static connect(port: number, from: string): Promise<NodeConn> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: "127.0.0.1", port, localAddress: from });
+      socket.once("error", reject);
+      socket.once("connect", () => {
+        socket.off("error", reject);
+        const c = new NodeConn(socket);
+        c.localAddr = { port: socket.localPort ?? 0 };
+        resolve(c);
+      });
+    });
+  }
+
+  async read(buf: Uint8Array): Promise<number | null> {
+    while (this.#chunks.length === 0) {
+      if (this.#ended) return null;
+      await new Promise<void>((r) => this.#wake = r);
+      this.#wake = undefined;
+    }
+    const chunk = this.#chunks[0]!;
+    const n = Math.min(buf.length, chunk.length);
+    buf.set(chunk.subarray(0, n));
+    if (n === chunk.length) this.#chunks.shift();
+    else this.#chunks[0] = chunk.subarray(n);
+    return n;
+  }
+
+  write(bytes: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.#socket.write(bytes, (e) => e ? reject(e) : resolve(bytes.length))
+    );
+  }
+
+  close(): void {
+    this.#socket.destroy();
+    this.#ended = true;
+    this.#wake?.();
+  }
+
+  closeWrite(): Promise<void> {
+    return new Promise((r) => this.#socket.end(r));
+  }
+}
+
 /** Options of {@linkcode LineClient.connect}. */
 export interface LineClientOptions {
+  /** The loopback address to connect from (`127.0.0.2`); the system's choice when not given. */
+  from?: string;
   /** Keep every byte received in {@linkcode LineClient.raw}. @default {true} */
   keepRaw?: boolean;
   /** Bytes read at a time. @default {65536} */
@@ -61,7 +144,7 @@ export class LineClient implements AsyncDisposable {
   readonly received: string[] = [];
   /** The raw bytes received. */
   readonly raw: number[] = [];
-  #conn: Deno.TcpConn;
+  #conn: ByteConn;
   #next = 0;
   #partial = "";
   #ended = false;
@@ -71,7 +154,7 @@ export class LineClient implements AsyncDisposable {
   #keepRaw: boolean;
   #readSize: number;
 
-  private constructor(conn: Deno.TcpConn, options: LineClientOptions) {
+  private constructor(conn: ByteConn, options: LineClientOptions) {
     this.#conn = conn;
     this.#keepRaw = options.keepRaw ?? true;
     this.#readSize = options.readSize ?? 65536;
@@ -84,7 +167,10 @@ export class LineClient implements AsyncDisposable {
    * @param options What to keep of the bytes received.
    */
   static async connect(port: number, options: LineClientOptions = {}): Promise<LineClient> {
-    return new LineClient(await Deno.connect({ hostname: "127.0.0.1", port }), options);
+    const conn = options.from === undefined
+      ? await Deno.connect({ hostname: "127.0.0.1", port })
+      : await NodeConn.connect(port, options.from);
+    return new LineClient(conn, options);
   }
 
   /** The client's own port, as the server sees it in `IP:port`. */

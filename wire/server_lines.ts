@@ -11,8 +11,10 @@ import {
   type ErrorCode,
   Keyword,
   type Lang,
+  Message,
   PRIVATE_PREFIX,
   type Text,
+  wire,
 } from "../protocol.ts";
 import { toAscii } from "./ascii.ts";
 
@@ -22,10 +24,23 @@ export type ServerLine =
   | { readonly kind: "welcome"; readonly nick: string }
   | { readonly kind: "users"; readonly text: string }
   | { readonly kind: "joined"; readonly nick: string }
-  | { readonly kind: "left"; readonly nick: string }
+  | {
+    readonly kind: "left";
+    readonly nick: string;
+    /** Set when the teacher removed them (C3). */
+    readonly removed?: true;
+  }
   | { readonly kind: "public"; readonly from: string; readonly text: string }
   | { readonly kind: "private"; readonly from: string; readonly text: string }
   | { readonly kind: "sent" }
+  | { readonly kind: "ok"; readonly text: string }
+  | { readonly kind: "notice"; readonly text: string }
+  | {
+    readonly kind: "history";
+    readonly time: string;
+    readonly from: string;
+    readonly text: string;
+  }
   | { readonly kind: "help"; readonly text: string }
   | { readonly kind: "bye" }
   | { readonly kind: "error"; readonly code: number; readonly detail: string }
@@ -60,8 +75,12 @@ export function parseServerLine(text: string): ServerLine {
       return { kind: "users", text: rest };
     case Keyword.joined:
       return { kind: "joined", nick: firstWord(rest) };
-    case Keyword.left:
-      return { kind: "left", nick: firstWord(rest) };
+    case Keyword.left: {
+      const nick = firstWord(rest);
+      return rest === wire(Message.leftRemoved, nick)
+        ? { kind: "left", nick, removed: true }
+        : { kind: "left", nick };
+    }
     case Keyword.public: {
       const at = rest.indexOf(": ");
       if (at > 0) return { kind: "public", from: rest.slice(0, at), text: rest.slice(at + 2) };
@@ -76,7 +95,14 @@ export function parseServerLine(text: string): ServerLine {
       break;
     }
     case Keyword.sent:
-      return { kind: "sent" };
+      return rest === SENT_TEXT ? { kind: "sent" } : { kind: "ok", text: rest };
+    case Keyword.notice:
+      return { kind: "notice", text: rest };
+    case Keyword.history: {
+      const m = /^(\d\d:\d\d) ([^:]+): (.*)$/.exec(rest);
+      if (m) return { kind: "history", time: m[1]!, from: m[2]!, text: m[3]! };
+      break;
+    }
     case Keyword.help:
       return { kind: "help", text: rest };
     case Keyword.bye:
@@ -89,6 +115,8 @@ export function parseServerLine(text: string): ServerLine {
   }
   return { kind: "other", text };
 }
+
+const SENT_TEXT = wire(Message.sent);
 
 function firstWord(text: string): string {
   const space = text.indexOf(" ");

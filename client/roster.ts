@@ -1,0 +1,94 @@
+/**
+ * Who the client knows is online, kept current from the server's lines (the
+ * user list, join and leave notices), and Tab completion of nicknames and
+ * commands from it (C6).
+ *
+ * @module
+ */
+
+import { COMMANDS, type CommandSpec } from "../protocol.ts";
+import type { ServerLine } from "../wire/server_lines.ts";
+
+/** Commands the client itself understands, beside the server's. */
+export const CLIENT_COMMANDS: readonly string[] = ["{reply "];
+
+/** What Tab may complete a `{` to: every command, `{name}` or `{name ` when it takes more. */
+const COMMAND_FORMS: readonly string[] = [
+  ...(COMMANDS as readonly CommandSpec[]).filter((c) => c.syntax === "brace").map((c) =>
+    (c.arg ?? "none") === "none" ? `{${c.name}}` : `{${c.name} `
+  ),
+  ...CLIENT_COMMANDS,
+];
+
+/** The names online as the client knows them. */
+export class Roster {
+  readonly #names = new Map<string, string>();
+
+  /** The names known, in the order they came. */
+  get names(): string[] {
+    return [...this.#names.values()];
+  }
+
+  /** Learns from a line of the server. */
+  update(line: ServerLine): void {
+    switch (line.kind) {
+      case "welcome":
+      case "joined":
+        if (line.nick !== "") this.#names.set(line.nick.toLowerCase(), line.nick);
+        return;
+      case "left":
+        this.#names.delete(line.nick.toLowerCase());
+        return;
+      case "users":
+        for (const nick of listedNames(line.text)) this.#names.set(nick.toLowerCase(), nick);
+        return;
+    }
+  }
+
+  /**
+   * Completes the word before the cursor: a `{command`, a nickname at the
+   * start of the line as `nick:` (a private message), or a nickname in a
+   * message's text.
+   *
+   * @param line The input line up to the cursor.
+   * @returns What it may become (several when it is ambiguous), and the word completed.
+   *
+   * @example
+   * ```ts
+   * import { Roster } from "./roster.ts";
+   * import { parseServerLine } from "../wire/server_lines.ts";
+   * import assert from "node:assert/strict";
+   * const roster = new Roster();
+   * roster.update(parseServerLine("USUARIOS 2 online: Beatriz, bob"));
+   * assert.deepEqual(roster.complete("bea"), [["Beatriz:"], "bea"]);
+   * assert.deepEqual(roster.complete(":oi b"), [["Beatriz", "bob"], "b"]);
+   * assert.deepEqual(roster.complete("{us"), [["{users}"], "{us"]);
+   * ```
+   */
+  complete(line: string): [string[], string] {
+    const start = Math.max(line.lastIndexOf(" "), line.lastIndexOf(":")) + 1;
+    const word = line.slice(start);
+    if (start === 0 && word.startsWith("{")) {
+      return [COMMAND_FORMS.filter((c) => c.startsWith(word.toLowerCase())), word];
+    }
+    if (word === "") return [[], word];
+    const prefix = word.toLowerCase();
+    const names = this.names.filter((n) => n.toLowerCase().startsWith(prefix));
+    const atStart = start === 0;
+    const inBraces = line.startsWith("{");
+    return [names.map((n) => atStart && !inBraces ? `${n}:` : n), word];
+  }
+}
+
+/**
+ * The names in a `USUARIOS` line: `3 online: a, b, c`; the last may be
+ * followed by the count of the others (`c e mais 10; ...`), and a name has
+ * no spaces, so each item's first word is a name.
+ */
+function listedNames(text: string): string[] {
+  const at = text.indexOf(": ");
+  if (at < 0) return [];
+  return text.slice(at + 2).split(", ").map((item) => item.split(" ")[0]!).filter((n) =>
+    /^[A-Za-z0-9_-]+$/.test(n)
+  );
+}

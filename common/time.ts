@@ -1,0 +1,35 @@
+/**
+ * Times as people read them: ISO-8601 in this computer's local time, with
+ * its offset from UTC (`2026-12-01T08:12:03.123-03:00`), for logs and the
+ * transcript.
+ *
+ * @module
+ */
+
+/**
+ * A time in ISO-8601, local, with its offset.
+ *
+ * @param at The time. @default {now}
+ * @returns For example `2026-12-01T08:12:03.123-03:00`.
+ *
+ * @example
+ * ```ts
+ * import { isoLocal } from "./time.ts";
+ * import { match } from "node:assert/strict";
+ * match(isoLocal(new Date(0)), /^19(69|70)-\d\d-\d\dT\d\d:\d\d:00\.000([+-]\d\d:\d\d|Z)$/);
+ * ```
+ */
+export function isoLocal(at: Date = new Date()): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  const offset = -at.getTimezoneOffset();
+  const zone = offset === 0
+    ? "Z"
+    : `${offset > 0 ? "+" : "-"}${two(Math.floor(Math.abs(offset) / 60))}:${
+      two(Math.abs(offset) % 60)
+    }`;
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${
+    two(at.getHours())
+  }:${two(at.getMinutes())}:${two(at.getSeconds())}.${
+    String(at.getMilliseconds()).padStart(3, "0")
+  }${zone}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * The teacher at the projector (C2): when the server runs in a terminal,
+ * each line typed at its console is a command, run as the teacher's without
+ * a token. Answers are printed on the console.
+ *
+ * @module
+ */
+
+import type { Role } from "../protocol.ts";
+import { latin1, toAscii } from "../wire/ascii.ts";
+import { parseCommand } from "../wire/commands.ts";
+import { type Caller, dispatch } from "./commands.ts";
+import { errorName } from "./log.ts";
+import { withDeadline } from "./room/room.ts";
+import type { SessionHost } from "./session.ts";
+
+/** The console as a {@linkcode Caller}: the teacher, with no place in the room. */
+export class ConsoleCaller implements Caller {
+  /** The name the console's notices are made under. */
+  readonly nick = "professor";
+  /** Who the log says did an action. */
+  readonly who = "console";
+  /** Always the teacher. */
+  role: Role = "teacher";
+  /** The console is no member of the room. */
+  readonly member = undefined;
+  /** Never muted. */
+  readonly muted = false;
+  /** The server. */
+  readonly host: SessionHost;
+  readonly #print: (line: string) => void;
+  readonly #quit: () => void;
+
+  /**
+   * @param host The server.
+   * @param print Where answers go, a line each.
+   * @param quit What `{quit}` at the console does: stops the server.
+   */
+  constructor(host: SessionHost, print: (line: string) => void, quit: () => void) {
+    this.host = host;
+    this.#print = print;
+    this.#quit = quit;
+  }
+
+  /** Prints the answer's lines. */
+  send(bytes: Uint8Array): void {
+    for (const line of latin1(bytes).split("\r\n")) if (line !== "") this.#print(line);
+  }
+
+  /** Waits for a room call, at most the room's deadline. */
+  call<T>(call: Promise<T>, what: string): Promise<T> {
+    return withDeadline(call, this.host.limits.roomDeadlineMs, what);
+  }
+
+  /** `{quit}` at the console stops the server. */
+  quit(): void {
+    this.#quit();
+  }
+
+  /** The console needs no token. */
+  wrongToken(): void {}
+
+  /**
+   * Runs one line typed at the console.
+   *
+   * @param typed The line, as typed (accents become ASCII).
+   */
+  async run(typed: string): Promise<void> {
+    try {
+      await dispatch(this, parseCommand(toAscii(typed)));
+    } catch (e) {
+      this.#print(`console: ${errorName(e)}`);
+    }
+  }
+}
+
+/**
+ * Reads the console's lines until its input ends, running each in order.
+ *
+ * @param caller The console.
+ * @param lines The lines typed.
+ */
+export async function runConsole(
+  caller: ConsoleCaller,
+  lines: AsyncIterable<string>,
+): Promise<void> {
+  for await (const line of lines) await caller.run(line);
+}

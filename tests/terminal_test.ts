@@ -1,0 +1,181 @@
+/**
+ * The client's comforts and the teacher's console in a real terminal (tmux):
+ * Tab completion, the bell and the highlight of a mention, `{reply}`, history
+ * and notices (C6), and teacher's commands typed at the server (C2).
+ */
+import assert from "node:assert/strict";
+import { join, startServer, WAIT_MS } from "./helpers.ts";
+import { haveTmux, Tmux } from "./tmux.ts";
+
+const CLIENT = new URL("../client.ts", import.meta.url).pathname;
+const SERVER = new URL("../server.ts", import.meta.url).pathname;
+const START_MS = 3 * WAIT_MS;
+const TMUX = await haveTmux();
+if (!TMUX) console.log("terminal_test.ts: skipped: tmux is not installed");
+
+/** Starts the client in tmux as `nick` and waits for its chat prompt. */
+async function client(tmux: Tmux, port: number, nick: string, extra = ""): Promise<void> {
+  await tmux.start(100, 30);
+  await tmux.type(
+    `env -u NO_COLOR ${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1` +
+      ` --port ${port} --nick ${nick}` +
+      ` --lang pt ${extra}; echo EXITED=$?`,
+    true,
+  );
+  await tmux.waitLine((l) => l === `${nick}>`, "the chat prompt", START_MS);
+}
+
+Deno.test(
+  { name: "client: Tab completes nicknames and commands (C6)", ignore: !TMUX },
+  async () => {
+    await using srv = startServer();
+    await using beatriz = await join(srv.port, "Beatriz");
+    await using tmux = new Tmux();
+    await client(tmux, srv.port, "ana");
+    await tmux.type("bea");
+    await tmux.keys("Tab");
+    await tmux.waitLine((l) => l === "ana> Beatriz:", "the nickname completed as nick:");
+    await tmux.type("oi", true);
+    assert.equal(await beatriz.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: oi");
+    // a nickname that joined later is known too
+    await using _carlos = await join(srv.port, "carlos");
+    await tmux.waitLine((l) => l.endsWith("carlos entrou no chat"), "the join");
+    await tmux.type(":oi car");
+    await tmux.keys("Tab");
+    await tmux.waitLine((l) => l === "ana> :oi carlos", "the nickname completed in the text");
+    await tmux.keys("C-u");
+    await tmux.type("{us");
+    await tmux.keys("Tab");
+    await tmux.waitLine((l) => l === "ana> {users}", "the command completed");
+    await tmux.keys("Enter");
+    await tmux.waitLine((l) => /USUARIOS|online: /.test(l) && l.includes("carlos"), "the list");
+    await tmux.keys("C-c");
+    await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  },
+);
+
+Deno.test({
+  name: "client: a private message or a mention rings the bell; the mention is highlighted (C6)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  const raw = await Deno.makeTempFile();
+  try {
+    await using tmux = new Tmux();
+    await client(tmux, srv.port, "ana");
+    await tmux.record(raw);
+    await bob.send(":sem mencao");
+    await tmux.waitLine((l) => l.endsWith("bob: sem mencao"), "a plain message");
+    const before = await Deno.readFile(raw);
+    assert.ok(!before.includes(0x07), "no bell for a plain message");
+    await bob.send(":ei ANA, olha isto");
+    await tmux.waitLine((l) => l.endsWith("bob: ei ANA, olha isto"), "the mention");
+    let bytes = await Deno.readFile(raw);
+    assert.ok(bytes.includes(0x07), "a bell for the mention");
+    const text = new TextDecoder().decode(bytes);
+    assert.ok(text.includes("\x1b[1;7mANA\x1b[0m"), "the mention is highlighted");
+    const bells = bytes.filter((b) => b === 0x07).length;
+    await bob.send("ana:psiu");
+    await tmux.waitLine((l) => l.endsWith("Mensagem recebida de: bob: psiu"), "the private one");
+    bytes = await Deno.readFile(raw);
+    assert.equal(bytes.filter((b) => b === 0x07).length, bells + 1, "a bell for a private message");
+    // {reply} answers the last sender
+    await tmux.type("{reply tudo bem}", true);
+    assert.equal(await bob.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: tudo bem");
+    await tmux.waitLine((l) => l.endsWith("Mensagem para bob: tudo bem"), "the own echo");
+    await tmux.keys("C-c");
+    await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  } finally {
+    await Deno.remove(raw);
+  }
+});
+
+Deno.test({ name: "client: --no-bell rings no bell (C6)", ignore: !TMUX }, async () => {
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  const raw = await Deno.makeTempFile();
+  try {
+    await using tmux = new Tmux();
+    await client(tmux, srv.port, "ana", "--no-bell");
+    await tmux.record(raw);
+    await bob.send("ana:psiu");
+    await tmux.waitLine((l) => l.endsWith("Mensagem recebida de: bob: psiu"), "the private one");
+    assert.ok(!(await Deno.readFile(raw)).includes(0x07));
+    await tmux.keys("C-c");
+    await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  } finally {
+    await Deno.remove(raw);
+  }
+});
+
+Deno.test({
+  name: "client: history lines dimmed with their time, notices shown as such (C4, C6)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer({ adminToken: "giz" });
+  await using bob = await join(srv.port, "bob");
+  await bob.send(":antes de voce");
+  await bob.send("{admin giz}");
+  await bob.expect("OK");
+  const raw = await Deno.makeTempFile();
+  try {
+    await using tmux = new Tmux();
+    await tmux.start(100, 30);
+    await tmux.record(raw);
+    await tmux.type(
+      `env -u NO_COLOR ${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1` +
+        ` --port ${srv.port} --nick ana --lang en; echo EXITED=$?`,
+      true,
+    );
+    await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
+    await tmux.waitLine((l) => /\[\d\d:\d\d\] bob: antes de voce$/.test(l), "the history line");
+    await bob.send("{say prova sexta}");
+    await tmux.waitLine((l) => l.endsWith("teacher: prova sexta"), "the notice, in English");
+    const text = new TextDecoder().decode(await Deno.readFile(raw));
+    const ESC = "\x1b";
+    assert.match(
+      text,
+      new RegExp(`${ESC}\\[2m\\[\\d\\d:\\d\\d\\] bob: antes de voce`),
+      "history dimmed",
+    );
+    assert.ok(text.includes(`${ESC}[1;33mteacher: prova sexta`), "a notice has its own colour");
+    await tmux.keys("C-c");
+    await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  } finally {
+    await Deno.remove(raw);
+  }
+});
+
+Deno.test({
+  name: "server: its console takes the teacher's commands without a token (C2)",
+  ignore: !TMUX,
+}, async () => {
+  await using tmux = new Tmux();
+  await tmux.start(120, 30);
+  await tmux.type(
+    `${Deno.execPath()} run --allow-net ${SERVER} --host 127.0.0.1 --port 0; echo EXITED=$?`,
+    true,
+  );
+  const pane = await tmux.waitLine(
+    (l) => /listening on 127\.0\.0\.1:\d+/.test(l),
+    "the banner",
+    START_MS,
+  );
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(pane.join("\n"))![1]);
+  await tmux.waitLine((l) => l.includes("console: type teacher's commands"), "the console's hint");
+  await using ana = await join(port, "ana");
+  await using bob = await join(port, "bob");
+  await tmux.type("{say bom dia, turma}", true);
+  assert.equal(await ana.expect("AVISO"), "AVISO professor: bom dia, turma");
+  await tmux.type("{kick bob}", true);
+  assert.match(await bob.expect("ERRO"), /removido pelo professor$/);
+  assert.equal(await ana.expect("SAIU"), "SAIU bob foi removido pelo professor");
+  await tmux.waitLine((l) => l === "OK bob foi removido", "the answer on the console");
+  await tmux.waitLine((l) => l.endsWith("teacher console: kick bob"), "the action logged");
+  await tmux.type("{users}", true);
+  await tmux.waitLine((l) => l === "USUARIOS 1 online: ana", "the list on the console");
+  await tmux.keys("C-c");
+  await ana.expect("ERRO 03");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});

@@ -1,0 +1,92 @@
+/**
+ * Real terminals for tests: a tmux server of its own per test, its pane read
+ * back as text, and what a program wrote to it kept as raw bytes (S15, C6).
+ *
+ * @module
+ */
+
+import { pause, WAIT_MS } from "./helpers.ts";
+
+function lines(text: string): string[] {
+  return text.split("\n").map((l) => l.trimEnd());
+}
+
+/** A tmux server of its own (a unique -L socket), killed at the end. */
+export class Tmux implements AsyncDisposable {
+  readonly socket = `papo-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  #socketPath = "";
+
+  /** Starts the server with one session, `papo`, of a fixed size running `sh`. */
+  async start(columns: number, rows: number): Promise<void> {
+    await this.run("new-session", "-d", "-s", "papo", "-x", `${columns}`, "-y", `${rows}`, "sh");
+    this.#socketPath = (await this.run("display-message", "-p", "#{socket_path}")).trim();
+  }
+
+  /** Runs a tmux command on this server and returns its output. */
+  async run(...args: string[]): Promise<string> {
+    const out = await new Deno.Command("tmux", {
+      args: ["-u", "-f", "/dev/null", "-L", this.socket, ...args],
+      env: { LC_ALL: "C.UTF-8" },
+      stdin: "null",
+    }).output();
+    if (!out.success) {
+      throw new Error(`tmux ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    return new TextDecoder().decode(out.stdout);
+  }
+
+  /** The visible lines of the pane, trailing spaces removed. */
+  async pane(): Promise<string[]> {
+    return lines(await this.run("capture-pane", "-p", "-t", "papo"));
+  }
+
+  /** Waits until a visible line satisfies `ok`, and returns the pane. */
+  async waitLine(ok: (line: string) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
+    let pane: string[] = [];
+    const deadline = Date.now() + ms;
+    for (let i = 0; i < ms / 10 && Date.now() <= deadline; i++) {
+      pane = await this.pane();
+      if (pane.some(ok)) return pane;
+      await pause(50);
+    }
+    throw new Error(`Timed out waiting for ${what} in the pane:\n${pane.join("\n")}`);
+  }
+
+  /** Keeps every byte the pane's program writes, in `path` (for a bell, BEL). */
+  async record(path: string): Promise<void> {
+    await this.run("pipe-pane", "-o", "-t", "papo", `cat >> '${path}'`);
+  }
+
+  /** Types text (literally), then presses Enter when `enter`. */
+  async type(text: string, enter = false): Promise<void> {
+    if (text !== "") await this.run("send-keys", "-t", "papo", "-l", text);
+    if (enter) await this.run("send-keys", "-t", "papo", "Enter");
+  }
+
+  /** Presses keys by their tmux names (`Tab`, `C-c`, `Enter`). */
+  async keys(...names: string[]): Promise<void> {
+    await this.run("send-keys", "-t", "papo", ...names);
+  }
+
+  /** Kills the server and removes its socket file (tmux 3.3 leaves it behind). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.run("kill-server");
+    } catch {
+      // no server left
+    }
+    if (this.#socketPath.endsWith(this.socket)) {
+      await new Deno.Command("rm", { args: ["-f", this.#socketPath], stdin: "null" }).output();
+    }
+  }
+}
+
+export async function haveTmux(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
+      .output())
+      .success;
+  } catch {
+    return false;
+  }
+}
