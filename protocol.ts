@@ -438,6 +438,7 @@ export const Message = {
     en: "the room was locked by the teacher; nobody else joins",
   },
   unlockedBy: { pt: "a sala foi destrancada", en: "the room was unlocked" },
+  alive: { pt: "sim, o servidor está aqui", en: "yes, the server is here" },
   kickDone: { pt: "%s foi removido", en: "%s was removed" },
   banDone: {
     pt: "%s foi removido e o endereço %s banido",
@@ -631,7 +632,7 @@ export function leftLine(nick: string, removed = false): string {
 }
 
 /** What a notice to everyone (`AVISO`) says (C3). */
-export type NoticeKind = "say" | "muted" | "unmuted" | "locked" | "unlocked";
+export type NoticeKind = "say" | "muted" | "unmuted" | "locked" | "unlocked" | "alive";
 
 const NOTICE_TEXTS: Readonly<Record<NoticeKind, Text>> = {
   say: Message.teacherSays,
@@ -639,6 +640,7 @@ const NOTICE_TEXTS: Readonly<Record<NoticeKind, Text>> = {
   unmuted: Message.unmutedBy,
   locked: Message.lockedBy,
   unlocked: Message.unlockedBy,
+  alive: Message.alive,
 };
 
 /**

@@ -9,6 +9,7 @@
 
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { type LineEvent, LineReader } from "../wire/line_reader.ts";
+import { TelnetPeer } from "../wire/telnet.ts";
 import { Outbox, type OutboxOptions } from "./outgoing.ts";
 
 /** Why a connection ended; each is logged and may be told to the client. */
@@ -44,6 +45,22 @@ export interface ConnectionObserver {
   closed?(c: Connection, cause: CloseCause): void;
 }
 
+/**
+ * What a connection's reader hands on: a line (or an over-long or non-ASCII
+ * one), or what a telnet user's keys meant: Ctrl+C (`interrupt`) or
+ * "are you there" (`areYouThere`). Telnet's negotiation is answered by the
+ * connection itself.
+ */
+export type InputEvent =
+  | Exclude<LineEvent, { kind: "telnet" }>
+  | { readonly kind: "interrupt" }
+  | { readonly kind: "areYouThere" };
+
+const INTERRUPT: InputEvent = { kind: "interrupt" };
+const ARE_YOU_THERE: InputEvent = { kind: "areYouThere" };
+/** Back to the start of the row, and erase it: where a half-typed telnet line was. */
+const CLEAR_ROW = new Uint8Array([0x0d, 0x1b, 0x5b, 0x4b]);
+
 /** Options of a {@linkcode Connection}: its queue's, and who observes it. */
 export interface ConnectionOptions extends OutboxOptions {
   /** Called once when the outgoing queue overflows (L7). */
@@ -72,6 +89,9 @@ export class Connection {
   readonly #conn: Deno.TcpConn;
   readonly #out: Outbox;
   readonly #observer: ConnectionObserver | undefined;
+  readonly #reader = new LineReader(MAX_LINE_BYTES);
+  /** Telnet's options, once the client negotiates any. */
+  #telnet: TelnetPeer | undefined;
   #closed = false;
 
   /**
@@ -114,9 +134,20 @@ export class Connection {
     return this.#out.sealed || this.#closed;
   }
 
-  /** Queues bytes for the client; see {@linkcode Outbox.send} for the bound (L7). */
+  /**
+   * Queues bytes for the client; see {@linkcode Outbox.send} for the bound
+   * (L7). When the server echoes for a character-mode telnet and a line is
+   * half typed, it is erased first and drawn again after (S2, S15).
+   */
   send(bytes: Uint8Array, lazy = false): boolean {
-    return this.#out.send(bytes, lazy);
+    const reader = this.#reader;
+    if (!reader.echo || reader.pending === 0) return this.#out.send(bytes, lazy);
+    const partial = reader.partial();
+    const framed = new Uint8Array(CLEAR_ROW.length + bytes.length + partial.length);
+    framed.set(CLEAR_ROW);
+    framed.set(bytes, CLEAR_ROW.length);
+    framed.set(partial, CLEAR_ROW.length + bytes.length);
+    return this.#out.send(framed, lazy);
   }
 
   /** Queues a last line past the bound; the connection takes nothing more. */
@@ -138,8 +169,8 @@ export class Connection {
    * @param handler What to do with each line (or over-long or non-ASCII line).
    * @throws What the socket throws (a reset, a socket error).
    */
-  async readLines(handler: (ev: LineEvent) => void | Promise<void>): Promise<void> {
-    const reader = new LineReader(MAX_LINE_BYTES);
+  async readLines(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
+    const reader = this.#reader;
     const received = this.#observer?.received;
     let buf = new Uint8Array(READ_MIN);
     const events: LineEvent[] = [];
@@ -153,15 +184,48 @@ export class Connection {
       received?.call(this.#observer, this, got);
       events.length = 0;
       reader.push(got, events);
+      const echo = reader.takeEcho();
+      if (echo !== undefined) this.#out.send(echo);
       // A full read means more is waiting: read bigger chunks; small reads: back to small.
       if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 4);
       else if (buf.length > READ_MIN && n < buf.length / 16) buf = new Uint8Array(READ_MIN);
-      for (const ev of events) {
+      for (let i = 0; i < events.length; i++) {
         if (this.closing) return;
-        const done = handler(ev);
+        const ev = events[i]!;
+        const input = ev.kind === "telnet" ? this.#telnetCommand(ev.command, ev.option) : ev;
+        if (input === undefined) continue;
+        // Ctrl+C comes with DO TIMING-MARK, and telnet shows nothing until the mark is
+        // answered: answer the chunk's telnet questions before the goodbye.
+        if (input === INTERRUPT) i = this.#answerAhead(events, i);
+        const done = handler(input);
         if (done !== undefined) await done;
       }
     }
+  }
+
+  /**
+   * Answers the telnet negotiation that follows `events[at]` up to the next
+   * line; returns the index of the last event answered.
+   */
+  #answerAhead(events: LineEvent[], at: number): number {
+    let i = at;
+    while (i + 1 < events.length) {
+      const next = events[i + 1]!;
+      if (next.kind !== "telnet" || next.option === undefined) break;
+      this.#telnetCommand(next.command, next.option);
+      i++;
+    }
+    return i;
+  }
+
+  /** Answers a telnet command (S2); what it means for the session, if anything. */
+  #telnetCommand(command: number, option: number | undefined): InputEvent | undefined {
+    const answer = (this.#telnet ??= new TelnetPeer()).answer(command, option);
+    if (answer.reply !== undefined) this.#out.send(answer.reply);
+    if (answer.echo !== undefined) this.#reader.echo = answer.echo;
+    if (answer.interrupt) return INTERRUPT;
+    if (answer.areYouThere) return ARE_YOU_THERE;
+    return undefined;
   }
 
   /**

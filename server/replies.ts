@@ -14,6 +14,7 @@ import {
   helpLines,
   Message,
   NICK_PROMPT_LINE,
+  noticeLine,
   okLine,
   type Role,
   SENT_LINE,
@@ -41,6 +42,7 @@ export const Reply = {
   teacherOnly: err(ErrorCode.teacherOnly),
   muted: err(ErrorCode.muted, "mutedHint"),
   teacher: encodeAscii(okLine(Message.teacher)),
+  alive: encodeAscii(noticeLine("alive")),
 } as const;
 
 const HELP: Readonly<Record<Role, Uint8Array>> = {

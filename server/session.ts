@@ -10,12 +10,11 @@
 import { ErrorCode, type Role } from "../protocol.ts";
 import type { Outgoing } from "../wire/messages.ts";
 import { parseCommand, parseNick } from "../wire/commands.ts";
-import type { LineEvent } from "../wire/line_reader.ts";
 import { type Caller, dispatch } from "./commands.ts";
-import type { CloseCause, Connection } from "./connection.ts";
+import type { CloseCause, Connection, InputEvent } from "./connection.ts";
 import { FloodGate } from "./flow.ts";
 import type { Limits } from "./options.ts";
-import { CLOSE_LINES, errorReply, Reply } from "./replies.ts";
+import { byeReply, CLOSE_LINES, errorReply, Reply } from "./replies.ts";
 import { type Member, type Room, RoomTimeout, withDeadline } from "./room/room.ts";
 import { errorName } from "./log.ts";
 
@@ -172,10 +171,13 @@ export class Session implements Member, Caller {
     }
   }
 
-  #line(ev: LineEvent): void | Promise<void> {
+  #line(ev: InputEvent): void | Promise<void> {
     if (this.c.closing) return;
     if (ev.kind === "tooLong") return this.send(Reply.lineTooLong);
     if (ev.kind === "notAscii") return this.send(Reply.notAscii);
+    if (ev.kind === "areYouThere") return this.send(Reply.alive);
+    // Ctrl+C in telnet (IAC IP): the user leaves, as with {quit} (S7).
+    if (ev.kind === "interrupt") return this.quit(this.#joined ? byeReply(this.nick) : Reply.bye);
     if (!this.#joined) return this.#register(ev.text);
     const done = dispatch(this, parseCommand(ev.text));
     return done && done.catch((e) => this.#roomFailed(e));

@@ -1,7 +1,9 @@
 /**
  * The server's and the client's line reader: cuts a byte stream into lines,
- * removing telnet negotiation, applying backspace and dropping control
- * characters, with a hard cap on what it holds (S1, S2, L1, L2).
+ * taking telnet's commands out (each reported, for `telnet.ts` to answer),
+ * applying backspace and dropping control characters, with a hard cap on
+ * what it holds (S1, S2, L1, L2). When asked, it also makes the echo a
+ * character-mode telnet expects.
  *
  * @module
  */
@@ -21,12 +23,23 @@ const SB = 0xfa;
 const SE = 0xf0;
 const WILL = 0xfb;
 const DONT = 0xfe;
+const EC = 0xf7;
+const EL = 0xf8;
+const IP = 0xf4;
+const AYT = 0xf6;
 
 /** What a {@linkcode LineReader} finds in the bytes it is given. */
 export type LineEvent =
   | { readonly kind: "line"; readonly text: string }
   | { readonly kind: "tooLong" }
-  | { readonly kind: "notAscii" };
+  | { readonly kind: "notAscii" }
+  /** A telnet command to answer: DO, DONT, WILL, WONT with their option; IP; AYT. */
+  | { readonly kind: "telnet"; readonly command: number; readonly option?: number };
+
+/** The echo of erasing one character: back, blank, back. */
+const ERASE = [BS, 0x20, BS];
+/** The smallest line buffer, which a long line's buffer shrinks back to. */
+const MIN_BUF = 64;
 
 const TOO_LONG: LineEvent = { kind: "tooLong" };
 const NOT_ASCII: LineEvent = { kind: "notAscii" };
@@ -35,7 +48,7 @@ const enum State {
   Text,
   AfterCr,
   Iac,
-  SkipOne,
+  Negotiation,
   Ss3,
   Sub,
   SubIac,
@@ -47,7 +60,9 @@ const enum State {
  * Cuts a byte stream into lines (S1, S2, L1, L2), keeping at most
  * `maxBytes` bytes of the line it is reading:
  * - LF, CRLF, a lone CR and CR NUL each end a line;
- * - telnet negotiation (IAC sequences) is removed, `IAC IAC` is the byte 255;
+ * - telnet commands (IAC sequences) are removed, `IAC IAC` is the byte 255;
+ *   DO, DONT, WILL, WONT, IP and AYT are reported as `telnet` events, EC
+ *   erases a character and EL the line;
  * - backspace (0x08) and DEL (0x7f) remove the last byte of the line;
  * - ANSI escape sequences (ESC ...) and other control characters are removed,
  *   a tab becomes a space;
@@ -72,6 +87,10 @@ export class LineReader {
   #excess = 0;
   /** How many bytes over 127 the line holds (backspace may erase them). */
   #high = 0;
+  /** The telnet command whose option byte comes next. */
+  #command = 0;
+  /** What is echoed since {@linkcode takeEcho}, when echoing. */
+  #echo: number[] | undefined;
 
   /**
    * @param maxBytes The most bytes a line may have.
@@ -79,12 +98,40 @@ export class LineReader {
    */
   constructor(maxBytes: number = MAX_LINE_BYTES) {
     this.#max = maxBytes;
-    this.#buf = new Uint8Array(Math.min(maxBytes, 64));
+    this.#buf = new Uint8Array(Math.min(maxBytes, MIN_BUF));
   }
 
   /** How many bytes of an unfinished line are held (at most `maxBytes`). */
   get pending(): number {
     return this.#len;
+  }
+
+  /**
+   * Whether to echo what is typed (a telnet in character mode asked the
+   * server to): each character kept, `\b \b` for one erased, CRLF for a
+   * line's end; a byte over 127 shows as `?` (the wire stays ASCII).
+   */
+  get echo(): boolean {
+    return this.#echo !== undefined;
+  }
+
+  set echo(on: boolean) {
+    this.#echo = on ? (this.#echo ?? []) : undefined;
+  }
+
+  /** The echo made since the last call, or `undefined` when there is none. */
+  takeEcho(): Uint8Array | undefined {
+    const echo = this.#echo;
+    if (echo === undefined || echo.length === 0) return undefined;
+    this.#echo = [];
+    return new Uint8Array(echo);
+  }
+
+  /** The unfinished line as it shows on the user's screen (for drawing it again). */
+  partial(): Uint8Array {
+    const out = this.#buf.slice(0, this.#len);
+    for (let i = 0; i < out.length; i++) if (out[i]! > 0x7f) out[i] = 0x3f;
+    return out;
   }
 
   /**
@@ -120,18 +167,24 @@ export class LineReader {
             this.#state = State.Text;
             this.#keepHigh(b);
           } else if (b === SB) this.#state = State.Sub;
-          else if (b >= WILL && b <= DONT) this.#state = State.SkipOne;
-          else {
+          else if (b >= WILL && b <= DONT) {
+            this.#command = b;
+            this.#state = State.Negotiation;
+          } else {
             this.#state = State.Text;
             if (b < SE) {
               // Not a telnet command: a stray 0xFF byte, and `b` is read again.
               this.#keepHigh(IAC);
               i--;
-            }
+            } else if (b === IP || b === AYT) out.push({ kind: "telnet", command: b });
+            else if (b === EC) this.#erase();
+            else if (b === EL) this.#eraseLine();
+            // NOP, DM, BRK, AO, GA: nothing to do
           }
           break;
-        case State.SkipOne:
+        case State.Negotiation:
           this.#state = State.Text;
+          out.push({ kind: "telnet", command: this.#command, option: b });
           break;
         case State.Sub:
           if (b === IAC) this.#state = State.SubIac;
@@ -163,16 +216,33 @@ export class LineReader {
 
   #special(b: number): void {
     if (b === IAC) this.#state = State.Iac;
-    else if (b === BS || b === DEL) {
-      if (this.#excess > 0) this.#excess--;
-      else if (this.#len > 0 && this.#buf[--this.#len]! > 0x7f) this.#high--;
-    } else if (b === ESC) this.#state = State.Esc;
+    else if (b === BS || b === DEL) this.#erase();
+    else if (b === ESC) this.#state = State.Esc;
     else if (b === TAB) this.#keep(0x20);
     else if (b > 0x7f) this.#keepHigh(b);
     // other control characters are dropped (L2)
   }
 
+  /** Backspace: the last byte of the line goes (those past the cap first). */
+  #erase(): void {
+    if (this.#excess > 0) this.#excess--;
+    else if (this.#len > 0) {
+      if (this.#buf[--this.#len]! > 0x7f) this.#high--;
+    } else return;
+    this.#echo?.push(...ERASE);
+  }
+
+  /** Telnet's erase line (EL): the whole unfinished line goes. */
+  #eraseLine(): void {
+    const shown = this.#len + this.#excess;
+    this.#len = 0;
+    this.#excess = 0;
+    this.#high = 0;
+    if (this.#echo) { for (let i = 0; i < shown; i++) this.#echo.push(...ERASE); }
+  }
+
   #keep(b: number): void {
+    this.#echo?.push(b > 0x7f ? 0x3f : b);
     if (this.#len >= this.#max) {
       // Not kept; a byte over 127 out here keeps the line not ASCII even if erased.
       this.#excess++;
@@ -195,8 +265,11 @@ export class LineReader {
     if (this.#excess > 0) out.push(TOO_LONG);
     else if (this.#high > 0) out.push(NOT_ASCII);
     else out.push({ kind: "line", text: latin1(this.#buf, this.#len) });
+    this.#echo?.push(CR, LF);
     this.#len = 0;
     this.#excess = 0;
     this.#high = 0;
+    // A long line's buffer is let go: a quiet connection holds a small one (P2).
+    if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);
   }
 }
