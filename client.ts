@@ -210,7 +210,15 @@ export async function main(args: string[]): Promise<number> {
     return Exit.failed;
   }
   writeOut(Deno.stderr, say(TEXTS.connected, options.lang, host, String(port)));
-  return await runPiped(new ServerLink(conn, trace), options);
+  return await runPiped(new ServerLink(conn, trace), { ...options, typed: stdinIsTerminal() });
+}
+
+function stdinIsTerminal(): boolean {
+  try {
+    return Deno.stdin.isTerminal();
+  } catch {
+    return false;
+  }
 }
 
 if (import.meta.main) {

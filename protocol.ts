@@ -439,6 +439,7 @@ export const Message = {
   },
   unlockedBy: { pt: "a sala foi destrancada", en: "the room was unlocked" },
   alive: { pt: "sim, o servidor está aqui", en: "yes, the server is here" },
+  howTo: { pt: `Digite ${commandHint("pt", true)}`, en: `Type ${commandHint("en", true)}` },
   kickDone: { pt: "%s foi removido", en: "%s was removed" },
   banDone: {
     pt: "%s foi removido e o endereço %s banido",
@@ -721,3 +722,9 @@ export function helpLines(role: Role = "anyone"): string {
 
 /** The help text (X1) everyone gets: one `AJUDA` line per command. */
 export const HELP_LINES: string = helpLines();
+
+/**
+ * The line after the user list that tells a newcomer how to talk: one
+ * `AJUDA` line, for `nc` and `telnet` users who have no client to tell them.
+ */
+export const HOW_TO_LINE: string = line(Keyword.help, wire(Message.howTo));

@@ -21,6 +21,7 @@ import {
 import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "./protocol.ts";
 import { ChatServer, LISTEN_BACKLOG } from "./server/chat_server.ts";
 import { ConsoleCaller, runConsole } from "./server/console.ts";
+import { joinHints, localAddresses } from "./server/banner.ts";
 import { SocketTrace } from "./server/trace.ts";
 import { Transcript, TranscriptError } from "./server/transcript.ts";
 import { logLine } from "./server/log.ts";
@@ -89,22 +90,21 @@ interface StartOptions extends ServerOptions {
 
 /** Reads the command line (and, in a terminal, prompts) into options. */
 function readOptions(args: string[]): StartOptions | "help" | "version" {
-  const f = parseFlags(args, FLAGS);
+  // `deno task server -- --port 7000` passes the `--` along.
+  const f = parseFlags(args[0] === "--" ? args.slice(1) : args, FLAGS);
   if (f.help) return "help";
   if (f.version) return "version";
   const tty = interactive();
-  let host = f.host as string | undefined;
-  let port = f.port as string | undefined;
-  if (host === undefined && tty) {
-    host = ask("Endereço IP do servidor / server IP address", DEFAULT_HOST) ?? "";
-  }
-  if (port === undefined && tty) port = ask("Porta / port", String(DEFAULT_PORT)) ?? "";
-  const hostname = parseIPv4(host ?? "");
-  if (hostname === undefined) throw new AddressError(host ?? "");
-  const p = parsePort(port ?? "");
-  if (p === undefined) {
-    throw new UsageError(`Cannot use port "${port}": give a whole number from 0 to 65535`);
-  }
+  const hostname = f.host !== undefined
+    ? checkHost(String(f.host))
+    : tty
+    ? askUntil(HOST_QUESTION, DEFAULT_HOST, tryHost)
+    : DEFAULT_HOST;
+  const p = f.port !== undefined
+    ? checkPort(String(f.port))
+    : tty
+    ? askUntil("Porta / port", String(DEFAULT_PORT), tryPort)
+    : DEFAULT_PORT;
   return {
     hostname,
     port: p,
@@ -127,6 +127,64 @@ function readOptions(args: string[]): StartOptions | "help" | "version" {
     trace: f.trace === true,
     transcriptPath: f.transcript === undefined ? undefined : String(f.transcript),
   };
+}
+
+const HOST_QUESTION =
+  "Endereço IP do servidor / server IP address (0.0.0.0 = todas as redes, para a turma / every network, for the class)";
+
+/** ERRO 05 unless `text` is an IPv4 address (S8). */
+function checkHost(text: string): string {
+  const hostname = parseIPv4(text);
+  if (hostname === undefined) throw new AddressError(text);
+  return hostname;
+}
+
+/** A port, or the sentence saying why not. */
+function checkPort(text: string): number {
+  const port = parsePort(text);
+  if (port === undefined) {
+    throw new UsageError(`Cannot use --port "${text}": give a whole number from 0 to 65535`);
+  }
+  return port;
+}
+
+function tryHost(text: string): string | Error {
+  try {
+    return checkHost(text);
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+function tryPort(text: string): number | Error {
+  try {
+    return checkPort(text);
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/**
+ * Asks in the terminal until the answer is good; a mistake is said and asked
+ * again, as the client does (S8).
+ * @throws {Cancelled} On Ctrl+C or Ctrl+D.
+ */
+function askUntil<T>(question: string, fallback: string, check: (text: string) => T | Error): T {
+  for (;;) {
+    const answer = ask(question, fallback);
+    if (answer === undefined) throw new Cancelled();
+    const value = check(answer);
+    if (!(value instanceof Error)) return value;
+    console.error(value.message);
+  }
+}
+
+/** The user cancelled at a start-up prompt (Ctrl+C, Ctrl+D). */
+class Cancelled extends Error {
+  constructor() {
+    super("Cancelado / cancelled");
+    this.name = "Cancelled";
+  }
 }
 
 /** A teacher's token: one word of printable ASCII (it is typed as `{admin TOKEN}`). */
@@ -178,6 +236,10 @@ async function main(args: string[]): Promise<number> {
       console.error(e.message);
       return 2;
     }
+    if (e instanceof Cancelled) {
+      console.error(`\n${e.message}`);
+      return 1;
+    }
     if (e instanceof UsageError || e instanceof AddressError) {
       console.error(e.message);
       if (e instanceof UsageError) console.error("See --help.");
@@ -192,6 +254,9 @@ async function main(args: string[]): Promise<number> {
   // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
   logLine(`papo-server ${VERSION} listening on ${server.addr.hostname}:${server.addr.port}`);
+  for (const line of joinHints(server.addr.hostname, server.addr.port, localAddresses())) {
+    logLine(line);
+  }
   if (options.trace) {
     logLine("socket trace on: every byte each way is shown, private messages included");
     trace.listening(server.addr, LISTEN_BACKLOG);

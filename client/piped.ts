@@ -6,12 +6,12 @@
  * @module
  */
 
-import { ErrorCode, type Lang } from "../protocol.ts";
+import { ErrorCode, type Lang, Message, say } from "../protocol.ts";
 import { stdinLines } from "../common/cli.ts";
 import { toAscii } from "../wire/ascii.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import type { ServerLink } from "./link.ts";
-import { clientError, showServerLine } from "./render.ts";
+import { clientError, showServerLine, TEXTS } from "./render.ts";
 import { type Action, ClientSession } from "./session.ts";
 
 const encoder = new TextEncoder();
@@ -34,6 +34,12 @@ export interface PipedOptions {
   nick?: string | undefined;
   /** The language of what is printed. */
   lang: Lang;
+  /**
+   * Whether a person types the input (standard input is a terminal, output
+   * piped, as in `client.ts | tee log`): then the nickname is asked for on
+   * standard error, and asked again when refused.
+   */
+  typed?: boolean;
 }
 
 /**
@@ -50,7 +56,8 @@ export interface PipedOptions {
  */
 export async function runPiped(link: ServerLink, options: PipedOptions): Promise<number> {
   const { lang } = options;
-  const session = new ClientSession({ nick: options.nick, interactive: false });
+  const typed = options.typed === true;
+  const session = new ClientSession({ nick: options.nick, interactive: typed });
   const print = (text: string) => writeOut(Deno.stdout, text);
   const apply = (actions: Action[]) => {
     for (const a of actions) {
@@ -59,6 +66,10 @@ export async function runPiped(link: ServerLink, options: PipedOptions): Promise
         const shown = showServerLine(a.line, lang, session.nick);
         if (shown) print(shown.text);
       } else if (a.kind === "close") link.close();
+      else if (a.kind === "askNick") {
+        const question = say(TEXTS.askNick, lang, say(Message.askNick, lang));
+        Deno.stderr.writeSync(encoder.encode(question));
+      } else if (a.kind === "tell") print(say(a.text, lang, ...(a.args ?? [])));
     }
   };
 

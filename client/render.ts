@@ -5,16 +5,7 @@
  * @module
  */
 
-import {
-  commandHint,
-  Detail,
-  type DetailName,
-  HELP,
-  type Lang,
-  Message,
-  say,
-  type Text,
-} from "../protocol.ts";
+import { Detail, type DetailName, HELP, type Lang, Message, say, type Text } from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
 import { describeError, type ServerLine } from "../wire/server_lines.ts";
 import type { Style } from "./screen.ts";
@@ -26,10 +17,7 @@ export const TEXTS = {
   askNick: { pt: "%s: ", en: "%s: " },
   connecting: { pt: "Conectando a %s porta %s...", en: "Connecting to %s port %s..." },
   connected: { pt: "Conectado a %s porta %s", en: "Connected to %s port %s" },
-  hint: {
-    pt: `Digite ${commandHint("pt", true)}`,
-    en: `Type ${commandHint("en", true)}`,
-  },
+  hint: Message.howTo,
   privateTo: { pt: "Mensagem para %s", en: "Message to %s" },
   badPort: {
     pt: 'Porta inválida "%s": use um número de 1 a 65535',
@@ -54,7 +42,9 @@ export interface Shown {
 const WIRE_MORE = new RegExp(
   ` ${escapeRegExp(toAscii(Message.more.pt)).replace("%s", "(\\d+)")}$`,
 );
-const HELP_BY_WIRE: ReadonlyMap<string, Text> = new Map(HELP.map((h) => [toAscii(h.pt), h]));
+const HELP_BY_WIRE: ReadonlyMap<string, Text> = new Map(
+  [...HELP, Message.howTo].map((h) => [toAscii(h.pt), h]),
+);
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -120,6 +120,8 @@ export class Screen {
   #answer: ((line: string | undefined) => void) | undefined;
   #onLine: ((line: string) => void) | undefined;
   readonly #onLeave: () => void;
+  /** The terminal's width when the input line was last drawn. */
+  #columns: number;
 
   /**
    * Takes over the terminal (raw mode, line editing).
@@ -149,6 +151,11 @@ export class Screen {
       // apart from keys typed meanwhile.
       if (!this.#showing) this.prompt("");
     });
+    this.#columns = this.#width();
+    // Before readline redraws for the new size (it moves up as many rows as
+    // its last drawing took at the old width), put the cursor where that
+    // lands on the input's first row: the terminal has re-wrapped the input.
+    process.stdout.prependListener("resize", this.#onResize);
     this.#rl.on("SIGINT", () => this.#leave());
     this.#rl.on("close", () => this.#leave());
     this.prompt("");
@@ -222,6 +229,22 @@ export class Screen {
     this.#rl.prompt(true);
   }
 
+  #width(): number {
+    return Math.max(1, this.#out.columns || 80);
+  }
+
+  #onResize = (): void => {
+    const columns = this.#width();
+    if (this.#showing && !this.#closed && columns !== this.#columns) {
+      const offset = displayWidth(this.#rl.getPrompt() + this.#rl.line.slice(0, this.#rl.cursor));
+      const drawn = Math.floor(offset / this.#columns);
+      const now = Math.floor(offset / columns);
+      if (now > drawn) moveCursor(this.#out, 0, -(now - drawn));
+      else if (drawn > now) this.#out.write("\n".repeat(drawn - now));
+    }
+    this.#columns = columns;
+  };
+
   /** Rings the terminal's bell (C6). */
   bell(): void {
     if (!this.#closed) this.#out.write("\x07");
@@ -237,7 +260,10 @@ export class Screen {
     if (this.#closed) return;
     const columns = Math.max(1, this.#out.columns || 80);
     const width = displayWidth(this.#rl.getPrompt() + line);
-    const rows = Math.max(1, Math.ceil(width / columns));
+    // The cursor ended on row floor(width / columns) of the line (a line that
+    // fills its last row exactly puts the cursor on the next), and Enter
+    // moved one row further down.
+    const rows = Math.floor(width / columns) + 1;
     moveCursor(this.#out, 0, -rows);
     cursorTo(this.#out, 0);
     clearScreenDown(this.#out);
@@ -259,6 +285,7 @@ export class Screen {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    process.stdout.off("resize", this.#onResize);
     if (this.#showing) this.#clearInput();
     this.#showing = false;
     this.#rl.close();

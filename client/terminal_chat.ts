@@ -188,7 +188,7 @@ class TerminalChat {
           this.#screen.prompt(this.#say(TEXTS.askNick, this.#say(Message.askNick)));
           break;
         case "enterChat":
-          this.#show("system", this.#say(TEXTS.hint));
+          // The server's next line says how to talk (AJUDA), in the user's language.
           this.#screen.prompt(`${a.nick}> `);
           break;
         case "send":

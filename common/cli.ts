@@ -34,12 +34,40 @@ export function parseFlags<T extends FlagSpec>(
   options: T,
 ): Record<keyof T, string | boolean | undefined> {
   try {
-    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: joinDashValues(args, options),
+      options,
+      strict: true,
+      allowPositionals: false,
+    });
     return values as unknown as Record<keyof T, string | boolean | undefined>;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new UsageError(msg.replace(/\. To specify a positional argument.*$/s, ""));
   }
+}
+
+/**
+ * `--port -1` written as `--port=-1`, so that a value starting with `-` is
+ * judged by the flag's own check (a sentence naming it) instead of being
+ * taken for another flag. A value that is a known flag stays a flag.
+ */
+function joinDashValues(args: string[], options: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    const known = (flag: string) => flag.startsWith("--") && Object.hasOwn(options, flag.slice(2));
+    if (
+      name !== undefined && options[name]?.type === "string" && next !== undefined &&
+      next.startsWith("-") && next !== "--" && !known(next) && !/^-[A-Za-z]$/.test(next)
+    ) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /**

@@ -242,6 +242,7 @@ Deno.test("--history: a newcomer gets the last N public messages, oldest first, 
     await late.send("late");
     await late.expect("BEMVINDO");
     await late.expect("USUARIOS");
+    await late.expect("AJUDA");
     const history = [await late.line(), await late.line(), await late.line()];
     for (const h of history) assert.match(h, /^HISTORICO \d\d:\d\d ana: /);
     assert.deepEqual(history.map((h) => h.slice("HISTORICO 00:00 ".length)), [

@@ -47,6 +47,7 @@ export function startServer(options: ServerOptions = {}): TestServer {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
+const TELNET = /\xff[\xfb-\xfe][\s\S]/g;
 
 /** What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, or a node:net socket bound to an address). */
 interface ByteConn {
@@ -190,7 +191,9 @@ export class LineClient implements AsyncDisposable {
         const n = await this.#conn.read(buf);
         if (n === null) break;
         if (this.#keepRaw) { for (let i = 0; i < n; i++) this.raw.push(buf[i]!); }
-        const text = this.#partial + decoder.decode(buf.subarray(0, n));
+        // Lines as a person reads them: telnet's answers (IAC WILL/WONT/DO/DONT x)
+        // are kept in `raw` only.
+        const text = (this.#partial + decoder.decode(buf.subarray(0, n))).replace(TELNET, "");
         const parts = text.split("\r\n");
         this.#partial = parts.pop()!;
         this.received.push(...parts);
@@ -311,8 +314,8 @@ export class LineClient implements AsyncDisposable {
 }
 
 /**
- * Connects and registers a nickname, returning after the welcome and the
- * user list.
+ * Connects and registers a nickname, returning after the welcome, the user
+ * list and the line that says how to talk.
  */
 export async function join(
   port: number,
@@ -324,6 +327,7 @@ export async function join(
   await c.send(nick);
   await c.expect("BEMVINDO");
   await c.expect("USUARIOS");
+  await c.expect("AJUDA"); // how to talk, for nc users (issue 10)
   return c;
 }
 

@@ -19,6 +19,7 @@ import {
   errorDataLine,
   errorLine,
   HELP_LINES,
+  HOW_TO_LINE,
   joinedLine,
   leftLine,
   MAX_LINE_BYTES,
@@ -43,12 +44,15 @@ const encoder = new TextEncoder();
 const ALL_CODES = Object.values(ErrorCode);
 const DETAIL_NAMES = Object.keys(Detail) as DetailName[];
 
-/** Pushes each chunk in turn into a new reader and returns every event. */
+/**
+ * Pushes each chunk in turn into a new reader and returns every event but
+ * telnet's commands (which `telnet_test.ts` and the test below check).
+ */
 function read(...chunks: Uint8Array[]): LineEvent[] {
   const reader = new LineReader();
   const out: LineEvent[] = [];
   for (const chunk of chunks) reader.push(chunk, out);
-  return out;
+  return out.filter((e) => e.kind !== "telnet");
 }
 
 /** Splits bytes into one-byte chunks. */
@@ -618,7 +622,7 @@ Deno.test("renderMessage() writes the lines protocol.ts formats, in new bytes ea
     assert.equal(text({ kind: "users", nicks: ["a", "b"] }), usersLines(["a", "b"]));
     assert.equal(
       text({ kind: "entry", nick: "b", first: ["a", "b"], total: 2 }),
-      welcomeLine("b") + entryUsersLine(["a", "b"], 2),
+      welcomeLine("b") + entryUsersLine(["a", "b"], 2) + HOW_TO_LINE,
     );
   });
   await t.step("bytes are not shared between calls", () => {
@@ -631,4 +635,29 @@ Deno.test("renderMessage() writes the lines protocol.ts formats, in new bytes ea
     const out = new Outgoing({ kind: "joined", nick: "bob" });
     assert.equal(out.bytes, out.bytes);
   });
+});
+
+Deno.test("LineReader.push() reports telnet's commands in order with the lines (S2)", () => {
+  const reader = new LineReader();
+  const out = reader.push(bytes("a", [255, 253, 6], "b\r\n", [255, 244, 255, 251, 31, 255, 246]));
+  assert.deepEqual(out, [
+    { kind: "telnet", command: 253, option: 6 },
+    { kind: "line", text: "ab" },
+    { kind: "telnet", command: 244 },
+    { kind: "telnet", command: 251, option: 31 },
+    { kind: "telnet", command: 246 },
+  ]);
+});
+
+Deno.test("LineReader echo: keys, erases and line ends as a character-mode telnet shows them", () => {
+  const reader = new LineReader();
+  reader.echo = true;
+  reader.push(bytes("ab\x7fc\xe9", [255, 248], "ok\r\0"));
+  assert.equal(new TextDecoder().decode(reader.takeEcho()), "ab\b \bc?\b \b\b \b\b \bok\r\n");
+  assert.equal(reader.takeEcho(), undefined);
+  reader.push(bytes("meio"));
+  assert.deepEqual(reader.partial(), bytes("meio"));
+  reader.echo = false;
+  reader.push(bytes("x"));
+  assert.equal(reader.takeEcho(), undefined);
 });

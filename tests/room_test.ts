@@ -4,10 +4,12 @@
 import assert from "node:assert/strict";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member } from "../server/room/room.ts";
-import { ENTRY_LIST_MAX, USERS_LINE_BYTES } from "../protocol.ts";
+import { ENTRY_LIST_MAX, HOW_TO_LINE, USERS_LINE_BYTES } from "../protocol.ts";
 import { Outgoing } from "../wire/messages.ts";
 
 const decoder = new TextDecoder();
+/** The line after the user list that says how to talk (issue 10). */
+const HOW_TO = HOW_TO_LINE.trimEnd();
 
 let ids = 0;
 
@@ -67,7 +69,11 @@ Deno.test("LocalRoom.join() welcomes, lists and announces (S10, S11)", async (t)
   const bob = new Recorder("bob");
   await t.step("the first member gets the welcome and a list with itself", async () => {
     assert.equal(await room.join(ana), true);
-    assert.deepEqual(ana.lines, ["BEMVINDO Bem-vindo ao papo, Ana!", "USUARIOS 1 online: Ana"]);
+    assert.deepEqual(ana.lines, [
+      "BEMVINDO Bem-vindo ao papo, Ana!",
+      "USUARIOS 1 online: Ana",
+      HOW_TO,
+    ]);
     assert.equal(ana.sends.length, 1, "welcome and list leave in one send");
   });
   await t.step("the next member is listed after the first, and announced to it", async () => {
@@ -76,6 +82,7 @@ Deno.test("LocalRoom.join() welcomes, lists and announces (S10, S11)", async (t)
     assert.deepEqual(bob.lines, [
       "BEMVINDO Bem-vindo ao papo, bob!",
       "USUARIOS 2 online: Ana, bob",
+      HOW_TO,
     ]);
     assert.deepEqual(ana.lines, ["ENTROU bob entrou no chat"]);
   });
@@ -183,7 +190,7 @@ Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the
   assert.equal(await room.join(last), true);
   const [welcome, list, ...more] = last.lines;
   assert.equal(welcome, "BEMVINDO Bem-vindo ao papo, last!");
-  assert.deepEqual(more, []);
+  assert.deepEqual(more, [HOW_TO]);
   const shown = nicks.slice(0, ENTRY_LIST_MAX).join(", ");
   assert.equal(list, `USUARIOS ${total} online: ${shown} e mais 10; digite {users}`);
 });

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { bytes, join, LineClient, pause, startServer } from "./helpers.ts";
-import { HELP_LINES, MAX_LINE_BYTES } from "../protocol.ts";
+import { HELP_LINES, HOW_TO_LINE, MAX_LINE_BYTES } from "../protocol.ts";
 
 const encoder = new TextEncoder();
 
@@ -59,11 +59,13 @@ Deno.test("ChatServer welcomes a user and lists who is online, the user included
   await alice.send("  alice  ");
   assert.equal(await alice.line(), "BEMVINDO Bem-vindo ao papo, alice!");
   assert.equal(await alice.line(), "USUARIOS 1 online: alice");
+  assert.equal(await alice.line(), HOW_TO_LINE.trimEnd(), "then how to talk (issue 10)");
   await using bob = await LineClient.connect(srv.port);
   await bob.expect("APELIDO");
   await bob.send("bob");
   assert.equal(await bob.line(), "BEMVINDO Bem-vindo ao papo, bob!");
   assert.equal(await bob.line(), "USUARIOS 2 online: alice, bob");
+  assert.equal(await bob.line(), HOW_TO_LINE.trimEnd());
   assert.equal(await alice.line(), "ENTROU bob entrou no chat");
   assert.deepEqual(srv.server.nicks(), ["alice", "bob"]);
 });
@@ -437,7 +439,7 @@ Deno.test("ChatServer reads lines split across writes, several in one write, any
   });
 });
 
-Deno.test("ChatServer ignores telnet negotiation and applies backspace (S2)", async () => {
+Deno.test("ChatServer never judges telnet negotiation as text, and applies backspace (S2)", async () => {
   await using srv = startServer();
   await using bob = await join(srv.port, "bob");
   await using alice = await LineClient.connect(srv.port);
@@ -449,7 +451,10 @@ Deno.test("ChatServer ignores telnet negotiation and applies backspace (S2)", as
   await alice.sendRaw(bytes("alixx\x08\x08ce\r\n"));
   assert.equal(await alice.line(), "BEMVINDO Bem-vindo ao papo, alice!");
   assert.equal(await alice.line(), "USUARIOS 2 online: bob, alice");
-  await alice.sendRaw(bytes(":h", [IAC, DO, 1], "ex\x7f\x7fi", [IAC, SB, 24, 1, IAC, SE], "!\r\n"));
+  await alice.expect("AJUDA");
+  await alice.sendRaw(
+    bytes(":h", [IAC, DO, 31], "ex\x7f\x7fi", [IAC, SB, 24, 1, IAC, SE], "!\r\n"),
+  );
   assert.equal(await bob.expect("PUBLICA"), "PUBLICA alice: hi!");
   await alice.sendRaw(bytes(":x\x08\r\n"));
   assert.equal(await alice.line(), ERR_EMPTY);

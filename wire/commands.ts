@@ -73,8 +73,10 @@ const BARE: ReadonlyMap<string, Command> = new Map(
  */
 export function parseCommand(line: string, phase: Exclude<Phase, "both"> = "chat"): Command {
   const colon = line.indexOf(":");
-  if (colon === 0) {
-    return line.trim().length > 1 ? { kind: "public", text: line.slice(1) } : EMPTY_MESSAGE;
+  // Spaces before the colon are ignored, as around a nickname: `  :oi` is public.
+  if (colon >= 0 && line.slice(0, colon).trim() === "") {
+    const text = line.slice(colon + 1);
+    return text.trim().length > 0 ? { kind: "public", text } : EMPTY_MESSAGE;
   }
   if (colon > 0) {
     const to = line.slice(0, colon).trim();

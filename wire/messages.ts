@@ -11,6 +11,7 @@
 import {
   entryUsersLine,
   historyLine,
+  HOW_TO_LINE,
   joinedLine,
   Keyword,
   leftLine,
@@ -108,7 +109,7 @@ export function renderMessage(m: ServerMessage): Uint8Array {
       return messageBytes(PRIVATE_HEAD, m.from, m.text);
     case "entry":
       return encodeAscii(
-        welcomeLine(m.nick) + entryUsersLine(m.first, m.total) +
+        welcomeLine(m.nick) + entryUsersLine(m.first, m.total) + HOW_TO_LINE +
           (m.history ?? []).map((h) => historyLine(clockOf(h.at), h.from, h.text)).join(""),
       );
     case "users":
