@@ -11,7 +11,7 @@
 import { broadcast } from "./broadcast.ts";
 import { connect } from "./connect.ts";
 import { type Executed, fmt, type Measured, pause, sum, unitOf } from "./measure.ts";
-import { type Ngircd, startNgircd } from "./ngircd.ts";
+import { type Ngircd, NGIRCD_CONNECTING, startNgircd } from "./ngircd.ts";
 import { type BenchOptions, PAPO_ARGS } from "./options.ts";
 import { privateMessages } from "./private.ts";
 import { type ProbeResult, probeServer } from "./probe.ts";
@@ -222,12 +222,19 @@ export class Bench {
     return complete;
   }
 
-  /** A join order to the run's server, in its protocol. */
+  /**
+   * A join order to the run's server, in its protocol (ngIRCd: at most
+   * {@linkcode NGIRCD_CONNECTING} clients connecting at once in all).
+   */
   joinOrder(
     s: Spec,
     nicks: string[],
     o: Pick<JoinOrder, "readBytes" | "concurrency" | "countJoins" | "channel">,
   ): JoinOrder {
+    const irc = s.protocol === "irc";
+    const concurrency = irc
+      ? Math.min(o.concurrency, Math.max(1, Math.floor(NGIRCD_CONNECTING / s.gens.length)))
+      : o.concurrency;
     return {
       op: "join",
       protocol: s.protocol,
@@ -237,7 +244,8 @@ export class Bench {
       total: o.countJoins ? s.clients : 0,
       base: o.countJoins ? s.baseOnline : 0,
       ...o,
-      channel: s.protocol === "irc" ? o.channel : "",
+      concurrency,
+      channel: irc ? o.channel : "",
     };
   }
 
@@ -321,6 +329,7 @@ export class Bench {
     const protocol: Protocol = target === "ngircd" ? "irc" : "papo";
     const tag = this.tag(target, scenario);
     let answered: ProbeResult = { ok: false, online: 0, ms: 0 };
+    let complete = false;
     try {
       const before = await probeServer(protocol, server.host, server.port, `${tag}p`);
       if (!before.ok) {
@@ -332,6 +341,7 @@ export class Bench {
       const rssBefore = await rss();
       const spec: Spec = { tag, clients, baseOnline, server, protocol, gens, label, notes };
       const m = await SCENARIOS[scenario](this, spec);
+      complete = m.complete;
       const rssJoined = joins ? await rss() : null;
       if (joins && m.complete && o.settleMs > 0) await pause(o.settleMs);
       const rssAfter = await rss();
@@ -357,7 +367,7 @@ export class Bench {
     } finally {
       const tail = server.proc?.tail() ?? [];
       await this.close(server, gens, notes);
-      if (!answered.ok && tail.length > 0) {
+      if ((!answered.ok || !complete) && tail.length > 0) {
         notes.push(`The server's last lines: ${tail.slice(-3).join(" | ")}`);
       }
     }

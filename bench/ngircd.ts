@@ -16,6 +16,15 @@
 
 import { type ServerProcess, startProcess } from "./processes.ts";
 
+/**
+ * The most clients connecting to ngIRCd at once, over all generators.
+ * ngIRCd listens with a backlog of 10 (`listen(sock, 10)` in conn.c) and
+ * accepts one connection per turn of its loop; 100 at once overflow its
+ * accept queue, the kernel drops their handshakes, and they retry after 1,
+ * 3, 7... s (some are reset). Eight at once overflow nothing.
+ */
+export const NGIRCD_CONNECTING = 8;
+
 /** An installed ngIRCd. */
 export interface Ngircd {
   /** The executable. */
