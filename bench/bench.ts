@@ -373,10 +373,14 @@ export class Bench {
     }
   }
 
-  /** Stops everything at once (Ctrl+C). */
-  kill(): void {
-    for (const p of this.servers) void p.stop();
+  /**
+   * Stops everything (Ctrl+C): the generators at once, the servers with
+   * SIGTERM, waiting at most 2 s for them (and for ngIRCd's temporary files).
+   */
+  async kill(): Promise<void> {
     for (const g of this.gens) g.kill();
+    const stopped = Promise.all([...this.servers].map((p) => p.stop()));
+    await Promise.race([stopped, pause(2000)]);
   }
 
   async exit(): Promise<void> {

@@ -123,8 +123,7 @@ export async function main(args: string[]): Promise<number> {
   const fdLimit = await openFileLimit();
   const bench = new Bench(opts, fdLimit, ngircd);
   const onSignal = () => {
-    bench.kill();
-    Deno.exit(130);
+    void bench.kill().finally(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);

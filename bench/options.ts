@@ -35,7 +35,9 @@ Options:
   --settle S        connect, idle: seconds of quiet before memory is read again (default 5)
   --target LIST     papo, ceiling, ngircd, both (papo,ceiling) or all, comma-separated (default
                     all; ngircd only when it is installed)
-  --server-args "A" arguments added to the papo server's command line, e.g. "--trace"
+  --server-args="A B"
+                    arguments added to the papo server's command line, split at spaces
+                    (write it with "=", as the arguments start with "-"), e.g. --server-args=--trace
   --ngircd PATH     the ngIRCd to run (default: ngircd in PATH or /usr/sbin)
   --host ADDR       use the papo server at ADDR:PORT instead of starting one
   --port N          (with --host) its port
