@@ -1,8 +1,7 @@
 /**
- * The processes the bench runs: the server under test (papo's `server.ts`,
- * or the ceiling server) and the generator processes, each started with the
- * open-file limit raised to its hard limit; and the probe that checks a
- * server answers a new client.
+ * The processes the bench runs: the servers under test (papo's `server.ts`,
+ * the ceiling server, ngIRCd) and the generator processes, each started with
+ * the open-file limit raised to its hard limit; their memory and CPU time.
  *
  * @module
  */
@@ -32,12 +31,16 @@ function profileFlags(): string[] {
 const RAISE = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
 
 /**
- * The command that runs `deno` with `args`, through `sh` to raise the
- * open-file limit first on Linux and macOS.
+ * The command that runs `program` with `args`, through `sh` to raise the
+ * open-file limit first on Linux and macOS (`exec` keeps the process id).
  */
-function denoCommand(args: string[], options: Deno.CommandOptions): Deno.Command {
-  if (Deno.build.os === "windows") return new Deno.Command(Deno.execPath(), { ...options, args });
-  return new Deno.Command("sh", { ...options, args: ["-c", RAISE, Deno.execPath(), ...args] });
+function raisedCommand(
+  program: string,
+  args: string[],
+  options: Deno.CommandOptions,
+): Deno.Command {
+  if (Deno.build.os === "windows") return new Deno.Command(program, { ...options, args });
+  return new Deno.Command("sh", { ...options, args: ["-c", RAISE, program, ...args] });
 }
 
 /**
@@ -61,7 +64,7 @@ export async function openFileLimit(): Promise<number> {
 
 /** A server the bench started. */
 export interface ServerProcess {
-  /** `papo` or `ceiling`. */
+  /** `papo`, `ceiling` or `ngircd`. */
   readonly name: string;
   readonly pid: number;
   readonly host: string;
@@ -126,8 +129,7 @@ export async function cpuSeconds(pid: number): Promise<number | undefined> {
 
 /**
  * Starts a server script with `deno run --allow-net` and waits for its
- * "listening on HOST:PORT" line; its output is read to the end all along, so
- * its pipes never fill.
+ * "listening on HOST:PORT" line.
  *
  * @param name `papo` or `ceiling`.
  * @param script The script's path.
@@ -135,20 +137,54 @@ export async function cpuSeconds(pid: number): Promise<number | undefined> {
  * @returns The running server.
  * @throws {Error} When it exits or says nothing of listening within 30 s.
  */
-export async function startServer(
-  name: string,
-  script: string,
-  args: string[],
-): Promise<ServerProcess> {
-  const all = ["run", "--allow-net", ...profileFlags(), script, ...args];
-  const child = denoCommand(all, { stdin: "null", stdout: "piped", stderr: "piped" }).spawn();
+export function startServer(name: string, script: string, args: string[]): Promise<ServerProcess> {
+  return startProcess({
+    name,
+    program: Deno.execPath(),
+    args: ["run", "--allow-net", ...profileFlags(), script, ...args],
+    listening: /listening on ([0-9.]+):(\d+)/,
+  });
+}
+
+/** What {@linkcode startProcess} starts. */
+export interface ServerStart {
+  /** `papo`, `ceiling` or `ngircd`. */
+  readonly name: string;
+  /** The program (a path, or a name looked up in PATH) and its arguments. */
+  readonly program: string;
+  readonly args: string[];
+  /** Matches the line it prints once it listens; its groups are the address and the port. */
+  readonly listening: RegExp;
+  /** Runs once it stopped or failed to start (e.g. removes its temporary files). */
+  readonly cleanup?: () => Promise<void>;
+}
+
+/**
+ * Starts a server process and waits for the line that says it listens; its
+ * output is read to the end all along, so its pipes never fill.
+ *
+ * @param start What to run.
+ * @returns The running server.
+ * @throws {Error} When it exits or says nothing of listening within 30 s.
+ */
+export async function startProcess(start: ServerStart): Promise<ServerProcess> {
+  const { name, program, args } = start;
+  const cleanup = start.cleanup ?? (() => Promise.resolve());
+  let child: Deno.ChildProcess;
+  try {
+    child = raisedCommand(program, args, { stdin: "null", stdout: "piped", stderr: "piped" })
+      .spawn();
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
   const lines: string[] = [];
   let listening: ((hostPort: [string, number]) => void) | undefined;
   const found = new Promise<[string, number]>((resolve) => listening = resolve);
   const keep = (line: string) => {
     lines.push(line);
     if (lines.length > 20) lines.shift();
-    const m = /listening on ([0-9.]+):(\d+)/.exec(line);
+    const m = start.listening.exec(line);
     if (m && listening) {
       listening([m[1]!, Number(m[2])]);
       listening = undefined;
@@ -172,6 +208,7 @@ export async function startServer(
     }
     await child.status;
     await drained;
+    await cleanup();
     throw new Error(`The ${name} server ${first}: ${lines.slice(-5).join(" | ")}`);
   }
   const [host, port] = first;
@@ -181,7 +218,7 @@ export async function startServer(
     pid: child.pid,
     host,
     port,
-    command: `deno ${all.join(" ")}`,
+    command: [program, ...args].join(" "),
     rssKiB: () => rssKiB(child.pid),
     cpuSeconds: () => cpuSeconds(child.pid),
     tail: () => lines.slice(),
@@ -207,6 +244,7 @@ export async function startServer(
         }
         const status = await child.status;
         await drained;
+        await cleanup();
         return status.code;
       })(),
   };
@@ -257,7 +295,8 @@ export class Generator {
    * @throws {Error} When it does not start.
    */
   static async start(): Promise<Generator> {
-    const child = denoCommand(["run", "--allow-net", ...profileFlags(), here("./worker.ts")], {
+    const args = ["run", "--allow-net", ...profileFlags(), here("./worker.ts")];
+    const child = raisedCommand(Deno.execPath(), args, {
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -362,118 +401,5 @@ export class Generator {
     } catch {
       // gone
     }
-  }
-}
-
-/** What {@linkcode probe} found. */
-export interface ProbeResult {
-  /** Whether the server registered the client and answered `{users}` and `{quit}`. */
-  readonly ok: boolean;
-  /** The users online after the probe registered, itself included (from `USUARIOS n online`). */
-  readonly online: number;
-  /** How long it took, in milliseconds. */
-  readonly ms: number;
-  /** What went wrong, when something did. */
-  readonly error?: string;
-}
-
-const latin1 = new TextDecoder("latin1");
-
-/**
- * Checks that a server answers a new client: it registers `nick`, asks for
- * `{users}`, leaves with `{quit}` and waits for the server to close.
- *
- * @param host The server's address.
- * @param port The server's port.
- * @param nick A nickname no one uses.
- * @param timeoutMs How long it may take in all.
- * @returns What happened.
- */
-export async function probe(
-  host: string,
-  port: number,
-  nick: string,
-  timeoutMs = 15_000,
-): Promise<ProbeResult> {
-  const t0 = performance.now();
-  let conn: Deno.TcpConn;
-  try {
-    conn = await Deno.connect({ hostname: host, port });
-  } catch (e) {
-    return { ok: false, online: 0, ms: 0, error: `cannot connect: ${String(e)}` };
-  }
-  let step = "the nickname prompt";
-  const timer = setTimeout(() => {
-    try {
-      conn.close();
-    } catch {
-      // closed meanwhile
-    }
-  }, timeoutMs);
-  const lines = readLines(conn);
-  const next = async (...prefixes: string[]): Promise<string> => {
-    while (true) {
-      const r = await lines.next();
-      if (r.done) throw new Error(`connection ended waiting for ${step}`);
-      if (prefixes.some((p) => r.value.startsWith(p))) return r.value;
-    }
-  };
-  const write = async (text: string) => {
-    const bytes = new TextEncoder().encode(text);
-    let at = 0;
-    while (at < bytes.length) at += await conn.write(bytes.subarray(at));
-  };
-  let online = 0;
-  try {
-    await next("APELIDO");
-    step = "the welcome";
-    await write(`${nick}\n`);
-    const first = await next("BEMVINDO", "ERRO");
-    if (first.startsWith("ERRO")) throw new Error(`nickname refused: ${first}`);
-    const users = await next("USUARIOS");
-    online = Number(/^USUARIOS (\d+)/.exec(users)?.[1] ?? 0);
-    step = "the reply to {users}";
-    await write("{users}\n");
-    await next("USUARIOS");
-    step = "the goodbye";
-    await write("{quit}\n");
-    await next("TCHAU");
-    step = "the server to close the connection";
-    while (!(await lines.next()).done) {
-      // lines sent after TCHAU are none of our business
-    }
-    return { ok: true, online, ms: performance.now() - t0 };
-  } catch (e) {
-    const ms = performance.now() - t0;
-    const why = ms >= timeoutMs - 50
-      ? `no answer within ${timeoutMs / 1000} s waiting for ${step}`
-      : (e instanceof Error ? e.message : String(e));
-    return { ok: false, online, ms, error: why };
-  } finally {
-    clearTimeout(timer);
-    try {
-      conn.close();
-    } catch {
-      // already closed
-    }
-    await lines.return(undefined);
-  }
-}
-
-async function* readLines(conn: Deno.TcpConn): AsyncGenerator<string> {
-  const buf = new Uint8Array(65536);
-  let partial = "";
-  while (true) {
-    let n: number | null;
-    try {
-      n = await conn.read(buf);
-    } catch {
-      n = null;
-    }
-    if (n === null) return;
-    partial += latin1.decode(buf.subarray(0, n));
-    const parts = partial.split("\n");
-    partial = parts.pop()!;
-    for (const p of parts) yield p.replace(/\r$/, "");
   }
 }

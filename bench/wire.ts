@@ -169,11 +169,23 @@ export function wallMs(): number {
 
 // ------------------------------------------------ coordinator <-> generator
 
+/**
+ * The wire protocol a generator's clients speak: papo's (papo's server and
+ * the ceiling server) or IRC (ngIRCd).
+ */
+export type Protocol = "papo" | "irc";
+
 /** Joins clients to the server (the connect scenario, or the setup of the others). */
 export interface JoinOrder {
   readonly op: "join";
+  readonly protocol: Protocol;
   readonly host: string;
   readonly port: number;
+  /**
+   * IRC: the channel each client JOINs once registered (`001`), or "" for
+   * none; a client counts as registered once its `366` (end of NAMES) came.
+   */
+  readonly channel: string;
   /** The nicknames of this generator's clients, in order. */
   readonly nicks: readonly string[];
   /** Bytes of each client's read buffer. */
@@ -181,8 +193,9 @@ export interface JoinOrder {
   /** Most clients of this generator connecting at once. */
   readonly concurrency: number;
   /**
-   * Count the `ENTROU` lines: each client waits for one per client that joins
-   * after it, out of `total` joining, with `base` users already online.
+   * Count the join notices (`ENTROU`, or IRC `JOIN`): each client waits for
+   * one per client that joins after it, out of `total` joining, with `base`
+   * users already online (papo) or in the channel (IRC).
    */
   readonly countJoins: boolean;
   readonly total: number;

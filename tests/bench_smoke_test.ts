@@ -1,61 +1,117 @@
 /**
- * The benchmark's smoke run (issue 5): `bench/main.ts --quick` against a real
- * papo server and the bench's ceiling server, both started by the bench. It
- * checks what must hold on any machine, never a time or a rate: every
- * scenario ran on both servers, no line was lost, and each server still
- * answered a new client afterwards (S10, S12, X1).
+ * The benchmark's smoke run (issues 5 and 14): `bench/main.ts --quick`
+ * against a real papo server, the bench's ceiling server and, when it is
+ * installed, ngIRCd, all started by the bench. It checks what must hold on
+ * any machine, never a time or a rate: every scenario ran on every server,
+ * no line was lost, and each server still answered a new client afterwards
+ * (S10, S12, X1; P2's memory points are there for connect and idle).
  */
 import assert from "node:assert/strict";
+import { findNgircd } from "../bench/ngircd.ts";
 
 const BENCH = new URL("../bench/main.ts", import.meta.url).pathname;
 
 /** How long the whole smoke run may take before it is killed (a bound, not an assertion). */
 const LIMIT_MS = 120_000;
 
-Deno.test("bench main() --quick loses no line and leaves each server answering", async () => {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), LIMIT_MS);
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net",
-        "--allow-run",
-        "--allow-read",
-        "--allow-env",
-        "--allow-sys",
-        BENCH,
-        "--quick",
-        "--json-only",
-        "--timeout",
-        "60",
-      ],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: controller.signal,
-    }).output();
-  } finally {
-    clearTimeout(timer);
-  }
-  const stdout = new TextDecoder().decode(output.stdout);
-  const stderr = new TextDecoder().decode(output.stderr);
-  const context = `exit code ${output.code}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
-  assert.equal(output.code, 0, context);
+const SCENARIOS = ["connect", "idle", "private", "broadcast"];
 
-  const rows = stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
-  const seen = new Set(rows.map((r) => `${r.scenario}/${r.target}`));
-  for (const scenario of ["connect", "private", "broadcast"]) {
-    for (const target of ["papo", "ceiling"]) {
-      assert.ok(seen.has(`${scenario}/${target}`), `no JSON line for ${scenario} on ${target}`);
+const ngircd = await findNgircd();
+
+interface Smoke {
+  code: number;
+  context: string;
+  // deno-lint-ignore no-explicit-any
+  rows: any[];
+}
+
+let smoke: Promise<Smoke> | undefined;
+
+/** Runs the bench once (the first test that needs it), every scenario on every server. */
+function smokeRun(): Promise<Smoke> {
+  return smoke ??= (async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), LIMIT_MS);
+    let output: Deno.CommandOutput;
+    try {
+      output = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-net",
+          "--allow-run",
+          "--allow-read",
+          "--allow-env",
+          "--allow-sys",
+          BENCH,
+          "--quick",
+          "--json-only",
+          "--scenario",
+          SCENARIOS.join(","),
+          "--target",
+          "all",
+          "--timeout",
+          "60",
+        ],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal: controller.signal,
+      }).output();
+    } finally {
+      clearTimeout(timer);
     }
+    const stdout = new TextDecoder().decode(output.stdout);
+    const stderr = new TextDecoder().decode(output.stderr);
+    const context = `exit code ${output.code}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
+    const rows = stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+    return { code: output.code, context, rows };
+  })();
+}
+
+// deno-lint-ignore no-explicit-any
+function checkRows(rows: any[], target: string, context: string): void {
+  const mine = rows.filter((r) => r.target === target);
+  for (const scenario of SCENARIOS) {
+    assert.ok(
+      mine.some((r) => r.scenario === scenario),
+      `no JSON line for ${scenario} on ${target}\n${context}`,
+    );
   }
-  for (const row of rows) {
+  for (const row of mine) {
     const name = `${row.scenario} on ${row.target}: ${JSON.stringify(row)}`;
     assert.equal(row.lost, 0, `lost lines in ${name}`);
     assert.equal(row.complete, true, `incomplete run in ${name}`);
     assert.equal(row.received, row.expected, `received != expected in ${name}`);
     assert.equal(row.answered, true, `the server did not answer after ${name}`);
+    if (row.scenario === "connect" || row.scenario === "idle") {
+      assert.equal(typeof row.settle_s, "number", `no settle time in ${name}`);
+      if (row.rss_before_kib !== null) {
+        assert.equal(typeof row.rss_joined_kib, "number", `no RSS once joined in ${name}`);
+        assert.equal(typeof row.rss_settled_per_client_kib, "number", `no settled RSS in ${name}`);
+      }
+    }
   }
+}
+
+Deno.test("bench main() --quick loses no line and leaves papo and the ceiling answering", async () => {
+  const { code, context, rows } = await smokeRun();
+  assert.equal(code, 0, context);
+  checkRows(rows, "papo", context);
+  checkRows(rows, "ceiling", context);
+  const papo = rows.find((r) => r.target === "papo" && r.scenario === "private");
+  assert.ok(papo.vs_ceiling, `papo's row has no vs_ceiling\n${context}`);
+});
+
+Deno.test({
+  name: ngircd
+    ? "bench main() --quick drives ngIRCd with the same scenarios, losing no line"
+    : "bench main() --quick drives ngIRCd (skipped: ngircd is not installed)",
+  ignore: ngircd === undefined,
+  fn: async () => {
+    const { code, context, rows } = await smokeRun();
+    assert.equal(code, 0, context);
+    checkRows(rows, "ngircd", context);
+    const papo = rows.find((r) => r.target === "papo" && r.scenario === "private");
+    assert.ok(papo.vs_ngircd, `papo's row has no vs_ngircd\n${context}`);
+  },
 });

@@ -1,0 +1,57 @@
+/**
+ * The broadcast scenario: N clients (on ngIRCd, all in one channel), S of
+ * them send M public messages each (`:text`, or `PRIVMSG #bench :text`), W
+ * in flight per sender. No server echoes a message to its sender, so one
+ * receiver per generator process paces that process's senders: one more
+ * message per delivery of that sender's messages to it.
+ *
+ * @module
+ */
+
+import { type Bench, CHANNEL, type Spec } from "./bench.ts";
+import { measure, type Measured, notRun, sum } from "./measure.ts";
+import { round } from "./report.ts";
+import { type Order, wallMs } from "./wire.ts";
+
+/**
+ * Runs the broadcast scenario.
+ *
+ * @param b The bench.
+ * @param s The run.
+ * @returns The figures; the rate is deliveries (messages x receivers) per second.
+ */
+export async function broadcast(b: Bench, s: Spec): Promise<Measured> {
+  const { clients, gens } = s;
+  const o = b.opts;
+  const g = gens.length;
+  const nicks: string[][] = gens.map(() => []);
+  for (let i = 0; i < clients; i++) nicks[i % g]!.push(`${s.tag}${i}`);
+  const expected = o.senders * o.broadcastMessages * (clients - 1);
+  if (!(await b.setup(s, nicks, CHANNEL))) return notRun(expected);
+  const epochMs = wallMs();
+  const orders: Order[] = gens.map((_, k) => {
+    const senders: [number, number][] = [];
+    for (let i = k; i < o.senders; i += g) senders.push([Math.floor(i / g), i]);
+    // The first non-sender of this generator paces its senders.
+    let pacer = -1;
+    for (let i = k; i < clients; i += g) {
+      if (i >= o.senders) {
+        pacer = Math.floor(i / g);
+        break;
+      }
+    }
+    return {
+      op: "broadcast",
+      epochMs,
+      messages: o.broadcastMessages,
+      window: o.window,
+      senders,
+      sendersTotal: o.senders,
+      pacer,
+    };
+  });
+  const ran = await b.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
+  const received = sum(ran.results, (r) => r.received);
+  const m = measure(ran, expected, received);
+  return { ...m, rate: m.time_s > 0 ? round(received / m.time_s, 0) : 0 };
+}

@@ -1,0 +1,417 @@
+/**
+ * A generator process's clients (`worker.ts`), whatever protocol they speak:
+ * the run in progress and what it counts, and {@linkcode Client}, one TCP
+ * connection that cuts incoming bytes into lines in place and gathers the
+ * lines it sends into one write per turn of the event loop. What a line
+ * means is left to a subclass per protocol (`papo_client.ts`,
+ * `irc_client.ts`).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { setImmediate } from "node:timers";
+import {
+  digitsStart,
+  Histogram,
+  type JoinOrder,
+  JsonWriter,
+  LF,
+  type Report,
+  type RunResult,
+  trailingInt,
+  wallMs,
+} from "./wire.ts";
+
+const encoder = new TextEncoder();
+const out = new JsonWriter(async (bytes) => {
+  let at = 0;
+  while (at < bytes.length) at += await Deno.stdout.write(bytes.subarray(at));
+});
+
+/** Sends a report to the coordinator (one JSON line on stdout). */
+export function report(r: Report): Promise<void> {
+  return out.send(r);
+}
+
+/** Resolves once every report sent so far is written. */
+export function reported(): Promise<void> {
+  return out.idle();
+}
+
+/**
+ * `performance.now()`, read once per turn of the event loop: every line read
+ * in one turn arrived before the turn began, and reading the clock per line
+ * would cost more than the rest of the line's handling.
+ */
+function loopNow(): number {
+  if (turnNow < 0) {
+    turnNow = performance.now();
+    setImmediate(newTurn);
+  }
+  return turnNow;
+}
+let turnNow = -1;
+function newTurn(): void {
+  turnNow = -1;
+}
+
+/** The state of the run in progress (one at a time). */
+export class Run {
+  readonly kind: "join" | "private" | "broadcast";
+  readonly hist = new Histogram();
+  readonly startAt = wallMs();
+  readonly #cpu = process.cpuUsage();
+  /** `performance.now()` minus this, times 1000, is microseconds since the epoch. */
+  readonly offsetMs: number;
+  expected = 0;
+  received = 0;
+  extra = 0;
+  registered = 0;
+  failures = 0;
+  errors: string[] = [];
+  erro: Record<string, number> = {};
+  endAt = 0;
+  reported = false;
+  /** Join runs: clients that still wait for the line that says how many joins follow. */
+  unknown = 0;
+  window = 0;
+  messages = 0;
+  /** Join runs: how many clients must register. */
+  mustRegister = 0;
+
+  constructor(kind: Run["kind"], epochMs = 0) {
+    this.kind = kind;
+    this.offsetMs = performance.timeOrigin - epochMs;
+  }
+
+  get complete(): boolean {
+    return this.registered >= this.mustRegister && this.unknown === 0 &&
+      this.received >= this.expected;
+  }
+
+  nowUs(): number {
+    return Math.floor((this.offsetMs + loopNow()) * 1000);
+  }
+
+  fail(what: string): void {
+    this.failures++;
+    if (this.errors.length < 5) this.errors.push(what);
+    if (this.failures === 1) void report({ op: "fail", error: what });
+  }
+
+  /** Sends the result once: complete, or partial when stopped. */
+  finish(partial: boolean): void {
+    if (this.reported) return;
+    this.reported = true;
+    if (this.endAt === 0) this.endAt = wallMs();
+    const cpu = process.cpuUsage(this.#cpu);
+    const r: RunResult = {
+      op: "result",
+      partial,
+      startAt: this.startAt,
+      endAt: this.endAt,
+      registered: this.registered,
+      expected: this.expected,
+      received: this.received,
+      extra: this.extra,
+      hist: this.hist.toSparse(),
+      histMax: this.hist.max,
+      failures: this.failures,
+      errors: this.errors,
+      erro: this.erro,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    };
+    void report(r);
+  }
+
+  check(): void {
+    if (!this.reported && this.complete) {
+      this.endAt = wallMs();
+      this.finish(false);
+    }
+  }
+}
+
+/** The run in progress and, for join runs, its order. */
+export const state: { run: Run | undefined; join: JoinOrder | undefined } = {
+  run: undefined,
+  join: undefined,
+};
+
+const dirty: Client[] = [];
+let flushQueued = false;
+
+function flushAll(): void {
+  flushQueued = false;
+  const list = dirty.splice(0);
+  for (const c of list) {
+    c.dirty = false;
+    c.flush();
+  }
+}
+
+/** One client connection of the bench; a subclass reads its protocol's lines. */
+export abstract class Client {
+  readonly nick: string;
+  conn: Deno.TcpConn | undefined;
+  readonly buf: Uint8Array;
+  #carry = new Uint8Array(4096);
+  #carryLen = 0;
+  #out = "";
+  #writing = false;
+  dirty = false;
+  closed = false;
+  registered = false;
+  startedAt = 0;
+  /** Join runs: join notices this client still waits for, -1 until it knows how many. */
+  joinsLeft = -1;
+  /** Private and broadcast runs: deliveries this client still waits for. */
+  left = 0;
+  /** Senders: messages sent, and sent but not yet acknowledged. */
+  sent = 0;
+  inFlight = 0;
+  /** Senders: what each message line starts with, before its timestamp. */
+  head = "";
+  /** papo private senders: each `OK` reply opens the window by one. */
+  acked = false;
+  /** Receivers that pace one sender (IRC private): each delivery opens its window by one. */
+  sender: Client | undefined;
+  /** Broadcast pacer: local senders by sender id, each delivery opens its sender's window. */
+  paces: (Client | undefined)[] | undefined;
+  onRegistered: ((c: Client) => void) | undefined;
+  /** The last error line this client received, to explain a closed connection. */
+  lastErro = "";
+
+  constructor(nick: string, readBytes: number) {
+    this.nick = nick;
+    this.buf = new Uint8Array(readBytes);
+  }
+
+  /** The end of each line sent. */
+  protected abstract readonly eol: string;
+
+  /** The start of a private message line to `nick`. */
+  abstract privateHead(nick: string): string;
+
+  /** The start of a public message line from sender `id`. */
+  abstract publicHead(id: number): string;
+
+  /** Handles one line received: the bytes of `b` from `s` to `e` (its LF, excluded). */
+  protected abstract line(b: Uint8Array, s: number, e: number): void;
+
+  /** What to send once connected, before anything is received. */
+  protected greet(): void {}
+
+  async connect(host: string, port: number): Promise<void> {
+    this.startedAt = performance.now();
+    try {
+      this.conn = await Deno.connect({ hostname: host, port });
+      this.conn.setNoDelay(true);
+    } catch (e) {
+      this.closed = true;
+      state.run?.fail(`connect: ${describe(e)}`);
+      return;
+    }
+    this.greet();
+    void this.#read();
+  }
+
+  async #read(): Promise<void> {
+    const conn = this.conn!;
+    const buf = this.buf;
+    let why = "";
+    try {
+      while (true) {
+        const n = await conn.read(buf);
+        if (n === null) break;
+        this.#bytes(n);
+      }
+    } catch (e) {
+      why = describe(e);
+    }
+    if (why === "") {
+      why = this.lastErro === ""
+        ? "the server closed the connection"
+        : `the server closed the connection after "${this.lastErro}"`;
+    }
+    if (!this.closed) {
+      this.closed = true;
+      try {
+        conn.close();
+      } catch {
+        // Deno already closed it at the end of its input.
+      }
+      const r = state.run;
+      if (r !== undefined && !r.reported) r.fail(`${this.nick}: ${why}`);
+    }
+  }
+
+  #bytes(n: number): void {
+    const buf = this.buf;
+    const view = n === buf.length ? buf : buf.subarray(0, n);
+    let start = 0;
+    if (this.#carryLen > 0) {
+      const lf = view.indexOf(LF);
+      if (lf < 0) {
+        this.#keep(view, 0, n);
+        return;
+      }
+      this.#keep(view, 0, lf + 1);
+      const carry = this.#carry;
+      const len = this.#carryLen;
+      this.#carryLen = 0;
+      this.line(carry, 0, carry[len - 1] === LF ? len - 1 : len);
+      start = lf + 1;
+    }
+    let lf = view.indexOf(LF, start);
+    while (lf >= 0) {
+      this.line(view, start, lf);
+      start = lf + 1;
+      lf = view.indexOf(LF, start);
+    }
+    if (start < n) this.#keep(view, start, n);
+    const r = state.run;
+    if (r !== undefined && !r.reported && r.complete) r.check();
+  }
+
+  /** Keeps the start of an unfinished line (lines are short; a longer tail is cut). */
+  #keep(b: Uint8Array, from: number, to: number): void {
+    const room = this.#carry.length - this.#carryLen;
+    const n = Math.min(room, to - from);
+    this.#carry.set(b.subarray(from, from + n), this.#carryLen);
+    this.#carryLen += n;
+  }
+
+  /** Counts this client as registered (once), with its latency in join runs. */
+  protected registeredNow(): void {
+    if (this.registered) return;
+    this.registered = true;
+    const r = state.run;
+    if (r !== undefined && !r.reported) {
+      r.registered++;
+      if (r.kind === "join") r.hist.record((performance.now() - this.startedAt) * 1000);
+    }
+    this.onRegistered?.(this);
+  }
+
+  /** Counts a join notice: one expected, or one too many. */
+  protected joinSeen(): void {
+    const r = state.run;
+    if (r === undefined || r.reported) return;
+    if (this.joinsLeft > 0) {
+      this.joinsLeft--;
+      r.received++;
+    } else if (r.kind === "join" && this.joinsLeft === 0) r.extra++;
+  }
+
+  /** Records an error line (its text made without what differs per client). */
+  protected erroSeen(text: string): void {
+    this.lastErro = text;
+    const r = state.run;
+    if (r !== undefined && !r.reported) {
+      r.erro[text] = (r.erro[text] ?? 0) + 1;
+      if (!this.registered) r.fail(`${this.nick}: ${text}`);
+    }
+  }
+
+  /**
+   * Counts a message delivered to this client, whose line ends in its send
+   * time; in a public one the sender id comes just before it (`id ts`).
+   */
+  protected delivered(r: Run, b: Uint8Array, s: number, e: number): void {
+    const ts = trailingInt(b, s, e);
+    if (ts >= 0) r.hist.record(r.nowUs() - ts);
+    if (this.left > 0) {
+      this.left--;
+      r.received++;
+    } else r.extra++;
+    const sender = this.sender;
+    if (sender !== undefined) {
+      sender.inFlight--;
+      sender.pump(r);
+    } else if (this.paces !== undefined) {
+      let id = 0;
+      let scale = 1;
+      for (let i = digitsStart - 2; i > s; i--) {
+        const d = b[i]! - 48;
+        if (d < 0 || d > 9) break;
+        id += d * scale;
+        scale *= 10;
+      }
+      const paced = this.paces[id];
+      if (paced !== undefined) {
+        paced.inFlight--;
+        paced.pump(r);
+      }
+    }
+  }
+
+  /** Sends as many messages as the window allows. */
+  pump(r: Run): void {
+    if (this.sent >= r.messages || this.inFlight >= r.window) return;
+    const ts = r.nowUs();
+    const line = `${this.head}${ts}${this.eol}`;
+    let text = "";
+    while (this.sent < r.messages && this.inFlight < r.window) {
+      text += line;
+      this.sent++;
+      this.inFlight++;
+    }
+    this.send(text);
+  }
+
+  send(text: string): void {
+    if (this.closed) return;
+    this.#out += text;
+    if (!this.dirty) {
+      this.dirty = true;
+      dirty.push(this);
+      if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flushAll);
+      }
+    }
+  }
+
+  flush(): void {
+    if (this.#writing || this.#out === "" || this.closed || this.conn === undefined) return;
+    const bytes = encoder.encode(this.#out);
+    this.#out = "";
+    this.#writing = true;
+    void this.#write(bytes);
+  }
+
+  async #write(bytes: Uint8Array): Promise<void> {
+    try {
+      let at = 0;
+      while (at < bytes.length) at += await this.conn!.write(bytes.subarray(at));
+    } catch (e) {
+      const r = state.run;
+      if (!this.closed && r !== undefined && !r.reported) {
+        r.fail(`${this.nick}: write: ${describe(e)}`);
+      }
+    }
+    this.#writing = false;
+    if (this.#out !== "") this.flush();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn?.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** The bytes of `b` from `s` to `e` as a string (for the rare lines that need one). */
+export function latin1(b: Uint8Array, s: number, e: number): string {
+  return String.fromCharCode(...b.subarray(s, e));
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

@@ -1,0 +1,50 @@
+/**
+ * The private scenario: P sender/receiver pairs, M private messages each, W
+ * in flight per sender. On papo (and the ceiling) each `OK Mensagem enviada`
+ * opens the sender's window by one; ngIRCd sends nothing back to the sender
+ * of a `PRIVMSG`, so there each delivery to the receiver does (both ends of
+ * a pair are in the same generator process).
+ *
+ * @module
+ */
+
+import type { Bench, Spec } from "./bench.ts";
+import { count, measure, type Measured, notRun, sum } from "./measure.ts";
+import { round } from "./report.ts";
+import { type Order, wallMs } from "./wire.ts";
+
+/**
+ * Runs the private scenario.
+ *
+ * @param b The bench.
+ * @param s The run.
+ * @returns The figures; the rate is messages delivered per second.
+ */
+export async function privateMessages(b: Bench, s: Spec): Promise<Measured> {
+  const { gens } = s;
+  const o = b.opts;
+  const nicks: string[][] = gens.map(() => []);
+  const pairs: [number, number][][] = gens.map(() => []);
+  for (let p = 0; p < o.pairs; p++) {
+    const g = p % gens.length;
+    const at = nicks[g]!.length;
+    nicks[g]!.push(`${s.tag}s${p}`, `${s.tag}r${p}`);
+    pairs[g]!.push([at, at + 1]);
+  }
+  // papo: each message and its OK; IRC: each message.
+  const perMessage = s.protocol === "irc" ? 1 : 2;
+  const expected = perMessage * o.pairs * o.privateMessages;
+  if (!(await b.setup(s, nicks, ""))) return notRun(expected);
+  const epochMs = wallMs();
+  const orders: Order[] = pairs.map((list) => ({
+    op: "private",
+    epochMs,
+    messages: o.privateMessages,
+    window: o.window,
+    pairs: list,
+  }));
+  const ran = await b.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
+  const m = measure(ran, expected, sum(ran.results, (r) => r.received));
+  const delivered = sum(ran.results, count);
+  return { ...m, rate: m.time_s > 0 ? round(delivered / m.time_s, 0) : 0 };
+}
