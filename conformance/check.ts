@@ -175,8 +175,9 @@ export class Context {
    * @returns The failure.
    */
   fail(expected: string, ...views: (Probe | View)[]): CheckFailure {
+    const late = performance.now() >= this.deadline;
     return new CheckFailure(
-      expected,
+      late ? `${expected}, within the check's ${this.timing.timeoutMs / 1000} s` : expected,
       seenLines(views.map((v) => v instanceof Probe ? { probe: v } : v)),
     );
   }

@@ -142,7 +142,7 @@ export async function arrive(ctx: Context, label: string): Promise<Probe> {
  *
  * @param ctx The check.
  * @returns The new member.
- * @throws {CheckFailure} When the nickname is refused or the connection closed.
+ * @throws {CheckFailure} When no user list comes, the nickname is refused or the connection closed.
  */
 export async function join(ctx: Context): Promise<Member> {
   const nick = ctx.nick();
@@ -151,7 +151,9 @@ export async function join(ctx: Context): Promise<Member> {
   await p.send(nick);
   const answered = () =>
     p.lines(at).some((l) => l.startsWith(USERS_HEAD) || l.startsWith(ERROR_HEAD));
-  await p.until(answered, ctx.timing.waitMs);
+  if (!await p.until(answered, ctx.timing.waitMs)) {
+    throw ctx.fail(`${nick} < ${USERS_HEAD}... after its nickname (to join the chat)`, p);
+  }
   if (p.ended || p.lines(at).some((l) => l.startsWith(ERROR_HEAD))) {
     throw ctx.fail(`the nickname ${nick} to be accepted`, { probe: p, from: at });
   }
