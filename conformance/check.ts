@@ -187,7 +187,7 @@ export class Context {
    * waiting a little for the server to close) so that no reset is caused.
    */
   async cleanup(): Promise<void> {
-    await Promise.all(this.#probes.map((p) => p.leave(Math.max(100, this.timing.quietMs * 2))));
+    await Promise.all(this.#probes.map((p) => p.leave(Math.max(50, this.timing.quietMs * 2))));
   }
 }
 
