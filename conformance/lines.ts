@@ -32,6 +32,9 @@ export function bare(line: string): string {
 /** The start of every user-list line (`USUARIOS `), as protocol.ts writes it. */
 export const USERS_HEAD: string = bare(usersLines(["x"])).split(" ")[0] + " ";
 
+/** The warning a server with flood control (L4) may send; never judged as an answer. */
+export const FLOOD_LINE: string = bare(errorLine(ErrorCode.flood, "slowDown"));
+
 /** The start of every error line (`ERRO `), as protocol.ts writes it. */
 export const ERROR_HEAD: string = bare(errorLine(ErrorCode.badCommand)).split(" ")[0] + " ";
 

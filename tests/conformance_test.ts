@@ -143,6 +143,7 @@ const FIXTURES: [Dialect, Defect, string[], string[]][] = [
   ["seed", "no-leave-on-quit", ["S11.quit"], []],
   ["seed", "no-leave-on-close", ["S11.close"], []],
   ["seed", "reset-crash", ["S11.vanish"], []],
+  ["seed", "quit-word", [], []],
   ["papo", "none", [], []],
   ["papo", "taken-accepted", ["S10.taken"], []],
   ["papo", "no-join", ["S11.join"], []],
