@@ -207,39 +207,67 @@ if (!hasPython) {
   );
 }
 
+/** A Python fixture server as a child process, stopped by `await using`. */
+async function python(script: string, ...args: string[]) {
+  const path = new URL(`./fixtures/${script}`, import.meta.url).pathname;
+  const child = new Deno.Command("python3", {
+    args: [path, ...args, "0"],
+    stdout: "piped",
+    stderr: "null",
+  })
+    .spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await child.status;
+    while (!(await lines.read()).done) { /* drain */ }
+  };
+  let head = "";
+  while (!/127\.0\.0\.1:\d+\n/.test(head)) {
+    const { value, done } = await lines.read();
+    if (done) {
+      await stop();
+      throw new Error(`${script} ${args.join(" ")} did not start: ${head}`);
+    }
+    head += value;
+  }
+  return { port: Number(/127\.0\.0\.1:(\d+)/.exec(head)![1]), [Symbol.asyncDispose]: stop };
+}
+
+/** The student-style variants of tests/fixtures/student_variants.py, each correct for the assignment. */
+const VARIANTS = ["noprompt", "listfirst", "echo", "cr", "latin1", "caseless"];
+
 Deno.test({
-  name: `runConformance() passes a student's Python server at the seed level${
+  name: `runConformance() passes students' Python servers at the seed level${
     hasPython ? "" : " (skipped: no python3)"
   }`,
   ignore: !hasPython,
-  async fn() {
-    const script = new URL("./fixtures/student_server.py", import.meta.url).pathname;
-    const child = new Deno.Command("python3", {
-      args: [script, "0"],
-      stdout: "piped",
-      stderr: "null",
-    })
-      .spawn();
-    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  async fn(t) {
+    await using student = await python("student_server.py");
+    const variants: { port: number; [Symbol.asyncDispose](): Promise<void> }[] = [];
     try {
-      let head = "";
-      while (!/:(\d+)\n/.test(head)) {
-        const { value, done } = await lines.read();
-        if (done) throw new Error(`student_server.py did not start: ${head}`);
-        head += value;
+      for (const v of VARIANTS) variants.push(await python("student_variants.py", v));
+      const reports = await runConformance(
+        [
+          local(student.port, "student_server.py"),
+          ...variants.map((v, i) => local(v.port, VARIANTS[i])),
+        ],
+        { level: "seed", timing: { ...TIMING, waitMs: 1500 } },
+      );
+      for (const report of reports) {
+        await t.step(`${report.target.label}: every check ok, the join notice skipped`, () => {
+          assert.deepEqual(ids(report, "fail"), [], explain(report));
+          assert.deepEqual(
+            ids(report, "skip"),
+            ["S11.join"],
+            "no join notice: skipped, not failed",
+          );
+        });
       }
-      const port = Number(/127\.0\.0\.1:(\d+)/.exec(head)![1]);
-      const [report] = await runConformance([local(port)], {
-        level: "seed",
-        timing: { ...TIMING, waitMs: 1500, quietMs: 100 },
-      });
-      assert.deepEqual(ids(report!, "fail"), [], explain(report!));
-      assert.deepEqual(ids(report!, "skip"), ["S11.join"], "no join notice: skipped, not failed");
-      assert.match(report!.results[0]!.note ?? "", /prompt: Digite seu apelido:/);
+      assert.match(reports[0]!.results[0]!.note ?? "", /prompt: Digite seu apelido:/);
+      assert.match(reports[1]!.results[0]!.note ?? "", /no prompt; the nickname was answered/);
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      while (!(await lines.read()).done) { /* drain */ }
+      for (const v of variants) await v[Symbol.asyncDispose]();
     }
   },
 });
