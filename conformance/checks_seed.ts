@@ -120,21 +120,16 @@ async function nickTaken(ctx: Context): Promise<void> {
 }
 
 async function userList(ctx: Context): Promise<void> {
-  const [a, b] = await enterAll(ctx, 2);
+  const [a, b] = await enterAll(ctx, 2) as [Seat, Seat];
   const c = await enter(ctx);
-  // The list may come before the nickname, with the welcome, or after it.
-  const listed = () => hasPhrase(c.p.text(), a!.nick) && hasPhrase(c.p.text(), b!.nick);
+  // The list may come before the nickname, with a welcome, or after it; in any form.
+  const listed = () => hasPhrase(c.p.text(), a.nick) && hasPhrase(c.p.text(), b.nick);
   if (!await c.p.until(listed, ctx.replyMs)) {
     throw ctx.fail(
-      `the list shown on entry to ${c.nick} to name the users online: ${a!.nick}, ${b!.nick}`,
+      `the list shown on entry to ${c.nick} to name the users online: ${a.nick}, ${b.nick}`,
       c.p,
     );
   }
-  ctx.notes.push(
-    hasPhrase(c.p.text(c.at), c.nick)
-      ? "the list names the new user too"
-      : "the list names the others",
-  );
 }
 
 async function joinNotice(ctx: Context): Promise<void> {
