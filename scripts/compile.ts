@@ -1,6 +1,7 @@
 /**
- * Builds papo's standalone binaries with `deno compile`: `papo-server` and
- * `papo-client` for this computer into `dist/` (`deno task compile`), or for
+ * Builds papo's standalone binaries with `deno compile`: `papo-server`,
+ * `papo-client` and `papo-check` (the conformance kit, C7) for this computer
+ * into `dist/` (`deno task compile`), or for
  * every platform a classroom may use, named by target, with a `SHA256SUMS`
  * file (`deno task compile:all`). Each binary gets only `--allow-net`.
  *
@@ -27,10 +28,11 @@ export const TARGETS = [
   "x86_64-pc-windows-msvc",
 ] as const;
 
-/** The programs to build: entry file (in the repository root) and binary name. */
+/** The programs to build: entry file (from the repository root) and binary name. */
 export const PROGRAMS = [
   { entry: "server.ts", name: "papo-server" },
   { entry: "client.ts", name: "papo-client" },
+  { entry: "conformance/main.ts", name: "papo-check" },
 ] as const;
 
 /** The only permission the binaries get (CONTRACT: "Running it"); they never prompt. */
@@ -140,7 +142,7 @@ export interface Build {
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  *
  * const { builds, missing } = plan("/d", true, (f) => f === "server.ts");
- * assertEquals(missing, ["client.ts"]);
+ * assertEquals(missing, ["client.ts", "conformance/main.ts"]);
  * assertEquals(builds.length, 5);
  * assertEquals(builds[4]!.output.endsWith("papo-server-x86_64-pc-windows-msvc.exe"), true);
  * ```
@@ -211,7 +213,7 @@ export async function compile(build: Build, all: boolean): Promise<void> {
  * that it prints the version from deno.json.
  *
  * @param file The binary.
- * @param name The program's name (`papo-server`, `papo-client`).
+ * @param name The program's name (`papo-server`, `papo-client`, `papo-check`).
  * @throws {Error} When it does not run or prints something else.
  */
 export async function checkVersion(file: string, name: string): Promise<void> {
@@ -327,7 +329,8 @@ function baseName(path: string): string {
 
 const HELP = `Builds papo's standalone binaries with deno compile (only --allow-net baked in).
 
-Usage: deno task compile [options]      this platform: dist/papo-server, dist/papo-client
+Usage: deno task compile [options]      this platform: dist/papo-server, dist/papo-client,
+                                        dist/papo-check
        deno task compile:all [options]  every platform: dist/papo-server-<target>, ..., SHA256SUMS
 
 Options:
@@ -379,7 +382,7 @@ async function main(args: string[]): Promise<number> {
   const { builds, missing } = plan(outDir, all);
   for (const entry of missing) console.log(`${entry} does not exist yet; not building it`);
   if (builds.length === 0) {
-    console.error("Nothing to build: neither server.ts nor client.ts exists");
+    console.error(`Nothing to build: none of ${PROGRAMS.map((p) => p.entry).join(", ")} exists`);
     return 1;
   }
   await Deno.mkdir(outDir, { recursive: true });

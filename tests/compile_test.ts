@@ -1,7 +1,8 @@
 /**
  * Tests of the standalone binaries (issue 6): `deno task compile` builds
- * them, each prints the version from deno.json, and the compiled papo-server
- * chats with the compiled papo-client (piped) and a raw TCP client.
+ * them, each prints the version from deno.json, the compiled papo-server
+ * chats with the compiled papo-client (piped) and a raw TCP client, and the
+ * compiled papo-check passes it (C7).
  *
  * Where `deno compile` cannot get its runtime base (no route to dl.deno.land
  * and no DENORT_BIN), a quick probe decides at load time and the binary test
@@ -186,7 +187,8 @@ Deno.test("plan() names binaries by target and skips missing entry files", async
 });
 
 Deno.test({
-  name: "papo-server and papo-client binaries print the version from deno.json and chat",
+  name:
+    "papo-server, papo-client and papo-check binaries print the version from deno.json and chat",
   ignore: skipReason !== undefined,
   async fn(t) {
     const dir = binDir === undefined ? resolve(ROOT, "dist") : resolve(binDir);
@@ -226,6 +228,7 @@ Deno.test({
     const serverBin = file("server.ts");
     assert.ok(serverBin !== undefined, `No papo-server binary for ${Deno.build.target} in ${dir}`);
     const clientBin = file("client.ts");
+    const checkBin = file("conformance/main.ts");
 
     await t.step("papo-server serves a chat and shuts down cleanly", async (t) => {
       await using server = spawn(serverBin, ["--host", "127.0.0.1", "--port", "0"], "null");
@@ -269,6 +272,20 @@ Deno.test({
             );
           },
         );
+      }
+
+      if (checkBin !== undefined) {
+        await t.step("papo-check grades papo-server: every check passes (C7)", async () => {
+          const { code, stdout, stderr } = await new Deno.Command(checkBin, {
+            args: [`127.0.0.1:${port}`],
+            stdin: "null",
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const text = decoder.decode(stdout);
+          assert.equal(code, 0, text + decoder.decode(stderr));
+          assert.match(text, / passed, 0 failed, 0 skipped /);
+        });
       }
 
       server.child.kill("SIGTERM");

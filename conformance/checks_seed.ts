@@ -1,0 +1,385 @@
+/**
+ * The seed level: only what the assignment (seed-spec.pt.md) fixes, found in
+ * whatever wording and format the server uses. No keyword is required, a
+ * prompt may be missing or lack its line ending, any line ending and accents
+ * or not are fine, nicknames may be case-sensitive or not, the server may
+ * echo what a user types.
+ *
+ * The kit never sends a line before the server answered the one before (or
+ * was given time to), so a server that handles one `recv()` as one message,
+ * as students' Python servers do, is judged fairly. When a check cannot tell,
+ * it is skipped with the reason rather than failed.
+ *
+ * @module
+ */
+
+import { type Check, CheckSkip, type Context, visible } from "./check.ts";
+import { fold, hasCode, hasInOrder, hasPhrase } from "./match.ts";
+import { type Probe, sleep } from "./probe.ts";
+
+/** A user in the chat. */
+interface Seat {
+  /** Its connection. */
+  readonly p: Probe;
+  /** Its nickname. */
+  readonly nick: string;
+  /** What the server sent before the nickname: a prompt, a list, or nothing. */
+  readonly prompt: string;
+  /** The position after the nickname was sent. */
+  readonly at: number;
+}
+
+/** Connects and lets the prompt come, if there is one. */
+async function arrive(ctx: Context, label: string): Promise<Probe> {
+  const p = await ctx.connect(label);
+  if (await p.until(() => p.mark() > 0, ctx.replyMs)) await p.quiet(ctx.timing.quietMs / 2);
+  return p;
+}
+
+/** Sends one line and lets the server's answer come (its first bytes, then silence), if any. */
+async function answer(ctx: Context, p: Probe, line: string): Promise<number> {
+  const at = p.mark();
+  await p.send(line);
+  if (await p.until(() => p.mark() > at, ctx.replyMs)) await p.quiet(ctx.timing.quietMs);
+  return at;
+}
+
+/** Joins the chat with a fresh nickname. */
+async function enter(ctx: Context): Promise<Seat> {
+  const nick = ctx.nick();
+  const p = await arrive(ctx, nick);
+  const prompt = p.text();
+  const at = await answer(ctx, p, nick);
+  if (p.ended) throw ctx.fail(`the server to keep the connection of ${nick} after its nickname`, p);
+  return { p, nick, prompt, at };
+}
+
+/** Several users join at once; returns when every connection is quiet. */
+async function enterAll(ctx: Context, n: number): Promise<Seat[]> {
+  const seats = await Promise.all(Array.from({ length: n }, () => enter(ctx)));
+  await Promise.all(seats.map((s) => s.p.quiet(ctx.timing.quietMs)));
+  return seats;
+}
+
+/** Waits until `p` received `word` after position `from`. */
+function sees(ctx: Context, p: Probe, from: number, word: string): Promise<boolean> {
+  return p.until(() => hasPhrase(p.text(from), word), ctx.timing.waitMs);
+}
+
+async function nickExchange(ctx: Context): Promise<void> {
+  const nick = ctx.nick();
+  const p = await arrive(ctx, nick);
+  const prompt = p.text().trim();
+  const at = await answer(ctx, p, nick);
+  const reply = p.text(at);
+  if (p.ended) throw ctx.fail(`the connection to stay open after the nickname ${nick}`, p);
+  if (hasCode(reply, "01")) throw ctx.fail(`the free nickname ${nick} to be accepted`, p);
+  if (prompt === "" && reply.trim() === "") {
+    throw new CheckSkip(
+      "the server sent nothing before or after the nickname, so whether it asked for one cannot be told",
+    );
+  }
+  ctx.notes.push(
+    prompt === "" ? "no prompt; the nickname was answered" : `prompt: ${visible(prompt)}`,
+  );
+}
+
+async function nickTaken(ctx: Context): Promise<void> {
+  const a = await enter(ctx);
+  const p = await arrive(ctx, `${a.nick}(2)`);
+  const at = await answer(ctx, p, a.nick);
+  if (!await p.until(() => hasCode(p.text(at), "01"), ctx.timing.waitMs)) {
+    throw ctx.fail(`code 01 when a second user asks for the nickname ${a.nick}, already in use`, {
+      probe: p,
+      from: at,
+    });
+  }
+  if (p.ended) {
+    throw ctx.fail("the server to ask again after code 01, not to close the connection", p);
+  }
+  const fresh = ctx.nick();
+  p.label = fresh;
+  const again = await answer(ctx, p, fresh);
+  if (p.ended || hasCode(p.text(again), "01")) {
+    throw ctx.fail(`the free nickname ${fresh} to be accepted after code 01`, {
+      probe: p,
+      from: again,
+    });
+  }
+  if (p.mark() === again) {
+    // Nothing said: the nickname is accepted when a public message reaches it.
+    const token = ctx.token();
+    const from = p.mark();
+    await a.p.send(`:${token}`);
+    if (!await sees(ctx, p, from, token)) {
+      throw new CheckSkip(
+        `after code 01 the server said nothing to the nickname ${fresh}, nor relayed a public message to it: cannot tell whether it was accepted`,
+      );
+    }
+  }
+}
+
+async function userList(ctx: Context): Promise<void> {
+  const [a, b] = await enterAll(ctx, 2) as [Seat, Seat];
+  const c = await enter(ctx);
+  // The list may come before the nickname, with a welcome, or after it; in any form.
+  const listed = () => hasPhrase(c.p.text(), a.nick) && hasPhrase(c.p.text(), b.nick);
+  if (!await c.p.until(listed, ctx.replyMs)) {
+    throw ctx.fail(
+      `the list shown on entry to ${c.nick} to name the users online: ${a.nick}, ${b.nick}`,
+      c.p,
+    );
+  }
+}
+
+async function joinNotice(ctx: Context): Promise<void> {
+  const a = await enter(ctx);
+  const from = a.p.mark();
+  const d = await enter(ctx);
+  if (!await a.p.until(() => hasPhrase(a.p.text(from), d.nick), ctx.replyMs)) {
+    throw new CheckSkip(
+      `${a.nick} was told nothing when ${d.nick} joined; the assignment does not ask for it`,
+    );
+  }
+}
+
+async function publicRouting(ctx: Context): Promise<void> {
+  const [a, b, c] = await enterAll(ctx, 3) as [Seat, Seat, Seat];
+  const token = ctx.token();
+  const sender = a.p.mark();
+  const others = [b, c].map((s) => ({ s, probe: s.p, from: s.p.mark() }));
+  await a.p.send(`:${token}`);
+  const got = await Promise.all(others.map((o) => sees(ctx, o.probe, o.from, token)));
+  await a.p.quiet(ctx.timing.quietMs);
+  const missing = others.filter((_, i) => !got[i]);
+  if (missing.length > 0) {
+    const names = missing.map((o) => o.s.nick).join(", ");
+    throw ctx.fail(
+      `":${token}" from ${a.nick} to reach every other user (${names} got nothing)`,
+      ...missing,
+    );
+  }
+  for (const o of others) {
+    if (!hasPhrase(o.probe.text(o.from), a.nick)) {
+      throw ctx.fail(`the public message to ${o.s.nick} to carry the sender's name, ${a.nick}`, o);
+    }
+  }
+  // An echo of the line as typed is fine; the message as the others get it, with the name, is not.
+  const back = a.p.lines(sender, true).filter((l) => hasPhrase(l, token) && hasPhrase(l, a.nick));
+  if (back.length > 0) {
+    throw ctx.fail(`the public message not to come back to its sender, ${a.nick}`, {
+      probe: a.p,
+      from: sender,
+    });
+  }
+}
+
+async function privateRouting(ctx: Context): Promise<void> {
+  const [a, b, c] = await enterAll(ctx, 3) as [Seat, Seat, Seat];
+  const token = ctx.token();
+  const atB = b.p.mark();
+  const atC = c.p.mark();
+  await a.p.send(`${b.nick}:${token}`);
+  const got = await sees(ctx, b.p, atB, token);
+  await c.p.quiet(ctx.timing.quietMs);
+  if (!got) {
+    throw ctx.fail(`${b.nick} to receive the private message "${token}" from ${a.nick}`, {
+      probe: b.p,
+      from: atB,
+    });
+  }
+  if (!hasInOrder(b.p.text(atB), "Mensagem recebida de", a.nick)) {
+    throw ctx.fail(
+      `"Mensagem recebida de" and the sender's name, ${a.nick}, with the private message`,
+      {
+        probe: b.p,
+        from: atB,
+      },
+    );
+  }
+  if (hasPhrase(c.p.text(atC), token)) {
+    throw ctx.fail(`the private message to ${b.nick} to reach no one else (${c.nick} got it)`, {
+      probe: c.p,
+      from: atC,
+    });
+  }
+}
+
+async function privateSent(ctx: Context): Promise<void> {
+  const [a, b] = await enterAll(ctx, 2) as [Seat, Seat];
+  const at = a.p.mark();
+  await a.p.send(`${b.nick}:${ctx.token()}`);
+  if (!await a.p.until(() => hasPhrase(a.p.text(at), "Mensagem enviada"), ctx.timing.waitMs)) {
+    throw ctx.fail(`"Mensagem enviada" to ${a.nick} after its private message to ${b.nick}`, {
+      probe: a.p,
+      from: at,
+    });
+  }
+}
+
+async function noSuchUser(ctx: Context): Promise<void> {
+  const a = await enter(ctx);
+  const nobody = ctx.nick();
+  const at = a.p.mark();
+  await a.p.send(`${nobody}:${ctx.token()}`);
+  if (!await a.p.until(() => hasCode(a.p.text(at), "02"), ctx.timing.waitMs)) {
+    throw ctx.fail(`code 02 for a private message to ${nobody}, who is not online`, {
+      probe: a.p,
+      from: at,
+    });
+  }
+}
+
+/** A leave notice: a line naming the user, other than its own `{quit}` relayed (`ana: {quit}`). */
+function toldLeft(p: Probe, from: number, nick: string): boolean {
+  const relayed = (l: string) => fold(l).replace(nick, "").replace(/[^a-z{}]/g, "") === "{quit}";
+  return p.lines(from, true).some((l) => hasPhrase(l, nick) && !relayed(l));
+}
+
+function departure(how: "quit" | "close"): (ctx: Context) => Promise<void> {
+  return async (ctx) => {
+    const a = await enter(ctx);
+    const before = a.p.mark();
+    const d = await enter(ctx);
+    // Let the join notice come first, if the server sends one.
+    await a.p.until(() => hasPhrase(a.p.text(before), d.nick), ctx.replyMs);
+    await a.p.quiet(ctx.timing.quietMs);
+    const at = a.p.mark();
+    const told = () => a.p.until(() => toldLeft(a.p, at, d.nick), ctx.timing.waitMs);
+    if (how === "close") await d.p.close();
+    else {
+      await d.p.send("{quit}");
+      // The vocabulary says {quit}, the manual "digitar quit": either will do.
+      if (!await told() && !d.p.ended) {
+        await d.p.send("quit");
+        if (await told()) ctx.notes.push("leaves with quit, not {quit}");
+      }
+    }
+    if (!await told()) {
+      const after = how === "quit" ? "typed {quit} (then quit)" : "closed its connection";
+      throw ctx.fail(`${a.nick} to be told that ${d.nick} left when it ${after}`, {
+        probe: a.p,
+        from: at,
+      });
+    }
+  };
+}
+
+async function vanish(ctx: Context): Promise<void> {
+  const [a, b, d] = await enterAll(ctx, 3) as [Seat, Seat, Seat];
+  // d stops reading; what it is sent next stays unread, so closing resets the connection.
+  d.p.stopReading();
+  for (let i = 0; i < 2; i++) {
+    const token = ctx.token();
+    const from = b.p.mark();
+    await a.p.send(`:${token}`);
+    if (!await sees(ctx, b.p, from, token)) {
+      throw new CheckSkip(
+        "public messages do not reach the others (see S12.public): no user could vanish with unread data",
+      );
+    }
+    if (i === 0 && !await d.p.until(() => d.p.paused, ctx.replyMs)) {
+      throw new CheckSkip(`${d.nick} received nothing, so it could not vanish with unread data`);
+    }
+  }
+  await sleep(ctx.timing.quietMs / 4);
+  // Closing with data unread resets the connection; the next message races the server's
+  // noticing it, so a server may write to the vanished client and must survive that.
+  const token = ctx.token();
+  const from = b.p.mark();
+  await d.p.close();
+  await a.p.send(`:${token}`);
+  if (!await sees(ctx, b.p, from, token)) {
+    throw ctx.fail(
+      `${b.nick} to still get ${a.nick}'s messages after ${d.nick} vanished (connection reset)`,
+      {
+        probe: b.p,
+        from,
+      },
+    );
+  }
+  await enter(ctx);
+}
+
+/** The checks of the seed level, in the order they run (the one that may break a server last). */
+export const SEED_CHECKS: readonly Check[] = [
+  {
+    id: "S4",
+    title: {
+      pt: "pede um apelido e aceita um novo",
+      en: "asks for a nickname and accepts a fresh one",
+    },
+    run: nickExchange,
+  },
+  {
+    id: "S10.taken",
+    title: {
+      pt: "apelido em uso: código 01 e pede outro",
+      en: "taken nickname: code 01, then asks again",
+    },
+    run: nickTaken,
+  },
+  {
+    id: "S10.list",
+    title: { pt: "lista de usuários online na entrada", en: "list of users online on entry" },
+    run: userList,
+  },
+  {
+    id: "S11.join",
+    title: {
+      pt: "aviso de entrada aos outros (opcional)",
+      en: "join notice to the others (optional)",
+    },
+    run: joinNotice,
+  },
+  {
+    id: "S12.public",
+    title: {
+      pt: ":texto chega a todos os outros com o nome de quem enviou",
+      en: ":text reaches everyone else with the sender's name",
+    },
+    run: publicRouting,
+  },
+  {
+    id: "S12.private",
+    title: {
+      pt: 'apelido:texto só ao destino, com "Mensagem recebida de" e o remetente',
+      en: 'nick:text to the target only, with "Mensagem recebida de" and the sender',
+    },
+    run: privateRouting,
+  },
+  {
+    id: "S12.sent",
+    title: { pt: '"Mensagem enviada" ao remetente', en: '"Mensagem enviada" to the sender' },
+    run: privateSent,
+  },
+  {
+    id: "S12.02",
+    title: { pt: "código 02 para destino inexistente", en: "code 02 for a target not online" },
+    run: noSuchUser,
+  },
+  {
+    id: "S11.quit",
+    title: {
+      pt: "aviso de saída aos outros após {quit}",
+      en: "leave notice to the others after {quit}",
+    },
+    run: departure("quit"),
+  },
+  {
+    id: "S11.close",
+    title: {
+      pt: "aviso de saída quando a conexão fecha",
+      en: "leave notice when a connection is closed",
+    },
+    run: departure("close"),
+  },
+  {
+    id: "S11.vanish",
+    title: {
+      pt: "continua servindo após um cliente sumir (reset)",
+      en: "keeps serving after a client vanishes (reset)",
+    },
+    run: vanish,
+  },
+];
