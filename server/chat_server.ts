@@ -74,6 +74,7 @@ export class ChatServer implements SessionHost {
   readonly #joined = new Set<Session>();
   readonly #running = new Set<Promise<void>>();
   readonly #perIp = new Map<string, number>();
+  readonly #idPrefix: string;
   #stopping = false;
 
   private constructor(listener: Deno.TcpListener, options: ServerOptions) {
@@ -84,6 +85,7 @@ export class ChatServer implements SessionHost {
     this.limits = resolveLimits(options);
     this.log = options.log ?? logLine;
     this.#observer = options.observer;
+    this.#idPrefix = options.idPrefix ?? "";
     this.finished = this.#acceptLoop();
   }
 
@@ -185,7 +187,7 @@ export class ChatServer implements SessionHost {
       observer: this.#observer,
       onOverflow: () => void session.end("queueFull"),
     });
-    const session = new Session(c, this);
+    const session = new Session(c, this, this.#idPrefix);
     const refusal = this.#admit(c) ?? await this.#admitted(c);
     if (refusal !== undefined) {
       this.log(`refused ${c.peer} (${refusal})`);

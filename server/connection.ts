@@ -23,6 +23,7 @@ export type CloseCause =
   | "tooManyFromAddress"
   | "roomUnavailable"
   | "kicked"
+  | "nickLost"
   | "banned"
   | "locked"
   | "tooManyTries"

@@ -42,6 +42,8 @@ export interface ServerOptions {
   room?: Room;
   /** Who is told of every connection's socket events (the trace). @default {none} */
   observer?: ConnectionObserver;
+  /** What starts every member id, so ids are unique over several nodes (N1). @default {""} */
+  idPrefix?: string;
 }
 
 /** Defaults of {@linkcode ServerOptions}, documented in README and SECURITY.md. */
@@ -59,7 +61,10 @@ export const DEFAULTS = {
 
 /** The limits with every default applied. */
 export type Limits = Required<
-  Omit<ServerOptions, "room" | "hostname" | "port" | "observer" | "log" | "history" | "adminToken">
+  Omit<
+    ServerOptions,
+    "room" | "hostname" | "port" | "observer" | "log" | "history" | "adminToken" | "idPrefix"
+  >
 >;
 
 /**
