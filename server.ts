@@ -14,6 +14,8 @@ import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "./p
 import { ChatServer } from "./server/chat_server.ts";
 import { logLine } from "./server/log.ts";
 import { DEFAULTS, type ServerOptions } from "./server/options.ts";
+import type { Room } from "./server/room/room.ts";
+import { missingEnvPermission, REDIS_ALLOW_ENV } from "./server/room/redis/env.ts";
 
 export { ChatServer, type ServerStats } from "./server/chat_server.ts";
 export { DEFAULTS, type ServerOptions } from "./server/options.ts";
@@ -37,6 +39,9 @@ Options:
   --flood-burst N      lines a client may send at once, 0 = no flood control (default ${DEFAULTS.floodBurst})
   --flood-rate N       lines per second a client may keep sending (default ${DEFAULTS.floodRate})
   --log-messages       also log the text of public and private messages
+  --redis URL          share one room with other nodes through Redis, redis://HOST:PORT[/DB]
+                       (needs ${REDIS_ALLOW_ENV}; deno task server:redis)
+  --node-name NAME     this node's name in logs and in Redis (default HOST:PORT)
   -h, --help           show this help
   -V, --version        show the version
 
@@ -54,12 +59,49 @@ const FLAGS = {
   "flood-burst": { type: "string" },
   "flood-rate": { type: "string" },
   "log-messages": { type: "boolean" },
+  redis: { type: "string" },
+  "node-name": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
 
+/** What the command line asks for: the server's options, and the room on Redis (N1). */
+interface StartOptions extends ServerOptions {
+  /** `redis://HOST:PORT[/DB]`, when the room is shared. */
+  redis?: string;
+  /** This node's name. */
+  nodeName?: string;
+}
+
+/** A node's name: what Redis keys and logs may show. */
+const NODE_NAME = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Reads `--redis` and `--node-name`, checked. */
+function redisFlags(url: string | undefined, name: string | undefined, host: string, port: number) {
+  if (url === undefined) {
+    if (name !== undefined) throw new UsageError("Cannot use --node-name without --redis");
+    return {};
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== "redis:" || parsed.hostname === "") {
+    throw new UsageError(`Cannot use Redis URL "${url}": give redis://HOST:PORT[/DB]`);
+  }
+  const nodeName = name ?? `${host}:${port}`;
+  if (!NODE_NAME.test(nodeName)) {
+    throw new UsageError(
+      `Cannot use node name "${nodeName}": use 1 to 64 letters, digits, ., _, : or -`,
+    );
+  }
+  return { redis: url, nodeName };
+}
+
 /** Reads the command line (and, in a terminal, prompts) into options. */
-function readOptions(args: string[]): ServerOptions | "help" | "version" {
+function readOptions(args: string[]): StartOptions | "help" | "version" {
   const f = parseFlags(args, FLAGS);
   if (f.help) return "help";
   if (f.version) return "version";
@@ -93,7 +135,32 @@ function readOptions(args: string[]): ServerOptions | "help" | "version" {
     floodBurst: intFlag(f["flood-burst"], "flood-burst", DEFAULTS.floodBurst),
     floodRate: intFlag(f["flood-rate"], "flood-rate", DEFAULTS.floodRate, 1),
     logMessages: f["log-messages"] === true,
+    ...redisFlags(f.redis as string | undefined, f["node-name"] as string | undefined, hostname, p),
   };
+}
+
+/**
+ * N1, N5, N6: connects the room on Redis before listening, within a few seconds.
+ * @returns The room and its nodes' id prefix, or the sentence saying why not.
+ */
+async function openRedisRoom(
+  options: StartOptions,
+): Promise<{ room: Room; idPrefix: string } | string> {
+  const missing = missingEnvPermission();
+  if (missing !== undefined) return missing;
+  // Loaded only with --redis: the in-memory room needs no library and no permission.
+  const { RedisRoom, RedisConnectError } = await import("./server/room/redis/redis_room.ts");
+  try {
+    const room = await RedisRoom.connect({
+      url: options.redis!,
+      nodeName: options.nodeName!,
+      history: options.history ?? DEFAULTS.history,
+    });
+    return { room, idPrefix: room.idPrefix };
+  } catch (e) {
+    if (e instanceof RedisConnectError) return e.message;
+    throw e;
+  }
 }
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
@@ -108,7 +175,7 @@ class AddressError extends Error {
 /** Runs the server from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
   let server: ChatServer;
-  let options: ServerOptions | "help" | "version";
+  let options: StartOptions | "help" | "version";
   try {
     options = readOptions(args);
     if (options === "help") {
@@ -119,9 +186,21 @@ async function main(args: string[]): Promise<number> {
       console.log(`papo-server ${VERSION}`);
       return 0;
     }
+    let room: Room | undefined;
+    let shared = {};
+    if (options.redis !== undefined) {
+      const opened = await openRedisRoom(options);
+      if (typeof opened === "string") {
+        console.error(opened);
+        return 1;
+      }
+      room = opened.room;
+      shared = opened;
+    }
     try {
-      server = ChatServer.listen(options);
+      server = ChatServer.listen({ ...options, ...shared });
     } catch (e) {
+      await room?.close();
       if (e instanceof Deno.errors.AddrNotAvailable) throw new AddressError(options.hostname!);
       if (e instanceof Deno.errors.AddrInUse) {
         throw new UsageError(
