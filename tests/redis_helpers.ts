@@ -292,3 +292,59 @@ export function sayIfSkipped(file: string): void {
     console.log(`${file}: skipped: redis-server is not installed (apt-get install redis-server)`);
   }
 }
+
+const SERVER = new URL("../server.ts", import.meta.url).pathname;
+
+/** A node run as a subprocess (`deno run` with the permissions of the deno tasks), to be killed. */
+export class NodeProcess implements AsyncDisposable {
+  /** The process. */
+  readonly child: Deno.ChildProcess;
+  /** Its standard output and error so far. */
+  output = "";
+  readonly #reading: Promise<void>[];
+
+  /**
+   * Starts `server.ts` with these arguments.
+   * @param args The server's flags.
+   * @param permissions Deno's permission flags.
+   */
+  constructor(args: string[], permissions: readonly string[] = NODE_PERMISSIONS) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...permissions, SERVER, ...args],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#reading = [this.child.stdout, this.child.stderr].map(async (stream) => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) this.output += text;
+    });
+  }
+
+  /** Waits for the `listening on HOST:PORT` line and returns the port. */
+  async port(): Promise<number> {
+    await until(() => /listening on [\d.]+:\d+/.test(this.output), "the node's listening line");
+    return Number(/listening on [\d.]+:(\d+)/.exec(this.output)![1]);
+  }
+
+  /** Waits for the process's end and all its output. */
+  async finished(): Promise<Deno.CommandStatus> {
+    const status = await this.child.status;
+    await Promise.all(this.#reading);
+    return status;
+  }
+
+  /** Kills it with SIGKILL (as `kill -9`) and waits for its end. */
+  async kill(): Promise<void> {
+    try {
+      this.child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await this.finished();
+  }
+
+  /** Kills it on leaving an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.kill();
+  }
+}

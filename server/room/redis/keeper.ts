@@ -10,7 +10,7 @@
  */
 
 import { errorName } from "../../log.ts";
-import { RoomUnavailable } from "../room.ts";
+import { RoomUnavailable, withDeadline } from "../room.ts";
 import type { LocalMembers } from "./members.ts";
 import type { Store } from "./store.ts";
 
@@ -100,11 +100,14 @@ export class Keeper {
     if (this.#state === "down") void this.#recover("redis is back");
   }
 
-  /** Stops renewing; the lease ends with the node's goodbye or runs out. */
-  async close(): Promise<void> {
+  /**
+   * Stops renewing; the lease ends with the node's goodbye or runs out. A
+   * call still waiting on Redis is not waited for: it fails when the
+   * connection is dropped.
+   */
+  close(): void {
     this.#state = "closed";
     clearInterval(this.#timer);
-    await Promise.allSettled([this.#renewing, this.#recovering]);
   }
 
   #tick(): void {
@@ -146,7 +149,8 @@ export class Keeper {
     if (this.#state === "closed") return;
     this.#state = "recovering";
     try {
-      const epoch = await this.#store.epoch(crypto.randomUUID());
+      const ms = this.#o.leaseMs;
+      const epoch = await withDeadline(this.#store.epoch(crypto.randomUUID()), ms, "epoch");
       const lost = epoch !== this.#epoch;
       if (lost) {
         this.#o.log(
@@ -155,10 +159,10 @@ export class Keeper {
         );
         this.#epoch = epoch;
       }
-      const { had, taken } = await this.#store.reclaim(
-        this.#o.leaseMs,
-        !lost,
-        this.#members.values(),
+      const { had, taken } = await withDeadline(
+        this.#store.reclaim(this.#o.leaseMs, !lost, this.#members.values()),
+        ms,
+        "reclaim",
       );
       for (const id of taken) {
         const m = this.#members.get(id);

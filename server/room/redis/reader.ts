@@ -123,14 +123,15 @@ export class StreamReader {
 
   /** A new connection, tried until one comes or the reader stops. */
   async #reconnected(): Promise<Client> {
-    while (true) {
+    for (let tries = 0;; tries++) {
       try {
         const client = await this.#o.reconnect();
         if (this.#stopped) client.destroy();
+        else if (tries > 0) this.#o.log(`redis reader: connected again after ${tries + 1} tries`);
         return client;
       } catch (e) {
         if (this.#stopped) return this.#client;
-        this.#o.log(`redis reader: ${errorName(e)}`);
+        if (tries === 0) this.#o.log(`redis reader: ${errorName(e)}; retrying`);
         await this.#sleep(500);
       }
     }

@@ -337,7 +337,7 @@ export class RedisRoom implements Room {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       const up = this.#keeper.state === "up";
-      await this.#keeper.close();
+      this.#keeper.close();
       this.#router.failAll("the room is closing");
       this.#members.cancelAll("the room is closing");
       if (up) {
