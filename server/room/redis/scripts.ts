@@ -11,7 +11,7 @@
  */
 
 /** Helpers every script starts with: key names, claiming and dropping a member. */
-const PRELUDE = `
+export const PRELUDE = `
 local P, MAXLEN = ARGV[1], ARGV[2]
 local function k(name) return P .. name end
 local function now_ms()
