@@ -40,6 +40,10 @@ const SENT_ERRORS: [ErrorCode, DetailName | { data: string } | undefined][] = [
   [ErrorCode.flood, "slowDown"],
   [ErrorCode.serverFull, undefined],
   [ErrorCode.serverFull, "tooManyFromAddress"],
+  [ErrorCode.forcedClose, "nickLost"],
+  [ErrorCode.roomDown, "loginRefused"],
+  [ErrorCode.roomDown, "notSent"],
+  [ErrorCode.roomDown, "notDone"],
 ];
 
 Deno.test("PROTOCOL.md shows every error line the server sends, verbatim", () => {
