@@ -7,7 +7,8 @@
  * and drives them with clients in this process. Separate from
  * `deno task bench` (bench/main.ts), which measures one node in depth.
  *
- * Usage: `deno task bench:redis [--quick] [--json]`.
+ * Usage: `deno task bench:redis [--quick] [--window N] [--json]`; `--window 1`
+ * measures latency without queueing (one message in flight per sender).
  *
  * @module
  */
@@ -244,7 +245,7 @@ async function broadcast(ports: number[], s: Sizes): Promise<Omit<Row, "setup">>
   await waitFor(() => delivered >= expected, "every delivery", 60_000).catch(() => {});
   const ms = performance.now() - start;
   for (const c of [...senders, ...receivers]) await c.close();
-  const size = `${s.receivers} cl, ${s.senders} x ${s.perSender}`;
+  const size = `${s.receivers} cl, ${s.senders} x ${s.perSender}, w${s.window}`;
   return {
     scenario: "broadcast",
     size,
@@ -312,8 +313,17 @@ function table(rows: Row[]): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const f = parseFlags(args, { quick: { type: "boolean" }, json: { type: "boolean" } });
-  const sizes = f.quick ? QUICK : FULL;
+  const f = parseFlags(args, {
+    quick: { type: "boolean" },
+    json: { type: "boolean" },
+    window: { type: "string" },
+  });
+  const window = f.window === undefined ? undefined : Number(f.window);
+  if (window !== undefined && !(Number.isInteger(window) && window > 0)) {
+    console.error(`Cannot use window "${f.window}": give a whole number above 0`);
+    return 2;
+  }
+  const sizes = { ...(f.quick ? QUICK : FULL), ...(window ? { window } : {}) };
   const setups: [string, number, boolean][] = [
     ["1 node, memory room", 1, false],
     ["1 node, Redis", 1, true],
