@@ -73,6 +73,54 @@ function shown(url: string): string {
   }
 }
 
+/** The defaults of {@linkcode RedisRoomOptions}. */
+const DEFAULT_OPTIONS: Omit<Required<RedisRoomOptions>, "url"> = {
+  nodeName: "papo",
+  history: 0,
+  prefix: "papo:",
+  leaseMs: 5_000,
+  renewMs: 1_000,
+  connectTimeoutMs: 3_000,
+  answerMs: 3_000,
+  log: logLine,
+};
+
+/** What a node has once it joined the room in Redis. */
+interface Parts {
+  store: Store;
+  cmd: Client;
+  reader: Client;
+  epoch: string;
+  from: string;
+}
+
+/**
+ * Connects both connections and joins the room as a new node: the room's
+ * epoch, where the stream is now, and a first lease; each step bounded.
+ * @throws {RedisConnectError} With one sentence, both connections dropped.
+ */
+async function handshake(o: Required<RedisRoomOptions>, events: LinkEvents): Promise<Parts> {
+  const incarnation = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
+  const node = `${o.nodeName}~${incarnation}`;
+  const ms = o.connectTimeoutMs;
+  const cmd = await connectClient(o.url, "commands", ms, events);
+  let reader: Client | undefined;
+  try {
+    reader = await connectClient(o.url, "reader", ms, events);
+    const scripts = await Scripts.load();
+    const store = new Store((a) => cmd.sendCommand(a), scripts, new Keys(o.prefix), node);
+    const epoch = await withDeadline(store.epoch(crypto.randomUUID()), ms, "epoch");
+    const from = await withDeadline(store.lastEventId(), ms, "stream");
+    await withDeadline(store.renew(o.leaseMs), ms, "lease");
+    return { store, cmd, reader, epoch, from };
+  } catch (e) {
+    cmd.destroy();
+    reader?.destroy();
+    if (e instanceof RedisConnectError) throw e;
+    throw new RedisConnectError(`Cannot use Redis at ${shown(o.url)}: ${errorName(e)}`);
+  }
+}
+
 /** A failed Redis call, as the session understands it: nothing was done. */
 function unavailable(e: unknown): RoomUnavailable {
   return e instanceof RoomUnavailable ? e : new RoomUnavailable(`Redis: ${errorName(e)}`);
@@ -95,10 +143,7 @@ export class RedisRoom implements Room {
   readonly #log: (line: string) => void;
   #closed: Promise<void> | undefined;
 
-  private constructor(
-    parts: { store: Store; cmd: Client; reader: Client; epoch: string; from: string },
-    o: Required<RedisRoomOptions>,
-  ) {
+  private constructor(parts: Parts, o: Required<RedisRoomOptions>) {
     this.#store = parts.store;
     this.node = parts.store.node;
     this.idPrefix = `${this.node}/`;
@@ -143,48 +188,16 @@ export class RedisRoom implements Room {
    * @throws {RedisConnectError} When Redis cannot be reached or used in time; the message is one sentence.
    */
   static async connect(options: RedisRoomOptions): Promise<RedisRoom> {
-    const o: Required<RedisRoomOptions> = {
-      nodeName: "papo",
-      history: 0,
-      prefix: "papo:",
-      leaseMs: 5_000,
-      renewMs: 1_000,
-      connectTimeoutMs: 3_000,
-      answerMs: 3_000,
-      log: logLine,
-      ...options,
-    };
-    const incarnation = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
-    const node = `${o.nodeName}~${incarnation}`;
+    const o: Required<RedisRoomOptions> = { ...DEFAULT_OPTIONS, ...options };
     const relay: { to?: LinkEvents } = {};
-    const events: LinkEvents = {
+    const parts = await handshake(o, {
       down: (which, why) => relay.to?.down(which, why),
       up: (which) => relay.to?.up(which),
-    };
-    const cmd = await connectClient(o.url, "commands", o.connectTimeoutMs, events);
-    let reader: Client | undefined;
-    try {
-      reader = await connectClient(o.url, "reader", o.connectTimeoutMs, events);
-      const store = new Store(
-        (a) => cmd.sendCommand(a),
-        await Scripts.load(),
-        new Keys(o.prefix),
-        node,
-      );
-      const ms = o.connectTimeoutMs;
-      const epoch = await withDeadline(store.epoch(crypto.randomUUID()), ms, "epoch");
-      const from = await withDeadline(store.lastEventId(), ms, "stream");
-      await withDeadline(store.renew(o.leaseMs), ms, "lease");
-      const room = new RedisRoom({ store, cmd, reader, epoch, from }, o);
-      relay.to = room.#events;
-      o.log(`redis: node ${node} on ${shown(o.url)}`);
-      return room;
-    } catch (e) {
-      cmd.destroy();
-      reader?.destroy();
-      if (e instanceof RedisConnectError) throw e;
-      throw new RedisConnectError(`Cannot use Redis at ${shown(o.url)}: ${errorName(e)}`);
-    }
+    });
+    const room = new RedisRoom(parts, o);
+    relay.to = room.#events;
+    o.log(`redis: node ${room.node} on ${shown(o.url)}`);
+    return room;
   }
 
   /** N2: claims the nickname across every node, and waits for the join to come back. */
