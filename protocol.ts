@@ -136,6 +136,8 @@ export const ErrorCode = {
   banned: 15,
   /** The room is locked (C3). */
   locked: 16,
+  /** The room's shared engine (Redis) is away: nothing was done (N5). */
+  roomDown: 17,
 } as const;
 
 /** One of the protocol's error codes. */
@@ -162,6 +164,7 @@ export const ERROR_TEXTS: Readonly<Record<ErrorCode, Text>> = {
   14: { pt: "Você está silenciado", en: "You are muted" },
   15: { pt: "Endereço banido", en: "Address banned" },
   16: { pt: "Sala trancada", en: "Room locked" },
+  17: { pt: "Sala indisponível", en: "Room unavailable" },
 };
 
 /** Who may use a command. */
@@ -406,6 +409,22 @@ export const Detail = {
     en: "only private messages to the teacher go through",
   },
   usage: { pt: "uso", en: "usage" },
+  loginRefused: {
+    pt: "entrada recusada por enquanto; digite seu apelido de novo em instantes",
+    en: "login refused for now; type your nickname again in a moment",
+  },
+  notSent: {
+    pt: "mensagem não enviada; tente de novo em instantes",
+    en: "message not sent; try again in a moment",
+  },
+  notDone: {
+    pt: "comando não feito; tente de novo em instantes",
+    en: "command not done; try again in a moment",
+  },
+  nickLost: {
+    pt: "seu apelido foi tomado enquanto a sala estava indisponível",
+    en: "your nickname was taken while the room was unavailable",
+  },
 } as const satisfies Record<string, Text>;
 
 /** The name of one of the {@linkcode Detail} texts. */

@@ -26,6 +26,8 @@ import { SocketTrace } from "./server/trace.ts";
 import { Transcript, TranscriptError } from "./server/transcript.ts";
 import { logLine } from "./server/log.ts";
 import { DEFAULTS, type ServerOptions } from "./server/options.ts";
+import type { Room } from "./server/room/room.ts";
+import { missingEnvPermission, REDIS_ALLOW_ENV } from "./server/room/redis/env.ts";
 
 export { ChatServer, type ServerStats } from "./server/chat_server.ts";
 export { DEFAULTS, type ServerOptions } from "./server/options.ts";
@@ -55,6 +57,9 @@ Options:
                        private text is shown too
   --transcript PATH    append public messages, joins, leaves and teacher's actions to PATH
                        (needs --allow-write=PATH)
+  --redis URL          share one room with other nodes through Redis, redis://HOST:PORT[/DB]
+                       (needs ${REDIS_ALLOW_ENV}; deno task server:redis)
+  --node-name NAME     this node's name in logs and in Redis (default HOST:PORT)
   -h, --help           show this help
   -V, --version        show the version
 
@@ -76,6 +81,8 @@ const FLAGS = {
   "admin-token": { type: "string" },
   trace: { type: "boolean" },
   transcript: { type: "string" },
+  redis: { type: "string" },
+  "node-name": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -86,6 +93,36 @@ interface StartOptions extends ServerOptions {
   trace: boolean;
   /** C5: the transcript's path. */
   transcriptPath: string | undefined;
+  /** N1: `redis://HOST:PORT[/DB]`, when the room is shared. */
+  redis?: string;
+  /** This node's name. */
+  nodeName?: string;
+}
+/** A node's name: what Redis keys and logs may show. */
+const NODE_NAME = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Reads `--redis` and `--node-name`, checked. */
+function redisFlags(url: string | undefined, name: string | undefined, host: string, port: number) {
+  if (url === undefined) {
+    if (name !== undefined) throw new UsageError("Cannot use --node-name without --redis");
+    return {};
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== "redis:" || parsed.hostname === "") {
+    throw new UsageError(`Cannot use Redis URL "${url}": give redis://HOST:PORT[/DB]`);
+  }
+  const nodeName = name ?? `${host}:${port}`;
+  if (!NODE_NAME.test(nodeName)) {
+    throw new UsageError(
+      `Cannot use node name "${nodeName}": use 1 to 64 letters, digits, ., _, : or -`,
+    );
+  }
+  return { redis: url, nodeName };
 }
 
 /** Reads the command line (and, in a terminal, prompts) into options. */
@@ -126,7 +163,32 @@ function readOptions(args: string[]): StartOptions | "help" | "version" {
     ...(f["admin-token"] === undefined ? {} : { adminToken: adminToken(f["admin-token"]) }),
     trace: f.trace === true,
     transcriptPath: f.transcript === undefined ? undefined : String(f.transcript),
+    ...redisFlags(f.redis as string | undefined, f["node-name"] as string | undefined, hostname, p),
   };
+}
+
+/**
+ * N1, N5, N6: connects the room on Redis before listening, within a few seconds.
+ * @returns The room and its nodes' id prefix, or the sentence saying why not.
+ */
+async function openRedisRoom(
+  options: StartOptions,
+): Promise<{ room: Room; idPrefix: string } | string> {
+  const missing = missingEnvPermission();
+  if (missing !== undefined) return missing;
+  // Loaded only with --redis: the in-memory room needs no library and no permission.
+  const { RedisRoom, RedisConnectError } = await import("./server/room/redis/redis_room.ts");
+  try {
+    const room = await RedisRoom.connect({
+      url: options.redis!,
+      nodeName: options.nodeName!,
+      history: options.history ?? DEFAULTS.history,
+    });
+    return { room, idPrefix: room.idPrefix };
+  } catch (e) {
+    if (e instanceof RedisConnectError) return e.message;
+    throw e;
+  }
 }
 
 const HOST_QUESTION =
@@ -226,11 +288,29 @@ async function main(args: string[]): Promise<number> {
     if (options.transcriptPath !== undefined) {
       transcript = await Transcript.open(options.transcriptPath);
     }
-    server = listen({
-      ...options,
-      ...(options.trace ? { observer: trace } : {}),
-      ...(transcript ? { transcript } : {}),
-    });
+    let room: Room | undefined;
+    let shared = {};
+    if (options.redis !== undefined) {
+      const opened = await openRedisRoom(options);
+      if (typeof opened === "string") {
+        console.error(opened);
+        transcript?.close();
+        return 1;
+      }
+      room = opened.room;
+      shared = opened;
+    }
+    try {
+      server = listen({
+        ...options,
+        ...shared,
+        ...(options.trace ? { observer: trace } : {}),
+        ...(transcript ? { transcript } : {}),
+      });
+    } catch (e) {
+      await room?.close();
+      throw e;
+    }
   } catch (e) {
     if (e instanceof TranscriptError) {
       console.error(e.message);

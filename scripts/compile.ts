@@ -3,7 +3,10 @@
  * `papo-client` and `papo-check` (the conformance kit, C7) for this computer
  * into `dist/` (`deno task compile`), or for
  * every platform a classroom may use, named by target, with a `SHA256SUMS`
- * file (`deno task compile:all`). Each binary gets only `--allow-net`.
+ * file (`deno task compile:all`). Each binary gets only `--allow-net`, and
+ * papo-server also `--allow-sys=networkInterfaces` (the banner lists the
+ * addresses students type) and the environment names the Redis library
+ * reads for `--redis` (N6): `--allow-env=REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS`.
  *
  * `deno compile` copies a runtime base (denort) that it downloads from
  * dl.deno.land; where that host cannot be reached this script says so in one
@@ -18,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { join, relative, resolve } from "node:path";
 import { parseFlags, UsageError } from "../common/cli.ts";
 import config from "../deno.json" with { type: "json" };
+import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 
 /** The platforms `compile:all` builds for, as `deno compile --target` names them. */
 export const TARGETS = [
@@ -37,6 +41,23 @@ export const PROGRAMS = [
 
 /** The only permission the binaries get (CONTRACT: "Running it"); they never prompt. */
 export const PERMISSIONS = ["--allow-net", "--no-prompt"] as const;
+
+/**
+ * papo-server's: the network, listing the network interfaces for the
+ * banner's addresses (issue 10), and the env names node-redis reads for
+ * `--redis` (N6).
+ */
+export const SERVER_PERMISSIONS = [
+  "--allow-net",
+  "--allow-sys=networkInterfaces",
+  REDIS_ALLOW_ENV,
+  "--no-prompt",
+] as const;
+
+/** The permissions baked into the binary built from `entry`. */
+export function permissionsOf(entry: string): readonly string[] {
+  return entry === "server.ts" ? SERVER_PERMISSIONS : PERMISSIONS;
+}
 
 /** How long the probe's trial compile may take, in milliseconds. */
 export const PROBE_TIMEOUT_MS = 10_000;
@@ -189,7 +210,7 @@ export async function compile(build: Build, all: boolean): Promise<void> {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [
       "compile",
-      ...PERMISSIONS,
+      ...permissionsOf(build.entry),
       "--target",
       build.target,
       "--output",
@@ -327,7 +348,8 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop()!;
 }
 
-const HELP = `Builds papo's standalone binaries with deno compile (only --allow-net baked in).
+const HELP = `Builds papo's standalone binaries with deno compile (only --allow-net baked in,
+and for papo-server ${REDIS_ALLOW_ENV}, the env names the Redis library reads).
 
 Usage: deno task compile [options]      this platform: dist/papo-server, dist/papo-client,
                                         dist/papo-check

@@ -76,6 +76,7 @@ export class ChatServer implements SessionHost {
   readonly #joined = new Set<Session>();
   readonly #running = new Set<Promise<void>>();
   readonly #perIp = new Map<string, number>();
+  readonly #idPrefix: string;
   #stopping = false;
 
   private constructor(listener: Deno.TcpListener, options: ServerOptions) {
@@ -87,6 +88,7 @@ export class ChatServer implements SessionHost {
     this.log = options.log ?? logLine;
     this.#observer = options.observer;
     this.#transcript = options.transcript;
+    this.#idPrefix = options.idPrefix ?? "";
     const stopRecording = this.#transcript === undefined
       ? undefined
       : this.room.subscribe((m) => this.#transcript!.record(m));
@@ -197,7 +199,7 @@ export class ChatServer implements SessionHost {
       observer: this.#observer,
       onOverflow: () => void session.end("queueFull"),
     });
-    const session = new Session(c, this);
+    const session = new Session(c, this, this.#idPrefix);
     const refusal = this.#admit(c) ?? await this.#admitted(c);
     if (refusal !== undefined) {
       this.log(`refused ${c.peer} (${refusal})`);

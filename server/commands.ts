@@ -26,7 +26,7 @@ import { encodeAscii } from "../wire/ascii.ts";
 import type { BraceName, Command } from "../wire/commands.ts";
 import { Outgoing } from "../wire/messages.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
-import type { Member } from "./room/room.ts";
+import { type Member, RoomUnavailable } from "./room/room.ts";
 import type { SessionHost } from "./session.ts";
 
 /** Who runs a command: a client's session, or the teacher at the server's console. */
@@ -223,9 +223,9 @@ export function dispatch(s: Caller, cmd: Command): void | Promise<void> {
   const handler = HANDLERS[cmd.kind] as Handler<CommandName>;
   try {
     const done = handler(s, cmd as CommandOf<CommandName>);
-    return done && done.catch((e) => refused(s, e));
+    return done && done.catch((e) => refused(s, e, cmd.kind));
   } catch (e) {
-    return refused(s, e);
+    return refused(s, e, cmd.kind);
   }
 }
 
@@ -239,7 +239,12 @@ function invalidReply(detail: DetailName, command: string | undefined): Uint8Arr
   return Reply.unknownCommand;
 }
 
-function refused(s: Caller, e: unknown): void {
+/** A handler's refusal, or a room whose broker is away (N5), told to the sender only. */
+function refused(s: Caller, e: unknown, kind: CommandName): void {
+  if (e instanceof RoomUnavailable) {
+    s.host.log(`not done for ${s.who}: ${kind}: ${e.message}`);
+    return s.send(kind === "public" || kind === "private" ? Reply.notSent : Reply.notDone);
+  }
   if (!(e instanceof Refusal)) throw e;
   s.send(e.line);
 }

@@ -24,6 +24,7 @@ export type CloseCause =
   | "tooManyFromAddress"
   | "roomUnavailable"
   | "kicked"
+  | "nickLost"
   | "banned"
   | "locked"
   | "tooManyTries"

@@ -45,6 +45,8 @@ export interface ServerOptions {
   room?: Room;
   /** Who is told of every connection's socket events (the trace). @default {none} */
   observer?: ConnectionObserver;
+  /** What starts every member id, so ids are unique over several nodes (N1). @default {""} */
+  idPrefix?: string;
 }
 
 /** Defaults of {@linkcode ServerOptions}, documented in README and SECURITY.md. */
@@ -64,7 +66,15 @@ export const DEFAULTS = {
 export type Limits = Required<
   Omit<
     ServerOptions,
-    "room" | "hostname" | "port" | "observer" | "log" | "history" | "adminToken" | "transcript"
+    | "room"
+    | "hostname"
+    | "port"
+    | "observer"
+    | "log"
+    | "history"
+    | "adminToken"
+    | "transcript"
+    | "idPrefix"
   >
 >;
 

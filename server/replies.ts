@@ -43,6 +43,9 @@ export const Reply = {
   muted: err(ErrorCode.muted, "mutedHint"),
   teacher: encodeAscii(okLine(Message.teacher)),
   alive: encodeAscii(noticeLine("alive")),
+  loginRefused: err(ErrorCode.roomDown, "loginRefused"),
+  notSent: err(ErrorCode.roomDown, "notSent"),
+  notDone: err(ErrorCode.roomDown, "notDone"),
 } as const;
 
 const HELP: Readonly<Record<Role, Uint8Array>> = {
@@ -72,6 +75,7 @@ export const CLOSE_LINES: Partial<Record<CloseCause, Uint8Array>> = {
   nickTimeout: err(ErrorCode.forcedClose, "nickTimeout"),
   roomUnavailable: err(ErrorCode.forcedClose, "roomUnavailable"),
   kicked: err(ErrorCode.forcedClose, "kicked"),
+  nickLost: err(ErrorCode.forcedClose, "nickLost"),
   tooManyTries: err(ErrorCode.forcedClose, "tooManyTries"),
   banned: err(ErrorCode.banned),
   locked: err(ErrorCode.locked),

@@ -15,7 +15,14 @@ import type { CloseCause, Connection, InputEvent } from "./connection.ts";
 import { FloodGate } from "./flow.ts";
 import type { Limits } from "./options.ts";
 import { byeReply, CLOSE_LINES, errorReply, Reply } from "./replies.ts";
-import { type Member, type Room, RoomTimeout, withDeadline } from "./room/room.ts";
+import {
+  type Member,
+  type RemovalReason,
+  type Room,
+  RoomTimeout,
+  RoomUnavailable,
+  withDeadline,
+} from "./room/room.ts";
 import { errorName } from "./log.ts";
 
 /** How long a closing client's last lines may take to leave, in milliseconds. */
@@ -91,9 +98,9 @@ export class Session implements Member, Caller {
     return this;
   }
 
-  /** The teacher removed this user (C3): the connection closes, the room is told. */
-  remove(): void {
-    void this.end("kicked");
+  /** The teacher removed this user (C3), or its nickname was lost (N5): the connection closes. */
+  remove(reason: RemovalReason = "kicked"): void {
+    void this.end(reason);
   }
 
   /** Counts a wrong teacher's token (C2); the last allowed try closes the connection. */
@@ -203,6 +210,11 @@ export class Session implements Member, Caller {
       // Should the join still succeed, the member leaves at once.
       void joining.then((ok) => ok ? this.host.room.leave(this) : undefined).catch(() => {});
       this.nick = "";
+      // N5: the room's broker is away; nothing was claimed, the prompt stays.
+      if (e instanceof RoomUnavailable) {
+        this.host.log(`login refused ${this.c.peer} ${answer.nick}: ${e.message}`);
+        return this.send(Reply.loginRefused);
+      }
       return this.#roomFailed(e);
     }
     if (!joined) {

@@ -52,6 +52,10 @@ const SENT_ERRORS: [ErrorCode, DetailName | { data: string } | undefined][] = [
   [ErrorCode.muted, "mutedHint"],
   [ErrorCode.banned, undefined],
   [ErrorCode.locked, undefined],
+  [ErrorCode.forcedClose, "nickLost"],
+  [ErrorCode.roomDown, "loginRefused"],
+  [ErrorCode.roomDown, "notSent"],
+  [ErrorCode.roomDown, "notDone"],
 ];
 
 Deno.test("PROTOCOL.md shows every error line the server sends, verbatim", () => {

@@ -184,8 +184,8 @@ Deno.test("toAscii() removes accents and replaces what has no ASCII form", async
   }
 });
 
-Deno.test("errorLine() formats each code 01-16 as an ASCII line ending in CRLF", async (t) => {
-  assert.deepEqual(ALL_CODES, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+Deno.test("errorLine() formats each code 01-17 as an ASCII line ending in CRLF", async (t) => {
+  assert.deepEqual(ALL_CODES, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
   for (const code of ALL_CODES) {
     await t.step(`code ${code}`, () => {
       const line = errorLine(code);

@@ -37,11 +37,17 @@ export interface Member {
    */
   deliver(message: Outgoing, lazy?: boolean): boolean;
   /**
-   * The teacher removed the member (kick or ban, C3): its node closes its
-   * connection, and it leaves the room with {@linkcode Room.leave} (`removed`).
+   * The member must go: the teacher removed it (kick or ban, C3), or, with a
+   * shared engine, its nickname was taken by someone else while the broker
+   * was away (N5). Its node closes its connection, telling it why, and it
+   * leaves the room with {@linkcode Room.leave} (`removed` for a kick).
+   * @param reason Why. @default {"kicked"}
    */
-  remove(): void;
+  remove(reason?: RemovalReason): void;
 }
+
+/** Why the room removes a member: the teacher's kick or ban, or its nickname lost in an outage. */
+export type RemovalReason = "kicked" | "nickLost";
 
 /** What the room answers to a private message. */
 export type WhisperResult = "sent" | "noSuchUser" | "notTeacher";
@@ -120,6 +126,19 @@ export interface Room {
   subscribe(listener: (message: ServerMessage) => void): () => void;
   /** Lets go of what the engine holds (connections to a broker); the room is not used after. */
   close(): Promise<void>;
+}
+
+/**
+ * A room call that the engine could not do now, and did not do: its broker
+ * is away (N5). The session tells the client so (`ERRO 17`) and keeps the
+ * connection, unlike a call that never settles ({@linkcode RoomTimeout}).
+ */
+export class RoomUnavailable extends Error {
+  /** @param message What is wrong, for the log. */
+  constructor(message: string) {
+    super(message);
+    this.name = "RoomUnavailable";
+  }
 }
 
 /** A room call that did not settle within its deadline. */

@@ -1,0 +1,166 @@
+/**
+ * What travels in the room's streams, as typed values, and how an entry's
+ * fields read back into one (N1). The Lua scripts write the same one-letter
+ * fields (`scripts.ts`); this module is pure and is tested without Redis.
+ *
+ * Room stream (`events`), read by every node:
+ * - `t=p f=NICK x=TEXT i=ID`: a public message from member ID;
+ * - `t=j n=NICK i=ID`: a member joined;
+ * - `t=l n=NICK i=ID r=0|1`: a member left (`r=1`: removed by the teacher);
+ * - `t=n k=KIND a=ARG`: a notice to everyone (C3);
+ * - `t=m k=KEY o=0|1`: a nickname muted or unmuted (C3), for the member's node.
+ *
+ * A node's inbox (`inbox:NODE`), read by that node only:
+ * - `t=w i=ID f=NICK x=TEXT q=REQ o=NODE`: a private message for member ID, to acknowledge to NODE;
+ * - `t=a q=REQ k=0|1`: the answer to private message REQ (`k=1`: delivered);
+ * - `t=k i=ID`: remove member ID (kick or ban, C3).
+ *
+ * @module
+ */
+
+import type { NoticeKind } from "../../../protocol.ts";
+
+/** An entry of the room's stream. */
+export type RoomEvent =
+  | { readonly t: "public"; readonly id: string; readonly from: string; readonly text: string }
+  | { readonly t: "joined"; readonly id: string; readonly nick: string }
+  | { readonly t: "left"; readonly id: string; readonly nick: string; readonly removed: boolean }
+  | { readonly t: "notice"; readonly notice: NoticeKind; readonly arg: string }
+  | { readonly t: "mute"; readonly key: string; readonly on: boolean };
+
+/** An entry of a node's inbox. */
+export type InboxEvent =
+  | {
+    readonly t: "whisper";
+    readonly id: string;
+    readonly from: string;
+    readonly text: string;
+    readonly req: string;
+    readonly replyTo: string;
+  }
+  | { readonly t: "ack"; readonly req: string; readonly delivered: boolean }
+  | { readonly t: "kick"; readonly id: string };
+
+/** A stream entry as Redis returns it: its id and its fields, name then value. */
+export type Entry = readonly [id: string, fields: readonly string[]];
+
+const NOTICES: ReadonlySet<string> = new Set(["say", "muted", "unmuted", "locked", "unlocked"]);
+
+/** The fields of an entry by name. */
+function fieldsOf(fields: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) out.set(fields[i]!, fields[i + 1]!);
+  return out;
+}
+
+/**
+ * Reads an entry of the room's stream.
+ *
+ * @param fields The entry's fields, name then value.
+ * @returns The event, or `undefined` for an entry this version does not know.
+ *
+ * @example
+ * ```ts
+ * import { roomEvent } from "./events.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(roomEvent(["t", "p", "f", "ana", "x", "oi: todos", "i", "n1/3"]), {
+ *   t: "public", id: "n1/3", from: "ana", text: "oi: todos",
+ * });
+ * assert.equal(roomEvent(["t", "?"]), undefined);
+ * ```
+ */
+export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
+  const f = fieldsOf(fields);
+  const id = f.get("i") ?? "";
+  switch (f.get("t")) {
+    case "p":
+      return { t: "public", id, from: f.get("f") ?? "", text: f.get("x") ?? "" };
+    case "j":
+      return { t: "joined", id, nick: f.get("n") ?? "" };
+    case "l":
+      return { t: "left", id, nick: f.get("n") ?? "", removed: f.get("r") === "1" };
+    case "n": {
+      const kind = f.get("k") ?? "";
+      if (!NOTICES.has(kind)) return undefined;
+      return { t: "notice", notice: kind as NoticeKind, arg: f.get("a") ?? "" };
+    }
+    case "m":
+      return { t: "mute", key: f.get("k") ?? "", on: f.get("o") === "1" };
+  }
+  return undefined;
+}
+
+/**
+ * Reads an entry of a node's inbox.
+ *
+ * @param fields The entry's fields, name then value.
+ * @returns The event, or `undefined` for an entry this version does not know.
+ *
+ * @example
+ * ```ts
+ * import { inboxEvent } from "./events.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(inboxEvent(["t", "a", "q", "7", "k", "1"]), { t: "ack", req: "7", delivered: true });
+ * ```
+ */
+export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
+  const f = fieldsOf(fields);
+  switch (f.get("t")) {
+    case "w":
+      return {
+        t: "whisper",
+        id: f.get("i") ?? "",
+        from: f.get("f") ?? "",
+        text: f.get("x") ?? "",
+        req: f.get("q") ?? "",
+        replyTo: f.get("o") ?? "",
+      };
+    case "a":
+      return { t: "ack", req: f.get("q") ?? "", delivered: f.get("k") === "1" };
+    case "k":
+      return { t: "kick", id: f.get("i") ?? "" };
+  }
+  return undefined;
+}
+
+/** The fields of a notice entry (written by a plain XADD, not a script). */
+export function noticeFields(kind: NoticeKind, arg: string): string[] {
+  return ["t", "n", "k", kind, "a", arg];
+}
+
+/** The fields of an ack entry. */
+export function ackFields(req: string, delivered: boolean): string[] {
+  return ["t", "a", "q", req, "k", delivered ? "1" : "0"];
+}
+
+/**
+ * The entries of an `XREAD` reply, by stream name. node-redis 6 gives the
+ * reply as an object keyed by stream; RESP's own shape (an array of
+ * `[name, entries]`) is read too.
+ *
+ * @param reply What `XREAD` returned (`null` when it timed out).
+ * @returns The entries of each stream that had any.
+ *
+ * @example
+ * ```ts
+ * import { xreadEntries } from "./events.ts";
+ * import assert from "node:assert/strict";
+ * const got = xreadEntries({ s: [["1-0", ["t", "k", "i", "x"]]] });
+ * assert.deepEqual(got.get("s"), [["1-0", ["t", "k", "i", "x"]]]);
+ * assert.equal(xreadEntries(null).size, 0);
+ * ```
+ */
+export function xreadEntries(reply: unknown): Map<string, Entry[]> {
+  const out = new Map<string, Entry[]>();
+  if (reply === null || typeof reply !== "object") return out;
+  const pairs: [unknown, unknown][] = Array.isArray(reply)
+    ? reply.map((p) => [p?.[0], p?.[1]])
+    : reply instanceof Map
+    ? [...reply.entries()]
+    : Object.entries(reply);
+  for (const [name, entries] of pairs) {
+    if (typeof name !== "string" || !Array.isArray(entries)) continue;
+    out.set(name, entries as Entry[]);
+  }
+  return out;
+}

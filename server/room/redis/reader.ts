@@ -1,0 +1,150 @@
+/**
+ * The node's reader (N1): one loop that reads the room's stream and the
+ * node's inbox with one blocking `XREAD`, from the last ids it handled, on
+ * a connection of its own. After a lost connection it goes on from those
+ * ids, so nothing still in the streams is missed. A read that does not
+ * answer long after its block time counts as a wedged connection (the
+ * failure Centrifugo's users saw after a failover, centrifugo#1189): the
+ * connection is dropped and made anew.
+ *
+ * @module
+ */
+
+import { errorName } from "../../log.ts";
+import { type Entry, xreadEntries } from "./events.ts";
+import type { Client } from "./link.ts";
+
+/** Options of a {@linkcode StreamReader}. */
+export interface ReaderOptions {
+  /** The room's stream and the node's inbox. */
+  streams: readonly [events: string, inbox: string];
+  /** Where to start in each (the last id already handled). */
+  from: readonly [events: string, inbox: string];
+  /** Makes a new connection (after a wedge). */
+  reconnect: () => Promise<Client>;
+  /** Handles the entries of one read, in order: the room's first, then the inbox's. */
+  handle(events: readonly Entry[], inbox: readonly Entry[]): void;
+  /** Writes a log line. */
+  log(line: string): void;
+  /** Milliseconds one read blocks. @default {1000} */
+  blockMs?: number;
+  /** Milliseconds past the block time after which a read counts as wedged. @default {3000} */
+  wedgeMs?: number;
+  /** Entries per read at most. @default {1000} */
+  count?: number;
+}
+
+/** Reads the streams until stopped. */
+export class StreamReader {
+  readonly #o: ReaderOptions;
+  #client: Client;
+  #ids: [string, string];
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  /** Resolves when the loop has ended. */
+  readonly finished: Promise<void>;
+
+  /**
+   * @param client The reader's own connection.
+   * @param options Streams, start ids and the handler.
+   */
+  constructor(client: Client, options: ReaderOptions) {
+    this.#client = client;
+    this.#o = options;
+    this.#ids = [...options.from];
+    this.finished = this.#loop();
+  }
+
+  /** The current connection (for the link to destroy at close). */
+  get client(): Client {
+    return this.#client;
+  }
+
+  /** Ends the loop; the connection is dropped. */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    this.#client.destroy();
+    this.#wake?.();
+    return this.finished;
+  }
+
+  async #loop(): Promise<void> {
+    const block = this.#o.blockMs ?? 1000;
+    const wedge = this.#o.wedgeMs ?? 3000;
+    const [events, inbox] = this.#o.streams;
+    const count = String(this.#o.count ?? 1000);
+    while (!this.#stopped) {
+      const client = this.#client;
+      const args = [
+        "XREAD",
+        "COUNT",
+        count,
+        "BLOCK",
+        String(block),
+        "STREAMS",
+        events,
+        inbox,
+        ...this.#ids,
+      ];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const reply = await Promise.race([
+          client.sendCommand(args),
+          new Promise<"wedged">((r) => timer = setTimeout(() => r("wedged"), block + wedge)),
+        ]);
+        if (reply === "wedged") {
+          if (this.#stopped) break;
+          this.#o.log(
+            `redis reader: no answer ${block + wedge} ms into a ${block} ms read; reconnecting it`,
+          );
+          client.destroy();
+          this.#client = await this.#reconnected();
+          continue;
+        }
+        const got = xreadEntries(reply);
+        const e = got.get(events) ?? [];
+        const i = got.get(inbox) ?? [];
+        if (e.length > 0) this.#ids[0] = e[e.length - 1]![0];
+        if (i.length > 0) this.#ids[1] = i[i.length - 1]![0];
+        if (e.length > 0 || i.length > 0) this.#o.handle(e, i);
+      } catch (e) {
+        if (this.#stopped) break;
+        // Offline or lost: node-redis reconnects by itself; try again shortly.
+        if (!client.isReady) await this.#sleep(100);
+        else {
+          this.#o.log(`redis reader: ${errorName(e)}`);
+          await this.#sleep(100);
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  /** A new connection, tried until one comes or the reader stops. */
+  async #reconnected(): Promise<Client> {
+    for (let tries = 0;; tries++) {
+      try {
+        const client = await this.#o.reconnect();
+        if (this.#stopped) client.destroy();
+        else if (tries > 0) this.#o.log(`redis reader: connected again after ${tries + 1} tries`);
+        return client;
+      } catch (e) {
+        if (this.#stopped) return this.#client;
+        if (tries === 0) this.#o.log(`redis reader: ${errorName(e)}; retrying`);
+        await this.#sleep(500);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * The Lua scripts that make each room change atomic in Redis (N1-N4): a
+ * script runs alone, so a nickname is claimed once (N2), a dead node is
+ * reaped once (N3), and a message enters the one ordered stream together
+ * with its history entry. Every script takes the key prefix as `ARGV[1]` and
+ * the stream's length bound as `ARGV[2]`, and builds key names as
+ * `keys.ts` lays them out (one Redis, not a Cluster). They are run by
+ * EVALSHA, and by EVAL when Redis does not know them (after a restart).
+ *
+ * @module
+ */
+
+/** Helpers every script starts with: key names, claiming and dropping a member. */
+export const PRELUDE = `
+local P, MAXLEN = ARGV[1], ARGV[2]
+local function k(name) return P .. name end
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function event(...)
+  return redis.call('XADD', k('events'), 'MAXLEN', '~', MAXLEN, '*', ...)
+end
+local function claim(id, key, nick, role, node, ip)
+  redis.call('HSET', k('nicks'), key, id)
+  redis.call('HSET', k('members'), id, cjson.encode({k = key, n = nick, r = role, o = node, i = ip}))
+  redis.call('ZADD', k('order'), redis.call('INCR', k('seq')), id)
+  redis.call('SADD', k('node:') .. node, id)
+end
+-- Removes a member's record; announces it gone when it still held its nickname.
+local function drop(id, removed)
+  local rec = redis.call('HGET', k('members'), id)
+  if not rec then return false end
+  local m = cjson.decode(rec)
+  redis.call('HDEL', k('members'), id)
+  redis.call('ZREM', k('order'), id)
+  redis.call('SREM', k('node:') .. m.o, id)
+  if redis.call('HGET', k('nicks'), m.k) ~= id then return false end
+  redis.call('HDEL', k('nicks'), m.k)
+  event('t', 'l', 'n', m.n, 'i', id, 'r', removed)
+  return true
+end
+`;
+
+/** The scripts, by name: `ARGV[3]` on are each script's own arguments. */
+export const SCRIPTS = {
+  /**
+   * N2: claims a nickname and announces the join, or refuses it.
+   * ARGV: id, key, nick, role, node, ip, entryMax, histMax.
+   * Returns `{-1}` (this node has no lease), `{0}` (taken), or
+   * `{1, muted, joinId, total, firstNicks, history}`.
+   */
+  join: `
+local id, key, nick, role, node, ip = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local entryMax, histMax = tonumber(ARGV[9]), tonumber(ARGV[10])
+if not redis.call('ZSCORE', k('nodes'), node) then return {-1} end
+if redis.call('HEXISTS', k('nicks'), key) == 1 then return {0} end
+claim(id, key, nick, role, node, ip)
+local jid = event('t', 'j', 'n', nick, 'i', id)
+local names = {}
+local ids = redis.call('ZRANGE', k('order'), 0, entryMax - 1)
+if #ids > 0 then
+  for _, rec in ipairs(redis.call('HMGET', k('members'), unpack(ids))) do
+    if rec then names[#names + 1] = cjson.decode(rec).n end
+  end
+end
+local hist = {}
+if histMax > 0 then hist = redis.call('LRANGE', k('history'), -histMax, -1) end
+return {1, redis.call('SISMEMBER', k('muted'), key), jid, redis.call('ZCARD', k('order')), names, hist}
+`,
+  /** Lets a member go and announces it. ARGV: id, removed (0|1). Returns 1 when it was in. */
+  leave: `
+return drop(ARGV[3], ARGV[4]) and 1 or 0
+`,
+  /**
+   * N1, C4: a public message into the stream and the history, from a member
+   * that still holds its nickname. ARGV: id, key, nick, text, histMax. Returns 1, or 0.
+   */
+  publish: `
+local id, key, nick, text, histMax = ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
+if redis.call('HGET', k('nicks'), key) ~= id then return 0 end
+local xid = event('t', 'p', 'f', nick, 'x', text, 'i', id)
+if histMax > 0 then
+  local at = tonumber(string.match(xid, '^(%d+)'))
+  redis.call('RPUSH', k('history'), cjson.encode({at = at, from = nick, text = text}))
+  redis.call('LTRIM', k('history'), -histMax, -1)
+end
+return 1
+`,
+  /**
+   * S12: finds the target of a private message and, on another live node,
+   * puts it in that node's inbox. ARGV: key, teacherOnly (0|1), from, text, req, me.
+   * Returns `{'none'}`, `{'notTeacher'}`, `{'local', id}` or `{'remote', id}`.
+   */
+  whisper: `
+local key, teacherOnly, from, text, req, me = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local id = redis.call('HGET', k('nicks'), key)
+if not id then return {'none'} end
+local rec = redis.call('HGET', k('members'), id)
+if not rec then return {'none'} end
+local m = cjson.decode(rec)
+if teacherOnly == '1' and m.r ~= 'teacher' then return {'notTeacher'} end
+if m.o == me then return {'local', id} end
+local lease = redis.call('ZSCORE', k('nodes'), m.o)
+if not lease or tonumber(lease) < now_ms() then return {'none'} end
+redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*',
+  't', 'w', 'i', id, 'f', from, 'x', text, 'q', req, 'o', me)
+return {'remote', id}
+`,
+  /**
+   * C3, N4: finds the member to kick or ban, bans its address when asked,
+   * and tells its node to remove it. ARGV: key, me, ban (0|1).
+   * Returns nil, or `{id, nick, node, ip}`.
+   */
+  target: `
+local key, me, ban = ARGV[3], ARGV[4], ARGV[5]
+local id = redis.call('HGET', k('nicks'), key)
+if not id then return false end
+local rec = redis.call('HGET', k('members'), id)
+if not rec then return false end
+local m = cjson.decode(rec)
+if ban == '1' then redis.call('HSET', k('bans'), m.i, redis.call('INCR', k('seq')) .. '|' .. m.n) end
+if m.o ~= me then
+  redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*', 't', 'k', 'i', id)
+end
+return {id, m.n, m.o, m.i}
+`,
+  /** C3: mutes or unmutes a nickname online. ARGV: key, on (0|1). Returns nil or `{nick, changed}`. */
+  mute: `
+local key, on = ARGV[3], ARGV[4]
+local id = redis.call('HGET', k('nicks'), key)
+if not id then return false end
+local rec = redis.call('HGET', k('members'), id)
+if not rec then return false end
+local changed
+if on == '1' then changed = redis.call('SADD', k('muted'), key)
+else changed = redis.call('SREM', k('muted'), key) end
+event('t', 'm', 'k', key, 'o', on)
+return {cjson.decode(rec).n, changed}
+`,
+  /** C3: whether an address may come in. ARGV: ip. Returns `ok`, `banned` or `locked`. */
+  admits: `
+if redis.call('HEXISTS', k('bans'), ARGV[3]) == 1 then return 'banned' end
+if redis.call('EXISTS', k('locked')) == 1 then return 'locked' end
+return 'ok'
+`,
+  /** C2: records that a member is the teacher. ARGV: id. */
+  promote: `
+local rec = redis.call('HGET', k('members'), ARGV[3])
+if not rec then return 0 end
+local m = cjson.decode(rec)
+m.r = 'teacher'
+redis.call('HSET', k('members'), ARGV[3], cjson.encode(m))
+return 1
+`,
+  /** X1: every nickname, in join order. */
+  nicks: `
+local ids = redis.call('ZRANGE', k('order'), 0, -1)
+local out = {}
+for i = 1, #ids, 1000 do
+  local recs = redis.call('HMGET', k('members'), unpack(ids, i, math.min(i + 999, #ids)))
+  for _, rec in ipairs(recs) do
+    if rec then out[#out + 1] = cjson.decode(rec).n end
+  end
+end
+return out
+`,
+  /**
+   * N3: renews this node's lease and reaps every node whose lease ran out:
+   * the node leaves the lease set in the same step as its members are
+   * dropped and announced, so each is announced once. ARGV: me, leaseMs.
+   * Returns `{had, nodesReaped, membersAnnounced}` (`had` 0: this node had lost its lease).
+   */
+  renew: `
+local me, lease = ARGV[3], tonumber(ARGV[4])
+local now = now_ms()
+local had = redis.call('ZSCORE', k('nodes'), me)
+redis.call('ZADD', k('nodes'), now + lease, me)
+local dead = redis.call('ZRANGEBYSCORE', k('nodes'), '-inf', now, 'LIMIT', 0, 16)
+local gone = 0
+for _, d in ipairs(dead) do
+  redis.call('ZREM', k('nodes'), d)
+  for _, id in ipairs(redis.call('SMEMBERS', k('node:') .. d)) do
+    if drop(id, '0') then gone = gone + 1 end
+  end
+  redis.call('DEL', k('node:') .. d, k('inbox:') .. d)
+end
+return {had and 1 or 0, #dead, gone}
+`,
+  /**
+   * N5: after an outage, this node takes its lease and its users back:
+   * records of members it no longer holds are dropped, each member it holds
+   * keeps or re-claims its nickname, or is listed as taken. ARGV: me,
+   * leaseMs, mode (`auto`: announce the re-claimed when this node had lost
+   * its lease, so the others had announced them gone; `quiet`: never), then
+   * id, key, nick, role, ip for each member. Returns `{had, takenIds}`.
+   */
+  reclaim: `
+local me, lease, mode = ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local had = redis.call('ZSCORE', k('nodes'), me)
+redis.call('ZADD', k('nodes'), now_ms() + lease, me)
+local announce = mode == 'auto' and not had
+local live = {}
+for i = 6, #ARGV, 5 do live[ARGV[i]] = true end
+for _, id in ipairs(redis.call('SMEMBERS', k('node:') .. me)) do
+  if not live[id] then drop(id, '0') end
+end
+local taken = {}
+for i = 6, #ARGV, 5 do
+  local id, key, nick, role, ip = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local owner = redis.call('HGET', k('nicks'), key)
+  if owner == id then
+    redis.call('HSET', k('members'), id, cjson.encode({k = key, n = nick, r = role, o = me, i = ip}))
+    redis.call('SADD', k('node:') .. me, id)
+    if not redis.call('ZSCORE', k('order'), id) then
+      redis.call('ZADD', k('order'), redis.call('INCR', k('seq')), id)
+    end
+  elseif not owner then
+    claim(id, key, nick, role, me, ip)
+    if announce then event('t', 'j', 'n', nick, 'i', id) end
+  else
+    drop(id, '0')
+    taken[#taken + 1] = id
+  end
+end
+return {had and 1 or 0, taken}
+`,
+  /** Leaves the room for good (shutdown): the lease, the members left, the inbox. ARGV: me. */
+  goodbye: `
+local me = ARGV[3]
+redis.call('ZREM', k('nodes'), me)
+local gone = 0
+for _, id in ipairs(redis.call('SMEMBERS', k('node:') .. me)) do
+  if drop(id, '0') then gone = gone + 1 end
+end
+redis.call('DEL', k('node:') .. me, k('inbox:') .. me)
+return gone
+`,
+} as const;
+
+/** The name of one of the {@linkcode SCRIPTS}. */
+export type ScriptName = keyof typeof SCRIPTS;
+
+/** Sends one command to Redis and resolves with its reply. */
+export type Send = (args: readonly string[]) => Promise<unknown>;
+
+/** The scripts with their SHA-1 digests, run by EVALSHA with EVAL as the fallback. */
+export class Scripts {
+  readonly #sources = new Map<ScriptName, string>();
+  readonly #shas = new Map<ScriptName, string>();
+
+  private constructor() {}
+
+  /** Prepares every script (its source with the prelude, and its digest). */
+  static async load(): Promise<Scripts> {
+    const scripts = new Scripts();
+    for (const [name, body] of Object.entries(SCRIPTS) as [ScriptName, string][]) {
+      const source = PRELUDE + body;
+      const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(source));
+      const sha = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"));
+      scripts.#sources.set(name, source);
+      scripts.#shas.set(name, sha.join(""));
+    }
+    return scripts;
+  }
+
+  /**
+   * Runs a script.
+   *
+   * @param send How to send a command.
+   * @param name The script.
+   * @param args Its arguments, from `ARGV[1]` (the prefix) on.
+   * @returns The script's reply.
+   */
+  async run(send: Send, name: ScriptName, args: readonly string[]): Promise<unknown> {
+    try {
+      return await send(["EVALSHA", this.#shas.get(name)!, "0", ...args]);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.startsWith("NOSCRIPT")) throw e;
+      return await send(["EVAL", this.#sources.get(name)!, "0", ...args]);
+    }
+  }
+}

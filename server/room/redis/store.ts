@@ -1,0 +1,246 @@
+/**
+ * The room's state in Redis, as typed calls (N1-N4): each call is one
+ * script or one command, so each change is atomic. This module knows the
+ * replies' shapes; it keeps no state of its own but the names.
+ *
+ * @module
+ */
+
+import { ENTRY_LIST_MAX, type NoticeKind } from "../../../protocol.ts";
+import { nickKey } from "../../../wire/commands.ts";
+import type { HistoryItem } from "../../../wire/messages.ts";
+import type { Admission, Ban, Member } from "../room.ts";
+import { ackFields, noticeFields } from "./events.ts";
+import type { Keys } from "./keys.ts";
+import type { ScriptName, Scripts, Send } from "./scripts.ts";
+
+/** What the join script answers. */
+export type JoinReply =
+  | { readonly kind: "noLease" }
+  | { readonly kind: "taken" }
+  | {
+    readonly kind: "joined";
+    readonly muted: boolean;
+    readonly total: number;
+    readonly first: string[];
+    readonly history: HistoryItem[];
+  };
+
+/** Where a private message's target is. */
+export type WhisperTarget =
+  | { readonly kind: "none" | "notTeacher" }
+  | { readonly kind: "local" | "remote"; readonly id: string };
+
+/** A member found for a kick or a ban. */
+export interface Target {
+  readonly id: string;
+  readonly nick: string;
+  readonly node: string;
+  readonly ip: string;
+}
+
+/** The most entries kept in each stream (approximately: `MAXLEN ~`). */
+export const STREAM_MAXLEN = 10_000;
+
+/** The room's state in Redis, for one node. */
+export class Store {
+  readonly #send: Send;
+  readonly #scripts: Scripts;
+  readonly keys: Keys;
+  /** This node's name in Redis (its lease, its inbox). */
+  readonly node: string;
+
+  /**
+   * @param send How to send a command.
+   * @param scripts The scripts.
+   * @param keys The key names.
+   * @param node This node's name in Redis.
+   */
+  constructor(send: Send, scripts: Scripts, keys: Keys, node: string) {
+    this.#send = send;
+    this.#scripts = scripts;
+    this.keys = keys;
+    this.node = node;
+  }
+
+  #run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
+    const argv = [this.keys.prefix, String(STREAM_MAXLEN), ...args.map(String)];
+    return this.#scripts.run(this.#send, name, argv);
+  }
+
+  /** Sends one plain command. */
+  command(...args: string[]): Promise<unknown> {
+    return this.#send(args);
+  }
+
+  /** N2: claims `m`'s nickname and announces it. */
+  async join(m: Member, history: number): Promise<JoinReply> {
+    const r = await this.#run(
+      "join",
+      m.id,
+      nickKey(m.nick),
+      m.nick,
+      m.role,
+      this.node,
+      m.ip,
+      ENTRY_LIST_MAX,
+      history,
+    ) as [number, number?, string?, number?, string[]?, string[]?];
+    if (r[0] === -1) return { kind: "noLease" };
+    if (r[0] === 0) return { kind: "taken" };
+    return {
+      kind: "joined",
+      muted: r[1] === 1,
+      total: Number(r[3]),
+      first: r[4] ?? [],
+      history: (r[5] ?? []).map((h) => JSON.parse(h) as HistoryItem),
+    };
+  }
+
+  /** Drops `m` and announces it; `false` when it was not in. */
+  async leave(m: Member, removed: boolean): Promise<boolean> {
+    return await this.#run("leave", m.id, removed ? 1 : 0) === 1;
+  }
+
+  /** N1: a public message into the stream; `false` when `m` no longer holds its nickname. */
+  async publish(m: Member, text: string, history: number): Promise<boolean> {
+    return await this.#run("publish", m.id, nickKey(m.nick), m.nick, text, history) === 1;
+  }
+
+  /** S12: finds a private message's target; a remote one gets it in its node's inbox. */
+  async whisper(
+    from: Member,
+    to: string,
+    text: string,
+    teacherOnly: boolean,
+    req: string,
+  ): Promise<WhisperTarget> {
+    const r = await this.#run(
+      "whisper",
+      nickKey(to),
+      teacherOnly ? 1 : 0,
+      from.nick,
+      text,
+      req,
+      this.node,
+    ) as [string, string?];
+    if (r[0] === "local" || r[0] === "remote") return { kind: r[0], id: r[1]! };
+    return { kind: r[0] === "notTeacher" ? "notTeacher" : "none" };
+  }
+
+  /** Answers a private message to the node that sent it. */
+  async ack(node: string, req: string, delivered: boolean): Promise<void> {
+    await this.#xadd(this.keys.inbox(node), ackFields(req, delivered));
+  }
+
+  /** C3, N4: the member to kick or ban (banning its address when asked), told to its node. */
+  async target(nick: string, ban: boolean): Promise<Target | undefined> {
+    const r = await this.#run("target", nickKey(nick), this.node, ban ? 1 : 0) as
+      | [string, string, string, string]
+      | null;
+    return r === null ? undefined : { id: r[0], nick: r[1], node: r[2], ip: r[3] };
+  }
+
+  /** C3: mutes or unmutes a nickname online. */
+  async mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
+    const r = await this.#run("mute", nickKey(nick), on ? 1 : 0) as [string, number] | null;
+    return r === null ? undefined : { nick: r[0], changed: r[1] === 1 };
+  }
+
+  /** C3: a notice to everyone, into the stream. */
+  async notice(kind: NoticeKind, arg: string): Promise<void> {
+    await this.#xadd(this.keys.events, noticeFields(kind, arg));
+  }
+
+  /** C3: whether an address may come in. */
+  async admits(ip: string): Promise<Admission> {
+    return await this.#run("admits", ip) as Admission;
+  }
+
+  /** C3: locks or unlocks; whether that changed anything. */
+  async lock(on: boolean): Promise<boolean> {
+    const k = this.keys.locked;
+    if (on) return await this.#send(["SET", k, "1", "NX"]) !== null;
+    return await this.#send(["DEL", k]) === 1;
+  }
+
+  /** C3: lifts a ban. */
+  async unban(ip: string): Promise<boolean> {
+    return await this.#send(["HDEL", this.keys.bans, ip]) === 1;
+  }
+
+  /** C3: the bans, oldest first. */
+  async bans(): Promise<Ban[]> {
+    const r = await this.#send(["HGETALL", this.keys.bans]);
+    const pairs: [string, string][] = Array.isArray(r)
+      ? Array.from({ length: r.length / 2 }, (_, i) => [r[2 * i], r[2 * i + 1]])
+      : Object.entries(r as Record<string, string>);
+    return pairs
+      .map(([ip, v]) => ({ ip, seq: Number(v.split("|")[0]), nick: v.slice(v.indexOf("|") + 1) }))
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ ip, nick }) => ({ ip, nick }));
+  }
+
+  /** C2: records that `m` is the teacher. */
+  async promote(m: Member): Promise<void> {
+    await this.#run("promote", m.id);
+  }
+
+  /** X1: every nickname online, in join order. */
+  async nicks(): Promise<string[]> {
+    return await this.#run("nicks") as string[];
+  }
+
+  /** How many members are online. */
+  async size(): Promise<number> {
+    return Number(await this.#send(["ZCARD", this.keys.order]));
+  }
+
+  /** N3: renews this node's lease and reaps dead nodes. */
+  async renew(leaseMs: number): Promise<{ had: boolean; nodes: number; members: number }> {
+    const r = await this.#run("renew", this.node, leaseMs) as [number, number, number];
+    return { had: r[0] === 1, nodes: r[1], members: r[2] };
+  }
+
+  /** N5: takes this node's lease and members back; the ids whose nickname is taken. */
+  async reclaim(
+    leaseMs: number,
+    announce: boolean,
+    members: Iterable<Member>,
+  ): Promise<{ had: boolean; taken: string[] }> {
+    const args: string[] = [];
+    for (const m of members) args.push(m.id, nickKey(m.nick), m.nick, m.role, m.ip);
+    const r = await this.#run(
+      "reclaim",
+      this.node,
+      leaseMs,
+      announce ? "auto" : "quiet",
+      ...args,
+    ) as [number, string[]];
+    return { had: r[0] === 1, taken: r[1] };
+  }
+
+  /** Leaves the room for good. */
+  async goodbye(): Promise<void> {
+    await this.#run("goodbye", this.node);
+  }
+
+  /** The room's epoch: set when there is none, then read. */
+  async epoch(proposal: string): Promise<string> {
+    await this.#send(["SET", this.keys.epoch, proposal, "NX"]);
+    return String(await this.#send(["GET", this.keys.epoch]));
+  }
+
+  /** The id of the room stream's last entry, or `0-0`. */
+  async lastEventId(): Promise<string> {
+    const r = await this.#send(["XREVRANGE", this.keys.events, "+", "-", "COUNT", "1"]);
+    const first = Array.isArray(r) ? r[0] : undefined;
+    if (Array.isArray(first)) return String(first[0]);
+    if (first !== null && typeof first === "object" && "id" in first) return String(first.id);
+    return "0-0";
+  }
+
+  #xadd(key: string, fields: string[]): Promise<unknown> {
+    return this.#send(["XADD", key, "MAXLEN", "~", String(STREAM_MAXLEN), "*", ...fields]);
+  }
+}

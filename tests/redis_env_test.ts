@@ -1,0 +1,115 @@
+/**
+ * N6: the env names papo grants are exactly those the pinned node-redis
+ * reads (found in its source in Deno's npm cache), and every place that
+ * runs papo-server with `--redis` grants them. The stream codec reads
+ * what the scripts write (no Redis needed).
+ */
+import assert from "node:assert/strict";
+import config from "../deno.json" with { type: "json" };
+import { REDIS_ALLOW_ENV, REDIS_ENV_NAMES } from "../server/room/redis/env.ts";
+import { inboxEvent, roomEvent } from "../server/room/redis/events.ts";
+import { PRELUDE, SCRIPTS } from "../server/room/redis/scripts.ts";
+import { SERVER_PERMISSIONS } from "../scripts/compile.ts";
+
+/** Every `.js` file under `dir`. */
+async function* jsFiles(dir: string): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory) yield* jsFiles(path);
+    else if (e.name.endsWith(".js")) yield path;
+  }
+}
+
+Deno.test("REDIS_ENV_NAMES are exactly the env names the pinned node-redis reads (N6)", async () => {
+  const pinned = /^npm:redis@(\d+\.\d+\.\d+)$/.exec(config.imports.redis);
+  assert.ok(pinned, `deno.json pins redis to an exact version: ${config.imports.redis}`);
+  const info = new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" });
+  const npmCache = JSON.parse(new TextDecoder().decode((await info.output()).stdout)).npmCache;
+  const root = `${npmCache}/registry.npmjs.org`;
+  const packages = [`redis/${pinned[1]}`];
+  for await (const e of Deno.readDir(`${root}/@redis`)) {
+    packages.push(`@redis/${e.name}/${pinned[1]}`);
+  }
+  const names = new Set<string>();
+  for (const pkg of packages) {
+    try {
+      await Deno.stat(`${root}/${pkg}`);
+    } catch {
+      continue;
+    }
+    for await (const file of jsFiles(`${root}/${pkg}`)) {
+      const text = await Deno.readTextFile(file);
+      for (const m of text.matchAll(/process\.env(?:\.([A-Z_][A-Z0-9_]*)|\[["']([^"']+)["']\])/g)) {
+        names.add(m[1] ?? m[2]!);
+      }
+      assert.ok(!/process\.env\[[^"'\]]/.test(text), `${file} reads an env name it computes`);
+    }
+  }
+  assert.deepEqual([...names].sort(), [...REDIS_ENV_NAMES].sort());
+});
+
+Deno.test("server:redis and the papo-server binary grant exactly those names (N6)", () => {
+  assert.equal(REDIS_ALLOW_ENV, `--allow-env=${REDIS_ENV_NAMES.join(",")}`);
+  assert.equal(
+    config.tasks["server:redis"],
+    `deno run --allow-net --allow-sys=networkInterfaces ${REDIS_ALLOW_ENV} server.ts`,
+  );
+  assert.deepEqual(SERVER_PERMISSIONS, [
+    "--allow-net",
+    "--allow-sys=networkInterfaces",
+    REDIS_ALLOW_ENV,
+    "--no-prompt",
+  ]);
+});
+
+Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", async (t) => {
+  const room: [string[], ReturnType<typeof roomEvent>][] = [
+    [["t", "p", "f", "ana", "x", "a: b", "i", "n~1/2"], {
+      t: "public",
+      id: "n~1/2",
+      from: "ana",
+      text: "a: b",
+    }],
+    [["t", "j", "n", "Bob", "i", "n~1/3"], { t: "joined", id: "n~1/3", nick: "Bob" }],
+    [["t", "l", "n", "Bob", "i", "n~1/3", "r", "1"], {
+      t: "left",
+      id: "n~1/3",
+      nick: "Bob",
+      removed: true,
+    }],
+    [["t", "l", "n", "Bob", "i", "n~1/3", "r", "0"], {
+      t: "left",
+      id: "n~1/3",
+      nick: "Bob",
+      removed: false,
+    }],
+    [["t", "n", "k", "say", "a", "prova"], { t: "notice", notice: "say", arg: "prova" }],
+    [["t", "n", "k", "bogus", "a", ""], undefined],
+    [["t", "m", "k", "bob", "o", "1"], { t: "mute", key: "bob", on: true }],
+  ];
+  for (const [fields, want] of room) {
+    await t.step(`room ${fields.join(" ")}`, () => assert.deepEqual(roomEvent(fields), want));
+  }
+  const inbox: [string[], ReturnType<typeof inboxEvent>][] = [
+    [["t", "w", "i", "b~1/1", "f", "ana", "x", "oi", "q", "9", "o", "a~2"], {
+      t: "whisper",
+      id: "b~1/1",
+      from: "ana",
+      text: "oi",
+      req: "9",
+      replyTo: "a~2",
+    }],
+    [["t", "a", "q", "9", "k", "0"], { t: "ack", req: "9", delivered: false }],
+    [["t", "k", "i", "b~1/1"], { t: "kick", id: "b~1/1" }],
+  ];
+  for (const [fields, want] of inbox) {
+    await t.step(`inbox ${fields.join(" ")}`, () => assert.deepEqual(inboxEvent(fields), want));
+  }
+  await t.step("the scripts write only the entry types the codec reads", () => {
+    const written = new Set<string>();
+    for (const source of [PRELUDE, ...Object.values(SCRIPTS)]) {
+      for (const m of source.matchAll(/'t', '(\w)'/g)) written.add(m[1]!);
+    }
+    assert.deepEqual([...written].sort(), ["j", "k", "l", "m", "p", "w"]);
+  });
+});

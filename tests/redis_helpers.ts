@@ -1,0 +1,350 @@
+/**
+ * Helpers of the Redis tests (N1-N6): a real redis-server on a free port of
+ * 127.0.0.1, started and stopped by the test; nodes (a ChatServer over a
+ * RedisRoom) in this process; a TCP proxy between a node and Redis that a
+ * test can cut (a node alone losing Redis) or stall (a Redis that stops
+ * answering). Waits are bounded; nothing asserts on time.
+ *
+ * @module
+ */
+
+import { ChatServer, type ServerOptions } from "../server.ts";
+import { RedisRoom, type RedisRoomOptions } from "../server/room/redis/redis_room.ts";
+import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
+import { WAIT_MS } from "./helpers.ts";
+
+/** Whether redis-server is installed (tests that need it are skipped, and say so, when not). */
+export const hasRedis: boolean = (() => {
+  try {
+    return new Deno.Command("redis-server", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** The permissions a node subprocess gets: the network and node-redis's env names (N6). */
+export const NODE_PERMISSIONS = ["--allow-net", REDIS_ALLOW_ENV, "--no-prompt"] as const;
+
+/** A free TCP port on 127.0.0.1 (free when asked; a test uses it at once). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Waits until `ok()` holds, checking every 25 ms, at most {@linkcode WAIT_MS}. */
+export async function until(ok: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A redis-server of a test's own: no persistence, on a free port. */
+export class RedisServer implements AsyncDisposable {
+  /** Its port. */
+  readonly port: number;
+  #child: Deno.ChildProcess | undefined;
+
+  private constructor(port: number) {
+    this.port = port;
+  }
+
+  /** Starts one and waits until it answers PING. */
+  static async start(): Promise<RedisServer> {
+    const r = new RedisServer(freePort());
+    await r.restart();
+    return r;
+  }
+
+  /** `redis://127.0.0.1:PORT`. */
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts it again on the same port (after {@linkcode stop}), empty. */
+  async restart(): Promise<void> {
+    this.#child = new Deno.Command("redis-server", {
+      args: [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const end = Date.now() + WAIT_MS;
+    while (!(await this.#pong())) {
+      if (Date.now() > end) throw new Error(`redis-server on port ${this.port} did not answer`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Kills it (SIGKILL: nothing saved, every connection cut) and waits for its end. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    this.#child = undefined;
+    if (child === undefined) return;
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+  }
+
+  async #pong(): Promise<boolean> {
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: this.port });
+      try {
+        await conn.write(new TextEncoder().encode("PING\r\n"));
+        const buf = new Uint8Array(16);
+        const n = await conn.read(buf);
+        return n !== null && new TextDecoder().decode(buf.subarray(0, n)).startsWith("+PONG");
+      } finally {
+        conn.close();
+      }
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops it on leaving an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+/** A node for a test: a server on 127.0.0.1 port 0 over a room on Redis. */
+export interface TestNode extends AsyncDisposable {
+  /** The server. */
+  server: ChatServer;
+  /** Its room. */
+  room: RedisRoom;
+  /** Its port. */
+  port: number;
+  /** The room's and the server's log lines, in order. */
+  logs: string[];
+}
+
+/** Options of {@linkcode startNode}: the room's and the server's. */
+export type NodeOptions = Partial<RedisRoomOptions> & ServerOptions & { prefix: string };
+
+/**
+ * Starts a node on a test's Redis.
+ *
+ * @param url The Redis URL.
+ * @param options The room's key prefix (one room per test), a name, limits.
+ * @returns The node, shut down by `await using`.
+ */
+export async function startNode(url: string, options: NodeOptions): Promise<TestNode> {
+  const logs: string[] = [];
+  const log = (line: string) => logs.push(line);
+  const room = await RedisRoom.connect({ url, log, history: options.history ?? 20, ...options });
+  const server = ChatServer.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    log,
+    ...options,
+    room,
+    idPrefix: room.idPrefix,
+  });
+  return {
+    server,
+    room,
+    port: server.addr.port,
+    logs,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of Redis: a test cuts it (every
+ * connection closed, new ones refused) or stalls it (connections kept, no
+ * byte passed), then mends it.
+ */
+export class RedisProxy implements AsyncDisposable {
+  /** The proxy's port. */
+  readonly port: number;
+  readonly #target: number;
+  readonly #pairs = new Set<[Deno.TcpConn, Deno.TcpConn]>();
+  readonly #pumps = new Set<Promise<void>>();
+  #listener: Deno.TcpListener | undefined;
+  #accepting: Promise<void> | undefined;
+  #stalled = false;
+  #wake = new Set<() => void>();
+
+  /** @param target Redis's port. */
+  constructor(target: number) {
+    this.#target = target;
+    this.port = freePort();
+    this.mend();
+  }
+
+  /** `redis://127.0.0.1:PORT` through the proxy. */
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Closes every connection and refuses new ones. */
+  async cut(): Promise<void> {
+    this.#listener?.close();
+    this.#listener = undefined;
+    await this.#accepting;
+    for (const [a, b] of this.#pairs) {
+      closeQuietly(a);
+      closeQuietly(b);
+    }
+    this.#pairs.clear();
+    this.#stalled = false;
+    this.#release();
+    await Promise.all(this.#pumps);
+  }
+
+  /** Keeps every connection but passes no byte either way. */
+  stall(): void {
+    this.#stalled = true;
+  }
+
+  /** Accepts and passes bytes again. */
+  mend(): void {
+    this.#stalled = false;
+    this.#release();
+    if (this.#listener !== undefined) return;
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: this.port });
+    this.#accepting = this.#accept(this.#listener);
+  }
+
+  async #accept(listener: Deno.TcpListener): Promise<void> {
+    try {
+      for await (const a of listener) {
+        let b: Deno.TcpConn;
+        try {
+          b = await Deno.connect({ hostname: "127.0.0.1", port: this.#target });
+        } catch {
+          closeQuietly(a);
+          continue;
+        }
+        const pair: [Deno.TcpConn, Deno.TcpConn] = [a, b];
+        this.#pairs.add(pair);
+        for (const [from, to] of [[a, b], [b, a]]) {
+          const pump = this.#pump(from!, to!, pair);
+          this.#pumps.add(pump);
+          void pump.then(() => this.#pumps.delete(pump));
+        }
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  async #pump(from: Deno.TcpConn, to: Deno.TcpConn, pair: [Deno.TcpConn, Deno.TcpConn]) {
+    const buf = new Uint8Array(64 * 1024);
+    try {
+      while (true) {
+        const n = await from.read(buf);
+        if (n === null) break;
+        while (this.#stalled) await new Promise<void>((r) => this.#wake.add(r));
+        if (!this.#pairs.has(pair)) break;
+        let at = 0;
+        while (at < n) at += await to.write(buf.subarray(at, n));
+      }
+    } catch {
+      // cut
+    }
+    if (this.#pairs.delete(pair)) {
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+  }
+
+  #release(): void {
+    for (const wake of this.#wake) wake();
+    this.#wake.clear();
+  }
+
+  /** Cuts everything on leaving an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.cut();
+  }
+}
+
+function closeQuietly(c: Deno.TcpConn): void {
+  try {
+    c.close();
+  } catch {
+    // already closed
+  }
+}
+
+/** Prints why a Redis test is skipped (once per file). */
+export function sayIfSkipped(file: string): void {
+  if (!hasRedis) {
+    console.log(`${file}: skipped: redis-server is not installed (apt-get install redis-server)`);
+  }
+}
+
+const SERVER = new URL("../server.ts", import.meta.url).pathname;
+
+/** A node run as a subprocess (`deno run` with the permissions of the deno tasks), to be killed. */
+export class NodeProcess implements AsyncDisposable {
+  /** The process. */
+  readonly child: Deno.ChildProcess;
+  /** Its standard output and error so far. */
+  output = "";
+  readonly #reading: Promise<void>[];
+
+  /**
+   * Starts `server.ts` with these arguments.
+   * @param args The server's flags.
+   * @param permissions Deno's permission flags.
+   */
+  constructor(args: string[], permissions: readonly string[] = NODE_PERMISSIONS) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...permissions, SERVER, ...args],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#reading = [this.child.stdout, this.child.stderr].map(async (stream) => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) this.output += text;
+    });
+  }
+
+  /** Waits for the `listening on HOST:PORT` line and returns the port. */
+  async port(): Promise<number> {
+    await until(() => /listening on [\d.]+:\d+/.test(this.output), "the node's listening line");
+    return Number(/listening on [\d.]+:(\d+)/.exec(this.output)![1]);
+  }
+
+  /** Waits for the process's end and all its output. */
+  async finished(): Promise<Deno.CommandStatus> {
+    const status = await this.child.status;
+    await Promise.all(this.#reading);
+    return status;
+  }
+
+  /** Kills it with SIGKILL (as `kill -9`) and waits for its end. */
+  async kill(): Promise<void> {
+    try {
+      this.child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await this.finished();
+  }
+
+  /** Kills it on leaving an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.kill();
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The room on Redis with real nodes and a real redis-server (N1, N2, N4):
+ * users on different nodes chat publicly and privately, every node shows
+ * the same order, one nickname namespace, teacher commands across nodes.
+ * Skipped, saying why, where redis-server is not installed.
+ */
+import assert from "node:assert/strict";
+import { join, LineClient } from "./helpers.ts";
+import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
+
+sayIfSkipped("tests/redis_room_test.ts");
+
+let rooms = 0;
+/** A key prefix of its own for each test's room. */
+function prefix(): string {
+  return `t${++rooms}:`;
+}
+
+Deno.test({
+  name: "RedisRoom: users on two nodes chat publicly and privately (N1, S12)",
+  ignore: !hasRedis,
+  async fn(t) {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a" });
+    await using b = await startNode(redis.url, { prefix: p, nodeName: "b" });
+    await using ana = await join(a.port, "ana");
+    await using bob = await join(b.port, "bob");
+    await using cid = await join(a.port, "cid");
+    await t.step("a join on one node is announced on the other", async () => {
+      assert.equal(await ana.expect("ENTROU"), "ENTROU bob entrou no chat");
+      assert.equal(await bob.expect("ENTROU"), "ENTROU cid entrou no chat");
+    });
+    await t.step("a public message reaches both nodes, not its sender", async () => {
+      await bob.send(":oi de b");
+      assert.equal(await ana.expect("PUBLICA"), "PUBLICA bob: oi de b");
+      assert.equal(await cid.expect("PUBLICA"), "PUBLICA bob: oi de b");
+      await ana.send(":oi de a");
+      assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: oi de a");
+      assert.equal(await cid.expect("PUBLICA"), "PUBLICA ana: oi de a");
+      assert.deepEqual(ana.rest().filter((l) => l.startsWith("PUBLICA ana")), []);
+    });
+    await t.step("a private message to a user on the other node, any case", async () => {
+      await ana.send("BOB:segredo: sim");
+      assert.equal(await ana.expect("OK"), "OK Mensagem enviada");
+      assert.equal(await bob.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: segredo: sim");
+    });
+    await t.step("a private message to a user on the same node", async () => {
+      await cid.send("ana:perto");
+      assert.equal(await cid.expect("OK"), "OK Mensagem enviada");
+      assert.equal(await ana.expect("PRIVADA"), "PRIVADA Mensagem recebida de: cid: perto");
+    });
+    await t.step("nobody of that name on any node: ERRO 02", async () => {
+      await bob.send("zed:oi");
+      assert.equal(await bob.expect("ERRO"), "ERRO 02 Destino da mensagem privada nao existe: zed");
+    });
+    await t.step("{users} and the entry list count every node, in join order (X1)", async () => {
+      await cid.send("{users}");
+      assert.equal(await cid.expect("USUARIOS"), "USUARIOS 3 online: ana, bob, cid");
+      await using dan = await LineClient.connect(b.port);
+      await dan.expect("APELIDO");
+      await dan.send("dan");
+      await dan.expect("BEMVINDO");
+      assert.equal(await dan.expect("USUARIOS"), "USUARIOS 4 online: ana, bob, cid, dan");
+      await dan.send("{quit}");
+      await dan.expect("TCHAU");
+      assert.equal(await ana.expect("SAIU"), "SAIU dan saiu do chat");
+    });
+    await t.step("a user who leaves one node is gone from the other", async () => {
+      await bob.send("{quit}");
+      await bob.expect("TCHAU");
+      assert.equal(await ana.expect("SAIU"), "SAIU bob saiu do chat");
+      await ana.send("bob:ainda?");
+      assert.match(await ana.expect("ERRO"), /^ERRO 02 .*: bob$/);
+    });
+  },
+});
+
+Deno.test({
+  name: "RedisRoom: three nodes show public messages in the same order (N1)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a", floodBurst: 0 });
+    await using b = await startNode(redis.url, { prefix: p, nodeName: "b", floodBurst: 0 });
+    await using c = await startNode(redis.url, { prefix: p, nodeName: "c", floodBurst: 0 });
+    const nodes = [a, b, c];
+    const watchers = await Promise.all(nodes.map((n, i) => join(n.port, `w${i}`)));
+    const senders = await Promise.all(nodes.map((n, i) => join(n.port, `s${i}`)));
+    const each = 30;
+    // Every sender writes all its lines at once, so the nodes' messages interleave in Redis.
+    await Promise.all(
+      senders.map((s, i) =>
+        s.send(Array.from({ length: each }, (_, k) => `:m${i}-${k}`).join("\n"))
+      ),
+    );
+    const total = each * senders.length;
+    const seen = (w: LineClient) => w.received.filter((l) => l.startsWith("PUBLICA "));
+    for (const w of watchers) await w.waitFor(() => seen(w).length >= total, `${total} messages`);
+    const orders = watchers.map(seen);
+    assert.equal(orders[0]!.length, total);
+    assert.deepEqual(orders[1], orders[0], "node b shows another order than node a");
+    assert.deepEqual(orders[2], orders[0], "node c shows another order than node a");
+    for (let i = 0; i < senders.length; i++) {
+      const own = orders[0]!.filter((l) => l.startsWith(`PUBLICA s${i}:`));
+      assert.deepEqual(own, Array.from({ length: each }, (_, k) => `PUBLICA s${i}: m${i}-${k}`));
+    }
+    for (const cl of [...watchers, ...senders]) await cl.close();
+  },
+});
+
+Deno.test({
+  name: "RedisRoom: one nickname namespace over every node (N2)",
+  ignore: !hasRedis,
+  async fn(t) {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a" });
+    await using b = await startNode(redis.url, { prefix: p, nodeName: "b" });
+    await t.step("a nickname held on one node is refused on the other, in any case", async () => {
+      await using ana = await join(a.port, "Ana");
+      for (const nick of ["ana", "ANA", "aNa"]) {
+        await using other = await LineClient.connect(b.port);
+        await other.expect("APELIDO");
+        await other.send(nick);
+        assert.equal(await other.expect("ERRO"), `ERRO 01 Esse apelido ja esta em uso: ${nick}`);
+      }
+      await ana.send("{quit}");
+      await ana.expect("TCHAU");
+    });
+    await t.step("two nodes racing for one nickname admit one", async () => {
+      for (let round = 0; round < 8; round++) {
+        const nick = `race${round}`;
+        const clients = await Promise.all([a, b, a, b].map((n) => LineClient.connect(n.port)));
+        await Promise.all(clients.map((c) => c.expect("APELIDO")));
+        await Promise.all(clients.map((c, i) => c.send(i % 2 ? nick.toUpperCase() : nick)));
+        const firsts: string[] = [];
+        for (const c of clients) {
+          await c.waitFor(
+            () => c.received.some((l) => l.startsWith("BEMVINDO") || l.startsWith("ERRO")),
+            "an answer to the nickname",
+          );
+          firsts.push(c.received.find((l) => l.startsWith("BEMVINDO") || l.startsWith("ERRO"))!);
+        }
+        assert.equal(firsts.filter((l) => l.startsWith("BEMVINDO")).length, 1, firsts.join(" | "));
+        assert.equal(firsts.filter((l) => l.startsWith("ERRO 01")).length, 3, firsts.join(" | "));
+        for (const c of clients) await c.close();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "RedisRoom: a latecomer on another node gets the history (C4, N4)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a", history: 2 });
+    await using b = await startNode(redis.url, { prefix: p, nodeName: "b", history: 2 });
+    await using ana = await join(a.port, "ana");
+    await ana.send(":um\n:dois\nzed:privado nunca\n:tres");
+    await ana.expect("ERRO 02");
+    await using bob = await LineClient.connect(b.port);
+    await bob.expect("APELIDO");
+    await bob.send("bob");
+    await bob.expect("USUARIOS");
+    await bob.expect("AJUDA");
+    const history = [await bob.line(), await bob.line()];
+    assert.match(history[0]!, /^HISTORICO \d\d:\d\d ana: dois$/);
+    assert.match(history[1]!, /^HISTORICO \d\d:\d\d ana: tres$/);
+  },
+});
+
+Deno.test({
+  name: "RedisRoom: the teacher on one node moderates users on another (C3, N4)",
+  ignore: !hasRedis,
+  async fn(t) {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    const adminToken = "segredo";
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a", adminToken });
+    await using b = await startNode(redis.url, { prefix: p, nodeName: "b", adminToken });
+    await using prof = await join(a.port, "prof");
+    await using ana = await join(a.port, "ana");
+    await using bob = await join(b.port, "bob");
+    await using cid = await join(b.port, "cid");
+    await prof.send("{admin segredo}");
+    assert.equal(await prof.expect("OK"), "OK voce agora e o professor; digite {help}");
+    await t.step("{kick} removes a user on the other node; every node says so", async () => {
+      await prof.send("{kick BOB}");
+      assert.equal(await prof.expect("OK"), "OK bob foi removido");
+      assert.equal(
+        await bob.expect("ERRO"),
+        "ERRO 03 Cancelamento de conexao forcado: removido pelo professor",
+      );
+      await bob.closed();
+      assert.equal(await ana.expect("SAIU"), "SAIU bob foi removido pelo professor");
+      assert.equal(await cid.expect("SAIU"), "SAIU bob foi removido pelo professor");
+    });
+    await t.step(
+      "{mute} holds on the muted user's node; a private message to the teacher goes",
+      async () => {
+        await prof.send("{mute cid}");
+        assert.equal(await ana.expect("AVISO"), "AVISO cid foi silenciado pelo professor");
+        assert.equal(await cid.expect("AVISO"), "AVISO cid foi silenciado pelo professor");
+        await cid.send(":posso?");
+        assert.match(await cid.expect("ERRO"), /^ERRO 14 /);
+        await cid.send("ana:e agora?");
+        assert.match(await cid.expect("ERRO"), /^ERRO 14 /);
+        await cid.send("prof:desculpe");
+        assert.equal(await cid.expect("OK"), "OK Mensagem enviada");
+        assert.equal(await prof.expect("PRIVADA"), "PRIVADA Mensagem recebida de: cid: desculpe");
+        await prof.send("{unmute cid}");
+        assert.equal(await cid.expect("AVISO"), "AVISO cid pode falar de novo");
+        await cid.send(":obrigado");
+        assert.equal(await ana.expect("PUBLICA"), "PUBLICA cid: obrigado");
+      },
+    );
+    await t.step("{say} reaches every node", async () => {
+      await prof.send("{say prova amanha}");
+      assert.equal(await cid.expect("AVISO"), "AVISO professor: prova amanha");
+      assert.equal(await ana.expect("AVISO"), "AVISO professor: prova amanha");
+    });
+    await t.step("{lock} refuses new connections on every node; {unlock}", async () => {
+      await prof.send("{lock}");
+      assert.equal(
+        await cid.expect("AVISO"),
+        "AVISO a sala foi trancada pelo professor; ninguem mais entra",
+      );
+      await using late = await LineClient.connect(b.port);
+      assert.equal(await late.expect("ERRO"), "ERRO 16 Sala trancada");
+      await late.closed();
+      await prof.send("{unlock}");
+      assert.equal(await cid.expect("AVISO"), "AVISO a sala foi destrancada");
+      await using now = await LineClient.connect(b.port);
+      await now.expect("APELIDO");
+    });
+    await t.step(
+      "{ban} removes the user and its address on every node; {bans}, {unban}",
+      async () => {
+        await prof.send("{ban cid}");
+        assert.equal(await prof.expect("OK"), "OK cid foi removido e o endereco 127.0.0.1 banido");
+        assert.match(await cid.expect("ERRO"), /^ERRO 03 .*removido pelo professor$/);
+        await using late = await LineClient.connect(b.port);
+        assert.equal(await late.expect("ERRO"), "ERRO 15 Endereco banido");
+        await prof.send("{bans}");
+        assert.equal(await prof.expect("OK"), "OK banidos: 127.0.0.1 (cid)");
+        await prof.send("{unban 127.0.0.1}");
+        assert.equal(await prof.expect("OK"), "OK endereco 127.0.0.1 desbanido");
+        await using again = await LineClient.connect(b.port);
+        await again.expect("APELIDO");
+      },
+    );
+    await t.step("an unknown nickname on every node: ERRO 02", async () => {
+      await prof.send("{kick zed}");
+      assert.match(await prof.expect("ERRO"), /^ERRO 02 .*: zed$/);
+    });
+  },
+});
