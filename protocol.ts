@@ -394,6 +394,14 @@ export const Detail = {
     pt: "conexões demais deste endereço",
     en: "too many connections from this address",
   },
+  tooManyWaitingHere: {
+    pt: "conexões demais sem apelido deste endereço",
+    en: "too many connections without a nickname from this address",
+  },
+  tooManyWaiting: {
+    pt: "conexões demais esperando apelido",
+    en: "too many connections waiting for a nickname",
+  },
   roomUnavailable: {
     pt: "sala indisponível; tente de novo",
     en: "room unavailable; try again",

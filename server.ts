@@ -41,6 +41,10 @@ Options:
   --port N             TCP port (default ${DEFAULT_PORT}; 0 = any free port)
   --max-clients N      most clients at once, ERRO 11 beyond (default ${DEFAULTS.maxClients})
   --max-per-ip N       most connections from one IP, 0 = no cap (default ${DEFAULTS.maxPerIp})
+  --max-pending-per-ip N  most connections without a nickname from one IP, ERRO 11 beyond,
+                       0 = no cap (default ${DEFAULTS.maxPendingPerIp})
+  --max-pending N      most connections without a nickname in all, 0 = no cap
+                       (default: half of --max-clients)
   --nick-timeout S     seconds to choose a nickname, ERRO 03 after (default ${
   DEFAULTS.nickTimeoutMs / 1000
 })
@@ -71,6 +75,8 @@ const FLAGS = {
   port: { type: "string" },
   "max-clients": { type: "string" },
   "max-per-ip": { type: "string" },
+  "max-pending-per-ip": { type: "string" },
+  "max-pending": { type: "string" },
   "nick-timeout": { type: "string" },
   "max-queue": { type: "string" },
   "max-total-queue": { type: "string" },
@@ -147,6 +153,14 @@ function readOptions(args: string[]): StartOptions | "help" | "version" {
     port: p,
     maxClients: intFlag(f["max-clients"], "max-clients", DEFAULTS.maxClients, 1),
     maxPerIp: intFlag(f["max-per-ip"], "max-per-ip", DEFAULTS.maxPerIp),
+    maxPendingPerIp: intFlag(
+      f["max-pending-per-ip"],
+      "max-pending-per-ip",
+      DEFAULTS.maxPendingPerIp,
+    ),
+    ...(f["max-pending"] === undefined
+      ? {}
+      : { maxPending: intFlag(f["max-pending"], "max-pending", 0) }),
     nickTimeoutMs: intFlag(f["nick-timeout"], "nick-timeout", DEFAULTS.nickTimeoutMs / 1000, 1) *
       1000,
     maxQueueBytes: intFlag(f["max-queue"], "max-queue", DEFAULTS.maxQueueBytes, 4096),

@@ -15,8 +15,21 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(8, navigator.hardwareConcurrency - 1));
 }
 
-/** The papo server the bench starts, before `--server-args`. */
-export const PAPO_ARGS = ["--host", "127.0.0.1", "--port", "0", "--flood-burst", "0"];
+/**
+ * The papo server the bench starts, before `--server-args`: every client
+ * comes from 127.0.0.1, so the per-address cap on connections without a
+ * nickname (issue 15) is off, as flood control is.
+ */
+export const PAPO_ARGS = [
+  "--host",
+  "127.0.0.1",
+  "--port",
+  "0",
+  "--flood-burst",
+  "0",
+  "--max-pending-per-ip",
+  "0",
+];
 
 export const HELP =
   `papo bench ${VERSION}: load scenarios against papo's server, a do-nothing ceiling server and ngIRCd

@@ -166,6 +166,8 @@ async function setup(nodes: number, redis: boolean): Promise<{ ports: number[]; 
     "0",
     "--flood-burst",
     "0",
+    "--max-pending-per-ip",
+    "0",
     "--max-clients",
     "20000",
   ];

@@ -17,6 +17,7 @@ import {
 } from "./options.ts";
 import type { QueueStats } from "./outgoing.ts";
 import { FlushScheduler } from "./queue.ts";
+import { Admission } from "./admission.ts";
 import { CLOSE_LINES } from "./replies.ts";
 import { LocalRoom } from "./room/local.ts";
 import { type Room, withDeadline } from "./room/room.ts";
@@ -75,7 +76,9 @@ export class ChatServer implements SessionHost {
   readonly #sessions = new Set<Session>();
   readonly #joined = new Set<Session>();
   readonly #running = new Set<Promise<void>>();
-  readonly #perIp = new Map<string, number>();
+  readonly #admission: Admission;
+  /** Sessions that have not chosen a nickname yet. */
+  readonly #waiting = new Set<Session>();
   readonly #idPrefix: string;
   #stopping = false;
 
@@ -86,6 +89,7 @@ export class ChatServer implements SessionHost {
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
     this.log = options.log ?? logLine;
+    this.#admission = new Admission(this.limits, this.log);
     this.#observer = options.observer;
     this.#transcript = options.transcript;
     this.#idPrefix = options.idPrefix ?? "";
@@ -120,8 +124,10 @@ export class ChatServer implements SessionHost {
 
   /** Part of {@linkcode SessionHost}: keeps the list of this node's users. */
   registered(s: Session, joined: boolean): void {
-    if (joined) this.#joined.add(s);
-    else this.#joined.delete(s);
+    if (joined) {
+      this.#joined.add(s);
+      if (this.#waiting.delete(s)) this.#admission.registered(s.ip);
+    } else this.#joined.delete(s);
   }
 
   /** Part of {@linkcode SessionHost}: logs a teacher's action and writes it in the transcript. */
@@ -200,24 +206,32 @@ export class ChatServer implements SessionHost {
       onOverflow: () => void session.end("queueFull"),
     });
     const session = new Session(c, this, this.#idPrefix);
-    const refusal = this.#admit(c) ?? await this.#admitted(c);
+    // The caps log once per episode (admission.ts); the room's refusals each time.
+    let refusal = this.#stopping ? "shutdown" : this.#admission.admit(c.ip, c.peer);
+    let nickTimeoutMs = 0;
+    if (refusal === undefined) {
+      // Counted before the room is asked, so that connections arriving meanwhile see it.
+      nickTimeoutMs = this.#admission.opened(c.ip);
+      refusal = await this.#admitted(c);
+      if (refusal !== undefined) {
+        this.log(`refused ${c.peer} (${refusal})`);
+        this.#admission.closed(c.ip, true);
+      }
+    }
     if (refusal !== undefined) {
-      this.log(`refused ${c.peer} (${refusal})`);
       await c.end(refusal, CLOSE_LINES[refusal], CLOSE_DRAIN_MS);
       return;
     }
     this.#sessions.add(session);
+    this.#waiting.add(session);
     this.stats.open++;
-    this.#perIp.set(c.ip, (this.#perIp.get(c.ip) ?? 0) + 1);
     this.log(`connect ${c.peer} (${this.stats.open} open)`);
     try {
-      await session.run();
+      await session.run(nickTimeoutMs);
     } finally {
       this.#sessions.delete(session);
       this.stats.open--;
-      const left = (this.#perIp.get(c.ip) ?? 1) - 1;
-      if (left === 0) this.#perIp.delete(c.ip);
-      else this.#perIp.set(c.ip, left);
+      this.#admission.closed(c.ip, this.#waiting.delete(session));
     }
   }
 
@@ -234,13 +248,5 @@ export class ChatServer implements SessionHost {
       this.log(`room error: ${errorName(e)}`);
       return "roomUnavailable";
     }
-  }
-
-  #admit(c: Connection): CloseCause | undefined {
-    if (this.#stopping) return "shutdown";
-    if (this.stats.open >= this.limits.maxClients) return "serverFull";
-    const cap = this.limits.maxPerIp;
-    if (cap > 0 && (this.#perIp.get(c.ip) ?? 0) >= cap) return "tooManyFromAddress";
-    return undefined;
   }
 }

@@ -22,6 +22,8 @@ export type CloseCause =
   | "nickTimeout"
   | "serverFull"
   | "tooManyFromAddress"
+  | "tooManyWaitingHere"
+  | "tooManyWaiting"
   | "roomUnavailable"
   | "kicked"
   | "nickLost"

@@ -19,6 +19,10 @@ export interface ServerOptions {
   maxClients?: number;
   /** L5: the most connections from one IP address; 0 is no cap. @default {0} */
   maxPerIp?: number;
+  /** L5: the most connections without a nickname from one IP address; 0 is no cap. @default {64} */
+  maxPendingPerIp?: number;
+  /** L5: the most connections without a nickname in all; 0 is no cap. @default {half of maxClients, at least 64} */
+  maxPending?: number;
   /** L6: milliseconds a new client has to choose a nickname. @default {60000} */
   nickTimeoutMs?: number;
   /** L7: the bytes waiting to be sent to one client past which it may be dropped. @default {1048576} */
@@ -53,6 +57,7 @@ export interface ServerOptions {
 export const DEFAULTS = {
   maxClients: 10_000,
   maxPerIp: 0,
+  maxPendingPerIp: 64,
   nickTimeoutMs: 60_000,
   maxQueueBytes: 1024 * 1024,
   maxTotalQueueBytes: 1024 * 1024 * 1024,
@@ -88,6 +93,8 @@ export function resolveLimits(options: ServerOptions): Limits {
   return {
     maxClients: options.maxClients ?? DEFAULTS.maxClients,
     maxPerIp: options.maxPerIp ?? DEFAULTS.maxPerIp,
+    maxPendingPerIp: options.maxPendingPerIp ?? DEFAULTS.maxPendingPerIp,
+    maxPending: options.maxPending ?? defaultMaxPending(options.maxClients ?? DEFAULTS.maxClients),
     nickTimeoutMs: options.nickTimeoutMs ?? DEFAULTS.nickTimeoutMs,
     maxQueueBytes: options.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
     maxTotalQueueBytes: options.maxTotalQueueBytes ?? DEFAULTS.maxTotalQueueBytes,
@@ -96,6 +103,19 @@ export function resolveLimits(options: ServerOptions): Limits {
     logMessages: options.logMessages ?? false,
     roomDeadlineMs: options.roomDeadlineMs ?? DEFAULTS.roomDeadlineMs,
   };
+}
+
+/**
+ * The default cap on connections without a nickname (issue 15): half of
+ * `maxClients`, so that a flood from many addresses leaves the other half to
+ * registered users, but never below 64 (or `maxClients`), so that a small
+ * server is not made smaller.
+ *
+ * @param maxClients The cap on clients.
+ * @returns The cap on connections without a nickname.
+ */
+export function defaultMaxPending(maxClients: number): number {
+  return Math.min(maxClients, Math.max(64, Math.floor(maxClients / 2)));
 }
 
 /**

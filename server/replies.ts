@@ -81,4 +81,6 @@ export const CLOSE_LINES: Partial<Record<CloseCause, Uint8Array>> = {
   locked: err(ErrorCode.locked),
   serverFull: err(ErrorCode.serverFull),
   tooManyFromAddress: err(ErrorCode.serverFull, "tooManyFromAddress"),
+  tooManyWaitingHere: err(ErrorCode.serverFull, "tooManyWaitingHere"),
+  tooManyWaiting: err(ErrorCode.serverFull, "tooManyWaiting"),
 };

@@ -139,11 +139,14 @@ export class Session implements Member, Caller {
     return this.c.end(cause, CLOSE_LINES[cause], CLOSE_DRAIN_MS);
   }
 
-  /** Runs the session until the client leaves or is dropped; never rejects. */
-  async run(): Promise<void> {
+  /**
+   * Runs the session until the client leaves or is dropped; never rejects.
+   * @param nickTimeoutMs How long the client has to choose a nickname (L6).
+   */
+  async run(nickTimeoutMs: number = this.host.limits.nickTimeoutMs): Promise<void> {
     const { c, host } = this;
     const limits = host.limits;
-    this.#timer = setTimeout(() => void this.end("nickTimeout"), limits.nickTimeoutMs);
+    this.#timer = setTimeout(() => void this.end("nickTimeout"), nickTimeoutMs);
     const gate = limits.floodBurst > 0
       ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood)
       : undefined;

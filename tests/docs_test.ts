@@ -45,6 +45,8 @@ const SENT_ERRORS: [ErrorCode, DetailName | { data: string } | undefined][] = [
   [ErrorCode.flood, "slowDown"],
   [ErrorCode.serverFull, undefined],
   [ErrorCode.serverFull, "tooManyFromAddress"],
+  [ErrorCode.serverFull, "tooManyWaitingHere"],
+  [ErrorCode.serverFull, "tooManyWaiting"],
   [ErrorCode.forcedClose, "kicked"],
   [ErrorCode.forcedClose, "tooManyTries"],
   [ErrorCode.badToken, undefined],
