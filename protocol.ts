@@ -453,6 +453,9 @@ export const Message = {
   sent: { pt: "Mensagem enviada", en: "Message sent" },
   bye: { pt: "Até logo", en: "See you" },
   leftRemoved: { pt: "%s foi removido pelo professor", en: "%s was removed by the teacher" },
+  joinedMany: { pt: "%s pessoas entraram (%s online): %s", en: "%s people joined (%s online): %s" },
+  leftMany: { pt: "%s pessoas saíram (%s online): %s", en: "%s people left (%s online): %s" },
+  andMore: { pt: "%s e mais %s", en: "%s and %s more" },
   teacher: {
     pt: "você agora é o professor; digite {help}",
     en: "you are now the teacher; type {help}",
@@ -657,6 +660,41 @@ export function joinedLine(nick: string): string {
  */
 export function leftLine(nick: string, removed = false): string {
   return line(Keyword.left, wire(removed ? Message.leftRemoved : Message.left, nick));
+}
+
+/**
+ * Formats a summary of joins or leaves in a large room (P1): the count, how
+ * many are online, the first names and the count of the others. A summary
+ * of one person is that person's own line.
+ *
+ * @param kind Joins or leaves.
+ * @param count How many joined (or left).
+ * @param online How many are online now.
+ * @param names The first names, in order.
+ * @returns For example `ENTROU 37 pessoas entraram (812 online): ana, bia, cid e mais 34` with CRLF.
+ */
+export function manyLine(
+  kind: "joined" | "left",
+  count: number,
+  online: number,
+  names: readonly string[],
+): string {
+  if (count === 1 && names.length === 1) {
+    return kind === "joined" ? joinedLine(names[0]!) : leftLine(names[0]!);
+  }
+  const shown = names.join(", ");
+  const list = count > names.length
+    ? wire(Message.andMore, shown, String(count - names.length))
+    : shown;
+  return line(
+    kind === "joined" ? Keyword.joined : Keyword.left,
+    wire(
+      kind === "joined" ? Message.joinedMany : Message.leftMany,
+      String(count),
+      String(online),
+      list,
+    ),
+  );
 }
 
 /** What a notice to everyone (`AVISO`) says (C3). */

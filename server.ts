@@ -56,6 +56,8 @@ Options:
   --flood-rate N       lines per second a client may keep sending (default ${DEFAULTS.floodRate})
   --log-messages       also log the text of public and private messages
   --history N          public messages a newcomer is shown, 0 = none (default ${DEFAULTS.history})
+  --crowd N            above N online, join and leave notices are summarized once a second,
+                       0 = never (default ${DEFAULTS.crowd})
   --admin-token TOKEN  the teacher's token for {admin TOKEN} (default: a random one, printed)
   --trace              print every socket event (accept, recv, send, close) with its bytes;
                        private text is shown too
@@ -84,6 +86,7 @@ const FLAGS = {
   "flood-rate": { type: "string" },
   "log-messages": { type: "boolean" },
   history: { type: "string" },
+  crowd: { type: "string" },
   "admin-token": { type: "string" },
   trace: { type: "boolean" },
   transcript: { type: "string" },
@@ -174,6 +177,7 @@ function readOptions(args: string[]): StartOptions | "help" | "version" {
     floodRate: intFlag(f["flood-rate"], "flood-rate", DEFAULTS.floodRate, 1),
     logMessages: f["log-messages"] === true,
     history: intFlag(f.history, "history", DEFAULTS.history),
+    crowd: intFlag(f.crowd, "crowd", DEFAULTS.crowd),
     ...(f["admin-token"] === undefined ? {} : { adminToken: adminToken(f["admin-token"]) }),
     trace: f.trace === true,
     transcriptPath: f.transcript === undefined ? undefined : String(f.transcript),

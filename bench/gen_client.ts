@@ -296,13 +296,14 @@ export abstract class Client {
   }
 
   /** Counts a join notice: one expected, or one too many. */
-  protected joinSeen(): void {
+  /** Records `count` joins announced (one line, or a summary of a large room, P1). */
+  protected joinSeen(count = 1): void {
     const r = state.run;
     if (r === undefined || r.reported) return;
-    if (this.joinsLeft > 0) {
-      this.joinsLeft--;
-      r.received++;
-    } else if (r.kind === "join" && this.joinsLeft === 0) r.extra++;
+    const told = Math.min(count, Math.max(0, this.joinsLeft));
+    this.joinsLeft -= told;
+    r.received += told;
+    if (r.kind === "join" && told < count) r.extra += count - told;
   }
 
   /** Records an error line (its text made without what differs per client). */

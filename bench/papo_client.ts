@@ -39,8 +39,9 @@ export class PapoClient extends Client {
       this.inFlight--;
       this.pump(r);
     } else if (c0 === E && c1 === N) {
-      // ENTROU; those before this client's USUARIOS line came before it joined.
-      this.joinSeen();
+      // ENTROU; those before this client's USUARIOS line came before it joined. A large
+      // room's summary, "ENTROU 37 pessoas entraram ...", tells of 37 at once (P1).
+      this.joinSeen(summaryCount(b, s + 7, e));
     } else if (c0 === A && c1 === P) {
       // APELIDO: the nickname prompt.
       if (!this.registered) this.send(this.nick + "\n");
@@ -66,4 +67,20 @@ export class PapoClient extends Client {
       this.erroSeen(latin1(b, s, Math.min(e, s + 80)).replace(/\r$/, ""));
     }
   }
+}
+
+const SUMMARY = new TextEncoder().encode(" pessoas ");
+
+/** The count of a summary line (`37 pessoas ...` from `at`), or 1 for one person's line. */
+function summaryCount(b: Uint8Array, at: number, end: number): number {
+  let n = 0;
+  let i = at;
+  for (; i < end; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  if (i === at || i + SUMMARY.length > end) return 1;
+  for (let j = 0; j < SUMMARY.length; j++) if (b[i + j] !== SUMMARY[j]) return 1;
+  return n;
 }

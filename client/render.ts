@@ -86,6 +86,18 @@ export function showServerLine(line: ServerLine, lang: Lang, nick = ""): Shown |
         style: "system",
         text: say(line.removed ? Message.leftRemoved : Message.left, lang, line.nick),
       };
+    case "joinedMany":
+    case "leftMany": {
+      const shown = line.names.join(", ");
+      const names = line.count > line.names.length
+        ? say(Message.andMore, lang, shown, String(line.count - line.names.length))
+        : shown;
+      const text = line.kind === "joinedMany" ? Message.joinedMany : Message.leftMany;
+      return {
+        style: "system",
+        text: say(text, lang, String(line.count), String(line.online), names),
+      };
+    }
     case "public":
       return { style: "public", text: `${line.from}: ${line.text}` };
     case "private":

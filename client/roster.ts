@@ -39,6 +39,12 @@ export class Roster {
       case "left":
         this.#names.delete(line.nick.toLowerCase());
         return;
+      case "joinedMany":
+        for (const nick of line.names) this.#names.set(nick.toLowerCase(), nick);
+        return;
+      case "leftMany":
+        for (const nick of line.names) this.#names.delete(nick.toLowerCase());
+        return;
       case "users":
         for (const nick of listedNames(line.text)) this.#names.set(nick.toLowerCase(), nick);
         return;

@@ -85,7 +85,10 @@ export class ChatServer implements SessionHost {
   private constructor(listener: Deno.TcpListener, options: ServerOptions) {
     this.#listener = listener;
     this.addr = listener.addr;
-    this.room = options.room ?? new LocalRoom({ history: options.history ?? DEFAULTS.history });
+    this.room = options.room ?? new LocalRoom({
+      history: options.history ?? DEFAULTS.history,
+      crowd: options.crowd ?? DEFAULTS.crowd,
+    });
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
     this.log = options.log ?? logLine;

@@ -39,6 +39,8 @@ export interface ServerOptions {
   roomDeadlineMs?: number;
   /** C4: public messages a newcomer is shown, with the default room; 0 = none. @default {20} */
   history?: number;
+  /** P1: above this many online, join and leave notices are summarized once a second; 0 = never. @default {300} */
+  crowd?: number;
   /** C2: the teacher's token for `{admin TOKEN}`. @default {a random one} */
   adminToken?: string;
   /** C5: where public messages, joins, leaves and teacher's actions are written. @default {none} */
@@ -65,6 +67,7 @@ export const DEFAULTS = {
   floodRate: 10,
   roomDeadlineMs: 5_000,
   history: 20,
+  crowd: 300,
 } as const;
 
 /** The limits with every default applied. */
@@ -77,6 +80,7 @@ export type Limits = Required<
     | "observer"
     | "log"
     | "history"
+    | "crowd"
     | "adminToken"
     | "transcript"
     | "idPrefix"

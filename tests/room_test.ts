@@ -3,6 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { LocalRoom } from "../server/room/local.ts";
+import { pause } from "./helpers.ts";
 import type { Member } from "../server/room/room.ts";
 import { ENTRY_LIST_MAX, HOW_TO_LINE, USERS_LINE_BYTES } from "../protocol.ts";
 import { Outgoing } from "../wire/messages.ts";
@@ -233,4 +234,39 @@ Deno.test("LocalRoom: what a member was given is never overwritten by later mess
   const [first, second] = bob!.sends.map((b) => decoder.decode(b));
   assert.equal(first, "PUBLICA ana: first\r\n");
   assert.equal(second, "PRIVADA Mensagem recebida de: ana: second\r\n");
+});
+
+/** How many joins (and leaves) the lines a member got tell of: one per line, or a summary's count. */
+function told(lines: string[], keyword: "ENTROU" | "SAIU"): { count: number; lines: number } {
+  let count = 0;
+  let n = 0;
+  for (const l of lines) {
+    if (!l.startsWith(`${keyword} `)) continue;
+    n++;
+    const m = /^\S+ (\d+) pessoas (?:entraram|sairam) \((\d+) online\): (.+)$/.exec(l);
+    count += m ? Number(m[1]) : 1;
+  }
+  return { count, lines: n };
+}
+
+Deno.test("LocalRoom in a large room summarizes joins and leaves, each member told of all after it (P1)", async () => {
+  const room = new LocalRoom({ crowd: 3, crowdIntervalMs: 20 });
+  const members = Array.from({ length: 12 }, (_, i) => new Recorder(`m${i}`));
+  for (const m of members) assert.equal(await room.join(m), true);
+  for (let i = 0; i < 3; i++) await room.leave(members[i]!);
+  await pause(100); // the summaries' interval is 20 ms
+  const online = members.slice(3);
+  online.forEach((m, i) => {
+    const index = i + 3;
+    const joins = told(m.lines, "ENTROU");
+    assert.equal(joins.count, 12 - index - 1, `${m.nick}: ${m.lines.join(" | ")}`);
+    assert.ok(joins.lines <= 2, `${m.nick} got ${joins.lines} ENTROU lines`);
+    assert.equal(told(m.lines, "SAIU").count, 3, `${m.nick}: ${m.lines.join(" | ")}`);
+  });
+  const first = online[0]!.lines.find((l) => /pessoas entraram/.test(l));
+  assert.match(first!, /^ENTROU \d+ pessoas entraram \(\d+ online\): m\d+, m\d+, m\d+ e mais \d+$/);
+  assert.ok(
+    online[0]!.lines.some((l) => /^SAIU 3 pessoas sairam \(9 online\): m0, m1, m2$/.test(l)),
+  );
+  await room.close();
 });

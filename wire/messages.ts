@@ -15,6 +15,7 @@ import {
   joinedLine,
   Keyword,
   leftLine,
+  manyLine,
   type NoticeKind,
   noticeLine,
   PRIVATE_PREFIX,
@@ -84,6 +85,14 @@ export type ServerMessage =
   | { readonly kind: "joined"; readonly nick: string }
   | { readonly kind: "left"; readonly nick: string; readonly removed?: boolean }
   | { readonly kind: "notice"; readonly notice: NoticeKind; readonly arg?: string }
+  | {
+    /** Joins or leaves in a large room, summarized (P1). */
+    readonly kind: "joinedMany" | "leftMany";
+    readonly count: number;
+    readonly online: number;
+    /** The first names. */
+    readonly names: readonly string[];
+  }
   | { readonly kind: "public"; readonly from: string; readonly text: string }
   | { readonly kind: "private"; readonly from: string; readonly text: string };
 
@@ -120,6 +129,11 @@ export function renderMessage(m: ServerMessage): Uint8Array {
       return encodeAscii(leftLine(m.nick, m.removed === true));
     case "notice":
       return encodeAscii(noticeLine(m.notice, m.arg ?? ""));
+    case "joinedMany":
+    case "leftMany":
+      return encodeAscii(
+        manyLine(m.kind === "joinedMany" ? "joined" : "left", m.count, m.online, m.names),
+      );
   }
 }
 

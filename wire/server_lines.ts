@@ -30,6 +30,14 @@ export type ServerLine =
     /** Set when the teacher removed them (C3). */
     readonly removed?: true;
   }
+  | {
+    /** Joins or leaves summarized in a large room (P1). */
+    readonly kind: "joinedMany" | "leftMany";
+    readonly count: number;
+    readonly online: number;
+    /** The names shown (the first ones). */
+    readonly names: readonly string[];
+  }
   | { readonly kind: "public"; readonly from: string; readonly text: string }
   | { readonly kind: "private"; readonly from: string; readonly text: string }
   | { readonly kind: "sent" }
@@ -74,8 +82,10 @@ export function parseServerLine(text: string): ServerLine {
     case Keyword.users:
       return { kind: "users", text: rest };
     case Keyword.joined:
-      return { kind: "joined", nick: firstWord(rest) };
+      return many("joinedMany", rest) ?? { kind: "joined", nick: firstWord(rest) };
     case Keyword.left: {
+      const summary = many("leftMany", rest);
+      if (summary) return summary;
       const nick = firstWord(rest);
       return rest === wire(Message.leftRemoved, nick)
         ? { kind: "left", nick, removed: true }
@@ -117,6 +127,30 @@ export function parseServerLine(text: string): ServerLine {
 }
 
 const SENT_TEXT = wire(Message.sent);
+
+/** `37 pessoas entraram (812 online): ana, bia, cid e mais 34`, read back. */
+const MANY: Readonly<Record<"joinedMany" | "leftMany", RegExp>> = {
+  joinedMany: template(Message.joinedMany),
+  leftMany: template(Message.leftMany),
+};
+const AND_MORE = new RegExp(
+  ` ${escape(toAscii(Message.andMore.pt).replace("%s ", "")).replace("%s", "\\d+")}$`,
+);
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function template(text: Text): RegExp {
+  return new RegExp(`^${escape(toAscii(text.pt)).replaceAll("%s", "(.*)")}$`);
+}
+
+function many(kind: "joinedMany" | "leftMany", rest: string): ServerLine | undefined {
+  const m = MANY[kind].exec(rest);
+  if (m === null || !/^\d+$/.test(m[1]!) || !/^\d+$/.test(m[2]!)) return undefined;
+  const names = m[3]!.replace(AND_MORE, "").split(", ").filter((n) => n !== "");
+  return { kind, count: Number(m[1]), online: Number(m[2]), names };
+}
 
 function firstWord(text: string): string {
   const space = text.indexOf(" ");

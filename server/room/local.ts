@@ -10,12 +10,17 @@ import { Outgoing, type ServerMessage } from "../../wire/messages.ts";
 import { HistoryRing } from "./history.ts";
 import { Moderation } from "./moderation.ts";
 import { NickRegistry } from "./registry.ts";
+import { Crowd } from "./crowd.ts";
 import type { Admission, Ban, Member, Room, WhisperResult } from "./room.ts";
 
 /** Options of a {@linkcode LocalRoom}. */
 export interface LocalRoomOptions {
   /** How many public messages to remember for latecomers (C4). @default {0} */
   history?: number;
+  /** P1: above this many online, join and leave notices are summarized once a second; 0 never. @default {0} */
+  crowd?: number;
+  /** How often the summaries go out, in milliseconds. @default {1000} */
+  crowdIntervalMs?: number;
 }
 
 /** A room held in this process's memory. */
@@ -24,10 +29,17 @@ export class LocalRoom implements Room {
   readonly #history: HistoryRing;
   readonly #moderation = new Moderation();
   readonly #listeners = new Set<(message: ServerMessage) => void>();
+  readonly #crowd: Crowd<Member>;
 
-  /** @param options What the room remembers. */
+  /** @param options What the room remembers, and when it summarizes. */
   constructor(options: LocalRoomOptions = {}) {
     this.#history = new HistoryRing(options.history ?? 0);
+    this.#crowd = new Crowd({
+      threshold: options.crowd ?? 0,
+      intervalMs: options.crowdIntervalMs ?? 1000,
+      members: () => this.#members.values(),
+      size: () => this.#members.size,
+    });
   }
 
   /**
@@ -63,14 +75,15 @@ export class LocalRoom implements Room {
         history: this.#history.entries(),
       }),
     );
-    this.#everyone({ kind: "joined", nick: member.nick }, member, true);
+    this.#crowd.entered(member);
+    this.#notice({ kind: "joined", nick: member.nick }, member);
     return Promise.resolve(true);
   }
 
   /** Removes a member and tells the others; a member not in the room is ignored. */
   leave(member: Member, removed = false): Promise<void> {
     if (this.#members.release(member)) {
-      this.#everyone({ kind: "left", nick: member.nick, removed }, member, true);
+      this.#notice({ kind: "left", nick: member.nick, removed }, member);
     }
     return Promise.resolve();
   }
@@ -164,9 +177,16 @@ export class LocalRoom implements Room {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Nothing to let go of. */
+  /** Stops the summaries' timer. */
   close(): Promise<void> {
+    this.#crowd.close();
     return Promise.resolve();
+  }
+
+  /** A join or leave: to every other member (summarized in a large room), and to the listeners. */
+  #notice(message: Extract<ServerMessage, { kind: "joined" | "left" }>, member: Member): void {
+    this.#crowd.notice(message, member);
+    for (const listener of this.#listeners) listener(message);
   }
 
   /** Sends a message to every member but `except`, rendered once, and to the listeners. */
