@@ -45,7 +45,8 @@ Options:
   --pairs N         private sender/receiver pairs (default 50)
   --senders N       broadcast senders (default 4)
   --window N        messages in flight per sender (default 16)
-  --settle S        connect, idle: seconds of quiet before memory is read again (default 5)
+  --settle S        connect, idle: seconds of quiet before memory is read again (default 30:
+                    V8 gives memory back to the system once its memory reducer has run)
   --target LIST     papo, ceiling, ngircd, both (papo,ceiling) or all, comma-separated (default
                     all; ngircd only when it is installed)
   --server-args="A B"
@@ -208,7 +209,7 @@ export function readOptions(args: string[]): BenchOptions | "help" {
     pairs: intFlag(f.pairs, "pairs", quick ? 4 : 50, 1),
     privateMessages: messages ?? (quick ? 200 : 4000),
     window: intFlag(f.window, "window", quick ? 8 : 16, 1),
-    settleMs: Math.round(seconds(f.settle, "settle", quick ? 0.5 : 5) * 1000),
+    settleMs: Math.round(seconds(f.settle, "settle", quick ? 0.5 : 30) * 1000),
     external,
     targets: (["papo", "ceiling", "ngircd"] as const).filter((t) => chosen.has(t)),
     serverArgs,

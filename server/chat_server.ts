@@ -6,7 +6,12 @@
  */
 
 import { DEFAULT_HOST, DEFAULT_PORT } from "../protocol.ts";
-import { type CloseCause, Connection, type ConnectionObserver } from "./connection.ts";
+import {
+  type CloseCause,
+  Connection,
+  type ConnectionObserver,
+  type ConnectionOptions,
+} from "./connection.ts";
 import { errorName, logLine } from "./log.ts";
 import {
   DEFAULTS,
@@ -75,7 +80,11 @@ export class ChatServer implements SessionHost {
   readonly #scheduler = new FlushScheduler();
   readonly #sessions = new Set<Session>();
   readonly #joined = new Set<Session>();
-  readonly #running = new Set<Promise<void>>();
+  /** Sessions running, and what to call when the last ends after shutdown. */
+  #running = 0;
+  #allEnded: (() => void) | undefined;
+  /** What every connection shares: its queue's bounds, the scheduler, the counters, the observer. */
+  readonly #connectionOptions: ConnectionOptions;
   readonly #admission: Admission;
   /** Sessions that have not chosen a nickname yet. */
   readonly #waiting = new Set<Session>();
@@ -94,6 +103,13 @@ export class ChatServer implements SessionHost {
     this.log = options.log ?? logLine;
     this.#admission = new Admission(this.limits, this.log);
     this.#observer = options.observer;
+    this.#connectionOptions = {
+      maxQueueBytes: this.limits.maxQueueBytes,
+      maxTotalBytes: this.limits.maxTotalQueueBytes,
+      scheduler: this.#scheduler,
+      stats: this.stats,
+      observer: this.#observer,
+    };
     this.#transcript = options.transcript;
     this.#idPrefix = options.idPrefix ?? "";
     const stopRecording = this.#transcript === undefined
@@ -186,28 +202,27 @@ export class ChatServer implements SessionHost {
         failures = 0;
       }
       // A session never rejects: whatever a client does is contained to it.
-      const run = this.#serve(conn).catch((e) => {
-        this.stats.socketErrors++;
-        this.log(`session failed: ${errorName(e)}`);
-      });
-      this.#running.add(run);
-      void run.then(() => this.#running.delete(run));
+      this.#running++;
+      this.#serve(conn).catch(this.#failed).finally(this.#ended);
     }
-    await Promise.all(this.#running);
+    if (this.#running > 0) await new Promise<void>((resolve) => this.#allEnded = resolve);
     await this.room.close();
   }
 
+  /** One session failed; contained, counted and logged. */
+  #failed = (e: unknown): void => {
+    this.stats.socketErrors++;
+    this.log(`session failed: ${errorName(e)}`);
+  };
+
+  /** One session ended; the last one after shutdown lets the accept loop end. */
+  #ended = (): void => {
+    if (--this.#running === 0 && this.#allEnded !== undefined) this.#allEnded();
+  };
+
   async #serve(conn: Deno.TcpConn): Promise<void> {
     this.stats.accepted++;
-    const c = new Connection(conn, {
-      id: this.stats.accepted,
-      maxQueueBytes: this.limits.maxQueueBytes,
-      maxTotalBytes: this.limits.maxTotalQueueBytes,
-      scheduler: this.#scheduler,
-      stats: this.stats,
-      observer: this.#observer,
-      onOverflow: () => void session.end("queueFull"),
-    });
+    const c = new Connection(conn, this.stats.accepted, this.#connectionOptions);
     const session = new Session(c, this, this.#idPrefix);
     // The caps log once per episode (admission.ts); the room's refusals each time.
     let refusal = this.#stopping ? "shutdown" : this.#admission.admit(c.ip, c.peer);
@@ -229,13 +244,12 @@ export class ChatServer implements SessionHost {
     this.#waiting.add(session);
     this.stats.open++;
     this.log(`connect ${c.peer} (${this.stats.open} open)`);
-    try {
-      await session.run(nickTimeoutMs);
-    } finally {
+    // Not awaited here: an idle client holds one suspended function (its read), not two.
+    return session.run(nickTimeoutMs).finally(() => {
       this.#sessions.delete(session);
       this.stats.open--;
       this.#admission.closed(c.ip, this.#waiting.delete(session));
-    }
+    });
   }
 
   /** C3: a banned address or a locked room is refused (a room that does not answer: refused too). */

@@ -10,7 +10,7 @@
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { type LineEvent, LineReader } from "../wire/line_reader.ts";
 import { TelnetPeer } from "../wire/telnet.ts";
-import { Outbox, type OutboxOptions } from "./outgoing.ts";
+import { Outbox, type OutboxOptions, type Sink } from "./outgoing.ts";
 
 /** Why a connection ended; each is logged and may be told to the client. */
 export type CloseCause =
@@ -64,23 +64,29 @@ const ARE_YOU_THERE: InputEvent = { kind: "areYouThere" };
 /** Back to the start of the row, and erase it: where a half-typed telnet line was. */
 const CLEAR_ROW = new Uint8Array([0x0d, 0x1b, 0x5b, 0x4b]);
 
-/** Options of a {@linkcode Connection}: its queue's, and who observes it. */
+/**
+ * Options every connection of a server shares (one object for all, so an
+ * idle connection holds no options of its own): its queue's, and who
+ * observes it.
+ */
 export interface ConnectionOptions extends OutboxOptions {
-  /** Called once when the outgoing queue overflows (L7). */
-  onOverflow: (c: Connection) => void;
   /** Who is told of the socket's events. */
   observer?: ConnectionObserver | undefined;
-  /** The connection's number, shown by observers. */
-  id: number;
+}
+
+/** Who is told when a connection's queue overflows (L7): its session. */
+export interface ConnectionOwner {
+  /** The queue overflowed and was emptied; the owner ends the connection. */
+  overflowed(): void;
 }
 
 /** The smallest read buffer, and the largest it grows to while much arrives. */
-const READ_MIN = 512;
+const READ_MIN = 128;
 const READ_MAX = 32 * 1024;
 const END = new Uint8Array(0);
 
 /** A client's TCP connection: its read loop and its outgoing queue. */
-export class Connection {
+export class Connection implements Sink {
   /** The connection's number, from 1, in the order of accepting. */
   readonly id: number;
   /** `IP:port` of the client, for logs. */
@@ -89,6 +95,8 @@ export class Connection {
   readonly ip: string;
   /** Why it ended, once known; the first cause given is kept. */
   cause: CloseCause | undefined;
+  /** Who ends the connection when its queue overflows. */
+  owner: ConnectionOwner | undefined;
   readonly #conn: Deno.TcpConn;
   readonly #out: Outbox;
   readonly #observer: ConnectionObserver | undefined;
@@ -99,25 +107,19 @@ export class Connection {
 
   /**
    * @param conn The accepted socket.
-   * @param options Queue bound, scheduler, counters and observer.
+   * @param id The connection's number, shown by observers.
+   * @param options Queue bound, scheduler, counters and observer, shared by every connection.
    */
-  constructor(conn: Deno.TcpConn, options: ConnectionOptions) {
+  constructor(conn: Deno.TcpConn, id: number, options: ConnectionOptions) {
     this.#conn = conn;
-    this.id = options.id;
+    this.id = id;
     const addr = conn.remoteAddr;
     this.ip = addr.hostname;
     this.peer = `${addr.hostname}:${addr.port}`;
     const observer = options.observer;
     this.#observer = observer;
-    this.#out = new Outbox({
-      write: (bytes) => conn.write(bytes),
-      broken: () => {
-        this.cause ??= "reset";
-        this.#closeSocket();
-      },
-      overflowed: () => options.onOverflow(this),
-      ...(observer?.sent ? { sent: (bytes: Uint8Array) => observer.sent!(this, bytes) } : {}),
-    }, options);
+    this.watched = observer?.sent !== undefined;
+    this.#out = new Outbox(this, options);
     try {
       conn.setNoDelay(true);
       conn.setKeepAlive(true);
@@ -125,6 +127,30 @@ export class Connection {
       // Not fatal: the socket may already be gone.
     }
     observer?.accepted?.(this);
+  }
+
+  /** Part of {@linkcode Sink}: whether an observer wants the bytes written. */
+  readonly watched: boolean;
+
+  /** Part of {@linkcode Sink}: writes some bytes to the socket. */
+  writeSome(bytes: Uint8Array): Promise<number> {
+    return this.#conn.write(bytes);
+  }
+
+  /** Part of {@linkcode Sink}: a write failed, the peer is gone. */
+  broken(): void {
+    this.cause ??= "reset";
+    this.#closeSocket();
+  }
+
+  /** Part of {@linkcode Sink}: the observer sees the bytes written. */
+  wrote(bytes: Uint8Array): void {
+    this.#observer?.sent?.(this, bytes);
+  }
+
+  /** Part of {@linkcode Sink}: the queue overflowed (L7); the owner ends the connection. */
+  overflowed(): void {
+    this.owner?.overflowed();
   }
 
   /** Bytes queued or being written. */

@@ -73,8 +73,7 @@ export interface Gated {
  * (delayed, not dropped), and the first wait of a burst is told with the
  * given warning (ERRO 10).
  */
-export class FloodGate {
-  readonly #bucket: TokenBucket;
+export class FloodGate extends TokenBucket {
   readonly #warning: Uint8Array;
   #warned = false;
 
@@ -84,7 +83,7 @@ export class FloodGate {
    * @param warning The line sent when a burst starts to wait.
    */
   constructor(burst: number, rate: number, warning: Uint8Array) {
-    this.#bucket = new TokenBucket(burst, rate);
+    super(burst, rate);
     this.#warning = warning;
   }
 
@@ -95,7 +94,7 @@ export class FloodGate {
    *   whether it may (`false` when the connection closed meanwhile).
    */
   pass(c: Gated): true | Promise<boolean> {
-    const wait = this.#bucket.take(Date.now());
+    const wait = this.take(Date.now());
     if (wait === 0) {
       this.#warned = false;
       return true;
@@ -110,7 +109,7 @@ export class FloodGate {
       this.#warned = true;
       await c.sleep(wait);
       if (c.closing) return false;
-      wait = this.#bucket.take(Date.now());
+      wait = this.take(Date.now());
     }
     return true;
   }

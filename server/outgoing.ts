@@ -52,14 +52,19 @@ export interface OutboxOptions {
   stats: QueueStats;
 }
 
-/** Where an {@linkcode Outbox} writes: the socket, seen from the queue. */
+/**
+ * Where an {@linkcode Outbox} writes: the socket, seen from the queue (the
+ * connection is its own sink, so a connection makes no closures for it).
+ */
 export interface Sink {
   /** Writes some of `bytes`; resolves with how many were written. */
-  write(bytes: Uint8Array): Promise<number>;
+  writeSome(bytes: Uint8Array): Promise<number>;
   /** The write failed: the peer is gone. */
   broken(): void;
-  /** Called with the bytes of each finished write, when something observes them. */
-  sent?: (bytes: Uint8Array) => void;
+  /** Whether something observes the writes (then {@linkcode wrote} is called). */
+  readonly watched: boolean;
+  /** The bytes of a finished write, for whoever observes them. */
+  wrote(bytes: Uint8Array): void;
   /** Called once when the queue overflows and was emptied (L7). */
   overflowed(): void;
 }
@@ -206,8 +211,8 @@ export class Outbox implements Flushable {
     try {
       let at = 0;
       while (at < total) {
-        const n = await sink.write(buf.subarray(at, total));
-        sink.sent?.(buf.subarray(at, at + n));
+        const n = await sink.writeSome(at === 0 ? buf.subarray(0, total) : buf.subarray(at, total));
+        if (sink.watched) sink.wrote(buf.subarray(at, at + n));
         at += n;
       }
     } catch {

@@ -23,7 +23,7 @@ export class BufferPool {
   /** Sizes of the pooled buffers: a queue starts small and grows by class. */
   static readonly CLASSES: readonly number[] = [1024, 4096, 16384, 65536];
   /** Most bytes of spare buffers kept, over all classes. */
-  static readonly SPARE_BYTES = 8 * 1024 * 1024;
+  static readonly SPARE_BYTES = 2 * 1024 * 1024;
   #spare: Uint8Array[][] = BufferPool.CLASSES.map(() => []);
   #spareBytes = 0;
 

@@ -11,7 +11,7 @@ import { ErrorCode, type Role } from "../protocol.ts";
 import type { Outgoing } from "../wire/messages.ts";
 import { parseCommand, parseNick } from "../wire/commands.ts";
 import { type Caller, dispatch } from "./commands.ts";
-import type { CloseCause, Connection, InputEvent } from "./connection.ts";
+import type { CloseCause, Connection, ConnectionOwner, InputEvent } from "./connection.ts";
 import { FloodGate } from "./flow.ts";
 import type { Limits } from "./options.ts";
 import { byeReply, CLOSE_LINES, errorReply, Reply } from "./replies.ts";
@@ -50,7 +50,7 @@ export interface SessionHost {
 }
 
 /** One client: its connection, and once registered, its place in the room. */
-export class Session implements Member, Caller {
+export class Session implements Member, Caller, ConnectionOwner {
   /** Unique in the room: this node's connection number. */
   readonly id: string;
   /** The nickname, once one is being joined or was accepted. */
@@ -76,6 +76,7 @@ export class Session implements Member, Caller {
     this.c = c;
     this.host = host;
     this.id = `${idPrefix}${c.id}`;
+    c.owner = this;
   }
 
   /** Whether the session is in the room. */
@@ -96,6 +97,11 @@ export class Session implements Member, Caller {
   /** The session as a member of the room (for the commands). */
   get member(): Member {
     return this;
+  }
+
+  /** Part of {@linkcode ConnectionOwner}: a client that does not read is dropped (L7). */
+  overflowed(): void {
+    void this.end("queueFull");
   }
 
   /** The teacher removed this user (C3), or its nickname was lost (N5): the connection closes. */
@@ -226,6 +232,7 @@ export class Session implements Member, Caller {
     }
     this.#joined = true;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.host.registered(this, true);
     this.host.log(`nick ${this.c.peer} ${this.nick}`);
   }

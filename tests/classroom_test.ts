@@ -59,7 +59,7 @@ Deno.test("--trace shows at most 200 bytes of a large read, with the count of th
   await c.send(":" + "x".repeat(900));
   await c.send("{users}");
   await c.expect("USUARIOS");
-  const big = lines.find((l) => / recv 9\d\d bytes /.test(l) || / recv \d+ bytes "(:x)/.test(l));
+  const big = lines.find((l) => Number(/ recv (\d+) bytes /.exec(l)?.[1] ?? 0) > 200);
   assert.ok(big, lines.join("\n"));
   assert.match(big, /\(\+\d+ bytes\)$/);
   assert.ok(big.length < 300, big);
