@@ -164,7 +164,9 @@ export class ClientSession {
         if (isFatal(line.code)) this.#fatal = true;
         else if (!this.#registered && answer !== undefined) {
           this.#nickRefused ||= isNickRefusal(line.code);
-          if (answer.fromFlag && !this.#interactive && isNickRefusal(line.code)) {
+          // A nickname refused, or the room unavailable to log in (ERRO 17, N5).
+          const refused = isNickRefusal(line.code) || line.code === ErrorCode.roomDown;
+          if (answer.fromFlag && !this.#interactive && refused) {
             // --nick was refused and there is nobody to ask for another (X2).
             this.#gaveUp = true;
             out.push({ kind: "close" });

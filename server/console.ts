@@ -11,7 +11,7 @@ import { latin1, toAscii } from "../wire/ascii.ts";
 import { parseCommand } from "../wire/commands.ts";
 import { type Caller, dispatch } from "./commands.ts";
 import { errorName } from "./log.ts";
-import { withDeadline } from "./room/room.ts";
+import { bounded } from "./room/room.ts";
 import type { SessionHost } from "./session.ts";
 
 /** The console as a {@linkcode Caller}: the teacher, with no place in the room. */
@@ -49,7 +49,7 @@ export class ConsoleCaller implements Caller {
 
   /** Waits for a room call, at most the room's deadline. */
   call<T>(call: Promise<T>, what: string): Promise<T> {
-    return withDeadline(call, this.host.limits.roomDeadlineMs, what);
+    return bounded(this.host.room, call, this.host.limits.roomDeadlineMs, what);
   }
 
   /** `{quit}` at the console stops the server. */

@@ -16,12 +16,12 @@ import { FloodGate } from "./flow.ts";
 import type { Limits } from "./options.ts";
 import { byeReply, CLOSE_LINES, errorReply, Reply } from "./replies.ts";
 import {
+  bounded,
   type Member,
   type RemovalReason,
   type Room,
   RoomTimeout,
   RoomUnavailable,
-  withDeadline,
 } from "./room/room.ts";
 import { errorName } from "./log.ts";
 
@@ -131,7 +131,7 @@ export class Session implements Member, Caller, ConnectionOwner {
    * @throws {RoomTimeout} When the deadline passes.
    */
   call<T>(call: Promise<T>, what: string): Promise<T> {
-    return withDeadline(call, this.host.limits.roomDeadlineMs, what);
+    return bounded(this.host.room, call, this.host.limits.roomDeadlineMs, what);
   }
 
   /** Says goodbye and leaves once the goodbye is written (S7). */

@@ -113,3 +113,11 @@ Deno.test("ClientSession: quit typed in the chat sends {quit} and nothing after 
   assert.deepEqual(sent([...s.input("quit"), ...s.input(":depois")]), ["{quit}"]);
   assert.equal(s.leaving, true);
 });
+
+Deno.test("ClientSession: a login refused while the room is down (ERRO 17) ends a piped --nick (N5)", () => {
+  const s = new ClientSession({ nick: "ana", interactive: false });
+  server(s, PROMPT);
+  const actions = server(s, "ERRO 17 Sala indisponivel: entrada recusada; tente de novo");
+  assert.deepEqual(kinds(actions), ["close"]);
+  assert.deepEqual(s.closed(), { code: Exit.failed, lost: false });
+});

@@ -45,6 +45,27 @@ export function clockOf(at: number): string {
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
+/**
+ * Bytes for one message, cut from a larger buffer that is never written
+ * again once cut: no buffer of its own per message (the routing's hot
+ * path), and bytes a member keeps are never overwritten. A slab lives as
+ * long as one of its messages does.
+ */
+function slab(size: number): Uint8Array {
+  if (size > SLAB_BYTES / 4) return new Uint8Array(size);
+  if (slabAt + size > current.length) {
+    current = new Uint8Array(SLAB_BYTES);
+    slabAt = 0;
+  }
+  const out = current.subarray(slabAt, slabAt + size);
+  slabAt += size;
+  return out;
+}
+
+const SLAB_BYTES = 16 * 1024;
+let current = new Uint8Array(SLAB_BYTES);
+let slabAt = 0;
+
 const PUBLIC_HEAD = encodeAscii(`${Keyword.public} `);
 const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
 
@@ -53,7 +74,7 @@ const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
  * string: done once per message whatever the number of receivers.
  */
 function messageBytes(head: Uint8Array, from: string, text: string): Uint8Array {
-  const out = new Uint8Array(head.length + from.length + text.length + 4);
+  const out = slab(head.length + from.length + text.length + 4);
   out.set(head);
   let at = head.length;
   for (let i = 0; i < from.length; i++) out[at++] = from.charCodeAt(i);

@@ -25,6 +25,8 @@ export interface LocalRoomOptions {
 
 /** A room held in this process's memory. */
 export class LocalRoom implements Room {
+  /** In this process: every call has settled when it returns. */
+  readonly remote = false;
   readonly #members = new NickRegistry<Member>();
   readonly #history: HistoryRing;
   readonly #moderation = new Moderation();

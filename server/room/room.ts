@@ -66,6 +66,12 @@ export type Admission = "ok" | "banned" | "locked";
 /** The room, as any engine keeps it. */
 export interface Room {
   /**
+   * Whether its calls go over the network, so that one may never settle:
+   * the server then bounds each with a deadline ({@linkcode bounded}). An
+   * engine in this process answers every call before its turn ends.
+   */
+  readonly remote: boolean;
+  /**
    * Adds a member under its nickname when the nickname is free (without
    * regard to case), sends it the welcome, the user list and the history,
    * and tells everyone else (S10, S11, C4).
@@ -151,6 +157,21 @@ export class RoomTimeout extends Error {
 }
 
 /**
+ * A room call as the server waits for it: under a deadline when the engine
+ * is remote, as it is otherwise (an in-memory call has settled already, and
+ * a deadline would only cost the hot path of routing).
+ *
+ * @param room The room called.
+ * @param call The call's promise.
+ * @param ms The deadline.
+ * @param what The call's name, for the error.
+ * @returns What the call resolves to.
+ */
+export function bounded<T>(room: Room, call: Promise<T>, ms: number, what: string): Promise<T> {
+  return room.remote ? withDeadline(call, ms, what) : call;
+}
+
+/**
  * Waits for a room call at most `ms` milliseconds: a stuck engine delays one
  * session, never the others or shutdown.
  *
@@ -170,9 +191,68 @@ export class RoomTimeout extends Error {
  * ```
  */
 export function withDeadline<T>(call: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RoomTimeout(what)), ms);
+  return new Promise<T>((resolve, reject) => {
+    const entry: Pending = { due: Date.now() + ms, what, reject };
+    pending.add(entry);
+    call.then(
+      (value) => {
+        settled(entry);
+        resolve(value);
+      },
+      (e) => {
+        settled(entry);
+        reject(e);
+      },
+    );
+    // A call that settles at once (the in-memory room) never costs a timer.
+    queueMicrotask(() => {
+      if (pending.has(entry)) armFor(entry.due);
+    });
   });
-  return Promise.race([call, late]).finally(() => clearTimeout(timer));
+}
+
+/** A room call waiting, and when it is late. */
+interface Pending {
+  readonly due: number;
+  readonly what: string;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * Every call still waiting after its turn, under one timer for all (set for
+ * the earliest deadline, stopped when none waits): the routing of a message
+ * costs no timer of its own.
+ */
+const pending = new Set<Pending>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+let timerDue = Infinity;
+
+function settled(entry: Pending): void {
+  pending.delete(entry);
+  if (pending.size === 0 && timer !== undefined) {
+    clearTimeout(timer);
+    timer = undefined;
+    timerDue = Infinity;
+  }
+}
+
+function armFor(due: number): void {
+  if (timer !== undefined && timerDue <= due) return;
+  clearTimeout(timer);
+  timerDue = due;
+  timer = setTimeout(expire, Math.max(0, due - Date.now()));
+}
+
+function expire(): void {
+  timer = undefined;
+  timerDue = Infinity;
+  const now = Date.now();
+  let next = Infinity;
+  for (const entry of pending) {
+    if (entry.due <= now) {
+      pending.delete(entry);
+      entry.reject(new RoomTimeout(entry.what));
+    } else if (entry.due < next) next = entry.due;
+  }
+  if (next !== Infinity) armFor(next);
 }

@@ -128,6 +128,8 @@ function unavailable(e: unknown): RoomUnavailable {
 
 /** A room shared by several nodes through Redis. */
 export class RedisRoom implements Room {
+  /** Over the network: the server bounds every call with a deadline. */
+  readonly remote = true;
   /** This node's name in Redis: its name and a random incarnation. */
   readonly node: string;
   /** What starts the id of every member of this node (for `ServerOptions.idPrefix`). */
