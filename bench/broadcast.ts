@@ -8,9 +8,10 @@
  * @module
  */
 
-import { type Bench, CHANNEL, type Spec } from "./bench.ts";
+import type { Bench } from "./bench.ts";
 import { measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
+import { CHANNEL, type Spec } from "./spec.ts";
 import { type Order, wallMs } from "./wire.ts";
 
 /**

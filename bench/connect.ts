@@ -14,9 +14,10 @@
  * @module
  */
 
-import { type Bench, CHANNEL, type Spec } from "./bench.ts";
+import type { Bench } from "./bench.ts";
 import { fmt, measure, type Measured, sum } from "./measure.ts";
 import { round } from "./report.ts";
+import { CHANNEL, type Spec } from "./spec.ts";
 
 /**
  * Runs connect (`countJoins`) or idle.

@@ -21,7 +21,8 @@
  * @module
  */
 
-import { Bench, cores } from "./bench.ts";
+import { Bench } from "./bench.ts";
+import { Fleet } from "./fleet.ts";
 import { fmt } from "./measure.ts";
 import { findNgircd, type Ngircd, NGIRCD_SETTINGS } from "./ngircd.ts";
 import { type BenchOptions, HELP, PAPO_ARGS, readOptions, UsageError, VERSION } from "./options.ts";
@@ -36,6 +37,7 @@ import {
   tableHeader,
   tableRow,
 } from "./report.ts";
+import { cores } from "./row.ts";
 
 /** The lines printed under the table: what each column means and where the anchors are. */
 function legend(o: BenchOptions): string {
@@ -121,15 +123,16 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   const fdLimit = await openFileLimit();
-  const bench = new Bench(opts, fdLimit, ngircd);
+  const fleet = new Fleet(opts, ngircd);
+  const bench = new Bench(opts, fleet, fdLimit);
   const onSignal = () => {
-    void bench.kill().finally(() => Deno.exit(130));
+    void fleet.kill().finally(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   const rows: Row[] = [];
   try {
-    await bench.generators(opts.workers);
+    await fleet.generators(opts.workers);
     if (!opts.jsonOnly) {
       for (const line of header(opts, fdLimit, ngircd)) console.log(line);
       console.log();
@@ -175,7 +178,7 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
-    await bench.exit();
+    await fleet.exit();
   }
   const bad = rows.some((r) => !r.complete || r.lost > 0 || !r.answered);
   return bad ? 1 : 0;

@@ -8,9 +8,10 @@
  * @module
  */
 
-import type { Bench, Spec } from "./bench.ts";
+import type { Bench } from "./bench.ts";
 import { count, measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
+import type { Spec } from "./spec.ts";
 import { type Order, wallMs } from "./wire.ts";
 
 /**
