@@ -2,7 +2,7 @@
  * The bench's runs: one scenario (`connect.ts`, `private.ts`,
  * `broadcast.ts`) against one server makes one row. A run is planned (open
  * files, generator processes), its server started (`fleet.ts`) and checked
- * before and after, its orders sent to the generators, the server's memory read
+ * before and after, its orders sent (`execute.ts`), the server's memory read
  * around it, and its row made (`row.ts`).
  *
  * @module
@@ -10,43 +10,38 @@
 
 import { broadcast } from "./broadcast.ts";
 import { connect } from "./connect.ts";
-import { failureNotes } from "./failures.ts";
+import type { Executor } from "./execute.ts";
 import type { Fleet } from "./fleet.ts";
-import { type Executed, fmt, type Measured, pause, sum } from "./measure.ts";
-import { NGIRCD_CONNECTING } from "./ngircd.ts";
-import type { BenchOptions } from "./options.ts";
+import { fmt, type Measured, pause } from "./measure.ts";
 import { privateMessages } from "./private.ts";
 import { type ProbeResult, probeServer } from "./probe.ts";
-import type { Generator, ServerProcess } from "./processes.ts";
-import { showProgress } from "./progress.ts";
-import { round, type Row, type Scenario, type Target } from "./report.ts";
+import type { Row, Scenario, Target } from "./report.ts";
 import { failedRow, joinsOnly, measuredRow, rowBase } from "./row.ts";
 import type { Server, Spec } from "./spec.ts";
-import { type JoinOrder, type Order, type Protocol, type RunResult, wallMs } from "./wire.ts";
+import type { Protocol } from "./wire.ts";
 
-const SCENARIOS: Record<Scenario, (b: Bench, s: Spec) => Promise<Measured>> = {
-  connect: (b, s) => connect(b, s, true),
-  idle: (b, s) => connect(b, s, false),
+const SCENARIOS: Record<Scenario, (x: Executor, s: Spec) => Promise<Measured>> = {
+  connect: (x, s) => connect(x, s, true),
+  idle: (x, s) => connect(x, s, false),
   private: privateMessages,
   broadcast,
 };
 
 /** Runs the scenarios; one instance per `deno task bench`. */
 export class Bench {
-  /** The bench's options. */
-  readonly opts: BenchOptions;
+  readonly #x: Executor;
   readonly #fleet: Fleet;
   readonly #fdLimit: number;
   #runs = 0;
   #prefix = Math.random().toString(36).slice(2, 5);
 
   /**
-   * @param opts The bench's options.
+   * @param x Runs the orders (and holds the bench's options).
    * @param fleet Starts the servers and the generator processes.
    * @param fdLimit The open files per process.
    */
-  constructor(opts: BenchOptions, fleet: Fleet, fdLimit: number) {
-    this.opts = opts;
+  constructor(x: Executor, fleet: Fleet, fdLimit: number) {
+    this.#x = x;
     this.#fleet = fleet;
     this.#fdLimit = fdLimit;
   }
@@ -57,109 +52,9 @@ export class Bench {
     return `b${this.#prefix}${this.#runs.toString(36)}${target[0]}${scenario[0]}`;
   }
 
-  /**
-   * Sends one order to each generator and waits for every result, stopping
-   * the run at the first failure or at the time limit; shows progress.
-   */
-  async execute(
-    label: string,
-    gens: Generator[],
-    orders: Order[],
-    total: number,
-    notes: string[],
-    server?: ServerProcess,
-  ): Promise<Executed> {
-    let failure: string | undefined;
-    const stopAll = () => {
-      for (const g of gens) void g.send({ op: "stop" });
-    };
-    for (const g of gens) {
-      g.onFail = (error) => {
-        if (failure === undefined) {
-          failure = error;
-          stopAll();
-        }
-      };
-    }
-    const cpu0 = await server?.cpuSeconds();
-    const start = wallMs();
-    const deadline = start + this.opts.timeoutMs;
-    const timer = setTimeout(stopAll, this.opts.timeoutMs);
-    const stopProgress = this.opts.jsonOnly ? undefined : showProgress(label, gens, total, start);
-    try {
-      await Promise.all(gens.map((g, i) => g.send(orders[i]!)));
-      const results = await Promise.all(gens.map((g) => g.result(deadline + 15_000)));
-      const got = results.filter((r): r is RunResult => r !== undefined);
-      notes.push(...failureNotes(got, gens.length, failure, this.#fdLimit));
-      const timedOut = wallMs() - start >= this.opts.timeoutMs;
-      if (timedOut && failure === undefined) {
-        notes.push(`Stopped after the time limit of ${this.opts.timeoutMs / 1000} s (--timeout)`);
-      }
-      const wall = (wallMs() - start) / 1000;
-      const cpu1 = await server?.cpuSeconds();
-      const inCores = (cpu: number) => wall > 0 ? round(cpu / wall, 2) : 0;
-      return {
-        results: got,
-        complete: got.length === gens.length && got.every((r) => !r.partial),
-        server_cpu: cpu0 === undefined || cpu1 === undefined ? null : inCores(cpu1 - cpu0),
-        generator_cpu: inCores(sum(got, (r) => r.cpuMs) / 1000),
-      };
-    } finally {
-      clearTimeout(timer);
-      stopProgress?.();
-      for (const g of gens) g.onFail = undefined;
-    }
-  }
-
-  /**
-   * Joins every client of a scenario before its messages start (IRC: to
-   * `channel`, or to none when it is "").
-   */
-  async setup(s: Spec, nicks: string[][], channel: string): Promise<boolean> {
-    const orders: Order[] = nicks.map((list) =>
-      this.joinOrder(s, list, {
-        readBytes: 64 * 1024,
-        concurrency: Math.min(this.opts.concurrency, 64),
-        countJoins: false,
-        channel,
-      })
-    );
-    const total = nicks.reduce((n, l) => n + l.length, 0);
-    const { complete } = await this.execute(`${s.label} (joining)`, s.gens, orders, total, s.notes);
-    if (!complete) s.notes.push("Not every client could join; the run did not start");
-    return complete;
-  }
-
-  /**
-   * A join order to the run's server, in its protocol (ngIRCd: at most
-   * {@linkcode NGIRCD_CONNECTING} clients connecting at once in all).
-   */
-  joinOrder(
-    s: Spec,
-    nicks: string[],
-    o: Pick<JoinOrder, "readBytes" | "concurrency" | "countJoins" | "channel">,
-  ): JoinOrder {
-    const irc = s.protocol === "irc";
-    const concurrency = irc
-      ? Math.min(o.concurrency, Math.max(1, Math.floor(NGIRCD_CONNECTING / s.gens.length)))
-      : o.concurrency;
-    return {
-      op: "join",
-      protocol: s.protocol,
-      host: s.server.host,
-      port: s.server.port,
-      nicks,
-      total: o.countJoins ? s.clients : 0,
-      base: o.countJoins ? s.baseOnline : 0,
-      ...o,
-      concurrency,
-      channel: irc ? o.channel : "",
-    };
-  }
-
   /** Runs a scenario against one server and makes its row (its goal is judged later). */
   async run(scenario: Scenario, target: Target, clients: number): Promise<Row> {
-    const o = this.opts;
+    const o = this.#x.opts;
     const notes: string[] = [];
     const joins = joinsOnly(scenario);
     const base = rowBase(scenario, target, clients, o);
@@ -204,7 +99,7 @@ export class Bench {
       const rss = async () => (await server.proc?.rssKiB()) ?? null;
       const rssBefore = await rss();
       const spec: Spec = { tag, clients, baseOnline, server, protocol, gens, label, notes };
-      const m = await SCENARIOS[scenario](this, spec);
+      const m = await SCENARIOS[scenario](this.#x, spec);
       complete = m.complete;
       const rssJoined = joins ? await rss() : null;
       if (joins && m.complete && o.settleMs > 0) await pause(o.settleMs);

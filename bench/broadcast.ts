@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { Bench } from "./bench.ts";
+import type { Executor } from "./execute.ts";
+import { joinAll } from "./join.ts";
 import { measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
 import { CHANNEL, type Spec } from "./spec.ts";
@@ -17,18 +18,18 @@ import { type Order, wallMs } from "./wire.ts";
 /**
  * Runs the broadcast scenario.
  *
- * @param b The bench.
+ * @param x Runs the orders (and holds the bench's options).
  * @param s The run.
  * @returns The figures; the rate is deliveries (messages x receivers) per second.
  */
-export async function broadcast(b: Bench, s: Spec): Promise<Measured> {
+export async function broadcast(x: Executor, s: Spec): Promise<Measured> {
   const { clients, gens } = s;
-  const o = b.opts;
+  const o = x.opts;
   const g = gens.length;
   const nicks: string[][] = gens.map(() => []);
   for (let i = 0; i < clients; i++) nicks[i % g]!.push(`${s.tag}${i}`);
   const expected = o.senders * o.broadcastMessages * (clients - 1);
-  if (!(await b.setup(s, nicks, CHANNEL))) return notRun(expected);
+  if (!(await joinAll(x, s, nicks, CHANNEL))) return notRun(expected);
   const epochMs = wallMs();
   const orders: Order[] = gens.map((_, k) => {
     const senders: [number, number][] = [];
@@ -51,7 +52,7 @@ export async function broadcast(b: Bench, s: Spec): Promise<Measured> {
       pacer,
     };
   });
-  const ran = await b.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
+  const ran = await x.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
   const received = sum(ran.results, (r) => r.received);
   const m = measure(ran, expected, received);
   return { ...m, rate: m.time_s > 0 ? round(received / m.time_s, 0) : 0 };

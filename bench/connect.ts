@@ -14,7 +14,8 @@
  * @module
  */
 
-import type { Bench } from "./bench.ts";
+import type { Executor } from "./execute.ts";
+import { joinOrder } from "./join.ts";
 import { fmt, measure, type Measured, sum } from "./measure.ts";
 import { round } from "./report.ts";
 import { CHANNEL, type Spec } from "./spec.ts";
@@ -22,25 +23,25 @@ import { CHANNEL, type Spec } from "./spec.ts";
 /**
  * Runs connect (`countJoins`) or idle.
  *
- * @param b The bench.
+ * @param x Runs the orders (and holds the bench's options).
  * @param s The run.
  * @param countJoins Whether to wait for every join notice (connect) or not (idle).
  * @returns The figures; the rate is clients per second.
  */
-export async function connect(b: Bench, s: Spec, countJoins: boolean): Promise<Measured> {
+export async function connect(x: Executor, s: Spec, countJoins: boolean): Promise<Measured> {
   const { clients, gens } = s;
   const nicks: string[][] = gens.map(() => []);
   for (let i = 0; i < clients; i++) nicks[i % gens.length]!.push(`${s.tag}${i}`);
   const joins = countJoins ? (clients * (clients - 1)) / 2 : 0;
   const orders = nicks.map((list) =>
-    b.joinOrder(s, list, {
+    joinOrder(s, list, {
       readBytes: 16 * 1024,
-      concurrency: b.opts.concurrency,
+      concurrency: x.opts.concurrency,
       countJoins,
       channel: countJoins ? CHANNEL : "",
     })
   );
-  const ran = await b.execute(s.label, gens, orders, clients + joins, s.notes, s.server.proc);
+  const ran = await x.execute(s.label, gens, orders, clients + joins, s.notes, s.server.proc);
   const { results, complete } = ran;
   const registered = sum(results, (r) => r.registered);
   const announced = sum(results, (r) => r.received);

@@ -22,6 +22,7 @@
  */
 
 import { Bench } from "./bench.ts";
+import { Executor } from "./execute.ts";
 import { Fleet } from "./fleet.ts";
 import { fmt } from "./measure.ts";
 import { findNgircd, type Ngircd, NGIRCD_SETTINGS } from "./ngircd.ts";
@@ -124,7 +125,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const fdLimit = await openFileLimit();
   const fleet = new Fleet(opts, ngircd);
-  const bench = new Bench(opts, fleet, fdLimit);
+  const bench = new Bench(new Executor(opts, fdLimit), fleet, fdLimit);
   const onSignal = () => {
     void fleet.kill().finally(() => Deno.exit(130));
   };

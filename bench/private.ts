@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { Bench } from "./bench.ts";
+import type { Executor } from "./execute.ts";
+import { joinAll } from "./join.ts";
 import { count, measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
 import type { Spec } from "./spec.ts";
@@ -17,13 +18,13 @@ import { type Order, wallMs } from "./wire.ts";
 /**
  * Runs the private scenario.
  *
- * @param b The bench.
+ * @param x Runs the orders (and holds the bench's options).
  * @param s The run.
  * @returns The figures; the rate is messages delivered per second.
  */
-export async function privateMessages(b: Bench, s: Spec): Promise<Measured> {
+export async function privateMessages(x: Executor, s: Spec): Promise<Measured> {
   const { gens } = s;
-  const o = b.opts;
+  const o = x.opts;
   const nicks: string[][] = gens.map(() => []);
   const pairs: [number, number][][] = gens.map(() => []);
   for (let p = 0; p < o.pairs; p++) {
@@ -35,7 +36,7 @@ export async function privateMessages(b: Bench, s: Spec): Promise<Measured> {
   // papo: each message and its OK; IRC: each message.
   const perMessage = s.protocol === "irc" ? 1 : 2;
   const expected = perMessage * o.pairs * o.privateMessages;
-  if (!(await b.setup(s, nicks, ""))) return notRun(expected);
+  if (!(await joinAll(x, s, nicks, ""))) return notRun(expected);
   const epochMs = wallMs();
   const orders: Order[] = pairs.map((list) => ({
     op: "private",
@@ -44,7 +45,7 @@ export async function privateMessages(b: Bench, s: Spec): Promise<Measured> {
     window: o.window,
     pairs: list,
   }));
-  const ran = await b.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
+  const ran = await x.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
   const m = measure(ran, expected, sum(ran.results, (r) => r.received));
   const delivered = sum(ran.results, count);
   return { ...m, rate: m.time_s > 0 ? round(delivered / m.time_s, 0) : 0 };
