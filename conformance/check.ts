@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type Endpoint, Probe, UnreachableError } from "./probe.ts";
+import { type Endpoint, UnreachableError } from "./connect.ts";
+import { Probe } from "./probe.ts";
 
 /** How strictly a server is checked: the assignment only, or PROTOCOL.md to the letter. */
 export type Level = "seed" | "papo";

@@ -9,22 +9,8 @@
  * @module
  */
 
-/** Where a server listens. */
-export interface Endpoint {
-  /** Its IPv4 address or host name. */
-  readonly host: string;
-  /** Its TCP port. */
-  readonly port: number;
-}
-
-/** The server could not be reached; the message says why, in a few words. */
-export class UnreachableError extends Error {
-  /** @param message Why, e.g. `connection refused`. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UnreachableError";
-  }
-}
+import { connect, type Endpoint } from "./connect.ts";
+import { TelnetSplitter } from "./telnet_split.ts";
 
 /** The connection ended (or was never usable) when the check tried to send. */
 export class ConnectionLostError extends Error {
@@ -45,50 +31,7 @@ export interface ProbeOptions {
   label?: string;
 }
 
-const IAC = 0xff;
-const SB = 0xfa;
-const SE = 0xf0;
-const WILL = 0xfb;
-
-const enum Telnet {
-  Text,
-  Iac,
-  Option,
-  Sub,
-  SubIac,
-}
-
 const encoder = new TextEncoder();
-
-/**
- * Opens a connection, or explains in a few words why it cannot.
- *
- * @param endpoint The server.
- * @param ms How long to wait.
- * @returns The connection.
- * @throws {UnreachableError} When it is refused, times out or the name is unknown.
- */
-export async function connect(endpoint: Endpoint, ms: number): Promise<Deno.TcpConn> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), ms);
-  try {
-    return await Deno.connect({
-      hostname: endpoint.host,
-      port: endpoint.port,
-      signal: abort.signal,
-    });
-  } catch (e) {
-    if (abort.signal.aborted) throw new UnreachableError(`no answer within ${ms / 1000} s`);
-    if (e instanceof Deno.errors.ConnectionRefused) {
-      throw new UnreachableError("connection refused");
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    if (/lookup|resolve|name/i.test(message)) throw new UnreachableError("host name not found");
-    throw new UnreachableError(message.replace(/ \(os error \d+\)$/, "").toLowerCase());
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * One connection to the server under test.
@@ -100,15 +43,14 @@ export class Probe {
   /** The probe's name in reports (the nickname it uses, once known). */
   label: string;
   /** Every telnet sequence the server sent (`IAC ...`), in order. */
-  readonly negotiation: number[][] = [];
+  readonly negotiation: number[][];
   readonly #conn: Deno.TcpConn;
   readonly #deadline: number;
   readonly #data: number[] = [];
   readonly #raw: number[] = [];
   readonly #wakers = new Set<() => void>();
   readonly #reading: Promise<void>;
-  #telnet = Telnet.Text;
-  #sequence: number[] = [];
+  readonly #telnet = new TelnetSplitter();
   #lastByteAt = performance.now();
   #ended = false;
   #readerDone = false;
@@ -118,6 +60,7 @@ export class Probe {
   private constructor(conn: Deno.TcpConn, deadline: number, label: string) {
     this.#conn = conn;
     this.#deadline = deadline;
+    this.negotiation = this.#telnet.negotiation;
     this.label = label;
     this.#reading = this.#read();
   }
@@ -352,45 +295,8 @@ export class Probe {
   /** Keeps the bytes, moving telnet sequences into {@linkcode negotiation}. */
   #take(chunk: Uint8Array): void {
     this.#lastByteAt = performance.now();
-    for (const b of chunk) {
-      this.#raw.push(b);
-      switch (this.#telnet) {
-        case Telnet.Text:
-          if (b === IAC) {
-            this.#telnet = Telnet.Iac;
-            this.#sequence = [b];
-          } else this.#data.push(b);
-          break;
-        case Telnet.Iac:
-          this.#sequence.push(b);
-          if (b === IAC) {
-            this.#data.push(b);
-            this.#telnet = Telnet.Text;
-          } else if (b === SB) this.#telnet = Telnet.Sub;
-          else if (b >= WILL) this.#telnet = Telnet.Option;
-          else this.#endSequence();
-          break;
-        case Telnet.Option:
-          this.#sequence.push(b);
-          this.#endSequence();
-          break;
-        case Telnet.Sub:
-          this.#sequence.push(b);
-          if (b === IAC) this.#telnet = Telnet.SubIac;
-          break;
-        case Telnet.SubIac:
-          this.#sequence.push(b);
-          if (b === SE) this.#endSequence();
-          else this.#telnet = Telnet.Sub;
-          break;
-      }
-    }
-  }
-
-  #endSequence(): void {
-    this.negotiation.push(this.#sequence);
-    this.#sequence = [];
-    this.#telnet = Telnet.Text;
+    for (const b of chunk) this.#raw.push(b);
+    this.#telnet.split(chunk, this.#data);
   }
 }
 

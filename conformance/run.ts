@@ -20,7 +20,8 @@ import { PAPO_CHECKS, PAPO_VANISH } from "./checks_papo.ts";
 import { SEED_CHECKS } from "./checks_seed.ts";
 import { LIMIT_CHECKS } from "./checks_limits.ts";
 import { WIRE_CHECKS } from "./checks_wire.ts";
-import { ConnectionLostError, type Endpoint, Probe, UnreachableError } from "./probe.ts";
+import { type Endpoint, UnreachableError } from "./connect.ts";
+import { ConnectionLostError, Probe } from "./probe.ts";
 
 /** The checks of each level, in the order they run. */
 export const CHECKS: Readonly<Record<Level, readonly Check[]>> = {
