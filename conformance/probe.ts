@@ -1,7 +1,7 @@
 /**
  * The conformance kit's client: one TCP connection to the server under test
- * that keeps every byte received and waits for what a check expects, every
- * wait bounded by the check's deadline.
+ * that keeps every byte received (`received.ts`) and waits for what a check
+ * expects, every wait and send bounded by the check's deadline.
  *
  * Telnet negotiation the server may send (`IAC ...`) is kept apart in
  * {@linkcode Probe.negotiation} and never judged as text (S2).
@@ -10,7 +10,9 @@
  */
 
 import { connect, type Endpoint } from "./connect.ts";
-import { TelnetSplitter } from "./telnet_split.ts";
+import { Received } from "./received.ts";
+
+export { sleep } from "./received.ts";
 
 /** The connection ended (or was never usable) when the check tried to send. */
 export class ConnectionLostError extends Error {
@@ -34,10 +36,11 @@ export interface ProbeOptions {
 const encoder = new TextEncoder();
 
 /**
- * One connection to the server under test.
+ * One connection to the server under test: it reads until the server ends
+ * it, sends lines and bytes, and leaves politely or abruptly.
  *
- * Positions in what was received are byte offsets ({@linkcode Probe.mark}),
- * so a check can look only at what came after it sent something.
+ * What it received is {@linkcode Received}'s, as positions ({@linkcode Probe.mark})
+ * and views of the text from a position.
  */
 export class Probe {
   /** The probe's name in reports (the nickname it uses, once known). */
@@ -46,21 +49,17 @@ export class Probe {
   readonly negotiation: number[][];
   readonly #conn: Deno.TcpConn;
   readonly #deadline: number;
-  readonly #data: number[] = [];
-  readonly #raw: number[] = [];
-  readonly #wakers = new Set<() => void>();
+  readonly #in: Received;
   readonly #reading: Promise<void>;
-  readonly #telnet = new TelnetSplitter();
-  #lastByteAt = performance.now();
   #ended = false;
-  #readerDone = false;
   #stop = false;
   #closed = false;
 
   private constructor(conn: Deno.TcpConn, deadline: number, label: string) {
     this.#conn = conn;
     this.#deadline = deadline;
-    this.negotiation = this.#telnet.negotiation;
+    this.#in = new Received(deadline);
+    this.negotiation = this.#in.negotiation;
     this.label = label;
     this.#reading = this.#read();
   }
@@ -94,95 +93,47 @@ export class Probe {
 
   /** Whether the reader stopped after {@linkcode stopReading}. */
   get paused(): boolean {
-    return this.#readerDone && !this.#ended;
+    return this.#in.done && !this.#ended;
   }
 
-  /** How many bytes of text (telnet removed) were received: the position now. */
+  /** The position now: {@linkcode Received.mark}. */
   mark(): number {
-    return this.#data.length;
+    return this.#in.mark();
   }
 
-  /**
-   * The bytes of text received from position `from` (telnet sequences removed).
-   * @param from A position from {@linkcode mark}.
-   * @default {0}
-   */
+  /** The text's bytes from a position: {@linkcode Received.bytes}. */
   bytes(from = 0): Uint8Array {
-    return Uint8Array.from(this.#data.slice(from));
+    return this.#in.bytes(from);
   }
 
-  /** Every byte received, telnet sequences included. */
+  /** Every byte received, telnet included: {@linkcode Received.raw}. */
   raw(from = 0): Uint8Array {
-    return Uint8Array.from(this.#raw.slice(from));
+    return this.#in.raw(from);
   }
 
-  /** How many bytes were received in all, telnet sequences included. */
+  /** How many bytes came in all: {@linkcode Received.rawMark}. */
   rawMark(): number {
-    return this.#raw.length;
+    return this.#in.rawMark();
   }
 
-  /** The text received from position `from`, decoded as UTF-8 (bad bytes become U+FFFD). */
+  /** The text from a position: {@linkcode Received.text}. */
   text(from = 0): string {
-    return new TextDecoder().decode(this.bytes(from));
+    return this.#in.text(from);
   }
 
-  /**
-   * The lines received from position `from`, split at CRLF, LF or a lone CR,
-   * without their endings.
-   *
-   * @param from A position from {@linkcode mark}.
-   * @param partial Whether to add the last line when it has no ending yet (a prompt).
-   * @returns The lines.
-   */
+  /** The lines from a position: {@linkcode Received.lines}. */
   lines(from = 0, partial = false): string[] {
-    const parts = this.text(from).split(/\r\n|\n|\r/);
-    const last = parts.pop()!;
-    if (partial && last !== "") parts.push(last);
-    return parts;
+    return this.#in.lines(from, partial);
   }
 
-  /**
-   * Waits until `ok()` holds, checking each time bytes arrive.
-   *
-   * @param ok The condition.
-   * @param ms The most milliseconds to wait (the check's deadline may cut it shorter).
-   * @returns Whether it holds; `false` when time ran out or the connection ended first.
-   */
+  /** Waits until `ok()` holds, at most `ms` and the deadline: {@linkcode Received.until}. */
   until(ok: () => boolean, ms: number): Promise<boolean> {
-    if (ok()) return Promise.resolve(true);
-    const limit = Math.min(ms, this.#deadline - performance.now());
-    if (limit <= 0 || this.#readerDone) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wakers.delete(wake);
-        resolve(ok());
-      };
-      const wake = (): void => {
-        if (ok() || this.#readerDone) done();
-      };
-      const timer = setTimeout(done, limit);
-      this.#wakers.add(wake);
-    });
+    return this.#in.until(ok, ms);
   }
 
-  /**
-   * Waits until nothing has arrived for `ms` milliseconds, counted from now
-   * or from the last byte, whichever is later.
-   *
-   * @param ms The silence that ends the wait.
-   * @param max The most milliseconds to wait in all.
-   * @default {ms * 10}
-   */
-  async quiet(ms: number, max: number = ms * 10): Promise<void> {
-    const start = performance.now();
-    const end = Math.min(start + max, this.#deadline);
-    while (!this.#readerDone) {
-      const now = performance.now();
-      const idle = now - Math.max(start, this.#lastByteAt);
-      if (idle >= ms || now >= end) return;
-      await sleep(Math.min(ms - idle, end - now));
-    }
+  /** Waits for `ms` of silence, at most `max` and the deadline: {@linkcode Received.quiet}. */
+  quiet(ms: number, max: number = ms * 10): Promise<void> {
+    return this.#in.quiet(ms, max);
   }
 
   /**
@@ -242,7 +193,7 @@ export class Probe {
    * @param ms The most milliseconds to wait for the server.
    */
   async leave(ms: number): Promise<void> {
-    if (!this.#closed && !this.#readerDone) {
+    if (!this.#closed && !this.#in.done) {
       try {
         await this.#conn.closeWrite();
       } catch {
@@ -277,30 +228,12 @@ export class Probe {
           this.#ended = true;
           break;
         }
-        this.#take(buf.subarray(0, n));
-        this.#wake();
+        this.#in.take(buf.subarray(0, n));
       }
     } catch {
       // reset, or closed by us
       if (!this.#closed) this.#ended = true;
     }
-    this.#readerDone = true;
-    this.#wake();
+    this.#in.end();
   }
-
-  #wake(): void {
-    for (const wake of [...this.#wakers]) wake();
-  }
-
-  /** Keeps the bytes, moving telnet sequences into {@linkcode negotiation}. */
-  #take(chunk: Uint8Array): void {
-    this.#lastByteAt = performance.now();
-    for (const b of chunk) this.#raw.push(b);
-    this.#telnet.split(chunk, this.#data);
-  }
-}
-
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
