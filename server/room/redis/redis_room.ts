@@ -27,15 +27,16 @@ import {
   type WhisperResult,
   withDeadline,
 } from "../room.ts";
+import { RedisModeration } from "./moderation.ts";
 import { RedisNode, type RedisRoomOptions, unavailable } from "./node.ts";
-import type { Target } from "./store.ts";
 
 export { RedisConnectError } from "./link.ts";
 export type { RedisRoomOptions } from "./node.ts";
 
 /**
  * A room shared by several nodes through Redis: the members' own calls
- * and the teacher's; the node's start, state and stop are
+ * (join, leave, publish, whisper, who is online); the teacher's are
+ * {@linkcode RedisModeration}'s, and the node's start, state and stop are
  * {@linkcode RedisNode}'s.
  */
 export class RedisRoom implements Room {
@@ -46,11 +47,13 @@ export class RedisRoom implements Room {
   /** What starts the id of every member of this node (for `ServerOptions.idPrefix`). */
   readonly idPrefix: string;
   readonly #node: RedisNode;
+  readonly #moderation: RedisModeration;
 
   private constructor(node: RedisNode) {
     this.#node = node;
     this.node = node.name;
     this.idPrefix = `${this.node}/`;
+    this.#moderation = new RedisModeration(node);
   }
 
   /**
@@ -159,53 +162,49 @@ export class RedisRoom implements Room {
     return this.#node.call(() => this.#node.store.size());
   }
 
-  /** C2: the member's role, where the other nodes see it (private messages from muted users). */
+  /** C2: {@linkcode RedisModeration.promote}. */
   promote(member: Member): Promise<void> {
-    return this.#node.call(() => this.#node.store.promote(member));
+    return this.#moderation.promote(member);
   }
 
-  /** C3: a notice to every member on every node. */
+  /** C3: {@linkcode RedisModeration.notice}. */
   notice(kind: NoticeKind, arg = ""): Promise<void> {
-    return this.#node.call(() => this.#node.store.notice(kind, arg));
+    return this.#moderation.notice(kind, arg);
   }
 
-  /** C3, N4: removes the member wherever it is. */
-  async kick(nick: string): Promise<string | undefined> {
-    return (await this.#remove(nick, false))?.nick;
+  /** C3, N4: {@linkcode RedisModeration.kick}. */
+  kick(nick: string): Promise<string | undefined> {
+    return this.#moderation.kick(nick);
   }
 
-  /** C3, N4: mutes or unmutes, on the member's node too. */
-  async mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
-    const done = await this.#node.call(() => this.#node.store.mute(nick, on));
-    const here = this.#node.members.byNick(nick);
-    if (done !== undefined && here !== undefined) here.muted = on;
-    return done;
+  /** C3, N4: {@linkcode RedisModeration.mute}. */
+  mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
+    return this.#moderation.mute(nick, on);
   }
 
-  /** C3, N4: removes the member wherever it is and bans its address on every node. */
-  async ban(nick: string): Promise<Ban | undefined> {
-    const t = await this.#remove(nick, true);
-    return t === undefined ? undefined : { ip: t.ip, nick: t.nick };
+  /** C3, N4: {@linkcode RedisModeration.ban}. */
+  ban(nick: string): Promise<Ban | undefined> {
+    return this.#moderation.ban(nick);
   }
 
-  /** C3: lifts a ban on every node. */
+  /** C3: {@linkcode RedisModeration.unban}. */
   unban(ip: string): Promise<boolean> {
-    return this.#node.call(() => this.#node.store.unban(ip));
+    return this.#moderation.unban(ip);
   }
 
-  /** C3: the bans, oldest first. */
+  /** C3: {@linkcode RedisModeration.bans}. */
   bans(): Promise<Ban[]> {
-    return this.#node.call(() => this.#node.store.bans());
+    return this.#moderation.bans();
   }
 
-  /** C3: locks or unlocks the room on every node. */
+  /** C3: {@linkcode RedisModeration.lock}. */
   lock(on: boolean): Promise<boolean> {
-    return this.#node.call(() => this.#node.store.lock(on));
+    return this.#moderation.lock(on);
   }
 
-  /** C3: whether a connection from `ip` may come in, on any node. */
+  /** C3: {@linkcode RedisModeration.admits}. */
   admits(ip: string): Promise<Admission> {
-    return this.#node.call(() => this.#node.store.admits(ip));
+    return this.#moderation.admits(ip);
   }
 
   /** C5: every message to everyone, as this node reads it from the stream. */
@@ -216,12 +215,5 @@ export class RedisRoom implements Room {
   /** {@linkcode RedisNode.close}: leaves the room and closes the connections, in bounded time. */
   close(): Promise<void> {
     return this.#node.close();
-  }
-
-  /** The member to kick or ban, found (and banned) in Redis; removed here when it is this node's. */
-  async #remove(nick: string, ban: boolean): Promise<Target | undefined> {
-    const t = await this.#node.call(() => this.#node.store.target(nick, ban));
-    if (t !== undefined && t.node === this.#node.name) this.#node.members.get(t.id)?.remove();
-    return t;
   }
 }

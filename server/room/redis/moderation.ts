@@ -1,0 +1,81 @@
+/**
+ * The teacher's calls on the shared room (C2, C3, N4): the role where the
+ * other nodes see it, notices, kicks, mutes, bans and the lock, each one
+ * script or command in Redis. A kick or ban of a member of this node
+ * removes it here at once; one on another node reaches it through its
+ * inbox (`router.ts`). A mute is set here at once too, and on the other
+ * nodes from the stream.
+ *
+ * @module
+ */
+
+import type { NoticeKind } from "../../../protocol.ts";
+import type { Admission, Ban, Member } from "../room.ts";
+import type { RedisNode } from "./node.ts";
+import type { Target } from "./store.ts";
+
+/** The teacher's calls, for one node. */
+export class RedisModeration {
+  readonly #node: RedisNode;
+
+  /** @param node This node. */
+  constructor(node: RedisNode) {
+    this.#node = node;
+  }
+
+  /** C2: the member's role, where the other nodes see it (private messages from muted users). */
+  promote(member: Member): Promise<void> {
+    return this.#node.call(() => this.#node.store.promote(member));
+  }
+
+  /** C3: a notice to every member on every node. */
+  notice(kind: NoticeKind, arg: string): Promise<void> {
+    return this.#node.call(() => this.#node.store.notice(kind, arg));
+  }
+
+  /** C3, N4: removes the member wherever it is. */
+  async kick(nick: string): Promise<string | undefined> {
+    return (await this.#remove(nick, false))?.nick;
+  }
+
+  /** C3, N4: mutes or unmutes, on the member's node too. */
+  async mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
+    const done = await this.#node.call(() => this.#node.store.mute(nick, on));
+    const here = this.#node.members.byNick(nick);
+    if (done !== undefined && here !== undefined) here.muted = on;
+    return done;
+  }
+
+  /** C3, N4: removes the member wherever it is and bans its address on every node. */
+  async ban(nick: string): Promise<Ban | undefined> {
+    const t = await this.#remove(nick, true);
+    return t === undefined ? undefined : { ip: t.ip, nick: t.nick };
+  }
+
+  /** C3: lifts a ban on every node. */
+  unban(ip: string): Promise<boolean> {
+    return this.#node.call(() => this.#node.store.unban(ip));
+  }
+
+  /** C3: the bans, oldest first. */
+  bans(): Promise<Ban[]> {
+    return this.#node.call(() => this.#node.store.bans());
+  }
+
+  /** C3: locks or unlocks the room on every node. */
+  lock(on: boolean): Promise<boolean> {
+    return this.#node.call(() => this.#node.store.lock(on));
+  }
+
+  /** C3: whether a connection from `ip` may come in, on any node. */
+  admits(ip: string): Promise<Admission> {
+    return this.#node.call(() => this.#node.store.admits(ip));
+  }
+
+  /** The member to kick or ban, found (and banned) in Redis; removed here when it is this node's. */
+  async #remove(nick: string, ban: boolean): Promise<Target | undefined> {
+    const t = await this.#node.call(() => this.#node.store.target(nick, ban));
+    if (t !== undefined && t.node === this.#node.name) this.#node.members.get(t.id)?.remove();
+    return t;
+  }
+}
