@@ -29,6 +29,23 @@ import { type Room, withDeadline } from "./room/room.ts";
 import type { Transcript } from "./transcript.ts";
 import { CLOSE_DRAIN_MS, Session, type SessionHost } from "./session.ts";
 
+/**
+ * Refuses a connection before anything is built for it: its one line, then
+ * the close, whether the line could be written or not.
+ */
+async function refuse(conn: Deno.TcpConn, line: Uint8Array): Promise<void> {
+  try {
+    await conn.write(line);
+  } catch {
+    // gone already
+  }
+  try {
+    conn.close();
+  } catch {
+    // closed by Deno already
+  }
+}
+
 /** The listen backlog: a classroom connects at once; the kernel caps it at somaxconn. */
 export const LISTEN_BACKLOG = 4096;
 
@@ -222,10 +239,22 @@ export class ChatServer implements SessionHost {
 
   async #serve(conn: Deno.TcpConn): Promise<void> {
     this.stats.accepted++;
+    // The caps log once per episode (admission.ts); the room's refusals each time.
+    let refusal: CloseCause | undefined;
+    if (this.#observer === undefined) {
+      // A flood of refused sockets (issue 15) costs one write and a close each: no
+      // connection is built for them. With a trace on, they go the whole way, to be seen.
+      const addr = conn.remoteAddr;
+      refusal = this.#stopping
+        ? "shutdown"
+        : this.#admission.admit(addr.hostname, `${addr.hostname}:${addr.port}`);
+      if (refusal !== undefined) return refuse(conn, CLOSE_LINES[refusal]!);
+    }
     const c = new Connection(conn, this.stats.accepted, this.#connectionOptions);
     const session = new Session(c, this, this.#idPrefix);
-    // The caps log once per episode (admission.ts); the room's refusals each time.
-    let refusal = this.#stopping ? "shutdown" : this.#admission.admit(c.ip, c.peer);
+    if (this.#observer !== undefined) {
+      refusal = this.#stopping ? "shutdown" : this.#admission.admit(c.ip, c.peer);
+    }
     let nickTimeoutMs = 0;
     if (refusal === undefined) {
       // Counted before the room is asked, so that connections arriving meanwhile see it.
