@@ -166,7 +166,12 @@ export function readClientFlags(
     if (port === undefined) throw new UsageError(say(TEXTS.badPort, lang, String(f.port)));
     options.port = port;
   }
-  if (f.nick !== undefined) options.nick = String(f.nick);
+  if (f.nick !== undefined) {
+    // A blank nickname would never be answered (the server ignores an empty line);
+    // any other is the server's to judge (ERRO 01, 06).
+    if (String(f.nick).trim() === "") throw new UsageError(say(TEXTS.blankNick, lang));
+    options.nick = String(f.nick);
+  }
   if (f["no-bell"] === true) options.noBell = true;
   if (f.trace === true) options.trace = true;
   return options;

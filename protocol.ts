@@ -8,7 +8,7 @@
  * (`protocol/lines.ts`); every error is a code of {@linkcode ErrorCode} with
  * its meaning and a detail. Texts are kept in Portuguese and English; the
  * wire carries the Portuguese, made ASCII. No wire text is written anywhere
- * else: the server, the client, the bench and the conformance kit import it
+ * else: the server, the client, the bench's papo client and the conformance kit import it
  * from here.
  *
  * This module is pure: it does no I/O. `PROTOCOL.md` documents each line with

@@ -44,7 +44,7 @@ Options:
   --max-pending-per-ip N  most connections without a nickname from one IP, ERRO 11 beyond,
                        0 = no cap (default ${DEFAULTS.maxPendingPerIp})
   --max-pending N      most connections without a nickname in all, 0 = no cap
-                       (default: half of --max-clients)
+                       (default: half of --max-clients, at least 64)
   --nick-timeout S     seconds to choose a nickname, ERRO 03 after (default ${
   DEFAULTS.nickTimeoutMs / 1000
 })
@@ -359,7 +359,10 @@ async function main(args: string[]): Promise<number> {
     logLine("socket trace on: every byte each way is shown, private messages included");
     trace.listening(server.addr, LISTEN_BACKLOG);
   }
-  logLine(`teacher's token: type {admin ${server.adminToken}} in a client to become the teacher`);
+  if (options.adminToken === undefined) {
+    // Printed only when made here: a token given with --admin-token stays off the projector.
+    logLine(`teacher's token: type {admin ${server.adminToken}} in a client to become the teacher`);
+  } else logLine("teacher's token: the one given with --admin-token");
   transcript?.line(`INICIO papo-server ${VERSION} ${server.addr.hostname}:${server.addr.port}`);
   if (interactive()) {
     logLine("console: type teacher's commands here ({help}), no token needed");

@@ -28,6 +28,10 @@ export const TEXTS = {
     en: 'Invalid language "%s": use pt or en',
   },
   badFlags: { pt: "Opções inválidas: %s", en: "Invalid options: %s" },
+  blankNick: {
+    pt: "Apelido em branco em --nick: use de 1 a 16 letras, dígitos, _ ou -",
+    en: "Blank nickname in --nick: use 1 to 16 letters, digits, _ or -",
+  },
   seeHelp: { pt: "Veja --help.", en: "See --help." },
 } as const satisfies Record<string, Text>;
 

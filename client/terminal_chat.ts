@@ -95,6 +95,8 @@ class TerminalChat {
     this.#colour = !Deno.noColor;
     this.#session = new ClientSession({ nick: options.nick, interactive: true });
     this.#screen = new Screen(() => this.#leave(), (line) => this.#roster.complete(line));
+    // From the start: a line typed while connecting waits in the session (nothing is lost).
+    this.#screen.onLine((line) => this.#typed(line));
   }
 
   async run(): Promise<number> {
@@ -103,7 +105,6 @@ class TerminalChat {
       const conn = await this.#connect();
       if (conn === undefined) return Exit.ok;
       this.#link = new ServerLink(conn, this.#options.trace);
-      this.#screen.onLine((line) => this.#typed(line));
       return await this.#chat(this.#link);
     } finally {
       clearTimeout(this.#leaveTimer);

@@ -177,8 +177,12 @@ export class Context {
    */
   fail(expected: string, ...views: (Probe | View)[]): CheckFailure {
     const late = performance.now() >= this.deadline;
+    const flooded = views.some((v) => (v instanceof Probe ? v : v.probe).flooded);
+    const why = flooded
+      ? `${expected} (the server sent more than 256 KiB without stopping)`
+      : expected;
     return new CheckFailure(
-      late ? `${expected}, within the check's ${this.timing.timeoutMs / 1000} s` : expected,
+      late ? `${why}, within the check's ${this.timing.timeoutMs / 1000} s` : why,
       seenLines(views.map((v) => v instanceof Probe ? { probe: v } : v)),
     );
   }

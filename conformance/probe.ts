@@ -86,6 +86,11 @@ export class Probe {
     return new Probe(conn, options.deadline, options.label ?? "?");
   }
 
+  /** Whether the server sent more than a probe keeps (256 KiB), and reading stopped. */
+  get flooded(): boolean {
+    return this.#in.flooded;
+  }
+
   /** Whether the server closed the connection (or reset it). */
   get ended(): boolean {
     return this.#ended;
@@ -229,6 +234,7 @@ export class Probe {
           break;
         }
         this.#in.take(buf.subarray(0, n));
+        if (this.#in.done) break; // it sent more than a probe keeps
       }
     } catch {
       // reset, or closed by us

@@ -12,6 +12,13 @@
 
 import { TelnetSplitter } from "./telnet_split.ts";
 
+/**
+ * The most bytes one connection keeps. A student's server that never stops
+ * sending (a common bug) ends the probe there, instead of filling the
+ * teacher's memory: the check then fails on what it saw.
+ */
+export const MAX_RECEIVED_BYTES = 256 * 1024;
+
 /** Everything received on one connection, and the waits on it. */
 export class Received {
   readonly #deadline: number;
@@ -21,6 +28,7 @@ export class Received {
   readonly #wakers = new Set<() => void>();
   #lastByteAt = performance.now();
   #done = false;
+  #flooded = false;
 
   /** @param deadline `performance.now()` after which every wait gives up at once. */
   constructor(deadline: number) {
@@ -32,6 +40,11 @@ export class Received {
     return this.#telnet.negotiation;
   }
 
+  /** Whether the server sent more than {@linkcode MAX_RECEIVED_BYTES}: reading stopped there. */
+  get flooded(): boolean {
+    return this.#flooded;
+  }
+
   /** Whether no more bytes will come (the connection ended, or reading stopped). */
   get done(): boolean {
     return this.#done;
@@ -39,6 +52,11 @@ export class Received {
 
   /** Keeps bytes that came, and wakes the waits. */
   take(chunk: Uint8Array): void {
+    if (this.#done) return;
+    if (this.#raw.length + chunk.length > MAX_RECEIVED_BYTES) {
+      this.#flooded = true;
+      return this.end();
+    }
     this.#lastByteAt = performance.now();
     for (const b of chunk) this.#raw.push(b);
     this.#telnet.split(chunk, this.#data);

@@ -208,11 +208,16 @@ const HELP_COLUMN: Readonly<Record<Lang, number>> = { pt: 16, en: 15 };
  * chat: the usage, padded to a column, then what it does.
  *
  * @param role `anyone` for the commands everyone has; `teacher` adds the teacher's.
+ * @param only Which of those to show (the console shows the brace commands only).
  * @returns One text per command, in {@linkcode COMMANDS} order.
  */
-export function helpTexts(role: Role = "anyone"): Text[] {
+export function helpTexts(
+  role: Role = "anyone",
+  only: (c: CommandSpec) => boolean = () => true,
+): Text[] {
   const shown = (COMMANDS as readonly CommandSpec[]).filter((c) =>
-    c.phase !== "nick" && c.hidden !== true && (role === "teacher" || c.role === "anyone")
+    c.phase !== "nick" && c.hidden !== true && (role === "teacher" || c.role === "anyone") &&
+    only(c)
   );
   const entry = (c: CommandSpec, lang: Lang) => {
     const column = Math.max(HELP_COLUMN[lang], c.usage[lang].length + 1);

@@ -6,7 +6,7 @@
  */
 
 import { toAscii } from "../wire/ascii.ts";
-import { helpTexts, type Role } from "./commands.ts";
+import { type CommandSpec, helpTexts, type Role } from "./commands.ts";
 import { CRLF, ENTRY_LIST_MAX, Keyword, type Lang, type Text, USERS_LINE_BYTES } from "./limits.ts";
 import { Detail, type DetailName, ERROR_TEXTS, type ErrorCode, Message } from "./texts.ts";
 
@@ -280,10 +280,14 @@ export function byeLine(nick = ""): string {
  * The help text (X1) for a role: one `AJUDA` line per command.
  *
  * @param role Who asks.
+ * @param only Which of the commands to list.
  * @returns The lines, joined, each with CRLF.
  */
-export function helpLines(role: Role = "anyone"): string {
-  return helpTexts(role).map((h) => line(Keyword.help, wire(h))).join("");
+export function helpLines(
+  role: Role = "anyone",
+  only?: (c: CommandSpec) => boolean,
+): string {
+  return helpTexts(role, only).map((h) => line(Keyword.help, wire(h))).join("");
 }
 
 /** The help text (X1) everyone gets: one `AJUDA` line per command. */

@@ -131,6 +131,7 @@ export const Detail = {
     en: "only private messages to the teacher go through",
   },
   usage: { pt: "uso", en: "usage" },
+  notYourself: { pt: "não a si mesmo", en: "not yourself" },
   loginRefused: {
     pt: "entrada recusada por enquanto; digite seu apelido de novo em instantes",
     en: "login refused for now; type your nickname again in a moment",

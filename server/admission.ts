@@ -158,7 +158,7 @@ export class Admission {
       [`tooManyWaitingHere ${ip}`, (here?.pending ?? 0) <= limits.maxPendingPerIp / 2],
       [`tooManyFromAddress ${ip}`, (here?.open ?? 0) <= limits.maxPerIp / 2],
       ["tooManyWaiting *", this.#pending <= limits.maxPending / 2],
-      ["serverFull *", this.#open < limits.maxClients],
+      ["serverFull *", this.#open <= limits.maxClients * 0.9],
     ];
     for (const [key, calm] of eased) {
       const count = this.#episodes.get(key);

@@ -260,6 +260,8 @@ export class ChatServer implements SessionHost {
       // Counted before the room is asked, so that connections arriving meanwhile see it.
       nickTimeoutMs = this.#admission.opened(c.ip);
       refusal = await this.#admitted(c);
+      // Shutdown may have begun while the room was asked: this one is not let in.
+      if (refusal === undefined && this.#stopping) refusal = "shutdown";
       if (refusal !== undefined) {
         this.log(`refused ${c.peer} (${refusal})`);
         this.#admission.closed(c.ip, true);

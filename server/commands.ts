@@ -23,7 +23,7 @@ import {
   type Text,
 } from "../protocol.ts";
 import { encodeAscii } from "../wire/ascii.ts";
-import type { BraceName, Command } from "../wire/commands.ts";
+import { type BraceName, type Command, nickKey } from "../wire/commands.ts";
 import { Outgoing } from "../wire/messages.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
 import { type Member, RoomUnavailable } from "./room/room.ts";
@@ -100,6 +100,13 @@ function noSuchUser(nick: string): Refusal {
   return new Refusal(ErrorCode.noSuchUser, { data: nick });
 }
 
+/** The teacher cannot remove or ban themselves (a ban of their address would lock them out). */
+function notYourself(s: Caller, nick: string): void {
+  if (s.member !== undefined && nickKey(nick) === nickKey(s.nick)) {
+    throw new Refusal(ErrorCode.badCommand, "notYourself");
+  }
+}
+
 /** Logs a teacher's action with who did it (C3). */
 function logAction(s: Caller, action: string): void {
   s.host.action(s.who, action);
@@ -164,6 +171,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     s.send(Reply.teacher);
   },
   async kick(s, { arg }) {
+    notYourself(s, arg!);
     const nick = await s.call(s.host.room.kick(arg!), "kick");
     if (nick === undefined) throw noSuchUser(arg!);
     logAction(s, `kick ${nick}`);
@@ -172,6 +180,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   mute: (s, { arg }) => mute(s, arg!, true),
   unmute: (s, { arg }) => mute(s, arg!, false),
   async ban(s, { arg }) {
+    notYourself(s, arg!);
     const ban = await s.call(s.host.room.ban(arg!), "ban");
     if (ban === undefined) throw noSuchUser(arg!);
     logAction(s, `ban ${ban.nick} ${ban.ip}`);

@@ -215,9 +215,17 @@ export class Connection implements Sink {
       reader.push(got, events);
       const echo = reader.takeEcho();
       if (echo !== undefined) this.#out.send(echo);
-      // A full read means more is waiting: read bigger chunks; small reads: back to small.
-      if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 4);
-      else if (buf.length > READ_MIN && n < buf.length / 16) buf = new Uint8Array(READ_MIN);
+      // A full read means more is waiting: read bigger chunks. A read that was not full
+      // emptied the socket: the connection may now go quiet, so it waits with a small buffer (P2).
+      if (n === buf.length) {
+        if (buf.length < READ_MAX) buf = new Uint8Array(buf.length * 4);
+      } else if (buf.length > READ_MIN) {
+        // As big as this read, no bigger: steady long lines keep their size, and a
+        // connection whose last line was short waits with the smallest buffer.
+        let size = READ_MIN;
+        while (size < n) size *= 2;
+        if (size < buf.length) buf = new Uint8Array(size);
+      }
       for (let i = 0; i < events.length; i++) {
         if (this.closing) return;
         const ev = events[i]!;

@@ -6,13 +6,16 @@
  * @module
  */
 
-import type { Role } from "../protocol.ts";
-import { latin1, toAscii } from "../wire/ascii.ts";
+import { helpLines, type Role } from "../protocol.ts";
+import { encodeAscii, latin1, toAscii } from "../wire/ascii.ts";
 import { parseCommand } from "../wire/commands.ts";
 import { type Caller, dispatch } from "./commands.ts";
 import { errorName } from "./log.ts";
 import { bounded } from "./room/room.ts";
 import type { SessionHost } from "./session.ts";
+
+/** The console's `{help}`: the commands it takes (the brace ones; `:text` is `{say text}`). */
+const CONSOLE_HELP = encodeAscii(helpLines("teacher", (c) => c.syntax === "brace"));
 
 /** The console as a {@linkcode Caller}: the teacher, with no place in the room. */
 export class ConsoleCaller implements Caller {
@@ -66,8 +69,20 @@ export class ConsoleCaller implements Caller {
    * @param typed The line, as typed (accents become ASCII).
    */
   async run(typed: string): Promise<void> {
+    const cmd = parseCommand(toAscii(typed));
     try {
-      await dispatch(this, parseCommand(toAscii(typed)));
+      switch (cmd.kind) {
+        case "public":
+          // The teacher speaking at the console speaks to the room: `:text` is `{say text}`.
+          return await dispatch(this, { kind: "say", arg: cmd.text.trim() });
+        case "private":
+          return this.#print("console: a private message needs a client; {say text} speaks to all");
+        case "admin":
+          return this.#print("console: the console is the teacher's already, no token needed");
+        case "help":
+          return this.send(CONSOLE_HELP);
+      }
+      await dispatch(this, cmd);
     } catch (e) {
       this.#print(`console: ${errorName(e)}`);
     }

@@ -40,6 +40,11 @@ export class Transcript {
    * @throws {TranscriptError} When the file cannot be opened, with one sentence.
    */
   static async open(path: string): Promise<Transcript> {
+    if (path.trim() === "") {
+      throw new TranscriptError(
+        "Cannot write a transcript to an empty path: give --transcript PATH",
+      );
+    }
     const state = Deno.permissions.querySync({ name: "write", path }).state;
     if (state !== "granted") {
       throw new TranscriptError(

@@ -250,7 +250,7 @@ Deno.test("server.ts --transcript needs --allow-write for its path, and says so 
   }
 });
 
-Deno.test("server.ts prints a random teacher's token, or uses --admin-token (C2)", async (t) => {
+Deno.test("server.ts prints a random teacher's token, or uses --admin-token without printing it (C2)", async (t) => {
   await t.step("random", async () => {
     await using server = new ServerProcess(["--port", "0"]);
     const m = await server.waitFor(/\{admin ([a-z0-9]{10})\}/);
@@ -261,7 +261,8 @@ Deno.test("server.ts prints a random teacher's token, or uses --admin-token (C2)
   await t.step("given", async () => {
     await using server = new ServerProcess(["--port", "0", "--admin-token", "giz-azul"]);
     const port = Number((await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
-    await server.waitFor(/\{admin giz-azul\}/);
+    await server.waitFor(/teacher's token: the one given with --admin-token/);
+    assert.ok(!server.stdout.includes("giz-azul"), "a given token stays off the projector");
     await using c = await LineClient.connect(port);
     await c.expect("APELIDO");
     await c.send("prof");

@@ -192,6 +192,8 @@ Deno.test("readClientFlags() reads flags and rejects bad ones naming the value",
     [["--lang", "fr"], '"fr"'],
     [["--bogus"], "--bogus"],
     [["--nick"], "--nick"],
+    [["--nick", "  "], "--nick"],
+    [["--nick="], "--nick"],
     [["extra"], "extra"],
   ];
   for (const [args, named] of bad) {

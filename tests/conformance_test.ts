@@ -18,7 +18,7 @@ import { BrokenServer, type Defect, type Dialect } from "./fixtures/broken_serve
 import { startServer } from "./helpers.ts";
 
 /** Short waits: a defect costs its check at most `waitMs`. */
-const TIMING = { timeoutMs: 4000, waitMs: 1000, quietMs: 60 };
+const TIMING = { timeoutMs: 4000, waitMs: 1000, quietMs: 120 };
 
 const local = (port: number, label = `127.0.0.1:${port}`) => ({ label, host: "127.0.0.1", port });
 
@@ -241,6 +241,26 @@ Deno.test("runConformance() judges servers that close or stay silent", async (t)
     assert.equal(report!.results[0]!.status, "fail");
     assert.match(report!.results[0]!.expected!, /the connection to stay open after the nickname/);
   });
+  await t.step(
+    "a server that never stops sending: its probe keeps 256 KiB and the check fails",
+    async () => {
+      await using server = tinyServer(async (conn) => {
+        const junk = new TextEncoder().encode("x".repeat(4000) + "\r\n");
+        try {
+          for (;;) await conn.write(junk);
+        } catch {
+          // the kit closed it
+        }
+      });
+      const [report] = await runConformance([local(server.port)], {
+        level: "seed",
+        only: ["S10.taken"],
+        timing: TIMING,
+      });
+      assert.equal(report!.results[0]!.status, "fail", explain(report!));
+      assert.match(report!.results[0]!.expected!, /more than 256 KiB without stopping/);
+    },
+  );
   await t.step("a server that never answers: no check passes, each ends", async () => {
     await using server = tinyServer(async (conn) => {
       while (await conn.read(new Uint8Array(100)) !== null) { /* never answers */ }

@@ -49,6 +49,7 @@ const SENT_ERRORS: [ErrorCode, DetailName | { data: string } | undefined][] = [
   [ErrorCode.serverFull, "tooManyWaitingHere"],
   [ErrorCode.serverFull, "tooManyWaiting"],
   [ErrorCode.forcedClose, "kicked"],
+  [ErrorCode.badCommand, "notYourself"],
   [ErrorCode.forcedClose, "tooManyTries"],
   [ErrorCode.badToken, undefined],
   [ErrorCode.teacherOnly, undefined],

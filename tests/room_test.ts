@@ -270,3 +270,23 @@ Deno.test("LocalRoom in a large room summarizes joins and leaves, each member to
   );
   await room.close();
 });
+
+Deno.test("LocalRoom summaries net each nickname and keep a removal as its own line (P1, C3)", async () => {
+  const room = new LocalRoom({ crowd: 2, crowdIntervalMs: 20 });
+  const [ana, yuri, kim, zoe] = ["ana", "yuri", "kim", "zoe"].map((n) => new Recorder(n)) as [
+    Recorder,
+    Recorder,
+    Recorder,
+    Recorder,
+  ];
+  for (const m of [ana, yuri, kim, zoe]) await room.join(m);
+  await pause(60);
+  ana.clear();
+  await room.leave(yuri);
+  const back = new Recorder("yuri");
+  await room.join(back);
+  await room.leave(kim, true);
+  await pause(60);
+  assert.deepEqual(ana.lines, ["SAIU kim foi removido pelo professor"], ana.lines.join(" | "));
+  await room.close();
+});

@@ -214,3 +214,26 @@ Deno.test({
   await tmux.waitLine((l) => l.startsWith("TCHAU"), "the goodbye");
   await tmux.waitLine((l) => l.startsWith("EXITED="), "telnet's exit");
 });
+
+Deno.test("telnet: Ctrl+Z (IAC SUSP), IAC EOF and an endless IAC SB lose no later line (S2)", async (t) => {
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  await using c = await join(srv.port, "ana");
+  await t.step("IAC SUSP, IAC DO TIMING-MARK, then a line", async () => {
+    await c.sendRaw(bytes([IAC, 0xed, IAC, DO, TM], ":depois do ctrl-z\r\n"));
+    assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: depois do ctrl-z");
+    await rawIncludes(c, [IAC, WILL, TM]);
+  });
+  await t.step("IAC EOF is dropped", async () => {
+    await c.sendRaw(bytes([IAC, 0xec], ":sem eof\r\n"));
+    assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: sem eof");
+  });
+  await t.step(
+    "IAC SB with no IAC SE: its line is refused, the next one comes through",
+    async () => {
+      await c.sendRaw(bytes([IAC, 0xfa], "x".repeat(100), "\r\n:a seguinte\r\n"));
+      assert.match(await c.expect("ERRO"), /^ERRO 09 /);
+      assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: a seguinte");
+    },
+  );
+});

@@ -27,6 +27,14 @@ const EC = 0xf7;
 const EL = 0xf8;
 const IP = 0xf4;
 const AYT = 0xf6;
+/**
+ * Telnet's EOF, SUSP, ABORT (RFC 1184) and EOR (RFC 885), 0xec to 0xef, are
+ * commands too: EOF, SUSP (Ctrl+Z) and EOR are dropped, ABORT is leaving.
+ */
+const EOF = 0xec;
+const ABORT = 0xee;
+/** The most bytes a subnegotiation may hold before the reader gives up on it. */
+const MAX_SUB_BYTES = 64;
 
 /** What a {@linkcode LineReader} finds in the bytes it is given. */
 export type LineEvent =
@@ -89,6 +97,8 @@ export class LineReader {
   #high = 0;
   /** The telnet command whose option byte comes next. */
   #command = 0;
+  /** Bytes of the subnegotiation being skipped. */
+  #subBytes = 0;
   /** What is echoed since {@linkcode takeEcho}, when echoing. */
   #echo: number[] | undefined;
 
@@ -166,13 +176,18 @@ export class LineReader {
           if (b === IAC) {
             this.#state = State.Text;
             this.#keepHigh(b);
-          } else if (b === SB) this.#state = State.Sub;
-          else if (b >= WILL && b <= DONT) {
+          } else if (b === SB) {
+            this.#state = State.Sub;
+            this.#subBytes = 0;
+          } else if (b >= WILL && b <= DONT) {
             this.#command = b;
             this.#state = State.Negotiation;
           } else {
             this.#state = State.Text;
-            if (b < SE) {
+            if (b === ABORT) {
+              // ABORT (RFC 1184): like IP, the user wants out.
+              out.push({ kind: "telnet", command: IP });
+            } else if (b < EOF) {
               // Not a telnet command: a stray 0xFF byte, and `b` is read again.
               this.#keepHigh(IAC);
               i--;
@@ -188,6 +203,11 @@ export class LineReader {
           break;
         case State.Sub:
           if (b === IAC) this.#state = State.SubIac;
+          else if (++this.#subBytes > MAX_SUB_BYTES) {
+            // A subnegotiation that never ends (or a stray IAC SB) holds nothing back for long.
+            this.#state = State.Text;
+            this.#high++;
+          }
           break;
         case State.SubIac:
           this.#state = b === SE ? State.Text : State.Sub;

@@ -36,7 +36,10 @@ export const SUMMARY_NAMES = 3;
 
 interface Notice {
   readonly seq: number;
+  readonly kind: "joined" | "left";
   readonly nick: string;
+  /** A departure the teacher caused (C3): said as such, never folded into a count. */
+  readonly removed: boolean;
 }
 
 /** The notices of one room, summarized when it is large. */
@@ -46,8 +49,7 @@ export class Crowd<M extends CrowdMember> {
   /** Counts every join and leave; a member has seen all up to its entry's. */
   #seq = 0;
   readonly #entered = new Map<string, number>();
-  #joins: Notice[] = [];
-  #leaves: Notice[] = [];
+  #events: Notice[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** @param options The size, the pace, and the members. */
@@ -77,7 +79,8 @@ export class Crowd<M extends CrowdMember> {
     const seq = message.kind === "joined"
       ? this.#entered.get(except.id) ?? ++this.#seq
       : ++this.#seq;
-    (message.kind === "joined" ? this.#joins : this.#leaves).push({ seq, nick: message.nick });
+    const removed = message.kind === "left" && message.removed === true;
+    this.#events.push({ seq, kind: message.kind, nick: message.nick, removed });
     if (message.kind === "left") this.#entered.delete(except.id);
     this.#timer ??= setTimeout(() => this.flush(), this.#interval);
   }
@@ -86,34 +89,19 @@ export class Crowd<M extends CrowdMember> {
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const joins = this.#joins;
-    const leaves = this.#leaves;
-    this.#joins = [];
-    this.#leaves = [];
+    const events = this.#events;
+    this.#events = [];
+    if (events.length === 0) return;
     const online = this.#opts.size();
-    // Members that entered before the first notice share one message of each kind.
-    const first = Math.min(joins[0]?.seq ?? Infinity, leaves[0]?.seq ?? Infinity);
-    const shared = new Map<string, Outgoing | undefined>();
+    // Members that entered before the first notice share one set of messages.
+    const first = events[0]!.seq;
+    let shared: Outgoing[] | undefined;
     for (const m of this.#opts.members()) {
       const since = this.#entered.get(m.id) ?? 0;
-      const key = since < first ? "all" : String(since);
-      for (const [kind, list] of [["joined", joins], ["left", leaves]] as const) {
-        const cacheKey = `${kind} ${key}`;
-        let out = shared.get(cacheKey);
-        if (!shared.has(cacheKey)) {
-          const after = key === "all" ? list : list.filter((n) => n.seq > since);
-          out = after.length === 0 ? undefined : new Outgoing({
-            kind: kind === "joined" ? "joinedMany" : "leftMany",
-            count: after.length,
-            online,
-            names: after.slice(0, SUMMARY_NAMES).map((n) => n.nick),
-          });
-          shared.set(cacheKey, out);
-        }
-        if (out !== undefined) m.deliver(out, true);
-      }
-      // Only the members that entered during this second need their own messages.
-      if (key !== "all") shared.delete(`joined ${key}`), shared.delete(`left ${key}`);
+      const outs = since < first
+        ? (shared ??= summaries(events, online))
+        : summaries(events.filter((e) => e.seq > since), online);
+      for (const out of outs) m.deliver(out, true);
     }
   }
 
@@ -122,4 +110,34 @@ export class Crowd<M extends CrowdMember> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/**
+ * What a member is told of `events`: each nickname netted to its final
+ * state (one who left and came back within the second is no news), the
+ * joins in one summary, the departures in another, and each removal by the
+ * teacher as its own line.
+ */
+function summaries(events: readonly Notice[], online: number): Outgoing[] {
+  const byNick = new Map<string, { first: Notice; last: Notice }>();
+  for (const e of events) {
+    const key = e.nick.toLowerCase();
+    const seen = byNick.get(key);
+    if (seen === undefined) byNick.set(key, { first: e, last: e });
+    else seen.last = e;
+  }
+  const joins: string[] = [];
+  const leaves: string[] = [];
+  const out: Outgoing[] = [];
+  for (const { first, last } of byNick.values()) {
+    if (first.kind !== last.kind) continue; // back where it was
+    if (last.kind === "joined") joins.push(last.nick);
+    else if (last.removed) out.push(new Outgoing({ kind: "left", nick: last.nick, removed: true }));
+    else leaves.push(last.nick);
+  }
+  const many = (kind: "joinedMany" | "leftMany", names: string[]) =>
+    new Outgoing({ kind, count: names.length, online, names: names.slice(0, SUMMARY_NAMES) });
+  if (leaves.length > 0) out.unshift(many("leftMany", leaves));
+  if (joins.length > 0) out.unshift(many("joinedMany", joins));
+  return out;
 }

@@ -192,7 +192,7 @@ export function bounded<T>(room: Room, call: Promise<T>, ms: number, what: strin
  */
 export function withDeadline<T>(call: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const entry: Pending = { due: Date.now() + ms, what, reject };
+    const entry: Pending = { due: performance.now() + ms, what, reject };
     pending.add(entry);
     call.then(
       (value) => {
@@ -240,13 +240,13 @@ function armFor(due: number): void {
   if (timer !== undefined && timerDue <= due) return;
   clearTimeout(timer);
   timerDue = due;
-  timer = setTimeout(expire, Math.max(0, due - Date.now()));
+  timer = setTimeout(expire, Math.max(0, due - performance.now()));
 }
 
 function expire(): void {
   timer = undefined;
   timerDue = Infinity;
-  const now = Date.now();
+  const now = performance.now();
   let next = Infinity;
   for (const entry of pending) {
     if (entry.due <= now) {
