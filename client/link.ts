@@ -15,8 +15,27 @@ import { traceLine } from "../common/trace.ts";
 /** How long a connection attempt may take before it counts as timed out (ERRO 04). */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
-/** The longest line the client accepts from the server; longer ones are dropped. */
+/** The longest line the client accepts from the server; a longer one is shown as {@linkcode LONG_LINE}. */
 const SERVER_LINE_BYTES = 8 * 1024;
+
+/** What the client shows for a line from the server too long to keep. */
+export const LONG_LINE = "[linha longa demais do servidor / server line too long]";
+
+const utf8Decoder = new TextDecoder();
+
+/**
+ * A line whose bytes came as Latin-1 characters, read as UTF-8 when it has
+ * bytes over 127 (a student's server may send `Olá`); papo's own lines are
+ * ASCII and come back as they are.
+ */
+function utf8(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      return utf8Decoder.decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
+    }
+  }
+  return text;
+}
 
 /** ERRO 04: the server cannot be reached; `detail` says why. */
 export class ConnectError extends Error {
@@ -118,7 +137,7 @@ export class ServerLink {
    * connection. Control characters and escape codes are removed (L2).
    */
   async *lines(): AsyncGenerator<string> {
-    const reader = new LineReader(SERVER_LINE_BYTES);
+    const reader = new LineReader(SERVER_LINE_BYTES, true);
     const buf = new Uint8Array(16 * 1024);
     while (true) {
       let n: number | null;
@@ -133,7 +152,8 @@ export class ServerLink {
       }
       if (this.#trace) this.#trace(traceLine(1, "recv", buf.subarray(0, n)));
       for (const ev of reader.push(buf.subarray(0, n))) {
-        if (ev.kind === "line") yield ev.text;
+        if (ev.kind === "line") yield utf8(ev.text);
+        else if (ev.kind === "tooLong") yield LONG_LINE;
       }
     }
   }

@@ -517,3 +517,29 @@ Deno.test({
   await tmux.run("send-keys", "-t", "papo", "Enter");
   await tmux.waitLine((l) => l === "COOKED", "the shell in cooked mode");
 });
+
+Deno.test("client.ts shows a student's server's UTF-8 lines and says when a line is too long", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const served = (async () => {
+    const conn = await listener.accept();
+    const enc = new TextEncoder();
+    await conn.write(enc.encode("Digite seu apelido:\r\n"));
+    await conn.read(new Uint8Array(100));
+    await conn.write(enc.encode("Olá, ana! Você entrou.\r\n" + "x".repeat(9000) + "\r\nfim\r\n"));
+    conn.close();
+  })();
+  const out = await runClient([
+    "--port",
+    String(listener.addr.port),
+    "--nick",
+    "ana",
+    "--lang",
+    "pt",
+  ], "");
+  await served;
+  listener.close();
+  const shown = lines(out.stdout);
+  assert.ok(shown.includes("Olá, ana! Você entrou."), out.stdout);
+  assert.ok(shown.includes("[linha longa demais do servidor / server line too long]"), out.stdout);
+  assert.ok(shown.includes("fim"), out.stdout);
+});

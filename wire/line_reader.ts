@@ -88,6 +88,7 @@ const enum State {
  */
 export class LineReader {
   #buf: Uint8Array;
+  readonly #highLines: boolean;
   #len = 0;
   #max: number;
   #state = State.Text;
@@ -105,9 +106,13 @@ export class LineReader {
   /**
    * @param maxBytes The most bytes a line may have.
    * @default {MAX_LINE_BYTES}
+   * @param keepHigh Give a line with bytes over 127 as a line (its bytes as Latin-1
+   *   characters) instead of `notAscii`: the client reads a student's server that sends
+   *   UTF-8. @default {false}
    */
-  constructor(maxBytes: number = MAX_LINE_BYTES) {
+  constructor(maxBytes: number = MAX_LINE_BYTES, keepHigh = false) {
     this.#max = maxBytes;
+    this.#highLines = keepHigh;
     this.#buf = new Uint8Array(Math.min(maxBytes, MIN_BUF));
   }
 
@@ -283,7 +288,7 @@ export class LineReader {
 
   #end(out: LineEvent[]): void {
     if (this.#excess > 0) out.push(TOO_LONG);
-    else if (this.#high > 0) out.push(NOT_ASCII);
+    else if (this.#high > 0 && !this.#highLines) out.push(NOT_ASCII);
     else out.push({ kind: "line", text: latin1(this.#buf, this.#len) });
     this.#echo?.push(CR, LF);
     this.#len = 0;
