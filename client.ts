@@ -25,7 +25,8 @@ import {
   VERSION,
 } from "./protocol.ts";
 
-export { showServerLine } from "./client/render.ts";
+export { type Shown, showServerLine } from "./client/render.ts";
+export type { ServerLine } from "./wire/server_lines.ts";
 
 const HELP_TEXT: Text = {
   pt: `papo ${VERSION}: cliente de chat em texto sobre TCP

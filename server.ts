@@ -30,7 +30,12 @@ import type { Room } from "./server/room/room.ts";
 import { missingEnvPermission, REDIS_ALLOW_ENV } from "./server/room/redis/env.ts";
 
 export { ChatServer, type ServerStats } from "./server/chat_server.ts";
-export { DEFAULTS, type ServerOptions } from "./server/options.ts";
+export { DEFAULTS, type Limits, type ServerOptions } from "./server/options.ts";
+export type { ConnectionObserver } from "./server/connection.ts";
+export type { QueueStats } from "./server/outgoing.ts";
+export type { Member, Room } from "./server/room/room.ts";
+export type { Session, SessionHost } from "./server/session.ts";
+export type { Transcript } from "./server/transcript.ts";
 
 const HELP_TEXT = `papo-server ${VERSION}: a text chat over TCP (nc HOST PORT works as a client)
 

@@ -21,6 +21,9 @@ import {
 } from "./report.ts";
 import { runConformance, selectChecks, type Target } from "./run.ts";
 
+export type { Target } from "./run.ts";
+export type { Timing } from "./check.ts";
+
 const FLAGS = {
   level: { type: "string" },
   only: { type: "string", multiple: true },
