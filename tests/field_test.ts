@@ -14,6 +14,17 @@ const TMUX = await haveTmux();
 if (!TMUX) console.log("field_test.ts: the terminal tests are skipped: tmux is not installed");
 const decoder = new TextDecoder();
 
+/** Starts the client in tmux (`columns` x `rows`) as `nick`, and waits for its chat prompt. */
+async function chatAs(tmux: Tmux, port: number, nick: string, columns: number, rows: number) {
+  await tmux.start(columns, rows);
+  await tmux.type(
+    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${port}` +
+      ` --nick ${nick} --lang pt`,
+    true,
+  );
+  await tmux.waitLine((l) => l === `${nick}>`, "the chat prompt", START_MS);
+}
+
 /** Runs `deno run PERMS file ARGS` to its end, stdin closed. */
 async function run(
   file: string,
@@ -127,13 +138,7 @@ Deno.test({
   await using srv = startServer();
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
-  await tmux.start(40, 20);
-  await tmux.type(
-    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port}` +
-      ` --nick ana --lang pt`,
-    true,
-  );
-  await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
+  await chatAs(tmux, srv.port, "ana", 40, 20);
   const text = ":" + "x".repeat(40 - "ana> ".length - 1); // prompt + text = 40 columns
   await tmux.type(text, true);
   assert.equal(await bob.expect("PUBLICA"), `PUBLICA ana: ${text.slice(1)}`);
@@ -244,13 +249,7 @@ Deno.test({
   await using srv = startServer();
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
-  await tmux.start(120, 30);
-  await tmux.type(
-    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port}` +
-      ` --nick ana --lang pt`,
-    true,
-  );
-  await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
+  await chatAs(tmux, srv.port, "ana", 120, 30);
   await tmux.type("oi pessoal", true);
   assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: oi pessoal");
   await tmux.type("tudo bem", true);
@@ -278,13 +277,7 @@ Deno.test({
   await using srv = startServer();
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
-  await tmux.start(40, 20);
-  await tmux.type(
-    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port}` +
-      ` --nick ana --lang pt`,
-    true,
-  );
-  await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
+  await chatAs(tmux, srv.port, "ana", 40, 20);
   await bob.send(":antes");
   await tmux.waitLine((l) => l.endsWith("bob: antes"), "a message");
   const typed = ":" + "a".repeat(30) + "b".repeat(30);
