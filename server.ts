@@ -149,12 +149,12 @@ function readOptions(args: string[]): StartOptions | "help" | "version" {
   const hostname = f.host !== undefined
     ? checkHost(String(f.host))
     : tty
-    ? askUntil(HOST_QUESTION, DEFAULT_HOST, tryHost)
+    ? askUntil(HOST_QUESTION, DEFAULT_HOST, tried(checkHost))
     : DEFAULT_HOST;
   const p = f.port !== undefined
     ? checkPort(String(f.port))
     : tty
-    ? askUntil("Porta / port", String(DEFAULT_PORT), tryPort)
+    ? askUntil("Porta / port", String(DEFAULT_PORT), tried(checkPort))
     : DEFAULT_PORT;
   return {
     hostname,
@@ -233,20 +233,15 @@ function checkPort(text: string): number {
   return port;
 }
 
-function tryHost(text: string): string | Error {
-  try {
-    return checkHost(text);
-  } catch (e) {
-    return e as Error;
-  }
-}
-
-function tryPort(text: string): number | Error {
-  try {
-    return checkPort(text);
-  } catch (e) {
-    return e as Error;
-  }
+/** A check that says its mistake instead of throwing it (for a prompt that asks again). */
+function tried<T>(check: (text: string) => T): (text: string) => T | Error {
+  return (text) => {
+    try {
+      return check(text);
+    } catch (e) {
+      return e as Error;
+    }
+  };
 }
 
 /**

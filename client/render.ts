@@ -7,7 +7,13 @@
 
 import { Detail, type DetailName, HELP, type Lang, Message, say, type Text } from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
-import { describeError, type ServerLine } from "../wire/server_lines.ts";
+import { clockOf } from "../wire/messages.ts";
+import {
+  describeError,
+  escapeRegExp,
+  type ServerLine,
+  wireTemplate,
+} from "../wire/server_lines.ts";
 import type { Style } from "./screen.ts";
 
 /** The client's own interface texts, in both languages (X3). */
@@ -49,10 +55,6 @@ const WIRE_MORE = new RegExp(
 const HELP_BY_WIRE: ReadonlyMap<string, Text> = new Map(
   [...HELP, Message.howTo].map((h) => [toAscii(h.pt), h]),
 );
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /**
  * How a line from the server is shown, in the chosen language: public
@@ -141,7 +143,7 @@ const TEMPLATES: readonly [RegExp, Text][] = [
   Message.noBans,
   Message.alreadyMuted,
   Message.notMuted,
-].map((t) => [new RegExp(`^${escapeRegExp(toAscii(t.pt)).replaceAll("%s", "(.*)")}$`), t]);
+].map((t) => [wireTemplate(t), t]);
 
 /**
  * A line's text from the wire in the user's language, when it is one of the
@@ -177,8 +179,7 @@ export function clientError(
   return describeError(code, wire, lang);
 }
 
-/** The time now as `HH:MM`, local time. */
+/** The time now as `HH:MM`, local time (as history lines give theirs). */
 export function clock(): string {
-  const now = new Date();
-  return `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
+  return clockOf(Date.now());
 }

@@ -240,21 +240,17 @@ export class ChatServer implements SessionHost {
   async #serve(conn: Deno.TcpConn): Promise<void> {
     this.stats.accepted++;
     // The caps log once per episode (admission.ts); the room's refusals each time.
-    let refusal: CloseCause | undefined;
-    if (this.#observer === undefined) {
-      // A flood of refused sockets (issue 15) costs one write and a close each: no
-      // connection is built for them. With a trace on, they go the whole way, to be seen.
-      const addr = conn.remoteAddr;
-      refusal = this.#stopping
-        ? "shutdown"
-        : this.#admission.admit(addr.hostname, `${addr.hostname}:${addr.port}`);
-      if (refusal !== undefined) return refuse(conn, CLOSE_LINES[refusal]!);
+    const addr = conn.remoteAddr;
+    let refusal: CloseCause | undefined = this.#stopping
+      ? "shutdown"
+      : this.#admission.admit(addr.hostname, `${addr.hostname}:${addr.port}`);
+    // A flood of refused sockets (issue 15) costs one write and a close each: no connection
+    // is built for them. With a trace on, they go the whole way, to be seen.
+    if (refusal !== undefined && this.#observer === undefined) {
+      return refuse(conn, CLOSE_LINES[refusal]!);
     }
     const c = new Connection(conn, this.stats.accepted, this.#connectionOptions);
     const session = new Session(c, this, this.#idPrefix);
-    if (this.#observer !== undefined) {
-      refusal = this.#stopping ? "shutdown" : this.#admission.admit(c.ip, c.peer);
-    }
     let nickTimeoutMs = 0;
     if (refusal === undefined) {
       // Counted before the room is asked, so that connections arriving meanwhile see it.

@@ -13,7 +13,7 @@ import { UsageError } from "../common/cli.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import { displayWidth, paint } from "../client/screen.ts";
 import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
-import { haveTmux, Tmux } from "./tmux.ts";
+import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
@@ -465,9 +465,7 @@ Deno.test({
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
   await tmux.start(100, 30);
-  const command =
-    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port}` +
-    ` --nick alice --lang pt; echo EXITED=$?`;
+  const command = `${clientCommand(srv.port, "--nick alice --lang pt")}; echo EXITED=$?`;
   await tmux.run("send-keys", "-t", "papo", "-l", command);
   await tmux.run("send-keys", "-t", "papo", "Enter");
   await tmux.waitLine((l) => l === "alice>", "the chat prompt", START_MS);

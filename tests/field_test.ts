@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join, LineClient, startServer, WAIT_MS } from "./helpers.ts";
-import { haveTmux, Tmux } from "./tmux.ts";
+import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
@@ -18,8 +18,7 @@ const decoder = new TextDecoder();
 async function chatAs(tmux: Tmux, port: number, nick: string, columns: number, rows: number) {
   await tmux.start(columns, rows);
   await tmux.type(
-    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${port}` +
-      ` --nick ${nick} --lang pt`,
+    clientCommand(port, `--nick ${nick} --lang pt`),
     true,
   );
   await tmux.waitLine((l) => l === `${nick}>`, "the chat prompt", START_MS);
@@ -84,7 +83,7 @@ Deno.test({
   await using tmux = new Tmux();
   await tmux.start(100, 30);
   await tmux.type(
-    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port} --lang pt`,
+    clientCommand(srv.port, "--lang pt"),
     true,
   );
   await tmux.waitLine((l) => l.startsWith("Digite seu apelido"), "the nickname prompt", START_MS);
@@ -185,8 +184,7 @@ Deno.test({
   await using tmux = new Tmux();
   await tmux.start(100, 30);
   await tmux.type(
-    `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${srv.port}` +
-      ` --lang en | cat`,
+    clientCommand(srv.port, "--lang en | cat"),
     true,
   );
   await tmux.waitLine((l) => l.startsWith("Type your nickname"), "the prompt", START_MS);

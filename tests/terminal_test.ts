@@ -5,9 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join, startServer, WAIT_MS } from "./helpers.ts";
-import { haveTmux, Tmux } from "./tmux.ts";
+import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
-const CLIENT = new URL("../client.ts", import.meta.url).pathname;
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
 const START_MS = 3 * WAIT_MS;
 const TMUX = await haveTmux();
@@ -17,9 +16,7 @@ if (!TMUX) console.log("terminal_test.ts: skipped: tmux is not installed");
 async function client(tmux: Tmux, port: number, nick: string, extra = ""): Promise<void> {
   await tmux.start(100, 30);
   await tmux.type(
-    `env -u NO_COLOR ${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1` +
-      ` --port ${port} --nick ${nick}` +
-      ` --lang pt ${extra}; echo EXITED=$?`,
+    `env -u NO_COLOR ${clientCommand(port, `--nick ${nick} --lang pt ${extra}`)}; echo EXITED=$?`,
     true,
   );
   await tmux.waitLine((l) => l === `${nick}>`, "the chat prompt", START_MS);
@@ -124,8 +121,7 @@ Deno.test({
     await tmux.start(100, 30);
     await tmux.record(raw);
     await tmux.type(
-      `env -u NO_COLOR ${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1` +
-        ` --port ${srv.port} --nick ana --lang en; echo EXITED=$?`,
+      `env -u NO_COLOR ${clientCommand(srv.port, "--nick ana --lang en")}; echo EXITED=$?`,
       true,
     );
     await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);

@@ -7,6 +7,20 @@
 
 import { pause, WAIT_MS } from "./helpers.ts";
 
+const CLIENT = new URL("../client.ts", import.meta.url).pathname;
+
+/**
+ * The shell command that runs papo's client against a local server, for a
+ * test to type into a pane.
+ *
+ * @param port The server's port on 127.0.0.1.
+ * @param args The client's other flags (`--nick ana --lang pt`), and what the shell adds.
+ * @returns The command line.
+ */
+export function clientCommand(port: number, args: string): string {
+  return `${Deno.execPath()} run --allow-net ${CLIENT} --host 127.0.0.1 --port ${port} ${args}`;
+}
+
 function lines(text: string): string[] {
   return text.split("\n").map((l) => l.trimEnd());
 }

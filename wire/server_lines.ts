@@ -130,19 +130,32 @@ const SENT_TEXT = wire(Message.sent);
 
 /** `37 pessoas entraram (812 online): ana, bia, cid e mais 34`, read back. */
 const MANY: Readonly<Record<"joinedMany" | "leftMany", RegExp>> = {
-  joinedMany: template(Message.joinedMany),
-  leftMany: template(Message.leftMany),
+  joinedMany: wireTemplate(Message.joinedMany),
+  leftMany: wireTemplate(Message.leftMany),
 };
 const AND_MORE = new RegExp(
-  ` ${escape(toAscii(Message.andMore.pt).replace("%s ", "")).replace("%s", "\\d+")}$`,
+  ` ${escapeRegExp(toAscii(Message.andMore.pt).replace("%s ", "")).replace("%s", "\\d+")}$`,
 );
 
-function escape(text: string): string {
+/**
+ * Text as a regular expression that matches it literally.
+ *
+ * @param text Any text.
+ * @returns The text with the expression's special characters escaped.
+ */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function template(text: Text): RegExp {
-  return new RegExp(`^${escape(toAscii(text.pt)).replaceAll("%s", "(.*)")}$`);
+/**
+ * What a text looks like on the wire, as an expression: its ASCII Portuguese,
+ * each `%s` a group, so a line can be read back into its values.
+ *
+ * @param text One of the protocol's texts.
+ * @returns `^...$`, one `(.*)` per `%s`.
+ */
+export function wireTemplate(text: Text): RegExp {
+  return new RegExp(`^${escapeRegExp(toAscii(text.pt)).replaceAll("%s", "(.*)")}$`);
 }
 
 function many(kind: "joinedMany" | "leftMany", rest: string): ServerLine | undefined {
