@@ -19,7 +19,9 @@ import {
   UsageError,
 } from "./common/cli.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "./protocol.ts";
-import { ChatServer, LISTEN_BACKLOG } from "./server/chat_server.ts";
+import { ChatServer } from "./server/chat_server.ts";
+import { enterTcp, LISTEN_BACKLOG } from "./server/doors/tcp.ts";
+import { errorName } from "./server/log.ts";
 import { ConsoleCaller, runConsole } from "./server/console.ts";
 import { joinHints, localAddresses } from "./server/banner.ts";
 import { SocketTrace } from "./server/trace.ts";
@@ -34,7 +36,8 @@ export { DEFAULTS, type Limits, type ServerOptions } from "./server/options.ts";
 export type { ConnectionObserver } from "./server/connection.ts";
 export type { QueueStats } from "./server/outgoing.ts";
 export type { Member, Room } from "./server/room/room.ts";
-export type { Session, SessionHost } from "./server/session.ts";
+export type { Session } from "./server/session.ts";
+export type { SessionHost } from "./server/commands.ts";
 export type { Transcript } from "./server/transcript.ts";
 
 const HELP_TEXT = `papo-server ${VERSION}: a text chat over TCP (nc HOST PORT works as a client)
@@ -103,6 +106,10 @@ const FLAGS = {
 
 /** What the command line asks for: the server's options, and what to start beside it. */
 interface StartOptions extends ServerOptions {
+  /** The IPv4 address to listen on. */
+  hostname: string;
+  /** The TCP port; 0 asks the system for a free one. */
+  port: number;
   /** C1: print the socket trace. */
   trace: boolean;
   /** C5: the transcript's path. */
@@ -289,7 +296,8 @@ class AddressError extends Error {
 
 /** Runs the server from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
-  let server: ChatServer;
+  let chat: ChatServer;
+  let listener: Deno.TcpListener;
   let options: StartOptions | "help" | "version";
   let transcript: Transcript | undefined;
   const trace = new SocketTrace();
@@ -319,16 +327,17 @@ async function main(args: string[]): Promise<number> {
       shared = opened;
     }
     try {
-      server = listen({
-        ...options,
-        ...shared,
-        ...(options.trace ? { observer: trace } : {}),
-        ...(transcript ? { transcript } : {}),
-      });
+      listener = listen(options);
     } catch (e) {
       await room?.close();
       throw e;
     }
+    chat = new ChatServer({
+      ...options,
+      ...shared,
+      ...(options.trace ? { observer: trace } : {}),
+      ...(transcript ? { transcript } : {}),
+    });
   } catch (e) {
     if (e instanceof TranscriptError) {
       console.error(e.message);
@@ -347,28 +356,31 @@ async function main(args: string[]): Promise<number> {
   }
   const stop = () => {
     logLine("shutting down");
-    void server.shutdown();
+    listener.close();
+    void chat.shutdown();
   };
   // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
-  logLine(`papo-server ${VERSION} listening on ${server.addr.hostname}:${server.addr.port}`);
-  for (const line of joinHints(server.addr.hostname, server.addr.port, localAddresses())) {
+  const addr = listener.addr;
+  logLine(`papo-server ${VERSION} listening on ${addr.hostname}:${addr.port}`);
+  for (const line of joinHints(addr.hostname, addr.port, localAddresses())) {
     logLine(line);
   }
   if (options.trace) {
     logLine("socket trace on: every byte each way is shown, private messages included");
-    trace.listening(server.addr, LISTEN_BACKLOG);
+    trace.listening(addr, LISTEN_BACKLOG);
   }
   if (options.adminToken === undefined) {
     // Printed only when made here: a token given with --admin-token stays off the projector.
-    logLine(`teacher's token: type {admin ${server.adminToken}} in a client to become the teacher`);
+    logLine(`teacher's token: type {admin ${chat.adminToken}} in a client to become the teacher`);
   } else logLine("teacher's token: the one given with --admin-token");
-  transcript?.line(`INICIO papo-server ${VERSION} ${server.addr.hostname}:${server.addr.port}`);
+  transcript?.line(`INICIO papo-server ${VERSION} ${addr.hostname}:${addr.port}`);
   if (interactive()) {
     logLine("console: type teacher's commands here ({help}), no token needed");
-    void runConsole(new ConsoleCaller(server, console.log, stop), stdinLines());
+    void runConsole(new ConsoleCaller(chat, console.log, stop), stdinLines());
   }
-  await server.finished;
+  await acceptAll(listener, chat);
+  await chat.finished;
   stopListening();
   transcript?.line("FIM");
   transcript?.close();
@@ -376,12 +388,47 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Starts listening, turning the system's refusals into sentences. */
-function listen(options: ServerOptions): ChatServer {
+/**
+ * Accepts clients until the listener is closed, handing each to the chat
+ * server through the TCP door. A failing accept (out of file descriptors)
+ * is logged once per episode and tried again after 50 ms to 1 s.
+ */
+async function acceptAll(listener: Deno.TcpListener, chat: ChatServer): Promise<void> {
+  let failures = 0;
+  for (;;) {
+    let conn: Deno.TcpConn;
+    try {
+      conn = await listener.accept();
+    } catch (e) {
+      if (chat.stopping || e instanceof Deno.errors.BadResource) return;
+      chat.socketError();
+      if (failures++ === 0) {
+        chat.log(
+          `accept failed: ${
+            errorName(e)
+          } (raise the open-file limit, ulimit -n, or lower --max-clients)`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** Math.min(failures, 5))));
+      continue;
+    }
+    if (failures > 0) chat.log(`accept works again after ${failures} failures`);
+    failures = 0;
+    enterTcp(chat, conn);
+  }
+}
+
+/** Listens on TCP, turning the system's refusals into sentences. */
+function listen(options: StartOptions): Deno.TcpListener {
   try {
-    return ChatServer.listen(options);
+    return Deno.listen({
+      hostname: options.hostname,
+      port: options.port,
+      transport: "tcp",
+      tcpBacklog: LISTEN_BACKLOG,
+    });
   } catch (e) {
-    if (e instanceof Deno.errors.AddrNotAvailable) throw new AddressError(options.hostname!);
+    if (e instanceof Deno.errors.AddrNotAvailable) throw new AddressError(options.hostname);
     if (e instanceof Deno.errors.AddrInUse) {
       throw new UsageError(
         `Cannot listen on port ${options.port}: it is in use; choose another with --port`,

@@ -1,17 +1,14 @@
 /**
- * The listening server: the accept loop, admission of each connection (L5),
- * the sessions it runs, and shutdown (S13).
+ * The chat server: what every door hands its clients to (`doors/door.ts`).
+ * For each client it decides admission (L5, C3), runs its session, and at
+ * shutdown tells every client and waits for their sessions to end (S13).
+ * It listens on nothing itself: `server.ts` listens and accepts.
  *
  * @module
  */
 
-import { DEFAULT_HOST, DEFAULT_PORT } from "../protocol.ts";
-import {
-  type CloseCause,
-  Connection,
-  type ConnectionObserver,
-  type ConnectionOptions,
-} from "./connection.ts";
+import { type CloseCause, Connection, type ConnectionOptions } from "./connection.ts";
+import type { ByteStream, Entrance, Peer } from "./doors/door.ts";
 import { errorName, logLine } from "./log.ts";
 import {
   DEFAULTS,
@@ -25,29 +22,27 @@ import { FlushScheduler } from "./queue.ts";
 import { Admission } from "./admission.ts";
 import { CLOSE_LINES } from "./replies.ts";
 import { LocalRoom } from "./room/local.ts";
-import { type Room, withDeadline } from "./room/room.ts";
+import { bounded, type Member, type Room } from "./room/room.ts";
 import type { Transcript } from "./transcript.ts";
-import { CLOSE_DRAIN_MS, Session, type SessionHost } from "./session.ts";
+import type { SessionHost } from "./commands.ts";
+import { CLOSE_DRAIN_MS, Session } from "./session.ts";
 
 /**
- * Refuses a connection before anything is built for it: its one line, then
- * the close, whether the line could be written or not.
+ * Refuses a client before anything is built for it: its one line, then the
+ * close, whether the line could be written or not.
  */
-async function refuse(conn: Deno.TcpConn, line: Uint8Array): Promise<void> {
+async function refuse(stream: ByteStream, line: Uint8Array): Promise<void> {
   try {
-    await conn.write(line);
+    await stream.write(line);
   } catch {
     // gone already
   }
   try {
-    conn.close();
+    stream.close();
   } catch {
-    // closed by Deno already
+    // closed already
   }
 }
-
-/** The listen backlog: a classroom connects at once; the kernel caps it at somaxconn. */
-export const LISTEN_BACKLOG = 4096;
 
 /** Counters a test or the benchmark may read. */
 export interface ServerStats extends QueueStats {
@@ -60,18 +55,17 @@ export interface ServerStats extends QueueStats {
 }
 
 /**
- * A running chat server.
+ * A running chat server: doors hand it their clients with
+ * {@linkcode ChatServer.enter}.
  *
  * @example
  * ```ts ignore
- * const server = ChatServer.listen({ hostname: "127.0.0.1", port: 0 });
- * console.log(server.addr.port);
- * await server.shutdown();
+ * const chat = new ChatServer({ maxClients: 100 });
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * for await (const conn of listener) enterTcp(chat, conn); // doors/tcp.ts
  * ```
  */
-export class ChatServer implements SessionHost {
-  /** The address the server listens on. */
-  readonly addr: Deno.NetAddr;
+export class ChatServer implements Entrance, SessionHost {
   /** Live counters. */
   readonly stats: ServerStats = {
     accepted: 0,
@@ -81,7 +75,7 @@ export class ChatServer implements SessionHost {
     peakConnectionBytes: 0,
     droppedSlowReaders: 0,
   };
-  /** Resolves when the server has stopped and every session ended. */
+  /** Resolves when the server has been shut down and every session ended. */
   readonly finished: Promise<void>;
   /** The room. */
   readonly room: Room;
@@ -91,26 +85,29 @@ export class ChatServer implements SessionHost {
   readonly log: (line: string) => void;
   /** The teacher's token (C2). */
   readonly adminToken: string;
-  readonly #listener: Deno.TcpListener;
-  readonly #observer: ConnectionObserver | undefined;
+  readonly #observer: ConnectionOptions["observer"];
   readonly #transcript: Transcript | undefined;
   readonly #scheduler = new FlushScheduler();
   readonly #sessions = new Set<Session>();
-  readonly #joined = new Set<Session>();
+  readonly #joined = new Set<Member>();
   /** Sessions running, and what to call when the last ends after shutdown. */
   #running = 0;
   #allEnded: (() => void) | undefined;
   /** What every connection shares: its queue's bounds, the scheduler, the counters, the observer. */
   readonly #connectionOptions: ConnectionOptions;
   readonly #admission: Admission;
-  /** Sessions that have not chosen a nickname yet. */
-  readonly #waiting = new Set<Session>();
+  /** Members that have not chosen a nickname yet. */
+  readonly #waiting = new Set<Member>();
   readonly #idPrefix: string;
   #stopping = false;
+  #stopped: (() => void) | undefined;
 
-  private constructor(listener: Deno.TcpListener, options: ServerOptions) {
-    this.#listener = listener;
-    this.addr = listener.addr;
+  /**
+   * Makes a chat server, ready for clients from any door.
+   *
+   * @param options The limits, the room, the observer, the transcript.
+   */
+  constructor(options: ServerOptions = {}) {
     this.room = options.room ?? new LocalRoom({
       history: options.history ?? DEFAULTS.history,
       crowd: options.crowd ?? DEFAULTS.crowd,
@@ -132,25 +129,14 @@ export class ChatServer implements SessionHost {
     const stopRecording = this.#transcript === undefined
       ? undefined
       : this.room.subscribe((m) => this.#transcript!.record(m));
-    this.finished = this.#acceptLoop().finally(() => stopRecording?.());
+    this.finished = new Promise<void>((resolve) => this.#stopped = resolve)
+      .then(() => this.#ended())
+      .finally(() => stopRecording?.());
   }
 
-  /**
-   * Starts listening.
-   *
-   * @param options Address, port and limits.
-   * @returns The running server.
-   * @throws {Deno.errors.AddrInUse} When the port is taken.
-   * @throws {Deno.errors.AddrNotAvailable} When the address is not this host's.
-   */
-  static listen(options: ServerOptions = {}): ChatServer {
-    const listener = Deno.listen({
-      hostname: options.hostname ?? DEFAULT_HOST,
-      port: options.port ?? DEFAULT_PORT,
-      transport: "tcp",
-      tcpBacklog: LISTEN_BACKLOG,
-    });
-    return new ChatServer(listener, options);
+  /** Whether {@linkcode shutdown} was called: a door stops letting clients in. */
+  get stopping(): boolean {
+    return this.#stopping;
   }
 
   /** The nicknames of this server's own users, in the order they joined. */
@@ -159,11 +145,11 @@ export class ChatServer implements SessionHost {
   }
 
   /** Part of {@linkcode SessionHost}: keeps the list of this node's users. */
-  registered(s: Session, joined: boolean): void {
+  registered(member: Member, joined: boolean): void {
     if (joined) {
-      this.#joined.add(s);
-      if (this.#waiting.delete(s)) this.#admission.registered(s.ip);
-    } else this.#joined.delete(s);
+      this.#joined.add(member);
+      if (this.#waiting.delete(member)) this.#admission.registered(member.ip);
+    } else this.#joined.delete(member);
   }
 
   /** Part of {@linkcode SessionHost}: logs a teacher's action and writes it in the transcript. */
@@ -178,52 +164,38 @@ export class ChatServer implements SessionHost {
   }
 
   /**
-   * Stops accepting, sends ERRO 03 to every client, waits a bounded time for
-   * it to leave, closes every socket and resolves when all sessions ended (S13).
+   * Sends ERRO 03 to every client, waits a bounded time for it to leave,
+   * closes every connection and resolves when all sessions ended and the
+   * room is closed (S13). A client a door hands on afterwards is refused.
+   * The doors stop letting clients in themselves (`server.ts` closes its
+   * listener first).
    */
   async shutdown(): Promise<void> {
     if (!this.#stopping) {
       this.#stopping = true;
-      this.#listener.close();
       const closing: Promise<void>[] = [];
       for (const s of this.#sessions) closing.push(s.end("shutdown"));
       this.#scheduler.runNow();
+      this.#stopped?.();
       await Promise.all(closing);
     }
     await this.finished;
   }
 
-  async #acceptLoop(): Promise<void> {
-    let failures = 0;
-    while (!this.#stopping) {
-      let conn: Deno.TcpConn;
-      try {
-        conn = await this.#listener.accept();
-      } catch (e) {
-        if (this.#stopping || e instanceof Deno.errors.BadResource) break;
-        // Out of file descriptors and the like: contained, logged once per
-        // episode, retried with a growing pause (50 ms to 1 s).
-        this.stats.socketErrors++;
-        if (failures++ === 0) {
-          this.log(
-            `accept failed: ${
-              errorName(e)
-            } (raise the open-file limit, ulimit -n, or lower --max-clients)`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** Math.min(failures, 5))));
-        continue;
-      }
-      if (failures > 0) {
-        this.log(`accept works again after ${failures} failures`);
-        failures = 0;
-      }
-      // A session never rejects: whatever a client does is contained to it.
-      this.#running++;
-      this.#serve(conn).catch(this.#failed).finally(this.#ended);
-    }
+  /** After shutdown: waits for the last session, then closes the room. */
+  async #ended(): Promise<void> {
     if (this.#running > 0) await new Promise<void>((resolve) => this.#allEnded = resolve);
     await this.room.close();
+  }
+
+  /**
+   * Part of {@linkcode Entrance}: takes one client from a door. Its session
+   * runs until it leaves; whatever it does is contained to it.
+   */
+  enter(stream: ByteStream, peer: Peer): void {
+    this.#running++;
+    // A session never rejects: whatever a client does is contained to it.
+    this.#serve(stream, peer).catch(this.#failed).finally(this.#sessionEnded);
   }
 
   /** One session failed; contained, counted and logged. */
@@ -232,24 +204,23 @@ export class ChatServer implements SessionHost {
     this.log(`session failed: ${errorName(e)}`);
   };
 
-  /** One session ended; the last one after shutdown lets the accept loop end. */
-  #ended = (): void => {
+  /** One session ended; the last one after shutdown lets {@linkcode finished} resolve. */
+  #sessionEnded = (): void => {
     if (--this.#running === 0 && this.#allEnded !== undefined) this.#allEnded();
   };
 
-  async #serve(conn: Deno.TcpConn): Promise<void> {
+  async #serve(stream: ByteStream, peer: Peer): Promise<void> {
     this.stats.accepted++;
     // The caps log once per episode (admission.ts); the room's refusals each time.
-    const addr = conn.remoteAddr;
     let refusal: CloseCause | undefined = this.#stopping
       ? "shutdown"
-      : this.#admission.admit(addr.hostname, `${addr.hostname}:${addr.port}`);
+      : this.#admission.admit(peer.address, `${peer.address}:${peer.port}`);
     // A flood of refused sockets (issue 15) costs one write and a close each: no connection
     // is built for them. With a trace on, they go the whole way, to be seen.
     if (refusal !== undefined && this.#observer === undefined) {
-      return refuse(conn, CLOSE_LINES[refusal]!);
+      return refuse(stream, CLOSE_LINES[refusal]!);
     }
-    const c = new Connection(conn, this.stats.accepted, this.#connectionOptions);
+    const c = new Connection(stream, peer, this.stats.accepted, this.#connectionOptions);
     const session = new Session(c, this, this.#idPrefix);
     let nickTimeoutMs = 0;
     if (refusal === undefined) {
@@ -279,10 +250,14 @@ export class ChatServer implements SessionHost {
     });
   }
 
-  /** C3: a banned address or a locked room is refused (a room that does not answer: refused too). */
+  /**
+   * C3: a banned address or a locked room is refused; a room that does not
+   * answer in time (a remote one, under the room deadline) refuses too.
+   */
   async #admitted(c: Connection): Promise<CloseCause | undefined> {
     try {
-      const admission = await withDeadline(
+      const admission = await bounded(
+        this.room,
         this.room.admits(c.ip),
         this.limits.roomDeadlineMs,
         "admits",

@@ -26,8 +26,26 @@ import { encodeAscii } from "../wire/ascii.ts";
 import { type BraceName, type Command, nickKey } from "../wire/commands.ts";
 import { Outgoing } from "../wire/messages.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
-import { type Member, RoomUnavailable } from "./room/room.ts";
-import type { SessionHost } from "./session.ts";
+import type { Limits } from "./options.ts";
+import { type Member, type Room, RoomUnavailable } from "./room/room.ts";
+
+/** What a session, and every other {@linkcode Caller}, needs of its server. */
+export interface SessionHost {
+  /** The room. */
+  readonly room: Room;
+  /** The limits. */
+  readonly limits: Limits;
+  /** The teacher's token (C2). */
+  readonly adminToken: string;
+  /** Writes a log line (S9). */
+  log(line: string): void;
+  /** Records a teacher's action, with who did it, in the log and the transcript (C3, C5). */
+  action(who: string, action: string): void;
+  /** Tells the server that a member joined the room (`true`) or left it. */
+  registered(member: Member, joined: boolean): void;
+  /** Counts an error from a socket, contained to its session. */
+  socketError(): void;
+}
 
 /** Who runs a command: a client's session, or the teacher at the server's console. */
 export interface Caller {

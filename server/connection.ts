@@ -1,8 +1,8 @@
 /**
- * One client's TCP connection, both ways: the read loop that cuts what
- * arrives into lines, the bounded outgoing queue (`outgoing.ts`), closing
- * with a cause that is reported once, and the observer that sees each of
- * its socket events (the teaching trace is one).
+ * One client's connection, both ways, whichever door it came through: the
+ * read loop that cuts what arrives into lines, the bounded outgoing queue
+ * (`outgoing.ts`), closing with a cause that is reported once, and the
+ * observer that sees each of its socket events (the teaching trace is one).
  *
  * @module
  */
@@ -10,6 +10,7 @@
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { type LineEvent, LineReader } from "../wire/line_reader.ts";
 import { TelnetPeer } from "../wire/telnet.ts";
+import type { ByteStream, Peer } from "./doors/door.ts";
 import { Outbox, type OutboxOptions, type Sink } from "./outgoing.ts";
 
 /** Why a connection ended; each is logged and may be told to the client. */
@@ -33,12 +34,14 @@ export type CloseCause =
   | "error";
 
 /**
- * What an observer may be told of a connection's socket. Every method is
- * optional, and a connection with no observer for an event does no work for
- * it (so an observer that is off costs nothing).
+ * What an observer may be told of a connection's socket: the trace, the
+ * lecture view. Each event names the connection, whose {@linkcode
+ * Connection.remote} says who the client is and which door let it in. Every
+ * method is optional, and a connection with no observer for an event does no
+ * work for it (so an observer that is off costs nothing).
  */
 export interface ConnectionObserver {
-  /** The connection was accepted. */
+  /** The connection was accepted by a door and handed to the chat server. */
   accepted?(c: Connection): void;
   /** Bytes were read from the socket, exactly as they came; none at the end of the stream. */
   received?(c: Connection, bytes: Uint8Array): void;
@@ -85,19 +88,17 @@ const READ_MIN = 128;
 const READ_MAX = 32 * 1024;
 const END = new Uint8Array(0);
 
-/** A client's TCP connection: its read loop and its outgoing queue. */
+/** A client's connection: its read loop and its outgoing queue. */
 export class Connection implements Sink {
   /** The connection's number, from 1, in the order of accepting. */
   readonly id: number;
-  /** `IP:port` of the client, for logs. */
-  readonly peer: string;
-  /** The client's IP address. */
-  readonly ip: string;
+  /** Who the client is, and which door let it in. */
+  readonly remote: Peer;
   /** Why it ended, once known; the first cause given is kept. */
   cause: CloseCause | undefined;
   /** Who ends the connection when its queue overflows. */
   owner: ConnectionOwner | undefined;
-  readonly #conn: Deno.TcpConn;
+  readonly #stream: ByteStream;
   readonly #out: Outbox;
   readonly #observer: ConnectionObserver | undefined;
   readonly #reader = new LineReader(MAX_LINE_BYTES);
@@ -106,35 +107,38 @@ export class Connection implements Sink {
   #closed = false;
 
   /**
-   * @param conn The accepted socket.
+   * @param stream The client's bytes both ways, as its door handed them on.
+   * @param remote Who the client is, and which door let it in.
    * @param id The connection's number, shown by observers.
    * @param options Queue bound, scheduler, counters and observer, shared by every connection.
    */
-  constructor(conn: Deno.TcpConn, id: number, options: ConnectionOptions) {
-    this.#conn = conn;
+  constructor(stream: ByteStream, remote: Peer, id: number, options: ConnectionOptions) {
+    this.#stream = stream;
+    this.remote = remote;
     this.id = id;
-    const addr = conn.remoteAddr;
-    this.ip = addr.hostname;
-    this.peer = `${addr.hostname}:${addr.port}`;
     const observer = options.observer;
     this.#observer = observer;
     this.watched = observer?.sent !== undefined;
     this.#out = new Outbox(this, options);
-    try {
-      conn.setNoDelay(true);
-      conn.setKeepAlive(true);
-    } catch {
-      // Not fatal: the socket may already be gone.
-    }
     observer?.accepted?.(this);
+  }
+
+  /** The client's IP address. */
+  get ip(): string {
+    return this.remote.address;
+  }
+
+  /** `IP:port` of the client, for logs. */
+  get peer(): string {
+    return `${this.remote.address}:${this.remote.port}`;
   }
 
   /** Part of {@linkcode Sink}: whether an observer wants the bytes written. */
   readonly watched: boolean;
 
-  /** Part of {@linkcode Sink}: writes some bytes to the socket. */
+  /** Part of {@linkcode Sink}: writes some bytes to the client. */
   writeSome(bytes: Uint8Array): Promise<number> {
-    return this.#conn.write(bytes);
+    return this.#stream.write(bytes);
   }
 
   /** Part of {@linkcode Sink}: a write failed, the peer is gone. */
@@ -204,7 +208,7 @@ export class Connection implements Sink {
     let buf = new Uint8Array(READ_MIN);
     const events: LineEvent[] = [];
     while (!this.closing) {
-      const n = await this.#conn.read(buf);
+      const n = await this.#stream.read(buf);
       if (n === null) {
         received?.call(this.#observer, this, END); // recv() returned 0: the peer closed
         return;
@@ -296,9 +300,9 @@ export class Connection implements Sink {
     this.#closed = true;
     this.#out.close();
     try {
-      this.#conn.close();
+      this.#stream.close();
     } catch {
-      // Already closed by Deno when its readable side ended.
+      // Already closed (Deno closes a socket whose reading end was reached).
     }
     this.#observer?.closed?.(this, this.cause ?? "eof");
   }

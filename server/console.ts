@@ -9,10 +9,9 @@
 import { helpLines, type Role } from "../protocol.ts";
 import { encodeAscii, latin1, toAscii } from "../wire/ascii.ts";
 import { parseCommand } from "../wire/commands.ts";
-import { type Caller, dispatch } from "./commands.ts";
+import { type Caller, dispatch, type SessionHost } from "./commands.ts";
 import { errorName } from "./log.ts";
 import { bounded } from "./room/room.ts";
-import type { SessionHost } from "./session.ts";
 
 /** The console's `{help}`: the commands it takes (the brace ones; `:text` is `{say text}`). */
 const CONSOLE_HELP = encodeAscii(helpLines("teacher", (c) => c.syntax === "brace"));

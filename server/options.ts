@@ -9,12 +9,8 @@ import type { ConnectionObserver } from "./connection.ts";
 import type { Room } from "./room/room.ts";
 import type { Transcript } from "./transcript.ts";
 
-/** The server's limits and settings; each has a flag (see `--help`). */
+/** The chat server's limits and settings; each has a flag (see `--help`). */
 export interface ServerOptions {
-  /** The IPv4 address to listen on. @default {"127.0.0.1"} */
-  hostname?: string;
-  /** The TCP port; 0 asks the system for a free one. @default {7777} */
-  port?: number;
   /** L5: the most clients connected at once, registered or not. @default {10000} */
   maxClients?: number;
   /** L5: the most connections from one IP address; 0 is no cap. @default {0} */
@@ -75,8 +71,6 @@ export type Limits = Required<
   Omit<
     ServerOptions,
     | "room"
-    | "hostname"
-    | "port"
     | "observer"
     | "log"
     | "history"

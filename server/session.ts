@@ -10,16 +10,14 @@
 import { ErrorCode, type Role } from "../protocol.ts";
 import type { Outgoing } from "../wire/messages.ts";
 import { parseCommand, parseNick } from "../wire/commands.ts";
-import { type Caller, dispatch } from "./commands.ts";
+import { type Caller, dispatch, type SessionHost } from "./commands.ts";
 import type { CloseCause, Connection, ConnectionOwner, InputEvent } from "./connection.ts";
 import { FloodGate } from "./flow.ts";
-import type { Limits } from "./options.ts";
 import { byeReply, CLOSE_LINES, errorReply, Reply } from "./replies.ts";
 import {
   bounded,
   type Member,
   type RemovalReason,
-  type Room,
   RoomTimeout,
   RoomUnavailable,
 } from "./room/room.ts";
@@ -30,24 +28,6 @@ export const CLOSE_DRAIN_MS = 2_000;
 
 /** L4-like limit on guessing the teacher's token (C2): the try that closes the connection. */
 export const MAX_TOKEN_TRIES = 5;
-
-/** What a session needs of its server. */
-export interface SessionHost {
-  /** The room. */
-  readonly room: Room;
-  /** The limits. */
-  readonly limits: Limits;
-  /** The teacher's token (C2). */
-  readonly adminToken: string;
-  /** Writes a log line (S9). */
-  log(line: string): void;
-  /** Records a teacher's action, with who did it, in the log and the transcript (C3, C5). */
-  action(who: string, action: string): void;
-  /** Tells the server that a session joined the room (`true`) or left it. */
-  registered(s: Session, joined: boolean): void;
-  /** Counts an error from a socket, contained to its session. */
-  socketError(): void;
-}
 
 /** One client: its connection, and once registered, its place in the room. */
 export class Session implements Member, Caller, ConnectionOwner {

@@ -62,9 +62,10 @@ export class SocketTrace implements ConnectionObserver {
     this.#write(traceLine(0, `listen(backlog ${backlog})`));
   }
 
-  /** A connection was accepted. */
+  /** A connection was accepted; a door other than the TCP listener above is named. */
   accepted(c: Connection): void {
-    this.#write(traceLine(0, `accept() -> #${c.id} from ${c.peer}`));
+    const door = c.remote.door === "tcp" ? "" : ` (${c.remote.door})`;
+    this.#write(traceLine(0, `accept() -> #${c.id} from ${c.peer}${door}`));
   }
 
   /** Bytes were read; the teacher's token in `{admin TOKEN}` is hidden (it is on the projector). */

@@ -21,7 +21,7 @@ Deno.test("--trace: every socket event of a session, in order, with its bytes (C
   const lines: string[] = [];
   const trace = new SocketTrace((l) => lines.push(l));
   await using srv = startServer({ observer: trace });
-  trace.listening(srv.server.addr, 4096);
+  trace.listening({ transport: "tcp", hostname: "127.0.0.1", port: srv.port }, 4096);
   {
     await using c = await LineClient.connect(srv.port);
     await c.expect("APELIDO");
@@ -31,7 +31,7 @@ Deno.test("--trace: every socket event of a session, in order, with its bytes (C
     await c.expect("TCHAU");
     await c.closed();
   }
-  await srv.server.shutdown();
+  await srv.stop();
   const events = lines.map((l) => l.replace(/^\d\d:\d\d:\d\d\.\d{3} /, ""));
   assert.ok(lines.every((l) => /^\d\d:\d\d:\d\d\.\d{3} #\d+ /.test(l)), lines.join("\n"));
   assert.equal(events[0], "#0 socket(AF_INET, SOCK_STREAM) -> listening socket");

@@ -390,7 +390,7 @@ Deno.test("client.ts shows ERRO 03 and exits non-zero when the server goes away 
       "pt",
     ]);
     await online(srv.server, "alice");
-    await srv.server.shutdown();
+    await srv.stop();
     const out = await alice.finish();
     assert.deepEqual(out.code, 1);
     assert.ok(

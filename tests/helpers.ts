@@ -7,7 +7,9 @@
  */
 
 import net from "node:net";
-import { ChatServer, type ServerOptions } from "../server.ts";
+import { ChatServer } from "../server/chat_server.ts";
+import { enterTcp } from "../server/doors/tcp.ts";
+import type { ServerOptions } from "../server/options.ts";
 import type { Room } from "../server/room/room.ts";
 
 /** How long a test waits for an expected line before failing. */
@@ -21,6 +23,8 @@ export interface TestServer extends AsyncDisposable {
   port: number;
   /** Its log lines, in order. */
   logs: string[];
+  /** Stops listening, then shuts the server down (S13), as `server.ts` does on a signal. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -31,18 +35,35 @@ export interface TestServer extends AsyncDisposable {
  */
 export function startServer(options: ServerOptions = {}): TestServer {
   const logs: string[] = [];
-  const server = ChatServer.listen({
-    hostname: "127.0.0.1",
-    port: 0,
-    log: (line) => logs.push(line),
-    ...options,
-  });
-  return {
-    server,
-    port: server.addr.port,
-    logs,
-    [Symbol.asyncDispose]: () => server.shutdown(),
+  const server = new ChatServer({ log: (line) => logs.push(line), ...options });
+  return { server, logs, ...listenFor(server) };
+}
+
+/**
+ * Listens on 127.0.0.1 with a free port for `server` and hands every
+ * connection accepted to it through the TCP door, as `server.ts` does
+ * (without its pause after a failed accept: a test that meets one fails).
+ *
+ * @param server The chat server.
+ * @returns The port, and how to stop listening and shut the server down.
+ */
+export function listenFor(
+  server: ChatServer,
+): { port: number; stop(): Promise<void> } & AsyncDisposable {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepting = (async () => {
+    for await (const conn of listener) enterTcp(server, conn);
+  })().catch(() => {});
+  const stop = async () => {
+    try {
+      listener.close();
+    } catch {
+      // closed already
+    }
+    await accepting;
+    await server.shutdown();
   };
+  return { port: listener.addr.port, stop, [Symbol.asyncDispose]: stop };
 }
 
 const encoder = new TextEncoder();

@@ -255,7 +255,7 @@ Deno.test("ChatServer.shutdown() ends when clients leave a full queue unread (S1
       `${srv.server.stats.queuedBytes} bytes queued`,
     );
     assert.equal(srv.server.stats.droppedSlowReaders, 0);
-    await srv.server.shutdown();
+    await srv.stop();
     await srv.server.finished;
     for (const c of [reader, flooder]) {
       await c.closed();
@@ -570,7 +570,7 @@ Deno.test("ChatServer.shutdown() with 1000 clients, some not reading, tells ever
     // wait until all 1000 are registered (bounded)
     for (let i = 0; i < 500 && srv.server.nicks().length < 1000; i++) await pause(10);
     assert.equal(srv.server.nicks().length, 1000);
-    await srv.server.shutdown();
+    await srv.stop();
     await srv.server.finished;
     await inBatches(readers, 100, async (c) => {
       await c.closed();

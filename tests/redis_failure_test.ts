@@ -242,7 +242,7 @@ Deno.test({
     await until(() => a.logs.some((l) => l.startsWith("redis lost")), "a to say redis is lost");
     await bia.send("bia");
     assert.match(await bia.expect("ERRO"), /^ERRO 17 .*entrada recusada/);
-    await a.server.shutdown();
+    await a.stop();
     assert.ok(
       a.logs.some((l) => /redis lost \(lease renewal: .*no answer/.test(l)),
       a.logs.join("\n"),

@@ -8,10 +8,11 @@
  * @module
  */
 
-import { ChatServer, type ServerOptions } from "../server.ts";
+import { ChatServer } from "../server/chat_server.ts";
+import type { ServerOptions } from "../server/options.ts";
 import { RedisRoom, type RedisRoomOptions } from "../server/room/redis/redis_room.ts";
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
-import { WAIT_MS } from "./helpers.ts";
+import { listenFor, WAIT_MS } from "./helpers.ts";
 
 /** Whether redis-server is installed (tests that need it are skipped, and say so, when not). */
 export const hasRedis: boolean = (() => {
@@ -134,6 +135,8 @@ export interface TestNode extends AsyncDisposable {
   port: number;
   /** The room's and the server's log lines, in order. */
   logs: string[];
+  /** Stops listening, then shuts the node down. */
+  stop(): Promise<void>;
 }
 
 /** Options of {@linkcode startNode}: the room's and the server's. */
@@ -150,21 +153,8 @@ export async function startNode(url: string, options: NodeOptions): Promise<Test
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const room = await RedisRoom.connect({ url, log, history: options.history ?? 20, ...options });
-  const server = ChatServer.listen({
-    hostname: "127.0.0.1",
-    port: 0,
-    log,
-    ...options,
-    room,
-    idPrefix: room.idPrefix,
-  });
-  return {
-    server,
-    room,
-    port: server.addr.port,
-    logs,
-    [Symbol.asyncDispose]: () => server.shutdown(),
-  };
+  const server = new ChatServer({ log, ...options, room, idPrefix: room.idPrefix });
+  return { server, room, logs, ...listenFor(server) };
 }
 
 /**

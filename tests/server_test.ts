@@ -479,7 +479,7 @@ Deno.test("ChatServer logs connections, nicknames and departures, not private te
     await alice.close();
     await bob.expect("SAIU alice");
     await bob.close();
-    await srv.server.shutdown();
+    await srv.stop();
     const logs = srv.logs.join("\n");
     for (const peer of [alicePeer, bobPeer]) {
       assert.ok(srv.logs.some((l) => l.startsWith("connect ") && l.includes(peer)), logs);
@@ -521,7 +521,7 @@ Deno.test("ChatServer.shutdown() sends ERRO 03 to every client and closes them (
   await using pending = await LineClient.connect(srv.port);
   await pending.expect("APELIDO");
   await alice.expect("ENTROU bob");
-  await srv.server.shutdown();
+  await srv.stop();
   for (const c of [alice, bob, pending]) {
     assert.equal(await c.line(), ERR_SHUTDOWN);
     await c.closed();

@@ -37,7 +37,7 @@ Deno.test("Session: a join that fails tells the client, and the room is not aske
     "ERRO 03 Cancelamento de conexao forcado: sala indisponivel; tente de novo",
   );
   await c.closed();
-  await srv.server.shutdown();
+  await srv.stop();
   assert.deepEqual(left, [], "leave() was called for a member that never joined");
   assert.deepEqual(srv.server.nicks(), []);
 });
@@ -63,7 +63,7 @@ Deno.test("Session: a join that never settles delays its session only, never shu
   assert.equal(await ok.expect("OK"), "OK Mensagem enviada");
   assert.match(await c.expect("ERRO"), /^ERRO 03 .*sala indisponivel/);
   assert.ok(pending !== undefined);
-  await srv.server.shutdown();
+  await srv.stop();
   assert.deepEqual(srv.server.nicks(), []);
 });
 
@@ -89,7 +89,7 @@ Deno.test("Connection: the observer sees accept, every byte each way, and close 
     await c.closed();
     assert.equal(decoder.decode(new Uint8Array(sent)), c.received.join("\r\n") + "\r\n");
   }
-  await srv.server.shutdown();
+  await srv.stop();
   assert.equal(decoder.decode(new Uint8Array(received)), "ana\r\n:oi\r\n{quit}\n");
   assert.deepEqual(events, ["accepted 1", "closed 1 quit"]);
 });

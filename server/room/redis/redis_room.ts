@@ -10,7 +10,7 @@
  * @example
  * ```ts ignore
  * const room = await RedisRoom.connect({ url: "redis://127.0.0.1:6379", nodeName: "a" });
- * const server = ChatServer.listen({ room, idPrefix: room.idPrefix });
+ * const chat = new ChatServer({ room, idPrefix: room.idPrefix });
  * ```
  *
  * @module
