@@ -70,8 +70,11 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
 const TELNET = /\xff[\xfb-\xfe][\s\S]/g;
 
-/** What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, or a node:net socket bound to an address). */
-interface ByteConn {
+/**
+ * What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, a node:net
+ * socket bound to an address, or one end of an in-memory door's pipe).
+ */
+export interface ByteConn {
   read(buf: Uint8Array): Promise<number | null>;
   write(bytes: Uint8Array): Promise<number>;
   close(): void;
@@ -193,6 +196,14 @@ export class LineClient implements AsyncDisposable {
       ? await Deno.connect({ hostname: "127.0.0.1", port })
       : await NodeConn.connect(port, options.from);
     return new LineClient(conn, options);
+  }
+
+  /**
+   * A line client over any byte connection (an in-memory door's pipe).
+   * @param conn The client's end.
+   */
+  static over(conn: ByteConn): LineClient {
+    return new LineClient(conn, {});
   }
 
   /** The client's own port, as the server sees it in `IP:port`. */
