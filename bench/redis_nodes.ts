@@ -15,6 +15,7 @@
 
 import { parseFlags } from "../common/cli.ts";
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
+import { REDIS_ALLOW_READ } from "../server/start.ts";
 
 const SERVER = decodeURIComponent(new URL("../server.ts", import.meta.url).pathname);
 const encoder = new TextEncoder();
@@ -171,7 +172,7 @@ async function setup(nodes: number, redis: boolean): Promise<{ ports: number[]; 
     "--max-clients",
     "20000",
   ];
-  const perms = ["--allow-net", REDIS_ALLOW_ENV, "--no-prompt"];
+  const perms = ["--allow-net", REDIS_ALLOW_ENV, REDIS_ALLOW_READ, "--no-prompt"];
   if (redis) {
     const port = freePort();
     const r = new Proc("redis-server", [

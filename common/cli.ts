@@ -1,12 +1,14 @@
 /**
- * What the server's and the client's command lines share: flag parsing that
- * fails with a sentence instead of a stack trace, and prompts that appear only
- * in a terminal (S8, S14).
+ * What the programs' command lines share: a flag table per program, read
+ * with node:util's parseArgs and its inferred types, failing with a sentence
+ * instead of a stack trace, and turned into `--help` and README's table; and
+ * prompts that appear only in a terminal (S8, S14).
  *
  * @module
  */
 
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
+import type { Lang, Text } from "../protocol.ts";
 
 /** A mistake in the command line; its message is shown as it is. */
 export class UsageError extends Error {
@@ -17,30 +19,94 @@ export class UsageError extends Error {
   }
 }
 
-/** The options of {@linkcode parseFlags}: node:util's parseArgs option table. */
-export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
+/** How node:util's parseArgs reads one flag. */
+export interface FlagOptions {
+  /** A value follows the flag (`string`), or none (`boolean`). */
+  readonly type: "string" | "boolean";
+  /** The one-letter form, such as `h` for `-h`. */
+  readonly short?: string;
+  /** Whether it may be given more than once. */
+  readonly multiple?: boolean;
+}
+
+/**
+ * One flag of a program's flag table: how it is read, and what `--help` and
+ * README say of it. The table is the one place a flag is written.
+ */
+export interface Flag extends FlagOptions {
+  /** The value's name in the help and README (`N`, `ADDR`); none for a boolean. */
+  readonly value?: string;
+  /** What it does, for `--help`: one line, in each language of the program. */
+  readonly help: string | Text;
+  /** What README says it does, in Markdown, when it says more than `help`. */
+  readonly doc?: string;
+  /** The value taken when the flag is not given. */
+  readonly default?: number | string;
+  /** What happens when it is not given, when that is no single value (Markdown). */
+  readonly defaultText?: string | Text;
+  /** A whole-number flag's smallest value. @default {0} */
+  readonly min?: number;
+}
+
+/** A program's flags by name, as node:util's parseArgs takes them. */
+export type FlagTable = Readonly<Record<string, FlagOptions>>;
+
+/** What parseArgs is given of one flag: its `type`, `short` and `multiple`. */
+type ArgsOption<F extends FlagOptions> = F extends { readonly multiple: true }
+  ? { type: F["type"]; multiple: true; short?: string }
+  : { type: F["type"]; short?: string };
+
+/** What parseArgs is given of a table. */
+type ArgsOptions<T extends FlagTable> = { -readonly [K in keyof T]: ArgsOption<T[K]> };
+
+/** The table as parseArgs takes it: the help and the defaults left out. */
+function argsOptions<T extends FlagTable>(table: T): ArgsOptions<T> {
+  const out: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> =
+    {};
+  for (const [name, f] of Object.entries(table)) {
+    out[name] = {
+      type: f.type,
+      ...(f.short === undefined ? {} : { short: f.short }),
+      ...(f.multiple === undefined ? {} : { multiple: f.multiple }),
+    };
+  }
+  return out as unknown as ArgsOptions<T>;
+}
+
+/** What {@linkcode parseFlags} returns: the values given, typed as node:util's parseArgs infers them. */
+export type FlagValues<T extends FlagTable> = ReturnType<
+  typeof parseArgs<
+    { args: string[]; options: ArgsOptions<T>; strict: true; allowPositionals: false }
+  >
+>["values"];
 
 /**
  * Parses command-line flags strictly: an unknown flag or a missing value
  * throws a {@linkcode UsageError} naming it.
  *
- * @param args The arguments, usually `Deno.args`.
- * @param options The flags, as for node:util's parseArgs.
- * @returns The values given, by flag name.
+ * @param args The arguments, usually `Deno.args` (a first `--`, as `deno task` passes it, is dropped).
+ * @param table The flags.
+ * @returns The values given, by flag name, typed from the table.
  * @throws {UsageError} When a flag is unknown, lacks its value or has extra arguments.
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * const table = { port: { type: "string" }, trace: { type: "boolean" } } as const;
+ * const f = parseFlags(["--port", "-1", "--trace"], table);
+ * assert.deepEqual(f, { port: "-1", trace: true });
+ * ```
  */
-export function parseFlags<T extends FlagSpec>(
-  args: string[],
-  options: T,
-): Record<keyof T, string | boolean | undefined> {
+export function parseFlags<const T extends FlagTable>(args: string[], table: T): FlagValues<T> {
   try {
     const { values } = parseArgs({
-      args: joinDashValues(args, options),
-      options,
+      args: joinDashValues(args[0] === "--" ? args.slice(1) : args, table),
+      options: argsOptions(table),
       strict: true,
       allowPositionals: false,
     });
-    return values as unknown as Record<keyof T, string | boolean | undefined>;
+    return values;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new UsageError(msg.replace(/\. To specify a positional argument.*$/s, ""));
@@ -52,15 +118,15 @@ export function parseFlags<T extends FlagSpec>(
  * judged by the flag's own check (a sentence naming it) instead of being
  * taken for another flag. A value that is a known flag stays a flag.
  */
-function joinDashValues(args: string[], options: FlagSpec): string[] {
+function joinDashValues(args: string[], table: FlagTable): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const next = args[i + 1];
     const name = arg.startsWith("--") ? arg.slice(2) : undefined;
-    const known = (flag: string) => flag.startsWith("--") && Object.hasOwn(options, flag.slice(2));
+    const known = (flag: string) => flag.startsWith("--") && Object.hasOwn(table, flag.slice(2));
     if (
-      name !== undefined && options[name]?.type === "string" && next !== undefined &&
+      name !== undefined && table[name]?.type === "string" && next !== undefined &&
       next.startsWith("-") && next !== "--" && !known(next) && !/^-[A-Za-z]$/.test(next)
     ) {
       out.push(`${arg}=${next}`);
@@ -81,17 +147,158 @@ function joinDashValues(args: string[], options: FlagSpec): string[] {
  * @throws {UsageError} When the value is not a whole number of at least `min`.
  */
 export function intFlag(
-  value: string | boolean | undefined,
+  value: string | undefined,
   name: string,
   fallback: number,
   min = 0,
 ): number {
   if (value === undefined) return fallback;
-  const n = typeof value === "string" && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+  const n = /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`Cannot use --${name} "${value}": give a whole number of at least ${min}`);
   }
   return n;
+}
+
+/** The names of a table's flags whose default is a number: its whole-number flags. */
+export type NumberFlag<T> = {
+  [K in keyof T]: T[K] extends { readonly default: number } ? K : never;
+}[keyof T];
+
+/**
+ * Reads a whole-number flag of a table: its default and its smallest value come from the table.
+ *
+ * @param table The flags.
+ * @param values What was given.
+ * @param name The flag.
+ * @returns The number given, or the default.
+ * @throws {UsageError} When the value is not a whole number of at least the flag's `min`.
+ *
+ * @example
+ * ```ts
+ * import { intOf } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * const table = { history: { type: "string", help: "", default: 20, min: 0 } } as const;
+ * assert.equal(intOf(table, {}, "history"), 20);
+ * assert.equal(intOf(table, { history: "5" }, "history"), 5);
+ * ```
+ */
+export function intOf<
+  const T extends Readonly<Record<string, Flag>>,
+  K extends NumberFlag<T> & string,
+>(
+  table: T,
+  values: { readonly [N in keyof T]?: string | boolean | string[] | boolean[] | undefined },
+  name: K,
+): number {
+  const flag = table[name]!;
+  const given = values[name];
+  if (given !== undefined && typeof given !== "string") {
+    throw new TypeError(`--${name} takes a value`);
+  }
+  return intFlag(given, name, flag.default as number, flag.min ?? 0);
+}
+
+/** The columns of the help text. */
+const HELP_WIDTH = 80;
+
+/** `--name VALUE`, or `-h, --help`: how a flag is written. */
+function flagForm(name: string, flag: Flag): string {
+  const long = `--${name}${flag.value === undefined ? "" : ` ${flag.value}`}`;
+  return flag.short === undefined ? long : `-${flag.short}, ${long}`;
+}
+
+/** A text in a language: the text itself when it has one language. */
+function textIn(text: string | Text, lang: Lang): string {
+  return typeof text === "string" ? text : text[lang];
+}
+
+/** Markdown as plain text: without its backticks. */
+function plain(markdown: string): string {
+  return markdown.replaceAll("`", "");
+}
+
+/** What the help says of a flag's default, in a language. */
+function defaultNote(flag: Flag, lang: Lang): string {
+  const word = lang === "pt" ? "padrão" : "default";
+  if (flag.default !== undefined) return ` (${word} ${flag.default})`;
+  if (flag.defaultText !== undefined) return ` (${word}: ${plain(textIn(flag.defaultText, lang))})`;
+  return "";
+}
+
+/** `text` cut into lines of at most `width` columns at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * The options part of a program's `--help`, one flag after another in the
+ * table's order: its form, then what it does and its default, wrapped at 80
+ * columns under a column of their own.
+ *
+ * @param table The flags.
+ * @param lang The language, for a table with texts in both.
+ * @returns The lines, joined, without a final line ending.
+ *
+ * @example
+ * ```ts
+ * import { flagsHelp } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * const table = {
+ *   port: { type: "string", value: "N", help: "TCP port", default: 7777 },
+ *   help: { type: "boolean", short: "h", help: "show this help" },
+ * } as const;
+ * assert.equal(flagsHelp(table, "en"), "  --port N    TCP port (default 7777)\n  -h, --help  show this help");
+ * ```
+ */
+export function flagsHelp(table: Readonly<Record<string, Flag>>, lang: Lang = "en"): string {
+  const rows = Object.entries(table).map(([name, f]) => [flagForm(name, f), f] as const);
+  const column = Math.min(28, Math.max(...rows.map(([form]) => form.length)) + 4);
+  const out: string[] = [];
+  for (const [form, f] of rows) {
+    const lines = wrap(textIn(f.help, lang) + defaultNote(f, lang), HELP_WIDTH - column);
+    const first = form.length + 4 > column ? [`  ${form}`, ""] : [`  ${form.padEnd(column - 2)}`];
+    if (first.length === 2) out.push(first[0]!);
+    out.push(`${first.length === 2 ? " ".repeat(column) : first[0]}${lines[0]}`);
+    for (const more of lines.slice(1)) out.push(`${" ".repeat(column)}${more}`);
+  }
+  return out.join("\n");
+}
+
+/**
+ * README's table of a program's flags, in Markdown: the flag, what it does
+ * (its `doc`, or its help in English) and its default (a value in
+ * backticks, a sentence, or `off` for a flag with none).
+ *
+ * @param table The flags.
+ * @returns The rows, header first, each as its cells (a `|` in a cell escaped).
+ */
+export function flagsTable(table: Readonly<Record<string, Flag>>): string[][] {
+  const rows = [["flag", "meaning", "default"]];
+  for (const [name, f] of Object.entries(table)) {
+    const form = f.short === undefined
+      ? `\`${flagForm(name, f)}\``
+      : `\`-${f.short}\`, \`--${name}\``;
+    // A flag with no default is off unless given (but -h and -V, which have no default at all).
+    const fallback = f.default !== undefined
+      ? `\`${f.default}\``
+      : f.defaultText !== undefined
+      ? textIn(f.defaultText, "en")
+      : f.short === undefined
+      ? "off"
+      : "";
+    rows.push([form, f.doc ?? textIn(f.help, "en"), fallback].map((c) => c.replaceAll("|", "\\|")));
+  }
+  return rows;
 }
 
 /**

@@ -59,6 +59,15 @@ export function permissionsOf(entry: string): readonly string[] {
   return entry === "server.ts" ? SERVER_PERMISSIONS : PERMISSIONS;
 }
 
+/**
+ * What `deno compile` must embed beside the modules `entry` imports: for
+ * papo-server, the Redis room, which it imports only with `--redis`
+ * (deno.json's `lazy-dynamic-imports` leaves it out of the graph otherwise).
+ */
+export function includesOf(entry: string): readonly string[] {
+  return entry === "server.ts" ? ["--include", "server/room/redis/redis_room.ts"] : [];
+}
+
 /** How long the probe's trial compile may take, in milliseconds. */
 export const PROBE_TIMEOUT_MS = 10_000;
 
@@ -211,6 +220,7 @@ export async function compile(build: Build, all: boolean): Promise<void> {
     args: [
       "compile",
       ...permissionsOf(build.entry),
+      ...includesOf(build.entry),
       "--target",
       build.target,
       "--output",

@@ -28,21 +28,24 @@ export function localAddresses(): string[] | undefined {
 }
 
 /**
- * The banner's lines about joining.
+ * The banner's lines about joining, in English and Portuguese.
  *
  * @param hostname The address listened on.
  * @param port The port listened on.
  * @param addresses This computer's addresses (when listening on 0.0.0.0), or
  *   `undefined` when they could not be listed.
+ * @param client How the class runs the client: `papo-client` beside the
+ *   binaries, `deno task client` from source.
  * @returns One line or several.
  *
  * @example
  * ```ts
  * import { joinHints } from "./banner.ts";
  * import assert from "node:assert/strict";
- * assert.match(joinHints("127.0.0.1", 7777, undefined)[0]!, /only this computer can join/);
- * assert.deepEqual(joinHints("0.0.0.0", 7777, ["192.168.0.10"]), [
- *   "students join with: nc 192.168.0.10 7777   or   papo-client --host 192.168.0.10 --port 7777",
+ * assert.match(joinHints("127.0.0.1", 7777, undefined, "papo-client")[0]!, /only this computer can join/);
+ * assert.deepEqual(joinHints("0.0.0.0", 7777, ["192.168.0.10"], "deno task client"), [
+ *   "students join with / os alunos entram com: nc 192.168.0.10 7777   or / ou   " +
+ *   "deno task client --host 192.168.0.10 --port 7777",
  * ]);
  * ```
  */
@@ -50,25 +53,33 @@ export function joinHints(
   hostname: string,
   port: number,
   addresses: readonly string[] | undefined,
+  client: string,
 ): string[] {
   if (hostname.startsWith("127.")) {
     return [
       `only this computer can join (${hostname}); to let the class in, start with --host 0.0.0.0` +
-      ` / so este computador entra; para a turma entrar, use --host 0.0.0.0`,
+      ` / só este computador entra; para a turma entrar, use --host 0.0.0.0`,
     ];
   }
   const listed = hostname === "0.0.0.0" ? addresses : [hostname];
   if (listed === undefined) {
     return [
-      "students join with nc ADDRESS " + port + ", where ADDRESS is this computer's: find it with" +
+      `students join with nc ADDRESS ${port}, where ADDRESS is this computer's: find it with` +
       " `ip addr` (Linux), `ipconfig getifaddr en0` (macOS) or `ipconfig` (Windows);" +
       " run with --allow-sys=networkInterfaces to have it listed here",
+      `os alunos entram com nc ENDERECO ${port}, onde ENDERECO é o deste computador: veja com` +
+      " `ip addr` (Linux), `ipconfig getifaddr en0` (macOS) ou `ipconfig` (Windows);" +
+      " com --allow-sys=networkInterfaces ele aparece aqui",
     ];
   }
   if (listed.length === 0) {
-    return ["no network address found: is this computer on the class's network?"];
+    return [
+      "no network address found: is this computer on the class's network?" +
+      " / nenhum endereço de rede: este computador está na rede da turma?",
+    ];
   }
   return listed.map((ip) =>
-    `students join with: nc ${ip} ${port}   or   papo-client --host ${ip} --port ${port}`
+    `students join with / os alunos entram com: nc ${ip} ${port}   or / ou   ` +
+    `${client} --host ${ip} --port ${port}`
   );
 }

@@ -44,12 +44,13 @@ class ServerProcess implements AsyncDisposable {
   #reading: Promise<void>[];
   #exited = false;
 
-  constructor(args: string[]) {
+  constructor(args: string[], env: Record<string, string> = {}) {
     this.child = new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-net", SERVER, ...args],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
+      env,
     }).spawn();
     this.#reading = [
       this.#collect(this.child.stdout, (t) => this.stdout += t),
@@ -170,6 +171,31 @@ Deno.test("server.ts refuses a port in use with a clear message and a non-zero e
   assert.ok(stderr.includes(port), stderr);
   assert.match(stderr, /in use/);
   assertNoTrace(stderr);
+});
+
+Deno.test("server.ts on a fresh Deno cache, no registry reachable, downloads and prints nothing but its banner (issue 19 #1)", async () => {
+  const denoDir = await Deno.makeTempDir({ prefix: "papo-deno-dir-" });
+  try {
+    await using server = new ServerProcess(["--host", "127.0.0.1", "--port", "0"], {
+      DENO_DIR: denoDir,
+      NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
+      NO_COLOR: "1",
+    });
+    await server.waitFor(/teacher's token/);
+    server.child.kill("SIGTERM");
+    assert.equal((await server.done()).code, 0, server.stderr);
+    assert.equal(server.stderr, "");
+    assert.ok(!/Download|npm/i.test(server.stdout), server.stdout);
+    const npm = [];
+    try {
+      for await (const e of Deno.readDir(`${denoDir}/npm`)) npm.push(e.name);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    assert.deepEqual(npm, [], "no npm package in the fresh cache");
+  } finally {
+    await Deno.remove(denoDir, { recursive: true });
+  }
 });
 
 Deno.test("server.ts serves clients and shuts down on SIGTERM and SIGINT with ERRO 03, exit 0 (S13)", async (t) => {

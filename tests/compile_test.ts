@@ -230,6 +230,17 @@ Deno.test({
     const clientBin = file("client.ts");
     const checkBin = file("conformance/main.ts");
 
+    await t.step("papo-server --redis loads the Redis room it embeds (issue 19 #1)", async () => {
+      const { code, stderr } = await new Deno.Command(serverBin, {
+        args: ["--host", "127.0.0.1", "--port", "0", "--redis", "redis://127.0.0.1:1"],
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert.equal(code, 1);
+      assert.match(decoder.decode(stderr), /Cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    });
+
     await t.step("papo-server serves a chat and shuts down cleanly", async (t) => {
       await using server = spawn(serverBin, ["--host", "127.0.0.1", "--port", "0"], "null");
       const listening = await server.out.match(

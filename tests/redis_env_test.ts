@@ -10,6 +10,7 @@ import { REDIS_ALLOW_ENV, REDIS_ENV_NAMES } from "../server/room/redis/env.ts";
 import { inboxEvent, roomEvent } from "../server/room/redis/events.ts";
 import { PRELUDE, SCRIPTS } from "../server/room/redis/scripts.ts";
 import { SERVER_PERMISSIONS } from "../scripts/compile.ts";
+import { REDIS_ALLOW_READ } from "../server/start.ts";
 
 /** Every `.js` file under `dir`. */
 async function* jsFiles(dir: string): AsyncGenerator<string> {
@@ -21,15 +22,13 @@ async function* jsFiles(dir: string): AsyncGenerator<string> {
 }
 
 Deno.test("REDIS_ENV_NAMES are exactly the env names the pinned node-redis reads (N6)", async () => {
-  const pinned = /^npm:redis@(\d+\.\d+\.\d+)$/.exec(config.imports.redis);
-  assert.ok(pinned, `deno.json pins redis to an exact version: ${config.imports.redis}`);
+  const spec = config.imports["@redis/client"];
+  const pinned = /^npm:@redis\/client@(\d+\.\d+\.\d+)$/.exec(spec);
+  assert.ok(pinned, `deno.json pins @redis/client to an exact version: ${spec}`);
   const info = new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" });
   const npmCache = JSON.parse(new TextDecoder().decode((await info.output()).stdout)).npmCache;
   const root = `${npmCache}/registry.npmjs.org`;
-  const packages = [`redis/${pinned[1]}`];
-  for await (const e of Deno.readDir(`${root}/@redis`)) {
-    packages.push(`@redis/${e.name}/${pinned[1]}`);
-  }
+  const packages = [`@redis/client/${pinned[1]}`];
   const names = new Set<string>();
   for (const pkg of packages) {
     try {
@@ -49,10 +48,16 @@ Deno.test("REDIS_ENV_NAMES are exactly the env names the pinned node-redis reads
 });
 
 Deno.test("server:redis and the papo-server binary grant exactly those names (N6)", () => {
+  // Reading the Redis room's modules, loaded only with --redis (issue 19 #1): the same folder.
+  assert.ok(
+    REDIS_ALLOW_READ.replaceAll("\\", "/").endsWith("/server/room/redis"),
+    REDIS_ALLOW_READ,
+  );
   assert.equal(REDIS_ALLOW_ENV, `--allow-env=${REDIS_ENV_NAMES.join(",")}`);
   assert.equal(
     config.tasks["server:redis"],
-    `deno run --allow-net --allow-sys=networkInterfaces ${REDIS_ALLOW_ENV} server.ts`,
+    `deno run --allow-net --allow-sys=networkInterfaces ${REDIS_ALLOW_ENV} ` +
+      "--allow-read=server/room/redis server.ts",
   );
   assert.deepEqual(SERVER_PERMISSIONS, [
     "--allow-net",

@@ -17,6 +17,8 @@ import {
   startNode,
   until,
 } from "./redis_helpers.ts";
+import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
+import { REDIS_ALLOW_READ } from "../server/start.ts";
 
 sayIfSkipped("tests/redis_failure_test.ts");
 
@@ -69,19 +71,33 @@ Deno.test({
 });
 
 Deno.test({
-  name: "server.ts --redis without the env permission says which flag to add, never prompts (N6)",
-  async fn() {
-    await using node = new NodeProcess(
-      ["--port", "0", "--redis", "redis://127.0.0.1:1"],
-      ["--allow-net", "--no-prompt"],
-    );
-    assert.equal((await node.finished()).code, 1);
-    assert.equal(
-      node.output.trim(),
-      "Cannot use --redis without --allow-env=REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS: " +
-        "the Redis library reads REDIS_DEBUG_MAINTENANCE and REDIS_EMIT_DIAGNOSTICS; " +
-        "add that flag (deno task server:redis has it)",
-    );
+  name: "server.ts --redis without its permissions says which flag to add, never prompts (N6)",
+  async fn(t) {
+    await t.step("reading the Redis room's modules (issue 19 #1)", async () => {
+      await using node = new NodeProcess(
+        ["--port", "0", "--redis", "redis://127.0.0.1:1"],
+        ["--allow-net", REDIS_ALLOW_ENV, "--no-prompt"],
+      );
+      assert.equal((await node.finished()).code, 1);
+      assert.equal(
+        node.output.trim(),
+        `Cannot use --redis without ${REDIS_ALLOW_READ}: the Redis room is loaded only when ` +
+          "asked for; add that flag (deno task server:redis has it)",
+      );
+    });
+    await t.step("the env names node-redis reads", async () => {
+      await using node = new NodeProcess(
+        ["--port", "0", "--redis", "redis://127.0.0.1:1"],
+        ["--allow-net", REDIS_ALLOW_READ, "--no-prompt"],
+      );
+      assert.equal((await node.finished()).code, 1);
+      assert.equal(
+        node.output.trim(),
+        "Cannot use --redis without --allow-env=REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS: " +
+          "the Redis library reads REDIS_DEBUG_MAINTENANCE and REDIS_EMIT_DIAGNOSTICS; " +
+          "add that flag (deno task server:redis has it)",
+      );
+    });
   },
 });
 

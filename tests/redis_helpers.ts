@@ -12,6 +12,7 @@ import { ChatServer } from "../server/chat_server.ts";
 import type { ServerOptions } from "../server/options.ts";
 import { RedisRoom, type RedisRoomOptions } from "../server/room/redis/redis_room.ts";
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
+import { REDIS_ALLOW_READ } from "../server/start.ts";
 import { listenFor, WAIT_MS } from "./helpers.ts";
 
 /** Whether redis-server is installed (tests that need it are skipped, and say so, when not). */
@@ -24,8 +25,16 @@ export const hasRedis: boolean = (() => {
   }
 })();
 
-/** The permissions a node subprocess gets: the network and node-redis's env names (N6). */
-export const NODE_PERMISSIONS = ["--allow-net", REDIS_ALLOW_ENV, "--no-prompt"] as const;
+/**
+ * The permissions a node subprocess gets: the network, node-redis's env names (N6), and
+ * reading the Redis room's modules, loaded only with `--redis` (issue 19 #1).
+ */
+export const NODE_PERMISSIONS = [
+  "--allow-net",
+  REDIS_ALLOW_ENV,
+  REDIS_ALLOW_READ,
+  "--no-prompt",
+] as const;
 
 /** A free TCP port on 127.0.0.1 (free when asked; a test uses it at once). */
 export function freePort(): number {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { createClient } from "redis";
+import { createClient } from "@redis/client";
 import { errorName } from "../../log.ts";
 
 /** What the link tells its owner. */

@@ -1,0 +1,353 @@
+/**
+ * The server's command line: its one flag table ({@linkcode SERVER_FLAGS}),
+ * from which parsing, `--help` and README's table come, and the options read
+ * from it, with the address and port asked for in a terminal when not given
+ * (S8).
+ *
+ * @module
+ */
+
+import { parseIPv4, parsePort } from "../common/address.ts";
+import {
+  ask,
+  type Flag,
+  flagsHelp,
+  type FlagValues,
+  interactive,
+  intFlag,
+  intOf,
+  type NumberFlag,
+  parseFlags,
+  UsageError,
+} from "../common/cli.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "../protocol.ts";
+import { DEFAULTS, type ServerOptions } from "./options.ts";
+
+/** Every flag of the server, in the order `--help` and README list them. */
+export const SERVER_FLAGS = {
+  host: {
+    type: "string",
+    value: "ADDR",
+    help: "IPv4 address to listen on; 0.0.0.0 for every network",
+    doc: "IPv4 address to listen on; `0.0.0.0` for every network",
+    default: DEFAULT_HOST,
+  },
+  port: {
+    type: "string",
+    value: "N",
+    help: "TCP port; 0 picks a free one",
+    doc: "TCP port; `0` picks a free one",
+    default: DEFAULT_PORT,
+  },
+  "max-clients": {
+    type: "string",
+    value: "N",
+    help: "most clients at once; ERRO 11 beyond",
+    doc: "most clients at once; `ERRO 11` beyond (L5)",
+    default: DEFAULTS.maxClients,
+    min: 1,
+  },
+  "max-per-ip": {
+    type: "string",
+    value: "N",
+    help: "most connections from one IP address; 0 = no cap",
+    doc: "most connections from one IP address; `0` = no cap (L5)",
+    default: DEFAULTS.maxPerIp,
+  },
+  "max-pending-per-ip": {
+    type: "string",
+    value: "N",
+    help: "most connections without a nickname yet from one IP address; ERRO 11 beyond; 0 = no cap",
+    doc: "most connections without a nickname yet from one IP address; `ERRO 11` beyond; " +
+      "`0` = no cap (L5, issue 15)",
+    default: DEFAULTS.maxPendingPerIp,
+  },
+  "max-pending": {
+    type: "string",
+    value: "N",
+    help: "most connections without a nickname yet in all; ERRO 11 beyond; 0 = no cap",
+    doc: "most connections without a nickname yet in all; `ERRO 11` beyond; `0` = no cap (L5)",
+    defaultText: "half of `--max-clients`, at least `64`",
+  },
+  "nick-timeout": {
+    type: "string",
+    value: "S",
+    help: "seconds a new client has to choose a nickname; ERRO 03 after",
+    doc: "seconds a new client has to choose a nickname; `ERRO 03` after (L6)",
+    default: DEFAULTS.nickTimeoutMs / 1000,
+    min: 1,
+  },
+  "max-queue": {
+    type: "string",
+    value: "BYTES",
+    help: "most bytes waiting for a client that does not read; ERRO 03 beyond",
+    doc: "most bytes waiting for a client that does not read; `ERRO 03` beyond (L7)",
+    default: DEFAULTS.maxQueueBytes,
+    min: 4096,
+  },
+  "max-total-queue": {
+    type: "string",
+    value: "BYTES",
+    help: "most bytes waiting over all clients before stalled ones are dropped",
+    doc: "most bytes waiting over all clients before stalled ones are dropped (L7)",
+    default: DEFAULTS.maxTotalQueueBytes,
+    min: 65536,
+  },
+  "flood-burst": {
+    type: "string",
+    value: "N",
+    help: "lines a client may send at once; 0 turns flood control off",
+    doc: "lines a client may send at once; `0` turns flood control off (L4)",
+    default: DEFAULTS.floodBurst,
+  },
+  "flood-rate": {
+    type: "string",
+    value: "N",
+    help: "lines per second a client may keep sending",
+    doc: "lines per second a client may keep sending (L4)",
+    default: DEFAULTS.floodRate,
+    min: 1,
+  },
+  "log-messages": {
+    type: "boolean",
+    help: "also log the text of public and private messages",
+  },
+  history: {
+    type: "string",
+    value: "N",
+    help: "public messages a newcomer is shown; 0 = none",
+    doc: "public messages a newcomer is shown (`HISTORICO`); `0` = none (C4)",
+    default: DEFAULTS.history,
+  },
+  crowd: {
+    type: "string",
+    value: "N",
+    help: "above N online, join and leave notices are summarized once a second; 0 = never",
+    doc: "above N users online, join and leave notices are summarized, at most one `ENTROU` " +
+      "and one `SAIU` line a second to each user (P1); `0` = never",
+    default: DEFAULTS.crowd,
+  },
+  "admin-token": {
+    type: "string",
+    value: "TOKEN",
+    help: "the teacher's token for {admin TOKEN}",
+    doc: "the teacher's token for `{admin TOKEN}` (C2)",
+    defaultText: "random, printed at start-up",
+  },
+  trace: {
+    type: "boolean",
+    help: "print every socket event (accept, recv, send, close) with its bytes; " +
+      "private text is shown too",
+    doc: "print every socket event with its bytes, private text included (C1)",
+  },
+  transcript: {
+    type: "string",
+    value: "PATH",
+    help: "append public messages, joins, leaves and teacher's actions to PATH " +
+      "(needs --allow-write=PATH)",
+    doc: "append public messages, joins, leaves, teacher's actions to PATH (C5); " +
+      "needs `--allow-write=PATH`",
+  },
+  redis: {
+    type: "string",
+    value: "URL",
+    help: "share one room with other nodes through Redis, redis://HOST:PORT[/DB] " +
+      "(deno task server:redis gives it the permissions it needs)",
+    doc: "share one room with other nodes through Redis, `redis://HOST:PORT[/DB]`",
+  },
+  "node-name": {
+    type: "string",
+    value: "NAME",
+    help: "this node's name in logs and in Redis",
+    doc: "this node's name in logs and in Redis (with `--redis`)",
+    defaultText: "`HOST:PORT`",
+  },
+  help: { type: "boolean", short: "h", help: "show this help" },
+  version: { type: "boolean", short: "V", help: "show the version" },
+} as const satisfies Readonly<Record<string, Flag>>;
+
+/** `--help`: the usage, every flag of {@linkcode SERVER_FLAGS}, and what is asked in a terminal. */
+export const SERVER_HELP =
+  `papo-server ${VERSION}: a text chat over TCP (nc HOST PORT works as a client)
+
+Usage: deno run --allow-net server.ts [options]
+
+Options:
+${flagsHelp(SERVER_FLAGS)}
+
+Without --host or --port, in a terminal, it asks for them (blank = default).
+`;
+
+/** What the command line asks for: the chat server's options, where to listen, and what beside it. */
+export interface StartOptions extends ServerOptions {
+  /** The IPv4 address to listen on. */
+  hostname: string;
+  /** The TCP port; 0 asks the system for a free one. */
+  port: number;
+  /** C1: print the socket trace. */
+  trace: boolean;
+  /** C5: the transcript's path. */
+  transcriptPath: string | undefined;
+  /** N1: `redis://HOST:PORT[/DB]`, when the room is shared. */
+  redis?: string;
+  /** This node's name. */
+  nodeName?: string;
+}
+
+/** ERRO 05: the address is not IPv4, or not one of this host's. */
+export class AddressError extends Error {
+  /** @param address The address given or typed. */
+  constructor(address: string) {
+    const { pt, en } = ERROR_TEXTS[ErrorCode.badAddress];
+    super(`ERRO 05: ${pt} / ${en}: "${address}"`);
+    this.name = "AddressError";
+  }
+}
+
+/** The user cancelled at a start-up prompt (Ctrl+C, Ctrl+D). */
+export class Cancelled extends Error {
+  constructor() {
+    super("Cancelado / cancelled");
+    this.name = "Cancelled";
+  }
+}
+
+/** The address prompt, in Portuguese and English, on one row of 80 columns with its default. */
+export const HOST_QUESTION = "Endereço IP / IP address (0.0.0.0 = toda a rede / every network)";
+
+/** The port prompt. */
+export const PORT_QUESTION = "Porta / port";
+
+/**
+ * Reads the command line (and, in a terminal, prompts) into options.
+ *
+ * @param args The arguments, usually `Deno.args`.
+ * @returns The options, or what to print instead of starting.
+ * @throws {UsageError} When a flag is unknown or its value is bad.
+ * @throws {AddressError} When `--host` is not an IPv4 address.
+ * @throws {Cancelled} When the user leaves a prompt.
+ */
+export function readServerOptions(args: string[]): StartOptions | "help" | "version" {
+  const f = parseFlags(args, SERVER_FLAGS);
+  if (f.help) return "help";
+  if (f.version) return "version";
+  const tty = interactive();
+  const hostname = f.host !== undefined
+    ? checkHost(f.host)
+    : tty
+    ? askUntil(HOST_QUESTION, DEFAULT_HOST, checkHost)
+    : DEFAULT_HOST;
+  const port = f.port !== undefined
+    ? checkPort(f.port, "--port")
+    : tty
+    ? askUntil(PORT_QUESTION, String(DEFAULT_PORT), (text) => checkPort(text, "port"))
+    : DEFAULT_PORT;
+  const int = (name: NumberFlag<typeof SERVER_FLAGS>) => intOf(SERVER_FLAGS, f, name);
+  return {
+    hostname,
+    port,
+    maxClients: int("max-clients"),
+    maxPerIp: int("max-per-ip"),
+    maxPendingPerIp: int("max-pending-per-ip"),
+    ...(f["max-pending"] === undefined
+      ? {}
+      : { maxPending: intFlag(f["max-pending"], "max-pending", 0) }),
+    nickTimeoutMs: int("nick-timeout") * 1000,
+    maxQueueBytes: int("max-queue"),
+    maxTotalQueueBytes: int("max-total-queue"),
+    floodBurst: int("flood-burst"),
+    floodRate: int("flood-rate"),
+    logMessages: f["log-messages"] === true,
+    history: int("history"),
+    crowd: int("crowd"),
+    ...(f["admin-token"] === undefined ? {} : { adminToken: adminToken(f["admin-token"]) }),
+    trace: f.trace === true,
+    transcriptPath: f.transcript,
+    ...redisFlags(f, hostname, port),
+  };
+}
+
+/** A node's name: what Redis keys and logs may show. */
+const NODE_NAME = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Reads `--redis` and `--node-name`, checked. */
+function redisFlags(
+  f: FlagValues<typeof SERVER_FLAGS>,
+  host: string,
+  port: number,
+): { redis?: string; nodeName?: string } {
+  const url = f.redis;
+  if (url === undefined) {
+    if (f["node-name"] !== undefined) {
+      throw new UsageError("Cannot use --node-name without --redis");
+    }
+    return {};
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== "redis:" || parsed.hostname === "") {
+    throw new UsageError(`Cannot use Redis URL "${url}": give redis://HOST:PORT[/DB]`);
+  }
+  const nodeName = f["node-name"] ?? `${host}:${port}`;
+  if (!NODE_NAME.test(nodeName)) {
+    throw new UsageError(
+      `Cannot use node name "${nodeName}": use 1 to 64 letters, digits, ., _, : or -`,
+    );
+  }
+  return { redis: url, nodeName };
+}
+
+/** ERRO 05 unless `text` is an IPv4 address (S8). */
+function checkHost(text: string): string {
+  const hostname = parseIPv4(text);
+  if (hostname === undefined) throw new AddressError(text);
+  return hostname;
+}
+
+/**
+ * A port, or the sentence saying why not: naming `--port` when the flag gave
+ * it, in both languages when it was typed at the prompt (issue 19 #6).
+ */
+function checkPort(text: string, given: "--port" | "port"): number {
+  const port = parsePort(text);
+  if (port !== undefined) return port;
+  if (given === "--port") {
+    throw new UsageError(`Cannot use --port "${text}": give a whole number from 0 to 65535`);
+  }
+  throw new UsageError(
+    `Porta "${text}" inválida: use um número inteiro de 0 a 65535 / ` +
+      `Cannot use port "${text}": give a whole number from 0 to 65535`,
+  );
+}
+
+/**
+ * Asks in the terminal until the answer is good; a mistake is said and asked
+ * again, as the client does (S8).
+ * @throws {Cancelled} On Ctrl+C or Ctrl+D.
+ */
+function askUntil<T>(question: string, fallback: string, check: (text: string) => T): T {
+  for (;;) {
+    const answer = ask(question, fallback);
+    if (answer === undefined) throw new Cancelled();
+    try {
+      return check(answer);
+    } catch (e) {
+      if (!(e instanceof UsageError || e instanceof AddressError)) throw e;
+      console.error(e.message);
+    }
+  }
+}
+
+/** A teacher's token: one word of printable ASCII (it is typed as `{admin TOKEN}`). */
+function adminToken(token: string): string {
+  if (!/^[!-~]{1,64}$/.test(token) || token.includes("}")) {
+    throw new UsageError(
+      `Cannot use --admin-token "${token}": give 1 to 64 printable ASCII characters, no spaces or }`,
+    );
+  }
+  return token;
+}

@@ -1,0 +1,254 @@
+/**
+ * What `server.ts` starts beside its listener, and says while it starts:
+ * the chat server with its room (on Redis with `--redis`, N1), the
+ * transcript (C5) and the trace (C1); the banner in Portuguese and English
+ * (issue 19 #6), the teacher's console (C2); and each start-up failure as
+ * one sentence with its exit code (S8).
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import { interactive, stdinLines, UsageError } from "../common/cli.ts";
+import { VERSION } from "../protocol.ts";
+import { joinHints, localAddresses } from "./banner.ts";
+import { ChatServer } from "./chat_server.ts";
+import { ConsoleCaller, runConsole } from "./console.ts";
+import { LISTEN_BACKLOG } from "./doors/tcp.ts";
+import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
+import { logLine } from "./log.ts";
+import { missingEnvPermission } from "./room/redis/env.ts";
+import type { Room } from "./room/room.ts";
+import { SocketTrace } from "./trace.ts";
+import { Transcript, TranscriptError } from "./transcript.ts";
+
+/** A start-up failure told in one sentence, with the exit code it ends with. */
+export class StartError extends Error {
+  /** The process's exit code. */
+  readonly code: number;
+
+  /**
+   * @param message The sentence.
+   * @param code The exit code. @default {1}
+   */
+  constructor(message: string, code = 1) {
+    super(message);
+    this.name = "StartError";
+    this.code = code;
+  }
+}
+
+/** The chat server, and what runs beside it for the lesson. */
+export interface Lesson {
+  /** The chat server, for the doors. */
+  readonly chat: ChatServer;
+  /** The socket trace (C1), when `--trace` is given. */
+  readonly trace: SocketTrace | undefined;
+  /** The transcript (C5), when `--transcript` is given. */
+  readonly transcript: Transcript | undefined;
+}
+
+/**
+ * Opens the transcript and the room (Redis, within a few seconds), and makes
+ * the chat server over them.
+ *
+ * @param options What the command line asks for.
+ * @returns The lesson.
+ * @throws {StartError} When the transcript or Redis cannot be had.
+ */
+export async function openLesson(options: StartOptions): Promise<Lesson> {
+  let transcript: Transcript | undefined;
+  if (options.transcriptPath !== undefined) {
+    try {
+      transcript = await Transcript.open(options.transcriptPath);
+    } catch (e) {
+      if (e instanceof TranscriptError) throw new StartError(e.message, 2);
+      throw e;
+    }
+  }
+  let shared: { room: Room; idPrefix: string } | undefined;
+  if (options.redis !== undefined) {
+    try {
+      shared = await openRedisRoom(options.redis, options.nodeName!, options.history);
+    } catch (e) {
+      transcript?.close();
+      throw e;
+    }
+  }
+  const trace = options.trace ? new SocketTrace() : undefined;
+  const chat = new ChatServer({
+    ...options,
+    ...shared,
+    ...(trace ? { observer: trace } : {}),
+    ...(transcript ? { transcript } : {}),
+  });
+  return { chat, trace, transcript };
+}
+
+/** The Redis room's modules, loaded only with `--redis`: the in-memory server loads none. */
+const REDIS_MODULES = new URL("./room/redis/", import.meta.url);
+
+/**
+ * The Deno flag that lets `--redis` load the Redis room's modules (issue 19
+ * #1): `deno task server:redis` gives it, relative to the repository.
+ */
+export const REDIS_ALLOW_READ: string = `--allow-read=${
+  REDIS_MODULES.protocol === "file:" ? fileURLToPath(REDIS_MODULES).replace(/[\\/]$/, "") : ""
+}`;
+
+/**
+ * N1, N5, N6: connects the room on Redis before listening. Its modules and
+ * its library are loaded only here (deno.json's `lazy-dynamic-imports`), so
+ * that a server without `--redis` downloads nothing (issue 19 #1); loading
+ * them needs Deno's read permission for their folder, asked first.
+ *
+ * @throws {StartError} When a permission is missing or Redis cannot be reached.
+ */
+async function openRedisRoom(
+  url: string,
+  nodeName: string,
+  history: number | undefined,
+): Promise<{ room: Room; idPrefix: string }> {
+  const missing = missingReadPermission() ?? missingEnvPermission();
+  if (missing !== undefined) throw new StartError(missing);
+  const { RedisRoom, RedisConnectError } = await import("./room/redis/redis_room.ts");
+  try {
+    const room = await RedisRoom.connect({ url, nodeName, history: history ?? 20 });
+    return { room, idPrefix: room.idPrefix };
+  } catch (e) {
+    if (e instanceof RedisConnectError) throw new StartError(e.message);
+    throw e;
+  }
+}
+
+/** The sentence saying that the Redis room's modules may not be read, or `undefined`. */
+function missingReadPermission(): string | undefined {
+  if (REDIS_MODULES.protocol !== "file:") return undefined;
+  const path = REDIS_ALLOW_READ.slice("--allow-read=".length);
+  if (Deno.permissions.querySync({ name: "read", path }).state === "granted") return undefined;
+  return `Cannot use --redis without ${REDIS_ALLOW_READ}: the Redis room is loaded only ` +
+    "when asked for; add that flag (deno task server:redis has it)";
+}
+
+/**
+ * Listens on TCP as the command line asks, turning the system's refusals
+ * into sentences.
+ *
+ * @param options Where to listen.
+ * @returns The listener.
+ * @throws {AddressError} When the address is not this computer's (ERRO 05).
+ * @throws {UsageError} When the port is taken or needs privileges.
+ */
+export function listenTcp(options: StartOptions): Deno.TcpListener {
+  try {
+    return Deno.listen({
+      hostname: options.hostname,
+      port: options.port,
+      transport: "tcp",
+      tcpBacklog: LISTEN_BACKLOG,
+    });
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrNotAvailable) throw new AddressError(options.hostname);
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(
+        `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
+      );
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * Says why the server cannot start, in one sentence on standard error.
+ *
+ * @param e What was thrown while starting.
+ * @returns The exit code: 2 for a bad command line or transcript, 1 otherwise.
+ * @throws What is no start-up failure (a bug), as it is.
+ */
+export function startFailed(e: unknown): number {
+  if (e instanceof Cancelled) {
+    console.error(`\n${e.message}`);
+    return 1;
+  }
+  if (e instanceof UsageError) {
+    console.error(e.message);
+    console.error("See --help.");
+    return 2;
+  }
+  if (e instanceof AddressError || e instanceof StartError) {
+    console.error(e.message);
+    return e instanceof StartError ? e.code : 1;
+  }
+  throw e;
+}
+
+/** How the class runs the client: the binary beside a binary server, from source otherwise. */
+function clientCommand(): string {
+  return Deno.build.standalone ? "papo-client" : "deno task client";
+}
+
+/**
+ * The banner, in English and Portuguese: where the server listens and who can
+ * join, the trace's listening socket, the teacher's token; then the console.
+ *
+ * @param lesson What was started.
+ * @param addr Where the listener listens.
+ * @param options What the command line asked for.
+ * @param stop What `{quit}` at the console does.
+ */
+export function announce(
+  lesson: Lesson,
+  addr: Deno.NetAddr,
+  options: StartOptions,
+  stop: () => void,
+): void {
+  const { chat, trace, transcript } = lesson;
+  const where = `${addr.hostname}:${addr.port}`;
+  logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
+  for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
+    logLine(line);
+  }
+  if (trace !== undefined) {
+    logLine(
+      "socket trace on: every byte each way is shown, private messages included" +
+        " / rastreio ligado: cada byte nos dois sentidos aparece, mensagens privadas também",
+    );
+    trace.listening(addr, LISTEN_BACKLOG);
+  }
+  if (options.adminToken === undefined) {
+    // Printed only when made here: a token given with --admin-token stays off the projector.
+    logLine(
+      `teacher's token: type {admin ${chat.adminToken}} in a client to become the teacher` +
+        " / senha do professor: digite-a num cliente para ser o professor",
+    );
+  } else {
+    logLine(
+      "teacher's token: the one given with --admin-token / senha do professor: a de --admin-token",
+    );
+  }
+  transcript?.line(`INICIO papo-server ${VERSION} ${where}`);
+  if (interactive()) {
+    logLine(
+      "console: type teacher's commands here ({help}), no token needed" +
+        " / console: digite aqui os comandos do professor ({help}), sem senha",
+    );
+    void runConsole(new ConsoleCaller(chat, console.log, stop), stdinLines());
+  }
+}
+
+/**
+ * Ends the lesson after the chat server stopped: the transcript's last line,
+ * and the log's.
+ *
+ * @param lesson What was started.
+ */
+export function finish(lesson: Lesson): void {
+  lesson.transcript?.line("FIM");
+  lesson.transcript?.close();
+  logLine("stopped");
+}

@@ -1,0 +1,81 @@
+/**
+ * One flag table per program (issue 20): README's table of each program's
+ * flags is the table the program parses, its help and its defaults come from
+ * it, and its whole-number flags keep their bounds.
+ */
+import assert from "node:assert/strict";
+import { type Flag, flagsHelp, flagsTable } from "../common/cli.ts";
+import { SERVER_FLAGS, SERVER_HELP } from "../server/flags.ts";
+
+/** Every Markdown table of `text`, each as its rows of trimmed cells (the rule row left out). */
+function markdownTables(text: string): string[][][] {
+  const tables: string[][][] = [];
+  let rows: string[][] = [];
+  for (const line of [...text.split("\n"), ""]) {
+    if (line.startsWith("|")) {
+      const cells = line.slice(
+        1,
+        line.trimEnd().endsWith("|") ? line.trimEnd().length - 1 : undefined,
+      )
+        .split(/(?<!\\)\|/).map((c) => c.trim());
+      if (!cells.every((c) => /^:?-+:?$/.test(c))) rows.push(cells);
+    } else if (rows.length > 0) {
+      tables.push(rows);
+      rows = [];
+    }
+  }
+  return tables;
+}
+
+/** A table as Markdown, to paste where it belongs (deno fmt aligns it). */
+function markdown(rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(rows[0]!), line(rows[0]!.map(() => "---")), ...rows.slice(1).map(line)].join("\n");
+}
+
+/** Where the flag tables may be: README and the guides beside it. */
+async function docs(): Promise<string> {
+  const texts = [await Deno.readTextFile(new URL("../README.md", import.meta.url))];
+  try {
+    for await (const e of Deno.readDir(new URL("../docs/", import.meta.url))) {
+      if (e.name.endsWith(".md")) {
+        texts.push(await Deno.readTextFile(new URL(`../docs/${e.name}`, import.meta.url)));
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return texts.join("\n");
+}
+
+const PROGRAMS: [string, Readonly<Record<string, Flag>>][] = [
+  ["server.ts", SERVER_FLAGS],
+];
+
+Deno.test("README's flag table of each program is its flag table", async (t) => {
+  const tables = markdownTables(await docs());
+  for (const [program, table] of PROGRAMS) {
+    await t.step(program, () => {
+      const want = flagsTable(table);
+      assert.ok(
+        tables.some((rows) => JSON.stringify(rows) === JSON.stringify(want)),
+        `README lacks ${program}'s flag table, which is now:\n${markdown(want)}\n`,
+      );
+    });
+  }
+});
+
+Deno.test("flagsHelp() lists every flag of a table with its default", async (t) => {
+  for (const [program, table] of PROGRAMS) {
+    await t.step(program, () => {
+      const help = flagsHelp(table);
+      const words = help.replace(/\s+/g, " ");
+      for (const [name, flag] of Object.entries(table)) {
+        assert.match(help, new RegExp(`--${name}\\b`), `--help lacks --${name}`);
+        if (flag.default !== undefined) assert.ok(words.includes(`(default ${flag.default})`));
+      }
+      assert.ok(help.split("\n").every((l) => l.length <= 80), help);
+    });
+  }
+  assert.ok(SERVER_HELP.includes(flagsHelp(SERVER_FLAGS)));
+});
