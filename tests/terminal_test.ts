@@ -175,3 +175,30 @@ Deno.test({
   await ana.expect("ERRO 03");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
 });
+
+Deno.test({
+  name:
+    "server: the start-up prompts fit 80 columns, and a bad port typed is not called --port (issue 19 #6)",
+  ignore: !TMUX,
+}, async () => {
+  await using tmux = new Tmux();
+  await tmux.start(80, 24);
+  await tmux.type(`${Deno.execPath()} run --allow-net ${SERVER}; echo EXITED=$?`, true);
+  // The whole address question, with its default, on one row.
+  await tmux.waitLine(
+    (l) => l.includes("Endereço IP") && l.includes("0.0.0.0") && l.endsWith("[127.0.0.1]:"),
+    "the address prompt on one row",
+    START_MS,
+  );
+  await tmux.type("", true);
+  await tmux.waitLine((l) => l.startsWith("Porta / port [7777]:"), "the port prompt");
+  await tmux.type("sete", true);
+  const pane = await tmux.waitLine((l) => l.includes('"sete"'), "the error");
+  const error = pane.find((l) => l.includes('"sete"'))!;
+  assert.ok(!error.includes("--port"), error);
+  assert.match(error, /Porta "sete" inválida/);
+  await tmux.type("0", true);
+  await tmux.waitLine((l) => /listening on 127\.0\.0\.1:\d+/.test(l), "listening", START_MS);
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit");
+});
