@@ -62,12 +62,32 @@ const HOST_NAME =
   /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 
 /**
+ * How the client opens its socket to the server: `client.ts` gives
+ * `Deno.connect`, so that the socket call is in the program a student reads.
+ */
+export type Connect = (
+  hostname: string,
+  port: number,
+  signal: AbortSignal,
+) => Promise<Deno.TcpConn>;
+
+/** Options of {@linkcode connectTo}. */
+export interface ConnectOptions {
+  /** Opens the socket. */
+  connect: Connect;
+  /** How long to wait. @default {CONNECT_TIMEOUT_MS} */
+  timeoutMs?: number;
+  /** Gives up early (the user left). */
+  signal?: AbortSignal;
+}
+
+/**
  * Connects to the server, giving up after a timeout so that an address that
  * never answers does not hang (S14).
  *
  * @param host An IPv4 address or a host name; blank means {@linkcode DEFAULT_HOST}.
  * @param port The port.
- * @param options `timeoutMs` (@default {CONNECT_TIMEOUT_MS}) and a `signal` to give up early.
+ * @param options How to open the socket, how long to wait, and a `signal` to give up early.
  * @returns The connection.
  * @throws {ConnectError} When the address is bad or unknown, or the
  *   connection is refused or times out (ERRO 04).
@@ -75,7 +95,7 @@ const HOST_NAME =
 export async function connectTo(
   host: string,
   port: number,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: ConnectOptions,
 ): Promise<Deno.TcpConn> {
   const hostname = host.trim() === "" ? DEFAULT_HOST : host.trim();
   const numeric = /^[0-9.]+$/.test(hostname);
@@ -88,7 +108,7 @@ export async function connectTo(
     ? AbortSignal.any([timeout.signal, options.signal])
     : timeout.signal;
   try {
-    return await Deno.connect({ hostname, port, transport: "tcp", signal });
+    return await options.connect(hostname, port, signal);
   } catch (e) {
     if (timeout.signal.aborted) throw new ConnectError(hostname, port, "timedOut");
     if (e instanceof Deno.errors.ConnectionRefused) {

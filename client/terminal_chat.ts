@@ -21,7 +21,7 @@ import {
 import { toAscii } from "../wire/ascii.ts";
 import { parseServerLine, type ServerLine } from "../wire/server_lines.ts";
 import { Roster } from "./roster.ts";
-import { ConnectError, connectTo, ServerLink } from "./link.ts";
+import { type Connect, ConnectError, connectTo, ServerLink } from "./link.ts";
 import { clientError, clock, showServerLine, TEXTS } from "./render.ts";
 import { paint, Screen, type Style } from "./screen.ts";
 import { type Action, ClientSession, Exit } from "./session.ts";
@@ -43,6 +43,8 @@ export interface TerminalOptions {
   bell?: boolean;
   /** Where the socket trace goes (C1), if anywhere. */
   trace?: ((line: string) => void) | undefined;
+  /** Opens the socket to the server (`client.ts` gives `Deno.connect`). */
+  connect: Connect;
 }
 
 /**
@@ -146,7 +148,10 @@ class TerminalChat {
       const hostname = host.trim() === "" ? DEFAULT_HOST : host.trim();
       this.#show("system", this.#say(TEXTS.connecting, hostname, String(port)));
       try {
-        const conn = await connectTo(hostname, port, { signal: this.#left.signal });
+        const conn = await connectTo(hostname, port, {
+          connect: this.#options.connect,
+          signal: this.#left.signal,
+        });
         this.#show("system", this.#say(TEXTS.connected, hostname, String(port)));
         return conn;
       } catch (e) {

@@ -35,7 +35,7 @@ export interface FlagOptions {
  */
 export interface Flag extends FlagOptions {
   /** The value's name in the help and README (`N`, `ADDR`); none for a boolean. */
-  readonly value?: string;
+  readonly value?: string | Text;
   /** What it does, for `--help`: one line, in each language of the program. */
   readonly help: string | Text;
   /** What README says it does, in Markdown, when it says more than `help`. */
@@ -99,14 +99,39 @@ export type FlagValues<T extends FlagTable> = ReturnType<
  * ```
  */
 export function parseFlags<const T extends FlagTable>(args: string[], table: T): FlagValues<T> {
+  return parse(args, table, false).flags;
+}
+
+/**
+ * Parses a command line of flags and other arguments (the kit's servers):
+ * as {@linkcode parseFlags}, with the arguments that are no flags kept.
+ *
+ * @param args The arguments (a first `--`, as `deno task` passes it, is dropped).
+ * @param table The flags.
+ * @returns The values given, typed from the table, and the other arguments in order.
+ * @throws {UsageError} When a flag is unknown or lacks its value.
+ */
+export function parseCommandLine<const T extends FlagTable>(
+  args: string[],
+  table: T,
+): { flags: FlagValues<T>; rest: string[] } {
+  return parse(args, table, true);
+}
+
+/** node:util's parseArgs, strict, its mistakes turned into a {@linkcode UsageError}. */
+function parse<const T extends FlagTable>(
+  args: string[],
+  table: T,
+  allowPositionals: boolean,
+): { flags: FlagValues<T>; rest: string[] } {
   try {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: joinDashValues(args[0] === "--" ? args.slice(1) : args, table),
       options: argsOptions(table),
       strict: true,
-      allowPositionals: false,
+      allowPositionals,
     });
-    return values;
+    return { flags: values, rest: positionals };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new UsageError(msg.replace(/\. To specify a positional argument.*$/s, ""));
@@ -203,8 +228,8 @@ export function intOf<
 const HELP_WIDTH = 80;
 
 /** `--name VALUE`, or `-h, --help`: how a flag is written. */
-function flagForm(name: string, flag: Flag): string {
-  const long = `--${name}${flag.value === undefined ? "" : ` ${flag.value}`}`;
+function flagForm(name: string, flag: Flag, lang: Lang): string {
+  const long = `--${name}${flag.value === undefined ? "" : ` ${textIn(flag.value, lang)}`}`;
   return flag.short === undefined ? long : `-${flag.short}, ${long}`;
 }
 
@@ -261,7 +286,7 @@ function wrap(text: string, width: number): string[] {
  * ```
  */
 export function flagsHelp(table: Readonly<Record<string, Flag>>, lang: Lang = "en"): string {
-  const rows = Object.entries(table).map(([name, f]) => [flagForm(name, f), f] as const);
+  const rows = Object.entries(table).map(([name, f]) => [flagForm(name, f, lang), f] as const);
   const column = Math.min(28, Math.max(...rows.map(([form]) => form.length)) + 4);
   const out: string[] = [];
   for (const [form, f] of rows) {
@@ -286,7 +311,7 @@ export function flagsTable(table: Readonly<Record<string, Flag>>): string[][] {
   const rows = [["flag", "meaning", "default"]];
   for (const [name, f] of Object.entries(table)) {
     const form = f.short === undefined
-      ? `\`${flagForm(name, f)}\``
+      ? `\`${flagForm(name, f, "en")}\``
       : `\`-${f.short}\`, \`--${name}\``;
     // A flag with no default is off unless given (but -h and -V, which have no default at all).
     const fallback = f.default !== undefined
@@ -299,6 +324,22 @@ export function flagsTable(table: Readonly<Record<string, Flag>>): string[][] {
     rows.push([form, f.doc ?? textIn(f.help, "en"), fallback].map((c) => c.replaceAll("|", "\\|")));
   }
   return rows;
+}
+
+/**
+ * The language of the system's locale: Portuguese when it is `pt*`, English
+ * otherwise. Reads `navigator.language`, which needs no permission.
+ *
+ * @returns `"pt"` or `"en"`.
+ */
+export function systemLang(): Lang {
+  let locale = "";
+  try {
+    locale = navigator.language || Intl.DateTimeFormat().resolvedOptions().locale;
+  } catch {
+    // no locale known
+  }
+  return locale.toLowerCase().startsWith("pt") ? "pt" : "en";
 }
 
 /**

@@ -8,8 +8,9 @@
  * @module
  */
 
-import { parseFlags, UsageError } from "../common/cli.ts";
+import { parseCommandLine, systemLang, UsageError } from "../common/cli.ts";
 import { DEFAULT_TIMING, type Level, type Timing } from "./check.ts";
+import { KIT_FLAGS, KIT_HELP } from "./flags.ts";
 import {
   exitCode,
   formatJson,
@@ -23,39 +24,6 @@ import { runConformance, selectChecks, type Target } from "./run.ts";
 
 export type { Target } from "./run.ts";
 export type { Timing } from "./check.ts";
-
-const FLAGS = {
-  level: { type: "string" },
-  only: { type: "string", multiple: true },
-  json: { type: "boolean" },
-  timeout: { type: "string" },
-  lang: { type: "string" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-} as const;
-
-const HELP = `${KIT}: checks chat servers against the assignment's protocol (CONTRACT.md C7)
-
-Usage: deno task conformance -- [options] HOST:PORT [HOST:PORT ...]
-       papo-check [options] HOST:PORT [HOST:PORT ...]
-
-A server is HOST:PORT, PORT alone (127.0.0.1), or NAME=HOST:PORT to name it in the table.
-One server: a list of checks. Several: one row per server, one column per check.
-
-Options:
-  --level seed|papo  seed: only what the assignment fixes, in any wording;
-                     papo: PROTOCOL.md to the letter, limits included (default papo)
-  --only ID          run only this check (S12.sent) or requirement (S12); repeat or
-                     separate with commas for more
-  --json             print JSON instead of text
-  --timeout S        seconds each check may take (default ${DEFAULT_TIMING.timeoutMs / 1000})
-  --lang pt|en       language of the report (default: the system's)
-  -h, --help         show this help
-  -V, --version      show the version
-
-Exit code: 0 every check passed (or was skipped), 1 a check failed,
-2 bad arguments or a server that cannot be reached.
-`;
 
 /** Where the kit writes. */
 export interface Output {
@@ -99,34 +67,6 @@ export function parseTarget(text: string): Target {
   return { label: name || `${host}:${port}`, host, port };
 }
 
-/** Splits the arguments into flags (with their values) and servers; drops `--`. */
-function split(args: readonly string[]): { flags: string[]; servers: string[] } {
-  const flags: string[] = [];
-  const servers: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--") continue;
-    if (!arg.startsWith("-")) {
-      servers.push(arg);
-      continue;
-    }
-    flags.push(arg);
-    const spec = (FLAGS as Record<string, { type: string }>)[arg.replace(/^--?/, "")];
-    if (spec?.type === "string" && !arg.includes("=") && i + 1 < args.length) {
-      flags.push(args[++i]!);
-    }
-  }
-  return { flags, servers };
-}
-
-function systemLang(): Lang {
-  try {
-    return (navigator.language ?? "").toLowerCase().startsWith("pt") ? "pt" : "en";
-  } catch {
-    return "en";
-  }
-}
-
 /** What the command line asks for. */
 interface Request {
   readonly level: Level;
@@ -138,19 +78,18 @@ interface Request {
 }
 
 function read(args: readonly string[]): Request | "help" | "version" {
-  const { flags: given, servers } = split(args);
-  const f = parseFlags(given, FLAGS);
+  const { flags: f, rest: servers } = parseCommandLine([...args], KIT_FLAGS);
   if (f.help) return "help";
   if (f.version) return "version";
-  const level = (f.level as string | undefined) ?? "papo";
+  const level = f.level ?? KIT_FLAGS.level.default;
   if (level !== "seed" && level !== "papo") {
     throw new UsageError(`Cannot use --level "${level}": give seed or papo`);
   }
-  const lang = (f.lang as string | undefined) ?? systemLang();
+  const lang = f.lang ?? systemLang();
   if (lang !== "pt" && lang !== "en") {
     throw new UsageError(`Cannot use --lang "${lang}": give pt or en`);
   }
-  const seconds = Number(f.timeout ?? DEFAULT_TIMING.timeoutMs / 1000);
+  const seconds = Number(f.timeout ?? KIT_FLAGS.timeout.default);
   if (!(seconds > 0 && seconds <= 600)) {
     throw new UsageError(
       `Cannot use --timeout "${f.timeout}": give seconds, more than 0 and at most 600`,
@@ -162,7 +101,7 @@ function read(args: readonly string[]): Request | "help" | "version" {
     timeoutMs,
     waitMs: Math.min(DEFAULT_TIMING.waitMs, timeoutMs / 2),
   };
-  const only = ((f.only as unknown as string[] | undefined) ?? []).flatMap((s) => s.split(","))
+  const only = (f.only ?? []).flatMap((s) => s.split(","))
     .filter((s) => s.trim() !== "");
   try {
     selectChecks(level, only);
@@ -196,7 +135,7 @@ export async function main(
     return 2;
   }
   if (request === "help") {
-    output.out(HELP);
+    output.out(KIT_HELP);
     return 0;
   }
   if (request === "version") {

@@ -8,7 +8,8 @@
  */
 
 import assert from "node:assert/strict";
-import { readClientFlags, showServerLine } from "../client.ts";
+import { readClientFlags } from "../client/flags.ts";
+import { showServerLine } from "../client/render.ts";
 import { UsageError } from "../common/cli.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import { displayWidth, paint } from "../client/screen.ts";

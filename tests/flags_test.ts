@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { type Flag, flagsHelp, flagsTable } from "../common/cli.ts";
+import { CLIENT_FLAGS, CLIENT_HELP } from "../client/flags.ts";
+import { KIT_FLAGS, KIT_HELP } from "../conformance/flags.ts";
 import { SERVER_FLAGS, SERVER_HELP } from "../server/flags.ts";
 
 /** Every Markdown table of `text`, each as its rows of trimmed cells (the rule row left out). */
@@ -50,6 +52,8 @@ async function docs(): Promise<string> {
 
 const PROGRAMS: [string, Readonly<Record<string, Flag>>][] = [
   ["server.ts", SERVER_FLAGS],
+  ["client.ts", CLIENT_FLAGS],
+  ["conformance/main.ts", KIT_FLAGS],
 ];
 
 Deno.test("README's flag table of each program is its flag table", async (t) => {
@@ -78,4 +82,8 @@ Deno.test("flagsHelp() lists every flag of a table with its default", async (t) 
     });
   }
   assert.ok(SERVER_HELP.includes(flagsHelp(SERVER_FLAGS)));
+  assert.ok(KIT_HELP.includes(flagsHelp(KIT_FLAGS)));
+  for (const lang of ["pt", "en"] as const) {
+    assert.ok(CLIENT_HELP[lang].includes(flagsHelp(CLIENT_FLAGS, lang)));
+  }
 });
