@@ -5,7 +5,7 @@
  * @module
  */
 
-import { toAscii } from "../wire/ascii.ts";
+import { toAscii } from "./ascii.ts";
 import { type CommandSpec, helpTexts, type Role } from "./commands.ts";
 import { CRLF, ENTRY_LIST_MAX, Keyword, type Lang, type Text, USERS_LINE_BYTES } from "./limits.ts";
 import { Detail, type DetailName, ERROR_TEXTS, type ErrorCode, Message } from "./texts.ts";
