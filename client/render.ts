@@ -7,7 +7,7 @@
 
 import { Detail, type DetailName, HELP, type Lang, Message, say, type Text } from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
-import { clockOf } from "../wire/messages.ts";
+import { clockOf } from "../common/time.ts";
 import {
   describeError,
   escapeRegExp,

@@ -1,7 +1,7 @@
 /**
  * Times as people read them: ISO-8601 in this computer's local time, with
  * its offset from UTC (`2026-12-01T08:12:03.123-03:00`), for logs and the
- * transcript.
+ * transcript; `HH:MM` for the chat.
  *
  * @module
  */
@@ -32,4 +32,15 @@ export function isoLocal(at: Date = new Date()): string {
   }:${two(at.getMinutes())}:${two(at.getSeconds())}.${
     String(at.getMilliseconds()).padStart(3, "0")
   }${zone}`;
+}
+
+/**
+ * A time as `HH:MM` in this computer's local time.
+ *
+ * @param at Milliseconds since the epoch.
+ * @returns Hours and minutes, two digits each.
+ */
+export function clockOf(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }

@@ -245,13 +245,47 @@ export function okLine(text: Text, ...args: string[]): string {
 export const PRIVATE_PREFIX: string = wire(Message.received, "");
 
 /**
+ * A message line (S12) as a template: what comes before the sender, between
+ * the sender and the text, and after the text. {@linkcode publicLine} and
+ * {@linkcode privateLine} fill it; the server fills it straight into bytes,
+ * once per message, on the hot path of routing.
+ */
+export interface MessageTemplate {
+  /** Before the sender: the keyword and its space (and a private message's prefix). */
+  readonly head: string;
+  /** Between the sender and the text. */
+  readonly between: string;
+  /** After the text: the line ending. */
+  readonly end: string;
+}
+
+/** The template of a public message: `PUBLICA from: text` CRLF. */
+export const PUBLIC_TEMPLATE: MessageTemplate = {
+  head: `${Keyword.public} `,
+  between: ": ",
+  end: CRLF,
+};
+
+/** The template of a private message: `PRIVADA Mensagem recebida de: from: text` CRLF. */
+export const PRIVATE_TEMPLATE: MessageTemplate = {
+  head: `${Keyword.private} ${PRIVATE_PREFIX}`,
+  between: ": ",
+  end: CRLF,
+};
+
+/** A message template filled in. */
+function filled(t: MessageTemplate, from: string, text: string): string {
+  return `${t.head}${from}${t.between}${text}${t.end}`;
+}
+
+/**
  * Formats a public message (S12), the sender attached by the server.
  * @param from The sender's nickname.
  * @param text The message text.
  * @returns `PUBLICA from: text` with CRLF.
  */
 export function publicLine(from: string, text: string): string {
-  return line(Keyword.public, `${from}: ${text}`);
+  return filled(PUBLIC_TEMPLATE, from, text);
 }
 
 /**
@@ -261,7 +295,7 @@ export function publicLine(from: string, text: string): string {
  * @returns `PRIVADA Mensagem recebida de: from: text` with CRLF.
  */
 export function privateLine(from: string, text: string): string {
-  return line(Keyword.private, `${PRIVATE_PREFIX}${from}: ${text}`);
+  return filled(PRIVATE_TEMPLATE, from, text);
 }
 
 /** The reply to the sender of a delivered private message (S12). */

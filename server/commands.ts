@@ -24,7 +24,7 @@ import {
 } from "../protocol.ts";
 import { encodeAscii } from "../wire/ascii.ts";
 import { type BraceName, type Command, nickKey } from "../wire/commands.ts";
-import { Outgoing } from "../wire/messages.ts";
+import { Outgoing } from "./room/message.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
 import type { Limits } from "./options.ts";
 import { type Member, type Room, RoomUnavailable } from "./room/room.ts";

@@ -8,7 +8,7 @@
  */
 
 import { ErrorCode, type Role } from "../protocol.ts";
-import type { Outgoing } from "../wire/messages.ts";
+import type { Outgoing } from "./room/message.ts";
 import { parseCommand, parseNick } from "../wire/commands.ts";
 import { type Caller, dispatch, type SessionHost } from "./commands.ts";
 import type { CloseCause, Connection, ConnectionOwner, InputEvent } from "./connection.ts";

@@ -7,7 +7,7 @@
  */
 
 import { isoLocal } from "../common/time.ts";
-import { renderMessage, type ServerMessage } from "../wire/messages.ts";
+import { renderMessage, type ServerMessage } from "./room/message.ts";
 import { latin1 } from "../wire/ascii.ts";
 
 /** The transcript cannot be written; the message says why and what to do. */

@@ -35,7 +35,7 @@ import { parseIPv4, parsePort } from "../common/address.ts";
 import { isAscii, toAscii } from "../wire/ascii.ts";
 import { nickKey, parseCommand, parseNick } from "../wire/commands.ts";
 import { describeError, parseServerLine, translateDetail } from "../wire/server_lines.ts";
-import { Outgoing, renderMessage, type ServerMessage } from "../wire/messages.ts";
+import { Outgoing, renderMessage, type ServerMessage } from "../server/room/message.ts";
 
 const ALL_CODES = Object.values(ErrorCode);
 const DETAIL_NAMES = Object.keys(Detail) as DetailName[];

@@ -6,7 +6,7 @@ import { LocalRoom } from "../server/room/local.ts";
 import { pause } from "./helpers.ts";
 import type { Member } from "../server/room/room.ts";
 import { ENTRY_LIST_MAX, HOW_TO_LINE, USERS_LINE_BYTES } from "../protocol.ts";
-import { Outgoing } from "../wire/messages.ts";
+import { Outgoing } from "../server/room/message.ts";
 
 const decoder = new TextDecoder();
 /** The line after the user list that says how to talk (issue 10). */

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Outgoing, type ServerMessage } from "../../wire/messages.ts";
+import { Outgoing, type ServerMessage } from "./message.ts";
 
 /** A member as the crowd sees it. */
 export interface CrowdMember {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { HistoryItem } from "../../wire/messages.ts";
+import type { HistoryItem } from "./message.ts";
 
 /** One public message remembered. */
 export type HistoryEntry = HistoryItem;

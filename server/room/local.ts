@@ -6,7 +6,7 @@
  */
 
 import { ENTRY_LIST_MAX, type NoticeKind } from "../../protocol.ts";
-import { Outgoing, type ServerMessage } from "../../wire/messages.ts";
+import { Outgoing, type ServerMessage } from "./message.ts";
 import { HistoryRing } from "./history.ts";
 import { Moderation } from "./moderation.ts";
 import { NickRegistry } from "./registry.ts";

@@ -13,7 +13,7 @@
  */
 
 import type { NoticeKind, Role } from "../../protocol.ts";
-import type { Outgoing, ServerMessage } from "../../wire/messages.ts";
+import type { Outgoing, ServerMessage } from "./message.ts";
 
 /** Someone in the room: an id, a nickname, and a way to deliver messages to them. */
 export interface Member {

@@ -14,7 +14,7 @@
  */
 
 import { nickKey } from "../../../wire/commands.ts";
-import { Outgoing, type ServerMessage } from "../../../wire/messages.ts";
+import { Outgoing, type ServerMessage } from "../message.ts";
 import { type Member, RoomUnavailable } from "../room.ts";
 
 /** A member joining: its welcome, and what came after its join entry. */

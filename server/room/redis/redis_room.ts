@@ -17,7 +17,7 @@
  */
 
 import type { NoticeKind } from "../../../protocol.ts";
-import { Outgoing, type ServerMessage } from "../../../wire/messages.ts";
+import { Outgoing, type ServerMessage } from "../message.ts";
 import {
   type Admission,
   type Ban,

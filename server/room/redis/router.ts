@@ -8,8 +8,8 @@
  * @module
  */
 
-import type { ServerMessage } from "../../../wire/messages.ts";
-import { Outgoing } from "../../../wire/messages.ts";
+import type { ServerMessage } from "../message.ts";
+import { Outgoing } from "../message.ts";
 import { errorName } from "../../log.ts";
 import { type Entry, inboxEvent, roomEvent } from "./events.ts";
 import type { LocalMembers } from "./members.ts";

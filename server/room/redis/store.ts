@@ -8,7 +8,7 @@
 
 import { ENTRY_LIST_MAX, type NoticeKind } from "../../../protocol.ts";
 import { nickKey } from "../../../wire/commands.ts";
-import type { HistoryItem } from "../../../wire/messages.ts";
+import type { HistoryItem } from "../message.ts";
 import type { Admission, Ban, Member } from "../room.ts";
 import { ackFields, noticeFields } from "./events.ts";
 import type { Keys } from "./keys.ts";

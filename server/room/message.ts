@@ -1,9 +1,9 @@
 /**
  * The messages the room routes, as typed values (S10-S12): engines carry
  * these (a Redis engine between nodes), and each is turned into bytes once,
- * whatever the number of its receivers (as ergo's message cache). The lines
- * are the ones `protocol.ts` defines; public and private messages, the hot
- * path of routing, are built straight into bytes.
+ * whatever the number of its receivers (as ergo's message cache). Every
+ * line is rendered by `protocol.ts`; public and private messages, the hot
+ * path of routing, fill the protocol's template straight into bytes.
  *
  * @module
  */
@@ -13,16 +13,18 @@ import {
   historyLine,
   HOW_TO_LINE,
   joinedLine,
-  Keyword,
   leftLine,
   manyLine,
+  type MessageTemplate,
   type NoticeKind,
   noticeLine,
-  PRIVATE_PREFIX,
+  PRIVATE_TEMPLATE,
+  PUBLIC_TEMPLATE,
   usersLines,
   welcomeLine,
-} from "../protocol.ts";
-import { encodeAscii } from "./ascii.ts";
+} from "../../protocol.ts";
+import { clockOf } from "../../common/time.ts";
+import { encodeAscii } from "../../wire/ascii.ts";
 
 /** One public message remembered for latecomers (C4). */
 export interface HistoryItem {
@@ -32,17 +34,6 @@ export interface HistoryItem {
   readonly from: string;
   /** Its text. */
   readonly text: string;
-}
-
-/**
- * A time as `HH:MM` in this computer's local time.
- *
- * @param at Milliseconds since the epoch.
- * @returns Hours and minutes, two digits each.
- */
-export function clockOf(at: number): string {
-  const d = new Date(at);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
 /**
@@ -66,23 +57,34 @@ const SLAB_BYTES = 16 * 1024;
 let current = new Uint8Array(SLAB_BYTES);
 let slabAt = 0;
 
-const PUBLIC_HEAD = encodeAscii(`${Keyword.public} `);
-const PRIVATE_HEAD = encodeAscii(`${Keyword.private} ${PRIVATE_PREFIX}`);
+/** A message line's template (`protocol/lines.ts`), its fixed parts encoded once. */
+interface Template {
+  readonly head: Uint8Array;
+  readonly between: Uint8Array;
+  readonly end: Uint8Array;
+}
+
+function encodeTemplate(t: MessageTemplate): Template {
+  return { head: encodeAscii(t.head), between: encodeAscii(t.between), end: encodeAscii(t.end) };
+}
+
+const PUBLIC = encodeTemplate(PUBLIC_TEMPLATE);
+const PRIVATE = encodeTemplate(PRIVATE_TEMPLATE);
 
 /**
- * `head from: text` CRLF, built into new bytes without an intermediate
- * string: done once per message whatever the number of receivers.
+ * The protocol's message line, its template filled with the sender and the
+ * text straight into new bytes, without an intermediate string: done once
+ * per message whatever the number of receivers.
  */
-function messageBytes(head: Uint8Array, from: string, text: string): Uint8Array {
-  const out = slab(head.length + from.length + text.length + 4);
-  out.set(head);
-  let at = head.length;
+function messageBytes(t: Template, from: string, text: string): Uint8Array {
+  const out = slab(t.head.length + from.length + t.between.length + text.length + t.end.length);
+  out.set(t.head);
+  let at = t.head.length;
   for (let i = 0; i < from.length; i++) out[at++] = from.charCodeAt(i);
-  out[at++] = 0x3a; // ":"
-  out[at++] = 0x20;
+  out.set(t.between, at);
+  at += t.between.length;
   for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
-  out[at++] = 0x0d;
-  out[at] = 0x0a;
+  out.set(t.end, at);
   return out;
 }
 
@@ -125,7 +127,7 @@ export type ServerMessage =
  *
  * @example
  * ```ts
- * import { renderMessage } from "./messages.ts";
+ * import { renderMessage } from "./message.ts";
  * import { strictEqual } from "node:assert/strict";
  * const bytes = renderMessage({ kind: "public", from: "ana", text: "oi" });
  * strictEqual(new TextDecoder().decode(bytes), "PUBLICA ana: oi\r\n");
@@ -134,9 +136,9 @@ export type ServerMessage =
 export function renderMessage(m: ServerMessage): Uint8Array {
   switch (m.kind) {
     case "public":
-      return messageBytes(PUBLIC_HEAD, m.from, m.text);
+      return messageBytes(PUBLIC, m.from, m.text);
     case "private":
-      return messageBytes(PRIVATE_HEAD, m.from, m.text);
+      return messageBytes(PRIVATE, m.from, m.text);
     case "entry":
       return encodeAscii(
         welcomeLine(m.nick) + entryUsersLine(m.first, m.total) + HOW_TO_LINE +
