@@ -136,9 +136,9 @@ export const COMMANDS = [
 ] as const satisfies readonly CommandSpec[];
 
 /** A teacher's command (C3): its name, argument, and usage and help in pt and en. */
-function teacher<const N extends string>(
+function teacher<const N extends string, const A extends ArgKind>(
   name: N,
-  arg: ArgKind,
+  arg: A,
   pt: readonly [string, string],
   en: readonly [string, string],
 ) {
@@ -155,6 +155,10 @@ function teacher<const N extends string>(
 
 /** The name of one of the {@linkcode COMMANDS}. */
 export type CommandName = typeof COMMANDS[number]["name"];
+
+/** The kind of argument a command of the table takes (`none` when its entry names none). */
+export type ArgOf<K extends CommandName> = Extract<typeof COMMANDS[number], { name: K }> extends
+  { readonly arg: infer A extends ArgKind } ? A : "none";
 
 /** Names the protocol uses for itself, refused as nicknames besides the commands' names (L3). */
 const PROTOCOL_NAMES = ["server", "servidor", "erro", "papo", "professor", "teacher"] as const;

@@ -23,7 +23,7 @@ import {
   type Text,
 } from "../protocol.ts";
 import { encodeAscii } from "../wire/ascii.ts";
-import { type BraceName, type Command, nickKey } from "../wire/commands.ts";
+import { type Command, nickKey } from "../wire/commands.ts";
 import { Outgoing } from "./room/message.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
 import type { Limits } from "./options.ts";
@@ -90,11 +90,8 @@ export class Refusal extends Error {
   }
 }
 
-/** The command a handler gets: its parsed line. */
-export type CommandOf<K extends CommandName> = K extends "public"
-  ? Extract<Command, { kind: "public" }>
-  : K extends "private" ? Extract<Command, { kind: "private" }>
-  : { readonly kind: K & BraceName; readonly arg?: string };
+/** The command a handler gets: its parsed line, with its argument when the table gives it one. */
+export type CommandOf<K extends CommandName> = Extract<Command, { kind: K }>;
 
 /** What the server does for one command. */
 export type Handler<K extends CommandName> = (
@@ -179,7 +176,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     s.quit(byeReply(s.nick));
   },
   async admin(s, { arg }) {
-    if (!tokenMatches(arg ?? "", s.host.adminToken)) {
+    if (!tokenMatches(arg, s.host.adminToken)) {
       s.host.log(`admin refused ${s.who}: wrong token`);
       return s.wrongToken();
     }
@@ -189,25 +186,25 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     s.send(Reply.teacher);
   },
   async kick(s, { arg }) {
-    notYourself(s, arg!);
-    const nick = await s.call(s.host.room.kick(arg!), "kick");
-    if (nick === undefined) throw noSuchUser(arg!);
+    notYourself(s, arg);
+    const nick = await s.call(s.host.room.kick(arg), "kick");
+    if (nick === undefined) throw noSuchUser(arg);
     logAction(s, `kick ${nick}`);
     s.send(ok(Message.kickDone, nick));
   },
-  mute: (s, { arg }) => mute(s, arg!, true),
-  unmute: (s, { arg }) => mute(s, arg!, false),
+  mute: (s, { arg }) => mute(s, arg, true),
+  unmute: (s, { arg }) => mute(s, arg, false),
   async ban(s, { arg }) {
-    notYourself(s, arg!);
-    const ban = await s.call(s.host.room.ban(arg!), "ban");
-    if (ban === undefined) throw noSuchUser(arg!);
+    notYourself(s, arg);
+    const ban = await s.call(s.host.room.ban(arg), "ban");
+    if (ban === undefined) throw noSuchUser(arg);
     logAction(s, `ban ${ban.nick} ${ban.ip}`);
     s.send(ok(Message.banDone, ban.nick, ban.ip));
   },
   async unban(s, { arg }) {
-    const lifted = await s.call(s.host.room.unban(arg!), "unban");
+    const lifted = await s.call(s.host.room.unban(arg), "unban");
     logAction(s, `unban ${arg}`);
-    s.send(ok(lifted ? Message.unbanDone : Message.notBanned, arg!));
+    s.send(ok(lifted ? Message.unbanDone : Message.notBanned, arg));
   },
   async bans(s) {
     const bans = await s.call(s.host.room.bans(), "bans");
@@ -218,7 +215,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   unlock: (s) => lock(s, false),
   async say(s, { arg }) {
     logAction(s, `say ${arg}`);
-    await s.call(s.host.room.notice("say", arg!), "notice");
+    await s.call(s.host.room.notice("say", arg), "notice");
   },
 };
 

@@ -11,7 +11,7 @@ import {
   helpTexts,
   RESERVED_NICKS,
 } from "../protocol.ts";
-import { HANDLERS } from "../server/commands.ts";
+import { type CommandOf, HANDLERS } from "../server/commands.ts";
 import { TEXTS } from "../client/render.ts";
 import { parseCommand, parseNick } from "../wire/commands.ts";
 
@@ -79,4 +79,18 @@ Deno.test("COMMANDS: at the nickname prompt only commands of that phase are comm
   assert.deepEqual(parseCommand("{users}", "nick"), { kind: "invalid", detail: "unknownCommand" });
   assert.deepEqual(parseNick("{quit}"), { kind: "quit" });
   assert.deepEqual(parseNick("{quit} x"), { kind: "invalid", detail: "nickRules" });
+});
+
+Deno.test("CommandOf<K>: a command's argument is in its type as the table gives it (no `arg!`)", () => {
+  const kick: CommandOf<"kick"> = { kind: "kick", arg: "bob" };
+  const say: CommandOf<"say"> = { kind: "say", arg: "prova amanha" };
+  const users: CommandOf<"users"> = { kind: "users" };
+  // @ts-expect-error {kick} takes its argument
+  const bare: CommandOf<"kick"> = { kind: "kick" };
+  // @ts-expect-error {users} takes none
+  const extra: CommandOf<"users"> = { kind: "users", arg: "x" };
+  const arg: string = kick.arg;
+  assert.deepEqual([kick, say, users, bare, extra, arg].length, 6);
+  assert.deepEqual(parseCommand("{kick bob}"), kick);
+  assert.deepEqual(parseCommand("{users}"), users);
 });

@@ -7,6 +7,7 @@
  */
 
 import {
+  type ArgOf,
   type CommandName,
   COMMANDS,
   type CommandSpec,
@@ -20,11 +21,20 @@ import {
 /** The name of a command written in braces (every command but `public` and `private`). */
 export type BraceName = Exclude<CommandName, "public" | "private">;
 
+/**
+ * A brace command, parsed: with its argument when the table gives it one
+ * (`{kick bob}`: `{ kind: "kick", arg: "bob" }`), without otherwise.
+ */
+export type BraceCommand = {
+  [K in BraceName]: ArgOf<K> extends "none" ? { readonly kind: K }
+    : { readonly kind: K; readonly arg: string };
+}[BraceName];
+
 /** A line a client sent, parsed (S5-S7, X1). */
 export type Command =
   | { readonly kind: "public"; readonly text: string }
   | { readonly kind: "private"; readonly to: string; readonly text: string }
-  | { readonly kind: BraceName; readonly arg?: string }
+  | BraceCommand
   | { readonly kind: "empty" }
   | {
     readonly kind: "invalid";
@@ -48,7 +58,8 @@ const UNKNOWN: Command = { kind: "invalid", detail: "unknownCommand" };
 const EMPTY_MESSAGE: Command = { kind: "invalid", detail: "emptyMessage" };
 /** Commands without an argument, made once. */
 const BARE: ReadonlyMap<string, Command> = new Map(
-  [...BY_NAME.keys()].map((name) => [name, { kind: name as BraceName }]),
+  TABLE.filter((c) => c.syntax === "brace" && (c.arg ?? "none") === "none")
+    .map((c) => [c.name, { kind: c.name } as Command]),
 );
 
 /**
@@ -105,16 +116,19 @@ function brace(spec: CommandSpec, word: string): Command {
   const inner = word[0] === "{" ? word.slice(1, -1) : word;
   const space = inner.indexOf(" ");
   const arg = space < 0 ? "" : inner.slice(space + 1).trim();
-  const kind = spec.name as BraceName;
+  const kind = spec.name;
+  // The table's entry says which argument its command takes; so does the type of its Command.
   switch (spec.arg ?? "none") {
     case "none":
       return arg === "" ? BARE.get(kind)! : UNKNOWN;
     case "word":
       return arg !== "" && !arg.includes(" ")
-        ? { kind, arg }
+        ? { kind, arg } as Command
         : { kind: "invalid", detail: "usage", command: kind };
     case "text":
-      return arg !== "" ? { kind, arg } : { kind: "invalid", detail: "usage", command: kind };
+      return arg !== ""
+        ? { kind, arg } as Command
+        : { kind: "invalid", detail: "usage", command: kind };
   }
 }
 
