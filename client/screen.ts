@@ -17,6 +17,7 @@ import {
   type Interface,
   moveCursor,
 } from "node:readline";
+import { displayWidth } from "./width.ts";
 
 /** The kinds of lines the chat shows, each in its own colour. */
 export type Style =
@@ -61,46 +62,6 @@ const SGR: Readonly<Record<Style, string>> = {
  */
 export function paint(style: Style, text: string, colour: boolean): string {
   return colour ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text;
-}
-
-/**
- * How many terminal columns text takes: combining marks take none, East
- * Asian wide characters and emoji take two, control characters none.
- *
- * @param text Text without escape codes.
- * @returns Its width in columns.
- *
- * @example
- * ```ts
- * import { displayWidth } from "./screen.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual(displayWidth("não"), 3);
- * assert.deepEqual(displayWidth("日本"), 4);
- * ```
- */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text.normalize("NFC")) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || ZERO_WIDTH.test(ch)) continue;
-    width += isWide(cp) ? 2 : 1;
-  }
-  return width;
-}
-
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufeff]$/u;
-
-function isWide(cp: number): boolean {
-  return (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd);
 }
 
 /**

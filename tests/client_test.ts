@@ -12,7 +12,8 @@ import { readClientFlags } from "../client/flags.ts";
 import { showServerLine } from "../client/render.ts";
 import { UsageError } from "../common/cli.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
-import { displayWidth, paint } from "../client/screen.ts";
+import { paint } from "../client/screen.ts";
+import { displayWidth } from "../client/width.ts";
 import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 

@@ -202,3 +202,22 @@ Deno.test({
   await tmux.keys("C-c");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit");
 });
+
+Deno.test({
+  name: "client: a typed line of emoji that wraps is replaced by its echo (issue 20 #8)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  await using tmux = new Tmux();
+  await tmux.start(40, 20);
+  await tmux.type(`${clientCommand(srv.port, "--nick ana --lang pt")}; echo EXITED=$?`, true);
+  await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
+  // The prompt, a colon and 20 rockets of two columns each: 46 columns, two rows of 40.
+  await tmux.type(`:${"🚀".repeat(20)}`, true);
+  assert.equal(await bob.expect("PUBLICA"), `PUBLICA ana: ${"?".repeat(20)}`);
+  const pane = await tmux.waitLine((l) => l.endsWith(`ana: ${"?".repeat(20)}`), "the echo");
+  assert.ok(!pane.some((l) => l.includes("🚀")), `the typed line stayed:\n${pane.join("\n")}`);
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit");
+});
