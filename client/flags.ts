@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Flag, flagsHelp, parseFlags, UsageError } from "../common/cli.ts";
+import { type Flag, flagsHelp, HELP_FLAGS, parseFlags, UsageError } from "../common/cli.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, type Lang, say, type Text, VERSION } from "../protocol.ts";
 import { TEXTS } from "./render.ts";
 import { clientPort } from "./terminal_chat.ts";
@@ -71,12 +71,7 @@ export const CLIENT_FLAGS = {
     },
     doc: "every socket event (connect, send, recv, close) with its bytes, on stderr (C1)",
   },
-  help: { type: "boolean", short: "h", help: { pt: "mostra esta ajuda", en: "show this help" } },
-  version: {
-    type: "boolean",
-    short: "V",
-    help: { pt: "mostra a versão", en: "show the version" },
-  },
+  ...HELP_FLAGS,
 } as const satisfies Readonly<Record<string, Flag>>;
 
 /** `--help`, in both languages: the usage, every flag of {@linkcode CLIENT_FLAGS}, and the chat. */

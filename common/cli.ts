@@ -48,6 +48,16 @@ export interface Flag extends FlagOptions {
   readonly min?: number;
 }
 
+/** `-h, --help` and `-V, --version`, the last flags of every program's table. */
+export const HELP_FLAGS = {
+  help: { type: "boolean", short: "h", help: { pt: "mostra esta ajuda", en: "show this help" } },
+  version: {
+    type: "boolean",
+    short: "V",
+    help: { pt: "mostra a versão", en: "show the version" },
+  },
+} as const satisfies Readonly<Record<string, Flag>>;
+
 /** A program's flags by name, as node:util's parseArgs takes them. */
 export type FlagTable = Readonly<Record<string, FlagOptions>>;
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Flag, flagsHelp } from "../common/cli.ts";
+import { type Flag, flagsHelp, HELP_FLAGS } from "../common/cli.ts";
 import { DEFAULT_TIMING } from "./check.ts";
 import { KIT } from "./report.ts";
 
@@ -48,8 +48,7 @@ export const KIT_FLAGS = {
     doc: "the language of the check titles and labels",
     defaultText: "the system's",
   },
-  help: { type: "boolean", short: "h", help: "show this help" },
-  version: { type: "boolean", short: "V", help: "show the version" },
+  ...HELP_FLAGS,
 } as const satisfies Readonly<Record<string, Flag>>;
 
 /** `--help`: the usage, the servers, every flag of {@linkcode KIT_FLAGS}, the exit codes. */

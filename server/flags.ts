@@ -13,6 +13,7 @@ import {
   type Flag,
   flagsHelp,
   type FlagValues,
+  HELP_FLAGS,
   interactive,
   intFlag,
   intOf,
@@ -162,8 +163,7 @@ export const SERVER_FLAGS = {
     doc: "this node's name in logs and in Redis (with `--redis`)",
     defaultText: "`HOST:PORT`",
   },
-  help: { type: "boolean", short: "h", help: "show this help" },
-  version: { type: "boolean", short: "V", help: "show the version" },
+  ...HELP_FLAGS,
 } as const satisfies Readonly<Record<string, Flag>>;
 
 /** `--help`: the usage, every flag of {@linkcode SERVER_FLAGS}, and what is asked in a terminal. */

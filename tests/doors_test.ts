@@ -5,60 +5,30 @@
  * the TCP door; the trace names the door.
  */
 import assert from "node:assert/strict";
+import { ByteQueue } from "../server/doors/byte_queue.ts";
 import type { ByteStream } from "../server/doors/door.ts";
 import { SocketTrace } from "../server/trace.ts";
 import { type ByteConn, join, LineClient, startServer } from "./helpers.ts";
 
-/** One direction of an in-memory pipe: what is written is read on the other side, in order. */
-class Channel {
-  readonly #chunks: Uint8Array[] = [];
-  #ended = false;
-  #wake: (() => void) | undefined;
-
-  push(bytes: Uint8Array): number {
-    if (this.#ended) throw new Deno.errors.BrokenPipe("the pipe is closed");
-    this.#chunks.push(bytes.slice());
-    this.#wake?.();
-    return bytes.length;
-  }
-
-  end(): void {
-    this.#ended = true;
-    this.#wake?.();
-  }
-
-  async pull(buf: Uint8Array): Promise<number | null> {
-    while (this.#chunks.length === 0) {
-      if (this.#ended) return null;
-      await new Promise<void>((r) => this.#wake = r);
-      this.#wake = undefined;
-    }
-    const chunk = this.#chunks[0]!;
-    const n = Math.min(buf.length, chunk.length);
-    buf.set(chunk.subarray(0, n));
-    if (n === chunk.length) this.#chunks.shift();
-    else this.#chunks[0] = chunk.subarray(n);
-    return n;
-  }
-}
-
 /** The two ends of a pipe door: the server's stream and the client's connection. */
 function pipeDoor(): { server: ByteStream; client: ByteConn } {
-  const up = new Channel();
-  const down = new Channel();
+  const up = new ByteQueue();
+  const down = new ByteQueue();
   const close = () => {
     up.end();
     down.end();
   };
+  /** Writes into a direction of the pipe, as a socket would: a closed pipe is an error. */
+  const into = (q: ByteQueue) => (bytes: Uint8Array) => {
+    if (q.ended) return Promise.reject(new Deno.errors.BrokenPipe("the pipe is closed"));
+    q.push(bytes.slice());
+    return Promise.resolve(bytes.length);
+  };
   return {
-    server: {
-      read: (buf) => up.pull(buf),
-      write: (bytes) => Promise.resolve(down.push(bytes)),
-      close,
-    },
+    server: { read: (buf) => up.read(buf), write: into(down), close },
     client: {
-      read: (buf) => down.pull(buf),
-      write: (bytes) => Promise.resolve(up.push(bytes)),
+      read: (buf) => down.read(buf),
+      write: into(up),
       close,
       closeWrite: () => Promise.resolve(up.end()),
       localAddr: { port: 40000 },

@@ -8,6 +8,7 @@
 
 import net from "node:net";
 import { ChatServer } from "../server/chat_server.ts";
+import { ByteQueue } from "../server/doors/byte_queue.ts";
 import { enterTcp } from "../server/doors/tcp.ts";
 import type { ServerOptions } from "../server/options.ts";
 import type { Room } from "../server/room/room.ts";
@@ -89,21 +90,13 @@ export interface ByteConn {
  */
 class NodeConn implements ByteConn {
   readonly #socket: net.Socket;
-  readonly #chunks: Uint8Array[] = [];
-  #ended = false;
-  #wake: (() => void) | undefined;
+  readonly #received = new ByteQueue();
   localAddr = { port: 0 };
 
   private constructor(socket: net.Socket) {
     this.#socket = socket;
-    socket.on("data", (d: Uint8Array) => {
-      this.#chunks.push(new Uint8Array(d));
-      this.#wake?.();
-    });
-    const end = () => {
-      this.#ended = true;
-      this.#wake?.();
-    };
+    socket.on("data", (d: Uint8Array) => this.#received.push(new Uint8Array(d)));
+    const end = () => this.#received.end();
     socket.on("end", end);
     socket.on("close", end);
     socket.on("error", end);
@@ -122,18 +115,8 @@ class NodeConn implements ByteConn {
     });
   }
 
-  async read(buf: Uint8Array): Promise<number | null> {
-    while (this.#chunks.length === 0) {
-      if (this.#ended) return null;
-      await new Promise<void>((r) => this.#wake = r);
-      this.#wake = undefined;
-    }
-    const chunk = this.#chunks[0]!;
-    const n = Math.min(buf.length, chunk.length);
-    buf.set(chunk.subarray(0, n));
-    if (n === chunk.length) this.#chunks.shift();
-    else this.#chunks[0] = chunk.subarray(n);
-    return n;
+  read(buf: Uint8Array): Promise<number | null> {
+    return this.#received.read(buf);
   }
 
   write(bytes: Uint8Array): Promise<number> {
@@ -144,8 +127,7 @@ class NodeConn implements ByteConn {
 
   close(): void {
     this.#socket.destroy();
-    this.#ended = true;
-    this.#wake?.();
+    this.#received.end();
   }
 
   closeWrite(): Promise<void> {
