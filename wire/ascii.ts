@@ -6,7 +6,9 @@
  * @module
  */
 
-export { toAscii } from "../protocol/ascii.ts";
+import { toAscii } from "../protocol/ascii.ts";
+
+export { toAscii };
 
 /**
  * Encodes a line of ASCII text into bytes, faster than `TextEncoder` for the
