@@ -25,7 +25,12 @@ function pipeDoor(): { server: ByteStream; client: ByteConn } {
     return Promise.resolve(bytes.length);
   };
   return {
-    server: { read: (buf) => up.read(buf), write: into(down), close },
+    server: {
+      read: (buf) => up.read(buf),
+      write: into(down),
+      closeWrite: () => Promise.resolve(down.end()),
+      close,
+    },
     client: {
       read: (buf) => down.read(buf),
       write: into(up),

@@ -51,10 +51,21 @@ export interface ByteStream {
    */
   write(bytes: Uint8Array): Promise<number>;
   /**
+   * Ends the server's side only (a half-close): the client reads the end of
+   * the stream after the last bytes written, and may still send until it
+   * ends its own side. TCP sends its FIN; a WebSocket door sends its close
+   * frame and keeps reading until the client's. A graceful close (the last
+   * line kept from a reset) is this, then reading to the end, then
+   * {@linkcode close}.
+   *
+   * @throws When the client is gone; the caller ignores that and closes.
+   */
+  closeWrite(): Promise<void>;
+  /**
    * Closes both ways at once, ending a pending read; the door says goodbye
-   * in its transport's way (a WebSocket's close frame). It may throw when
-   * the stream is closed already (Deno closes a socket whose reading end
-   * was reached); the caller ignores that.
+   * in its transport's way (a WebSocket's close frame, if not sent yet). It
+   * may throw when the stream is closed already (Deno closes a socket whose
+   * reading end was reached); the caller ignores that.
    */
   close(): void;
 }
