@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type Flag, flagsHelp, HELP_FLAGS, parseFlags, UsageError } from "../common/cli.ts";
+import { flagsHelp } from "../common/flag_help.ts";
+import { type Flag, HELP_FLAGS, parseFlags, UsageError } from "../common/cli.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, type Lang, say, type Text, VERSION } from "../protocol.ts";
 import { TEXTS } from "./render.ts";
 import { clientPort } from "./terminal_chat.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type Flag, flagsHelp, HELP_FLAGS } from "../common/cli.ts";
+import { flagsHelp } from "../common/flag_help.ts";
+import { type Flag, HELP_FLAGS } from "../common/cli.ts";
 import { DEFAULT_TIMING } from "./check.ts";
 import { KIT } from "./report.ts";
 

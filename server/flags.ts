@@ -7,11 +7,11 @@
  * @module
  */
 
+import { flagsHelp } from "../common/flag_help.ts";
 import { parseIPv4, parsePort } from "../common/address.ts";
 import {
   ask,
   type Flag,
-  flagsHelp,
   type FlagValues,
   HELP_FLAGS,
   interactive,

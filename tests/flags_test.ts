@@ -4,7 +4,8 @@
  * it, and its whole-number flags keep their bounds.
  */
 import assert from "node:assert/strict";
-import { type Flag, flagsHelp, flagsTable } from "../common/cli.ts";
+import type { Flag } from "../common/cli.ts";
+import { flagsHelp, flagsTable } from "../common/flag_help.ts";
 import { CLIENT_FLAGS, CLIENT_HELP } from "../client/flags.ts";
 import { KIT_FLAGS, KIT_HELP } from "../conformance/flags.ts";
 import { SERVER_FLAGS, SERVER_HELP } from "../server/flags.ts";
