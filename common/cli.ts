@@ -105,7 +105,7 @@ export type FlagValues<T extends FlagTable> = ReturnType<
  * import assert from "node:assert/strict";
  * const table = { port: { type: "string" }, trace: { type: "boolean" } } as const;
  * const f = parseFlags(["--port", "-1", "--trace"], table);
- * assert.deepEqual(f, { port: "-1", trace: true });
+ * assert.deepEqual({ ...f }, { port: "-1", trace: true });
  * ```
  */
 export function parseFlags<const T extends FlagTable>(args: string[], table: T): FlagValues<T> {
