@@ -14,14 +14,14 @@
 import { onStopSignals } from "./common/cli.ts";
 import { VERSION } from "./protocol.ts";
 import type { ChatServer } from "./server/chat_server.ts";
-import { enterTcp } from "./server/doors/tcp.ts";
+import { enterTcp, LISTEN_BACKLOG } from "./server/doors/tcp.ts";
 import { readServerOptions, SERVER_HELP, type StartOptions } from "./server/flags.ts";
 import { errorName, logLine } from "./server/log.ts";
 import {
   announce,
   finish,
   type Lesson,
-  listenTcp,
+  listenError,
   openLesson,
   startFailed,
 } from "./server/start.ts";
@@ -44,11 +44,16 @@ async function main(args: string[]): Promise<number> {
   const chat = lesson.chat;
   try {
     // socket(), bind() and listen(): the server's address, where clients connect.
-    listener = listenTcp(options);
+    listener = Deno.listen({
+      hostname: options.hostname,
+      port: options.port,
+      transport: "tcp",
+      tcpBacklog: LISTEN_BACKLOG,
+    });
   } catch (e) {
     await chat.shutdown();
     lesson.transcript?.close();
-    return startFailed(e);
+    return startFailed(listenError(e, options));
   }
   const stop = () => {
     logLine("shutting down");

@@ -131,36 +131,26 @@ function missingReadPermission(): string | undefined {
 }
 
 /**
- * Listens on TCP as the command line asks, turning the system's refusals
- * into sentences.
+ * The sentence for a listener the system refused.
  *
- * @param options Where to listen.
- * @returns The listener.
- * @throws {AddressError} When the address is not this computer's (ERRO 05).
- * @throws {UsageError} When the port is taken or needs privileges.
+ * @param e What `Deno.listen` threw.
+ * @param options Where it was asked to listen.
+ * @returns ERRO 05 for an address not this computer's, a usage error for a
+ *   port taken or needing privileges, or `e` itself.
  */
-export function listenTcp(options: StartOptions): Deno.TcpListener {
-  try {
-    return Deno.listen({
-      hostname: options.hostname,
-      port: options.port,
-      transport: "tcp",
-      tcpBacklog: LISTEN_BACKLOG,
-    });
-  } catch (e) {
-    if (e instanceof Deno.errors.AddrNotAvailable) throw new AddressError(options.hostname);
-    if (e instanceof Deno.errors.AddrInUse) {
-      throw new UsageError(
-        `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
-      );
-    }
-    if (e instanceof Deno.errors.PermissionDenied) {
-      throw new UsageError(
-        `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
-      );
-    }
-    throw e;
+export function listenError(e: unknown, options: StartOptions): unknown {
+  if (e instanceof Deno.errors.AddrNotAvailable) return new AddressError(options.hostname);
+  if (e instanceof Deno.errors.AddrInUse) {
+    return new UsageError(
+      `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
+    );
   }
+  if (e instanceof Deno.errors.PermissionDenied) {
+    return new UsageError(
+      `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
+    );
+  }
+  return e;
 }
 
 /**
