@@ -477,10 +477,12 @@ Deno.test({
   await tmux.waitLine((l) => l === "alice> :meio digitado", "the half-typed line");
   await bob.send(":chegou uma mensagem");
   await bob.send("alice:psst");
-  const pane = await tmux.waitLine(
+  await tmux.waitLine(
     (l) => l.endsWith(" Mensagem recebida de: bob: psst"),
     "the private message",
   );
+  // The input line is drawn again just after the message: wait for it, not only for the message.
+  const pane = await tmux.waitLine((l) => l === "alice> :meio digitado", "the line drawn again");
   const message = pane.findIndex((l) => /^\d\d:\d\d bob: chegou uma mensagem$/.test(l));
   const input = pane.findIndex((l) => l === "alice> :meio digitado");
   assert.ok(message >= 0 && input > message, `message above the input line:\n${pane.join("\n")}`);
