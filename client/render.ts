@@ -143,6 +143,8 @@ const TEMPLATES: readonly [RegExp, Text][] = [
   Message.noBans,
   Message.alreadyMuted,
   Message.notMuted,
+  Message.alreadyLocked,
+  Message.notLocked,
 ].map((t) => [wireTemplate(t), t]);
 
 /**

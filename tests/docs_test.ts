@@ -105,6 +105,8 @@ Deno.test("PROTOCOL.md shows an example of every other server line", () => {
     okLine(Message.noBans),
     okLine(Message.alreadyMuted, "bob"),
     okLine(Message.notMuted, "bob"),
+    okLine(Message.alreadyLocked),
+    okLine(Message.notLocked),
   ];
   for (const line of lines) {
     assert(protocolDoc.includes(line.trimEnd()), `PROTOCOL.md lacks: ${line.trimEnd()}`);
