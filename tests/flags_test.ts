@@ -84,3 +84,16 @@ Deno.test("flagsHelp() lists every flag of a table with its default", async (t) 
     assert.ok(CLIENT_HELP[lang].includes(flagsHelp(CLIENT_FLAGS, lang)));
   }
 });
+
+Deno.test("the Portuguese guide names every flag of the server, the client and the kit", async () => {
+  const guide = await Deno.readTextFile(new URL("../docs/professor.pt.md", import.meta.url));
+  for (const [program, table] of PROGRAMS) {
+    for (const name of Object.keys(table)) {
+      assert.match(
+        guide,
+        new RegExp(`\`--${name}\\b`),
+        `docs/professor.pt.md lacks ${program}'s --${name}`,
+      );
+    }
+  }
+});
