@@ -12,6 +12,7 @@ import { ByteQueue } from "../server/doors/byte_queue.ts";
 import { enterTcp } from "../server/doors/tcp.ts";
 import type { ServerOptions } from "../server/options.ts";
 import type { Room } from "../server/room/room.ts";
+import type { Timers } from "../common/time.ts";
 
 /** How long a test waits for an expected line before failing. */
 export const WAIT_MS = 10_000;
@@ -348,6 +349,53 @@ export async function join(
 /** Resolves after `ms` milliseconds (for pacing, never for assertions). */
 export function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * A clock a test moves by hand: the {@linkcode Timers} given to the code
+ * under test, whose calls are made only by {@linkcode ManualTimers.advance},
+ * so a test of a timer never sleeps (issue 20).
+ */
+export class ManualTimers implements Timers {
+  #now = 0;
+  #next = 1;
+  readonly #due = new Map<number, { at: number; fn: () => void }>();
+
+  /** Milliseconds moved so far. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** How many calls wait. */
+  get waiting(): number {
+    return this.#due.size;
+  }
+
+  setTimeout(fn: () => void, ms: number): number {
+    const handle = this.#next++;
+    this.#due.set(handle, { at: this.#now + Math.max(0, ms), fn });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    if (typeof handle === "number") this.#due.delete(handle);
+  }
+
+  /** Moves time on by `ms`, making every call that falls due, in order of time (then of setting). */
+  advance(ms: number): void {
+    const end = this.#now + ms;
+    while (true) {
+      let first: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of this.#due) {
+        if (entry[1].at <= end && (first === undefined || entry[1].at < first[1].at)) first = entry;
+      }
+      if (first === undefined) break;
+      this.#due.delete(first[0]);
+      this.#now = first[1].at;
+      first[1].fn();
+    }
+    this.#now = end;
+  }
 }
 
 /** Bytes from text (each char code below 256 becomes one byte) and byte arrays. */

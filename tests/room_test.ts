@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { LocalRoom } from "../server/room/local.ts";
-import { pause } from "./helpers.ts";
+import { ManualTimers } from "./helpers.ts";
 import type { Member } from "../server/room/room.ts";
 import { ENTRY_LIST_MAX, HOW_TO_LINE, USERS_LINE_BYTES } from "../protocol.ts";
 import { Outgoing } from "../server/room/message.ts";
@@ -250,11 +250,15 @@ function told(lines: string[], keyword: "ENTROU" | "SAIU"): { count: number; lin
 }
 
 Deno.test("LocalRoom in a large room summarizes joins and leaves, each member told of all after it (P1)", async () => {
-  const room = new LocalRoom({ crowd: 3, crowdIntervalMs: 20 });
+  const timers = new ManualTimers();
+  const room = new LocalRoom({ crowd: 3, crowdIntervalMs: 1000, timers });
   const members = Array.from({ length: 12 }, (_, i) => new Recorder(`m${i}`));
   for (const m of members) assert.equal(await room.join(m), true);
   for (let i = 0; i < 3; i++) await room.leave(members[i]!);
-  await pause(100); // the summaries' interval is 20 ms
+  const before = members[3]!.lines.filter((l) => /pessoas/.test(l));
+  assert.deepEqual(before, [], "no summary before its second");
+  timers.advance(1000);
+  assert.equal(timers.waiting, 0, "the timer stops once the summaries are out");
   const online = members.slice(3);
   online.forEach((m, i) => {
     const index = i + 3;
@@ -272,7 +276,8 @@ Deno.test("LocalRoom in a large room summarizes joins and leaves, each member to
 });
 
 Deno.test("LocalRoom summaries net each nickname and keep a removal as its own line (P1, C3)", async () => {
-  const room = new LocalRoom({ crowd: 2, crowdIntervalMs: 20 });
+  const timers = new ManualTimers();
+  const room = new LocalRoom({ crowd: 2, crowdIntervalMs: 1000, timers });
   const [ana, yuri, kim, zoe] = ["ana", "yuri", "kim", "zoe"].map((n) => new Recorder(n)) as [
     Recorder,
     Recorder,
@@ -280,13 +285,13 @@ Deno.test("LocalRoom summaries net each nickname and keep a removal as its own l
     Recorder,
   ];
   for (const m of [ana, yuri, kim, zoe]) await room.join(m);
-  await pause(60);
+  timers.advance(1000);
   ana.clear();
   await room.leave(yuri);
   const back = new Recorder("yuri");
   await room.join(back);
   await room.leave(kim, true);
-  await pause(60);
+  timers.advance(1000);
   assert.deepEqual(ana.lines, ["SAIU kim foi removido pelo professor"], ana.lines.join(" | "));
   await room.close();
 });
