@@ -112,6 +112,37 @@ export class RedisServer implements AsyncDisposable {
     await child.status;
   }
 
+  /**
+   * Sends one command and returns Redis's answer as RESP text (`:0`, `$-1`,
+   * `+OK`, `$3\r\nabc`), to look at the room's keys from outside.
+   * @param args The command and its arguments (`"EXISTS", "papo:node:b"`).
+   */
+  async call(...args: string[]): Promise<string> {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: this.port });
+    try {
+      const enc = new TextEncoder();
+      const request = `*${args.length}\r\n` +
+        args.map((a) => `$${enc.encode(a).length}\r\n${a}\r\n`).join("");
+      await conn.write(enc.encode(request));
+      let text = "";
+      const buf = new Uint8Array(4096);
+      const whole = () => {
+        const m = /^\$(\d+)\r\n/.exec(text);
+        return m ? text.length >= m[0].length + Number(m[1]) + 2 : text.endsWith("\r\n");
+      };
+      while (!whole()) {
+        const n = await conn.read(buf);
+        if (n === null) {
+          throw new Error(`Redis closed the connection after ${JSON.stringify(text)}`);
+        }
+        text += new TextDecoder().decode(buf.subarray(0, n));
+      }
+      return text.trimEnd();
+    } finally {
+      conn.close();
+    }
+  }
+
   async #pong(): Promise<boolean> {
     try {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port: this.port });
