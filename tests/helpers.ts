@@ -13,6 +13,7 @@ import { enterTcp } from "../server/doors/tcp.ts";
 import type { ServerOptions } from "../server/options.ts";
 import type { Room } from "../server/room/room.ts";
 import type { Timers } from "../common/time.ts";
+import { TelnetSplitter } from "../conformance/telnet_split.ts";
 
 /** How long a test waits for an expected line before failing. */
 export const WAIT_MS = 10_000;
@@ -70,7 +71,41 @@ export function listenFor(
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
-const TELNET = /\xff[\xfb-\xfe][\s\S]/g;
+
+/**
+ * The tests' one line splitter: a server's byte stream cut into its
+ * CRLF-ended lines, each byte one character (latin1), a line possibly
+ * spanning chunks.
+ *
+ * @example
+ * ```ts
+ * import { LineSplitter } from "./helpers.ts";
+ * import assert from "node:assert/strict";
+ * const lines = new LineSplitter();
+ * assert.deepEqual(lines.push(new TextEncoder().encode("OK a\r\nOK")), ["OK a"]);
+ * assert.deepEqual(lines.push(new TextEncoder().encode(" b\r\n")), ["OK b"]);
+ * assert.equal(lines.partial, "");
+ * ```
+ */
+export class LineSplitter {
+  #partial = "";
+
+  /** The text after the last CRLF, not a line yet. */
+  get partial(): string {
+    return this.#partial;
+  }
+
+  /**
+   * Takes the next bytes (or text) of the stream.
+   * @returns The lines they complete, without CRLF.
+   */
+  push(chunk: Uint8Array | string): string[] {
+    const parts = (this.#partial + (typeof chunk === "string" ? chunk : decoder.decode(chunk)))
+      .split("\r\n");
+    this.#partial = parts.pop()!;
+    return parts;
+  }
+}
 
 /**
  * What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, a node:net
@@ -154,7 +189,8 @@ export class LineClient implements AsyncDisposable {
   readonly raw: number[] = [];
   #conn: ByteConn;
   #next = 0;
-  #partial = "";
+  readonly #lines = new LineSplitter();
+  readonly #telnet = new TelnetSplitter();
   #ended = false;
   #closed = false;
   #wake: (() => void) | undefined;
@@ -206,12 +242,11 @@ export class LineClient implements AsyncDisposable {
         const n = await this.#conn.read(buf);
         if (n === null) break;
         if (this.#keepRaw) { for (let i = 0; i < n; i++) this.raw.push(buf[i]!); }
-        // Lines as a person reads them: telnet's answers (IAC WILL/WONT/DO/DONT x)
-        // are kept in `raw` only.
-        const text = (this.#partial + decoder.decode(buf.subarray(0, n))).replace(TELNET, "");
-        const parts = text.split("\r\n");
-        this.#partial = parts.pop()!;
-        this.received.push(...parts);
+        // Lines as a person reads them: telnet's sequences (the kit's one parser of
+        // them) are kept in `raw` only.
+        const text: number[] = [];
+        this.#telnet.split(buf.subarray(0, n), text);
+        this.received.push(...this.#lines.push(Uint8Array.from(text)));
         this.#wake?.();
       }
     } catch {
