@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { Admission, PRESSURE_NICK_TIMEOUT_MS } from "../server/admission.ts";
-import { join, LineClient, pause, startServer } from "./helpers.ts";
+import { join, LineClient, startServer, until } from "./helpers.ts";
 
 /** Opens `n` connections from one address that never send a nickname; returns them. */
 async function flood(port: number, n: number, from?: string): Promise<LineClient[]> {
@@ -48,7 +48,7 @@ Deno.test("a flood of idle sockets from one address is contained; others still j
     for (const c of idle) await c.close();
   }
   // Once the idle ones are gone, the address is welcome again.
-  for (let i = 0; i < 1000 && srv.server.stats.open > 2; i++) await pause(10);
+  await until(() => srv.server.stats.open <= 2, () => `${srv.server.stats.open} open`);
   assert.equal(srv.server.stats.open, 2);
   await using late = await join(srv.port, "late");
   assert.ok(

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member } from "../server/room/room.ts";
-import { join, LineClient, LineSplitter, pause, roomOver, startServer } from "./helpers.ts";
+import { join, LineClient, LineSplitter, pause, roomOver, startServer, until } from "./helpers.ts";
 
 const encoder = new TextEncoder();
 
@@ -564,8 +564,7 @@ Deno.test("ChatServer.shutdown() with 1000 clients, some not reading, tells ever
     (nick) => silentClient(srv.port, nick),
   );
   try {
-    // wait until all 1000 are registered (bounded)
-    for (let i = 0; i < 500 && srv.server.nicks().length < 1000; i++) await pause(10);
+    await until(() => srv.server.nicks().length >= 1000, "all 1000 registered");
     assert.equal(srv.server.nicks().length, 1000);
     await srv.stop();
     await srv.server.finished;

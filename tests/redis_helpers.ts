@@ -13,7 +13,7 @@ import type { ServerOptions } from "../server/options.ts";
 import { RedisRoom, type RedisRoomOptions } from "../server/room/redis/redis_room.ts";
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
-import { listenFor, WAIT_MS } from "./helpers.ts";
+import { listenFor, until, WAIT_MS } from "./helpers.ts";
 
 /** Whether redis-server is installed (tests that need it are skipped, and say so, when not). */
 export const hasRedis: boolean = (() => {
@@ -44,14 +44,8 @@ export function freePort(): number {
   return port;
 }
 
-/** Waits until `ok()` holds, checking every 25 ms, at most {@linkcode WAIT_MS}. */
-export async function until(ok: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** {@linkcode until} lives in `helpers.ts`; the Redis tests take it from here too. */
+export { until };
 
 /** A redis-server of a test's own: no persistence, on a free port. */
 export class RedisServer implements AsyncDisposable {
