@@ -123,3 +123,39 @@ Deno.test("Pipeline: lines start at once, reply in order, and the 64th waits (P4
 function encode(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
+
+/** Runs one command with redis-cli (installed with redis-server); its output lines. */
+async function cli(port: number, ...args: string[]): Promise<string[]> {
+  const out = await new Deno.Command("redis-cli", {
+    args: ["-p", String(port), ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim().split("\n");
+}
+
+Deno.test({
+  name: "RedisRoom: a private message answered OK whose target left before its node read it: " +
+    "ERRO 02 comes late, never silence (P4)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const p = "scale3:";
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a" });
+    await using b = await startNode(redis.url, { prefix: p, nodeName: "b" });
+    await using ana = await join(a.port, "ana");
+    await using bob = await join(b.port, "bob");
+    await ana.send("bob:oi");
+    assert.equal(await ana.expect("OK"), "OK Mensagem enviada");
+    assert.equal(await bob.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: oi");
+    // What the whisper script adds for a target that is gone when b reads it.
+    const members = await cli(redis.port, "HGETALL", `${p}members`);
+    const anaId = members[members.findIndex((v) => v.includes('"n":"ana"')) - 1]!;
+    await cli(
+      redis.port,
+      ...["XADD", `${p}inbox:${b.room.node}`, "*", "t", "w", "i", `${b.room.idPrefix}999`],
+      ...["f", "ana", "x", "tarde", "q", anaId, "o", a.room.node, "n", "Zeca"],
+    );
+    assert.match(await ana.expect("ERRO"), /^ERRO 02 .*: Zeca$/);
+  },
+});

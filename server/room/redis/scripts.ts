@@ -89,11 +89,12 @@ return 1
 `,
   /**
    * S12: finds the target of a private message and, on another live node,
-   * puts it in that node's inbox. ARGV: key, teacherOnly (0|1), from, text, req, me.
+   * puts it in that node's inbox. ARGV: key, teacherOnly (0|1), from, text, req
+   * (the sender's id), me, to (the nickname as typed).
    * Returns `{'none'}`, `{'notTeacher'}`, `{'local', id}` or `{'remote', id}`.
    */
   whisper: `
-local key, teacherOnly, from, text, req, me = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local key, teacherOnly, from, text, req, me, to = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local id = redis.call('HGET', k('nicks'), key)
 if not id then return {'none'} end
 local rec = redis.call('HGET', k('members'), id)
@@ -104,7 +105,7 @@ if m.o == me then return {'local', id} end
 local lease = redis.call('ZSCORE', k('nodes'), m.o)
 if not lease or tonumber(lease) < now_ms() then return {'none'} end
 redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*',
-  't', 'w', 'i', id, 'f', from, 'x', text, 'q', req, 'o', me)
+  't', 'w', 'i', id, 'f', from, 'x', text, 'q', req, 'o', me, 'n', to)
 return {'remote', id}
 `,
   /**

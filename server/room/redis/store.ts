@@ -123,14 +123,15 @@ export class Store {
       text,
       req,
       this.node,
+      to,
     ) as [string, string?];
     if (r[0] === "local" || r[0] === "remote") return { kind: r[0], id: r[1]! };
     return { kind: r[0] === "notTeacher" ? "notTeacher" : "none" };
   }
 
-  /** Answers a private message to the node that sent it. */
-  async ack(node: string, req: string, delivered: boolean): Promise<void> {
-    await this.#xadd(this.keys.inbox(node), ackFields(req, delivered));
+  /** Tells a private message's sender's node (`req`: the sender) what became of it. */
+  async ack(node: string, req: string, delivered: boolean, to = ""): Promise<void> {
+    await this.#xadd(this.keys.inbox(node), ackFields(req, delivered, to));
   }
 
   /** C3, N4: the member to kick or ban (banning its address when asked), told to its node. */
