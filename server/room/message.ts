@@ -179,9 +179,14 @@ export class Outgoing {
   readonly message: ServerMessage;
   #bytes: Uint8Array | undefined;
 
-  /** @param message The message to send. */
-  constructor(message: ServerMessage) {
+  /**
+   * @param message The message to send.
+   * @param bytes Its bytes already rendered (P4: a run of several public
+   *   messages read together from the stream, `message` the first of them).
+   */
+  constructor(message: ServerMessage, bytes?: Uint8Array) {
     this.message = message;
+    this.#bytes = bytes;
   }
 
   /** The message's bytes, rendered once. */

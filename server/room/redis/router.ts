@@ -11,7 +11,8 @@
 import type { ServerMessage } from "../message.ts";
 import { Outgoing } from "../message.ts";
 import { errorName } from "../../log.ts";
-import { type Entry, inboxEvent, roomEvent } from "./events.ts";
+import { type Entry, inboxEvent, type RoomEvent, roomEvent } from "./events.ts";
+import { Run } from "./run.ts";
 import type { LocalMembers } from "./members.ts";
 import type { Store } from "./store.ts";
 import { nickKey } from "../../../wire/commands.ts";
@@ -43,15 +44,29 @@ export class Router {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Handles one read: the room's entries, then the inbox's. */
+  /**
+   * Handles one read: the room's entries, then the inbox's. Public messages
+   * one after the other go out together, as one run (P4).
+   */
   handle(events: readonly Entry[], inbox: readonly Entry[]): void {
-    for (const [, fields] of events) this.#room(fields);
+    let run: Run | undefined;
+    for (const [, fields] of events) {
+      const e = roomEvent(fields);
+      if (e === undefined) continue;
+      if (e.t === "public") {
+        const out = (run ??= new Run()).add(e.id, e.from, e.text);
+        for (const listener of this.#listeners) listener(out.message);
+        continue;
+      }
+      if (run !== undefined) this.#members.deliverRun(run);
+      run = undefined;
+      this.#room(e);
+    }
+    if (run !== undefined) this.#members.deliverRun(run);
     for (const [, fields] of inbox) this.#inbox(fields);
   }
 
-  #room(fields: readonly string[]): void {
-    const e = roomEvent(fields);
-    if (e === undefined) return;
+  #room(e: RoomEvent): void {
     let message: ServerMessage;
     switch (e.t) {
       case "public":
