@@ -176,6 +176,7 @@ export class LineReader {
           else if (
             this.#keys && (line.empty || (b === ETX && line.echo)) && (b === ETX || b === EOT)
           ) {
+            line.discard();
             out.push(INTERRUPT);
           }
           break;

@@ -4,7 +4,8 @@
  * character-mode telnet expects, and what of it may be shown. The
  * teacher's token in `{admin TOKEN}` is known here, where the line is
  * assembled, however it was typed (split over reads, key by key, with a tab
- * or erased letters): it is never echoed nor shown, only `*`.
+ * or erased letters): it is never echoed nor shown, only `*` (up to the
+ * line's end, the closing brace too: a token may hold one).
  *
  * @module
  */
@@ -231,6 +232,16 @@ export class TypedLine {
     this.#tainted = false;
     this.#secretFrom = -1;
     if (this.#echo) { for (let i = 0; i < shown; i++) this.#echo.push(...ERASE); }
+  }
+
+  /** The unfinished line is dropped (the user pressed Ctrl+C): the echo ends its row. */
+  discard(): void {
+    if (!this.empty) this.#echo?.push(CR, LF);
+    this.#len = 0;
+    this.#excess = 0;
+    this.#highCount = 0;
+    this.#tainted = false;
+    this.#secretFrom = -1;
   }
 
   /** The unfinished line as the user's screen shows it (for drawing it again): token as `*`. */
