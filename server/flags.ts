@@ -40,6 +40,26 @@ export const SERVER_FLAGS = {
     doc: "TCP port; `0` picks a free one",
     default: DEFAULT_PORT,
   },
+  "tls-port": {
+    type: "string",
+    value: "N",
+    help: "also listen for TLS clients on port N, with --cert and --key; 0 picks a free one",
+    doc:
+      "also listen for TLS clients on port N, with `--cert` and `--key`; `0` picks a free one (T1)",
+    defaultText: "`7778` when `--cert` is given",
+  },
+  cert: {
+    type: "string",
+    value: "PEM",
+    help: "the TLS certificate's PEM file (needs --allow-read=CERT,KEY)",
+    doc: "the TLS certificate's PEM file; needs `--allow-read=CERT,KEY` (T1)",
+  },
+  key: {
+    type: "string",
+    value: "PEM",
+    help: "the TLS private key's PEM file, unencrypted",
+    doc: "the TLS private key's PEM file, unencrypted (T1)",
+  },
   "max-clients": {
     type: "string",
     value: "N",
@@ -192,7 +212,22 @@ export interface StartOptions extends ServerOptions {
   redis?: string;
   /** This node's name. */
   nodeName?: string;
+  /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
+  tls?: TlsOptions;
 }
+
+/** T1: where the TLS door listens and what it proves itself with. */
+export interface TlsOptions {
+  /** The TLS port; 0 asks the system for a free one. */
+  port: number;
+  /** The certificate's PEM file. */
+  cert: string;
+  /** The private key's PEM file. */
+  key: string;
+}
+
+/** The TLS port when `--cert` is given without `--tls-port`. */
+export const DEFAULT_TLS_PORT = 7778;
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
 export class AddressError extends Error {
@@ -264,7 +299,33 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     trace: f.trace === true,
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
+    ...tlsFlags(f),
   };
+}
+
+/** Reads `--tls-port`, `--cert` and `--key`: the two files go together, the port needs them. */
+function tlsFlags(f: FlagValues<typeof SERVER_FLAGS>): { tls?: TlsOptions } {
+  const { cert, key } = f;
+  if (cert === undefined && key === undefined) {
+    if (f["tls-port"] !== undefined) {
+      throw new UsageError("Cannot use --tls-port without --cert and --key");
+    }
+    return {};
+  }
+  if (cert === undefined || key === undefined) {
+    throw new UsageError(
+      `Cannot use ${
+        cert === undefined ? "--key without --cert" : "--cert without --key"
+      }: TLS needs both`,
+    );
+  }
+  const port = f["tls-port"] === undefined ? DEFAULT_TLS_PORT : parsePort(f["tls-port"]);
+  if (port === undefined) {
+    throw new UsageError(
+      `Cannot use --tls-port "${f["tls-port"]}": give a whole number from 0 to 65535`,
+    );
+  }
+  return { tls: { port, cert, key } };
 }
 
 /** A node's name: what Redis keys and logs may show. */
