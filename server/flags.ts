@@ -21,7 +21,14 @@ import {
   parseFlags,
   UsageError,
 } from "../common/cli.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "../protocol.ts";
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_TLS_PORT,
+  ERROR_TEXTS,
+  ErrorCode,
+  VERSION,
+} from "../protocol.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 
 /** Every flag of the server, in the order `--help` and README list them. */
@@ -46,7 +53,7 @@ export const SERVER_FLAGS = {
     help: "also listen for TLS clients on port N, with --cert and --key; 0 picks a free one",
     doc:
       "also listen for TLS clients on port N, with `--cert` and `--key`; `0` picks a free one (T1)",
-    defaultText: "`7778` when `--cert` is given",
+    defaultText: `\`${DEFAULT_TLS_PORT}\` when \`--cert\` is given`,
   },
   cert: {
     type: "string",
@@ -225,9 +232,6 @@ export interface TlsOptions {
   /** The private key's PEM file. */
   key: string;
 }
-
-/** The TLS port when `--cert` is given without `--tls-port`. */
-export const DEFAULT_TLS_PORT = 7778;
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
 export class AddressError extends Error {
