@@ -22,7 +22,7 @@ import {
   type ServerConn,
   ServerLink,
 } from "./client/link.ts";
-import { type ClientTls, readCa, startTls } from "./client/tls.ts";
+import { type ClientTls, readCa, startTls } from "./common/tls.ts";
 import { runPiped, writeOut } from "./client/piped.ts";
 import { clientError, TEXTS } from "./client/render.ts";
 import { Exit } from "./client/session.ts";

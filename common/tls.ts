@@ -1,16 +1,16 @@
 /**
- * The client's TLS (T2): `--ca`'s certificate read with Deno's read
- * permission for that file only, and the handshake made over the socket
- * `client.ts` opened (`Deno.startTls`), before the chat starts, so that an
- * untrusted or mismatched certificate is ERRO 04 with its reason in one
- * sentence saying what to pass to trust it.
+ * The TLS of the client and the grading kit (T2, T3): `--ca`'s certificate
+ * read with Deno's read permission for that file only, and the handshake
+ * made over a socket already connected (`Deno.startTls`), before any line,
+ * so that an untrusted or mismatched certificate is said at once with its
+ * reason in one sentence saying what to pass to trust it (the client's
+ * ERRO 04).
  *
  * @module
  */
 
-import { UsageError } from "../common/cli.ts";
+import { UsageError } from "./cli.ts";
 import type { Lang } from "../protocol.ts";
-import type { ServerConn } from "./link.ts";
 
 /** What `--tls` and `--ca` ask for. */
 export interface ClientTls {
@@ -74,7 +74,7 @@ export async function startTls(
   hostname: string,
   tls: ClientTls,
   signal: AbortSignal,
-): Promise<ServerConn> {
+): Promise<Deno.TlsConn> {
   const secure = await Deno.startTls(conn, {
     hostname,
     ...(tls.caCerts ? { caCerts: tls.caCerts } : {}),
