@@ -47,11 +47,13 @@ export interface TlsDoor {
   readonly handshakeTimeoutMs?: number;
 }
 
-/** When each address's last failed handshake was logged: one line per address per minute (T1). */
-const lastLogged = new Map<string, number>();
+/** Per door, when each address's last failed handshake was logged: one line a minute (T1). */
+const loggedAt = new WeakMap<TlsDoor, Map<string, number>>();
 
-/** Logs `line` unless a line for `address` was logged within the last minute. */
+/** Logs `line` unless the door logged a line for `address` within the last minute. */
 function logOncePerMinute(door: TlsDoor, address: string, line: string): void {
+  let lastLogged = loggedAt.get(door);
+  if (lastLogged === undefined) loggedAt.set(door, lastLogged = new Map());
   const now = Date.now();
   const last = lastLogged.get(address);
   if (last !== undefined && now - last < 60_000) return;
@@ -70,9 +72,10 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
 
 /**
  * The accepted socket as a Node stream for `TLSSocket`: its encrypted bytes
- * both ways, `first` (already read) before the rest.
+ * both ways, `first` (already read) before the rest; `ended` is called when
+ * the client ends its side.
  */
-function socketStream(conn: Deno.TcpConn, first: Uint8Array): Duplex {
+function socketStream(conn: Deno.TcpConn, first: Uint8Array, ended: () => void): Duplex {
   const duplex = new Duplex({
     read() {},
     write(chunk: Uint8Array, _encoding, done) {
@@ -90,8 +93,11 @@ function socketStream(conn: Deno.TcpConn, first: Uint8Array): Duplex {
       done(error);
     },
   });
-  duplex.push(first);
+  // Only after TLSSocket started (a tick later): bad bytes handled while it
+  // starts make Deno's node:tls throw out of reach (it reads its handle after destroying it).
   void (async () => {
+    await new Promise((r) => setTimeout(r, 0));
+    duplex.push(first);
     const buffer = new Uint8Array(16 * 1024);
     for (;;) {
       let n: number | null;
@@ -103,6 +109,7 @@ function socketStream(conn: Deno.TcpConn, first: Uint8Array): Duplex {
       }
       if (n === null) {
         duplex.push(null);
+        ended();
         return;
       }
       duplex.push(buffer.slice(0, n));
@@ -208,7 +215,8 @@ export function enterTls(entrance: Entrance, conn: Deno.TcpConn, door: TlsDoor):
       }
       return fail("plain text on the TLS port");
     }
-    tls = new TLSSocket(socketStream(conn, buffer.slice(0, n)), {
+    const ended = () => fail("closed during the handshake"); // nothing once the chat has it
+    tls = new TLSSocket(socketStream(conn, buffer.slice(0, n), ended), {
       isServer: true,
       secureContext: door.context,
     });
