@@ -95,6 +95,8 @@ Deno.test({
       conn.close();
     }
     assert.match(PLAINTEXT_ANSWER, /^ERRO 03 .*TLS.*\r\n$/);
+    const protocolDoc = await Deno.readTextFile(new URL("../PROTOCOL.md", import.meta.url));
+    assert.ok(protocolDoc.includes(PLAINTEXT_ANSWER.trimEnd()), "PROTOCOL.md lacks the line");
     // One log line per address per minute: the second try is not logged again.
     assert.equal(logs.filter((l) => l.includes("plain text")).length, 1, logs.join("\n"));
     await using ana = await tlsJoin(tls.port, cert, "ana"); // the door still works
