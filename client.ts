@@ -62,6 +62,7 @@ async function main(args: string[]): Promise<number> {
     if (options.ca !== undefined) {
       tls = { caPath: options.ca, caCerts: [readCa(options.ca, options.lang)] };
     } else if (options.tls) tls = {};
+    if (tls) options.port ??= DEFAULT_TLS_PORT; // the TLS port is not asked for: 7778
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(e.message);
@@ -76,7 +77,7 @@ async function main(args: string[]): Promise<number> {
   }
   // Piped: one connection, or ERRO 04 and exit 1.
   const host = options.host ?? DEFAULT_HOST;
-  const port = options.port ?? (tls ? DEFAULT_TLS_PORT : DEFAULT_PORT);
+  const port = options.port ?? DEFAULT_PORT;
   let conn: ServerConn;
   try {
     conn = await connectTo(host, port, { connect });

@@ -29,6 +29,7 @@ import {
   ErrorCode,
   VERSION,
 } from "../protocol.ts";
+import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 
 /** Every flag of the server, in the order `--help` and README list them. */
@@ -223,16 +224,6 @@ export interface StartOptions extends ServerOptions {
   tls?: TlsOptions;
 }
 
-/** T1: where the TLS door listens and what it proves itself with. */
-export interface TlsOptions {
-  /** The TLS port; 0 asks the system for a free one. */
-  port: number;
-  /** The certificate's PEM file. */
-  cert: string;
-  /** The private key's PEM file. */
-  key: string;
-}
-
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
 export class AddressError extends Error {
   /** @param address The address given or typed. */
@@ -303,33 +294,8 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     trace: f.trace === true,
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
-    ...tlsFlags(f),
+    ...tlsFlags(f.cert, f.key, f["tls-port"]),
   };
-}
-
-/** Reads `--tls-port`, `--cert` and `--key`: the two files go together, the port needs them. */
-function tlsFlags(f: FlagValues<typeof SERVER_FLAGS>): { tls?: TlsOptions } {
-  const { cert, key } = f;
-  if (cert === undefined && key === undefined) {
-    if (f["tls-port"] !== undefined) {
-      throw new UsageError("Cannot use --tls-port without --cert and --key");
-    }
-    return {};
-  }
-  if (cert === undefined || key === undefined) {
-    throw new UsageError(
-      `Cannot use ${
-        cert === undefined ? "--key without --cert" : "--cert without --key"
-      }: TLS needs both`,
-    );
-  }
-  const port = f["tls-port"] === undefined ? DEFAULT_TLS_PORT : parsePort(f["tls-port"]);
-  if (port === undefined) {
-    throw new UsageError(
-      `Cannot use --tls-port "${f["tls-port"]}": give a whole number from 0 to 65535`,
-    );
-  }
-  return { tls: { port, cert, key } };
 }
 
 /** A node's name: what Redis keys and logs may show. */

@@ -1,13 +1,16 @@
 /**
- * The TLS door's certificate and key (T1): read from the files `--cert` and
- * `--key` name, with Deno's read permission for exactly those two files,
- * and checked before the server listens. Each failure is one sentence naming
- * the file (exit 2).
+ * The TLS door's flags and files (T1): `--cert`, `--key` and `--tls-port`
+ * checked together, and the certificate and key read from their files, with
+ * Deno's read permission for exactly those two, and checked before the
+ * server listens. Each failure is one sentence naming the file (exit 2).
  *
  * @module
  */
 
 import { createSecureContext, type SecureContext } from "node:tls";
+import { parsePort } from "../../common/address.ts";
+import { UsageError } from "../../common/cli.ts";
+import { DEFAULT_TLS_PORT } from "../../protocol.ts";
 
 /** A certificate or key that cannot be used, said in one sentence. */
 export class CertificateError extends Error {
@@ -76,4 +79,46 @@ export function readCertificate(cert: string, key: string): SecureContext {
     );
   }
   return createSecureContext({ cert: certPem, key: keyPem });
+}
+
+/** T1: where the TLS door listens and what it proves itself with. */
+export interface TlsOptions {
+  /** The TLS port; 0 asks the system for a free one. */
+  port: number;
+  /** The certificate's PEM file. */
+  cert: string;
+  /** The private key's PEM file. */
+  key: string;
+}
+
+/**
+ * Reads `--cert`, `--key` and `--tls-port` (`server/flags.ts`): the two
+ * files go together, and the port needs them.
+ *
+ * @param cert `--cert`, if given.
+ * @param key `--key`, if given.
+ * @param tlsPort `--tls-port`, if given.
+ * @returns The TLS door's options, or nothing without `--cert`.
+ * @throws {UsageError} When one file is given without the other, or the port is bad.
+ */
+export function tlsFlags(
+  cert: string | undefined,
+  key: string | undefined,
+  tlsPort: string | undefined,
+): { tls?: TlsOptions } {
+  if (cert === undefined && key === undefined) {
+    if (tlsPort !== undefined) {
+      throw new UsageError("Cannot use --tls-port without --cert and --key");
+    }
+    return {};
+  }
+  if (cert === undefined || key === undefined) {
+    const which = cert === undefined ? "--key without --cert" : "--cert without --key";
+    throw new UsageError(`Cannot use ${which}: TLS needs both`);
+  }
+  const port = tlsPort === undefined ? DEFAULT_TLS_PORT : parsePort(tlsPort);
+  if (port === undefined) {
+    throw new UsageError(`Cannot use --tls-port "${tlsPort}": give a whole number from 0 to 65535`);
+  }
+  return { tls: { port, cert, key } };
 }
