@@ -189,3 +189,63 @@ Deno.test({
     await Deno.remove(cert.dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "TLS door: handshakes under way from one address are bounded; one beyond is closed at once",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    const logs: string[] = [];
+    await using srv = startServer();
+    await using tls = listenTlsFor(srv.server, {
+      context: contextOf(cert),
+      log: (l) => logs.push(l),
+      maxHandshakesPerAddress: 2,
+    });
+    const waiting = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port: tls.port });
+      await c.write(new Uint8Array([0x16, 0x03, 0x01])); // a handshake begun, not finished
+      waiting.push(c);
+    }
+    // Accepted in order: the third is closed as soon as it is accepted, with nothing sent.
+    const third = await Deno.connect({ hostname: "127.0.0.1", port: tls.port });
+    assert.equal(await readToEnd(third), "");
+    third.close();
+    assert.match(logs.join("\n"), /tls handshake refused from 127\.0\.0\.1:\d+: too many at once/);
+    for (const c of waiting) {
+      await c.closeWrite(); // the two end their side: their handshakes are over
+      assert.equal(await readToEnd(c), "");
+      c.close();
+    }
+    await using ana = await tlsJoin(tls.port, cert, "ana"); // room again for a handshake
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "TLS door: a TLS client that stops reading fills only its own queue and is dropped (L7)",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    await using srv = startServer({ floodBurst: 0, maxQueueBytes: 64 * 1024 });
+    await using tls = listenTlsFor(srv.server, { context: contextOf(cert), log: () => {} });
+    await using bob = await join(srv.port, "bob");
+    const conn = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port: tls.port,
+      caCerts: [cert.certPem],
+    });
+    await conn.write(new TextEncoder().encode("ana\n")); // and never reads again
+    await bob.expect("ENTROU");
+    const line = `:${"z".repeat(1000)}`;
+    let gone = false;
+    for (let i = 0; i < 100_000 && !gone; i++) {
+      await bob.send(line);
+      if (i % 200 === 199) gone = bob.received.includes("SAIU ana saiu do chat");
+    }
+    assert.ok(gone, "ana was never dropped");
+    conn.close();
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});

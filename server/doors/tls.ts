@@ -45,15 +45,37 @@ export interface TlsDoor {
   readonly log: (line: string) => void;
   /** How long a handshake may take. @default {HANDSHAKE_TIMEOUT_MS} */
   readonly handshakeTimeoutMs?: number;
+  /** Most handshakes under way at once; a socket beyond is closed. @default {1024} */
+  readonly maxHandshakes?: number;
+  /** Most handshakes under way from one address; a socket beyond is closed. @default {64} */
+  readonly maxHandshakesPerAddress?: number;
 }
 
-/** Per door, when each address's last failed handshake was logged: one line a minute (T1). */
-const loggedAt = new WeakMap<TlsDoor, Map<string, number>>();
+/** What a door keeps between sockets: handshakes under way, and when each address was logged. */
+interface DoorState {
+  /** Handshakes under way, per address. */
+  readonly handshaking: Map<string, number>;
+  /** Handshakes under way in all. */
+  total: number;
+  /** When a failure from each address was last logged. */
+  readonly loggedAt: Map<string, number>;
+}
 
-/** Logs `line` unless the door logged a line for `address` within the last minute. */
+/** Each door's state. */
+const states = new WeakMap<TlsDoor, DoorState>();
+
+/** The door's state, made on its first socket. */
+function stateOf(door: TlsDoor): DoorState {
+  let state = states.get(door);
+  if (state === undefined) {
+    states.set(door, state = { handshaking: new Map(), total: 0, loggedAt: new Map() });
+  }
+  return state;
+}
+
+/** Logs `line` unless the door logged a line for `address` within the last minute (T1). */
 function logOncePerMinute(door: TlsDoor, address: string, line: string): void {
-  let lastLogged = loggedAt.get(door);
-  if (lastLogged === undefined) loggedAt.set(door, lastLogged = new Map());
+  const lastLogged = stateOf(door).loggedAt;
   const now = Date.now();
   const last = lastLogged.get(address);
   if (last !== undefined && now - last < 60_000) return;
@@ -93,6 +115,7 @@ function socketStream(conn: Deno.TcpConn, first: Uint8Array, ended: () => void):
       done(error);
     },
   });
+  duplex.on("error", () => {}); // the TLS socket above learns of it and closes
   // Only after TLSSocket started (a tick later): bad bytes handled while it
   // starts make Deno's node:tls throw out of reach (it reads its handle after destroying it).
   void (async () => {
@@ -162,7 +185,9 @@ function tlsStream(tls: TLSSocket): ByteStream {
  * speaker is answered in one line and closed), makes the handshake within
  * the door's time, and hands the decrypted stream to the chat server with
  * the door's name `tls`. Never throws; a failed handshake closes the socket
- * and is logged at most once a minute per address.
+ * and is logged at most once a minute per address. Handshakes under way are
+ * bounded, in all and per address (as `--max-pending-per-ip` bounds those
+ * past the door without a nickname): a socket beyond is closed at once.
  *
  * @param entrance The chat server.
  * @param conn The accepted socket.
@@ -177,12 +202,40 @@ export function enterTls(entrance: Entrance, conn: Deno.TcpConn, door: TlsDoor):
   }
   const { hostname, port } = conn.remoteAddr;
   const peer: Peer = { address: hostname, port, door: "tls" };
+  const state = stateOf(door);
+  const here = state.handshaking.get(hostname) ?? 0;
+  if (
+    state.total >= (door.maxHandshakes ?? 1024) ||
+    here >= (door.maxHandshakesPerAddress ?? 64)
+  ) {
+    try {
+      conn.close();
+    } catch {
+      // Closed already.
+    }
+    logOncePerMinute(
+      door,
+      hostname,
+      `tls handshake refused from ${hostname}:${port}: too many at once`,
+    );
+    return;
+  }
+  state.handshaking.set(hostname, here + 1);
+  state.total++;
   let tls: TLSSocket | undefined;
   let done = false;
-  const fail = (why: string) => {
-    if (done) return;
+  /** The handshake is over, one way or the other. */
+  const over = () => {
     done = true;
     clearTimeout(timer);
+    state.total--;
+    const left = (state.handshaking.get(hostname) ?? 1) - 1;
+    if (left === 0) state.handshaking.delete(hostname);
+    else state.handshaking.set(hostname, left);
+  };
+  const fail = (why: string) => {
+    if (done) return;
+    over();
     if (tls !== undefined) tls.destroy();
     else {
       try {
@@ -220,12 +273,11 @@ export function enterTls(entrance: Entrance, conn: Deno.TcpConn, door: TlsDoor):
       isServer: true,
       secureContext: door.context,
     });
-    tls.once("error", (e: Error) => fail(e.message));
+    tls.on("error", (e: Error) => fail(e.message)); // kept: a later error is the stream's
     tls.once("close", () => fail("closed during the handshake"));
     tls.once("secure", () => {
       if (done) return;
-      done = true;
-      clearTimeout(timer);
+      over();
       entrance.enter(tlsStream(tls!), peer);
     });
   })();
