@@ -21,7 +21,15 @@ import {
   parseFlags,
   UsageError,
 } from "../common/cli.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "../protocol.ts";
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_TLS_PORT,
+  ERROR_TEXTS,
+  ErrorCode,
+  VERSION,
+} from "../protocol.ts";
+import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 
 /** Every flag of the server, in the order `--help` and the docs list them. */
@@ -39,6 +47,26 @@ export const SERVER_FLAGS = {
     help: "TCP port; 0 picks a free one",
     doc: "TCP port; `0` picks a free one",
     default: DEFAULT_PORT,
+  },
+  "tls-port": {
+    type: "string",
+    value: "N",
+    help: "also listen for TLS clients on port N, with --cert and --key; 0 picks a free one",
+    doc:
+      "also listen for TLS clients on port N, with `--cert` and `--key`; `0` picks a free one (T1)",
+    defaultText: `\`${DEFAULT_TLS_PORT}\` when \`--cert\` is given`,
+  },
+  cert: {
+    type: "string",
+    value: "PEM",
+    help: "the TLS certificate's PEM file (needs --allow-read=CERT,KEY)",
+    doc: "the TLS certificate's PEM file; needs `--allow-read=CERT,KEY` (T1)",
+  },
+  key: {
+    type: "string",
+    value: "PEM",
+    help: "the TLS private key's PEM file, unencrypted",
+    doc: "the TLS private key's PEM file, unencrypted (T1)",
   },
   "max-clients": {
     type: "string",
@@ -200,6 +228,8 @@ export interface StartOptions extends ServerOptions {
   redis?: string;
   /** This node's name. */
   nodeName?: string;
+  /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
+  tls?: TlsOptions;
 }
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
@@ -272,6 +302,7 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     trace: f.trace === true,
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
+    ...tlsFlags(f.cert, f.key, f["tls-port"]),
   };
 }
 

@@ -14,6 +14,7 @@ import { VERSION } from "../protocol.ts";
 import { joinHints, localAddresses } from "./banner.ts";
 import { ChatServer } from "./chat_server.ts";
 import { ConsoleCaller, runConsole } from "./console.ts";
+import { CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
 import { logLine } from "./log.ts";
@@ -135,19 +136,21 @@ function missingReadPermission(): string | undefined {
  *
  * @param e What `Deno.listen` threw.
  * @param options Where it was asked to listen.
+ * @param port The port refused: `--port`'s, or `--tls-port`'s.
  * @returns ERRO 05 for an address not this computer's, a usage error for a
  *   port taken or needing privileges, or `e` itself.
  */
-export function listenError(e: unknown, options: StartOptions): unknown {
+export function listenError(e: unknown, options: StartOptions, port = options.port): unknown {
   if (e instanceof Deno.errors.AddrNotAvailable) return new AddressError(options.hostname);
+  const flag = port === options.port ? "--port" : "--tls-port";
   if (e instanceof Deno.errors.AddrInUse) {
     return new UsageError(
-      `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
+      `Cannot listen on port ${port}: it is in use; choose another with ${flag}`,
     );
   }
   if (e instanceof Deno.errors.PermissionDenied) {
     return new UsageError(
-      `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
+      `Cannot listen on port ${port}: permission denied (ports below 1024 need privileges)`,
     );
   }
   return e;
@@ -170,6 +173,10 @@ export function startFailed(e: unknown): number {
     console.error("See --help.");
     return 2;
   }
+  if (e instanceof CertificateError) {
+    console.error(e.message);
+    return 2;
+  }
   if (e instanceof AddressError || e instanceof StartError) {
     console.error(e.message);
     return e instanceof StartError ? e.code : 1;
@@ -190,16 +197,25 @@ function clientCommand(): string {
  * @param addr Where the listener listens.
  * @param options What the command line asked for.
  * @param stop What `{quit}` at the console does.
+ * @param tlsAddr Where the TLS listener listens, with `--cert` (T1).
  */
 export function announce(
   lesson: Lesson,
   addr: Deno.NetAddr,
   options: StartOptions,
   stop: () => void,
+  tlsAddr?: Deno.NetAddr,
 ): void {
   const { chat, trace, transcript } = lesson;
   const where = `${addr.hostname}:${addr.port}`;
   logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
+  if (tlsAddr !== undefined) {
+    const tls = `${tlsAddr.hostname}:${tlsAddr.port}`;
+    logLine(
+      `TLS on ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}` +
+        ` / TLS em ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}`,
+    );
+  }
   for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
     logLine(line);
   }
