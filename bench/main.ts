@@ -26,8 +26,16 @@ import { Executor } from "./execute.ts";
 import { Fleet } from "./fleet.ts";
 import { fmt } from "./measure.ts";
 import { findNgircd, type Ngircd, NGIRCD_SETTINGS } from "./ngircd.ts";
-import { type BenchOptions, HELP, PAPO_ARGS, readOptions, UsageError, VERSION } from "./options.ts";
-import { openFileLimit, profileInto } from "./processes.ts";
+import {
+  type BenchOptions,
+  HELP,
+  PAPO_ARGS,
+  readOptions,
+  type Shape,
+  UsageError,
+  VERSION,
+} from "./options.ts";
+import { openFileLimit, pinServers, profileInto } from "./processes.ts";
 import {
   GOALS,
   judge,
@@ -124,6 +132,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   const fdLimit = await openFileLimit();
+  const pinNote = opts.pin ? await pinServers() : undefined;
   const fleet = new Fleet(opts, ngircd);
   const bench = new Bench(new Executor(opts, fdLimit), fleet, fdLimit);
   const onSignal = () => {
@@ -136,18 +145,31 @@ export async function main(args: string[]): Promise<number> {
     await fleet.generators(opts.workers);
     if (!opts.jsonOnly) {
       for (const line of header(opts, fdLimit, ngircd)) console.log(line);
+      if (opts.pin) {
+        console.log(
+          pinNote ?? "pinned: each server on core 0, the generators on the others (taskset)",
+        );
+      }
       console.log();
       console.log(tableHeader());
     }
-    const runs: [Scenario, number][] = [];
+    const runs: [Scenario, number, Shape][] = [];
     for (const s of opts.scenarios) {
-      if (s === "private") runs.push([s, 2 * opts.pairs]);
-      else if (s === "broadcast") { for (const n of opts.broadcastSizes) runs.push([s, n]); }
-      else for (const n of opts.connectSizes) runs.push([s, n]);
+      for (const shape of opts.shapes) {
+        if (s === "private") runs.push([s, 2 * opts.pairs, shape]);
+        else if (s === "broadcast") {
+          for (const n of opts.broadcastSizes) runs.push([s, n, shape]);
+        }
+      }
+      if (s === "connect" || s === "idle") {
+        for (const n of opts.connectSizes) runs.push([s, n, "reply"]);
+      }
     }
-    for (const [scenario, clients] of runs) {
+    for (const [scenario, clients, shape] of runs) {
       const group: Row[] = [];
-      for (const target of opts.targets) group.push(await bench.run(scenario, target, clients));
+      for (const target of opts.targets) {
+        group.push(await bench.run(scenario, target, clients, shape));
+      }
       const papo = group.find((r) => r.target === "papo");
       const ceiling = group.find((r) => r.target === "ceiling");
       const irc = group.find((r) => r.target === "ngircd");
@@ -181,7 +203,9 @@ export async function main(args: string[]): Promise<number> {
     Deno.removeSignalListener("SIGTERM", onSignal);
     await fleet.exit();
   }
-  const bad = rows.some((r) => !r.complete || r.lost > 0 || !r.answered);
+  const bad = rows.some((r) =>
+    !r.complete || r.lost > 0 || r.duplicates > 0 || r.disorder > 0 || !r.answered
+  );
   return bad ? 1 : 0;
 }
 
