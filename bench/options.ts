@@ -53,13 +53,14 @@ export const BENCH_FLAGS = {
   clients: {
     type: "string",
     value: "LIST",
-    help: "clients per run, comma-separated: connect and idle run once per value " +
-      "(default 1000,5000,10000), broadcast too (default 200)",
+    help: "clients per run, comma-separated: connect and idle run once per value, broadcast too",
+    defaultText: "connect, idle: 1000,5000,10000; broadcast: 200",
   },
   messages: {
     type: "string",
     value: "N",
-    help: "messages per private pair and per broadcast sender (default 4000 and 1500)",
+    help: "messages per private pair and per broadcast sender",
+    defaultText: "private 4000, broadcast 1500",
   },
   pairs: { type: "string", value: "N", help: "private sender/receiver pairs", default: 50, min: 1 },
   senders: { type: "string", value: "N", help: "broadcast senders", default: 4, min: 1 },

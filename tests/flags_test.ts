@@ -9,6 +9,7 @@ import { flagsHelp, flagsTable } from "../common/flag_help.ts";
 import { CLIENT_FLAGS, CLIENT_HELP } from "../client/flags.ts";
 import { KIT_FLAGS, KIT_HELP } from "../conformance/flags.ts";
 import { SERVER_FLAGS, SERVER_HELP } from "../server/flags.ts";
+import { BENCH_FLAGS, HELP as BENCH_HELP } from "../bench/options.ts";
 
 /** Every Markdown table of `text`, each as its rows of trimmed cells (the rule row left out). */
 function markdownTables(text: string): string[][][] {
@@ -55,6 +56,7 @@ const PROGRAMS: [string, Readonly<Record<string, Flag>>][] = [
   ["server.ts", SERVER_FLAGS],
   ["client.ts", CLIENT_FLAGS],
   ["conformance/main.ts", KIT_FLAGS],
+  ["bench/main.ts", BENCH_FLAGS],
 ];
 
 Deno.test("README's flag table of each program is its flag table", async (t) => {
@@ -84,6 +86,7 @@ Deno.test("flagsHelp() lists every flag of a table with its default", async (t) 
   }
   assert.ok(SERVER_HELP.includes(flagsHelp(SERVER_FLAGS)));
   assert.ok(KIT_HELP.includes(flagsHelp(KIT_FLAGS)));
+  assert.ok(BENCH_HELP.includes(flagsHelp(BENCH_FLAGS)));
   for (const lang of ["pt", "en"] as const) {
     assert.ok(CLIENT_HELP[lang].includes(flagsHelp(CLIENT_FLAGS, lang)));
   }
