@@ -153,6 +153,16 @@ Deno.test("LocalRoom.whisper() reaches its target only (S6, S12)", async (t) => 
   });
 });
 
+Deno.test("LocalRoom answers publish() and whisper() at once, with no promise (P3)", async () => {
+  // A session then handles its next line without waiting a turn per line (issue 23).
+  const [room, [ana, bob]] = await roomWith("ana", "bob");
+  const published = room.publish(ana!, "oi");
+  const whispered = room.whisper(ana!, "bob", "psiu");
+  assert.equal(published, undefined);
+  assert.equal(whispered, "sent");
+  assert.deepEqual(bob!.lines, ["PUBLICA ana: oi", "PRIVADA Mensagem recebida de: ana: psiu"]);
+});
+
 Deno.test("LocalRoom.leave() removes a member and tells the others (S11)", async (t) => {
   await t.step("announced to everyone else", async () => {
     const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
