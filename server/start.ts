@@ -21,6 +21,9 @@ import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
 import { SocketTrace } from "./trace.ts";
 import { Transcript, TranscriptError } from "./transcript.ts";
+import { LectureModel, observeAll } from "./web/lecture_model.ts";
+import { webBanner } from "./web/web_banner.ts";
+import { serveWeb, type WebServer } from "./web/web_server.ts";
 
 /** A start-up failure told in one sentence, with the exit code it ends with. */
 export class StartError extends Error {
@@ -46,6 +49,8 @@ export interface Lesson {
   readonly trace: SocketTrace | undefined;
   /** The transcript (C5), when `--transcript` is given. */
   readonly transcript: Transcript | undefined;
+  /** The lecture view's events (W3), when `--web` is given. */
+  readonly lecture: LectureModel | undefined;
 }
 
 /**
@@ -76,13 +81,16 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
     }
   }
   const trace = options.trace ? new SocketTrace() : undefined;
+  // --trace and --web combine: the lecture view and the terminal's trace watch the same seam.
+  const lecture = options.web !== undefined ? new LectureModel() : undefined;
+  const observer = trace && lecture ? observeAll(trace, lecture) : trace ?? lecture;
   const chat = new ChatServer({
     ...options,
     ...shared,
-    ...(trace ? { observer: trace } : {}),
+    ...(observer ? { observer } : {}),
     ...(transcript ? { transcript } : {}),
   });
-  return { chat, trace, transcript };
+  return { chat, trace, transcript, lecture };
 }
 
 /** The Redis room's modules, loaded only with `--redis`: the in-memory server loads none. */
@@ -154,6 +162,34 @@ export function listenError(e: unknown, options: StartOptions): unknown {
 }
 
 /**
+ * W1: starts the web door's HTTP server beside the listener, on its address,
+ * when `--web` is given.
+ *
+ * @param lesson What was started (its lecture model).
+ * @param options What the command line asked for.
+ * @returns The web server, or `undefined` without `--web`.
+ * @throws {UsageError} When the web port cannot be listened on.
+ */
+export function startWeb(lesson: Lesson, options: StartOptions): WebServer | undefined {
+  if (options.web === undefined || lesson.lecture === undefined) return undefined;
+  try {
+    return serveWeb({
+      hostname: options.hostname,
+      port: options.web,
+      chat: lesson.chat,
+      lecture: lesson.lecture,
+      ...(options.webOrigins ? { origins: options.webOrigins } : {}),
+    });
+  } catch (e) {
+    const error = listenError(e, { ...options, port: options.web });
+    if (error instanceof UsageError) {
+      throw new UsageError(error.message.replace("--port", "--web"));
+    }
+    throw error;
+  }
+}
+
+/**
  * Says why the server cannot start, in one sentence on standard error.
  *
  * @param e What was thrown while starting.
@@ -190,18 +226,23 @@ function clientCommand(): string {
  * @param addr Where the listener listens.
  * @param options What the command line asked for.
  * @param stop What `{quit}` at the console does.
+ * @param web The web door's server, with `--web`: its URLs and the QR code are shown.
  */
 export function announce(
   lesson: Lesson,
   addr: Deno.NetAddr,
   options: StartOptions,
   stop: () => void,
+  web?: WebServer,
 ): void {
   const { chat, trace, transcript } = lesson;
   const where = `${addr.hostname}:${addr.port}`;
   logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
   for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
     logLine(line);
+  }
+  if (web !== undefined) {
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) console.log(line);
   }
   if (trace !== undefined) {
     logLine(
