@@ -1,3 +1,35 @@
+// protocol/ascii.ts
+var DIACRITICS = /[\u0300-\u036f]/g;
+var NON_ASCII = /[^ -~\t\n\r]/gu;
+var SPECIAL = {
+  "\xDF": "ss",
+  "\xE6": "ae",
+  "\xC6": "AE",
+  "\u0153": "oe",
+  "\u0152": "OE",
+  "\xF8": "o",
+  "\xD8": "O",
+  "\xF0": "d",
+  "\xD0": "D",
+  "\xFE": "th",
+  "\xDE": "TH",
+  "\u0142": "l",
+  "\u0141": "L",
+  "\u2018": "'",
+  "\u2019": "'",
+  "\u201C": '"',
+  "\u201D": '"',
+  "\u2013": "-",
+  "\u2014": "-",
+  "\u2026": "...",
+  "\xAB": '"',
+  "\xBB": '"',
+  "\xA0": " "
+};
+function toAscii(text) {
+  return text.normalize("NFKD").replace(DIACRITICS, "").replace(NON_ASCII, (ch) => SPECIAL[ch] ?? "?");
+}
+
 // server/web/pages/chat.ts
 var Keyword = {
   nick: "APELIDO",
@@ -158,7 +190,7 @@ $("form").onsubmit = (e) => {
     if (!hinted) $("hint").textContent = UI[lang].plain;
     hinted = true;
   }
-  socket.send(line);
+  socket.send(toAscii(line));
   input.value = "";
 };
 $("lang").onclick = () => {

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { toAscii } from "../../../protocol/ascii.ts";
 import type { Keyword as Keywords, Lang, Text } from "../../../protocol/limits.ts";
 
 /** The keywords the page reads (checked against the protocol's; only types are imported,
@@ -190,7 +191,7 @@ $<HTMLFormElement>("form").onsubmit = (e) => {
     if (!hinted) $("hint").textContent = UI[lang].plain;
     hinted = true;
   }
-  socket.send(line);
+  socket.send(toAscii(line)); // as the client does: the wire is ASCII, accents dropped (S1, X3)
   input.value = "";
 };
 
