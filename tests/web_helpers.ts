@@ -26,14 +26,23 @@ export interface WebTestServer extends AsyncDisposable {
  *
  * @param options The chat server's limits.
  * @param origins Origins allowed besides the page's own.
+ * @param lectureLocal Who reads the lecture feed without the token (loopback when not given).
  */
 export function startWebServer(
   options: ServerOptions = {},
   origins: string[] = [],
+  lectureLocal?: (address: string) => boolean,
 ): WebTestServer {
   const lecture = new LectureModel();
   const tcp = startServer({ observer: lecture, ...options });
-  const web = serveWeb({ hostname: "127.0.0.1", port: 0, chat: tcp.server, lecture, origins });
+  const web = serveWeb({
+    hostname: "127.0.0.1",
+    port: 0,
+    chat: tcp.server,
+    lecture,
+    origins,
+    ...(lectureLocal ? { lectureLocal } : {}),
+  });
   return {
     tcp,
     web,

@@ -69,6 +69,11 @@ export interface WebOptions {
   lecture: LectureModel;
   /** Origins allowed on `/ws` besides the page's own (`--web-origin`, a proxy's). */
   origins?: readonly string[];
+  /**
+   * Whether an address may read the lecture feed without the token.
+   * @default {isLoopback} (this computer only)
+   */
+  lectureLocal?: (address: string) => boolean;
   /** A certificate and key to serve HTTPS instead (the TLS door's hook, W with T). */
   tls?: { cert: string; key: string };
 }
@@ -146,7 +151,8 @@ async function answer(request: Request, remote: Deno.NetAddr, ctx: Context): Pro
   }
   if (path === "/lecture/events") {
     if (request.method !== "GET" && request.method !== "HEAD") return plain(405, "Use GET\n");
-    if (!isLoopback(remote.hostname) && !hasSession(request, ctx.sessions)) {
+    const local = (ctx.lectureLocal ?? isLoopback)(remote.hostname);
+    if (!local && !hasSession(request, ctx.sessions)) {
       return plain(403, "The lecture view is the teacher's: give the token in the page\n");
     }
     if (request.method === "HEAD") return plain(200, null);

@@ -72,7 +72,7 @@ function words(e: LectureEvent): HTMLElement {
   span.className = e.kind;
   if (e.kind === "accept") span.textContent = `accept #${e.conn} from ${e.peer} (${e.door})`;
   else if (e.kind === "close") span.textContent = `close #${e.conn} (${e.cause})`;
-  else span.textContent = `${e.kind} ${e.bytes} "${e.text}"`;
+  else span.textContent = `${e.kind} ${e.bytes} ${e.text}`;
   const box = document.createElement("span");
   box.append(span);
   if (e.kind === "recv") {
