@@ -27,7 +27,9 @@ import {
   listenError,
   openLesson,
   startFailed,
+  startWeb,
 } from "./server/start.ts";
+import type { WebServer } from "./server/web/web_server.ts";
 
 /** Runs the server from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
@@ -62,15 +64,25 @@ async function main(args: string[]): Promise<number> {
     lesson.transcript?.close();
     return startFailed(listenError(e, options, port));
   }
+  let web: WebServer | undefined;
+  try {
+    web = startWeb(lesson, options); // W1: with --web, the browsers' door beside the listener
+  } catch (e) {
+    listener.close();
+    await chat.shutdown();
+    lesson.transcript?.close();
+    return startFailed(e);
+  }
   const stop = () => {
     logLine("shutting down");
     listener.close(); // accept() below ends: no one else comes in
     tlsListener?.close();
     void chat.shutdown(); // ERRO 03 to every client, then each connection closed (S13)
+    void web?.shutdown();
   };
   // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
-  announce(lesson, listener.addr, options, stop, tlsListener?.addr);
+  announce(lesson, listener.addr, options, stop, tlsListener?.addr, web);
   const tls = tlsListener && certificate &&
     acceptClients(
       tlsListener,
@@ -80,6 +92,7 @@ async function main(args: string[]): Promise<number> {
   await acceptClients(listener, chat, enterTcp);
   await tls;
   await chat.finished;
+  await web?.shutdown().catch(() => {});
   stopListening();
   finish(lesson);
   return 0;
