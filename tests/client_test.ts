@@ -14,7 +14,7 @@ import { UsageError } from "../common/cli.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import { paint } from "../client/screen.ts";
 import { displayWidth } from "../client/width.ts";
-import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
+import { join, startServer, until, WAIT_MS } from "./helpers.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
@@ -22,17 +22,6 @@ const encoder = new TextEncoder();
 
 /** How long to wait for a client subprocess to start and join (a busy machine is slow). */
 const START_MS = 3 * WAIT_MS;
-
-/** Runs until `ok()` holds, checking every 20 ms; fails after `ms` with `what`. */
-async function until(ok: () => boolean, what: () => string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (let i = 0; i < ms / 10; i++) {
-    if (ok()) return;
-    if (Date.now() > deadline) break;
-    await pause(20);
-  }
-  if (!ok()) throw new Error(`Timed out waiting for ${what()}`);
-}
 
 /** What a finished client printed and how it exited. */
 interface Outcome {

@@ -336,12 +336,13 @@ Deno.test("deno task conformance runs with --allow-net only and exits 0 for papo
   );
 });
 
-// README's table of papo-check's flags: tests/flags_test.ts.
-Deno.test("README.md explains grading in English and Portuguese, with every check", async () => {
-  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
-  assert.match(readme, /^## Grading students' servers$/m);
-  assert.match(readme, /^### Corrigir os servidores dos alunos$/m);
+// The guide's table of papo-check's flags: tests/flags_test.ts.
+Deno.test("docs explain grading in English and Portuguese, with every check", async () => {
+  const read = (page: string) => Deno.readTextFile(new URL(`../docs/${page}`, import.meta.url));
+  const guide = await read("grading.md");
+  assert.match(guide, /^# Grading students' servers$/m);
+  assert.match(await read("professor.pt.md"), /^## Corrigir os servidores dos alunos$/m);
   for (const { id } of [...CHECKS.seed, ...CHECKS.papo]) {
-    assert.ok(readme.includes(`| ${id} `), `README.md's table of checks lacks ${id}`);
+    assert.ok(guide.includes(`| ${id} `), `docs/grading.md's table of checks lacks ${id}`);
   }
 });

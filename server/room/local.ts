@@ -10,6 +10,7 @@ import { Outgoing, type ServerMessage } from "./message.ts";
 import { HistoryRing } from "./history.ts";
 import { Moderation } from "./moderation.ts";
 import { NickRegistry } from "./registry.ts";
+import { SYSTEM_TIMERS, type Timers } from "../../common/time.ts";
 import { Crowd } from "./crowd.ts";
 import type { Admission, Ban, Member, Room, WhisperResult } from "./room.ts";
 
@@ -21,6 +22,8 @@ export interface LocalRoomOptions {
   crowd?: number;
   /** How often the summaries go out, in milliseconds. @default {1000} */
   crowdIntervalMs?: number;
+  /** The timers the summaries wait with (a test's clock). @default {SYSTEM_TIMERS} */
+  timers?: Timers;
 }
 
 /** A room held in this process's memory. */
@@ -39,6 +42,7 @@ export class LocalRoom implements Room {
     this.#crowd = new Crowd({
       threshold: options.crowd ?? 0,
       intervalMs: options.crowdIntervalMs ?? 1000,
+      timers: options.timers ?? SYSTEM_TIMERS,
       members: () => this.#members.values(),
       size: () => this.#members.size,
     });
@@ -91,19 +95,18 @@ export class LocalRoom implements Room {
   }
 
   /** Sends `text` from `from` to every other member; the line is rendered once. */
-  publish(from: Member, text: string): Promise<void> {
+  publish(from: Member, text: string): void {
     this.#history.push({ at: Date.now(), from: from.nick, text });
     this.#everyone({ kind: "public", from: from.nick, text }, from);
-    return Promise.resolve();
   }
 
   /** Sends `text` from `from` to `to` alone. */
-  whisper(from: Member, to: string, text: string, teacherOnly = false): Promise<WhisperResult> {
+  whisper(from: Member, to: string, text: string, teacherOnly = false): WhisperResult {
     const target = this.#members.get(to);
-    if (target === undefined) return Promise.resolve("noSuchUser");
-    if (teacherOnly && target.role !== "teacher") return Promise.resolve("notTeacher");
+    if (target === undefined) return "noSuchUser";
+    if (teacherOnly && target.role !== "teacher") return "notTeacher";
     target.deliver(new Outgoing({ kind: "private", from: from.nick, text }));
-    return Promise.resolve("sent");
+    return "sent";
   }
 
   /** The nicknames online, in the order they joined. */
