@@ -62,7 +62,7 @@ const WIRE_MORE = new RegExp(
 );
 const HELP_BY_WIRE: ReadonlyMap<string, Text> = new Map(
   // The teacher's help too (issue 19.6: an English client showed it in Portuguese).
-  [...helpTexts("teacher"), Message.howTo].map((h) => [toAscii(h.pt), h]),
+  [...helpTexts(), ...helpTexts("teacher"), Message.howTo].map((h) => [toAscii(h.pt), h]),
 );
 
 /**
