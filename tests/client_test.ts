@@ -144,7 +144,7 @@ Deno.test("showServerLine() shows each server line in the chosen language", asyn
       "system",
       "60 online: a, b and 58 more; type {users}",
     ],
-    ["AJUDA {users}         quem esta online", "en", "system", "{users}        who is online"],
+    ["AJUDA {users}         quem esta online", "en", "system", "{users}         who is online"],
     ["TCHAU Ate logo, ana", "pt", "system", "Até logo, ana"],
     [
       "ERRO 02 Destino da mensagem privada nao existe: zed",
