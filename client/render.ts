@@ -61,8 +61,9 @@ const WIRE_MORE = new RegExp(
   ` ${escapeRegExp(toAscii(Message.more.pt)).replace("%s", "(\\d+)")}$`,
 );
 const HELP_BY_WIRE: ReadonlyMap<string, Text> = new Map(
-  // The teacher's help too (issue 19.6: an English client showed it in Portuguese).
-  [...helpTexts(), ...helpTexts("teacher"), Message.howTo].map((h) => [toAscii(h.pt), h]),
+  // The teacher's help too (issue 19.6: an English client showed it in Portuguese); its
+  // column is wider than everyone's, so both are known.
+  [...helpTexts("anyone"), ...helpTexts("teacher"), Message.howTo].map((h) => [toAscii(h.pt), h]),
 );
 
 /**
