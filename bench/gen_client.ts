@@ -67,7 +67,7 @@ export class Run {
   expected = 0;
   received = 0;
   extra = 0;
-  /** Messages delivered a second time, and delivered before one sent earlier by the same sender. */
+  /** Messages delivered a second time, and sequence numbers skipped (a message late or lost). */
   duplicates = 0;
   disorder = 0;
   registered = 0;

@@ -255,7 +255,7 @@ export interface RunResult {
   readonly received: number;
   /** Lines beyond what was expected (duplicates would show here). */
   readonly extra: number;
-  /** Messages delivered twice, and delivered after a later one of the same sender. */
+  /** Messages delivered twice, and sequence numbers skipped (a message late or lost). */
   readonly duplicates: number;
   readonly disorder: number;
   /** Latencies: registration (join) or delivery (private, broadcast). */
