@@ -60,7 +60,8 @@ function newTurn(): void {
 export class Run {
   readonly kind: "join" | "private" | "broadcast";
   readonly hist = new Histogram();
-  readonly startAt = wallMs();
+  /** Wall-clock milliseconds when the run started (private, broadcast: reset at "go"). */
+  startAt = wallMs();
   readonly #cpu = process.cpuUsage();
   /** `performance.now()` minus this, times 1000, is microseconds since the epoch. */
   readonly offsetMs: number;

@@ -236,6 +236,8 @@ export type Order =
   | JoinOrder
   | PrivateOrder
   | BroadcastOrder
+  /** Private, broadcast: every generator is armed; start sending. */
+  | { readonly op: "go" }
   | { readonly op: "stop" }
   | { readonly op: "close" }
   | { readonly op: "exit" };
@@ -273,6 +275,8 @@ export interface RunResult {
 /** A message from a generator to the coordinator. */
 export type Report =
   | { readonly op: "ready"; readonly pid: number }
+  /** Private, broadcast: the run is set up and counts what arrives; it sends on "go". */
+  | { readonly op: "armed" }
   | { readonly op: "progress"; readonly done: number }
   | { readonly op: "fail"; readonly error: string }
   | RunResult
