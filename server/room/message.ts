@@ -85,19 +85,10 @@ function messageBytes(t: Template, from: string, text: string): Uint8Array {
   for (let i = 0; i < from.length; i++) out[at++] = from.charCodeAt(i);
   out.set(t.between, at);
   at += t.between.length;
-  // The text is ASCII (the line reader lets no other byte through): the encoder copies a long
-  // one faster than a loop does (P3). Anything else is copied char by char, as before.
-  const copied = text.length >= 32
-    ? ENCODER.encodeInto(text, out.subarray(at, at + text.length))
-    : undefined;
-  if (copied !== undefined && copied.read === text.length && copied.written === text.length) {
-    at += text.length;
-  } else for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
   out.set(t.end, at);
   return out;
 }
-
-const ENCODER = new TextEncoder();
 
 /**
  * A line the room sends to its members, as a typed value: engines route
