@@ -44,7 +44,7 @@ export class Session implements Member, Caller, ConnectionOwner {
   /** The server. */
   readonly host: SessionHost;
   #joined = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #wrongTokens = 0;
 
   /**
@@ -132,7 +132,7 @@ export class Session implements Member, Caller, ConnectionOwner {
   async run(nickTimeoutMs: number = this.host.limits.nickTimeoutMs): Promise<void> {
     const { c, host } = this;
     const limits = host.limits;
-    this.#timer = setTimeout(() => void this.end("nickTimeout"), nickTimeoutMs);
+    this.#timer = limits.timers.setTimeout(() => void this.end("nickTimeout"), nickTimeoutMs);
     const gate = limits.floodBurst > 0
       ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood)
       : undefined;
@@ -152,7 +152,7 @@ export class Session implements Member, Caller, ConnectionOwner {
         host.log(`error ${c.peer}: ${errorName(e)}`);
       }
     } finally {
-      clearTimeout(this.#timer);
+      this.host.limits.timers.clearTimeout(this.#timer);
       c.cause ??= "eof";
       if (this.#joined) {
         this.#joined = false;
@@ -211,7 +211,7 @@ export class Session implements Member, Caller, ConnectionOwner {
       return this.send(errorReply(ErrorCode.nickTaken, answer.nick));
     }
     this.#joined = true;
-    clearTimeout(this.#timer);
+    this.host.limits.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.host.registered(this, true);
     this.host.log(`nick ${this.c.peer} ${this.nick}`);
