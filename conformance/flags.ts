@@ -18,7 +18,7 @@ export const KIT_FLAGS = {
     help: "seed: only what the assignment fixes, in any wording; " +
       "papo: PROTOCOL.md to the letter, limits included",
     doc: "`seed` (the assignment, any wording) or `papo` (PROTOCOL.md to the letter)",
-    default: "papo",
+    default: "seed",
   },
   only: {
     type: "string",

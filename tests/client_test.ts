@@ -324,6 +324,14 @@ Deno.test("client.ts handles a refused nickname with piped input", async (t) => 
       assert.ok(lines(out.stdout).includes(error), out.stdout);
     });
   }
+  await t.step("--nick refused with input already at its end (</dev/null) exits 1", async () => {
+    // Issue 19.8: the end of input raced the nickname's answer (exit 0, "See you").
+    for (let run = 0; run < 3; run++) {
+      const out = await runClient(["--port", port, "--nick", "alice", "--lang", "en"]);
+      assert.deepEqual(out.code, 1, out.stdout);
+      assert.ok(lines(out.stdout).includes(refused[0]![1].replace("ALICE", "alice")), out.stdout);
+    }
+  });
   await t.step("a refused nickname from input is followed by the next line", async () => {
     const out = await runClient(["--port", port, "--lang", "en"], "alice\nalice2\n:hi\n");
     assert.deepEqual(out.code, 0, out.stdout + out.stderr);
