@@ -1,6 +1,6 @@
 /**
  * The server's command line: its one flag table ({@linkcode SERVER_FLAGS}),
- * from which parsing, `--help` and README's table come, and the options read
+ * from which parsing, `--help` and the docs' table come, and the options read
  * from it, with the address and port asked for in a terminal when not given
  * (S8).
  *
@@ -21,10 +21,19 @@ import {
   parseFlags,
   UsageError,
 } from "../common/cli.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "../protocol.ts";
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_TLS_PORT,
+  ERROR_TEXTS,
+  ErrorCode,
+  VERSION,
+} from "../protocol.ts";
+import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
+import { webFlags } from "./web/web_flags.ts";
 
-/** Every flag of the server, in the order `--help` and README list them. */
+/** Every flag of the server, in the order `--help` and the docs list them. */
 export const SERVER_FLAGS = {
   host: {
     type: "string",
@@ -39,6 +48,26 @@ export const SERVER_FLAGS = {
     help: "TCP port; 0 picks a free one",
     doc: "TCP port; `0` picks a free one",
     default: DEFAULT_PORT,
+  },
+  "tls-port": {
+    type: "string",
+    value: "N",
+    help: "also listen for TLS clients on port N, with --cert and --key; 0 picks a free one",
+    doc:
+      "also listen for TLS clients on port N, with `--cert` and `--key`; `0` picks a free one (T1)",
+    defaultText: `\`${DEFAULT_TLS_PORT}\` when \`--cert\` is given`,
+  },
+  cert: {
+    type: "string",
+    value: "PEM",
+    help: "the TLS certificate's PEM file (needs --allow-read=CERT,KEY)",
+    doc: "the TLS certificate's PEM file; needs `--allow-read=CERT,KEY` (T1)",
+  },
+  key: {
+    type: "string",
+    value: "PEM",
+    help: "the TLS private key's PEM file, unencrypted",
+    doc: "the TLS private key's PEM file, unencrypted (T1)",
   },
   "max-clients": {
     type: "string",
@@ -133,7 +162,15 @@ export const SERVER_FLAGS = {
     value: "TOKEN",
     help: "the teacher's token for {admin TOKEN}",
     doc: "the teacher's token for `{admin TOKEN}` (C2)",
-    defaultText: "random, printed at start-up",
+    defaultText: "random, printed at start-up (not while tracing)",
+  },
+  "admin-token-file": {
+    type: "string",
+    value: "PATH",
+    help: "read the teacher's token from the first line of a file, off the command line " +
+      "(needs --allow-read=PATH)",
+    doc: "read the teacher's token from the first line of a file, so it is on neither the " +
+      "command line nor the projector; needs `--allow-read=PATH` (L8)",
   },
   trace: {
     type: "boolean",
@@ -212,6 +249,8 @@ export interface StartOptions extends ServerOptions {
   web?: number;
   /** W5: origins allowed on `/ws` besides the page's own. */
   webOrigins?: string[];
+  /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
+  tls?: TlsOptions;
 }
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
@@ -280,41 +319,13 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     logMessages: f["log-messages"] === true,
     history: int("history"),
     crowd: int("crowd"),
-    ...(f["admin-token"] === undefined ? {} : { adminToken: adminToken(f["admin-token"]) }),
+    ...givenToken(f["admin-token"], f["admin-token-file"]),
     trace: f.trace === true,
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
-    ...webFlags(f),
+    ...webFlags(f.web, f["web-origin"]),
+    ...tlsFlags(f.cert, f.key, f["tls-port"]),
   };
-}
-
-/** Reads `--web` and `--web-origin`, checked (W1, W5). */
-function webFlags(f: FlagValues<typeof SERVER_FLAGS>): { web?: number; webOrigins?: string[] } {
-  const origins = f["web-origin"];
-  if (f.web === undefined) {
-    if (origins !== undefined) throw new UsageError("Cannot use --web-origin without --web");
-    return {};
-  }
-  const web = parsePort(f.web);
-  if (web === undefined) {
-    throw new UsageError(`Cannot use --web "${f.web}": give a whole number from 0 to 65535`);
-  }
-  if (origins === undefined) return { web };
-  const list = origins.split(",").map((o) => o.trim()).filter((o) => o !== "");
-  for (const origin of list) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
-      throw new UsageError(
-        `Cannot use --web-origin "${origin}": give an origin such as https://host or http://host:8080`,
-      );
-    }
-  }
-  return { web, webOrigins: list };
 }
 
 /** A node's name: what Redis keys and logs may show. */
@@ -390,6 +401,37 @@ function askUntil<T>(question: string, fallback: string, check: (text: string) =
       console.error(e.message);
     }
   }
+}
+
+/** The token given with `--admin-token` or read from `--admin-token-file`, if any (L8). */
+function givenToken(
+  token: string | undefined,
+  path: string | undefined,
+): { adminToken?: string } {
+  if (path === undefined) return token === undefined ? {} : { adminToken: adminToken(token) };
+  if (token !== undefined) {
+    throw new UsageError("Cannot use both --admin-token and --admin-token-file: give one");
+  }
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    const denied = e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+    throw new UsageError(
+      denied
+        ? `Cannot read --admin-token-file "${path}": run with --allow-read=${path}`
+        : `Cannot read --admin-token-file "${path}": ${e instanceof Error ? e.message : e}`,
+    );
+  }
+  const first = text.split(/\r?\n/, 1)[0]!.trim();
+  if (!/^[!-~]{1,64}$/.test(first) || first.includes("}")) {
+    // The file's text is not repeated: it may be the token, and this is the projector.
+    throw new UsageError(
+      `Cannot use the token in "${path}": its first line must be 1 to 64 printable ASCII ` +
+        "characters, no spaces or }",
+    );
+  }
+  return { adminToken: first };
 }
 
 /** A teacher's token: one word of printable ASCII (it is typed as `{admin TOKEN}`). */

@@ -14,6 +14,7 @@ import { VERSION } from "../protocol.ts";
 import { joinHints, localAddresses } from "./banner.ts";
 import { ChatServer } from "./chat_server.ts";
 import { ConsoleCaller, runConsole } from "./console.ts";
+import { CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
 import { logLine } from "./log.ts";
@@ -143,19 +144,21 @@ function missingReadPermission(): string | undefined {
  *
  * @param e What `Deno.listen` threw.
  * @param options Where it was asked to listen.
+ * @param port The port refused: `--port`'s, or `--tls-port`'s.
  * @returns ERRO 05 for an address not this computer's, a usage error for a
  *   port taken or needing privileges, or `e` itself.
  */
-export function listenError(e: unknown, options: StartOptions): unknown {
+export function listenError(e: unknown, options: StartOptions, port = options.port): unknown {
   if (e instanceof Deno.errors.AddrNotAvailable) return new AddressError(options.hostname);
+  const flag = port === options.port ? "--port" : "--tls-port";
   if (e instanceof Deno.errors.AddrInUse) {
     return new UsageError(
-      `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
+      `Cannot listen on port ${port}: it is in use; choose another with ${flag}`,
     );
   }
   if (e instanceof Deno.errors.PermissionDenied) {
     return new UsageError(
-      `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
+      `Cannot listen on port ${port}: permission denied (ports below 1024 need privileges)`,
     );
   }
   return e;
@@ -181,11 +184,17 @@ export function startWeb(lesson: Lesson, options: StartOptions): WebServer | und
       ...(options.webOrigins ? { origins: options.webOrigins } : {}),
     });
   } catch (e) {
-    const error = listenError(e, { ...options, port: options.web });
-    if (error instanceof UsageError) {
-      throw new UsageError(error.message.replace("--port", "--web"));
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(
+        `Cannot listen on port ${options.web}: it is in use; choose another with --web`,
+      );
     }
-    throw error;
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `Cannot listen on port ${options.web}: permission denied (ports below 1024 need privileges)`,
+      );
+    }
+    throw listenError(e, options);
   }
 }
 
@@ -204,6 +213,10 @@ export function startFailed(e: unknown): number {
   if (e instanceof UsageError) {
     console.error(e.message);
     console.error("See --help.");
+    return 2;
+  }
+  if (e instanceof CertificateError) {
+    console.error(e.message);
     return 2;
   }
   if (e instanceof AddressError || e instanceof StartError) {
@@ -226,6 +239,7 @@ function clientCommand(): string {
  * @param addr Where the listener listens.
  * @param options What the command line asked for.
  * @param stop What `{quit}` at the console does.
+ * @param tlsAddr Where the TLS listener listens, with `--cert` (T1).
  * @param web The web door's server, with `--web`: its URLs and the QR code are shown.
  */
 export function announce(
@@ -233,11 +247,19 @@ export function announce(
   addr: Deno.NetAddr,
   options: StartOptions,
   stop: () => void,
+  tlsAddr?: Deno.NetAddr,
   web?: WebServer,
 ): void {
   const { chat, trace, transcript } = lesson;
   const where = `${addr.hostname}:${addr.port}`;
   logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
+  if (tlsAddr !== undefined) {
+    const tls = `${tlsAddr.hostname}:${tlsAddr.port}`;
+    logLine(
+      `TLS on ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}` +
+        ` / TLS em ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}`,
+    );
+  }
   for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
     logLine(line);
   }
@@ -251,16 +273,8 @@ export function announce(
     );
     trace.listening(addr, LISTEN_BACKLOG);
   }
-  if (options.adminToken === undefined) {
-    // Printed only when made here: a token given with --admin-token stays off the projector.
-    logLine(
-      `teacher's token: type {admin ${chat.adminToken}} in a client to become the teacher` +
-        " / senha do professor: digite-a num cliente para ser o professor",
-    );
-  } else {
-    logLine(
-      "teacher's token: the one given with --admin-token / senha do professor: a de --admin-token",
-    );
+  for (const line of tokenLines(chat.adminToken, options.adminToken, trace !== undefined)) {
+    logLine(line);
   }
   transcript?.line(`INICIO papo-server ${VERSION} ${where}`);
   if (interactive()) {
@@ -270,6 +284,47 @@ export function announce(
     );
     void runConsole(new ConsoleCaller(chat, console.log, stop), stdinLines());
   }
+}
+
+/** The shortest teacher's token given without a warning (L9). */
+export const SHORT_TOKEN = 8;
+
+/**
+ * What the banner says of the teacher's token (L8, L9): a token made here is
+ * printed, but not while tracing (the trace is on the projector); a given one
+ * never is, and one shorter than {@linkcode SHORT_TOKEN} gets a warning.
+ *
+ * @param token The token in use.
+ * @param given The token given with a flag, if any.
+ * @param tracing Whether the socket trace is on.
+ * @returns The banner's lines.
+ */
+export function tokenLines(token: string, given: string | undefined, tracing: boolean): string[] {
+  if (given !== undefined) {
+    const lines = [
+      "teacher's token: the one given with --admin-token or --admin-token-file" +
+      " / senha do professor: a de --admin-token ou --admin-token-file",
+    ];
+    if (given.length < SHORT_TOKEN) {
+      lines.push(
+        `warning: the teacher's token has under ${SHORT_TOKEN} characters, easy to guess` +
+          ` / aviso: a senha do professor tem menos de ${SHORT_TOKEN} caracteres, fácil de adivinhar`,
+      );
+    }
+    return lines;
+  }
+  if (tracing) {
+    return [
+      "teacher's token: not shown while tracing (the screen is on the projector); the console" +
+      " needs none; to use one in a client, restart with --admin-token-file PATH" +
+      " / senha do professor: não aparece com o rastreio; o console não precisa dela;" +
+      " para usá-la num cliente, reinicie com --admin-token-file ARQUIVO",
+    ];
+  }
+  return [
+    `teacher's token: type {admin ${token}} in a client to become the teacher` +
+    " / senha do professor: digite-a num cliente para ser o professor",
+  ];
 }
 
 /**

@@ -5,8 +5,8 @@
  * and door, recv and send with the byte count and escaped bytes, close with
  * its cause. For each recv it also tells the line boundaries (the lines the
  * bytes ended, and the part of a line still waiting): the lesson that TCP is a
- * byte stream. Received bytes are shown as the trace shows them, with the
- * teacher's token hidden (L8). The last {@linkcode LECTURE_KEEP} events are
+ * byte stream. Received bytes are shown as the trace shows them: the seam
+ * hands them with the teacher's token hidden (L8). The last {@linkcode LECTURE_KEEP} events are
  * kept so a view opened late can replay from the start.
  *
  * @module
@@ -14,7 +14,6 @@
 
 import { escapeBytes } from "../../common/trace.ts";
 import type { CloseCause, Connection, ConnectionObserver } from "../connection.ts";
-import { hideToken } from "../trace.ts";
 
 /** Events kept for a view that opens late (replay from the start). */
 export const LECTURE_KEEP = 5000;
@@ -100,9 +99,12 @@ export class LectureModel implements ConnectionObserver {
     this.#add(c, "accept", {});
   }
 
-  /** Part of {@linkcode ConnectionObserver}: the token hidden, the line boundaries found. */
+  /**
+   * Part of {@linkcode ConnectionObserver}: the bytes come with the token already hidden,
+   * however it was typed (the connection's line reader masks it, L8); the line boundaries found.
+   */
   received(c: Connection, bytes: Uint8Array): void {
-    const shown = hideToken(bytes);
+    const shown = bytes;
     const text = (this.#partial.get(c.id) ?? "") + decoder.decode(shown);
     const parts = text.split("\n");
     const rest = parts.pop() ?? "";
