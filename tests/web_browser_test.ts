@@ -55,6 +55,7 @@ browserTest("W2: a browser user and an nc user chat both ways on a 360 px page",
     await textOf(page, /ana/);
     await typeLine(page, "oi ana, tudo bem?");
     assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: oi ana, tudo bem?");
+    await textOf(page, /bia: oi ana, tudo bem\?/); // one's own line, shown by the page
     await textOf(page, /:texto|:text/); // the hint for a plain line, as the client gives it
     await nc.send(":oi bia");
     await textOf(page, /ana: oi bia/);
@@ -132,7 +133,7 @@ browserTest(
       await page.goto(`http://127.0.0.1:${s.webPort}/lecture`);
       await using nc = await LineClient.connect(s.tcp.port);
       await nc.expect("APELIDO");
-      await textOf(page, new RegExp(`#1 tcp 127\\.0\\.0\\.1:${nc.localPort}`));
+      await textOf(page, new RegExp(`#1 +\\(tcp\\) 127\\.0\\.0\\.1:${nc.localPort}`));
       await nc.send("ana");
       await nc.expect("AJUDA");
       await nc.sendRaw(new TextEncoder().encode(":o"));

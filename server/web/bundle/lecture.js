@@ -17,7 +17,7 @@ function drawLanes() {
   const cells = [
     th("time"),
     th("SERVER", "server"),
-    ...shown.map((l) => th(`#${l.conn} ${l.door} ${l.peer}`))
+    ...shown.map((l) => th(`#${l.conn} ${l.nick ?? ""} (${l.door}) ${l.peer}`))
   ];
   head.replaceChildren(...cells);
 }
@@ -100,6 +100,12 @@ function addLane(e) {
 function arrived(e) {
   all.push(e);
   addLane(e);
+  const welcome = e.kind === "send" ? /BEMVINDO [^\\]*?([A-Za-z0-9_-]+)!/.exec(e.text ?? "") : null;
+  const lane = lanes.find((l) => l.conn === e.conn);
+  if (welcome && lane && lane.nick === void 0) {
+    lane.nick = welcome[1];
+    drawLanes();
+  }
   if (!paused && playing === void 0) {
     cursor = all.length;
     const tr = visible(e) ? row(e) : void 0;

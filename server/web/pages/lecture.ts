@@ -25,7 +25,7 @@ interface LectureEvent {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const all: LectureEvent[] = [];
-const lanes: { conn: number; door: string; peer: string }[] = [];
+const lanes: { conn: number; door: string; peer: string; nick?: string }[] = [];
 let cursor = 0; // events shown: all[0..cursor)
 let paused = false;
 let playing: ReturnType<typeof setTimeout> | undefined;
@@ -48,7 +48,7 @@ function drawLanes(): void {
   const cells = [
     th("time"),
     th("SERVER", "server"),
-    ...shown.map((l) => th(`#${l.conn} ${l.door} ${l.peer}`)),
+    ...shown.map((l) => th(`#${l.conn} ${l.nick ?? ""} (${l.door}) ${l.peer}`)),
   ];
   head.replaceChildren(...cells);
 }
@@ -136,6 +136,13 @@ function addLane(e: LectureEvent): void {
 function arrived(e: LectureEvent): void {
   all.push(e);
   addLane(e);
+  // A lane is named by its nickname once the server welcomes it (BEMVINDO ..., NICK!).
+  const welcome = e.kind === "send" ? /BEMVINDO [^\\]*?([A-Za-z0-9_-]+)!/.exec(e.text ?? "") : null;
+  const lane = lanes.find((l) => l.conn === e.conn);
+  if (welcome && lane && lane.nick === undefined) {
+    lane.nick = welcome[1]!;
+    drawLanes();
+  }
   if (!paused && playing === undefined) {
     cursor = all.length;
     const tr = visible(e) ? row(e) : undefined;
