@@ -5,8 +5,8 @@
  * and door, recv and send with the byte count and escaped bytes, close with
  * its cause. For each recv it also tells the line boundaries (the lines the
  * bytes ended, and the part of a line still waiting): the lesson that TCP is a
- * byte stream. Received bytes are shown as the trace shows them: the seam
- * hands them with the teacher's token hidden (L8). The last {@linkcode LECTURE_KEEP} events are
+ * byte stream. Received bytes are shown as the trace shows them, with the
+ * teacher's token hidden (L8). The last {@linkcode LECTURE_KEEP} events are
  * kept so a view opened late can replay from the start.
  *
  * @module
@@ -100,17 +100,16 @@ export class LectureModel implements ConnectionObserver {
   }
 
   /**
-   * Part of {@linkcode ConnectionObserver}: the bytes come with the token already hidden,
-   * however it was typed (the connection's line reader masks it, L8); the line boundaries found.
+   * Part of {@linkcode ConnectionObserver}: the line boundaries found; the
+   * teacher's token comes masked by the connection (L8), however it was typed.
    */
-  received(c: Connection, bytes: Uint8Array): void {
-    const shown = bytes;
+  received(c: Connection, shown: Uint8Array): void {
     const text = (this.#partial.get(c.id) ?? "") + decoder.decode(shown);
     const parts = text.split("\n");
     const rest = parts.pop() ?? "";
     this.#partial.set(c.id, rest.length > 4096 ? rest.slice(-4096) : rest);
     this.#add(c, "recv", {
-      bytes: bytes.length,
+      bytes: shown.length,
       text: escapeBytes(shown, SHOWN_BYTES),
       lines: parts.map((l) => l.replace(/\r$/, "")),
       ...(rest === "" ? {} : { partial: rest.slice(0, PARTIAL_SHOWN) }),
