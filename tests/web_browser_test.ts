@@ -138,8 +138,13 @@ browserTest(
       await nc.expect("AJUDA");
       await nc.sendRaw(new TextEncoder().encode(":o"));
       await textOf(page, /partial line: ":o"/);
+      await using bia = await join(s.tcp.port, "bia");
+      await using caio = await join(s.tcp.port, "caio");
       await nc.sendRaw(new TextEncoder().encode("i\n"));
       await textOf(page, /line ends: :oi/);
+      await textOf(page, /1 line to 2 sockets/); // the public message's fan-out, one row
+      await bia.expect("PUBLICA ana: oi");
+      await caio.expect("PUBLICA ana: oi");
       await nc.sendRaw(new TextEncoder().encode("{adm"));
       await textOf(page, /partial line: "\{adm"/);
       await nc.sendRaw(new TextEncoder().encode("in segredo1}\n"));
