@@ -184,11 +184,17 @@ export function startWeb(lesson: Lesson, options: StartOptions): WebServer | und
       ...(options.webOrigins ? { origins: options.webOrigins } : {}),
     });
   } catch (e) {
-    const error = listenError(e, { ...options, port: options.web });
-    if (error instanceof UsageError) {
-      throw new UsageError(error.message.replace("--port", "--web"));
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(
+        `Cannot listen on port ${options.web}: it is in use; choose another with --web`,
+      );
     }
-    throw error;
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `Cannot listen on port ${options.web}: permission denied (ports below 1024 need privileges)`,
+      );
+    }
+    throw listenError(e, options);
   }
 }
 
