@@ -58,6 +58,12 @@ export class Crowd<M extends CrowdMember> {
     this.#interval = options.intervalMs ?? 1000;
   }
 
+  /** Whether a notice now would wait for the next summary (the room is large, or one is due). */
+  get summarizing(): boolean {
+    const threshold = this.#opts.threshold;
+    return this.#timer !== undefined || (threshold > 0 && this.#opts.size() > threshold);
+  }
+
   /** A member entered: it knows of everyone before it from its user list. */
   entered(member: M): void {
     this.#entered.set(member.id, ++this.#seq);
