@@ -219,7 +219,6 @@ export class RedisNode {
     this.#closed ??= (async () => {
       const up = this.keeper.state === "up";
       this.keeper.close();
-      this.router.close();
       this.members.cancelAll("the room is closing");
       if (up) {
         await withDeadline(this.store.goodbye(), 1_000, "goodbye").catch((e) =>
@@ -227,6 +226,7 @@ export class RedisNode {
         );
       }
       await this.#reader.stop();
+      this.router.close();
       this.#cmd.destroy();
     })();
     return this.#closed;
