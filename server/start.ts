@@ -18,6 +18,7 @@ import { CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
 import { logLine } from "./log.ts";
+import { DEFAULTS } from "./options.ts";
 import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
 import { SocketTrace } from "./trace.ts";
@@ -75,7 +76,12 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
   let shared: { room: Room; idPrefix: string } | undefined;
   if (options.redis !== undefined) {
     try {
-      shared = await openRedisRoom(options.redis, options.nodeName!, options.history);
+      shared = await openRedisRoom(
+        options.redis,
+        options.nodeName!,
+        options.history,
+        options.crowd,
+      );
     } catch (e) {
       transcript?.close();
       throw e;
@@ -117,12 +123,18 @@ async function openRedisRoom(
   url: string,
   nodeName: string,
   history: number | undefined,
+  crowd: number | undefined,
 ): Promise<{ room: Room; idPrefix: string }> {
   const missing = missingReadPermission() ?? missingEnvPermission();
   if (missing !== undefined) throw new StartError(missing);
   const { RedisRoom, RedisConnectError } = await import("./room/redis/redis_room.ts");
   try {
-    const room = await RedisRoom.connect({ url, nodeName, history: history ?? 20 });
+    const room = await RedisRoom.connect({
+      url,
+      nodeName,
+      history: history ?? 20,
+      crowd: crowd ?? DEFAULTS.crowd,
+    });
     return { room, idPrefix: room.idPrefix };
   } catch (e) {
     if (e instanceof RedisConnectError) throw new StartError(e.message);
