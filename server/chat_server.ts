@@ -20,6 +20,7 @@ import {
 import type { QueueStats } from "./outgoing.ts";
 import { FlushScheduler } from "./queue.ts";
 import { Admission } from "./admission.ts";
+import { AddressBuckets, TokenGuard } from "./guard.ts";
 import { CLOSE_LINES } from "./replies.ts";
 import { LocalRoom } from "./room/local.ts";
 import { bounded, type Member, type Room } from "./room/room.ts";
@@ -85,6 +86,12 @@ export class ChatServer implements Entrance, SessionHost {
   readonly log: (line: string) => void;
   /** The teacher's token (C2). */
   readonly adminToken: string;
+  /** Part of {@linkcode SessionHost}: who guessed the token wrong too often (L9). */
+  readonly tokenGuard: TokenGuard;
+  /** Part of {@linkcode SessionHost}: each address's budgets of lines and joins (L10). */
+  readonly budgets: AddressBuckets;
+  /** Part of {@linkcode SessionHost}: the time now. */
+  readonly clock: () => number;
   readonly #observer: ConnectionOptions["observer"];
   readonly #transcript: Transcript | undefined;
   readonly #scheduler = new FlushScheduler();
@@ -115,6 +122,9 @@ export class ChatServer implements Entrance, SessionHost {
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
     this.log = options.log ?? logLine;
+    this.clock = options.clock ?? Date.now;
+    this.tokenGuard = new TokenGuard(this.clock);
+    this.budgets = new AddressBuckets(this.limits, this.clock);
     this.#admission = new Admission(this.limits, this.log);
     this.#observer = options.observer;
     this.#connectionOptions = {

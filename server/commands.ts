@@ -28,6 +28,7 @@ import { Outgoing } from "./room/message.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
 import type { Limits } from "./options.ts";
 import { type Member, type Room, RoomUnavailable } from "./room/room.ts";
+import { type AddressBuckets, TOKEN_TRIES, type TokenGuard } from "./guard.ts";
 
 /** What a session, and every other {@linkcode Caller}, needs of its server. */
 export interface SessionHost {
@@ -37,6 +38,12 @@ export interface SessionHost {
   readonly limits: Limits;
   /** The teacher's token (C2). */
   readonly adminToken: string;
+  /** Who guessed the token wrong too often (L9). */
+  readonly tokenGuard: TokenGuard;
+  /** Each address's budgets of lines and joins (L10). */
+  readonly budgets: AddressBuckets;
+  /** The time now, in milliseconds. */
+  readonly clock: () => number;
   /** Writes a log line (S9). */
   log(line: string): void;
   /** Records a teacher's action, with who did it, in the log and the transcript (C3, C5). */
@@ -53,6 +60,8 @@ export interface Caller {
   readonly nick: string;
   /** `IP:port nick` (or `console`), for logs. */
   readonly who: string;
+  /** The client's IP address; none for the console. */
+  readonly ip?: string;
   /** Whether the teacher's commands are allowed. */
   role: Role;
   /** The server. */
@@ -176,8 +185,14 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     s.quit(byeReply(s.nick));
   },
   async admin(s, { arg }) {
+    const guard = s.host.tokenGuard;
+    // L9: a locked address is refused without the token being looked at.
+    if (s.ip !== undefined && guard.lockedFor(s.ip) > 0) return s.send(Reply.tokenLocked);
     if (!tokenMatches(arg, s.host.adminToken)) {
-      s.host.log(`admin refused ${s.who}: wrong token`);
+      if (s.ip !== undefined && guard.wrong(s.ip)) {
+        // One line per episode: the tries before it were logged, the refusals after are not.
+        s.host.log(`admin locked for ${s.ip}: ${TOKEN_TRIES} wrong tokens; refused for 10 minutes`);
+      } else s.host.log(`admin refused ${s.who}: wrong token`);
       return s.wrongToken();
     }
     s.role = "teacher";
