@@ -21,6 +21,7 @@ import type { QueueStats } from "./outgoing.ts";
 import { FlushScheduler } from "./queue.ts";
 import { Admission } from "./admission.ts";
 import { AddressBuckets, TokenGuard } from "./guard.ts";
+import { QuietLog } from "./quiet_log.ts";
 import { CLOSE_LINES } from "./replies.ts";
 import { LocalRoom } from "./room/local.ts";
 import { bounded, type Member, type Room } from "./room/room.ts";
@@ -92,6 +93,7 @@ export class ChatServer implements Entrance, SessionHost {
   readonly budgets: AddressBuckets;
   /** Part of {@linkcode SessionHost}: the time now. */
   readonly clock: () => number;
+  readonly #quiet: QuietLog;
   readonly #observer: ConnectionOptions["observer"];
   readonly #transcript: Transcript | undefined;
   readonly #scheduler = new FlushScheduler();
@@ -121,8 +123,10 @@ export class ChatServer implements Entrance, SessionHost {
     });
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
-    this.log = options.log ?? logLine;
     this.clock = options.clock ?? Date.now;
+    // L10: an address churning connections has its connect/nick/leave lines summarized.
+    this.#quiet = new QuietLog(options.log ?? logLine, this.clock);
+    this.log = this.#quiet.write;
     this.tokenGuard = new TokenGuard(this.clock);
     this.budgets = new AddressBuckets(this.limits, this.clock);
     this.#admission = new Admission(this.limits, this.log);
@@ -196,6 +200,7 @@ export class ChatServer implements Entrance, SessionHost {
   async #ended(): Promise<void> {
     if (this.#running > 0) await new Promise<void>((resolve) => this.#allEnded = resolve);
     await this.room.close();
+    this.#quiet.close();
   }
 
   /**
