@@ -1,6 +1,6 @@
 /**
  * The server's command line: its one flag table ({@linkcode SERVER_FLAGS}),
- * from which parsing, `--help` and README's table come, and the options read
+ * from which parsing, `--help` and the docs' table come, and the options read
  * from it, with the address and port asked for in a terminal when not given
  * (S8).
  *
@@ -25,7 +25,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, ERROR_TEXTS, ErrorCode, VERSION } from "../
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 import { givenToken } from "./admin_token.ts";
 
-/** Every flag of the server, in the order `--help` and README list them. */
+/** Every flag of the server, in the order `--help` and the docs list them. */
 export const SERVER_FLAGS = {
   host: {
     type: "string",

@@ -77,8 +77,8 @@ Deno.test("L10: a class of 64 behind one NAT joins at once (the default burst)",
 
 Deno.test("L10: the 65th join from one address waits its turn, told once, and gets in", async () => {
   await using srv = startServer({ joinBurst: 2, joinRate: 600 });
-  await using a = await join(srv.port, "um", { from: "127.0.6.1" });
-  await using b = await join(srv.port, "dois", { from: "127.0.6.1" });
+  await using _a = await join(srv.port, "um", { from: "127.0.6.1" });
+  await using _b = await join(srv.port, "dois", { from: "127.0.6.1" });
   await using c = await LineClient.connect(srv.port, { from: "127.0.6.1" });
   await c.expect("APELIDO");
   await c.send("tres");
