@@ -120,6 +120,8 @@ export class ChatServer implements Entrance, SessionHost {
     this.room = options.room ?? new LocalRoom({
       history: options.history ?? DEFAULTS.history,
       crowd: options.crowd ?? DEFAULTS.crowd,
+      kickMs: (options.kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
+      clock: options.clock ?? Date.now,
     });
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);

@@ -27,7 +27,7 @@ import { type Command, nickKey } from "../wire/commands.ts";
 import { Outgoing } from "./room/message.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
 import type { Limits } from "./options.ts";
-import { type Member, type Room, RoomUnavailable } from "./room/room.ts";
+import { type Ban, type Member, type Room, RoomUnavailable } from "./room/room.ts";
 import { type AddressBuckets, TOKEN_TRIES, type TokenGuard } from "./guard.ts";
 
 /** What a session, and every other {@linkcode Caller}, needs of its server. */
@@ -223,7 +223,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   },
   async bans(s) {
     const bans = await s.call(s.host.room.bans(), "bans");
-    const list = bans.map((b) => `${b.ip} (${b.nick})`).join(", ");
+    const list = bans.map(banEntry).join(", ");
     s.send(list === "" ? ok(Message.noBans) : ok(Message.bans, list));
   },
   lock: (s) => lock(s, true),
@@ -233,6 +233,15 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     await s.call(s.host.room.notice("say", arg), "notice");
   },
 };
+
+/** One entry of `{bans}` (C3): `IP (nick)`, a kick with its minutes left, a muted address. */
+function banEntry(b: Ban): string {
+  if (b.kind === "kick") {
+    return `${b.ip} (${b.nick}, kick ${Math.ceil((b.leftMs ?? 0) / 60_000)} min)`;
+  }
+  if (b.kind === "mute") return `${b.ip} (${b.nick}, mute)`;
+  return `${b.ip} (${b.nick})`;
+}
 
 const SPECS: ReadonlyMap<string, CommandSpec> = new Map(
   (COMMANDS as readonly CommandSpec[]).map((c) => [c.name, c]),
