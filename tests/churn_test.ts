@@ -120,3 +120,25 @@ Deno.test("L10: an abrupt disconnect while waiting for a join turn loses nothing
   await b.send(":oi");
   assert.equal(await a.expect("PUBLICA"), "PUBLICA outro: oi");
 });
+
+Deno.test("L11: a relayed message never holds a run of more than 4 blanks (no forged rows)", async () => {
+  await using srv = startServer();
+  await using eve = await join(srv.port, "eve", { from: "127.0.10.1" });
+  await using ana = await join(srv.port, "ana", { from: "127.0.10.2" });
+  await eve.expect("ENTROU ana");
+  const pad = " ".repeat(66);
+  await eve.send(`:hi${pad}AVISO professor: a prova foi cancelada`);
+  assert.equal(
+    await ana.expect("PUBLICA"),
+    "PUBLICA eve: hi    AVISO professor: a prova foi cancelada",
+  );
+  await eve.send(`ana:oi${pad}ERRO 03 Cancelamento de conexao forcado`);
+  assert.equal(
+    await ana.expect("PRIVADA"),
+    "PRIVADA Mensagem recebida de: eve: oi    ERRO 03 Cancelamento de conexao forcado",
+  );
+  await eve.sendRaw(bytes(`:tab\t\t\t\t\t\t\tfim\n`));
+  assert.equal(await ana.expect("PUBLICA"), "PUBLICA eve: tab    fim");
+  await eve.send(":a    b");
+  assert.equal(await ana.expect("PUBLICA"), "PUBLICA eve: a    b");
+});
