@@ -108,6 +108,14 @@ export class Connection implements Sink {
   /** Telnet's options, once the client negotiates any. */
   #telnet: TelnetPeer | undefined;
   #closed = false;
+  /** A close is draining: the read loop reads on (and drops) until the client's end. */
+  #ending = false;
+  /** Whether the read loop is running. */
+  #reading = false;
+  /** Whether the client ended its side (recv() returned 0). */
+  #sawEnd = false;
+  /** Called when the client's end is read, by a close waiting for it. */
+  #onEnd: (() => void) | undefined;
 
   /**
    * @param stream The client's bytes both ways, as its door handed them on.
@@ -208,14 +216,36 @@ export class Connection implements Sink {
   async readLines(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
     const reader = this.#reader;
     const received = this.#observer?.received;
-    let buf = new Uint8Array(READ_MIN);
+    const buf = new Uint8Array(READ_MIN);
     const events: LineEvent[] = [];
-    while (!this.closing) {
+    this.#reading = true;
+    try {
+      await this.#readLoop(reader, received, buf, events, handler);
+    } finally {
+      this.#reading = false;
+      // However reading stopped (the end, a reset), a close waiting for it waits no more.
+      this.#onEnd?.();
+    }
+  }
+
+  async #readLoop(
+    reader: LineReader,
+    received: ConnectionObserver["received"],
+    first: Uint8Array,
+    events: LineEvent[],
+    handler: (ev: InputEvent) => void | Promise<void>,
+  ): Promise<void> {
+    let buf = first;
+    while (!this.closing || this.#ending) {
       const n = await this.#stream.read(buf);
       if (n === null) {
         received?.call(this.#observer, this, END); // recv() returned 0: the peer closed
+        this.#ended();
         return;
       }
+      // L12: a closing connection reads on and drops what still comes, until the client's end,
+      // so that the kernel never answers unread bytes with a reset that destroys the last line.
+      if (this.closing) continue;
       const got = buf.subarray(0, n);
       events.length = 0;
       if (received === undefined) reader.push(got, events);
@@ -239,7 +269,7 @@ export class Connection implements Sink {
         if (size < buf.length) buf = new Uint8Array(size);
       }
       for (let i = 0; i < events.length; i++) {
-        if (this.closing) return;
+        if (this.closing) break; // the rest is dropped; a closing connection drains (L12)
         const ev = events[i]!;
         const input = ev.kind === "telnet" ? this.#telnetCommand(ev.command, ev.option) : ev;
         if (input === undefined) continue;
@@ -296,11 +326,57 @@ export class Connection implements Sink {
    */
   async close(ms = 0): Promise<void> {
     this.#out.seal();
-    if (ms > 0 && !this.#closed) {
+    if (ms > 0 && !this.#closed && !this.#ending) {
+      this.#ending = true;
+      const deadline = Date.now() + ms;
       this.#out.flush();
       await this.#out.drain(ms);
+      // L12: half-close after the last line, then drain what the client still sends until its
+      // end (within the same bound): a sender mid-line still reads its ERRO 03.
+      if (!this.#closed && !this.#sawEnd) {
+        try {
+          await this.#stream.closeWrite();
+          await this.#untilEnd(deadline - Date.now());
+        } catch {
+          // The client is gone: nothing more to drain.
+        }
+      }
     }
     this.#closeSocket();
+  }
+
+  /** The client's end has been read. */
+  #ended(): void {
+    this.#sawEnd = true;
+    this.#onEnd?.();
+  }
+
+  /** Waits at most `ms` for the client's end, reading (and dropping) when no read loop does. */
+  async #untilEnd(ms: number): Promise<void> {
+    if (ms <= 0 || this.#sawEnd) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const end = new Promise<void>((resolve) => {
+      this.#onEnd = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    try {
+      if (this.#reading) return await end;
+      const buf = new Uint8Array(READ_MIN);
+      let reading = true;
+      const drop = (async () => {
+        while (reading && !this.#closed && (await this.#stream.read(buf)) !== null) {
+          /* dropped */
+        }
+        this.#ended();
+      })().catch(() => this.#ended());
+      await end;
+      reading = false;
+      // An unfinished read ends when the socket closes just after.
+      void drop;
+    } finally {
+      clearTimeout(timer);
+      this.#onEnd = undefined;
+    }
   }
 
   #closeSocket(): void {
