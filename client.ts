@@ -15,22 +15,43 @@
 
 import { interactive, systemLang, UsageError } from "./common/cli.ts";
 import { CLIENT_HELP, type ClientOptions, readClientFlags } from "./client/flags.ts";
-import { ConnectError, connectTo, ServerLink } from "./client/link.ts";
+import {
+  type Connect,
+  ConnectError,
+  connectTo,
+  type ServerConn,
+  ServerLink,
+} from "./client/link.ts";
+import { type ClientTls, readCa, startTls } from "./common/tls.ts";
 import { runPiped, writeOut } from "./client/piped.ts";
 import { clientError, TEXTS } from "./client/render.ts";
 import { Exit } from "./client/session.ts";
 import { runTerminal } from "./client/terminal_chat.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, ErrorCode, say, VERSION } from "./protocol.ts";
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_TLS_PORT,
+  ErrorCode,
+  say,
+  VERSION,
+} from "./protocol.ts";
 
-/** connect(): a TCP socket to the server's address and port (S14). */
-function connect(hostname: string, port: number, signal: AbortSignal): Promise<Deno.TcpConn> {
-  return Deno.connect({ hostname, port, transport: "tcp", signal });
+/**
+ * connect(): a TCP socket to the server's address and port (S14); with
+ * `--tls`, a TLS session over it, its handshake made before the chat (T2).
+ */
+function connector(tls: ClientTls | undefined): Connect {
+  return async (hostname, port, signal) => {
+    const conn = await Deno.connect({ hostname, port, transport: "tcp", signal });
+    return tls ? await startTls(conn, hostname, tls, signal) : conn;
+  };
 }
 
 /** Runs the client from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
   const fallbackLang = systemLang();
   let options: ClientOptions;
+  let tls: ClientTls | undefined;
   try {
     const read = readClientFlags(args, fallbackLang);
     if ("show" in read) {
@@ -38,12 +59,17 @@ async function main(args: string[]): Promise<number> {
       return Exit.ok;
     }
     options = read;
+    if (options.ca !== undefined) {
+      tls = { caPath: options.ca, caCerts: [readCa(options.ca, options.lang)] };
+    } else if (options.tls) tls = {};
+    if (tls) options.port ??= DEFAULT_TLS_PORT; // the TLS port is not asked for: 7778
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(e.message);
     console.error(say(TEXTS.seeHelp, fallbackLang));
     return Exit.usage;
   }
+  const connect = connector(tls);
   const trace = options.trace ? (line: string) => writeOut(Deno.stderr, line) : undefined;
   if (interactive()) {
     // In a terminal: asks for what is missing, connects, and asks again when that fails.
@@ -52,7 +78,7 @@ async function main(args: string[]): Promise<number> {
   // Piped: one connection, or ERRO 04 and exit 1.
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
-  let conn: Deno.TcpConn;
+  let conn: ServerConn;
   try {
     conn = await connectTo(host, port, { connect });
   } catch (e) {

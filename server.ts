@@ -11,10 +11,13 @@
  * @module
  */
 
+import type { SecureContext } from "node:tls";
 import { onStopSignals } from "./common/cli.ts";
 import { VERSION } from "./protocol.ts";
 import type { ChatServer } from "./server/chat_server.ts";
+import { readCertificate } from "./server/doors/certificate.ts";
 import { enterTcp, LISTEN_BACKLOG } from "./server/doors/tcp.ts";
+import { enterTls } from "./server/doors/tls.ts";
 import { readServerOptions, SERVER_HELP, type StartOptions } from "./server/flags.ts";
 import { errorName, logLine } from "./server/log.ts";
 import {
@@ -24,59 +27,91 @@ import {
   listenError,
   openLesson,
   startFailed,
+  startWeb,
 } from "./server/start.ts";
+import type { WebServer } from "./server/web/web_server.ts";
 
 /** Runs the server from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
   let options: StartOptions | "help" | "version";
   let lesson: Lesson;
-  let listener: Deno.TcpListener;
+  let listener: Deno.TcpListener | undefined;
+  let tlsListener: Deno.TcpListener | undefined;
+  let certificate: SecureContext | undefined;
   try {
     options = readServerOptions(args);
     if (options === "help" || options === "version") {
       console.log(options === "help" ? SERVER_HELP : `papo-server ${VERSION}`);
       return 0;
     }
+    certificate = options.tls && readCertificate(options.tls.cert, options.tls.key); // T1
     lesson = await openLesson(options); // the room (on Redis with --redis), transcript, trace
   } catch (e) {
     return startFailed(e);
   }
   const chat = lesson.chat;
+  let port = options.port;
   try {
     // socket(), bind() and listen(): the server's address, where clients connect.
-    listener = Deno.listen({
-      hostname: options.hostname,
-      port: options.port,
-      transport: "tcp",
-      tcpBacklog: LISTEN_BACKLOG,
-    });
+    listener = Deno.listen({ hostname: options.hostname, port, tcpBacklog: LISTEN_BACKLOG });
+    if (options.tls) { // the same on the TLS port: its door makes the handshake
+      port = options.tls.port;
+      tlsListener = Deno.listen({ hostname: options.hostname, port, tcpBacklog: LISTEN_BACKLOG });
+    }
   } catch (e) {
+    listener?.close();
     await chat.shutdown();
     lesson.transcript?.close();
-    return startFailed(listenError(e, options));
+    return startFailed(listenError(e, options, port));
+  }
+  let web: WebServer | undefined;
+  try {
+    web = startWeb(lesson, options); // W1: with --web, the browsers' door beside the listener
+  } catch (e) {
+    listener.close();
+    await chat.shutdown();
+    lesson.transcript?.close();
+    return startFailed(e);
   }
   const stop = () => {
     logLine("shutting down");
     listener.close(); // accept() below ends: no one else comes in
+    tlsListener?.close();
     void chat.shutdown(); // ERRO 03 to every client, then each connection closed (S13)
+    void web?.shutdown();
   };
   // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
-  announce(lesson, listener.addr, options, stop);
-  await acceptClients(listener, chat);
+  announce(lesson, listener.addr, options, stop, tlsListener?.addr, web);
+  const tls = tlsListener && certificate &&
+    acceptClients(
+      tlsListener,
+      chat,
+      (_, conn) => enterTls(chat, conn, { context: certificate, log: (line) => chat.log(line) }),
+    );
+  await acceptClients(listener, chat, enterTcp);
+  await tls;
   await chat.finished;
+  await web?.shutdown().catch(() => {});
   stopListening();
   finish(lesson);
   return 0;
 }
 
+/** What a door does with each socket its listener accepted: hand it to the chat server. */
+type Door = (chat: ChatServer, conn: Deno.TcpConn) => void;
+
 /**
  * accept() until the listener is closed: each client's connection goes to
- * the chat server through the TCP door. A failing accept (out of file
+ * the chat server through the door (TCP, or TLS on the TLS port). A failing accept (out of file
  * descriptors) is logged once per episode and tried again after a pause
  * that grows from 50 ms to 1 s.
  */
-async function acceptClients(listener: Deno.TcpListener, chat: ChatServer): Promise<void> {
+async function acceptClients(
+  listener: Deno.TcpListener,
+  chat: ChatServer,
+  door: Door,
+): Promise<void> {
   let failures = 0;
   for (;;) {
     let conn: Deno.TcpConn;
@@ -96,7 +131,7 @@ async function acceptClients(listener: Deno.TcpListener, chat: ChatServer): Prom
     }
     if (failures > 0) chat.log(`accept works again after ${failures} failures`);
     failures = 0;
-    enterTcp(chat, conn);
+    door(chat, conn);
   }
 }
 

@@ -8,7 +8,15 @@
 
 import { flagsHelp } from "../common/flag_help.ts";
 import { type Flag, HELP_FLAGS, parseFlags, UsageError } from "../common/cli.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, type Lang, say, type Text, VERSION } from "../protocol.ts";
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_TLS_PORT,
+  type Lang,
+  say,
+  type Text,
+  VERSION,
+} from "../protocol.ts";
 import { TEXTS } from "./render.ts";
 import { clientPort } from "./terminal_chat.ts";
 
@@ -72,6 +80,29 @@ export const CLIENT_FLAGS = {
     },
     doc: "every socket event (connect, send, recv, close) with its bytes, on stderr (C1)",
   },
+  tls: {
+    type: "boolean",
+    help: {
+      pt: "conecta com TLS (criptografado), na porta TLS do servidor",
+      en: "connect with TLS (encrypted), to the server's TLS port",
+    },
+    doc: "connect with TLS (encrypted), to the server's TLS port (T2)",
+    defaultText: {
+      pt: `sem TLS; com --tls a porta padrão é ${DEFAULT_TLS_PORT}`,
+      en: `plain TCP; with \`--tls\` the default port is \`${DEFAULT_TLS_PORT}\``,
+    },
+  },
+  ca: {
+    type: "string",
+    value: "PEM",
+    help: {
+      pt: "confia também neste certificado (autoassinado); implica --tls; " +
+        "precisa de --allow-read=PEM",
+      en: "also trust this (self-signed) certificate; implies --tls; needs --allow-read=PEM",
+    },
+    doc: "also trust this (self-signed) certificate; implies `--tls`; needs " +
+      "`--allow-read=PEM` (T2)",
+  },
   ...HELP_FLAGS,
 } as const satisfies Readonly<Record<string, Flag>>;
 
@@ -126,6 +157,10 @@ export interface ClientOptions {
   noBell?: true;
   /** C1: the socket trace on stderr (`--trace`). */
   trace?: true;
+  /** T2: connect with TLS (`--tls`, or `--ca`). */
+  tls?: true;
+  /** T2: the certificate trusted beside the system's (`--ca`), its path. */
+  ca?: string;
 }
 
 /**
@@ -178,5 +213,7 @@ export function readClientFlags(
   }
   if (f["no-bell"] === true) options.noBell = true;
   if (f.trace === true) options.trace = true;
+  if (f.tls === true || f.ca !== undefined) options.tls = true;
+  if (f.ca !== undefined) options.ca = f.ca;
   return options;
 }

@@ -61,15 +61,19 @@ export class ConnectError extends Error {
 const HOST_NAME =
   /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 
+/** The client's connection: a TCP socket, or a TLS session over one (`--tls`, T2). */
+export type ServerConn = Deno.Conn<Deno.NetAddr>;
+
 /**
  * How the client opens its socket to the server: `client.ts` gives
- * `Deno.connect`, so that the socket call is in the program a student reads.
+ * `Deno.connect`, so that the socket call is in the program a student reads
+ * (and with `--tls`, `Deno.startTls` over it).
  */
 export type Connect = (
   hostname: string,
   port: number,
   signal: AbortSignal,
-) => Promise<Deno.TcpConn>;
+) => Promise<ServerConn>;
 
 /** Options of {@linkcode connectTo}. */
 export interface ConnectOptions {
@@ -96,7 +100,7 @@ export async function connectTo(
   host: string,
   port: number,
   options: ConnectOptions,
-): Promise<Deno.TcpConn> {
+): Promise<ServerConn> {
   const hostname = host.trim() === "" ? DEFAULT_HOST : host.trim();
   const numeric = /^[0-9.]+$/.test(hostname);
   if (numeric ? parseIPv4(hostname) === undefined : !HOST_NAME.test(hostname)) {
@@ -131,7 +135,7 @@ const encoder = new TextEncoder();
  * converted to ASCII, in order, one writer).
  */
 export class ServerLink {
-  readonly #conn: Deno.TcpConn;
+  readonly #conn: ServerConn;
   #writing: Promise<void> = Promise.resolve();
   #pending = 0;
   #closed = false;
@@ -141,7 +145,7 @@ export class ServerLink {
    * @param conn A connection to the server.
    * @param trace Where the socket trace goes (C1: connect, send, recv, close), if anywhere.
    */
-  constructor(conn: Deno.TcpConn, trace?: (line: string) => void) {
+  constructor(conn: ServerConn, trace?: (line: string) => void) {
     this.#conn = conn;
     this.#trace = trace;
     trace?.(traceLine(1, `connect(${addr(conn.remoteAddr)}) from ${addr(conn.localAddr)}`));

@@ -21,7 +21,7 @@ import {
 import { toAscii } from "../wire/ascii.ts";
 import { parseServerLine, type ServerLine } from "../wire/server_lines.ts";
 import { Roster } from "./roster.ts";
-import { type Connect, ConnectError, connectTo, ServerLink } from "./link.ts";
+import { type Connect, ConnectError, connectTo, type ServerConn, ServerLink } from "./link.ts";
 import { clientError, clock, showServerLine, TEXTS } from "./render.ts";
 import { paint, Screen, type Style } from "./screen.ts";
 import { type Action, ClientSession, Exit } from "./session.ts";
@@ -128,7 +128,7 @@ class TerminalChat {
   }
 
   /** Asks for the address and port until a connection is made; `undefined` if the user leaves. */
-  async #connect(): Promise<Deno.TcpConn | undefined> {
+  async #connect(): Promise<ServerConn | undefined> {
     let host = this.#options.host;
     let port = this.#options.port;
     while (!this.#leaving) {

@@ -49,6 +49,19 @@ export const KIT_FLAGS = {
     doc: "the language of the check titles and labels",
     defaultText: "the system's",
   },
+  tls: {
+    type: "boolean",
+    help: "speak TLS to every server (its TLS port); graded as a plain one",
+    doc: "speak TLS to every server (its TLS port), graded as a plain one (T3)",
+    defaultText: "plain TCP",
+  },
+  ca: {
+    type: "string",
+    value: "PEM",
+    help: "also trust this (self-signed) certificate; implies --tls; needs --allow-read=PEM",
+    doc:
+      "also trust this (self-signed) certificate; implies `--tls`; needs `--allow-read=PEM` (T3)",
+  },
   ...HELP_FLAGS,
 } as const satisfies Readonly<Record<string, Flag>>;
 

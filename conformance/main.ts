@@ -9,6 +9,7 @@
  */
 
 import { parseCommandLine, systemLang, UsageError } from "../common/cli.ts";
+import { readCa } from "../common/tls.ts";
 import { DEFAULT_TIMING, type Level, type Timing } from "./check.ts";
 import { KIT_FLAGS, KIT_HELP } from "./flags.ts";
 import {
@@ -110,7 +111,13 @@ function read(args: readonly string[]): Request | "help" | "version" {
     throw e;
   }
   if (servers.length === 0) throw new UsageError("Give at least one server, as HOST:PORT");
-  return { level, only, json: f.json === true, lang, timing, targets: servers.map(parseTarget) };
+  const tls = f.ca !== undefined
+    ? { caPath: f.ca, caCerts: [readCa(f.ca, "en")] }
+    : f.tls === true
+    ? {}
+    : undefined;
+  const targets = servers.map(parseTarget).map((t) => tls ? { ...t, tls } : t);
+  return { level, only, json: f.json === true, lang, timing, targets };
 }
 
 /**

@@ -47,7 +47,7 @@ export class Probe {
   label: string;
   /** Every telnet sequence the server sent (`IAC ...`), in order. */
   readonly negotiation: number[][];
-  readonly #conn: Deno.TcpConn;
+  readonly #conn: Deno.Conn;
   readonly #deadline: number;
   readonly #in: Received;
   readonly #reading: Promise<void>;
@@ -55,7 +55,7 @@ export class Probe {
   #stop = false;
   #closed = false;
 
-  private constructor(conn: Deno.TcpConn, deadline: number, label: string) {
+  private constructor(conn: Deno.Conn, deadline: number, label: string) {
     this.#conn = conn;
     this.#deadline = deadline;
     this.#in = new Received(deadline);
@@ -77,12 +77,7 @@ export class Probe {
       1,
       Math.min(options.connectMs ?? 3000, options.deadline - performance.now()),
     );
-    const conn = await connect(endpoint, ms);
-    try {
-      conn.setNoDelay(true);
-    } catch {
-      // not fatal
-    }
+    const conn = await connect(endpoint, ms); // Nagle's delay off, TLS with --tls
     return new Probe(conn, options.deadline, options.label ?? "?");
   }
 

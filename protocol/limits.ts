@@ -14,6 +14,9 @@ export const VERSION: string = config.version;
 /** The default TCP port of the server, used when none is given (S8). */
 export const DEFAULT_PORT = 7777;
 
+/** The default TLS port: the server's with `--cert`, the client's with `--tls` (T1, T2). */
+export const DEFAULT_TLS_PORT = 7778;
+
 /** The default address the server listens on and the client connects to (S8, S14). */
 export const DEFAULT_HOST = "127.0.0.1";
 

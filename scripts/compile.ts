@@ -3,10 +3,14 @@
  * `papo-client` and `papo-check` (the conformance kit, C7) for this computer
  * into `dist/` (`deno task compile`), or for
  * every platform a classroom may use, named by target, with a `SHA256SUMS`
- * file (`deno task compile:all`). Each binary gets only `--allow-net`, and
- * papo-server also `--allow-sys=networkInterfaces` (the banner lists the
+ * file (`deno task compile:all`). Each binary gets `--allow-net` and
+ * `--allow-read` (T1-T3: a binary cannot be given a path at run time, and
+ * TLS reads the files named by `--cert`, `--key` and `--ca`, nothing else),
+ * and papo-server also `--allow-sys=networkInterfaces` (the banner lists the
  * addresses students type) and the environment names the Redis library
  * reads for `--redis` (N6): `--allow-env=REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS`.
+ * Certificates are checked against Mozilla's roots, and the system's too
+ * when `DENO_TLS_CA_STORE=system,mozilla` is set where the binary runs.
  *
  * `deno compile` copies a runtime base (denort) that it downloads from
  * dl.deno.land; where that host cannot be reached this script says so in one
@@ -39,16 +43,21 @@ export const PROGRAMS = [
   { entry: "conformance/main.ts", name: "papo-check" },
 ] as const;
 
-/** The only permission the binaries get (CONTRACT: "Running it"); they never prompt. */
-export const PERMISSIONS = ["--allow-net", "--no-prompt"] as const;
+/**
+ * The permissions papo-client and papo-check get (CONTRACT: "Running it");
+ * they never prompt. Reading is for `--ca` only (T2, T3): a binary's
+ * permissions are fixed when it is built, before the path is known.
+ */
+export const PERMISSIONS = ["--allow-net", "--allow-read", "--no-prompt"] as const;
 
 /**
- * papo-server's: the network, listing the network interfaces for the
- * banner's addresses (issue 10), and the env names node-redis reads for
- * `--redis` (N6).
+ * papo-server's: the network, reading (`--cert` and `--key`, T1), listing
+ * the network interfaces for the banner's addresses (issue 10), and the env
+ * names node-redis reads for `--redis` (N6).
  */
 export const SERVER_PERMISSIONS = [
   "--allow-net",
+  "--allow-read", // T1: --cert and --key, whose paths are known only at run time
   "--allow-sys=networkInterfaces",
   REDIS_ALLOW_ENV,
   "--no-prompt",

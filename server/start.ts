@@ -14,6 +14,7 @@ import { VERSION } from "../protocol.ts";
 import { joinHints, localAddresses } from "./banner.ts";
 import { ChatServer } from "./chat_server.ts";
 import { ConsoleCaller, runConsole } from "./console.ts";
+import { CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
 import { logLine } from "./log.ts";
@@ -21,6 +22,9 @@ import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
 import { SocketTrace } from "./trace.ts";
 import { Transcript, TranscriptError } from "./transcript.ts";
+import { LectureModel, observeAll } from "./web/lecture_model.ts";
+import { webBanner } from "./web/web_banner.ts";
+import { serveWeb, type WebServer } from "./web/web_server.ts";
 
 /** A start-up failure told in one sentence, with the exit code it ends with. */
 export class StartError extends Error {
@@ -46,6 +50,8 @@ export interface Lesson {
   readonly trace: SocketTrace | undefined;
   /** The transcript (C5), when `--transcript` is given. */
   readonly transcript: Transcript | undefined;
+  /** The lecture view's events (W3), when `--web` is given. */
+  readonly lecture: LectureModel | undefined;
 }
 
 /**
@@ -76,13 +82,16 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
     }
   }
   const trace = options.trace ? new SocketTrace() : undefined;
+  // --trace and --web combine: the lecture view and the terminal's trace watch the same seam.
+  const lecture = options.web !== undefined ? new LectureModel() : undefined;
+  const observer = trace && lecture ? observeAll(trace, lecture) : trace ?? lecture;
   const chat = new ChatServer({
     ...options,
     ...shared,
-    ...(trace ? { observer: trace } : {}),
+    ...(observer ? { observer } : {}),
     ...(transcript ? { transcript } : {}),
   });
-  return { chat, trace, transcript };
+  return { chat, trace, transcript, lecture };
 }
 
 /** The Redis room's modules, loaded only with `--redis`: the in-memory server loads none. */
@@ -135,22 +144,52 @@ function missingReadPermission(): string | undefined {
  *
  * @param e What `Deno.listen` threw.
  * @param options Where it was asked to listen.
+ * @param port The port refused: `--port`'s, or `--tls-port`'s.
  * @returns ERRO 05 for an address not this computer's, a usage error for a
  *   port taken or needing privileges, or `e` itself.
  */
-export function listenError(e: unknown, options: StartOptions): unknown {
+export function listenError(e: unknown, options: StartOptions, port = options.port): unknown {
   if (e instanceof Deno.errors.AddrNotAvailable) return new AddressError(options.hostname);
+  const flag = port === options.port ? "--port" : "--tls-port";
   if (e instanceof Deno.errors.AddrInUse) {
     return new UsageError(
-      `Cannot listen on port ${options.port}: it is in use; choose another with --port`,
+      `Cannot listen on port ${port}: it is in use; choose another with ${flag}`,
     );
   }
   if (e instanceof Deno.errors.PermissionDenied) {
     return new UsageError(
-      `Cannot listen on port ${options.port}: permission denied (ports below 1024 need privileges)`,
+      `Cannot listen on port ${port}: permission denied (ports below 1024 need privileges)`,
     );
   }
   return e;
+}
+
+/**
+ * W1: starts the web door's HTTP server beside the listener, on its address,
+ * when `--web` is given.
+ *
+ * @param lesson What was started (its lecture model).
+ * @param options What the command line asked for.
+ * @returns The web server, or `undefined` without `--web`.
+ * @throws {UsageError} When the web port cannot be listened on.
+ */
+export function startWeb(lesson: Lesson, options: StartOptions): WebServer | undefined {
+  if (options.web === undefined || lesson.lecture === undefined) return undefined;
+  try {
+    return serveWeb({
+      hostname: options.hostname,
+      port: options.web,
+      chat: lesson.chat,
+      lecture: lesson.lecture,
+      ...(options.webOrigins ? { origins: options.webOrigins } : {}),
+    });
+  } catch (e) {
+    const error = listenError(e, { ...options, port: options.web });
+    if (error instanceof UsageError) {
+      throw new UsageError(error.message.replace("--port", "--web"));
+    }
+    throw error;
+  }
 }
 
 /**
@@ -168,6 +207,10 @@ export function startFailed(e: unknown): number {
   if (e instanceof UsageError) {
     console.error(e.message);
     console.error("See --help.");
+    return 2;
+  }
+  if (e instanceof CertificateError) {
+    console.error(e.message);
     return 2;
   }
   if (e instanceof AddressError || e instanceof StartError) {
@@ -190,18 +233,32 @@ function clientCommand(): string {
  * @param addr Where the listener listens.
  * @param options What the command line asked for.
  * @param stop What `{quit}` at the console does.
+ * @param tlsAddr Where the TLS listener listens, with `--cert` (T1).
+ * @param web The web door's server, with `--web`: its URLs and the QR code are shown.
  */
 export function announce(
   lesson: Lesson,
   addr: Deno.NetAddr,
   options: StartOptions,
   stop: () => void,
+  tlsAddr?: Deno.NetAddr,
+  web?: WebServer,
 ): void {
   const { chat, trace, transcript } = lesson;
   const where = `${addr.hostname}:${addr.port}`;
   logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
+  if (tlsAddr !== undefined) {
+    const tls = `${tlsAddr.hostname}:${tlsAddr.port}`;
+    logLine(
+      `TLS on ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}` +
+        ` / TLS em ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}`,
+    );
+  }
   for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
     logLine(line);
+  }
+  if (web !== undefined) {
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) console.log(line);
   }
   if (trace !== undefined) {
     logLine(

@@ -38,9 +38,16 @@ export class SocketTrace implements ConnectionObserver {
     this.#write(traceLine(0, `listen(backlog ${backlog})`));
   }
 
-  /** A connection was accepted; a door other than the TCP listener above is named. */
+  /**
+   * A connection was accepted; a door other than the TCP listener above is
+   * named, and a TLS one says its bytes are shown decrypted (T1).
+   */
   accepted(c: Connection): void {
-    const door = c.remote.door === "tcp" ? "" : ` (${c.remote.door})`;
+    const door = c.remote.door === "tcp"
+      ? ""
+      : c.remote.door === "tls"
+      ? " tls (recv and send show the bytes decrypted; the wire carries them encrypted)"
+      : ` (${c.remote.door})`;
     this.#write(traceLine(0, `accept() -> #${c.id} from ${c.peer}${door}`));
   }
 

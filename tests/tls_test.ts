@@ -1,0 +1,283 @@
+/**
+ * TLS end to end (T1-T3): `server.ts` with `--tls-port --cert --key` as a
+ * subprocess, a plain user on its plain port and `client.ts --tls --ca`
+ * piped on its TLS port chatting both ways; a client that does not trust
+ * the certificate gets ERRO 04 saying to pass `--ca`; the kit grades the
+ * server over TLS; a missing or unreadable certificate is one sentence and
+ * exit 2. The certificate is made by openssl (skipped without it).
+ */
+import assert from "node:assert/strict";
+import { join } from "./helpers.ts";
+import { makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
+
+const ignore = NO_OPENSSL !== undefined;
+const ROOT = new URL("../", import.meta.url).pathname;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+/** How long a subprocess may take before the test fails. */
+const WAIT_MS = 30_000;
+
+/** A program of the repository as a subprocess with its output collected as it comes. */
+class Program implements AsyncDisposable {
+  readonly child: Deno.ChildProcess;
+  stdout = "";
+  stderr = "";
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  readonly #reading: Promise<void>[];
+  #wake: (() => void) | undefined;
+  #exited = false;
+
+  constructor(file: string, perms: string[], args: string[], stdin = false) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...perms, `${ROOT}${file}`, ...args],
+      stdin: stdin ? "piped" : "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#stdin = stdin ? this.child.stdin.getWriter() : undefined;
+    this.#reading = [
+      this.#collect(this.child.stdout, (t) => this.stdout += t),
+      this.#collect(this.child.stderr, (t) => this.stderr += t),
+    ];
+    this.child.status.then(() => {
+      this.#exited = true;
+      this.#wake?.();
+    });
+  }
+
+  async #collect(stream: ReadableStream<Uint8Array>, add: (text: string) => void): Promise<void> {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      add(chunk);
+      this.#wake?.();
+    }
+  }
+
+  /** Types a line into the program's input. */
+  async type(line: string): Promise<void> {
+    await this.#stdin!.write(encoder.encode(`${line}\n`));
+  }
+
+  /** Ends the program's input. */
+  async endInput(): Promise<void> {
+    await this.#stdin!.close();
+  }
+
+  /** Waits until stdout and stderr together match `pattern`. */
+  async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await new Promise((resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Timed out waiting for ${pattern}: ${this.stdout}${this.stderr}`)),
+          WAIT_MS,
+        );
+        this.#wake = () => {
+          const m = pattern.exec(this.stdout + this.stderr);
+          if (m) resolve(m);
+          else if (this.#exited) {
+            reject(new Error(`Exited before ${pattern}: ${this.stdout}${this.stderr}`));
+          }
+        };
+        this.#wake();
+      });
+    } finally {
+      clearTimeout(timer);
+      this.#wake = undefined;
+    }
+  }
+
+  /** Waits for the end of the process and of its output. */
+  async done(): Promise<Deno.CommandStatus> {
+    const status = await this.child.status;
+    await Promise.all(this.#reading);
+    return status;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#exited) {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    try {
+      await this.#stdin?.close();
+    } catch {
+      // closed already
+    }
+    await this.done();
+  }
+}
+
+/** Runs a program to its end. */
+async function run(
+  file: string,
+  perms: string[],
+  args: string[],
+): Promise<{ code: number; out: string }> {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...perms, `${ROOT}${file}`, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: o.code, out: decoder.decode(o.stdout) + decoder.decode(o.stderr) };
+}
+
+/** The server with both listeners; resolves with its plain and TLS ports. */
+async function tlsServer(
+  cert: TestCert,
+): Promise<{ server: Program; port: number; tlsPort: number }> {
+  const server = new Program(
+    "server.ts",
+    ["--allow-net", `--allow-read=${cert.cert},${cert.key}`],
+    [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--tls-port",
+      "0",
+      "--cert",
+      cert.cert,
+      "--key",
+      cert.key,
+    ],
+  );
+  const plain = await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+  const tls = await server.waitFor(/TLS on 127\.0\.0\.1:(\d+)/);
+  return { server, port: Number(plain[1]), tlsPort: Number(tls[1]) };
+}
+
+Deno.test({
+  name: "TLS: client.ts --tls --ca piped and a plain user chat both ways through server.ts",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    const { server, port, tlsPort } = await tlsServer(cert);
+    await using _server = server;
+    await using bob = await join(port, "bob");
+    await using bia = new Program(
+      "client.ts",
+      ["--allow-net", `--allow-read=${cert.cert}`],
+      [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(tlsPort),
+        "--tls",
+        "--ca",
+        cert.cert,
+        "--lang",
+        "en",
+      ],
+      true,
+    );
+    await bia.type("bia");
+    assert.equal(await bob.expect("ENTROU"), "ENTROU bia entrou no chat");
+    await bob.send(":oi, bia");
+    await bia.waitFor(/oi, bia/);
+    await bia.type(":oi, bob");
+    assert.equal(await bob.expect("PUBLICA"), "PUBLICA bia: oi, bob");
+    await bia.endInput();
+    assert.equal((await bia.done()).code, 0, bia.stderr);
+    assert.equal(await bob.expect("SAIU"), "SAIU bia saiu do chat");
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "TLS: a client that does not trust the certificate gets ERRO 04 saying to pass --ca",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    const { server, tlsPort, port } = await tlsServer(cert);
+    await using _server = server;
+    const args = [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(tlsPort),
+      "--nick",
+      "bia",
+      "--lang",
+      "en",
+    ];
+    const untrusted = await run("client.ts", ["--allow-net"], [...args, "--tls"]);
+    assert.equal(untrusted.code, 1, untrusted.out);
+    assert.match(untrusted.out, /ERRO 04:.*certificate is not trusted.*pass --ca/);
+    // --tls to the plain port: the handshake fails, in one sentence.
+    const plain = await run("client.ts", ["--allow-net"], [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--tls",
+      "--lang",
+      "en",
+    ]);
+    assert.equal(plain.code, 1, plain.out);
+    assert.match(plain.out, /ERRO 04:.*TLS: no handshake/);
+    // --ca without the permission to read it: a sentence naming the Deno flag.
+    const noRead = await run("client.ts", ["--allow-net"], [...args, "--ca", cert.cert]);
+    assert.equal(noRead.code, 2, noRead.out);
+    assert.ok(noRead.out.includes(`--allow-read=${cert.cert}`), noRead.out);
+    await using _bob = await join(port, "bob"); // the server carried on
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "TLS: the kit grades server.ts over TLS (--ca) as over plain TCP",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    const { server, tlsPort } = await tlsServer(cert);
+    await using _server = server;
+    const kit = await run(
+      "conformance/main.ts",
+      ["--allow-net", `--allow-read=${cert.cert}`, "--allow-env"],
+      ["--lang", "en", "--ca", cert.cert, `127.0.0.1:${tlsPort}`],
+    );
+    assert.equal(kit.code, 0, kit.out);
+    assert.match(kit.out, /\d+ passed, 0 failed/);
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "TLS: a missing, unreadable or bad certificate is one sentence naming the file, exit 2",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    const missing = `${cert.dir}/missing.pem`;
+    const cases: [string[], string[], RegExp][] = [
+      [
+        [`--allow-read=${missing},${cert.key}`],
+        ["--cert", missing, "--key", cert.key],
+        /Cannot read --cert ".*missing\.pem": no such file/,
+      ],
+      [[], ["--cert", cert.cert, "--key", cert.key], /without --allow-read=.*cert\.pem,.*key\.pem/],
+      [
+        [`--allow-read=${cert.key}`],
+        ["--cert", cert.key, "--key", cert.key],
+        /--cert ".*key\.pem": it holds no PEM certificate/,
+      ],
+      [
+        [`--allow-read=${cert.cert}`],
+        ["--cert", cert.cert, "--key", cert.cert],
+        /--key ".*cert\.pem": it holds no PEM private key/,
+      ],
+      [[], ["--cert", cert.cert], /--cert without --key/],
+      [[], ["--tls-port", "7778"], /--tls-port without --cert/],
+    ];
+    for (const [perms, args, pattern] of cases) {
+      const r = await run("server.ts", ["--allow-net", ...perms], ["--port", "0", ...args]);
+      assert.equal(r.code, 2, r.out);
+      assert.match(r.out, pattern);
+      assert.ok(!/^\s+at /m.test(r.out), r.out);
+    }
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
