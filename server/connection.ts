@@ -12,6 +12,7 @@ import { type LineEvent, LineReader } from "../wire/line_reader.ts";
 import { TelnetPeer } from "../wire/telnet.ts";
 import type { ByteStream, Peer } from "./doors/door.ts";
 import { Outbox, type OutboxOptions, type Sink } from "./outgoing.ts";
+import { ClientEnd } from "./client_end.ts";
 
 /** Why a connection ended; each is logged and may be told to the client. */
 export type CloseCause =
@@ -121,10 +122,8 @@ export class Connection implements Sink {
   #ending = false;
   /** Whether the read loop is running. */
   #reading = false;
-  /** Whether the client ended its side (recv() returned 0). */
-  #sawEnd = false;
-  /** Called when the client's end is read, by a close waiting for it. */
-  #onEnd: (() => void) | undefined;
+  /** The client's end, which a graceful close waits for (L12). */
+  readonly #end = new ClientEnd();
 
   /**
    * @param stream The client's bytes both ways, as its door handed them on.
@@ -233,7 +232,7 @@ export class Connection implements Sink {
     } finally {
       this.#reading = false;
       // However reading stopped (the end, a reset), a close waiting for it waits no more.
-      this.#onEnd?.();
+      this.#end.stopped();
     }
   }
 
@@ -250,7 +249,7 @@ export class Connection implements Sink {
       const n = await this.#stream.read(buf);
       if (n === null) {
         received?.call(this.#observer, this, END); // recv() returned 0: the peer closed
-        this.#ended();
+        this.#end.ended();
         return;
       }
       // L12: a closing connection reads on and drops what still comes, until the client's end,
@@ -349,50 +348,16 @@ export class Connection implements Sink {
       await this.#out.drain(ms);
       // L12: half-close after the last line, then drain what the client still sends until its
       // end (within the same bound): a sender mid-line still reads its ERRO 03.
-      if (!this.#closed && !this.#sawEnd) {
+      if (!this.#closed && !this.#end.seen) {
         try {
           await this.#stream.closeWrite();
-          await this.#untilEnd(deadline - Date.now());
+          await this.#end.wait(this.#stream, deadline - Date.now(), this.#reading);
         } catch {
           // The client is gone: nothing more to drain.
         }
       }
     }
     this.#closeSocket();
-  }
-
-  /** The client's end has been read. */
-  #ended(): void {
-    this.#sawEnd = true;
-    this.#onEnd?.();
-  }
-
-  /** Waits at most `ms` for the client's end, reading (and dropping) when no read loop does. */
-  async #untilEnd(ms: number): Promise<void> {
-    if (ms <= 0 || this.#sawEnd) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const end = new Promise<void>((resolve) => {
-      this.#onEnd = resolve;
-      timer = setTimeout(resolve, ms);
-    });
-    try {
-      if (this.#reading) return await end;
-      const buf = new Uint8Array(READ_MIN);
-      let reading = true;
-      const drop = (async () => {
-        while (reading && !this.#closed && (await this.#stream.read(buf)) !== null) {
-          /* dropped */
-        }
-        this.#ended();
-      })().catch(() => this.#ended());
-      await end;
-      reading = false;
-      // An unfinished read ends when the socket closes just after.
-      void drop;
-    } finally {
-      clearTimeout(timer);
-      this.#onEnd = undefined;
-    }
   }
 
   #closeSocket(): void {
