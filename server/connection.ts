@@ -12,7 +12,6 @@ import { type LineEvent, LineReader } from "../wire/line_reader.ts";
 import { TelnetPeer } from "../wire/telnet.ts";
 import type { ByteStream, Peer } from "./doors/door.ts";
 import { Outbox, type OutboxOptions, type Sink } from "./outgoing.ts";
-import { ClientEnd } from "./client_end.ts";
 
 /** Why a connection ended; each is logged and may be told to the client. */
 export type CloseCause =
@@ -118,12 +117,6 @@ export class Connection implements Sink {
   /** Telnet's options, once the client negotiates any. */
   #telnet: TelnetPeer | undefined;
   #closed = false;
-  /** A close is draining: the read loop reads on (and drops) until the client's end. */
-  #ending = false;
-  /** Whether the read loop is running. */
-  #reading = false;
-  /** The client's end, which a graceful close waits for (L12). */
-  readonly #end = new ClientEnd();
 
   /**
    * @param stream The client's bytes both ways, as its door handed them on.
@@ -224,37 +217,15 @@ export class Connection implements Sink {
   async readLines(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
     const reader = this.#reader;
     const received = this.#observer?.received;
-    const buf = new Uint8Array(READ_MIN);
-    const events: LineEvent[] = [];
-    this.#reading = true;
-    try {
-      await this.#readLoop(reader, received, buf, events, handler);
-    } finally {
-      this.#reading = false;
-      // However reading stopped (the end, a reset), a close waiting for it waits no more.
-      this.#end.stopped();
-    }
-  }
-
-  async #readLoop(
-    reader: LineReader,
-    received: ConnectionObserver["received"],
-    first: Uint8Array,
-    events: LineEvent[],
-    handler: (ev: InputEvent) => void | Promise<void>,
-  ): Promise<void> {
-    let buf = first;
+    let buf = new Uint8Array(READ_MIN);
     let small = 0;
-    while (!this.closing || this.#ending) {
+    const events: LineEvent[] = [];
+    while (!this.closing) {
       const n = await this.#stream.read(buf);
       if (n === null) {
         received?.call(this.#observer, this, END); // recv() returned 0: the peer closed
-        this.#end.ended();
         return;
       }
-      // L12: a closing connection reads on and drops what still comes, until the client's end,
-      // so that the kernel never answers unread bytes with a reset that destroys the last line.
-      if (this.closing) continue;
       const got = buf.subarray(0, n);
       events.length = 0;
       if (received === undefined) reader.push(got, events);
@@ -284,7 +255,7 @@ export class Connection implements Sink {
         }
       }
       for (let i = 0; i < events.length; i++) {
-        if (this.closing) break; // the rest is dropped; a closing connection drains (L12)
+        if (this.closing) return;
         const ev = events[i]!;
         const input = ev.kind === "telnet" ? this.#telnetCommand(ev.command, ev.option) : ev;
         if (input === undefined) continue;
@@ -341,21 +312,9 @@ export class Connection implements Sink {
    */
   async close(ms = 0): Promise<void> {
     this.#out.seal();
-    if (ms > 0 && !this.#closed && !this.#ending) {
-      this.#ending = true;
-      const deadline = Date.now() + ms;
+    if (ms > 0 && !this.#closed) {
       this.#out.flush();
       await this.#out.drain(ms);
-      // L12: half-close after the last line, then drain what the client still sends until its
-      // end (within the same bound): a sender mid-line still reads its ERRO 03.
-      if (!this.#closed && !this.#end.seen) {
-        try {
-          await this.#stream.closeWrite();
-          await this.#end.wait(this.#stream, deadline - Date.now(), this.#reading);
-        } catch {
-          // The client is gone: nothing more to drain.
-        }
-      }
     }
     this.#closeSocket();
   }
