@@ -148,13 +148,17 @@ async function nonAscii(ctx: Context): Promise<void> {
   const [a, b] = await joinAll(ctx, 2) as [Member, Member];
   const [refused, next] = [ctx.token(), ctx.token()];
   const [at, atB] = [a.p.mark(), b.p.mark()];
-  await a.p.send(`:n\u00e3o ${refused}`);
+  // Latin-1 bytes (`não` from a Latin-1 terminal): refused by any server that keeps the wire
+  // ASCII; papo makes valid UTF-8 ASCII instead (X3), so UTF-8 would not test the refusal.
+  await a.p.sendBytes(
+    new Uint8Array([0x3a, 0x6e, 0xe3, 0x6f, 0x20, ...encoder.encode(`${refused}\n`)]),
+  );
   await expectLine(
     ctx,
     a.p,
     at,
     errorLine(ErrorCode.notAscii, "asciiOnly"),
-    "a line with UTF-8 bytes",
+    "a line with Latin-1 bytes",
   );
   await a.p.send(`:${next}`);
   await expectLine(ctx, b.p, atB, publicLine(a.nick, next), "a refused line: the connection stays");
