@@ -187,7 +187,13 @@ export async function startNode(url: string, options: NodeOptions): Promise<Test
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const room = await RedisRoom.connect({ url, log, history: options.history ?? 20, ...options });
-  const server = new ChatServer({ log, ...TEST_BUDGETS, ...options, room, idPrefix: room.idPrefix });
+  const server = new ChatServer({
+    log,
+    ...TEST_BUDGETS,
+    ...options,
+    room,
+    idPrefix: room.idPrefix,
+  });
   return { server, room, logs, ...listenFor(server) };
 }
 
