@@ -30,7 +30,7 @@ Deno.test("W2: a WebSocket user and an nc user chat both ways, public and privat
   await nc.expect("SAIU bia");
 });
 
-Deno.test("W2: UTF-8 over the door is made ASCII as over TCP (X3; the page sends ASCII); door named web", async () => {
+Deno.test("W2: accents over the door are made ASCII as over TCP (X3); door named web", async () => {
   await using s = startWebServer();
   await using nc = await join(s.tcp.port, "ana");
   await using ws = await joinWeb(s.webPort, "bia");
