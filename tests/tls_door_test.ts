@@ -99,7 +99,7 @@ Deno.test({
     assert.ok(protocolDoc.includes(PLAINTEXT_ANSWER.trimEnd()), "PROTOCOL.md lacks the line");
     // One log line per address per minute: the second try is not logged again.
     assert.equal(logs.filter((l) => l.includes("plain text")).length, 1, logs.join("\n"));
-    await using ana = await tlsJoin(tls.port, cert, "ana"); // the door still works
+    await using _ana = await tlsJoin(tls.port, cert, "ana"); // the door still works
     assert.equal(srv.server.stats.open, 1);
     await Deno.remove(cert.dir, { recursive: true });
   },
@@ -133,7 +133,7 @@ Deno.test({
     assert.equal(await readToEnd(half), "");
     half.close();
     // None of them reached the chat server; a TLS user still gets in.
-    await using ana = await tlsJoin(tls.port, cert, "ana");
+    await using _ana = await tlsJoin(tls.port, cert, "ana");
     assert.equal(srv.server.stats.open, 1);
     // Three failures from one address within a minute: one log line.
     assert.equal(logs.length, 1, logs.join("\n"));
@@ -218,7 +218,7 @@ Deno.test({
       assert.equal(await readToEnd(c), "");
       c.close();
     }
-    await using ana = await tlsJoin(tls.port, cert, "ana"); // room again for a handshake
+    await using _ana = await tlsJoin(tls.port, cert, "ana"); // room again for a handshake
     await Deno.remove(cert.dir, { recursive: true });
   },
 });

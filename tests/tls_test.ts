@@ -7,7 +7,7 @@
  * exit 2. The certificate is made by openssl (skipped without it).
  */
 import assert from "node:assert/strict";
-import { join, LineClient } from "./helpers.ts";
+import { join } from "./helpers.ts";
 import { makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
 
 const ignore = NO_OPENSSL !== undefined;
@@ -223,7 +223,7 @@ Deno.test({
     const noRead = await run("client.ts", ["--allow-net"], [...args, "--ca", cert.cert]);
     assert.equal(noRead.code, 2, noRead.out);
     assert.ok(noRead.out.includes(`--allow-read=${cert.cert}`), noRead.out);
-    await using bob = await join(port, "bob"); // the server carried on
+    await using _bob = await join(port, "bob"); // the server carried on
     await Deno.remove(cert.dir, { recursive: true });
   },
 });
