@@ -7,19 +7,17 @@
  * and drives them with clients in this process. Separate from
  * `deno task bench` (bench/main.ts), which measures one node in depth.
  *
- * Usage: `deno task bench:redis [--quick] [--window N] [--json]`; `--window 1`
- * measures latency without queueing (one message in flight per sender).
+ * Usage: `deno task bench:redis [--quick] [--window N] [--runs N] [--json]`; `--window 1`
+ * measures latency without queueing (one message in flight per sender); `--runs 5` repeats
+ * every setup five times and reports the ratios' median and range (bench/redis_runs.ts). Each
+ * row shows the nodes' and redis-server's CPU time per delivery, read from `/proc`.
  *
  * @module
  */
 
 import { parseFlags } from "../common/cli.ts";
-import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
-import { REDIS_ALLOW_READ } from "../server/start.ts";
-
-const SERVER = decodeURIComponent(new URL("../server.ts", import.meta.url).pathname);
-const encoder = new TextEncoder();
-const decoder = new TextDecoder("latin1");
+import { Client, type Proc, setup, waitFor } from "./redis_setup.ts";
+import { type Row, summary, table } from "./redis_runs.ts";
 
 /** The sizes of one run. */
 interface Sizes {
@@ -48,152 +46,6 @@ const QUICK: Sizes = {
   window: 8,
 };
 
-/** One row of results. */
-interface Row {
-  setup: string;
-  scenario: string;
-  size: string;
-  rate: number;
-  p50: number;
-  p99: number;
-  lost: number;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function waitFor(ok: () => boolean | Promise<boolean>, what: string, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** A line client that hands each line to `onLine`. */
-class Client {
-  readonly conn: Deno.TcpConn;
-  onLine: (line: string) => void = () => {};
-  #partial = "";
-  readonly reading: Promise<void>;
-
-  private constructor(conn: Deno.TcpConn) {
-    this.conn = conn;
-    this.reading = this.#read();
-  }
-
-  static async join(port: number, nick: string): Promise<Client> {
-    const c = new Client(await Deno.connect({ hostname: "127.0.0.1", port }));
-    let joined = false;
-    c.onLine = (l) => joined ||= l.startsWith("USUARIOS");
-    await c.send(nick);
-    await waitFor(() => joined, `${nick} to join`);
-    c.onLine = () => {};
-    return c;
-  }
-
-  async send(line: string): Promise<void> {
-    const bytes = encoder.encode(line + "\n");
-    let at = 0;
-    while (at < bytes.length) at += await this.conn.write(bytes.subarray(at));
-  }
-
-  async #read(): Promise<void> {
-    const buf = new Uint8Array(256 * 1024);
-    try {
-      while (true) {
-        const n = await this.conn.read(buf);
-        if (n === null) return;
-        const parts = (this.#partial + decoder.decode(buf.subarray(0, n))).split("\r\n");
-        this.#partial = parts.pop()!;
-        for (const line of parts) this.onLine(line);
-      }
-    } catch {
-      // closed
-    }
-  }
-
-  async close(): Promise<void> {
-    try {
-      this.conn.close();
-    } catch {
-      // gone
-    }
-    await this.reading;
-  }
-}
-
-/** A process started by the bench, stopped at the end of its setup. */
-class Proc {
-  readonly child: Deno.ChildProcess;
-  output = "";
-  readonly #reading: Promise<void>;
-
-  constructor(cmd: string, args: string[]) {
-    this.child = new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" })
-      .spawn();
-    this.#reading = Promise.all([this.child.stdout, this.child.stderr].map(async (s) => {
-      for await (const t of s.pipeThrough(new TextDecoderStream())) this.output += t;
-    })).then(() => {});
-  }
-
-  async port(): Promise<number> {
-    await waitFor(() => /listening on [\d.]+:\d+/.test(this.output), "a node to listen");
-    return Number(/listening on [\d.]+:(\d+)/.exec(this.output)![1]);
-  }
-
-  async stop(): Promise<void> {
-    try {
-      this.child.kill("SIGTERM");
-    } catch {
-      // gone
-    }
-    await this.child.status;
-    await this.#reading;
-  }
-}
-
-/** Starts a setup: redis-server (when `nodes` > 0 on Redis) and the nodes; returns their ports. */
-async function setup(nodes: number, redis: boolean): Promise<{ ports: number[]; procs: Proc[] }> {
-  const procs: Proc[] = [];
-  const flags = [
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-    "--flood-burst",
-    "0",
-    "--max-pending-per-ip",
-    "0",
-    "--max-clients",
-    "20000",
-  ];
-  const perms = ["--allow-net", REDIS_ALLOW_ENV, REDIS_ALLOW_READ, "--no-prompt"];
-  if (redis) {
-    const port = freePort();
-    const r = new Proc("redis-server", [
-      "--port",
-      String(port),
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-    ]);
-    procs.push(r);
-    await waitFor(() => r.output.includes("Ready to accept connections"), "redis-server");
-    flags.push("--redis", `redis://127.0.0.1:${port}`);
-  }
-  for (let i = 0; i < nodes; i++) {
-    procs.push(new Proc(Deno.execPath(), ["run", ...perms, SERVER, ...flags]));
-  }
-  const ports = await Promise.all(procs.slice(redis ? 1 : 0).map((p) => p.port()));
-  return { ports, procs };
-}
-
 function percentile(sorted: Float64Array, p: number): number {
   return sorted.length === 0
     ? 0
@@ -207,7 +59,10 @@ function summarize(lat: number[], count: number, ms: number) {
 }
 
 /** Broadcast: S senders, R receivers, spread over the nodes; each sender paced by one receiver. */
-async function broadcast(ports: number[], s: Sizes): Promise<Omit<Row, "setup">> {
+async function broadcast(
+  ports: number[],
+  s: Sizes,
+): Promise<Omit<Row, "setup" | "nodeUs" | "redisUs">> {
   const at = (i: number) => ports[i % ports.length]!;
   const receivers = await Promise.all(
     Array.from({ length: s.receivers }, (_, i) => Client.join(at(i + 1), `r${i}`)),
@@ -258,7 +113,10 @@ async function broadcast(ports: number[], s: Sizes): Promise<Omit<Row, "setup">>
 }
 
 /** Private: P pairs, each receiver on the next node (across nodes when there are two). */
-async function privates(ports: number[], s: Sizes): Promise<Omit<Row, "setup">> {
+async function privates(
+  ports: number[],
+  s: Sizes,
+): Promise<Omit<Row, "setup" | "nodeUs" | "redisUs">> {
   const from = await Promise.all(
     Array.from({ length: s.pairs }, (_, i) => Client.join(ports[0]!, `f${i}`)),
   );
@@ -305,22 +163,18 @@ async function privates(ports: number[], s: Sizes): Promise<Omit<Row, "setup">> 
   };
 }
 
-function table(rows: Row[]): string {
-  const head = "setup                     scenario   size                       rate/s   p50 ms" +
-    "   p99 ms   lost";
-  const line = (r: Row) =>
-    `${r.setup.padEnd(26)}${r.scenario.padEnd(11)}${r.size.padEnd(24)}` +
-    `${Math.round(r.rate).toLocaleString("en-US").padStart(10)}${r.p50.toFixed(2).padStart(9)}` +
-    `${r.p99.toFixed(2).padStart(9)}${String(r.lost).padStart(7)}`;
-  return [head, ...rows.map(line)].join("\n");
-}
-
 async function main(args: string[]): Promise<number> {
   const f = parseFlags(args, {
     quick: { type: "boolean" },
     json: { type: "boolean" },
     window: { type: "string" },
+    runs: { type: "string" },
   });
+  const runs = f.runs === undefined ? 1 : Number(f.runs);
+  if (!(Number.isInteger(runs) && runs > 0 && runs <= 20)) {
+    console.error(`Cannot use runs "${f.runs}": give a whole number from 1 to 20`);
+    return 2;
+  }
   const window = f.window === undefined ? undefined : Number(f.window);
   if (window !== undefined && !(Number.isInteger(window) && window > 0)) {
     console.error(`Cannot use window "${f.window}": give a whole number above 0`);
@@ -332,24 +186,46 @@ async function main(args: string[]): Promise<number> {
     ["1 node, Redis", 1, true],
     ["2 nodes, Redis", 2, true],
   ];
-  const rows: Row[] = [];
-  for (const [name, nodes, redis] of setups) {
-    for (const scenario of [broadcast, privates]) {
-      const { ports, procs } = await setup(nodes, redis);
-      try {
-        const row = { setup: name, ...(await scenario(ports, sizes)) };
-        rows.push(row);
-        if (f.json) console.log(JSON.stringify(row));
-      } finally {
-        for (const p of procs.reverse()) await p.stop();
-      }
-    }
-  }
   console.log(
     `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, one generator process`,
   );
-  console.log(table(rows));
-  return rows.every((r) => r.lost === 0) ? 0 : 1;
+  const all: Row[][] = [];
+  for (let run = 1; run <= runs; run++) {
+    const rows: Row[] = [];
+    for (const [name, nodes, redis] of setups) {
+      for (const scenario of [broadcast, privates]) {
+        const s = await setup(nodes, redis);
+        try {
+          const cpu = async (procs: Proc[]) => {
+            let ms = 0;
+            for (const p of procs) ms += await p.cpuMs();
+            return ms;
+          };
+          const before = [await cpu(s.nodes), await s.redis?.cpuMs() ?? 0];
+          const row = await scenario(s.ports, sizes);
+          const deliveries = Math.max(1, deliveriesOf(row, sizes));
+          const nodeUs = (await cpu(s.nodes) - before[0]!) * 1000 / deliveries;
+          const redisUs = ((await s.redis?.cpuMs() ?? 0) - before[1]!) * 1000 / deliveries;
+          rows.push({ setup: name, ...row, nodeUs, redisUs });
+          if (f.json) console.log(JSON.stringify({ run, ...rows.at(-1) }));
+        } finally {
+          for (const p of s.procs.reverse()) await p.stop();
+        }
+      }
+    }
+    all.push(rows);
+    console.log(`run ${run} of ${runs}`);
+    console.log(table(rows));
+  }
+  console.log(summary(all).join("\n"));
+  return all.flat().every((r) => r.lost === 0) ? 0 : 1;
+}
+
+/** How many deliveries a row counted: lines received (broadcast) or messages answered (private). */
+function deliveriesOf(row: Omit<Row, "setup" | "nodeUs" | "redisUs">, s: Sizes): number {
+  return row.scenario === "broadcast"
+    ? s.receivers * s.senders * s.perSender - row.lost
+    : s.pairs * s.perPair - Math.max(0, row.lost);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,6 +1,6 @@
 /**
  * The client's command line: its one flag table ({@linkcode CLIENT_FLAGS}),
- * from which parsing, `--help` in both languages and README's table come,
+ * from which parsing, `--help` in both languages and the docs' table come,
  * and the options read from it (S14, X2, X3).
  *
  * @module
@@ -20,7 +20,7 @@ import {
 import { TEXTS } from "./render.ts";
 import { clientPort } from "./terminal_chat.ts";
 
-/** Every flag of the client, in the order `--help` and README list them. */
+/** Every flag of the client, in the order `--help` and the docs list them. */
 export const CLIENT_FLAGS = {
   host: {
     type: "string",

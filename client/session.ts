@@ -259,9 +259,11 @@ export class ClientSession {
       this.#waiting = { fromFlag: false };
       out.push({ kind: "send", line: line.trim() });
     }
+    // The end of input waits for `--nick` to be sent and answered (X2): a refused
+    // `--nick` is always its ERRO and a non-zero exit, however early input ends.
     if (
       this.#inputEnded && this.#queue.length === 0 && this.#waiting === undefined &&
-      !this.#quitSent
+      this.#flagNick === undefined && !this.#quitSent
     ) {
       this.#quit(out);
     }

@@ -1,7 +1,7 @@
 /**
  * What the programs' command lines share: a flag table per program, read
  * with node:util's parseArgs and its inferred types, failing with a sentence
- * instead of a stack trace, and turned into `--help` and README's table; and
+ * instead of a stack trace, and turned into `--help` and the docs' table; and
  * prompts that appear only in a terminal (S8, S14).
  *
  * @module
@@ -31,14 +31,14 @@ export interface FlagOptions {
 
 /**
  * One flag of a program's flag table: how it is read, and what `--help` and
- * README say of it. The table is the one place a flag is written.
+ * the docs say of it. The table is the one place a flag is written.
  */
 export interface Flag extends FlagOptions {
-  /** The value's name in the help and README (`N`, `ADDR`); none for a boolean. */
+  /** The value's name in the help and the docs (`N`, `ADDR`); none for a boolean. */
   readonly value?: string | Text;
   /** What it does, for `--help`: one line, in each language of the program. */
   readonly help: string | Text;
-  /** What README says it does, in Markdown, when it says more than `help`. */
+  /** What the docs say it does, in Markdown, when it says more than `help`. */
   readonly doc?: string;
   /** The value taken when the flag is not given. */
   readonly default?: number | string;

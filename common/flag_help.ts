@@ -1,6 +1,6 @@
 /**
  * What a program's flag table says to people: its part of `--help`, and
- * README's table of its flags (`tests/flags_test.ts` holds README to it).
+ * the docs' table of its flags (`tests/flags_test.ts` holds the docs to it).
  *
  * @module
  */
@@ -84,7 +84,7 @@ export function flagsHelp(table: Readonly<Record<string, Flag>>, lang: Lang = "e
 }
 
 /**
- * README's table of a program's flags, in Markdown: the flag, what it does
+ * the docs' table of a program's flags, in Markdown: the flag, what it does
  * (its `doc`, or its help in English) and its default (a value in
  * backticks, a sentence, or `off` for a flag with none).
  *

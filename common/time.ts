@@ -44,3 +44,20 @@ export function clockOf(at: number): string {
   const d = new Date(at);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
+
+/**
+ * The timers a piece of code waits with: the system's by default
+ * ({@linkcode SYSTEM_TIMERS}), a test's own clock to move time by hand.
+ */
+export interface Timers {
+  /** Calls `fn` once after `ms` milliseconds; returns a handle for {@linkcode Timers.clearTimeout}. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a call not made yet; an unknown or spent handle is ignored. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** The system's timers (`setTimeout`, `clearTimeout`). */
+export const SYSTEM_TIMERS: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout> | undefined),
+};

@@ -1,6 +1,6 @@
 /**
  * The kit's command line (C7): its one flag table ({@linkcode KIT_FLAGS}),
- * from which parsing, `--help` and README's table come.
+ * from which parsing, `--help` and the docs' table come.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { type Flag, HELP_FLAGS } from "../common/cli.ts";
 import { DEFAULT_TIMING } from "./check.ts";
 import { KIT } from "./report.ts";
 
-/** Every flag of the kit, in the order `--help` and README list them. */
+/** Every flag of the kit, in the order `--help` and the docs list them. */
 export const KIT_FLAGS = {
   level: {
     type: "string",
@@ -18,7 +18,7 @@ export const KIT_FLAGS = {
     help: "seed: only what the assignment fixes, in any wording; " +
       "papo: PROTOCOL.md to the letter, limits included",
     doc: "`seed` (the assignment, any wording) or `papo` (PROTOCOL.md to the letter)",
-    default: "papo",
+    default: "seed",
   },
   only: {
     type: "string",

@@ -69,7 +69,8 @@ export function hasInOrder(text: string, phrase: string, word: string): boolean 
 
 /**
  * Whether `text` carries an error code such as `01`: the two digits not
- * inside a longer number nor a time of day (`12:01`).
+ * inside a longer number nor a time of day (`12:01`), or the code written
+ * without its zero right after "erro" or "error", in any case (`Erro 1 -`).
  *
  * @param text Text received.
  * @param code The two-digit code.
@@ -81,10 +82,15 @@ export function hasInOrder(text: string, phrase: string, word: string): boolean 
  * import { strictEqual } from "node:assert/strict";
  * strictEqual(hasCode("ERRO 01: Esse apelido ja esta em uso", "01"), true);
  * strictEqual(hasCode("Erro01 - apelido em uso", "01"), true);
+ * strictEqual(hasCode("Erro 1 - esse apelido ja esta sendo usado", "01"), true);
+ * strictEqual(hasCode("ERROR #2: no such user", "02"), true);
+ * strictEqual(hasCode("Erro 12 - outro", "01"), false);
  * strictEqual(hasCode("[12:01] ana: oi", "01"), false);
  * strictEqual(hasCode("porta 7010", "01"), false);
  * ```
  */
 export function hasCode(text: string, code: string): boolean {
-  return new RegExp(`(?<![0-9])(?<![0-9]:)${code}(?![0-9])`).test(text);
+  if (new RegExp(`(?<![0-9])(?<![0-9]:)${code}(?![0-9])`).test(text)) return true;
+  const short = code.replace(/^0+(?=[0-9])/, "");
+  return short !== code && new RegExp(`erro(?:r)?\\s*[-:#]?\\s*${short}(?![0-9])`, "i").test(text);
 }

@@ -47,7 +47,7 @@ export interface ServerReport {
 
 /** Options of {@linkcode runConformance}. */
 export interface RunOptions {
-  /** Which checks. @default {"papo"} */
+  /** Which checks. @default {"seed"} */
   level?: Level;
   /** Only the checks with these ids (`S12` selects every `S12.*`). @default {every check} */
   only?: readonly string[];
@@ -175,7 +175,7 @@ export function runConformance(
   targets: readonly Target[],
   options: RunOptions = {},
 ): Promise<ServerReport[]> {
-  const checks = selectChecks(options.level ?? "papo", options.only);
+  const checks = selectChecks(options.level ?? "seed", options.only);
   const timing: Timing = { ...DEFAULT_TIMING, ...options.timing };
   return Promise.all(targets.map(async (target): Promise<ServerReport> => {
     const unreachable = await reach(target, Math.min(3000, timing.timeoutMs));

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Lang, Text } from "./limits.ts";
+import { Keyword, type Lang, type Text } from "./limits.ts";
 
 /** Who may use a command. */
 export type Role = "anyone" | "teacher";
@@ -165,13 +165,16 @@ const PROTOCOL_NAMES = ["server", "servidor", "erro", "papo", "professor", "teac
 
 /**
  * L3: names refused as nicknames (compared without regard to case): the
- * names and words of the brace commands, and the protocol's own names.
+ * names and words of the brace commands, the protocol's own names, and every
+ * keyword a server line starts with (`AVISO`, `ENTROU`, `OK`...), so nobody
+ * is called `AVISO` and no join reads `ENTROU SAIU entrou no chat`.
  */
 export const RESERVED_NICKS: ReadonlySet<string> = new Set([
   ...(COMMANDS as readonly CommandSpec[]).filter((c) => c.syntax === "brace").flatMap((
     c,
   ) => [c.name, ...(c.words ?? [])]),
   ...PROTOCOL_NAMES,
+  ...Object.values(Keyword).map((k) => k.toLowerCase()),
 ]);
 
 /** The form a command takes in a hint: its usage, or `{name}` for a brace command. */

@@ -94,8 +94,10 @@ export const Detail = {
     en: `at most ${MAX_LINE_BYTES} bytes; line dropped`,
   },
   asciiOnly: {
-    pt: "use só caracteres ASCII; linha descartada",
-    en: "use ASCII characters only; line dropped",
+    pt:
+      "não é UTF-8 (terminal em Latin-1 ou CP850?): configure o terminal em UTF-8 ou digite sem acentos; linha descartada",
+    en:
+      "not UTF-8 (a Latin-1 or CP850 terminal?): set the terminal to UTF-8 or type without accents; line dropped",
   },
   slowDown: {
     pt: "aguarde; suas linhas serão entregues mais devagar",

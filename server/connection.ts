@@ -43,7 +43,10 @@ export type CloseCause =
 export interface ConnectionObserver {
   /** The connection was accepted by a door and handed to the chat server. */
   accepted?(c: Connection): void;
-  /** Bytes were read from the socket, exactly as they came; none at the end of the stream. */
+  /**
+   * Bytes were read from the socket, as they came but for the teacher's token
+   * (each of its bytes is `*`, however it was typed: L8); none at the end of the stream.
+   */
   received?(c: Connection, bytes: Uint8Array): void;
   /** Bytes were written to the socket. */
   sent?(c: Connection, bytes: Uint8Array): void;
@@ -101,7 +104,7 @@ export class Connection implements Sink {
   readonly #stream: ByteStream;
   readonly #out: Outbox;
   readonly #observer: ConnectionObserver | undefined;
-  readonly #reader = new LineReader(MAX_LINE_BYTES);
+  readonly #reader = new LineReader(MAX_LINE_BYTES, "fold", true);
   /** Telnet's options, once the client negotiates any. */
   #telnet: TelnetPeer | undefined;
   #closed = false;
@@ -214,9 +217,14 @@ export class Connection implements Sink {
         return;
       }
       const got = buf.subarray(0, n);
-      received?.call(this.#observer, this, got);
       events.length = 0;
-      reader.push(got, events);
+      if (received === undefined) reader.push(got, events);
+      else {
+        // The observer is shown what came, with the token the line reader found masked.
+        const shown = got.slice();
+        reader.push(got, events, shown);
+        received.call(this.#observer, this, shown);
+      }
       const echo = reader.takeEcho();
       if (echo !== undefined) this.#out.send(echo);
       // A full read means more is waiting: read bigger chunks. A read that was not full

@@ -32,6 +32,8 @@ export class ConsoleCaller implements Caller {
   readonly host: SessionHost;
   readonly #print: (line: string) => void;
   readonly #quit: () => void;
+  /** `quit` was typed: the next line says whether to stop the server (issue 19.2). */
+  #confirming = false;
 
   /**
    * @param host The server.
@@ -59,6 +61,11 @@ export class ConsoleCaller implements Caller {
     this.#quit();
   }
 
+  /** The console's input ended (Ctrl+D): said, and the server goes on (issue 19.2). */
+  ended(): void {
+    this.#print(CONSOLE_TEXTS.inputEnded);
+  }
+
   /** The console needs no token. */
   wrongToken(): void {}
 
@@ -68,9 +75,14 @@ export class ConsoleCaller implements Caller {
    * @param typed The line, as typed (accents become ASCII).
    */
   async run(typed: string): Promise<void> {
+    if (this.#confirming) return this.#confirm(typed);
     const cmd = parseCommand(toAscii(typed));
     try {
       switch (cmd.kind) {
+        case "quit":
+          // It disconnects every student at once: ask first (issue 19.2).
+          this.#confirming = true;
+          return this.#print(CONSOLE_TEXTS.askQuit);
         case "public":
           // The teacher speaking at the console speaks to the room: `:text` is `{say text}`.
           return await dispatch(this, { kind: "say", arg: cmd.text.trim() });
@@ -86,7 +98,23 @@ export class ConsoleCaller implements Caller {
       this.#print(`console: ${errorName(e)}`);
     }
   }
+
+  /** The answer to {@linkcode CONSOLE_TEXTS.askQuit}: `sim`/`yes` stops the server. */
+  #confirm(typed: string): void {
+    this.#confirming = false;
+    if (/^\s*(s|sim|y|yes)\s*$/i.test(typed)) return this.#quit();
+    this.#print(CONSOLE_TEXTS.goesOn);
+  }
 }
+
+/** The console's own sentences, in English and Portuguese (the banner's languages). */
+export const CONSOLE_TEXTS = {
+  askQuit: "console: stop the server and disconnect every student? type yes, or Enter to go on" +
+    " / parar o servidor e desconectar todos os alunos? digite sim, ou Enter para continuar",
+  goesOn: "console: the server goes on / o servidor continua",
+  inputEnded: "console: its input ended (Ctrl+D); the server goes on, Ctrl+C stops it" +
+    " / console: a entrada terminou (Ctrl+D); o servidor continua, Ctrl+C o para",
+} as const;
 
 /**
  * Reads the console's lines until its input ends, running each in order.
@@ -99,4 +127,5 @@ export async function runConsole(
   lines: AsyncIterable<string>,
 ): Promise<void> {
   for await (const line of lines) await caller.run(line);
+  caller.ended();
 }

@@ -1,6 +1,6 @@
 /**
  * The server's command line: its one flag table ({@linkcode SERVER_FLAGS}),
- * from which parsing, `--help` and README's table come, and the options read
+ * from which parsing, `--help` and the docs' table come, and the options read
  * from it, with the address and port asked for in a terminal when not given
  * (S8).
  *
@@ -32,7 +32,7 @@ import {
 import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 
-/** Every flag of the server, in the order `--help` and README list them. */
+/** Every flag of the server, in the order `--help` and the docs list them. */
 export const SERVER_FLAGS = {
   host: {
     type: "string",
@@ -161,7 +161,15 @@ export const SERVER_FLAGS = {
     value: "TOKEN",
     help: "the teacher's token for {admin TOKEN}",
     doc: "the teacher's token for `{admin TOKEN}` (C2)",
-    defaultText: "random, printed at start-up",
+    defaultText: "random, printed at start-up (not while tracing)",
+  },
+  "admin-token-file": {
+    type: "string",
+    value: "PATH",
+    help: "read the teacher's token from the first line of a file, off the command line " +
+      "(needs --allow-read=PATH)",
+    doc: "read the teacher's token from the first line of a file, so it is on neither the " +
+      "command line nor the projector; needs `--allow-read=PATH` (L8)",
   },
   trace: {
     type: "boolean",
@@ -290,7 +298,7 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     logMessages: f["log-messages"] === true,
     history: int("history"),
     crowd: int("crowd"),
-    ...(f["admin-token"] === undefined ? {} : { adminToken: adminToken(f["admin-token"]) }),
+    ...givenToken(f["admin-token"], f["admin-token-file"]),
     trace: f.trace === true,
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
@@ -371,6 +379,37 @@ function askUntil<T>(question: string, fallback: string, check: (text: string) =
       console.error(e.message);
     }
   }
+}
+
+/** The token given with `--admin-token` or read from `--admin-token-file`, if any (L8). */
+function givenToken(
+  token: string | undefined,
+  path: string | undefined,
+): { adminToken?: string } {
+  if (path === undefined) return token === undefined ? {} : { adminToken: adminToken(token) };
+  if (token !== undefined) {
+    throw new UsageError("Cannot use both --admin-token and --admin-token-file: give one");
+  }
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    const denied = e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+    throw new UsageError(
+      denied
+        ? `Cannot read --admin-token-file "${path}": run with --allow-read=${path}`
+        : `Cannot read --admin-token-file "${path}": ${e instanceof Error ? e.message : e}`,
+    );
+  }
+  const first = text.split(/\r?\n/, 1)[0]!.trim();
+  if (!/^[!-~]{1,64}$/.test(first) || first.includes("}")) {
+    // The file's text is not repeated: it may be the token, and this is the projector.
+    throw new UsageError(
+      `Cannot use the token in "${path}": its first line must be 1 to 64 printable ASCII ` +
+        "characters, no spaces or }",
+    );
+  }
+  return { adminToken: first };
 }
 
 /** A teacher's token: one word of printable ASCII (it is typed as `{admin TOKEN}`). */

@@ -1,5 +1,5 @@
 /**
- * The server's settings: every limit with its default (documented in README
+ * The server's settings: every limit with its default (documented in docs/teacher.md
  * and SECURITY.md), and the options resolved once at start.
  *
  * @module
@@ -51,7 +51,7 @@ export interface ServerOptions {
   idPrefix?: string;
 }
 
-/** Defaults of {@linkcode ServerOptions}, documented in README and SECURITY.md. */
+/** Defaults of {@linkcode ServerOptions}, documented in docs/teacher.md and SECURITY.md. */
 export const DEFAULTS = {
   maxClients: 10_000,
   maxPerIp: 0,

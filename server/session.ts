@@ -22,6 +22,7 @@ import {
   RoomUnavailable,
 } from "./room/room.ts";
 import { errorName } from "./log.ts";
+import { Pipeline } from "./pipeline.ts";
 
 /** How long a closing client's last lines may take to leave, in milliseconds. */
 export const CLOSE_DRAIN_MS = 2_000;
@@ -46,6 +47,8 @@ export class Session implements Member, Caller, ConnectionOwner {
   #joined = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #wrongTokens = 0;
+  /** P4: with a remote room, messages in flight without waiting for each round trip. */
+  #pipe: Pipeline | undefined;
 
   /**
    * @param c The client's connection, admitted.
@@ -57,6 +60,7 @@ export class Session implements Member, Caller, ConnectionOwner {
     this.host = host;
     this.id = `${idPrefix}${c.id}`;
     c.owner = this;
+    if (host.room.remote) this.#pipe = new Pipeline(this);
   }
 
   /** Whether the session is in the room. */
@@ -154,6 +158,8 @@ export class Session implements Member, Caller, ConnectionOwner {
     } finally {
       clearTimeout(this.#timer);
       c.cause ??= "eof";
+      // The lines already read get their replies before the member leaves (P4).
+      await this.#pipe?.drain();
       if (this.#joined) {
         this.#joined = false;
         host.registered(this, false);
@@ -168,6 +174,24 @@ export class Session implements Member, Caller, ConnectionOwner {
   }
 
   #line(ev: InputEvent): void | Promise<void> {
+    const pipe = this.#pipe;
+    if (pipe === undefined) return this.#lineNow(ev);
+    if (this.c.closing) return;
+    // P4: a message starts now and replies in its turn; any other line waits for them.
+    if (this.#joined && ev.kind === "line") {
+      const cmd = parseCommand(ev.text);
+      if (cmd.kind === "public" || cmd.kind === "private") {
+        return pipe.start((caller) => {
+          const done = dispatch(caller, cmd);
+          return done && done.catch((e) => this.#roomFailed(e));
+        });
+      }
+    }
+    const busy = pipe.drain();
+    return busy === undefined ? this.#lineNow(ev) : busy.then(() => this.#lineNow(ev));
+  }
+
+  #lineNow(ev: InputEvent): void | Promise<void> {
     if (this.c.closing) return;
     if (ev.kind === "tooLong") return this.send(Reply.lineTooLong);
     if (ev.kind === "notAscii") return this.send(Reply.notAscii);

@@ -226,16 +226,8 @@ export function announce(
     );
     trace.listening(addr, LISTEN_BACKLOG);
   }
-  if (options.adminToken === undefined) {
-    // Printed only when made here: a token given with --admin-token stays off the projector.
-    logLine(
-      `teacher's token: type {admin ${chat.adminToken}} in a client to become the teacher` +
-        " / senha do professor: digite-a num cliente para ser o professor",
-    );
-  } else {
-    logLine(
-      "teacher's token: the one given with --admin-token / senha do professor: a de --admin-token",
-    );
+  for (const line of tokenLines(chat.adminToken, options.adminToken, trace !== undefined)) {
+    logLine(line);
   }
   transcript?.line(`INICIO papo-server ${VERSION} ${where}`);
   if (interactive()) {
@@ -245,6 +237,47 @@ export function announce(
     );
     void runConsole(new ConsoleCaller(chat, console.log, stop), stdinLines());
   }
+}
+
+/** The shortest teacher's token given without a warning (L9). */
+export const SHORT_TOKEN = 8;
+
+/**
+ * What the banner says of the teacher's token (L8, L9): a token made here is
+ * printed, but not while tracing (the trace is on the projector); a given one
+ * never is, and one shorter than {@linkcode SHORT_TOKEN} gets a warning.
+ *
+ * @param token The token in use.
+ * @param given The token given with a flag, if any.
+ * @param tracing Whether the socket trace is on.
+ * @returns The banner's lines.
+ */
+export function tokenLines(token: string, given: string | undefined, tracing: boolean): string[] {
+  if (given !== undefined) {
+    const lines = [
+      "teacher's token: the one given with --admin-token or --admin-token-file" +
+      " / senha do professor: a de --admin-token ou --admin-token-file",
+    ];
+    if (given.length < SHORT_TOKEN) {
+      lines.push(
+        `warning: the teacher's token has under ${SHORT_TOKEN} characters, easy to guess` +
+          ` / aviso: a senha do professor tem menos de ${SHORT_TOKEN} caracteres, fácil de adivinhar`,
+      );
+    }
+    return lines;
+  }
+  if (tracing) {
+    return [
+      "teacher's token: not shown while tracing (the screen is on the projector); the console" +
+      " needs none; to use one in a client, restart with --admin-token-file PATH" +
+      " / senha do professor: não aparece com o rastreio; o console não precisa dela;" +
+      " para usá-la num cliente, reinicie com --admin-token-file ARQUIVO",
+    ];
+  }
+  return [
+    `teacher's token: type {admin ${token}} in a client to become the teacher` +
+    " / senha do professor: digite-a num cliente para ser o professor",
+  ];
 }
 
 /**

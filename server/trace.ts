@@ -10,30 +10,6 @@
 import { traceLine } from "../common/trace.ts";
 import type { CloseCause, Connection, ConnectionObserver } from "./connection.ts";
 
-const ADMIN = new TextEncoder().encode("{admin ");
-
-/**
- * The bytes with the argument of every `{admin ...}` replaced by `*`, byte for byte (the count
- * stays true).
- *
- * @param bytes Bytes read.
- * @returns The same bytes, or a copy with the token hidden.
- */
-export function hideToken(bytes: Uint8Array): Uint8Array {
-  let out = bytes;
-  outer: for (let i = 0; i + ADMIN.length <= bytes.length; i++) {
-    for (let j = 0; j < ADMIN.length; j++) {
-      const b = bytes[i + j]!;
-      if ((b | 0x20) !== ADMIN[j] && b !== ADMIN[j]) continue outer;
-    }
-    if (out === bytes) out = bytes.slice();
-    for (let k = i + ADMIN.length; k < out.length && out[k] !== 0x7d && out[k]! >= 0x20; k++) {
-      out[k] = 0x2a; // "*"
-    }
-  }
-  return out;
-}
-
 /**
  * A trace of every connection, written line by line.
  *
@@ -75,9 +51,9 @@ export class SocketTrace implements ConnectionObserver {
     this.#write(traceLine(0, `accept() -> #${c.id} from ${c.peer}${door}`));
   }
 
-  /** Bytes were read; the teacher's token in `{admin TOKEN}` is hidden (it is on the projector). */
+  /** Bytes were read; the teacher's token came masked by the connection (L8: it is on the projector). */
   received(c: Connection, bytes: Uint8Array): void {
-    this.#write(traceLine(c.id, "recv", hideToken(bytes)));
+    this.#write(traceLine(c.id, "recv", bytes));
   }
 
   /** Bytes were written. */

@@ -71,8 +71,7 @@ Deno.test("{admin TOKEN} makes the teacher; a wrong token is ERRO 12, the 5th cl
     await using prof = await teacher(srv.port);
     assert.ok(srv.logs.some((l) => l.startsWith("admin ") && l.includes("prof")), srv.logs.join());
     await prof.send("{help}");
-    const help = await prof.expect("AJUDA");
-    assert.ok(help);
+    await prof.expect("AJUDA");
     await prof.send("{users}");
     await prof.expect("USUARIOS");
     assert.ok(prof.received.some((l) => l.startsWith("AJUDA {kick apelido}")));
@@ -193,7 +192,8 @@ Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unba
   }
   {
     await using other = await join(srv.port, "other");
-    assert.ok(other);
+    await other.send("{users}");
+    assert.equal(await other.expect("USUARIOS"), "USUARIOS 2 online: prof, other");
   }
   await prof.send("{bans}");
   assert.equal(await prof.expect("OK"), "OK banidos: 127.0.0.2 (bob)");
@@ -204,7 +204,9 @@ Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unba
   await prof.send("{bans}");
   assert.equal(await prof.expect("OK"), "OK nenhum endereco banido");
   await using back = await join(srv.port, "bob", { from: "127.0.0.2" });
-  assert.ok(back);
+  assert.equal(await prof.expect("ENTROU"), "ENTROU bob entrou no chat");
+  await back.send(":voltei");
+  assert.equal(await prof.expect("PUBLICA"), "PUBLICA bob: voltei");
 });
 
 Deno.test("{lock} refuses new connections with ERRO 16 until {unlock}; {say} is an AVISO (C3)", async () => {
@@ -226,7 +228,9 @@ Deno.test("{lock} refuses new connections with ERRO 16 until {unlock}; {say} is 
   await prof.send("{unlock}");
   assert.equal(await ana.expect("AVISO"), "AVISO a sala foi destrancada");
   await using late = await join(srv.port, "late");
-  assert.ok(late);
+  assert.equal(await ana.expect("ENTROU"), "ENTROU late entrou no chat");
+  await late.send(":cheguei");
+  assert.equal(await ana.expect("PUBLICA"), "PUBLICA late: cheguei");
 });
 
 Deno.test("--history: a newcomer gets the last N public messages, oldest first, never private ones (C4)", async (t) => {

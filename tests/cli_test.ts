@@ -44,9 +44,9 @@ class ServerProcess implements AsyncDisposable {
   #reading: Promise<void>[];
   #exited = false;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
+  constructor(args: string[], env: Record<string, string> = {}, perms: string[] = []) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", SERVER, ...args],
+      args: ["run", "--allow-net", ...perms, SERVER, ...args],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -295,6 +295,58 @@ Deno.test("server.ts prints a random teacher's token, or uses --admin-token with
     await c.expect("USUARIOS");
     await c.send("{admin giz-azul}");
     assert.match(await c.expect("OK"), /professor/);
+    server.child.kill("SIGTERM");
+    assert.equal((await server.done()).code, 0);
+  });
+});
+
+Deno.test("server.ts keeps the teacher's token off the projector (L8, L9)", async (t) => {
+  await t.step(
+    "with --trace and no token, none is printed, and the banner says how to get one",
+    async () => {
+      await using server = new ServerProcess(["--port", "0", "--trace"]);
+      await server.waitFor(/teacher's token: not shown while tracing.*--admin-token-file/);
+      assert.ok(!/\{admin /.test(server.stdout), server.stdout);
+      server.child.kill("SIGTERM");
+      assert.equal((await server.done()).code, 0);
+    },
+  );
+  const dir = await Deno.makeTempDir({ prefix: "papo-token-" });
+  const file = `${dir}/token.txt`;
+  await Deno.writeTextFile(file, "giz-azul-longo\n");
+  try {
+    await t.step("--admin-token-file reads it, with --allow-read for that file", async () => {
+      await using server = new ServerProcess(
+        ["--port", "0", "--trace", "--admin-token-file", file],
+        {},
+        [`--allow-read=${file}`],
+      );
+      const port = Number((await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+      await server.waitFor(/teacher's token: the one given with --admin-token/);
+      await using c = await LineClient.connect(port);
+      await c.expect("APELIDO");
+      await c.send("prof");
+      await c.expect("USUARIOS");
+      await c.send("{admin giz-azul-longo}");
+      assert.match(await c.expect("OK"), /professor/);
+      server.child.kill("SIGTERM");
+      assert.equal((await server.done()).code, 0);
+      assert.ok(!server.stdout.includes("giz-azul"), server.stdout);
+      assert.ok(!/warning/.test(server.stdout), server.stdout);
+    });
+    await t.step("without the permission, a sentence saying which to give", async () => {
+      await using server = new ServerProcess(["--port", "0", "--admin-token-file", file]);
+      const { code } = await server.done();
+      assert.notEqual(code, 0);
+      assert.match(server.stderr, new RegExp(`--allow-read=${file.replace(/[.]/g, "\\.")}`));
+      assert.ok(!server.stderr.includes("giz-azul"), server.stderr);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  await t.step("a token under 8 characters gets a warning", async () => {
+    await using server = new ServerProcess(["--port", "0", "--admin-token", "abc"]);
+    await server.waitFor(/warning: the teacher's token has under 8 characters/);
     server.child.kill("SIGTERM");
     assert.equal((await server.done()).code, 0);
   });

@@ -55,6 +55,22 @@ Deno.test("ClientSession keeps every line typed before it may go, in order", asy
   });
 });
 
+Deno.test("ClientSession: piped input that ends before the server asks waits for --nick's answer (X2)", () => {
+  // Issue 19.8: `client.ts --nick TAKEN </dev/null` sent {quit} before the nickname, then
+  // exited 0 with "See you" and no ERRO 01 when the input's end came first.
+  const s = new ClientSession({ nick: "ana", interactive: false });
+  assert.deepEqual(sent(s.inputEnded()), [], "nothing goes before the server asks");
+  assert.deepEqual(sent(server(s, PROMPT)), ["ana"]);
+  const refused = server(s, "ERRO 01 Esse apelido ja esta em uso: ana");
+  assert.deepEqual(sent(refused), []);
+  assert.deepEqual(kinds(refused), ["close"]);
+  assert.deepEqual(s.closed().code, Exit.failed);
+  const ok = new ClientSession({ nick: "bia", interactive: false });
+  ok.inputEnded();
+  assert.deepEqual(sent(server(ok, PROMPT)), ["bia"]);
+  assert.deepEqual(sent(server(ok, WELCOME("bia"), USERS("bia"))), ["{quit}"]);
+});
+
 Deno.test("ClientSession ends piped input with {quit} once every line has gone (X2)", () => {
   const s = new ClientSession({ interactive: false });
   s.input("eve");

@@ -14,7 +14,7 @@ import { UsageError } from "../common/cli.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import { paint } from "../client/screen.ts";
 import { displayWidth } from "../client/width.ts";
-import { join, pause, startServer, WAIT_MS } from "./helpers.ts";
+import { join, startServer, until, WAIT_MS } from "./helpers.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
@@ -22,17 +22,6 @@ const encoder = new TextEncoder();
 
 /** How long to wait for a client subprocess to start and join (a busy machine is slow). */
 const START_MS = 3 * WAIT_MS;
-
-/** Runs until `ok()` holds, checking every 20 ms; fails after `ms` with `what`. */
-async function until(ok: () => boolean, what: () => string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (let i = 0; i < ms / 10; i++) {
-    if (ok()) return;
-    if (Date.now() > deadline) break;
-    await pause(20);
-  }
-  if (!ok()) throw new Error(`Timed out waiting for ${what()}`);
-}
 
 /** What a finished client printed and how it exited. */
 interface Outcome {
@@ -335,6 +324,14 @@ Deno.test("client.ts handles a refused nickname with piped input", async (t) => 
       assert.ok(lines(out.stdout).includes(error), out.stdout);
     });
   }
+  await t.step("--nick refused with input already at its end (</dev/null) exits 1", async () => {
+    // Issue 19.8: the end of input raced the nickname's answer (exit 0, "See you").
+    for (let run = 0; run < 3; run++) {
+      const out = await runClient(["--port", port, "--nick", "alice", "--lang", "en"]);
+      assert.deepEqual(out.code, 1, out.stdout);
+      assert.ok(lines(out.stdout).includes(refused[0]![1].replace("ALICE", "alice")), out.stdout);
+    }
+  });
   await t.step("a refused nickname from input is followed by the next line", async () => {
     const out = await runClient(["--port", port, "--lang", "en"], "alice\nalice2\n:hi\n");
     assert.deepEqual(out.code, 0, out.stdout + out.stderr);

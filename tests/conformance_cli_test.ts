@@ -77,7 +77,7 @@ Deno.test("main() refuses bad arguments with exit code 2 and one sentence", asyn
     ["a bad server", ["host:nope"], /Cannot use "host:nope" as a server/],
     ["an unknown flag", ["--fast", "7777"], /Unknown option '--fast'/],
     ["a bad level", ["--level=strict", "7777"], /Cannot use --level "strict": give seed or papo/],
-    ["an unknown check", ["--only", "S99", "7777"], /Cannot find check "S99" at level papo/],
+    ["an unknown check", ["--only", "S99", "7777"], /Cannot find check "S99" at level seed/],
     ["a bad timeout", ["--timeout", "0", "7777"], /Cannot use --timeout "0"/],
     ["a bad language", ["--lang", "fr", "7777"], /Cannot use --lang "fr": give pt or en/],
   ];
@@ -312,7 +312,14 @@ Deno.test("formatJson() carries the level, the checks, and every result", () => 
 Deno.test("deno task conformance runs with --allow-net only and exits 0 for papo", async () => {
   await using papo = startServer();
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "conformance/main.ts", "--", `127.0.0.1:${papo.port}`],
+    args: [
+      "run",
+      "--allow-net",
+      "conformance/main.ts",
+      "--level",
+      "papo",
+      `127.0.0.1:${papo.port}`,
+    ],
     cwd: new URL("../", import.meta.url).pathname,
     stdin: "null",
     stdout: "piped",
@@ -329,12 +336,13 @@ Deno.test("deno task conformance runs with --allow-net only and exits 0 for papo
   );
 });
 
-// README's table of papo-check's flags: tests/flags_test.ts.
-Deno.test("README.md explains grading in English and Portuguese, with every check", async () => {
-  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
-  assert.match(readme, /^## Grading students' servers$/m);
-  assert.match(readme, /^### Corrigir os servidores dos alunos$/m);
+// The guide's table of papo-check's flags: tests/flags_test.ts.
+Deno.test("docs explain grading in English and Portuguese, with every check", async () => {
+  const read = (page: string) => Deno.readTextFile(new URL(`../docs/${page}`, import.meta.url));
+  const guide = await read("grading.md");
+  assert.match(guide, /^# Grading students' servers$/m);
+  assert.match(await read("professor.pt.md"), /^## Corrigir os servidores dos alunos$/m);
   for (const { id } of [...CHECKS.seed, ...CHECKS.papo]) {
-    assert.ok(readme.includes(`| ${id} `), `README.md's table of checks lacks ${id}`);
+    assert.ok(guide.includes(`| ${id} `), `docs/grading.md's table of checks lacks ${id}`);
   }
 });

@@ -54,7 +54,8 @@ const FIXTURES: [Dialect, Defect, string[], string[]][] = [
   ["seed", "taken-accepted", ["S10.taken"], []],
   ["seed", "no-list", ["S10.list"], []],
   ["seed", "no-join", [], ["S11.join"]],
-  ["seed", "echo", ["S12.public"], []],
+  // Issue 19.5: at the seed level a public message sent back to its sender is a note.
+  ["seed", "echo", [], []],
   ["seed", "no-sender-name", ["S12.public"], []],
   ["seed", "private-to-all", ["S12.private"], []],
   ["seed", "no-sent", ["S12.sent"], []],
@@ -188,6 +189,26 @@ Deno.test({
     } finally {
       for (const v of variants) await v[Symbol.asyncDispose]();
     }
+  },
+});
+
+Deno.test({
+  name: `runConformance() at its default level passes a student's own wording${
+    hasPython ? "" : " (skipped: no python3)"
+  }`,
+  ignore: !hasPython,
+  async fn() {
+    // Issue 19.5: "Erro 1 - ..." and "Erro 2 - ..." failed S10.taken and S12.02; an echo of a
+    // public message to its sender failed S12.public; the default level was papo.
+    await using student = await python("student_broken.py");
+    const [report] = await runConformance([local(student.port, "student_broken.py")], {
+      timing: { ...TIMING, waitMs: 1500 },
+    });
+    assert.equal(report!.results.length, CHECKS.seed.length, "seed is the default level");
+    assert.deepEqual(ids(report!, "fail"), [], explain(report!));
+    assert.deepEqual(ids(report!, "skip"), ["S11.join"], explain(report!));
+    const note = report!.results.find((r) => r.id === "S12.public")?.note ?? "";
+    assert.match(note, /came back to its sender/, "an echo is a note at the seed level");
   },
 });
 

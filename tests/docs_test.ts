@@ -1,6 +1,7 @@
 /**
  * PROTOCOL.md stays true to the code: every line the server can send is
- * documented verbatim (S3). README's flag tables: `flags_test.ts`.
+ * documented verbatim (S3), and every link in the docs resolves. The flag
+ * tables: `flags_test.ts`.
  */
 import assert from "node:assert/strict";
 import {
@@ -109,4 +110,79 @@ Deno.test("PROTOCOL.md shows an example of every other server line", () => {
   for (const line of lines) {
     assert(protocolDoc.includes(line.trimEnd()), `PROTOCOL.md lacks: ${line.trimEnd()}`);
   }
+});
+
+/** The pages whose links must resolve: README, the documents beside it, and docs/. */
+async function pages(): Promise<string[]> {
+  const files = ["README.md", "PROTOCOL.md", "SECURITY.md", "ARCHITECTURE.md"];
+  for await (const e of Deno.readDir(new URL("../docs/", import.meta.url))) {
+    if (e.isFile && e.name.endsWith(".md")) files.push(`docs/${e.name}`);
+  }
+  return files.sort();
+}
+
+/**
+ * GitHub's anchor of a heading: lower case, punctuation but `-` and `_`
+ * dropped, spaces made `-`; a repeated heading gets `-1`, `-2`...
+ */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const m = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!m) continue;
+    const text = m[1]!.replace(/`/g, "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
+    const slug = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    out.add(n === 0 ? slug : `${slug}-${n}`);
+  }
+  return out;
+}
+
+/** Every inline link target of `markdown` outside code, as written. */
+function links(markdown: string): string[] {
+  const prose = markdown.replace(/^\s*(```|~~~)[\s\S]*?^\s*\1/gm, "").replace(/`[^`\n]*`/g, "");
+  return [...prose.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1]!);
+}
+
+Deno.test("anchors() and links() read headings and links as GitHub does", () => {
+  assert.deepEqual(
+    [...anchors("# Grading students' servers\n## 3. Let it `through`\n## A\n## A\n```\n# no\n```")],
+    ["grading-students-servers", "3-let-it-through", "a", "a-1"],
+  );
+  assert.deepEqual(links("[a](b.md#c) `[x](y)` [d](https://e) ![i](p.png)\n```\n[z](q)\n```"), [
+    "b.md#c",
+    "https://e",
+    "p.png",
+  ]);
+});
+
+Deno.test("every relative link and #anchor in the docs resolves", async () => {
+  const root = new URL("../", import.meta.url);
+  const broken: string[] = [];
+  for (const page of await pages()) {
+    const text = await Deno.readTextFile(new URL(page, root));
+    for (const target of links(text)) {
+      if (/^[a-z]+:/i.test(target)) continue; // https:, mailto:
+      const [path, anchor] = target.split("#") as [string, string | undefined];
+      const file = path === "" ? new URL(page, root) : new URL(path, new URL(page, root));
+      let linked: string;
+      try {
+        const info = await Deno.stat(file);
+        if (!info.isFile || anchor === undefined) continue;
+        linked = await Deno.readTextFile(file);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+        broken.push(`${page}: ${target} (no such file)`);
+        continue;
+      }
+      if (file.pathname.endsWith(".md") && !anchors(linked).has(anchor)) {
+        broken.push(`${page}: ${target} (no such heading)`);
+      }
+    }
+  }
+  assert.deepEqual(broken, []);
 });

@@ -1,6 +1,6 @@
 /**
- * One flag table per program (issue 20): README's table of each program's
- * flags is the table the program parses, its help and its defaults come from
+ * One flag table per program (issue 20): the guide's table of each program's
+ * flags (docs/) is the table the program parses, its help and its defaults come from
  * it, and its whole-number flags keep their bounds.
  */
 import assert from "node:assert/strict";
@@ -36,17 +36,13 @@ function markdown(rows: string[][]): string {
   return [line(rows[0]!), line(rows[0]!.map(() => "---")), ...rows.slice(1).map(line)].join("\n");
 }
 
-/** Where the flag tables may be: README and the guides beside it. */
+/** Where the flag tables are: the guides in docs/ (README links to them). */
 async function docs(): Promise<string> {
-  const texts = [await Deno.readTextFile(new URL("../README.md", import.meta.url))];
-  try {
-    for await (const e of Deno.readDir(new URL("../docs/", import.meta.url))) {
-      if (e.name.endsWith(".md")) {
-        texts.push(await Deno.readTextFile(new URL(`../docs/${e.name}`, import.meta.url)));
-      }
+  const texts: string[] = [];
+  for await (const e of Deno.readDir(new URL("../docs/", import.meta.url))) {
+    if (e.name.endsWith(".md")) {
+      texts.push(await Deno.readTextFile(new URL(`../docs/${e.name}`, import.meta.url)));
     }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return texts.join("\n");
 }
@@ -57,14 +53,14 @@ const PROGRAMS: [string, Readonly<Record<string, Flag>>][] = [
   ["conformance/main.ts", KIT_FLAGS],
 ];
 
-Deno.test("README's flag table of each program is its flag table", async (t) => {
+Deno.test("the docs' flag table of each program is its flag table", async (t) => {
   const tables = markdownTables(await docs());
   for (const [program, table] of PROGRAMS) {
     await t.step(program, () => {
       const want = flagsTable(table);
       assert.ok(
         tables.some((rows) => JSON.stringify(rows) === JSON.stringify(want)),
-        `README lacks ${program}'s flag table, which is now:\n${markdown(want)}\n`,
+        `docs/ lack ${program}'s flag table, which is now:\n${markdown(want)}\n`,
       );
     });
   }
@@ -86,5 +82,18 @@ Deno.test("flagsHelp() lists every flag of a table with its default", async (t) 
   assert.ok(KIT_HELP.includes(flagsHelp(KIT_FLAGS)));
   for (const lang of ["pt", "en"] as const) {
     assert.ok(CLIENT_HELP[lang].includes(flagsHelp(CLIENT_FLAGS, lang)));
+  }
+});
+
+Deno.test("the Portuguese guide names every flag of the server, the client and the kit", async () => {
+  const guide = await Deno.readTextFile(new URL("../docs/professor.pt.md", import.meta.url));
+  for (const [program, table] of PROGRAMS) {
+    for (const name of Object.keys(table)) {
+      assert.match(
+        guide,
+        new RegExp(`\`--${name}\\b`),
+        `docs/professor.pt.md lacks ${program}'s --${name}`,
+      );
+    }
   }
 });

@@ -12,6 +12,8 @@ import { ByteQueue } from "../server/doors/byte_queue.ts";
 import { enterTcp } from "../server/doors/tcp.ts";
 import type { ServerOptions } from "../server/options.ts";
 import type { Room } from "../server/room/room.ts";
+import type { Timers } from "../common/time.ts";
+import { TelnetSplitter } from "../conformance/telnet_split.ts";
 
 /** How long a test waits for an expected line before failing. */
 export const WAIT_MS = 10_000;
@@ -69,7 +71,41 @@ export function listenFor(
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("latin1");
-const TELNET = /\xff[\xfb-\xfe][\s\S]/g;
+
+/**
+ * The tests' one line splitter: a server's byte stream cut into its
+ * CRLF-ended lines, each byte one character (latin1), a line possibly
+ * spanning chunks.
+ *
+ * @example
+ * ```ts
+ * import { LineSplitter } from "./helpers.ts";
+ * import assert from "node:assert/strict";
+ * const lines = new LineSplitter();
+ * assert.deepEqual(lines.push(new TextEncoder().encode("OK a\r\nOK")), ["OK a"]);
+ * assert.deepEqual(lines.push(new TextEncoder().encode(" b\r\n")), ["OK b"]);
+ * assert.equal(lines.partial, "");
+ * ```
+ */
+export class LineSplitter {
+  #partial = "";
+
+  /** The text after the last CRLF, not a line yet. */
+  get partial(): string {
+    return this.#partial;
+  }
+
+  /**
+   * Takes the next bytes (or text) of the stream.
+   * @returns The lines they complete, without CRLF.
+   */
+  push(chunk: Uint8Array | string): string[] {
+    const parts = (this.#partial + (typeof chunk === "string" ? chunk : decoder.decode(chunk)))
+      .split("\r\n");
+    this.#partial = parts.pop()!;
+    return parts;
+  }
+}
 
 /**
  * What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, a node:net
@@ -153,7 +189,8 @@ export class LineClient implements AsyncDisposable {
   readonly raw: number[] = [];
   #conn: ByteConn;
   #next = 0;
-  #partial = "";
+  readonly #lines = new LineSplitter();
+  readonly #telnet = new TelnetSplitter();
   #ended = false;
   #closed = false;
   #wake: (() => void) | undefined;
@@ -205,12 +242,11 @@ export class LineClient implements AsyncDisposable {
         const n = await this.#conn.read(buf);
         if (n === null) break;
         if (this.#keepRaw) { for (let i = 0; i < n; i++) this.raw.push(buf[i]!); }
-        // Lines as a person reads them: telnet's answers (IAC WILL/WONT/DO/DONT x)
-        // are kept in `raw` only.
-        const text = (this.#partial + decoder.decode(buf.subarray(0, n))).replace(TELNET, "");
-        const parts = text.split("\r\n");
-        this.#partial = parts.pop()!;
-        this.received.push(...parts);
+        // Lines as a person reads them: telnet's sequences (the kit's one parser of
+        // them) are kept in `raw` only.
+        const text: number[] = [];
+        this.#telnet.split(buf.subarray(0, n), text);
+        this.received.push(...this.#lines.push(Uint8Array.from(text)));
         this.#wake?.();
       }
     } catch {
@@ -345,9 +381,75 @@ export async function join(
   return c;
 }
 
+/**
+ * Waits until `ok()` holds, checking every 20 ms (state with no event to
+ * wait on: a count of the server's, a process's output), failing after `ms`.
+ * @param what What is awaited, for the error (a function: read when it fails).
+ */
+export async function until(
+  ok: () => boolean,
+  what: string | (() => string),
+  ms: number = WAIT_MS,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${typeof what === "string" ? what : what()}`);
+    }
+    await pause(20);
+  }
+}
+
 /** Resolves after `ms` milliseconds (for pacing, never for assertions). */
 export function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * A clock a test moves by hand: the {@linkcode Timers} given to the code
+ * under test, whose calls are made only by {@linkcode ManualTimers.advance},
+ * so a test of a timer never sleeps (issue 20).
+ */
+export class ManualTimers implements Timers {
+  #now = 0;
+  #next = 1;
+  readonly #due = new Map<number, { at: number; fn: () => void }>();
+
+  /** Milliseconds moved so far. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** How many calls wait. */
+  get waiting(): number {
+    return this.#due.size;
+  }
+
+  setTimeout(fn: () => void, ms: number): number {
+    const handle = this.#next++;
+    this.#due.set(handle, { at: this.#now + Math.max(0, ms), fn });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    if (typeof handle === "number") this.#due.delete(handle);
+  }
+
+  /** Moves time on by `ms`, making every call that falls due, in order of time (then of setting). */
+  advance(ms: number): void {
+    const end = this.#now + ms;
+    while (true) {
+      let first: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of this.#due) {
+        if (entry[1].at <= end && (first === undefined || entry[1].at < first[1].at)) first = entry;
+      }
+      if (first === undefined) break;
+      this.#due.delete(first[0]);
+      this.#now = first[1].at;
+      first[1].fn();
+    }
+    this.#now = end;
+  }
 }
 
 /** Bytes from text (each char code below 256 becomes one byte) and byte arrays. */

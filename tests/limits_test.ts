@@ -8,10 +8,9 @@ import assert from "node:assert/strict";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member } from "../server/room/room.ts";
-import { join, LineClient, pause, roomOver, startServer } from "./helpers.ts";
+import { join, LineClient, LineSplitter, pause, roomOver, startServer, until } from "./helpers.ts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("latin1");
 
 const ERR_FLOOD =
   "ERRO 10 Mensagens rapidas demais: aguarde; suas linhas serao entregues mais devagar";
@@ -195,19 +194,17 @@ Deno.test("ChatServer drops a client that stops reading, and everyone else carri
   const slowLines: string[] = [];
   {
     const buf = new Uint8Array(65536);
-    let partial = "";
+    const splitter = new LineSplitter();
     while (true) {
       const n = await slow.read(buf).catch(() => null);
       if (n === null) break;
-      const parts = (partial + decoder.decode(buf.subarray(0, n))).split("\r\n");
-      partial = parts.pop()!;
-      for (const p of parts) {
+      for (const p of splitter.push(buf.subarray(0, n))) {
         if (!p.startsWith("PUBLICA")) slowLines.push(p);
         else slowLines.push(p.slice(17, 23));
       }
     }
     slow.close();
-    assert.equal(partial, "");
+    assert.equal(splitter.partial, "");
   }
   assert.equal(slowLines.at(-1), ERR_QUEUE_FULL);
   const numbers = slowLines.filter((l) => /^\d{6}$/.test(l));
@@ -567,8 +564,7 @@ Deno.test("ChatServer.shutdown() with 1000 clients, some not reading, tells ever
     (nick) => silentClient(srv.port, nick),
   );
   try {
-    // wait until all 1000 are registered (bounded)
-    for (let i = 0; i < 500 && srv.server.nicks().length < 1000; i++) await pause(10);
+    await until(() => srv.server.nicks().length >= 1000, "all 1000 registered");
     assert.equal(srv.server.nicks().length, 1000);
     await srv.stop();
     await srv.server.finished;

@@ -97,15 +97,21 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
     await t.step(`room ${fields.join(" ")}`, () => assert.deepEqual(roomEvent(fields), want));
   }
   const inbox: [string[], ReturnType<typeof inboxEvent>][] = [
-    [["t", "w", "i", "b~1/1", "f", "ana", "x", "oi", "q", "9", "o", "a~2"], {
+    [["t", "w", "i", "b~1/1", "f", "ana", "x", "oi", "q", "a~2/9", "o", "a~2", "n", "Bob"], {
       t: "whisper",
       id: "b~1/1",
       from: "ana",
       text: "oi",
-      req: "9",
+      req: "a~2/9",
       replyTo: "a~2",
+      to: "Bob",
     }],
-    [["t", "a", "q", "9", "k", "0"], { t: "ack", req: "9", delivered: false }],
+    [["t", "a", "q", "a~2/9", "k", "0", "n", "Bob"], {
+      t: "ack",
+      req: "a~2/9",
+      delivered: false,
+      to: "Bob",
+    }],
     [["t", "k", "i", "b~1/1"], { t: "kick", id: "b~1/1" }],
   ];
   for (const [fields, want] of inbox) {

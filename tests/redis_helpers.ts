@@ -13,7 +13,7 @@ import type { ServerOptions } from "../server/options.ts";
 import { RedisRoom, type RedisRoomOptions } from "../server/room/redis/redis_room.ts";
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
-import { listenFor, WAIT_MS } from "./helpers.ts";
+import { listenFor, until, WAIT_MS } from "./helpers.ts";
 
 /** Whether redis-server is installed (tests that need it are skipped, and say so, when not). */
 export const hasRedis: boolean = (() => {
@@ -44,14 +44,8 @@ export function freePort(): number {
   return port;
 }
 
-/** Waits until `ok()` holds, checking every 25 ms, at most {@linkcode WAIT_MS}. */
-export async function until(ok: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** {@linkcode until} lives in `helpers.ts`; the Redis tests take it from here too. */
+export { until };
 
 /** A redis-server of a test's own: no persistence, on a free port. */
 export class RedisServer implements AsyncDisposable {
@@ -110,6 +104,37 @@ export class RedisServer implements AsyncDisposable {
       // already gone
     }
     await child.status;
+  }
+
+  /**
+   * Sends one command and returns Redis's answer as RESP text (`:0`, `$-1`,
+   * `+OK`, `$3\r\nabc`), to look at the room's keys from outside.
+   * @param args The command and its arguments (`"EXISTS", "papo:node:b"`).
+   */
+  async call(...args: string[]): Promise<string> {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: this.port });
+    try {
+      const enc = new TextEncoder();
+      const request = `*${args.length}\r\n` +
+        args.map((a) => `$${enc.encode(a).length}\r\n${a}\r\n`).join("");
+      await conn.write(enc.encode(request));
+      let text = "";
+      const buf = new Uint8Array(4096);
+      const whole = () => {
+        const m = /^\$(\d+)\r\n/.exec(text);
+        return m ? text.length >= m[0].length + Number(m[1]) + 2 : text.endsWith("\r\n");
+      };
+      while (!whole()) {
+        const n = await conn.read(buf);
+        if (n === null) {
+          throw new Error(`Redis closed the connection after ${JSON.stringify(text)}`);
+        }
+        text += new TextDecoder().decode(buf.subarray(0, n));
+      }
+      return text.trimEnd();
+    } finally {
+      conn.close();
+    }
   }
 
   async #pong(): Promise<boolean> {

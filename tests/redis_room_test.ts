@@ -1,12 +1,15 @@
 /**
- * The room on Redis with real nodes and a real redis-server (N1, N2, N4):
- * users on different nodes chat publicly and privately, every node shows
- * the same order, one nickname namespace, teacher commands across nodes.
- * Skipped, saying why, where redis-server is not installed.
+ * The room on Redis with a real redis-server (N1, N2, N4): the Room contract
+ * (`room_contract.ts`) with two nodes on one Redis, then whole nodes over
+ * TCP: users on different nodes chat, three nodes show the same order, two
+ * nodes racing for one nickname admit one. Skipped, saying why, where
+ * redis-server is not installed.
  */
 import assert from "node:assert/strict";
+import { RedisRoom } from "../server/room/redis/redis_room.ts";
 import { join, LineClient } from "./helpers.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
+import { roomContract } from "./room_contract.ts";
 
 sayIfSkipped("tests/redis_room_test.ts");
 
@@ -15,6 +18,26 @@ let rooms = 0;
 function prefix(): string {
   return `t${++rooms}:`;
 }
+
+roomContract({
+  name: "RedisRoom",
+  ...(hasRedis ? {} : { skip: "redis-server is not installed" }),
+  async open(history) {
+    const redis = await RedisServer.start();
+    const p = prefix();
+    const log = () => {};
+    const a = await RedisRoom.connect({ url: redis.url, prefix: p, nodeName: "a", history, log });
+    const b = await RedisRoom.connect({ url: redis.url, prefix: p, nodeName: "b", history, log });
+    return {
+      rooms: [a, b],
+      async [Symbol.asyncDispose]() {
+        await a.close();
+        await b.close();
+        await redis.stop();
+      },
+    };
+  },
+});
 
 Deno.test({
   name: "RedisRoom: users on two nodes chat publicly and privately (N1, S12)",
@@ -147,115 +170,6 @@ Deno.test({
         assert.equal(firsts.filter((l) => l.startsWith("ERRO 01")).length, 3, firsts.join(" | "));
         for (const c of clients) await c.close();
       }
-    });
-  },
-});
-
-Deno.test({
-  name: "RedisRoom: a latecomer on another node gets the history (C4, N4)",
-  ignore: !hasRedis,
-  async fn() {
-    await using redis = await RedisServer.start();
-    const p = prefix();
-    await using a = await startNode(redis.url, { prefix: p, nodeName: "a", history: 2 });
-    await using b = await startNode(redis.url, { prefix: p, nodeName: "b", history: 2 });
-    await using ana = await join(a.port, "ana");
-    await ana.send(":um\n:dois\nzed:privado nunca\n:tres");
-    await ana.expect("ERRO 02");
-    await using bob = await LineClient.connect(b.port);
-    await bob.expect("APELIDO");
-    await bob.send("bob");
-    await bob.expect("USUARIOS");
-    await bob.expect("AJUDA");
-    const history = [await bob.line(), await bob.line()];
-    assert.match(history[0]!, /^HISTORICO \d\d:\d\d ana: dois$/);
-    assert.match(history[1]!, /^HISTORICO \d\d:\d\d ana: tres$/);
-  },
-});
-
-Deno.test({
-  name: "RedisRoom: the teacher on one node moderates users on another (C3, N4)",
-  ignore: !hasRedis,
-  async fn(t) {
-    await using redis = await RedisServer.start();
-    const p = prefix();
-    const adminToken = "segredo";
-    await using a = await startNode(redis.url, { prefix: p, nodeName: "a", adminToken });
-    await using b = await startNode(redis.url, { prefix: p, nodeName: "b", adminToken });
-    await using prof = await join(a.port, "prof");
-    await using ana = await join(a.port, "ana");
-    await using bob = await join(b.port, "bob");
-    await using cid = await join(b.port, "cid");
-    await prof.send("{admin segredo}");
-    assert.equal(await prof.expect("OK"), "OK voce agora e o professor; digite {help}");
-    await t.step("{kick} removes a user on the other node; every node says so", async () => {
-      await prof.send("{kick BOB}");
-      assert.equal(await prof.expect("OK"), "OK bob foi removido");
-      assert.equal(
-        await bob.expect("ERRO"),
-        "ERRO 03 Cancelamento de conexao forcado: removido pelo professor",
-      );
-      await bob.closed();
-      assert.equal(await ana.expect("SAIU"), "SAIU bob foi removido pelo professor");
-      assert.equal(await cid.expect("SAIU"), "SAIU bob foi removido pelo professor");
-    });
-    await t.step(
-      "{mute} holds on the muted user's node; a private message to the teacher goes",
-      async () => {
-        await prof.send("{mute cid}");
-        assert.equal(await ana.expect("AVISO"), "AVISO cid foi silenciado pelo professor");
-        assert.equal(await cid.expect("AVISO"), "AVISO cid foi silenciado pelo professor");
-        await cid.send(":posso?");
-        assert.match(await cid.expect("ERRO"), /^ERRO 14 /);
-        await cid.send("ana:e agora?");
-        assert.match(await cid.expect("ERRO"), /^ERRO 14 /);
-        await cid.send("prof:desculpe");
-        assert.equal(await cid.expect("OK"), "OK Mensagem enviada");
-        assert.equal(await prof.expect("PRIVADA"), "PRIVADA Mensagem recebida de: cid: desculpe");
-        await prof.send("{unmute cid}");
-        assert.equal(await cid.expect("AVISO"), "AVISO cid pode falar de novo");
-        await cid.send(":obrigado");
-        assert.equal(await ana.expect("PUBLICA"), "PUBLICA cid: obrigado");
-      },
-    );
-    await t.step("{say} reaches every node", async () => {
-      await prof.send("{say prova amanha}");
-      assert.equal(await cid.expect("AVISO"), "AVISO professor: prova amanha");
-      assert.equal(await ana.expect("AVISO"), "AVISO professor: prova amanha");
-    });
-    await t.step("{lock} refuses new connections on every node; {unlock}", async () => {
-      await prof.send("{lock}");
-      assert.equal(
-        await cid.expect("AVISO"),
-        "AVISO a sala foi trancada pelo professor; ninguem mais entra",
-      );
-      await using late = await LineClient.connect(b.port);
-      assert.equal(await late.expect("ERRO"), "ERRO 16 Sala trancada");
-      await late.closed();
-      await prof.send("{unlock}");
-      assert.equal(await cid.expect("AVISO"), "AVISO a sala foi destrancada");
-      await using now = await LineClient.connect(b.port);
-      await now.expect("APELIDO");
-    });
-    await t.step(
-      "{ban} removes the user and its address on every node; {bans}, {unban}",
-      async () => {
-        await prof.send("{ban cid}");
-        assert.equal(await prof.expect("OK"), "OK cid foi removido e o endereco 127.0.0.1 banido");
-        assert.match(await cid.expect("ERRO"), /^ERRO 03 .*removido pelo professor$/);
-        await using late = await LineClient.connect(b.port);
-        assert.equal(await late.expect("ERRO"), "ERRO 15 Endereco banido");
-        await prof.send("{bans}");
-        assert.equal(await prof.expect("OK"), "OK banidos: 127.0.0.1 (cid)");
-        await prof.send("{unban 127.0.0.1}");
-        assert.equal(await prof.expect("OK"), "OK endereco 127.0.0.1 desbanido");
-        await using again = await LineClient.connect(b.port);
-        await again.expect("APELIDO");
-      },
-    );
-    await t.step("an unknown nickname on every node: ERRO 02", async () => {
-      await prof.send("{kick zed}");
-      assert.match(await prof.expect("ERRO"), /^ERRO 02 .*: zed$/);
     });
   },
 });

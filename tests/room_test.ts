@@ -1,59 +1,25 @@
 /**
- * Tests of room.ts with recording members, no network (S10-S12, X1).
+ * The memory room (S10-S12, X1, P1): the Room contract (`room_contract.ts`),
+ * and what only this engine promises: one encoding per message, the entry
+ * list's cap, {users} in bounded lines, summaries in a large room (on a
+ * clock the test moves). Recording members, no network.
  */
 import assert from "node:assert/strict";
 import { LocalRoom } from "../server/room/local.ts";
-import { pause } from "./helpers.ts";
-import type { Member } from "../server/room/room.ts";
-import { ENTRY_LIST_MAX, HOW_TO_LINE, USERS_LINE_BYTES } from "../protocol.ts";
+import { ManualTimers } from "./helpers.ts";
+import { ENTRY_LIST_MAX, USERS_LINE_BYTES } from "../protocol.ts";
 import { Outgoing } from "../server/room/message.ts";
+import { HOW_TO, Recorder, roomContract } from "./room_contract.ts";
 
 const decoder = new TextDecoder();
-/** The line after the user list that says how to talk (issue 10). */
-const HOW_TO = HOW_TO_LINE.trimEnd();
 
-let ids = 0;
-
-/** A member that records every message it is delivered. */
-class Recorder implements Member {
-  readonly id = `r${++ids}`;
-  readonly nick: string;
-  readonly ip = "10.0.0.1";
-  role: "anyone" | "teacher" = "anyone";
-  muted = false;
-  /** How many times the room removed this member. */
-  removals = 0;
-  /** Each delivery's bytes, as given. */
-  readonly sends: Uint8Array[] = [];
-  /** What `deliver` answers. */
-  accepting = true;
-
-  constructor(nick: string) {
-    this.nick = nick;
-  }
-
-  remove(): void {
-    this.removals++;
-  }
-
-  deliver(message: Outgoing): boolean {
-    if (!this.accepting) return false;
-    this.sends.push(message.bytes);
-    return true;
-  }
-
-  /** Every line received, without CRLF. */
-  get lines(): string[] {
-    const text = this.sends.map((b) => decoder.decode(b)).join("");
-    assert.ok(text === "" || text.endsWith("\r\n"), `an unfinished line: ${JSON.stringify(text)}`);
-    return text.split("\r\n").slice(0, -1);
-  }
-
-  /** Forgets what was received. */
-  clear(): void {
-    this.sends.length = 0;
-  }
-}
+roomContract({
+  name: "LocalRoom",
+  open(history) {
+    const room = new LocalRoom({ history });
+    return Promise.resolve({ rooms: [room, room], [Symbol.asyncDispose]: () => room.close() });
+  },
+});
 
 /** A room with members joined in order, their entry lines forgotten. */
 async function roomWith(...nicks: string[]): Promise<[LocalRoom, Recorder[]]> {
@@ -64,54 +30,21 @@ async function roomWith(...nicks: string[]): Promise<[LocalRoom, Recorder[]]> {
   return [room, members];
 }
 
-Deno.test("LocalRoom.join() welcomes, lists and announces (S10, S11)", async (t) => {
+Deno.test("LocalRoom.join() sends the welcome and the list in one send; the same member twice is refused", async () => {
   const room = new LocalRoom();
   const ana = new Recorder("Ana");
-  const bob = new Recorder("bob");
-  await t.step("the first member gets the welcome and a list with itself", async () => {
-    assert.equal(await room.join(ana), true);
-    assert.deepEqual(ana.lines, [
-      "BEMVINDO Bem-vindo ao papo, Ana!",
-      "USUARIOS 1 online: Ana",
-      HOW_TO,
-    ]);
-    assert.equal(ana.sends.length, 1, "welcome and list leave in one send");
-  });
-  await t.step("the next member is listed after the first, and announced to it", async () => {
-    ana.clear();
-    assert.equal(await room.join(bob), true);
-    assert.deepEqual(bob.lines, [
-      "BEMVINDO Bem-vindo ao papo, bob!",
-      "USUARIOS 2 online: Ana, bob",
-      HOW_TO,
-    ]);
-    assert.deepEqual(ana.lines, ["ENTROU bob entrou no chat"]);
-  });
-  await t.step("size and nicks() follow the order of joining", async () => {
-    assert.equal(await room.size(), 2);
-    assert.deepEqual(await room.nicks(), ["Ana", "bob"]);
-  });
+  assert.equal(await room.join(ana), true);
+  assert.deepEqual(ana.lines, [
+    "BEMVINDO Bem-vindo ao papo, Ana!",
+    "USUARIOS 1 online: Ana",
+    HOW_TO,
+  ]);
+  assert.equal(ana.sends.length, 1, "welcome and list leave in one send");
+  assert.equal(await room.join(ana), false);
+  assert.equal(await room.size(), 1);
 });
 
-Deno.test("LocalRoom.join() refuses a nickname taken in another case (S10, L3)", async (t) => {
-  for (const nick of ["ana", "ANA", "Ana", "aNa"]) {
-    await t.step(nick, async () => {
-      const [room, [ana]] = await roomWith("Ana");
-      const other = new Recorder(nick);
-      assert.equal(await room.join(other), false);
-      assert.deepEqual(other.lines, [], "the refused member is sent nothing by the room");
-      assert.deepEqual(ana!.lines, [], "nobody is told");
-      assert.deepEqual(await room.nicks(), ["Ana"]);
-    });
-  }
-  await t.step("the same member twice", async () => {
-    const [room, [ana]] = await roomWith("Ana");
-    assert.equal(await room.join(ana!), false);
-    assert.equal(await room.size(), 1);
-  });
-});
-
-Deno.test("LocalRoom.publish() reaches every member but the sender (S12)", async () => {
+Deno.test("LocalRoom.publish() encodes the line once for everyone (S12)", async () => {
   const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
   await room.publish(ana!, "oi: todos");
   assert.deepEqual(ana!.lines, []);
@@ -125,62 +58,6 @@ Deno.test("LocalRoom.publish() goes on past a member that is being dropped", asy
   bob!.accepting = false;
   await room.publish(ana!, "x");
   assert.deepEqual(cid!.lines, ["PUBLICA ana: x"]);
-});
-
-Deno.test("LocalRoom.whisper() reaches its target only (S6, S12)", async (t) => {
-  await t.step("a member online", async () => {
-    const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
-    assert.equal(await room.whisper(ana!, "bob", "segredo: sim"), "sent");
-    assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: segredo: sim"]);
-    assert.deepEqual(ana!.lines, [], "the room does not answer the sender; the server does");
-    assert.deepEqual(cid!.lines, []);
-  });
-  await t.step("the target matches without regard to case", async () => {
-    const [room, [ana, bob]] = await roomWith("ana", "Bob");
-    assert.equal(await room.whisper(ana!, "bOB", "oi"), "sent");
-    assert.deepEqual(bob!.lines, ["PRIVADA Mensagem recebida de: ana: oi"]);
-  });
-  await t.step("an unknown target is false and nobody gets anything", async () => {
-    const [room, members] = await roomWith("ana", "bob");
-    assert.equal(await room.whisper(members[0]!, "zed", "oi"), "noSuchUser");
-    for (const m of members) assert.deepEqual(m.lines, []);
-  });
-  await t.step("a member who left is unknown", async () => {
-    const [room, [ana, bob]] = await roomWith("ana", "bob");
-    await room.leave(bob!);
-    assert.equal(await room.whisper(ana!, "bob", "oi"), "noSuchUser");
-    assert.deepEqual(bob!.lines, []);
-  });
-});
-
-Deno.test("LocalRoom.leave() removes a member and tells the others (S11)", async (t) => {
-  await t.step("announced to everyone else", async () => {
-    const [room, [ana, bob, cid]] = await roomWith("ana", "bob", "cid");
-    await room.leave(bob!);
-    assert.deepEqual(ana!.lines, ["SAIU bob saiu do chat"]);
-    assert.deepEqual(cid!.lines, ["SAIU bob saiu do chat"]);
-    assert.deepEqual(bob!.lines, []);
-    assert.deepEqual(await room.nicks(), ["ana", "cid"]);
-  });
-  await t.step("leaving twice is announced once", async () => {
-    const [room, [ana, bob]] = await roomWith("ana", "bob");
-    await room.leave(bob!);
-    await room.leave(bob!);
-    assert.deepEqual(ana!.lines, ["SAIU bob saiu do chat"]);
-  });
-  await t.step("a member not in the room is ignored, even with a nickname in use", async () => {
-    const [room, [ana]] = await roomWith("ana", "bob");
-    await room.leave(new Recorder("BOB"));
-    await room.leave(new Recorder("zed"));
-    assert.deepEqual(ana!.lines, []);
-    assert.deepEqual(await room.nicks(), ["ana", "bob"]);
-  });
-  await t.step("the nickname is free again", async () => {
-    const [room, [, bob]] = await roomWith("ana", "bob");
-    await room.leave(bob!);
-    assert.equal(await room.join(new Recorder("BOB")), true);
-    assert.deepEqual(await room.nicks(), ["ana", "BOB"]);
-  });
 });
 
 Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the count", async () => {
@@ -250,11 +127,15 @@ function told(lines: string[], keyword: "ENTROU" | "SAIU"): { count: number; lin
 }
 
 Deno.test("LocalRoom in a large room summarizes joins and leaves, each member told of all after it (P1)", async () => {
-  const room = new LocalRoom({ crowd: 3, crowdIntervalMs: 20 });
+  const timers = new ManualTimers();
+  const room = new LocalRoom({ crowd: 3, crowdIntervalMs: 1000, timers });
   const members = Array.from({ length: 12 }, (_, i) => new Recorder(`m${i}`));
   for (const m of members) assert.equal(await room.join(m), true);
   for (let i = 0; i < 3; i++) await room.leave(members[i]!);
-  await pause(100); // the summaries' interval is 20 ms
+  const before = members[3]!.lines.filter((l) => /pessoas/.test(l));
+  assert.deepEqual(before, [], "no summary before its second");
+  timers.advance(1000);
+  assert.equal(timers.waiting, 0, "the timer stops once the summaries are out");
   const online = members.slice(3);
   online.forEach((m, i) => {
     const index = i + 3;
@@ -272,7 +153,8 @@ Deno.test("LocalRoom in a large room summarizes joins and leaves, each member to
 });
 
 Deno.test("LocalRoom summaries net each nickname and keep a removal as its own line (P1, C3)", async () => {
-  const room = new LocalRoom({ crowd: 2, crowdIntervalMs: 20 });
+  const timers = new ManualTimers();
+  const room = new LocalRoom({ crowd: 2, crowdIntervalMs: 1000, timers });
   const [ana, yuri, kim, zoe] = ["ana", "yuri", "kim", "zoe"].map((n) => new Recorder(n)) as [
     Recorder,
     Recorder,
@@ -280,13 +162,13 @@ Deno.test("LocalRoom summaries net each nickname and keep a removal as its own l
     Recorder,
   ];
   for (const m of [ana, yuri, kim, zoe]) await room.join(m);
-  await pause(60);
+  timers.advance(1000);
   ana.clear();
   await room.leave(yuri);
   const back = new Recorder("yuri");
   await room.join(back);
   await room.leave(kim, true);
-  await pause(60);
+  timers.advance(1000);
   assert.deepEqual(ana.lines, ["SAIU kim foi removido pelo professor"], ana.lines.join(" | "));
   await room.close();
 });

@@ -13,7 +13,8 @@ const ERR_UNKNOWN =
 const ERR_EMPTY = "ERRO 07 Comando invalido: mensagem vazia";
 const ERR_TOO_LONG =
   `ERRO 08 Linha longa demais: maximo de ${MAX_LINE_BYTES} bytes; linha descartada`;
-const ERR_NOT_ASCII = "ERRO 09 Texto nao ASCII: use so caracteres ASCII; linha descartada";
+const ERR_NOT_ASCII =
+  "ERRO 09 Texto nao ASCII: nao e UTF-8 (terminal em Latin-1 ou CP850?): configure o terminal em UTF-8 ou digite sem acentos; linha descartada";
 const ERR_NICK_RULES = "ERRO 06 Apelido invalido: use de 1 a 16 letras, digitos, _ ou -";
 const ERR_NICK_RESERVED = "ERRO 06 Apelido invalido: nome reservado; digite {quit} para sair";
 const ERR_SHUTDOWN = "ERRO 03 Cancelamento de conexao forcado: servidor encerrado";
@@ -325,7 +326,8 @@ Deno.test("ChatServer answers a bad line with an error and keeps the connection 
     ["ERRO 07 for a line that is none of the commands", bytes("a b:c\n"), ERR_UNKNOWN],
     ["ERRO 08 for a 1025-byte line", bytes(":" + "x".repeat(MAX_LINE_BYTES) + "\n"), ERR_TOO_LONG],
     ["ERRO 08 for a 5000-byte line, once", bytes(":" + "y".repeat(4999) + "\r\n"), ERR_TOO_LONG],
-    ["ERRO 09 for UTF-8", encoder.encode(":não\n"), ERR_NOT_ASCII],
+    ["ERRO 09 for Latin-1 (not UTF-8)", bytes(":n", [0xe3], "o\n"), ERR_NOT_ASCII],
+    ["ERRO 09 for a cut UTF-8 character", bytes(":n", [0xc3], "\n"), ERR_NOT_ASCII],
   ];
   for (const [name, data, want] of table) {
     await t.step(name, async () => {
@@ -343,6 +345,11 @@ Deno.test("ChatServer answers a bad line with an error and keeps the connection 
     await assertNothingElse(alice);
     await assertNothingElse(bob);
   });
+  await t.step("UTF-8 reaches the others as ASCII, as the client sends it (X3)", async () => {
+    await alice.sendRaw(encoder.encode(":olá, ação, 日本\n"));
+    assert.equal(await bob.line(), "PUBLICA alice: ola, acao, ??");
+    await assertNothingElse(alice);
+  });
   await t.step("a 1024-byte line goes through", async () => {
     const text = "z".repeat(MAX_LINE_BYTES - 1);
     await alice.send(`:${text}`);
@@ -353,9 +360,9 @@ Deno.test("ChatServer answers a bad line with an error and keeps the connection 
     await c.expect("APELIDO");
     await c.sendRaw(bytes("n".repeat(5000), "\n"));
     assert.equal(await c.line(), ERR_TOO_LONG);
-    await c.sendRaw(encoder.encode("zoé\n"));
+    await c.sendRaw(bytes("zo", [0xe9], "\n"));
     assert.equal(await c.line(), ERR_NOT_ASCII);
-    await c.send("zoe");
+    await c.sendRaw(encoder.encode("zoé\n"));
     assert.equal(await c.line(), "BEMVINDO Bem-vindo ao papo, zoe!");
   });
 });

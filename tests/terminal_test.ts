@@ -221,3 +221,55 @@ Deno.test({
   await tmux.keys("C-c");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit");
 });
+
+/** Starts server.ts in tmux, its console on the terminal, and returns its port. */
+async function serverInTmux(tmux: Tmux): Promise<number> {
+  await tmux.start(120, 30);
+  await tmux.type(
+    `${Deno.execPath()} run --allow-net ${SERVER} --host 127.0.0.1 --port 0; echo EXITED=$?`,
+    true,
+  );
+  const pane = await tmux.waitLine(
+    (l) => /listening on 127\.0\.0\.1:\d+/.test(l),
+    "the banner",
+    START_MS,
+  );
+  await tmux.waitLine((l) => l.includes("console: type teacher's commands"), "the console's hint");
+  return Number(/listening on 127\.0\.0\.1:(\d+)/.exec(pane.join("\n"))![1]);
+}
+
+Deno.test({
+  name: "server: quit at the console asks before stopping everyone (issue 19.2, C2)",
+  ignore: !TMUX,
+}, async () => {
+  await using tmux = new Tmux();
+  const port = await serverInTmux(tmux);
+  await using ana = await join(port, "ana");
+  await tmux.type("quit", true);
+  await tmux.waitLine((l) => l.includes("stop the server and disconnect every"), "the question");
+  await tmux.type("", true);
+  await tmux.waitLine((l) => l.includes("the server goes on"), "no stop without a yes");
+  await ana.send("{users}");
+  assert.equal(await ana.expect("USUARIOS"), "USUARIOS 1 online: ana");
+  await tmux.type("{quit}", true);
+  await tmux.waitLine((l) => l.includes("digite sim"), "the question again");
+  await tmux.type("sim", true);
+  await ana.expect("ERRO 03");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});
+
+Deno.test({
+  name: "server: Ctrl+D at the console says so, and the server goes on (issue 19.2, C2)",
+  ignore: !TMUX,
+}, async () => {
+  await using tmux = new Tmux();
+  const port = await serverInTmux(tmux);
+  await using ana = await join(port, "ana");
+  await tmux.keys("C-d");
+  await tmux.waitLine((l) => l.includes("its input ended (Ctrl+D); the server goes on"), "said");
+  await ana.send("{users}");
+  assert.equal(await ana.expect("USUARIOS"), "USUARIOS 1 online: ana");
+  await tmux.keys("C-c");
+  await ana.expect("ERRO 03");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});

@@ -9,7 +9,7 @@
  */
 
 import { MAX_LINE_BYTES } from "../protocol.ts";
-import { latin1 } from "./ascii.ts";
+import { type HighBytes, type LineEnd, TypedLine } from "./typed_line.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -18,6 +18,10 @@ const DEL = 0x7f;
 const ESC = 0x1b;
 const TAB = 0x09;
 const NUL = 0x00;
+/** Ctrl+C and Ctrl+D, as a character-mode telnet sends them. */
+const ETX = 0x03;
+const EOT = 0x04;
+const STAR = 0x2a;
 const IAC = 0xff;
 const SB = 0xfa;
 const SE = 0xf0;
@@ -38,19 +42,12 @@ const MAX_SUB_BYTES = 64;
 
 /** What a {@linkcode LineReader} finds in the bytes it is given. */
 export type LineEvent =
-  | { readonly kind: "line"; readonly text: string }
-  | { readonly kind: "tooLong" }
-  | { readonly kind: "notAscii" }
+  | LineEnd
   /** A telnet command to answer: DO, DONT, WILL, WONT with their option; IP; AYT. */
   | { readonly kind: "telnet"; readonly command: number; readonly option?: number };
 
-/** The echo of erasing one character: back, blank, back. */
-const ERASE = [BS, 0x20, BS];
-/** The smallest line buffer, which a long line's buffer shrinks back to. */
-const MIN_BUF = 64;
-
-const TOO_LONG: LineEvent = { kind: "tooLong" };
-const NOT_ASCII: LineEvent = { kind: "notAscii" };
+/** Ctrl+C in character mode, or Ctrl+D on an empty line: the user leaves, as with IAC IP. */
+const INTERRUPT: LineEvent = { kind: "telnet", command: IP };
 
 const enum State {
   Text,
@@ -71,11 +68,18 @@ const enum State {
  * - telnet commands (IAC sequences) are removed, `IAC IAC` is the byte 255;
  *   DO, DONT, WILL, WONT, IP and AYT are reported as `telnet` events, EC
  *   erases a character and EL the line;
- * - backspace (0x08) and DEL (0x7f) remove the last byte of the line;
+ * - backspace (0x08) and DEL (0x7f) remove the last character of the line;
  * - ANSI escape sequences (ESC ...) and other control characters are removed,
  *   a tab becomes a space;
- * - a line over `maxBytes` bytes is reported as `tooLong` once its end comes,
- *   one with a byte over 127 as `notAscii`; neither is kept.
+ * - a line over `maxBytes` bytes is reported as `tooLong` once its end comes;
+ *   bytes over 127 are treated as `high` says (`typed_line.ts`);
+ * - when reading what a user types (`keys`), Ctrl+C and Ctrl+D on an empty
+ *   line, and Ctrl+C anywhere while echoing (character mode), are reported as
+ *   telnet's IP (the user leaves, S2); in a line they are dropped (L2).
+ *
+ * What the user typed is assembled in a {@linkcode TypedLine}, which knows the
+ * teacher's token however it was typed: {@linkcode push} can say which
+ * received bytes are the token, for whoever shows them (L8).
  *
  * @example
  * ```ts
@@ -87,66 +91,62 @@ const enum State {
  * ```
  */
 export class LineReader {
-  #buf: Uint8Array;
-  readonly #highLines: boolean;
-  #len = 0;
-  #max: number;
+  readonly #line: TypedLine;
+  readonly #keys: boolean;
   #state = State.Text;
-  /** Bytes of the line past `maxBytes`: counted, never kept; backspace takes them first. */
-  #excess = 0;
-  /** How many bytes over 127 the line holds (backspace may erase them). */
-  #high = 0;
   /** The telnet command whose option byte comes next. */
   #command = 0;
   /** Bytes of the subnegotiation being skipped. */
   #subBytes = 0;
-  /** What is echoed since {@linkcode takeEcho}, when echoing. */
-  #echo: number[] | undefined;
 
   /**
    * @param maxBytes The most bytes a line may have.
    * @default {MAX_LINE_BYTES}
-   * @param keepHigh Give a line with bytes over 127 as a line (its bytes as Latin-1
-   *   characters) instead of `notAscii`: the client reads a student's server that sends
-   *   UTF-8. @default {false}
+   * @param high What bytes over 127 become: a line with them is `notAscii`
+   *   (`"refuse"`), Latin-1 characters (`"latin1"`: the client reads a student's
+   *   server that sends UTF-8), or UTF-8 made ASCII (`"fold"`: the server reads
+   *   what nc and telnet users type, X3). A boolean is the older form: `true` is
+   *   `"latin1"`. @default {"refuse"}
+   * @param keys Whether the bytes are a user's keys (Ctrl+C and Ctrl+D leave). @default {false}
    */
-  constructor(maxBytes: number = MAX_LINE_BYTES, keepHigh = false) {
-    this.#max = maxBytes;
-    this.#highLines = keepHigh;
-    this.#buf = new Uint8Array(Math.min(maxBytes, MIN_BUF));
+  constructor(
+    maxBytes: number = MAX_LINE_BYTES,
+    high: HighBytes | boolean = "refuse",
+    keys = false,
+  ) {
+    this.#line = new TypedLine(
+      maxBytes,
+      high === true ? "latin1" : high === false ? "refuse" : high,
+    );
+    this.#keys = keys;
   }
 
   /** How many bytes of an unfinished line are held (at most `maxBytes`). */
   get pending(): number {
-    return this.#len;
+    return this.#line.pending;
   }
 
   /**
    * Whether to echo what is typed (a telnet in character mode asked the
-   * server to): each character kept, `\b \b` for one erased, CRLF for a
-   * line's end; a byte over 127 shows as `?` (the wire stays ASCII).
+   * server to): each character kept (as ASCII; the token as `*`), `\b \b`
+   * for one erased, CRLF for a line's end.
    */
   get echo(): boolean {
-    return this.#echo !== undefined;
+    return this.#line.echo;
   }
 
   set echo(on: boolean) {
-    this.#echo = on ? (this.#echo ?? []) : undefined;
+    this.#line.echo = on;
   }
 
   /** The echo made since the last call, or `undefined` when there is none. */
   takeEcho(): Uint8Array | undefined {
-    const echo = this.#echo;
-    if (echo === undefined || echo.length === 0) return undefined;
-    this.#echo = [];
-    return new Uint8Array(echo);
+    return this.#line.takeEcho();
   }
 
   /** The unfinished line as it shows on the user's screen (for drawing it again). */
   partial(): Uint8Array {
-    const out = this.#buf.slice(0, this.#len);
-    for (let i = 0; i < out.length; i++) if (out[i]! > 0x7f) out[i] = 0x3f;
-    return out;
+    return this.#line.partial();
   }
 
   /**
@@ -154,23 +154,30 @@ export class LineReader {
    *
    * @param bytes The bytes received.
    * @param out Where to append the events (a new array when not given).
+   * @param shown A copy of `bytes` to show (the trace's): each byte of the
+   *   teacher's token in it becomes `*`.
    * @returns The events found, in order.
    */
-  push(bytes: Uint8Array, out: LineEvent[] = []): LineEvent[] {
+  push(bytes: Uint8Array, out: LineEvent[] = [], shown?: Uint8Array): LineEvent[] {
+    const line = this.#line;
     const n = bytes.length;
     for (let i = 0; i < n; i++) {
       const b = bytes[i]!;
       switch (this.#state) {
         case State.Text:
           if (b >= 0x20 && b < 0x7f) {
-            this.#keep(b);
+            if (line.keep(b) && shown) shown[i] = STAR;
           } else if (b === LF) {
-            this.#end(out);
+            out.push(line.end());
           } else if (b === CR) {
-            this.#end(out);
+            out.push(line.end());
             this.#state = State.AfterCr;
-          } else {
-            this.#special(b);
+          } else if (this.#special(b) && shown) shown[i] = STAR;
+          else if (
+            this.#keys && (line.empty || (b === ETX && line.echo)) && (b === ETX || b === EOT)
+          ) {
+            line.discard();
+            out.push(INTERRUPT);
           }
           break;
         case State.AfterCr:
@@ -180,7 +187,7 @@ export class LineReader {
         case State.Iac:
           if (b === IAC) {
             this.#state = State.Text;
-            this.#keepHigh(b);
+            if (line.keep(b) && shown) shown[i] = STAR;
           } else if (b === SB) {
             this.#state = State.Sub;
             this.#subBytes = 0;
@@ -194,11 +201,11 @@ export class LineReader {
               out.push({ kind: "telnet", command: IP });
             } else if (b < EOF) {
               // Not a telnet command: a stray 0xFF byte, and `b` is read again.
-              this.#keepHigh(IAC);
+              line.keep(IAC);
               i--;
             } else if (b === IP || b === AYT) out.push({ kind: "telnet", command: b });
-            else if (b === EC) this.#erase();
-            else if (b === EL) this.#eraseLine();
+            else if (b === EC) line.erase();
+            else if (b === EL) line.eraseLine();
             // NOP, DM, BRK, AO, GA: nothing to do
           }
           break;
@@ -211,7 +218,7 @@ export class LineReader {
           else if (++this.#subBytes > MAX_SUB_BYTES) {
             // A subnegotiation that never ends (or a stray IAC SB) holds nothing back for long.
             this.#state = State.Text;
-            this.#high++;
+            line.taint();
           }
           break;
         case State.SubIac:
@@ -239,62 +246,15 @@ export class LineReader {
     return out;
   }
 
-  #special(b: number): void {
+  /** A byte that is not printable ASCII; returns whether it was kept as part of the token. */
+  #special(b: number): boolean {
+    const line = this.#line;
     if (b === IAC) this.#state = State.Iac;
-    else if (b === BS || b === DEL) this.#erase();
+    else if (b === BS || b === DEL) line.erase();
     else if (b === ESC) this.#state = State.Esc;
-    else if (b === TAB) this.#keep(0x20);
-    else if (b > 0x7f) this.#keepHigh(b);
+    else if (b === TAB) return line.keep(0x20);
+    else if (b > 0x7f) return line.keep(b);
     // other control characters are dropped (L2)
-  }
-
-  /** Backspace: the last byte of the line goes (those past the cap first). */
-  #erase(): void {
-    if (this.#excess > 0) this.#excess--;
-    else if (this.#len > 0) {
-      if (this.#buf[--this.#len]! > 0x7f) this.#high--;
-    } else return;
-    this.#echo?.push(...ERASE);
-  }
-
-  /** Telnet's erase line (EL): the whole unfinished line goes. */
-  #eraseLine(): void {
-    const shown = this.#len + this.#excess;
-    this.#len = 0;
-    this.#excess = 0;
-    this.#high = 0;
-    if (this.#echo) { for (let i = 0; i < shown; i++) this.#echo.push(...ERASE); }
-  }
-
-  #keep(b: number): void {
-    this.#echo?.push(b > 0x7f ? 0x3f : b);
-    if (this.#len >= this.#max) {
-      // Not kept; a byte over 127 out here keeps the line not ASCII even if erased.
-      this.#excess++;
-      return;
-    }
-    if (this.#len === this.#buf.length) {
-      const bigger = new Uint8Array(Math.min(this.#max, this.#buf.length * 4));
-      bigger.set(this.#buf);
-      this.#buf = bigger;
-    }
-    this.#buf[this.#len++] = b;
-  }
-
-  #keepHigh(b: number): void {
-    this.#high++;
-    this.#keep(b);
-  }
-
-  #end(out: LineEvent[]): void {
-    if (this.#excess > 0) out.push(TOO_LONG);
-    else if (this.#high > 0 && !this.#highLines) out.push(NOT_ASCII);
-    else out.push({ kind: "line", text: latin1(this.#buf, this.#len) });
-    this.#echo?.push(CR, LF);
-    this.#len = 0;
-    this.#excess = 0;
-    this.#high = 0;
-    // A long line's buffer is let go: a quiet connection holds a small one (P2).
-    if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);
+    return false;
   }
 }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { SYSTEM_TIMERS, type Timers } from "../../common/time.ts";
 import { Outgoing, type ServerMessage } from "./message.ts";
 
 /** A member as the crowd sees it. */
@@ -25,6 +26,8 @@ export interface CrowdOptions<M extends CrowdMember> {
   threshold: number;
   /** How often a summary goes out, in milliseconds. @default {1000} */
   intervalMs?: number;
+  /** The timers the summaries wait with (a test's clock). @default {SYSTEM_TIMERS} */
+  timers?: Timers;
   /** The members online, in the order they entered. */
   members: () => Iterable<M>;
   /** How many are online. */
@@ -50,12 +53,14 @@ export class Crowd<M extends CrowdMember> {
   #seq = 0;
   readonly #entered = new Map<string, number>();
   #events: Notice[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timers: Timers;
+  #timer: unknown;
 
   /** @param options The size, the pace, and the members. */
   constructor(options: CrowdOptions<M>) {
     this.#opts = options;
     this.#interval = options.intervalMs ?? 1000;
+    this.#timers = options.timers ?? SYSTEM_TIMERS;
   }
 
   /** A member entered: it knows of everyone before it from its user list. */
@@ -82,12 +87,12 @@ export class Crowd<M extends CrowdMember> {
     const removed = message.kind === "left" && message.removed === true;
     this.#events.push({ seq, kind: message.kind, nick: message.nick, removed });
     if (message.kind === "left") this.#entered.delete(except.id);
-    this.#timer ??= setTimeout(() => this.flush(), this.#interval);
+    this.#timer ??= this.#timers.setTimeout(() => this.flush(), this.#interval);
   }
 
   /** Sends the summaries waiting now (and stops the timer). */
   flush(): void {
-    clearTimeout(this.#timer);
+    this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     const events = this.#events;
     this.#events = [];
@@ -107,7 +112,7 @@ export class Crowd<M extends CrowdMember> {
 
   /** Stops the timer; what waits is dropped (the room is closing). */
   close(): void {
-    clearTimeout(this.#timer);
+    this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 }

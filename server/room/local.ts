@@ -10,6 +10,7 @@ import { Outgoing, type ServerMessage } from "./message.ts";
 import { HistoryRing } from "./history.ts";
 import { Moderation } from "./moderation.ts";
 import { NickRegistry } from "./registry.ts";
+import { SYSTEM_TIMERS, type Timers } from "../../common/time.ts";
 import { Crowd } from "./crowd.ts";
 import type { Admission, Ban, Member, Room, WhisperResult } from "./room.ts";
 
@@ -21,6 +22,8 @@ export interface LocalRoomOptions {
   crowd?: number;
   /** How often the summaries go out, in milliseconds. @default {1000} */
   crowdIntervalMs?: number;
+  /** The timers the summaries wait with (a test's clock). @default {SYSTEM_TIMERS} */
+  timers?: Timers;
 }
 
 /** A room held in this process's memory. */
@@ -39,6 +42,7 @@ export class LocalRoom implements Room {
     this.#crowd = new Crowd({
       threshold: options.crowd ?? 0,
       intervalMs: options.crowdIntervalMs ?? 1000,
+      timers: options.timers ?? SYSTEM_TIMERS,
       members: () => this.#members.values(),
       size: () => this.#members.size,
     });

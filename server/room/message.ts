@@ -10,6 +10,8 @@
 
 import {
   entryUsersLine,
+  ErrorCode,
+  errorDataLine,
   historyLine,
   HOW_TO_LINE,
   joinedLine,
@@ -117,7 +119,12 @@ export type ServerMessage =
     readonly names: readonly string[];
   }
   | { readonly kind: "public"; readonly from: string; readonly text: string }
-  | { readonly kind: "private"; readonly from: string; readonly text: string };
+  | { readonly kind: "private"; readonly from: string; readonly text: string }
+  | {
+    /** P4: a private message answered `OK` whose target had gone when its node got it. */
+    readonly kind: "notDelivered";
+    readonly nick: string;
+  };
 
 /**
  * The bytes of a message: new bytes each call, never shared or reused.
@@ -139,6 +146,8 @@ export function renderMessage(m: ServerMessage): Uint8Array {
       return messageBytes(PUBLIC, m.from, m.text);
     case "private":
       return messageBytes(PRIVATE, m.from, m.text);
+    case "notDelivered":
+      return encodeAscii(errorDataLine(ErrorCode.noSuchUser, m.nick));
     case "entry":
       return encodeAscii(
         welcomeLine(m.nick) + entryUsersLine(m.first, m.total) + HOW_TO_LINE +
@@ -170,9 +179,14 @@ export class Outgoing {
   readonly message: ServerMessage;
   #bytes: Uint8Array | undefined;
 
-  /** @param message The message to send. */
-  constructor(message: ServerMessage) {
+  /**
+   * @param message The message to send.
+   * @param bytes Its bytes already rendered (P4: a run of several public
+   *   messages read together from the stream, `message` the first of them).
+   */
+  constructor(message: ServerMessage, bytes?: Uint8Array) {
     this.message = message;
+    this.#bytes = bytes;
   }
 
   /** The message's bytes, rendered once. */

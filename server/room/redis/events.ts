@@ -11,8 +11,9 @@
  * - `t=m k=KEY o=0|1`: a nickname muted or unmuted (C3), for the member's node.
  *
  * A node's inbox (`inbox:NODE`), read by that node only:
- * - `t=w i=ID f=NICK x=TEXT q=REQ o=NODE`: a private message for member ID, to acknowledge to NODE;
- * - `t=a q=REQ k=0|1`: the answer to private message REQ (`k=1`: delivered);
+ * - `t=w i=ID f=NICK x=TEXT q=SENDER o=NODE n=TO`: a private message for member ID from member
+ *   SENDER of node NODE, sent to nickname TO (P4: the sender had its `OK` when this was added);
+ * - `t=a q=SENDER k=0 n=TO`: SENDER's private message to TO found its target gone (P4: told late);
  * - `t=k i=ID`: remove member ID (kick or ban, C3).
  *
  * @module
@@ -35,10 +36,14 @@ export type InboxEvent =
     readonly id: string;
     readonly from: string;
     readonly text: string;
+    /** The sender's member id. */
     readonly req: string;
+    /** The sender's node. */
     readonly replyTo: string;
+    /** The nickname as the sender typed it. */
+    readonly to: string;
   }
-  | { readonly t: "ack"; readonly req: string; readonly delivered: boolean }
+  | { readonly t: "ack"; readonly req: string; readonly delivered: boolean; readonly to: string }
   | { readonly t: "kick"; readonly id: string };
 
 /** A stream entry as Redis returns it: its id and its fields, name then value. */
@@ -100,7 +105,7 @@ export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
  * ```ts
  * import { inboxEvent } from "./events.ts";
  * import assert from "node:assert/strict";
- * assert.deepEqual(inboxEvent(["t", "a", "q", "7", "k", "1"]), { t: "ack", req: "7", delivered: true });
+ * assert.deepEqual(inboxEvent(["t", "a", "q", "7", "k", "1"]), { t: "ack", req: "7", delivered: true, to: "" });
  * ```
  */
 export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
@@ -114,9 +119,15 @@ export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
         text: f.get("x") ?? "",
         req: f.get("q") ?? "",
         replyTo: f.get("o") ?? "",
+        to: f.get("n") ?? "",
       };
     case "a":
-      return { t: "ack", req: f.get("q") ?? "", delivered: f.get("k") === "1" };
+      return {
+        t: "ack",
+        req: f.get("q") ?? "",
+        delivered: f.get("k") === "1",
+        to: f.get("n") ?? "",
+      };
     case "k":
       return { t: "kick", id: f.get("i") ?? "" };
   }
@@ -128,9 +139,9 @@ export function noticeFields(kind: NoticeKind, arg: string): string[] {
   return ["t", "n", "k", kind, "a", arg];
 }
 
-/** The fields of an ack entry. */
-export function ackFields(req: string, delivered: boolean): string[] {
-  return ["t", "a", "q", req, "k", delivered ? "1" : "0"];
+/** The fields of an ack entry: `req` the sender's member id, `to` the nickname it wrote to. */
+export function ackFields(req: string, delivered: boolean, to = ""): string[] {
+  return ["t", "a", "q", req, "k", delivered ? "1" : "0", "n", to];
 }
 
 /**

@@ -29,8 +29,6 @@ export interface KeeperOptions {
   where: string;
   /** Writes a log line. */
   log(line: string): void;
-  /** The broker went away: whatever waits on it fails. */
-  failed(why: string): void;
   /** Whether the command connection is ready (recovery is tried only then). */
   ready(): boolean;
 }
@@ -76,7 +74,7 @@ export class Keeper {
     );
   }
 
-  /** A connection to Redis was lost or failed: said once, and everything waiting fails. */
+  /** A connection to Redis was lost or failed: said once, and every join waiting fails. */
   down(why: string): void {
     if (this.#state === "closed") return;
     if (this.#state !== "down") {
@@ -87,7 +85,6 @@ export class Keeper {
     }
     this.#state = "down";
     this.#members.cancelAll(why);
-    this.#o.failed(why);
   }
 
   /** Something says this node lost its lease: take it back now. */

@@ -16,6 +16,7 @@
 import { nickKey } from "../../../wire/commands.ts";
 import { Outgoing, type ServerMessage } from "../message.ts";
 import { type Member, RoomUnavailable } from "../room.ts";
+import type { Run } from "./run.ts";
 
 /** A member joining: its welcome, and what came after its join entry. */
 interface Joining {
@@ -111,6 +112,21 @@ export class LocalMembers {
       if (j.seen && j.member.id !== except) j.waiting.push([out, lazy]);
     }
     return out;
+  }
+
+  /**
+   * Delivers a run of public messages (P4): to each member in, all but its
+   * own as one piece; to each member joining, message by message.
+   */
+  deliverRun(run: Run): void {
+    for (const m of this.#live.values()) {
+      const out = run.forMember(m.id);
+      if (out !== undefined) m.deliver(out, false);
+    }
+    for (const j of this.#joining.values()) {
+      if (!j.seen) continue;
+      for (const { out, from } of run.items) if (from !== j.member.id) j.waiting.push([out, false]);
+    }
   }
 
   /** The stream brought the join entry of member `id`. */

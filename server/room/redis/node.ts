@@ -147,7 +147,6 @@ export class RedisNode {
       epoch: parts.epoch,
       where: shown(o.url),
       log: o.log,
-      failed: (why) => this.router.failAll(why),
       ready: () => this.#cmd.isReady,
     });
     this.router.onLostMember = () => this.keeper.suspect();
@@ -211,7 +210,6 @@ export class RedisNode {
     this.#closed ??= (async () => {
       const up = this.keeper.state === "up";
       this.keeper.close();
-      this.router.failAll("the room is closing");
       this.members.cancelAll("the room is closing");
       if (up) {
         await withDeadline(this.store.goodbye(), 1_000, "goodbye").catch((e) =>

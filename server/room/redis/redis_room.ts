@@ -122,22 +122,23 @@ export class RedisRoom implements Room {
     }
   }
 
-  /** S12: to the target's node, which answers whether it took it. */
+  /**
+   * S12: a target on this node gets it at once; one on another live node gets
+   * it in that node's inbox, and the sender its `OK` when the script has put
+   * it there (P4: one round trip, not four). Should the target be gone by the
+   * time its node reads it, its node says so and the sender gets `ERRO 02` then.
+   */
   async whisper(
     from: Member,
     to: string,
     text: string,
     teacherOnly = false,
   ): Promise<WhisperResult> {
-    const { keeper, router, store } = this.#node;
+    const { keeper, store } = this.#node;
     keeper.ensureUp();
-    const { req, answer } = router.awaitAnswer(this.#node.answerMs);
-    answer.catch(() => {});
-    const target = await store.whisper(from, to, text, teacherOnly, req).catch((e) => {
-      router.forget(req);
-      return Promise.reject(unavailable(e));
-    });
-    if (target.kind !== "remote") router.forget(req);
+    const target = await store.whisper(from, to, text, teacherOnly, from.id).catch((e) =>
+      Promise.reject(unavailable(e))
+    );
     switch (target.kind) {
       case "none":
         return "noSuchUser";
@@ -147,9 +148,9 @@ export class RedisRoom implements Room {
         const out = new Outgoing({ kind: "private", from: from.nick, text });
         return this.#node.members.get(target.id)?.deliver(out) ? "sent" : "noSuchUser";
       }
+      case "remote":
+        return "sent";
     }
-    const delivered = await answer.catch((e) => Promise.reject(unavailable(e)));
-    return delivered ? "sent" : "noSuchUser";
   }
 
   /** X1: every nickname on every node, in join order. */

@@ -11,26 +11,19 @@
 import type { ServerMessage } from "../message.ts";
 import { Outgoing } from "../message.ts";
 import { errorName } from "../../log.ts";
-import { type Entry, inboxEvent, roomEvent } from "./events.ts";
+import { type Entry, inboxEvent, type RoomEvent, roomEvent } from "./events.ts";
+import { Run } from "./run.ts";
 import type { LocalMembers } from "./members.ts";
 import type { Store } from "./store.ts";
 import { nickKey } from "../../../wire/commands.ts";
 
 /** A private message of this node waiting for its target's node to answer. */
-interface Waiting {
-  resolve(delivered: boolean): void;
-  reject(e: Error): void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 /** Routes what the streams bring. */
 export class Router {
   readonly #members: LocalMembers;
   readonly #store: Store;
   readonly #log: (line: string) => void;
   readonly #listeners = new Set<(message: ServerMessage) => void>();
-  readonly #waiting = new Map<string, Waiting>();
-  #req = 0;
   /** Called when the stream says a member this node holds left without this node asking. */
   onLostMember: (() => void) | undefined;
 
@@ -52,48 +45,28 @@ export class Router {
   }
 
   /**
-   * Registers a private message before it is sent.
-   * @param ms How long its target's node has to answer.
-   * @returns Its request id, and a promise of whether it was delivered.
+   * Handles one read: the room's entries, then the inbox's. Public messages
+   * one after the other go out together, as one run (P4).
    */
-  awaitAnswer(ms: number): { req: string; answer: Promise<boolean> } {
-    const req = String(++this.#req);
-    const answer = new Promise<boolean>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(req);
-        reject(new Error(`the target's node did not answer within ${ms} ms`));
-      }, ms);
-      this.#waiting.set(req, { resolve, reject, timer });
-    });
-    return { req, answer };
-  }
-
-  /** Gives up a private message that was never sent. */
-  forget(req: string): void {
-    const w = this.#waiting.get(req);
-    if (w === undefined) return;
-    clearTimeout(w.timer);
-    this.#waiting.delete(req);
-  }
-
-  /** Every private message waiting fails (the broker is away, or the node stops). */
-  failAll(why: string): void {
-    for (const [req, w] of this.#waiting) {
-      clearTimeout(w.timer);
-      this.#waiting.delete(req);
-      w.reject(new Error(why));
-    }
-  }
-
-  /** Handles one read: the room's entries, then the inbox's. */
   handle(events: readonly Entry[], inbox: readonly Entry[]): void {
-    for (const [, fields] of events) this.#room(fields);
+    let run: Run | undefined;
+    for (const [, fields] of events) {
+      const e = roomEvent(fields);
+      if (e === undefined) continue;
+      if (e.t === "public") {
+        const out = (run ??= new Run()).add(e.id, e.from, e.text);
+        for (const listener of this.#listeners) listener(out.message);
+        continue;
+      }
+      if (run !== undefined) this.#members.deliverRun(run);
+      run = undefined;
+      this.#room(e);
+    }
+    if (run !== undefined) this.#members.deliverRun(run);
     for (const [, fields] of inbox) this.#inbox(fields);
   }
 
-  #room(fields: readonly string[]): void {
-    const e = roomEvent(fields);
-    if (e === undefined) return;
+  #room(e: RoomEvent): void {
     let message: ServerMessage;
     switch (e.t) {
       case "public":
@@ -134,19 +107,18 @@ export class Router {
         const delivered = target?.deliver(
           new Outgoing({ kind: "private", from: e.from, text: e.text }),
         ) ?? false;
-        this.#store.ack(e.replyTo, e.req, delivered).catch((err) =>
-          this.#log(`redis: answer to a private message not sent: ${errorName(err)}`)
+        // The sender had its OK (P4): only a target gone meanwhile is told back.
+        if (delivered) return;
+        this.#store.ack(e.replyTo, e.req, false, e.to).catch((err) =>
+          this.#log(`redis: a private message's target gone, not told: ${errorName(err)}`)
         );
         return;
       }
-      case "ack": {
-        const w = this.#waiting.get(e.req);
-        if (w === undefined) return;
-        clearTimeout(w.timer);
-        this.#waiting.delete(e.req);
-        w.resolve(e.delivered);
+      case "ack":
+        if (!e.delivered) {
+          this.#members.get(e.req)?.deliver(new Outgoing({ kind: "notDelivered", nick: e.to }));
+        }
         return;
-      }
       case "kick":
         this.#members.get(e.id)?.remove();
         return;

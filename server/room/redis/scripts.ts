@@ -73,39 +73,54 @@ return {1, redis.call('SISMEMBER', k('muted'), key), jid, redis.call('ZCARD', k(
 return drop(ARGV[3], ARGV[4]) and 1 or 0
 `,
   /**
-   * N1, C4: a public message into the stream and the history, from a member
-   * that still holds its nickname. ARGV: id, key, nick, text, histMax. Returns 1, or 0.
+   * P4: a batch of members' messages, in the order they were sent, in one
+   * script run (several sessions' lines, sent together by `batch.ts`). ARGV:
+   * me (this node), then for each message either `p, id, key, nick, text,
+   * histMax` (N1, C4: a public message into the stream and the history, from
+   * a member that still holds its nickname: 1, or 0) or `w, key, teacherOnly
+   * (0|1), from, text, req (the sender's id), to (the nickname as typed)`
+   * (S12: finds the target of a private message and, on another live node,
+   * puts it in that node's inbox: `{'none'}`, `{'notTeacher'}`,
+   * `{'local', id}` or `{'remote', id}`). Returns each message's answer, in order.
    */
-  publish: `
-local id, key, nick, text, histMax = ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
-if redis.call('HGET', k('nicks'), key) ~= id then return 0 end
-local xid = event('t', 'p', 'f', nick, 'x', text, 'i', id)
-if histMax > 0 then
-  local at = tonumber(string.match(xid, '^(%d+)'))
-  redis.call('RPUSH', k('history'), cjson.encode({at = at, from = nick, text = text}))
-  redis.call('LTRIM', k('history'), -histMax, -1)
+  batch: `
+local me = ARGV[3]
+local out, i, trim = {}, 4, 0
+local function publish(id, key, nick, text, histMax)
+  if redis.call('HGET', k('nicks'), key) ~= id then return 0 end
+  local xid = event('t', 'p', 'f', nick, 'x', text, 'i', id)
+  if histMax > 0 then
+    local at = tonumber(string.match(xid, '^(%d+)'))
+    redis.call('RPUSH', k('history'), cjson.encode({at = at, from = nick, text = text}))
+    trim = histMax
+  end
+  return 1
 end
-return 1
-`,
-  /**
-   * S12: finds the target of a private message and, on another live node,
-   * puts it in that node's inbox. ARGV: key, teacherOnly (0|1), from, text, req, me.
-   * Returns `{'none'}`, `{'notTeacher'}`, `{'local', id}` or `{'remote', id}`.
-   */
-  whisper: `
-local key, teacherOnly, from, text, req, me = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
-local id = redis.call('HGET', k('nicks'), key)
-if not id then return {'none'} end
-local rec = redis.call('HGET', k('members'), id)
-if not rec then return {'none'} end
-local m = cjson.decode(rec)
-if teacherOnly == '1' and m.r ~= 'teacher' then return {'notTeacher'} end
-if m.o == me then return {'local', id} end
-local lease = redis.call('ZSCORE', k('nodes'), m.o)
-if not lease or tonumber(lease) < now_ms() then return {'none'} end
-redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*',
-  't', 'w', 'i', id, 'f', from, 'x', text, 'q', req, 'o', me)
-return {'remote', id}
+local function whisper(key, teacherOnly, from, text, req, to)
+  local id = redis.call('HGET', k('nicks'), key)
+  if not id then return {'none'} end
+  local rec = redis.call('HGET', k('members'), id)
+  if not rec then return {'none'} end
+  local m = cjson.decode(rec)
+  if teacherOnly == '1' and m.r ~= 'teacher' then return {'notTeacher'} end
+  if m.o == me then return {'local', id} end
+  local lease = redis.call('ZSCORE', k('nodes'), m.o)
+  if not lease or tonumber(lease) < now_ms() then return {'none'} end
+  redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*',
+    't', 'w', 'i', id, 'f', from, 'x', text, 'q', req, 'o', me, 'n', to)
+  return {'remote', id}
+end
+while i <= #ARGV do
+  if ARGV[i] == 'p' then
+    out[#out + 1] = publish(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], tonumber(ARGV[i + 5]))
+    i = i + 6
+  else
+    out[#out + 1] = whisper(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
+    i = i + 7
+  end
+end
+if trim > 0 then redis.call('LTRIM', k('history'), -trim, -1) end
+return out
 `,
   /**
    * C3, N4: finds the member to kick or ban, bans its address when asked,

@@ -12,6 +12,7 @@ import type { HistoryItem } from "../message.ts";
 import type { Admission, Ban, Member } from "../room.ts";
 import { ackFields, noticeFields } from "./events.ts";
 import type { Keys } from "./keys.ts";
+import { Batcher } from "./batch.ts";
 import type { ScriptName, Scripts, Send } from "./scripts.ts";
 
 /** What the join script answers. */
@@ -46,6 +47,7 @@ export const STREAM_MAXLEN = 10_000;
 export class Store {
   readonly #send: Send;
   readonly #scripts: Scripts;
+  readonly #batch: Batcher;
   readonly keys: Keys;
   /** This node's name in Redis (its lease, its inbox). */
   readonly node: string;
@@ -61,6 +63,7 @@ export class Store {
     this.#scripts = scripts;
     this.keys = keys;
     this.node = node;
+    this.#batch = new Batcher((args) => this.#run("batch", node, ...args));
   }
 
   #run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
@@ -102,12 +105,13 @@ export class Store {
     return await this.#run("leave", m.id, removed ? 1 : 0) === 1;
   }
 
-  /** N1: a public message into the stream; `false` when `m` no longer holds its nickname. */
+  /** N1: a public message into the stream (batched, P4); `false` when `m` no longer holds its nickname. */
   async publish(m: Member, text: string, history: number): Promise<boolean> {
-    return await this.#run("publish", m.id, nickKey(m.nick), m.nick, text, history) === 1;
+    const args = ["p", m.id, nickKey(m.nick), m.nick, text, String(history)];
+    return await this.#batch.add(args) === 1;
   }
 
-  /** S12: finds a private message's target; a remote one gets it in its node's inbox. */
+  /** S12: finds a private message's target (batched, P4); a remote one gets it in its node's inbox. */
   async whisper(
     from: Member,
     to: string,
@@ -115,22 +119,15 @@ export class Store {
     teacherOnly: boolean,
     req: string,
   ): Promise<WhisperTarget> {
-    const r = await this.#run(
-      "whisper",
-      nickKey(to),
-      teacherOnly ? 1 : 0,
-      from.nick,
-      text,
-      req,
-      this.node,
-    ) as [string, string?];
+    const args = ["w", nickKey(to), teacherOnly ? "1" : "0", from.nick, text, req, to];
+    const r = await this.#batch.add(args) as [string, string?];
     if (r[0] === "local" || r[0] === "remote") return { kind: r[0], id: r[1]! };
     return { kind: r[0] === "notTeacher" ? "notTeacher" : "none" };
   }
 
-  /** Answers a private message to the node that sent it. */
-  async ack(node: string, req: string, delivered: boolean): Promise<void> {
-    await this.#xadd(this.keys.inbox(node), ackFields(req, delivered));
+  /** Tells a private message's sender's node (`req`: the sender) what became of it. */
+  async ack(node: string, req: string, delivered: boolean, to = ""): Promise<void> {
+    await this.#xadd(this.keys.inbox(node), ackFields(req, delivered, to));
   }
 
   /** C3, N4: the member to kick or ban (banning its address when asked), told to its node. */

@@ -1,0 +1,197 @@
+/**
+ * The parts of `deno task bench:redis` (bench/redis_nodes.ts) that start and
+ * reach the processes: redis-server and the nodes as subprocesses, each with
+ * the CPU time it used (from `/proc`, where there is one), and a line client.
+ *
+ * @module
+ */
+
+import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
+import { REDIS_ALLOW_READ } from "../server/start.ts";
+
+const SERVER = decodeURIComponent(new URL("../server.ts", import.meta.url).pathname);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("latin1");
+/** Clock ticks per second of `/proc/PID/stat` (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** A free TCP port on loopback. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Waits until `ok()` holds, checking every 20 ms, at most `ms`. */
+export async function waitFor(
+  ok: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 30_000,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A line client that hands each line to `onLine`. */
+export class Client {
+  /** The connection. */
+  readonly conn: Deno.TcpConn;
+  /** Gets each line the server sends, without its CRLF. */
+  onLine: (line: string) => void = () => {};
+  #partial = "";
+  /** Settles when the connection is closed. */
+  readonly reading: Promise<void>;
+
+  private constructor(conn: Deno.TcpConn) {
+    this.conn = conn;
+    this.reading = this.#read();
+  }
+
+  /** Connects and joins as `nick`. */
+  static async join(port: number, nick: string): Promise<Client> {
+    const c = new Client(await Deno.connect({ hostname: "127.0.0.1", port }));
+    let joined = false;
+    c.onLine = (l) => joined ||= l.startsWith("USUARIOS");
+    await c.send(nick);
+    await waitFor(() => joined, `${nick} to join`);
+    c.onLine = () => {};
+    return c;
+  }
+
+  /** Sends one line (LF added). */
+  async send(line: string): Promise<void> {
+    const bytes = encoder.encode(line + "\n");
+    let at = 0;
+    while (at < bytes.length) at += await this.conn.write(bytes.subarray(at));
+  }
+
+  async #read(): Promise<void> {
+    const buf = new Uint8Array(256 * 1024);
+    try {
+      while (true) {
+        const n = await this.conn.read(buf);
+        if (n === null) return;
+        const parts = (this.#partial + decoder.decode(buf.subarray(0, n))).split("\r\n");
+        this.#partial = parts.pop()!;
+        for (const line of parts) this.onLine(line);
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    try {
+      this.conn.close();
+    } catch {
+      // gone
+    }
+    await this.reading;
+  }
+}
+
+/** A process started by the bench, stopped at the end of its setup. */
+export class Proc {
+  /** The process. */
+  readonly child: Deno.ChildProcess;
+  /** What it printed, both streams. */
+  output = "";
+  readonly #reading: Promise<void>;
+
+  constructor(cmd: string, args: string[]) {
+    this.child = new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" })
+      .spawn();
+    this.#reading = Promise.all([this.child.stdout, this.child.stderr].map(async (s) => {
+      for await (const t of s.pipeThrough(new TextDecoderStream())) this.output += t;
+    })).then(() => {});
+  }
+
+  /**
+   * The CPU time the process has used so far, user and system, in ms; 0
+   * where there is no `/proc` to read it from. Read by `cat`: Deno lets
+   * only `--allow-all` read `/proc` itself.
+   */
+  async cpuMs(): Promise<number> {
+    try {
+      const out = await new Deno.Command("cat", {
+        args: [`/proc/${this.child.pid}/stat`],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      const stat = new TextDecoder().decode(out.stdout);
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      return Number.isFinite(ticks) ? ticks * 1000 / TICKS : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The port the node says it listens on. */
+  async port(): Promise<number> {
+    await waitFor(() => /listening on [\d.]+:\d+/.test(this.output), "a node to listen");
+    return Number(/listening on [\d.]+:(\d+)/.exec(this.output)![1]);
+  }
+
+  /** Stops the process and waits for it. */
+  async stop(): Promise<void> {
+    try {
+      this.child.kill("SIGTERM");
+    } catch {
+      // gone
+    }
+    await this.child.status;
+    await this.#reading;
+  }
+}
+
+/** A setup running: the nodes' ports, the nodes, and redis-server when there is one. */
+export interface Setup {
+  ports: number[];
+  nodes: Proc[];
+  redis: Proc | undefined;
+  /** Every process, redis-server first. */
+  procs: Proc[];
+}
+
+/** Starts a setup: redis-server (when on Redis) and the nodes. */
+export async function setup(nodes: number, redis: boolean): Promise<Setup> {
+  const procs: Proc[] = [];
+  const flags = [
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--flood-burst",
+    "0",
+    "--max-pending-per-ip",
+    "0",
+    "--max-clients",
+    "20000",
+  ];
+  const perms = ["--allow-net", REDIS_ALLOW_ENV, REDIS_ALLOW_READ, "--no-prompt"];
+  if (redis) {
+    const port = freePort();
+    const r = new Proc("redis-server", [
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+    ]);
+    procs.push(r);
+    await waitFor(() => r.output.includes("Ready to accept connections"), "redis-server");
+    flags.push("--redis", `redis://127.0.0.1:${port}`);
+  }
+  for (let i = 0; i < nodes; i++) {
+    procs.push(new Proc(Deno.execPath(), ["run", ...perms, SERVER, ...flags]));
+  }
+  const ports = await Promise.all(procs.slice(redis ? 1 : 0).map((p) => p.port()));
+  return { ports, nodes: procs.slice(redis ? 1 : 0), redis: redis ? procs[0] : undefined, procs };
+}

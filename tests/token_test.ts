@@ -1,0 +1,174 @@
+/**
+ * The teacher's token (L8, L9): nothing the class sees shows it, however it
+ * is typed (split over reads, key by key in character mode, with a tab,
+ * with erased letters), neither the trace on the projector nor telnet's
+ * echo; guessing it costs an address 10 minutes after 5 wrong tries.
+ * Real sockets, a real trace, and the real telnet in tmux.
+ */
+import assert from "node:assert/strict";
+import { SocketTrace } from "../server/trace.ts";
+import { bytes, join, LineClient, pause, startServer } from "./helpers.ts";
+import { haveTmux, Tmux } from "./tmux.ts";
+
+/** Letters no server line has side by side: a trace line with `qj` or `jq` shows the token. */
+const TOKEN = "qjqjqjqj9";
+const IAC = 255, DO = 253, ECHO = 1, SGA = 3;
+
+/** A server with the token, its trace written into an array. */
+function tracedServer() {
+  const trace: string[] = [];
+  const srv = startServer({ adminToken: TOKEN, observer: new SocketTrace((l) => trace.push(l)) });
+  return { srv, trace };
+}
+
+/** Asserts no trace line, and no byte echoed, shows any of the token. */
+function assertHidden(trace: string[], raw: number[] = []): void {
+  for (const line of trace) {
+    assert.ok(!/qj|jq|j9|\bq\b|"q"|"j"|"9"/.test(line), `the token in the trace: ${line}`);
+  }
+  const echoed = String.fromCharCode(...raw);
+  assert.ok(!/qj|jq|j9/.test(echoed), `the token echoed: ${JSON.stringify(echoed)}`);
+}
+
+Deno.test("L8: the token never shows in the trace, however it is typed", async (t) => {
+  const { srv, trace } = tracedServer();
+  await using _srv = srv;
+  const cases: [string, Uint8Array[]][] = [
+    ["split over two reads", [bytes("{adm"), bytes(`in ${TOKEN}}\n`)]],
+    ["split inside the token", [bytes("{admin qjq"), bytes(`jqjqj9}\n`)]],
+    ["with a tab", [bytes(`{admin\t${TOKEN}}\n`)]],
+    ["with an erased letter", [bytes(`{admix\x08n ${TOKEN}}\n`)]],
+    ["with DEL and upper case", [bytes(`{ADMIX\x7fN ${TOKEN}}\r\n`)]],
+    ["after blanks, a byte at a time", [...bytes(`  {admin ${TOKEN}}\n`)].map((b) => bytes([b]))],
+  ];
+  for (const [name, parts] of cases) {
+    await t.step(name, async () => {
+      await using c = await join(srv.port, `ana${cases.findIndex((x) => x[0] === name)}`);
+      for (const part of parts) {
+        await c.sendRaw(part);
+        await pause(5); // separate reads (pacing only)
+      }
+      assert.match(await c.expect("OK"), /professor/);
+      assertHidden(trace);
+    });
+  }
+});
+
+Deno.test("L8: character-mode telnet, key by key: neither the trace nor the echo shows it", async () => {
+  const { srv, trace } = tracedServer();
+  await using _srv = srv;
+  await using c = await join(srv.port, "ana");
+  await c.sendRaw(new Uint8Array([IAC, DO, ECHO, IAC, DO, SGA]));
+  await c.waitFor(() => c.raw.includes(SGA), "the server agrees to echo");
+  const start = c.raw.length;
+  await c.waitFor(() => c.raw.length >= start, "");
+  for (const ch of `{admin ${TOKEN}}`) {
+    const before = c.raw.length;
+    await c.sendRaw(bytes(ch));
+    await c.waitFor(() => c.raw.length > before, `the echo of one key`);
+  }
+  await c.sendRaw(bytes("\r\n"));
+  assert.match(await c.expect("OK"), /professor/);
+  const echoed = c.raw.slice(start);
+  const shown = String.fromCharCode(...echoed);
+  assert.ok(shown.startsWith(`{admin ${"*".repeat(TOKEN.length + 1)}`), JSON.stringify(shown));
+  assertHidden(trace, echoed);
+  // The trace shows each key of the token as one `*`.
+  assert.ok(trace.filter((l) => l.endsWith('recv 1 bytes "*"')).length >= TOKEN.length);
+});
+
+Deno.test("L8: a half-typed token drawn again under an incoming line stays hidden", async () => {
+  const { srv, trace } = tracedServer();
+  await using _srv = srv;
+  await using bob = await join(srv.port, "bob");
+  await using c = await join(srv.port, "ana");
+  await bob.expect("ENTROU ana");
+  await c.sendRaw(new Uint8Array([IAC, DO, ECHO]));
+  await c.sendRaw(bytes("{admin qjqj"));
+  await c.waitFor(() => String.fromCharCode(...c.raw).includes("{admin ****"), "the masked echo");
+  await bob.send(":oi");
+  await c.waitFor(
+    () => String.fromCharCode(...c.raw).endsWith("{admin ****"),
+    "the half-typed line drawn again",
+  );
+  assertHidden(trace, c.raw);
+});
+
+Deno.test("X3, S2: character mode echoes accents as they will be sent; Ctrl+C and Ctrl+D leave", async (t) => {
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  await t.step("the echo of `olá` is `ola`, and so is the line", async () => {
+    await using c = await join(srv.port, "ana");
+    await c.sendRaw(new Uint8Array([IAC, DO, ECHO]));
+    await c.waitFor(() => c.raw.includes(ECHO), "the server agrees to echo");
+    const start = c.raw.length;
+    await c.sendRaw(new TextEncoder().encode(":olá"));
+    await c.waitFor(() => String.fromCharCode(...c.raw.slice(start)) === ":ola", "the echo");
+    await c.sendRaw(bytes([0x7f], "\r\n")); // one DEL erases the whole á
+    assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: ol");
+  });
+  assert.equal(await bob.expect("SAIU"), "SAIU ana saiu do chat");
+  await t.step("Ctrl+C in character mode, even mid-line", async () => {
+    await using c = await join(srv.port, "cid");
+    await c.sendRaw(new Uint8Array([IAC, DO, ECHO]));
+    await c.sendRaw(bytes(":meio", [0x03]));
+    assert.match(await c.expect("TCHAU"), /cid/);
+    assert.equal(await bob.expect("SAIU"), "SAIU cid saiu do chat");
+  });
+  await t.step("Ctrl+D on an empty line", async () => {
+    await using c = await join(srv.port, "dan");
+    await c.sendRaw(bytes([0x04]));
+    assert.match(await c.expect("TCHAU"), /dan/);
+    assert.equal(await bob.expect("SAIU"), "SAIU dan saiu do chat");
+  });
+  await t.step("Ctrl+D in a line is dropped (L2)", async () => {
+    await using c = await join(srv.port, "eva");
+    await c.sendRaw(bytes(":a", [0x04], "b\n"));
+    assert.equal(await bob.expect("PUBLICA"), "PUBLICA eva: ab");
+  });
+});
+
+const REAL = (await haveTmux()) && (await new Deno.Command("telnet", { args: [] }).output()
+  .then(() => true, () => false));
+
+Deno.test({
+  name: "real telnet in character mode: the token shows as * on screen and in the trace (L8, S2)",
+  ignore: !REAL,
+}, async () => {
+  const { srv, trace } = tracedServer();
+  await using _srv = srv;
+  await using tmux = new Tmux();
+  await tmux.start(100, 30);
+  await tmux.type(`telnet 127.0.0.1 ${srv.port}; echo EXITED=$?`, true);
+  await tmux.waitLine((l) => l.startsWith("APELIDO"), "the nickname prompt");
+  await tmux.type("ana", true);
+  await tmux.waitLine((l) => l.startsWith("USUARIOS"), "the user list");
+  await tmux.keys("C-]");
+  await tmux.waitLine((l) => l.startsWith("telnet>"), "telnet's prompt");
+  await tmux.type("mode character", true);
+  await tmux.type(`{admin ${TOKEN}}`);
+  await tmux.waitLine(
+    (l) => l.endsWith(`{admin ${"*".repeat(TOKEN.length + 1)}`),
+    "the masked echo",
+  );
+  await tmux.keys("Enter");
+  await tmux.waitLine((l) => l.startsWith("OK "), "the teacher's OK");
+  const pane = await tmux.waitLine((l) => l.startsWith("OK "), "the teacher's OK");
+  assert.ok(!pane.some((l) => l.includes(TOKEN.slice(0, 3))), pane.join("\n"));
+  assertHidden(trace);
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l.startsWith("EXITED="), "Ctrl+C on an empty line leaves");
+});
+
+Deno.test("L8: a LineClient gets no token back from a wrong guess either", async () => {
+  const { srv, trace } = tracedServer();
+  await using _srv = srv;
+  await using c = await LineClient.connect(srv.port);
+  await c.expect("APELIDO");
+  await c.send("ana");
+  await c.expect("AJUDA");
+  await c.send("{admin qjqjWRONG}");
+  assert.match(await c.expect("ERRO 12"), /^ERRO 12 /);
+  assertHidden(trace, c.raw);
+  assert.ok(!srv.logs.some((l) => /qj/.test(l)), srv.logs.join("\n"));
+});

@@ -1,0 +1,284 @@
+/**
+ * The line being typed (S1, S2, X3, L8): what a user's keys add to it
+ * (a character, a tab, backspace, telnet's erase line), the echo a
+ * character-mode telnet expects, and what of it may be shown. The
+ * teacher's token in `{admin TOKEN}` is known here, where the line is
+ * assembled, however it was typed (split over reads, key by key, with a tab
+ * or erased letters): it is never echoed nor shown, only `*` (up to the
+ * line's end, the closing brace too: a token may hold one).
+ *
+ * @module
+ */
+
+import { latin1 } from "./ascii.ts";
+import { toAscii } from "../protocol/ascii.ts";
+
+const BS = 0x08;
+const SPACE = 0x20;
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+const CR = 0x0d;
+const LF = 0x0a;
+/** The echo of erasing one column: back, blank, back. */
+const ERASE = [BS, SPACE, BS];
+/** The smallest line buffer, which a long line's buffer shrinks back to. */
+const MIN_BUF = 64;
+/** `{admin ` in lower case: what starts a line whose rest is the teacher's token. */
+const ADMIN = [0x7b, 0x61, 0x64, 0x6d, 0x69, 0x6e, 0x20];
+/** Leading blanks the token's check looks past (the parser trims them). */
+const MAX_LEAD = 16;
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** How a line ended: as text, or refused (too long; not ASCII, and not UTF-8 either). */
+export type LineEnd =
+  | { readonly kind: "line"; readonly text: string }
+  | { readonly kind: "tooLong" }
+  | { readonly kind: "notAscii" };
+
+const TOO_LONG: LineEnd = { kind: "tooLong" };
+const NOT_ASCII: LineEnd = { kind: "notAscii" };
+
+/** How a {@linkcode TypedLine} treats bytes over 127. */
+export type HighBytes =
+  /** Refused: the line is `notAscii` (a reader of a strict ASCII stream). */
+  | "refuse"
+  /** Kept as Latin-1 characters (the client reads a student's server that sends UTF-8). */
+  | "latin1"
+  /** UTF-8 made ASCII as the client does (`olá` is `ola`); not UTF-8 is `notAscii` (X3). */
+  | "fold";
+
+/** The length of the UTF-8 sequence a lead byte starts (1 for a byte that cannot start one). */
+function sequenceLength(lead: number): number {
+  return lead >= 0xf0 && lead < 0xf8
+    ? 4
+    : lead >= 0xe0
+    ? (lead < 0xf0 ? 3 : 1)
+    : lead >= 0xc2
+    ? 2
+    : 1;
+}
+
+/**
+ * One line as it is typed, at most `maxBytes` bytes kept (bytes past it are
+ * counted, never kept, and the line is `tooLong`).
+ *
+ * @example
+ * ```ts
+ * import { TypedLine } from "./typed_line.ts";
+ * import assert from "node:assert/strict";
+ * const line = new TypedLine(100, "fold");
+ * line.echo = true;
+ * for (const b of new TextEncoder().encode("{admin s3cr")) line.keep(b);
+ * assert.equal(new TextDecoder().decode(line.takeEcho()), "{admin ****");
+ * assert.deepEqual(line.end(), { kind: "line", text: "{admin s3cr" });
+ * ```
+ */
+export class TypedLine {
+  #buf: Uint8Array;
+  readonly #max: number;
+  readonly #high: HighBytes;
+  #len = 0;
+  /** Bytes past the cap: counted, never kept; backspace takes them first. */
+  #excess = 0;
+  /** How many bytes over 127 the line holds (backspace may erase them). */
+  #highCount = 0;
+  /** Where the token starts when the line is `{admin ...`; -1 when it is not. */
+  #secretFrom = -1;
+  /** Whether the line held something that was no text at all (it is `notAscii`). */
+  #tainted = false;
+  /** What is echoed since {@linkcode takeEcho}, when echoing. */
+  #echo: number[] | undefined;
+
+  /**
+   * @param maxBytes The most bytes a line may have.
+   * @param high What bytes over 127 become.
+   */
+  constructor(maxBytes: number, high: HighBytes) {
+    this.#max = maxBytes;
+    this.#high = high;
+    this.#buf = new Uint8Array(Math.min(maxBytes, MIN_BUF));
+  }
+
+  /** How many bytes of the unfinished line are held. */
+  get pending(): number {
+    return this.#len;
+  }
+
+  /** Whether nothing has been typed since the last line's end (or all was erased). */
+  get empty(): boolean {
+    return this.#len === 0 && this.#excess === 0;
+  }
+
+  /** Whether what is typed is echoed (a character-mode telnet asked for it). */
+  get echo(): boolean {
+    return this.#echo !== undefined;
+  }
+
+  set echo(on: boolean) {
+    this.#echo = on ? (this.#echo ?? []) : undefined;
+  }
+
+  /** The echo made since the last call, or `undefined` when there is none. */
+  takeEcho(): Uint8Array | undefined {
+    const echo = this.#echo;
+    if (echo === undefined || echo.length === 0) return undefined;
+    this.#echo = [];
+    return new Uint8Array(echo);
+  }
+
+  /** A byte kept although it is not ASCII text (a telnet subnegotiation that never ended). */
+  taint(): void {
+    this.#tainted = true;
+  }
+
+  /**
+   * Adds a typed byte to the line.
+   * @returns Whether the byte is part of the teacher's token (to be shown as `*`).
+   */
+  keep(b: number): boolean {
+    const secret = this.#secretFrom >= 0;
+    if (b > 0x7f) this.#highCount++;
+    if (this.#len >= this.#max) {
+      this.#excess++;
+      this.#echo?.push(secret ? STAR : b > 0x7f ? QUESTION : b);
+      return secret;
+    }
+    if (this.#len === this.#buf.length) {
+      const bigger = new Uint8Array(Math.min(this.#max, this.#buf.length * 4));
+      bigger.set(this.#buf);
+      this.#buf = bigger;
+    }
+    this.#buf[this.#len++] = b;
+    if (this.#echo !== undefined) this.#echoKept(b, secret);
+    if (!secret && b === SPACE) this.#secretFrom = this.#adminEnd();
+    return secret;
+  }
+
+  #echoKept(b: number, secret: boolean): void {
+    const echo = this.#echo!;
+    if (b <= 0x7f) echo.push(secret ? STAR : b);
+    else if (this.#high !== "fold") echo.push(secret ? STAR : QUESTION);
+    else {
+      // A character shows once its last byte comes, as the ASCII the others will read.
+      const start = this.#charStart(this.#len);
+      if (start < 0) return;
+      const shown = this.#folded(start, this.#len);
+      for (let i = 0; i < shown.length; i++) echo.push(secret ? STAR : shown.charCodeAt(i));
+    }
+  }
+
+  /**
+   * Where the UTF-8 character ending at `end` starts, or -1 while it is not
+   * complete; a byte that is no part of a character is one by itself.
+   */
+  #charStart(end: number): number {
+    let start = end - 1;
+    while (start > end - 4 && start > 0 && (this.#buf[start]! & 0xc0) === 0x80) start--;
+    const need = sequenceLength(this.#buf[start]!);
+    if (need === 1) return end - 1;
+    return end - start === need ? start : end - start < need ? -1 : end - 1;
+  }
+
+  /** The ASCII form of the bytes from `start` to `end` (`?` when they are not UTF-8). */
+  #folded(start: number, end: number): string {
+    try {
+      return toAscii(UTF8.decode(this.#buf.subarray(start, end)));
+    } catch {
+      return "?";
+    }
+  }
+
+  /** Where the token starts, when the line so far reads `{admin ` after blanks; else -1. */
+  #adminEnd(): number {
+    let i = 0;
+    while (i < this.#len && i < MAX_LEAD && this.#buf[i] === SPACE) i++;
+    if (this.#len - i !== ADMIN.length) return -1;
+    for (let j = 0; j < ADMIN.length; j++) {
+      const b = this.#buf[i + j]!;
+      if (b !== ADMIN[j] && (b | 0x20) !== ADMIN[j]) return -1;
+    }
+    return this.#len;
+  }
+
+  /** Backspace or DEL: the last character goes (bytes past the cap first). */
+  erase(): void {
+    if (this.#excess > 0) {
+      this.#excess--;
+      this.#echo?.push(...ERASE);
+      return;
+    }
+    if (this.#len === 0) return;
+    let start = this.#len - 1;
+    let columns = 1;
+    if (this.#buf[start]! > 0x7f && this.#high === "fold") {
+      // A whole character goes, and as many columns as its echo took.
+      const complete = this.#charStart(this.#len);
+      while (start > 0 && (this.#buf[start]! & 0xc0) === 0x80) start--;
+      columns = complete < 0 ? 0 : this.#folded(start, this.#len).length;
+    }
+    for (let i = start; i < this.#len; i++) if (this.#buf[i]! > 0x7f) this.#highCount--;
+    this.#len = start;
+    if (this.#len < this.#secretFrom) this.#secretFrom = -1;
+    if (this.#echo) { for (let i = 0; i < columns; i++) this.#echo.push(...ERASE); }
+  }
+
+  /** Telnet's erase line (EL): the whole unfinished line goes. */
+  eraseLine(): void {
+    const shown = this.partial().length + this.#excess;
+    this.#len = 0;
+    this.#excess = 0;
+    this.#highCount = 0;
+    this.#tainted = false;
+    this.#secretFrom = -1;
+    if (this.#echo) { for (let i = 0; i < shown; i++) this.#echo.push(...ERASE); }
+  }
+
+  /** The unfinished line is dropped (the user pressed Ctrl+C): the echo ends its row. */
+  discard(): void {
+    if (!this.empty) this.#echo?.push(CR, LF);
+    this.#len = 0;
+    this.#excess = 0;
+    this.#highCount = 0;
+    this.#tainted = false;
+    this.#secretFrom = -1;
+  }
+
+  /** The unfinished line as the user's screen shows it (for drawing it again): token as `*`. */
+  partial(): Uint8Array {
+    let text = this.#high === "fold" && this.#highCount > 0
+      ? toAscii(new TextDecoder().decode(this.#buf.subarray(0, this.#len)))
+      : latin1(this.#buf, this.#len).replace(/[^ -~]/g, "?");
+    if (this.#secretFrom >= 0) {
+      text = text.slice(0, this.#secretFrom) + "*".repeat(text.length - this.#secretFrom);
+    }
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+
+  /** The line's end: what it was, and a fresh line begins. */
+  end(): LineEnd {
+    let ended: LineEnd;
+    if (this.#excess > 0) ended = TOO_LONG;
+    else if (this.#tainted) ended = NOT_ASCII;
+    else if (this.#highCount === 0 || this.#high === "latin1") {
+      ended = { kind: "line", text: latin1(this.#buf, this.#len) };
+    } else if (this.#high === "fold") {
+      try {
+        ended = { kind: "line", text: toAscii(UTF8.decode(this.#buf.subarray(0, this.#len))) };
+      } catch {
+        ended = NOT_ASCII;
+      }
+    } else ended = NOT_ASCII;
+    this.#echo?.push(CR, LF);
+    this.#len = 0;
+    this.#excess = 0;
+    this.#highCount = 0;
+    this.#tainted = false;
+    this.#secretFrom = -1;
+    // A long line's buffer is let go: a quiet connection holds a small one (P2).
+    if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);
+    return ended;
+  }
+}
