@@ -26,7 +26,9 @@ import {
   listenError,
   openLesson,
   startFailed,
+  startWeb,
 } from "./server/start.ts";
+import type { WebServer } from "./server/web/web_server.ts";
 
 /** Runs the server from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
@@ -61,15 +63,26 @@ async function main(args: string[]): Promise<number> {
     lesson.transcript?.close();
     return startFailed(listenError(e, options, port));
   }
+  let web: WebServer | undefined;
+  try {
+    // W1: with --web, the browsers' door beside the listener (HTTPS and WSS with --cert)
+    web = startWeb(lesson, options, certificate);
+  } catch (e) {
+    listener.close();
+    await chat.shutdown();
+    lesson.transcript?.close();
+    return startFailed(e);
+  }
   const stop = () => {
     logLine("shutting down");
     listener.close(); // accept() below ends: no one else comes in
     tlsListener?.close();
     void chat.shutdown(); // ERRO 03 to every client, then each connection closed (S13)
+    void web?.shutdown();
   };
   // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
-  announce(lesson, listener.addr, options, stop, tlsListener?.addr);
+  announce(lesson, listener.addr, options, stop, tlsListener?.addr, web);
   // On the TLS port, the TLS door makes each client's handshake, then hands it on.
   const tlsDoor = certificate && { context: certificate.context, log: chat.log.bind(chat) };
   const tls = tlsListener && tlsDoor &&
@@ -77,6 +90,7 @@ async function main(args: string[]): Promise<number> {
   await acceptClients(listener, chat, enterTcp);
   await tls;
   await chat.finished;
+  await web?.shutdown().catch(() => {});
   stopListening();
   finish(lesson);
   return 0;

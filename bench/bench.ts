@@ -15,6 +15,7 @@ import type { Fleet } from "./fleet.ts";
 import { fmt, type Measured, pause } from "./measure.ts";
 import { privateMessages } from "./private.ts";
 import { type ProbeResult, probeServer } from "./probe.ts";
+import type { Shape } from "./options.ts";
 import type { Row, Scenario, Target } from "./report.ts";
 import { failedRow, joinsOnly, measuredRow, rowBase } from "./row.ts";
 import type { Server, Spec } from "./spec.ts";
@@ -53,11 +54,16 @@ export class Bench {
   }
 
   /** Runs a scenario against one server and makes its row (its goal is judged later). */
-  async run(scenario: Scenario, target: Target, clients: number): Promise<Row> {
+  async run(
+    scenario: Scenario,
+    target: Target,
+    clients: number,
+    shape: Shape = "reply",
+  ): Promise<Row> {
     const o = this.#x.opts;
     const notes: string[] = [];
     const joins = joinsOnly(scenario);
-    const base = rowBase(scenario, target, clients, o);
+    const base = rowBase(scenario, target, clients, o, joins ? null : shape);
     const label = `${scenario} ${base.size} ${target}`;
     const failed = (why: string): Row => {
       notes.push(why);
@@ -98,9 +104,25 @@ export class Bench {
       const baseOnline = protocol === "irc" ? 0 : before.online - 1;
       const rss = async () => (await server.proc?.rssKiB()) ?? null;
       const rssBefore = await rss();
-      const spec: Spec = { tag, clients, baseOnline, server, protocol, gens, label, notes };
+      const spec: Spec = {
+        tag,
+        clients,
+        baseOnline,
+        server,
+        protocol,
+        gens,
+        label,
+        notes,
+        shape,
+      };
       const m = await SCENARIOS[scenario](this.#x, spec);
       complete = m.complete;
+      if (m.duplicates > 0 || m.disorder > 0) {
+        notes.push(
+          `${fmt(m.duplicates)} message(s) delivered twice, ${fmt(m.disorder)} after a later one ` +
+            "of the same sender",
+        );
+      }
       const rssJoined = joins ? await rss() : null;
       if (joins && m.complete && o.settleMs > 0) await pause(o.settleMs);
       const rssAfter = await rss();

@@ -10,7 +10,7 @@
 
 import type { Executor } from "./execute.ts";
 import { joinAll } from "./join.ts";
-import { measure, type Measured, notRun, sum } from "./measure.ts";
+import { cpuPerMessage, measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
 import { CHANNEL, type Spec } from "./spec.ts";
 import { type Order, wallMs } from "./wire.ts";
@@ -44,6 +44,7 @@ export async function broadcast(x: Executor, s: Spec): Promise<Measured> {
     }
     return {
       op: "broadcast",
+      shape: s.shape,
       epochMs,
       messages: o.broadcastMessages,
       window: o.window,
@@ -55,5 +56,9 @@ export async function broadcast(x: Executor, s: Spec): Promise<Measured> {
   const ran = await x.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
   const received = sum(ran.results, (r) => r.received);
   const m = measure(ran, expected, received);
-  return { ...m, rate: m.time_s > 0 ? round(received / m.time_s, 0) : 0 };
+  return {
+    ...m,
+    rate: m.time_s > 0 ? round(received / m.time_s, 0) : 0,
+    server_us_per_msg: cpuPerMessage(ran, received),
+  };
 }

@@ -82,6 +82,7 @@ export class Executor {
         results: got,
         complete: got.length === gens.length && got.every((r) => !r.partial),
         server_cpu: cpu0 === undefined || cpu1 === undefined ? null : inCores(cpu1 - cpu0),
+        server_cpu_s: cpu0 === undefined || cpu1 === undefined ? null : cpu1 - cpu0,
         generator_cpu: inCores(sum(got, (r) => r.cpuMs) / 1000),
       };
     } finally {

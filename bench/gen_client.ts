@@ -67,6 +67,9 @@ export class Run {
   expected = 0;
   received = 0;
   extra = 0;
+  /** Messages delivered a second time, and delivered before one sent earlier by the same sender. */
+  duplicates = 0;
+  disorder = 0;
   registered = 0;
   failures = 0;
   errors: string[] = [];
@@ -115,6 +118,8 @@ export class Run {
       expected: this.expected,
       received: this.received,
       extra: this.extra,
+      duplicates: this.duplicates,
+      disorder: this.disorder,
       hist: this.hist.toSparse(),
       histMax: this.hist.max,
       failures: this.failures,
@@ -171,10 +176,14 @@ export abstract class Client {
   /** Senders: messages sent, and sent but not yet acknowledged. */
   sent = 0;
   inFlight = 0;
-  /** Senders: what each message line starts with, before its timestamp. */
+  /** Senders: what each message line starts with, before its sequence number and timestamp. */
   head = "";
-  /** papo private senders: each `OK` reply opens the window by one. */
+  /** papo private senders: an `OK` reply is expected per message. */
   acked = false;
+  /** papo private senders in the reply shape: each `OK` reply opens the window by one. */
+  okPaces = false;
+  /** Receivers: the next sequence number expected from each sender, by sender id. */
+  nextSeq: number[] = [];
   /** Receivers that pace one sender (IRC private): each delivery opens its window by one. */
   sender: Client | undefined;
   /** Broadcast pacer: local senders by sender id, each delivery opens its sender's window. */
@@ -191,11 +200,11 @@ export abstract class Client {
   /** The end of each line sent. */
   protected abstract readonly eol: string;
 
-  /** The start of a private message line to `nick`. */
+  /** The start of a private message line to `nick`, before its body. */
   abstract privateHead(nick: string): string;
 
-  /** The start of a public message line from sender `id`. */
-  abstract publicHead(id: number): string;
+  /** The start of a public message line, before its body. */
+  abstract publicHead(): string;
 
   /** Handles one line received: the bytes of `b` from `s` to `e` (its LF, excluded). */
   protected abstract line(b: Uint8Array, s: number, e: number): void;
@@ -317,12 +326,25 @@ export abstract class Client {
   }
 
   /**
-   * Counts a message delivered to this client, whose line ends in its send
-   * time; in a public one the sender id comes just before it (`id ts`).
+   * Counts a message delivered to this client, whose body ends in
+   * `id seq ts`: its sender's id, its sequence number from that sender and
+   * its send time. A sequence number seen before is a duplicate; one beyond
+   * the next expected means an earlier message came late or not at all.
    */
   protected delivered(r: Run, b: Uint8Array, s: number, e: number): void {
     const ts = trailingInt(b, s, e);
     if (ts >= 0) r.hist.record(r.nowUs() - ts);
+    const seq = intBefore(b, s, digitsStart - 1);
+    const id = intBefore(b, s, numberStart - 1);
+    if (seq >= 0 && id >= 0) {
+      const next = this.nextSeq[id] ?? 0;
+      if (seq === next) this.nextSeq[id] = next + 1;
+      else if (seq < next) r.duplicates++;
+      else {
+        r.disorder++;
+        this.nextSeq[id] = seq + 1;
+      }
+    }
     if (this.left > 0) {
       this.left--;
       r.received++;
@@ -331,15 +353,7 @@ export abstract class Client {
     if (sender !== undefined) {
       sender.inFlight--;
       sender.pump(r);
-    } else if (this.paces !== undefined) {
-      let id = 0;
-      let scale = 1;
-      for (let i = digitsStart - 2; i > s; i--) {
-        const d = b[i]! - 48;
-        if (d < 0 || d > 9) break;
-        id += d * scale;
-        scale *= 10;
-      }
+    } else if (this.paces !== undefined && id >= 0) {
       const paced = this.paces[id];
       if (paced !== undefined) {
         paced.inFlight--;
@@ -348,14 +362,13 @@ export abstract class Client {
     }
   }
 
-  /** Sends as many messages as the window allows. */
+  /** Sends as many messages as the window allows, in one write. */
   pump(r: Run): void {
     if (this.sent >= r.messages || this.inFlight >= r.window) return;
-    const ts = r.nowUs();
-    const line = `${this.head}${ts}${this.eol}`;
+    const tail = ` ${r.nowUs()}${this.eol}`;
     let text = "";
     while (this.sent < r.messages && this.inFlight < r.window) {
-      text += line;
+      text += `${this.head}${this.sent}${tail}`;
       this.sent++;
       this.inFlight++;
     }
@@ -406,6 +419,29 @@ export abstract class Client {
       // already closed
     }
   }
+}
+
+/** Where the digits {@linkcode intBefore} read last start. */
+let numberStart = 0;
+
+/**
+ * Reads the whole number that ends just before `end` (a space at `end`),
+ * scanning backwards no further than `start`; sets `numberStart`.
+ * @returns The number, or -1 when there are no digits there.
+ */
+function intBefore(b: Uint8Array, start: number, end: number): number {
+  let i = end - 1;
+  let value = 0;
+  let scale = 1;
+  while (i >= start) {
+    const c = b[i]! - 48;
+    if (c < 0 || c > 9) break;
+    value += c * scale;
+    scale *= 10;
+    i--;
+  }
+  numberStart = i + 1;
+  return i === end - 1 ? -1 : value;
 }
 
 /** The bytes of `b` from `s` to `e` as a string (for the rare lines that need one). */

@@ -31,8 +31,8 @@ export class IrcClient extends Client {
     return `PRIVMSG ${nick} :`;
   }
 
-  publicHead(id: number): string {
-    return `PRIVMSG ${this.channel} :${id} `;
+  publicHead(): string {
+    return `PRIVMSG ${this.channel} :`;
   }
 
   protected override greet(): void {

@@ -26,8 +26,16 @@ import { Executor } from "./execute.ts";
 import { Fleet } from "./fleet.ts";
 import { fmt } from "./measure.ts";
 import { findNgircd, type Ngircd, NGIRCD_SETTINGS } from "./ngircd.ts";
-import { type BenchOptions, HELP, PAPO_ARGS, readOptions, UsageError, VERSION } from "./options.ts";
-import { openFileLimit, profileInto } from "./processes.ts";
+import {
+  type BenchOptions,
+  HELP,
+  PAPO_ARGS,
+  readOptions,
+  type Shape,
+  UsageError,
+  VERSION,
+} from "./options.ts";
+import { openFileLimit, pinServers, profileInto } from "./processes.ts";
 import {
   GOALS,
   judge,
@@ -59,6 +67,11 @@ function legend(o: BenchOptions): string {
     "RSS MiB: the server's VmRSS before the clients came > after the run; connect and idle: before >",
     `  once every client joined (connect: every join notice read) > after ${o.settleMs / 1000} s`,
     "  of quiet (--settle). KiB/cl: RSS growth per client once joined; settled: after the quiet.",
+    "srv us/msg: the server's CPU microseconds per private message delivered, or per broadcast delivery.",
+    "shape (private, broadcast; --shape): reply, a papo sender's window opened by each OK, short bodies;",
+    "  delivery, every window opened by a delivery, 64-byte bodies. Every body carries its sender's id,",
+    "  a sequence number and its send time: a message seen twice or after a later one of its sender is",
+    "  noted and makes the exit code 1.",
     "check: a new client registered and got answers ({users}, {quit}; LUSERS, QUIT) after the run.",
     "ngircd: at most 8 clients connect at once (its listen backlog is 10); no OK reply to a private",
     "  message, so each delivery opens the sender's window; it sets no TCP_NODELAY (Nagle).",
@@ -124,6 +137,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   const fdLimit = await openFileLimit();
+  const pinNote = opts.pin ? await pinServers() : undefined;
   const fleet = new Fleet(opts, ngircd);
   const bench = new Bench(new Executor(opts, fdLimit), fleet, fdLimit);
   const onSignal = () => {
@@ -136,18 +150,31 @@ export async function main(args: string[]): Promise<number> {
     await fleet.generators(opts.workers);
     if (!opts.jsonOnly) {
       for (const line of header(opts, fdLimit, ngircd)) console.log(line);
+      if (opts.pin) {
+        console.log(
+          pinNote ?? "pinned: each server on core 0, the generators on the others (taskset)",
+        );
+      }
       console.log();
       console.log(tableHeader());
     }
-    const runs: [Scenario, number][] = [];
+    const runs: [Scenario, number, Shape][] = [];
     for (const s of opts.scenarios) {
-      if (s === "private") runs.push([s, 2 * opts.pairs]);
-      else if (s === "broadcast") { for (const n of opts.broadcastSizes) runs.push([s, n]); }
-      else for (const n of opts.connectSizes) runs.push([s, n]);
+      for (const shape of opts.shapes) {
+        if (s === "private") runs.push([s, 2 * opts.pairs, shape]);
+        else if (s === "broadcast") {
+          for (const n of opts.broadcastSizes) runs.push([s, n, shape]);
+        }
+      }
+      if (s === "connect" || s === "idle") {
+        for (const n of opts.connectSizes) runs.push([s, n, "reply"]);
+      }
     }
-    for (const [scenario, clients] of runs) {
+    for (const [scenario, clients, shape] of runs) {
       const group: Row[] = [];
-      for (const target of opts.targets) group.push(await bench.run(scenario, target, clients));
+      for (const target of opts.targets) {
+        group.push(await bench.run(scenario, target, clients, shape));
+      }
       const papo = group.find((r) => r.target === "papo");
       const ceiling = group.find((r) => r.target === "ceiling");
       const irc = group.find((r) => r.target === "ngircd");
@@ -181,7 +208,9 @@ export async function main(args: string[]): Promise<number> {
     Deno.removeSignalListener("SIGTERM", onSignal);
     await fleet.exit();
   }
-  const bad = rows.some((r) => !r.complete || r.lost > 0 || !r.answered);
+  const bad = rows.some((r) =>
+    !r.complete || r.lost > 0 || r.duplicates > 0 || r.disorder > 0 || !r.answered
+  );
   return bad ? 1 : 0;
 }
 

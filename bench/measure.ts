@@ -13,6 +13,8 @@ export interface Executed {
   results: RunResult[];
   complete: boolean;
   server_cpu: number | null;
+  /** The server's CPU seconds during the run, when the bench started it. */
+  server_cpu_s: number | null;
   generator_cpu: number;
 }
 
@@ -31,6 +33,9 @@ export type Measured = Pick<
   | "lost"
   | "extra"
   | "server_cpu"
+  | "server_us_per_msg"
+  | "duplicates"
+  | "disorder"
   | "generator_cpu"
 >;
 
@@ -63,7 +68,10 @@ export function measure(ran: Executed, expected: number, received: number): Meas
     received,
     lost: Math.max(0, expected - received),
     extra: sum(results, (r) => r.extra),
+    duplicates: sum(results, (r) => r.duplicates ?? 0),
+    disorder: sum(results, (r) => r.disorder ?? 0),
     server_cpu: ran.server_cpu,
+    server_us_per_msg: null,
     generator_cpu: ran.generator_cpu,
   };
 }
@@ -82,7 +90,10 @@ export function notRun(expected: number): Measured {
     received: 0,
     lost: expected,
     extra: 0,
+    duplicates: 0,
+    disorder: 0,
     server_cpu: null,
+    server_us_per_msg: null,
     generator_cpu: 0,
   };
 }
@@ -92,6 +103,17 @@ export function count(r: RunResult): number {
   let n = 0;
   for (let i = 1; i < r.hist.length; i += 2) n += r.hist[i]!;
   return n;
+}
+
+/**
+ * The server's CPU per message, in microseconds, when the bench started it.
+ * @param ran The run.
+ * @param messages What the server handled: private messages, or deliveries.
+ */
+export function cpuPerMessage(ran: Executed, messages: number): number | null {
+  return ran.server_cpu_s === null || messages <= 0
+    ? null
+    : round(ran.server_cpu_s * 1e6 / messages, 2);
 }
 
 /** The sum of `f` over `items`. */

@@ -4,16 +4,12 @@
  * @module
  */
 
-import { intFlag, parseFlags, UsageError } from "../common/cli.ts";
+import { type Flag, intFlag, intOf, parseFlags, UsageError } from "../common/cli.ts";
+import { flagsHelp } from "../common/flag_help.ts";
 import { VERSION } from "../protocol.ts";
 import type { Scenario, Target } from "./report.ts";
 
 export { UsageError, VERSION };
-
-/** One generator process per core the server does not use (connect uses at least 2). */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(8, navigator.hardwareConcurrency - 1));
-}
 
 /**
  * The papo server the bench starts, before `--server-args`: every client
@@ -31,64 +27,131 @@ export const PAPO_ARGS = [
   "0",
 ];
 
+/** The load shapes of the private and broadcast scenarios (`--shape`). */
+export type Shape = "reply" | "delivery";
+
+/**
+ * Every flag of the bench, in the order `--help` lists them: the one place a
+ * flag is written (parsing, help and defaults come from it).
+ */
+export const BENCH_FLAGS = {
+  scenario: {
+    type: "string",
+    value: "LIST",
+    help: "connect, idle, private, broadcast or all (connect, private and broadcast), " +
+      "comma-separated",
+    default: "all",
+  },
+  shape: {
+    type: "string",
+    value: "LIST",
+    help: "load shapes of private and broadcast, comma-separated: reply (a private sender's " +
+      "window opened by its OK reply, short bodies) and delivery (every window opened by a " +
+      "delivery, 64-byte bodies)",
+    default: "reply,delivery",
+  },
+  clients: {
+    type: "string",
+    value: "LIST",
+    help: "clients per run, comma-separated: connect and idle run once per value, broadcast too",
+    defaultText: "connect, idle: 1000,5000,10000; broadcast: 200",
+  },
+  messages: {
+    type: "string",
+    value: "N",
+    help: "messages per private pair and per broadcast sender",
+    defaultText: "private 4000, broadcast 1500",
+  },
+  pairs: { type: "string", value: "N", help: "private sender/receiver pairs", default: 50, min: 1 },
+  senders: { type: "string", value: "N", help: "broadcast senders", default: 4, min: 1 },
+  window: {
+    type: "string",
+    value: "N",
+    help: "messages in flight per sender",
+    default: 16,
+    min: 1,
+  },
+  settle: {
+    type: "string",
+    value: "S",
+    help: "connect, idle: seconds of quiet before memory is read again (V8 gives memory back " +
+      "to the system once its memory reducer has run)",
+    default: 30,
+  },
+  target: {
+    type: "string",
+    value: "LIST",
+    help: "papo, ceiling, ngircd, both (papo,ceiling) or all, comma-separated (ngircd only " +
+      "when it is installed)",
+    default: "all",
+  },
+  "server-args": {
+    type: "string",
+    value: '"A B"',
+    help: "arguments added to the papo server's command line, split at spaces (write it with " +
+      '"=": --server-args=--trace)',
+  },
+  ngircd: {
+    type: "string",
+    value: "PATH",
+    help: "the ngIRCd to run",
+    defaultText: "ngircd in PATH or /usr/sbin",
+  },
+  host: {
+    type: "string",
+    value: "ADDR",
+    help: "use the papo server at ADDR:PORT instead of starting one",
+  },
+  port: { type: "string", value: "N", help: "(with --host) its port" },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "generator processes (connect uses at least 2, and enough for each to stay under " +
+      "the open-file limit)",
+    default: 2,
+    min: 1,
+  },
+  pin: {
+    type: "boolean",
+    help: "put each server on core 0 and the generators on the other cores (taskset; " +
+      "ignored with a note where it is missing or there is one core)",
+  },
+  concurrency: {
+    type: "string",
+    value: "N",
+    help: "clients connecting at once per generator",
+    default: 100,
+    min: 1,
+  },
+  timeout: {
+    type: "string",
+    value: "S",
+    help: "seconds each run may take before it is stopped",
+    default: 300,
+    min: 1,
+  },
+  profile: {
+    type: "string",
+    value: "DIR",
+    help: "write V8 CPU profiles of the servers and generators into DIR",
+  },
+  quick: { type: "boolean", help: "tiny sizes, for CI: a few seconds in all" },
+  "json-only": { type: "boolean", help: "print only the JSON lines, one per scenario and server" },
+  help: { type: "boolean", short: "h", help: "show this help" },
+} as const satisfies Readonly<Record<string, Flag>>;
+
 export const HELP =
   `papo bench ${VERSION}: load scenarios against papo's server, a do-nothing ceiling server and ngIRCd
 
 Usage: deno task bench [options]
 
 Options:
-  --scenario LIST   connect, idle, private, broadcast or all (connect, private and broadcast),
-                    comma-separated (default all)
-  --clients LIST    clients per run, comma-separated: connect and idle run once per value
-                    (default 1000,5000,10000), broadcast too (default 200)
-  --messages N      messages per private pair and per broadcast sender (default 4000 and 1500)
-  --pairs N         private sender/receiver pairs (default 50)
-  --senders N       broadcast senders (default 4)
-  --window N        messages in flight per sender (default 16)
-  --settle S        connect, idle: seconds of quiet before memory is read again (default 30:
-                    V8 gives memory back to the system once its memory reducer has run)
-  --target LIST     papo, ceiling, ngircd, both (papo,ceiling) or all, comma-separated (default
-                    all; ngircd only when it is installed)
-  --server-args="A B"
-                    arguments added to the papo server's command line, split at spaces
-                    (write it with "=", as the arguments start with "-"), e.g. --server-args=--trace
-  --ngircd PATH     the ngIRCd to run (default: ngircd in PATH or /usr/sbin)
-  --host ADDR       use the papo server at ADDR:PORT instead of starting one
-  --port N          (with --host) its port
-  --workers N       generator processes (default ${defaultWorkers()}; connect uses at least 2, and
-                    enough for each to stay under the open-file limit)
-  --concurrency N   clients connecting at once per generator (default 100)
-  --timeout S       seconds each run may take before it is stopped (default 300)
-  --profile DIR     write V8 CPU profiles of the servers and generators into DIR
-  --quick           tiny sizes, for CI: a few seconds in all
-  --json-only       print only the JSON lines, one per scenario and server
-  -h, --help        show this help
+${flagsHelp(BENCH_FLAGS)}
 
 The papo server started is: deno run --allow-net server.ts ${PAPO_ARGS.join(" ")}
 --max-clients 20000 [--server-args] (a new one per run); ngIRCd gets its own configuration in a
-temporary directory. Exit code 1 when a run lost lines or a server stopped answering.`;
-
-const FLAGS = {
-  scenario: { type: "string" },
-  clients: { type: "string" },
-  messages: { type: "string" },
-  pairs: { type: "string" },
-  senders: { type: "string" },
-  window: { type: "string" },
-  settle: { type: "string" },
-  target: { type: "string" },
-  "server-args": { type: "string" },
-  ngircd: { type: "string" },
-  host: { type: "string" },
-  port: { type: "string" },
-  workers: { type: "string" },
-  concurrency: { type: "string" },
-  timeout: { type: "string" },
-  profile: { type: "string" },
-  quick: { type: "boolean" },
-  "json-only": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+temporary directory. Exit code 1 when a run lost lines, delivered one twice or out of order, or a
+server stopped answering.`;
 
 /** The bench's settings, from the flags. */
 export interface BenchOptions {
@@ -101,6 +164,10 @@ export interface BenchOptions {
   pairs: number;
   privateMessages: number;
   window: number;
+  /** The load shapes private and broadcast run in, each once. */
+  shapes: Shape[];
+  /** Whether the server is pinned to one core and the generators to the others. */
+  pin: boolean;
   /** Connect and idle: milliseconds of quiet before memory is read the second time. */
   settleMs: number;
   external: { host: string; port: number } | undefined;
@@ -152,11 +219,11 @@ function seconds(value: string | boolean | undefined, name: string, fallback: nu
  * @throws {UsageError} When a flag is unknown or its value is wrong.
  */
 export function readOptions(args: string[]): BenchOptions | "help" {
-  const f = parseFlags(args, FLAGS);
+  const f = parseFlags(args, BENCH_FLAGS);
   if (f.help) return "help";
   const quick = f.quick === true;
   const scenarios: Scenario[] = [];
-  for (const n of words(f.scenario, "all")) {
+  for (const n of words(f.scenario, BENCH_FLAGS.scenario.default)) {
     if (n === "all") scenarios.push("connect", "private", "broadcast");
     else if (n === "connect" || n === "idle" || n === "private" || n === "broadcast") {
       scenarios.push(n);
@@ -167,7 +234,7 @@ export function readOptions(args: string[]): BenchOptions | "help" {
     }
   }
   const chosen = new Set<Target>();
-  for (const n of words(f.target, "all")) {
+  for (const n of words(f.target, BENCH_FLAGS.target.default)) {
     const targets = TARGETS[n];
     if (targets === undefined) {
       throw new UsageError(
@@ -191,7 +258,18 @@ export function readOptions(args: string[]): BenchOptions | "help" {
       "Cannot use --server-args with --host: the bench does not start that server",
     );
   }
-  const senders = intFlag(f.senders, "senders", quick ? 2 : 4, 1);
+  const int = (name: "pairs" | "senders" | "window" | "workers" | "concurrency" | "timeout") =>
+    intOf(BENCH_FLAGS, f, name);
+  const senders = quick && f.senders === undefined ? 2 : int("senders");
+  const shapes: Shape[] = [];
+  for (const n of words(f.shape, BENCH_FLAGS.shape.default)) {
+    if (n !== "reply" && n !== "delivery") {
+      throw new UsageError(
+        `Cannot use --shape "${n}": choose reply, delivery or both, comma-separated`,
+      );
+    }
+    shapes.push(n);
+  }
   const broadcastSizes = clients ?? [quick ? 20 : 200];
   for (const n of broadcastSizes) {
     if (scenarios.includes("broadcast") && n < senders + 1) {
@@ -206,17 +284,21 @@ export function readOptions(args: string[]): BenchOptions | "help" {
     broadcastSizes,
     senders,
     broadcastMessages: messages ?? (quick ? 100 : 1500),
-    pairs: intFlag(f.pairs, "pairs", quick ? 4 : 50, 1),
+    pairs: quick && f.pairs === undefined ? 4 : int("pairs"),
     privateMessages: messages ?? (quick ? 200 : 4000),
-    window: intFlag(f.window, "window", quick ? 8 : 16, 1),
-    settleMs: Math.round(seconds(f.settle, "settle", quick ? 0.5 : 30) * 1000),
+    window: quick && f.window === undefined ? 8 : int("window"),
+    shapes: [...new Set(shapes)],
+    pin: f.pin === true,
+    settleMs: Math.round(
+      seconds(f.settle, "settle", quick ? 0.5 : BENCH_FLAGS.settle.default) * 1000,
+    ),
     external,
     targets: (["papo", "ceiling", "ngircd"] as const).filter((t) => chosen.has(t)),
     serverArgs,
     ngircdPath: f.ngircd === undefined ? undefined : String(f.ngircd),
-    workers: intFlag(f.workers, "workers", defaultWorkers(), 1),
-    concurrency: intFlag(f.concurrency, "concurrency", 100, 1),
-    timeoutMs: intFlag(f.timeout, "timeout", 300, 1) * 1000,
+    workers: int("workers"),
+    concurrency: int("concurrency"),
+    timeoutMs: int("timeout") * 1000,
     jsonOnly: f["json-only"] === true,
     profileDir: f.profile === undefined ? undefined : String(f.profile),
   };

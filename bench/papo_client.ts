@@ -19,8 +19,8 @@ export class PapoClient extends Client {
     return `${nick}:`;
   }
 
-  publicHead(id: number): string {
-    return `:${id} `;
+  publicHead(): string {
+    return ":";
   }
 
   protected line(b: Uint8Array, s: number, e: number): void {
@@ -36,8 +36,10 @@ export class PapoClient extends Client {
     } else if (c0 === O && c1 === K) {
       if (r === undefined || r.reported || !this.acked) return;
       r.received++;
-      this.inFlight--;
-      this.pump(r);
+      if (this.okPaces) {
+        this.inFlight--;
+        this.pump(r);
+      }
     } else if (c0 === E && c1 === N) {
       // ENTROU; those before this client's USUARIOS line came before it joined. A large
       // room's summary, "ENTROU 37 pessoas entraram ...", tells of 37 at once (P1).

@@ -10,7 +10,7 @@
 
 import type { Executor } from "./execute.ts";
 import { joinAll } from "./join.ts";
-import { count, measure, type Measured, notRun, sum } from "./measure.ts";
+import { count, cpuPerMessage, measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
 import type { Spec } from "./spec.ts";
 import { type Order, wallMs } from "./wire.ts";
@@ -40,6 +40,7 @@ export async function privateMessages(x: Executor, s: Spec): Promise<Measured> {
   const epochMs = wallMs();
   const orders: Order[] = pairs.map((list) => ({
     op: "private",
+    shape: s.shape,
     epochMs,
     messages: o.privateMessages,
     window: o.window,
@@ -48,5 +49,9 @@ export async function privateMessages(x: Executor, s: Spec): Promise<Measured> {
   const ran = await x.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
   const m = measure(ran, expected, sum(ran.results, (r) => r.received));
   const delivered = sum(ran.results, count);
-  return { ...m, rate: m.time_s > 0 ? round(delivered / m.time_s, 0) : 0 };
+  return {
+    ...m,
+    rate: m.time_s > 0 ? round(delivered / m.time_s, 0) : 0,
+    server_us_per_msg: cpuPerMessage(ran, delivered),
+  };
 }

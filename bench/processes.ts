@@ -30,17 +30,50 @@ function profileFlags(): string[] {
 
 const RAISE = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
 
+/** The cores servers and generators are put on (`--pin`), as taskset's lists; none by default. */
+const pinning: { server: string | undefined; generators: string | undefined } = {
+  server: undefined,
+  generators: undefined,
+};
+
+/**
+ * Puts the servers started from now on core 0 and the generators on the
+ * other cores, with taskset (`--pin`).
+ * @returns Why it cannot, or `undefined` when it will.
+ */
+export async function pinServers(): Promise<string | undefined> {
+  const cores = navigator.hardwareConcurrency;
+  if (Deno.build.os !== "linux") return "--pin: taskset is a Linux tool; not pinned";
+  if (cores < 2) return "--pin: one core; not pinned";
+  try {
+    const { success } = await new Deno.Command("taskset", {
+      args: ["-c", "0", "true"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (!success) return "--pin: taskset -c 0 failed; not pinned";
+  } catch {
+    return "--pin: taskset not found (apt-get install util-linux); not pinned";
+  }
+  pinning.server = "0";
+  pinning.generators = cores === 2 ? "1" : `1-${cores - 1}`;
+  return undefined;
+}
+
 /**
  * The command that runs `program` with `args`, through `sh` to raise the
- * open-file limit first on Linux and macOS (`exec` keeps the process id).
+ * open-file limit first on Linux and macOS (`exec` keeps the process id, as
+ * taskset does when the process is pinned).
  */
 function raisedCommand(
   program: string,
   args: string[],
   options: Deno.CommandOptions,
+  cpus?: string,
 ): Deno.Command {
   if (Deno.build.os === "windows") return new Deno.Command(program, { ...options, args });
-  return new Deno.Command("sh", { ...options, args: ["-c", RAISE, program, ...args] });
+  const run = cpus === undefined ? [program] : ["taskset", "-c", cpus, program];
+  return new Deno.Command("sh", { ...options, args: ["-c", RAISE, ...run, ...args] });
 }
 
 /**
@@ -172,8 +205,12 @@ export async function startProcess(start: ServerStart): Promise<ServerProcess> {
   const cleanup = start.cleanup ?? (() => Promise.resolve());
   let child: Deno.ChildProcess;
   try {
-    child = raisedCommand(program, args, { stdin: "null", stdout: "piped", stderr: "piped" })
-      .spawn();
+    child = raisedCommand(
+      program,
+      args,
+      { stdin: "null", stdout: "piped", stderr: "piped" },
+      pinning.server,
+    ).spawn();
   } catch (e) {
     await cleanup();
     throw e;
@@ -300,7 +337,7 @@ export class Generator {
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
-    }).spawn();
+    }, pinning.generators).spawn();
     const reports = jsonLines<Report>(child.stdout);
     const first = await reports.next();
     if (first.done || first.value.op !== "ready") {

@@ -15,6 +15,8 @@ export type Target = "papo" | "ceiling" | "ngircd";
 /** One scenario run against one server. */
 export interface Row {
   readonly scenario: Scenario;
+  /** Private, broadcast: the load shape (`--shape`). */
+  readonly shape: "reply" | "delivery" | null;
   readonly target: Target;
   /** The sizes, in words. */
   readonly size: string;
@@ -47,6 +49,11 @@ export interface Row {
    */
   readonly server_cpu: number | null;
   readonly generator_cpu: number;
+  /** Private, broadcast: the server's CPU microseconds per message (private) or delivery. */
+  readonly server_us_per_msg: number | null;
+  /** Private, broadcast: messages delivered twice, or after a later one of the same sender. */
+  readonly duplicates: number;
+  readonly disorder: number;
   /**
    * Server memory (VmRSS) in KiB: before the clients came, and after the
    * run (connect, idle: after `settle_s` seconds of quiet).
@@ -176,6 +183,7 @@ const COLUMNS: readonly [string, number, "l" | "r"][] = [
   ["max ms", 7, "r"],
   ["lost", 6, "r"],
   ["cpu srv/gen", 11, "r"],
+  ["srv us/msg", 10, "r"],
   ["RSS MiB", 19, "r"],
   ["KiB/cl", 6, "r"],
   ["settled", 7, "r"],
@@ -228,6 +236,7 @@ export function tableRow(row: Row): string {
     ms(row.max_ms),
     row.complete ? int.format(row.lost) : `${int.format(row.lost)}!`,
     `${row.server_cpu === null ? "-" : row.server_cpu.toFixed(2)}/${row.generator_cpu.toFixed(2)}`,
+    row.server_us_per_msg === null ? "-" : row.server_us_per_msg.toFixed(2),
     rss,
     kib(row.rss_per_client_kib),
     kib(row.rss_settled_per_client_kib),
@@ -257,6 +266,7 @@ export function ratioRow(papo: Row, other: "ceiling" | "ngircd"): string | undef
     x(v.p50),
     x(v.p99),
     x(v.max),
+    "",
     "",
     "",
     "",

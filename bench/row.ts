@@ -7,7 +7,7 @@
  */
 
 import { fmt, type Measured, unitOf } from "./measure.ts";
-import type { BenchOptions } from "./options.ts";
+import type { BenchOptions, Shape } from "./options.ts";
 import { round, type Row, type Scenario, type Target } from "./report.ts";
 
 /** The cores the servers and the generators share. */
@@ -17,6 +17,7 @@ export const cores = navigator.hardwareConcurrency;
 export type RowBase = Pick<
   Row,
   | "scenario"
+  | "shape"
   | "target"
   | "clients"
   | "pairs"
@@ -48,6 +49,7 @@ export function joinsOnly(scenario: Scenario): boolean {
  * @param target The server.
  * @param clients The clients of the run.
  * @param o The bench's options (pairs, senders, messages, window, settle time).
+ * @param shape The load shape (private, broadcast).
  * @returns The row's first fields, its goal not judged yet.
  */
 export function rowBase(
@@ -55,10 +57,13 @@ export function rowBase(
   target: Target,
   clients: number,
   o: BenchOptions,
+  shape: Shape | null = null,
 ): RowBase {
   const joins = joinsOnly(scenario);
+  const w = shape === null ? `w${o.window}` : `w${o.window} ${shape}`;
   return {
     scenario,
+    shape,
     target,
     clients,
     pairs: scenario === "private" ? o.pairs : null,
@@ -72,8 +77,8 @@ export function rowBase(
     size: joins
       ? `${fmt(clients)} clients`
       : scenario === "private"
-      ? `${o.pairs} pairs x ${fmt(o.privateMessages)}, w${o.window}`
-      : `${fmt(clients)} cl, ${o.senders} x ${fmt(o.broadcastMessages)}, w${o.window}`,
+      ? `${o.pairs} pairs x ${fmt(o.privateMessages)}, ${w}`
+      : `${fmt(clients)} cl, ${o.senders}x${fmt(o.broadcastMessages)}, ${w}`,
     settle_s: joins ? o.settleMs / 1000 : null,
     goal: "-" as const,
   };
@@ -110,6 +115,9 @@ export function failedRow(base: RowBase, notes: string[]): Row {
     answered: false,
     check_ms: 0,
     server_cpu: null,
+    server_us_per_msg: null,
+    duplicates: 0,
+    disorder: 0,
     generator_cpu: 0,
     notes,
   };

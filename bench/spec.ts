@@ -31,4 +31,6 @@ export interface Spec {
   gens: Generator[];
   label: string;
   notes: string[];
+  /** Private, broadcast: the load shape. */
+  shape: "reply" | "delivery";
 }

@@ -205,6 +205,8 @@ export interface JoinOrder {
 /** Private messages between pairs of this generator's clients. */
 export interface PrivateOrder {
   readonly op: "private";
+  /** reply: each OK opens the sender's window (papo); delivery: each delivery does. */
+  readonly shape: "reply" | "delivery";
   /** Wall-clock milliseconds that timestamps in message bodies count from. */
   readonly epochMs: number;
   readonly messages: number;
@@ -216,6 +218,8 @@ export interface PrivateOrder {
 /** Public messages from some clients to everyone. */
 export interface BroadcastOrder {
   readonly op: "broadcast";
+  /** delivery: 64-byte bodies; reply: short ones (both paced by deliveries). */
+  readonly shape: "reply" | "delivery";
   readonly epochMs: number;
   readonly messages: number;
   readonly window: number;
@@ -251,6 +255,9 @@ export interface RunResult {
   readonly received: number;
   /** Lines beyond what was expected (duplicates would show here). */
   readonly extra: number;
+  /** Messages delivered twice, and delivered after a later one of the same sender. */
+  readonly duplicates: number;
+  readonly disorder: number;
   /** Latencies: registration (join) or delivery (private, broadcast). */
   readonly hist: number[];
   readonly histMax: number;

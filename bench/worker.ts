@@ -27,6 +27,17 @@ import {
 
 let clients: Client[] = [];
 
+/**
+ * A message body up to its sequence number: sender `id` and a space, after
+ * padding that makes the body about 64 bytes in the delivery shape (the
+ * sequence number and a 10-digit timestamp follow).
+ */
+function body(id: number, shape: "reply" | "delivery"): string {
+  const tail = `${id} `;
+  const pad = shape === "delivery" ? Math.max(0, 64 - tail.length - 16) : 0;
+  return "x".repeat(pad) + (pad > 0 ? " " : "") + tail;
+}
+
 /** Connects and registers this generator's clients, a bounded number at a time. */
 function join(order: JoinOrder): void {
   state.join = order;
@@ -71,10 +82,12 @@ function privateRun(order: PrivateOrder): void {
   for (const [s, t] of order.pairs) {
     const sender = clients[s]!;
     const receiver = clients[t]!;
-    sender.head = sender.privateHead(receiver.nick);
+    sender.head = sender.privateHead(receiver.nick) + body(s, order.shape);
     receiver.left = order.messages;
-    if (sender instanceof PapoClient) sender.acked = true;
-    else receiver.sender = sender;
+    receiver.nextSeq = [];
+    sender.acked = sender instanceof PapoClient;
+    sender.okPaces = sender.acked && order.shape === "reply";
+    receiver.sender = sender.okPaces ? undefined : sender;
     r.expected += sender.acked ? 2 * order.messages : order.messages;
   }
   for (const [s] of order.pairs) clients[s]!.pump(r);
@@ -89,6 +102,7 @@ function broadcastRun(order: BroadcastOrder): void {
   const senders = new Set(order.senders.map(([i]) => i));
   for (let i = 0; i < clients.length; i++) {
     const c = clients[i]!;
+    c.nextSeq = [];
     c.left = (order.sendersTotal - (senders.has(i) ? 1 : 0)) * order.messages;
     r.expected += c.left;
   }
@@ -98,7 +112,7 @@ function broadcastRun(order: BroadcastOrder): void {
     clients[order.pacer]!.paces = paces;
   }
   for (const [i, id] of order.senders) {
-    clients[i]!.head = clients[i]!.publicHead(id);
+    clients[i]!.head = clients[i]!.publicHead() + body(id, order.shape);
     clients[i]!.pump(r);
   }
   if (r.expected === 0) r.finish(false);

@@ -89,6 +89,15 @@ export interface ConnectionOwner {
 /** The smallest read buffer, and the largest it grows to while much arrives. */
 const READ_MIN = 128;
 const READ_MAX = 32 * 1024;
+/**
+ * A read buffer of at most this many bytes is kept through a few small
+ * reads (P3): a client that sends bursts of a line or a few would otherwise
+ * make the buffer grow and shrink, with a read and an allocation more, at
+ * almost every burst. A larger buffer shrinks at the first small read (P2).
+ */
+const READ_KEEP = 2048;
+/** Small reads in a row after which a kept buffer shrinks to the last read's size. */
+const SHRINK_AFTER = 8;
 const END = new Uint8Array(0);
 
 /** A client's connection: its read loop and its outgoing queue. */
@@ -209,6 +218,7 @@ export class Connection implements Sink {
     const reader = this.#reader;
     const received = this.#observer?.received;
     let buf = new Uint8Array(READ_MIN);
+    let small = 0;
     const events: LineEvent[] = [];
     while (!this.closing) {
       const n = await this.#stream.read(buf);
@@ -228,15 +238,21 @@ export class Connection implements Sink {
       const echo = reader.takeEcho();
       if (echo !== undefined) this.#out.send(echo);
       // A full read means more is waiting: read bigger chunks. A read that was not full
-      // emptied the socket: the connection may now go quiet, so it waits with a small buffer (P2).
+      // emptied the socket: the connection may now go quiet, so it waits with a small buffer
+      // (P2), at once when the buffer is large, after a few small reads when it is not (P3).
       if (n === buf.length) {
+        small = 0;
         if (buf.length < READ_MAX) buf = new Uint8Array(buf.length * 4);
       } else if (buf.length > READ_MIN) {
         // As big as this read, no bigger: steady long lines keep their size, and a
-        // connection whose last line was short waits with the smallest buffer.
+        // connection whose last lines were short waits with the smallest buffer.
         let size = READ_MIN;
         while (size < n) size *= 2;
-        if (size < buf.length) buf = new Uint8Array(size);
+        if (size === buf.length) small = 0;
+        else if (buf.length > READ_KEEP || ++small >= SHRINK_AFTER) {
+          buf = new Uint8Array(size);
+          small = 0;
+        }
       }
       for (let i = 0; i < events.length; i++) {
         if (this.closing) return;

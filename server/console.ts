@@ -52,7 +52,9 @@ export class ConsoleCaller implements Caller {
   }
 
   /** Waits for a room call, at most the room's deadline. */
-  call<T>(call: Promise<T>, what: string): Promise<T> {
+  call<T>(call: Promise<T>, what: string): Promise<T>;
+  call<T>(call: T | Promise<T>, what: string): T | Promise<T>;
+  call<T>(call: T | Promise<T>, what: string): T | Promise<T> {
     return bounded(this.host.room, call, this.host.limits.roomDeadlineMs, what);
   }
 

@@ -199,6 +199,22 @@ export const SERVER_FLAGS = {
     doc: "this node's name in logs and in Redis (with `--redis`)",
     defaultText: "`HOST:PORT`",
   },
+  web: {
+    type: "string",
+    value: "PORT",
+    help: "also serve the chat page, its WebSocket and the lecture view over HTTP on PORT " +
+      "(same address); 0 picks a free one",
+    doc: "also serve the chat page (`/`), its WebSocket (`/ws`) and the lecture view " +
+      "(`/lecture`) over HTTP on PORT, same address (W1-W5); `0` picks a free one",
+  },
+  "web-origin": {
+    type: "string",
+    value: "ORIGINS",
+    help: "more origins allowed on the WebSocket besides the page's own (a proxy's), " +
+      "comma-separated, e.g. https://chat.school.example",
+    doc: "more origins allowed on the WebSocket besides the page's own (a proxy's), " +
+      "comma-separated, e.g. `https://chat.school.example` (W5)",
+  },
   ...HELP_FLAGS,
 } as const satisfies Readonly<Record<string, Flag>>;
 
@@ -230,6 +246,10 @@ export interface StartOptions extends ServerOptions {
   nodeName?: string;
   /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
   tls?: TlsOptions;
+  /** W1: the web door's HTTP port, when `--web` is given. */
+  web?: number;
+  /** W5: origins allowed on `/ws` besides the page's own. */
+  webOrigins?: string[];
 }
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
@@ -303,7 +323,37 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
     ...tlsFlags(f.cert, f.key, f["tls-port"]),
+    ...webFlags(f),
   };
+}
+
+/** Reads `--web` and `--web-origin`, checked (W1, W5). */
+function webFlags(f: FlagValues<typeof SERVER_FLAGS>): { web?: number; webOrigins?: string[] } {
+  const origins = f["web-origin"];
+  if (f.web === undefined) {
+    if (origins !== undefined) throw new UsageError("Cannot use --web-origin without --web");
+    return {};
+  }
+  const web = parsePort(f.web);
+  if (web === undefined) {
+    throw new UsageError(`Cannot use --web "${f.web}": give a whole number from 0 to 65535`);
+  }
+  if (origins === undefined) return { web };
+  const list = origins.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const origin of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      throw new UsageError(
+        `Cannot use --web-origin "${origin}": give an origin such as https://host or http://host:8080`,
+      );
+    }
+  }
+  return { web, webOrigins: list };
 }
 
 /** A node's name: what Redis keys and logs may show. */

@@ -114,7 +114,9 @@ export class Session implements Member, Caller, ConnectionOwner {
    * this session only).
    * @throws {RoomTimeout} When the deadline passes.
    */
-  call<T>(call: Promise<T>, what: string): Promise<T> {
+  call<T>(call: Promise<T>, what: string): Promise<T>;
+  call<T>(call: T | Promise<T>, what: string): T | Promise<T>;
+  call<T>(call: T | Promise<T>, what: string): T | Promise<T> {
     return bounded(this.host.room, call, this.host.limits.roomDeadlineMs, what);
   }
 

@@ -14,7 +14,7 @@ import { VERSION } from "../protocol.ts";
 import { joinHints, localAddresses } from "./banner.ts";
 import { ChatServer } from "./chat_server.ts";
 import { ConsoleCaller, runConsole } from "./console.ts";
-import { CertificateError } from "./doors/certificate.ts";
+import { type Certificate, CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
 import { logLine } from "./log.ts";
@@ -22,6 +22,9 @@ import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
 import { SocketTrace } from "./trace.ts";
 import { Transcript, TranscriptError } from "./transcript.ts";
+import { LectureModel, observeAll } from "./web/lecture_model.ts";
+import { webBanner } from "./web/web_banner.ts";
+import { serveWeb, type WebServer } from "./web/web_server.ts";
 
 /** A start-up failure told in one sentence, with the exit code it ends with. */
 export class StartError extends Error {
@@ -47,6 +50,8 @@ export interface Lesson {
   readonly trace: SocketTrace | undefined;
   /** The transcript (C5), when `--transcript` is given. */
   readonly transcript: Transcript | undefined;
+  /** The lecture view's events (W3), when `--web` is given. */
+  readonly lecture: LectureModel | undefined;
 }
 
 /**
@@ -77,13 +82,16 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
     }
   }
   const trace = options.trace ? new SocketTrace() : undefined;
+  // --trace and --web combine: the lecture view and the terminal's trace watch the same seam.
+  const lecture = options.web !== undefined ? new LectureModel() : undefined;
+  const observer = trace && lecture ? observeAll(trace, lecture) : trace ?? lecture;
   const chat = new ChatServer({
     ...options,
     ...shared,
-    ...(trace ? { observer: trace } : {}),
+    ...(observer ? { observer } : {}),
     ...(transcript ? { transcript } : {}),
   });
-  return { chat, trace, transcript };
+  return { chat, trace, transcript, lecture };
 }
 
 /** The Redis room's modules, loaded only with `--redis`: the in-memory server loads none. */
@@ -157,6 +165,41 @@ export function listenError(e: unknown, options: StartOptions, port = options.po
 }
 
 /**
+ * W1: starts the web door's HTTP server beside the listener, on its address,
+ * when `--web` is given.
+ *
+ * @param lesson What was started (its lecture model).
+ * @param options What the command line asked for.
+ * @param certificate With `--cert` and `--key`: the page and its WebSocket are served over
+ *   HTTPS and WSS with it (T1).
+ * @returns The web server, or `undefined` without `--web`.
+ * @throws {UsageError} When the web port cannot be listened on.
+ */
+export function startWeb(
+  lesson: Lesson,
+  options: StartOptions,
+  certificate?: Certificate,
+): WebServer | undefined {
+  if (options.web === undefined || lesson.lecture === undefined) return undefined;
+  try {
+    return serveWeb({
+      hostname: options.hostname,
+      port: options.web,
+      chat: lesson.chat,
+      lecture: lesson.lecture,
+      ...(options.webOrigins ? { origins: options.webOrigins } : {}),
+      ...(certificate ? { tls: { cert: certificate.certPem, key: certificate.keyPem } } : {}),
+    });
+  } catch (e) {
+    const error = listenError(e, { ...options, port: options.web });
+    if (error instanceof UsageError) {
+      throw new UsageError(error.message.replace("--port", "--web"));
+    }
+    throw error;
+  }
+}
+
+/**
  * Says why the server cannot start, in one sentence on standard error.
  *
  * @param e What was thrown while starting.
@@ -198,6 +241,7 @@ function clientCommand(): string {
  * @param options What the command line asked for.
  * @param stop What `{quit}` at the console does.
  * @param tlsAddr Where the TLS listener listens, with `--cert` (T1).
+ * @param web The web door's server, with `--web`: its URLs and the QR code are shown.
  */
 export function announce(
   lesson: Lesson,
@@ -205,6 +249,7 @@ export function announce(
   options: StartOptions,
   stop: () => void,
   tlsAddr?: Deno.NetAddr,
+  web?: WebServer,
 ): void {
   const { chat, trace, transcript } = lesson;
   const where = `${addr.hostname}:${addr.port}`;
@@ -218,6 +263,9 @@ export function announce(
   }
   for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
     logLine(line);
+  }
+  if (web !== undefined) {
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) console.log(line);
   }
   if (trace !== undefined) {
     logLine(

@@ -77,12 +77,25 @@ function checkRows(rows: any[], target: string, context: string): void {
       `no JSON line for ${scenario} on ${target}\n${context}`,
     );
   }
+  // Issue 23: private and broadcast run in both load shapes by default.
+  for (const scenario of ["private", "broadcast"]) {
+    for (const shape of ["reply", "delivery"]) {
+      assert.ok(
+        mine.some((r) => r.scenario === scenario && r.shape === shape),
+        `no JSON line for ${scenario} in the ${shape} shape on ${target}\n${context}`,
+      );
+    }
+  }
   for (const row of mine) {
     const name = `${row.scenario} on ${row.target}: ${JSON.stringify(row)}`;
     assert.equal(row.lost, 0, `lost lines in ${name}`);
     assert.equal(row.complete, true, `incomplete run in ${name}`);
     assert.equal(row.received, row.expected, `received != expected in ${name}`);
     assert.equal(row.answered, true, `the server did not answer after ${name}`);
+    if (row.scenario === "private" || row.scenario === "broadcast") {
+      assert.equal(row.duplicates, 0, `a message delivered twice in ${name}`);
+      assert.equal(row.disorder, 0, `a message delivered out of order in ${name}`);
+    }
     if (row.scenario === "connect" || row.scenario === "idle") {
       assert.equal(typeof row.settle_s, "number", `no settle time in ${name}`);
       if (row.rss_before_kib !== null) {

@@ -9,6 +9,7 @@ import { flagsHelp, flagsTable } from "../common/flag_help.ts";
 import { CLIENT_FLAGS, CLIENT_HELP } from "../client/flags.ts";
 import { KIT_FLAGS, KIT_HELP } from "../conformance/flags.ts";
 import { SERVER_FLAGS, SERVER_HELP } from "../server/flags.ts";
+import { BENCH_FLAGS, HELP as BENCH_HELP } from "../bench/options.ts";
 
 /** Every Markdown table of `text`, each as its rows of trimmed cells (the rule row left out). */
 function markdownTables(text: string): string[][][] {
@@ -51,6 +52,7 @@ const PROGRAMS: [string, Readonly<Record<string, Flag>>][] = [
   ["server.ts", SERVER_FLAGS],
   ["client.ts", CLIENT_FLAGS],
   ["conformance/main.ts", KIT_FLAGS],
+  ["bench/main.ts", BENCH_FLAGS],
 ];
 
 Deno.test("the docs' flag table of each program is its flag table", async (t) => {
@@ -80,6 +82,7 @@ Deno.test("flagsHelp() lists every flag of a table with its default", async (t) 
   }
   assert.ok(SERVER_HELP.includes(flagsHelp(SERVER_FLAGS)));
   assert.ok(KIT_HELP.includes(flagsHelp(KIT_FLAGS)));
+  assert.ok(BENCH_HELP.includes(flagsHelp(BENCH_FLAGS)));
   for (const lang of ["pt", "en"] as const) {
     assert.ok(CLIENT_HELP[lang].includes(flagsHelp(CLIENT_FLAGS, lang)));
   }
@@ -87,7 +90,8 @@ Deno.test("flagsHelp() lists every flag of a table with its default", async (t) 
 
 Deno.test("the Portuguese guide names every flag of the server, the client and the kit", async () => {
   const guide = await Deno.readTextFile(new URL("../docs/professor.pt.md", import.meta.url));
-  for (const [program, table] of PROGRAMS) {
+  // The teacher's programs; the bench is documented in docs/performance.md.
+  for (const [program, table] of PROGRAMS.filter(([p]) => !p.startsWith("bench/"))) {
     for (const name of Object.keys(table)) {
       assert.match(
         guide,

@@ -594,7 +594,7 @@ Deno.test("ChatServer counts bad lines and nickname tries against flood control 
 
 Deno.test("ChatServer works with a room whose join answers later, as a shared engine would", async () => {
   const local = new LocalRoom();
-  const later = <T>(f: () => Promise<T>) => pause(1).then(f);
+  const later = <T>(f: () => T | Promise<T>) => pause(1).then(f);
   const room = roomOver(local, {
     size: () => later(() => local.size()),
     join: (m: Member) => later(() => local.join(m)),

@@ -60,6 +60,16 @@ Deno.test("LocalRoom.publish() goes on past a member that is being dropped", asy
   assert.deepEqual(cid!.lines, ["PUBLICA ana: x"]);
 });
 
+Deno.test("LocalRoom answers publish() and whisper() at once, with no promise (P3)", async () => {
+  // A session then handles its next line without waiting a turn per line (issue 23).
+  const [room, [ana, bob]] = await roomWith("ana", "bob");
+  const published = room.publish(ana!, "oi");
+  const whispered = room.whisper(ana!, "bob", "psiu");
+  assert.equal(published, undefined);
+  assert.equal(whispered, "sent");
+  assert.deepEqual(bob!.lines, ["PUBLICA ana: oi", "PRIVADA Mensagem recebida de: ana: psiu"]);
+});
+
 Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the count", async () => {
   const total = ENTRY_LIST_MAX + 10;
   const nicks = Array.from({ length: total - 1 }, (_, i) => `m${i}`);

@@ -95,19 +95,18 @@ export class LocalRoom implements Room {
   }
 
   /** Sends `text` from `from` to every other member; the line is rendered once. */
-  publish(from: Member, text: string): Promise<void> {
+  publish(from: Member, text: string): void {
     this.#history.push({ at: Date.now(), from: from.nick, text });
     this.#everyone({ kind: "public", from: from.nick, text }, from);
-    return Promise.resolve();
   }
 
   /** Sends `text` from `from` to `to` alone. */
-  whisper(from: Member, to: string, text: string, teacherOnly = false): Promise<WhisperResult> {
+  whisper(from: Member, to: string, text: string, teacherOnly = false): WhisperResult {
     const target = this.#members.get(to);
-    if (target === undefined) return Promise.resolve("noSuchUser");
-    if (teacherOnly && target.role !== "teacher") return Promise.resolve("notTeacher");
+    if (target === undefined) return "noSuchUser";
+    if (teacherOnly && target.role !== "teacher") return "notTeacher";
     target.deliver(new Outgoing({ kind: "private", from: from.nick, text }));
-    return Promise.resolve("sent");
+    return "sent";
   }
 
   /** The nicknames online, in the order they joined. */

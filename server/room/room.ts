@@ -83,13 +83,23 @@ export interface Room {
    * removed them (S11, C3). Does nothing when it is not in.
    */
   leave(member: Member, removed?: boolean): Promise<void>;
-  /** Sends a public message from `from` to every other member, and remembers it (S12, C4). */
-  publish(from: Member, text: string): Promise<void>;
   /**
-   * Sends a private message from `from` to the member called `to` (S6, S12).
+   * Sends a public message from `from` to every other member, and remembers
+   * it (S12, C4). An engine in memory returns once it is done, with no
+   * promise: a session then reads its next line without waiting (P3).
+   */
+  publish(from: Member, text: string): void | Promise<void>;
+  /**
+   * Sends a private message from `from` to the member called `to` (S6, S12);
+   * an engine in memory answers at once, with no promise (P3).
    * @param teacherOnly Deliver it only when `to` is the teacher (a muted sender, C3).
    */
-  whisper(from: Member, to: string, text: string, teacherOnly?: boolean): Promise<WhisperResult>;
+  whisper(
+    from: Member,
+    to: string,
+    text: string,
+    teacherOnly?: boolean,
+  ): WhisperResult | Promise<WhisperResult>;
   /** The nicknames online, in the order they joined (X1). */
   nicks(): Promise<string[]>;
   /** How many members are online. */
@@ -162,13 +172,26 @@ export class RoomTimeout extends Error {
  * a deadline would only cost the hot path of routing).
  *
  * @param room The room called.
- * @param call The call's promise.
+ * @param call The call's promise, or its answer when the engine gave it at once.
  * @param ms The deadline.
  * @param what The call's name, for the error.
- * @returns What the call resolves to.
+ * @returns What the call resolves to; an answer given at once, as it is (P3).
  */
-export function bounded<T>(room: Room, call: Promise<T>, ms: number, what: string): Promise<T> {
-  return room.remote ? withDeadline(call, ms, what) : call;
+export function bounded<T>(room: Room, call: Promise<T>, ms: number, what: string): Promise<T>;
+export function bounded<T>(
+  room: Room,
+  call: T | Promise<T>,
+  ms: number,
+  what: string,
+): T | Promise<T>;
+export function bounded<T>(
+  room: Room,
+  call: T | Promise<T>,
+  ms: number,
+  what: string,
+): T | Promise<T> {
+  if (!room.remote) return call;
+  return withDeadline(call instanceof Promise ? call : Promise.resolve(call), ms, what);
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * The banner's lines for the web door (W4): the students' URL for each
+ * address of this computer, drawn as a QR code in the terminal (phones scan
+ * the projector), and the teacher's lecture URL.
+ *
+ * @module
+ */
+
+import { encodeQr } from "./qr.ts";
+import { qrBlocks } from "./qr_blocks.ts";
+
+/**
+ * The students' URLs: one per address the web server can be reached at.
+ *
+ * @param addr Where the web server listens.
+ * @param addresses This computer's addresses other than loopback, or `undefined` when unknown.
+ * @param secure HTTPS rather than HTTP.
+ * @returns The URLs, the LAN's first.
+ */
+export function studentUrls(
+  addr: Deno.NetAddr,
+  addresses: readonly string[] | undefined,
+  secure = false,
+): string[] {
+  const scheme = secure ? "https" : "http";
+  const hosts = addr.hostname === "0.0.0.0" ? [...(addresses ?? []), "127.0.0.1"] : [addr.hostname];
+  return hosts.map((h) => `${scheme}://${h}:${addr.port}/`);
+}
+
+/**
+ * The banner's web lines, in English and Portuguese: each students' URL, the
+ * first drawn as a QR code, and the lecture view's URL.
+ *
+ * @param addr Where the web server listens.
+ * @param addresses This computer's addresses, or `undefined` when unknown.
+ * @param secure HTTPS rather than HTTP.
+ * @returns The lines.
+ */
+export function webBanner(
+  addr: Deno.NetAddr,
+  addresses: readonly string[] | undefined,
+  secure = false,
+): string[] {
+  const urls = studentUrls(addr, addresses, secure);
+  const lines = urls.map((u) =>
+    `students: open ${u} in a browser / alunos: abram ${u} no navegador`
+  );
+  const first = urls[0]!;
+  if (addr.hostname === "127.0.0.1" || addr.hostname.startsWith("127.")) {
+    lines.push(
+      "only this computer can open it; start with --host 0.0.0.0 for the class" +
+        " / só este computador abre; use --host 0.0.0.0 para a turma",
+    );
+  }
+  lines.push(...qrBlocks(encodeQr(first)).map((row) => `  ${row}`));
+  const scheme = secure ? "https" : "http";
+  lines.push(
+    `teacher: the lecture view is ${scheme}://127.0.0.1:${addr.port}/lecture on this computer` +
+      " (from another, the page asks for the token)" +
+      ` / professor: a aula no projetor é ${scheme}://127.0.0.1:${addr.port}/lecture`,
+  );
+  return lines;
+}

@@ -1,0 +1,155 @@
+/**
+ * The web door (W1, W2, W5) over real sockets: a WebSocket user (a client
+ * written from RFC 6455) and an nc user chat both ways under the same rules;
+ * the door refuses a foreign Origin, binary and broken frames, answers an
+ * over-long message with ERRO 08 and a flood with ERRO 10, survives abrupt
+ * disconnects, and HTTP answers only its fixed paths, with a content security
+ * policy.
+ */
+import assert from "node:assert/strict";
+import { MAX_LINE_BYTES } from "../protocol.ts";
+import { join } from "./helpers.ts";
+import { joinWeb, RawWebSocket, startWebServer } from "./web_helpers.ts";
+
+Deno.test("W2: a WebSocket user and an nc user chat both ways, public and private", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  await using ws = await joinWeb(s.webPort, "bia");
+  await nc.expect("ENTROU bia");
+  await ws.send(":oi ana");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: oi ana");
+  await nc.send(":oi bia");
+  assert.equal(await ws.expect("PUBLICA ana"), "PUBLICA ana: oi bia");
+  await ws.send("ana:segredo");
+  assert.match(await nc.expect("PRIVADA"), /bia: segredo$/);
+  await ws.expect("OK");
+  await nc.send("bia:outro");
+  assert.match(await ws.expect("PRIVADA"), /ana: outro$/);
+  await ws.send("{quit}");
+  await ws.expect("TCHAU");
+  await nc.expect("SAIU bia");
+});
+
+Deno.test("W2: non-ASCII over the door gets ERRO 09 as over TCP (the page sends ASCII); door named web", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  await using ws = await joinWeb(s.webPort, "bia");
+  await ws.send(":olá, você");
+  await ws.expect("ERRO 09");
+  await ws.send(":ola, voce");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: ola, voce");
+  assert.ok(s.lecture.events().some((e) => e.kind === "accept" && e.door === "web"));
+});
+
+Deno.test("W5: a message over the line limit gets ERRO 08 and the user stays", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  await using ws = await joinWeb(s.webPort, "bia");
+  await ws.send(":" + "x".repeat(MAX_LINE_BYTES * 3));
+  await ws.expect("ERRO 08");
+  await ws.send(":depois");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: depois");
+});
+
+Deno.test("W5: a flood over the WebSocket gets ERRO 10", async () => {
+  await using s = startWebServer({ floodBurst: 3, floodRate: 1 });
+  await using ws = await joinWeb(s.webPort, "bia");
+  for (let i = 0; i < 10; i++) await ws.send(`:${i}`);
+  await ws.expect("ERRO 10");
+});
+
+Deno.test("W5: a binary frame is refused with close 1003; others go on", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  await using ws = await joinWeb(s.webPort, "bia");
+  await ws.frame(2, new Uint8Array([0xff, 0x00, 0x01]));
+  await ws.closed();
+  assert.equal(ws.closeCode, 1003);
+  await nc.expect("SAIU bia");
+  await nc.send("{users}");
+  await nc.expect("USUARIOS 1 online: ana");
+});
+
+Deno.test("W5: garbage frames (bad opcode, invalid UTF-8, raw bytes) close that socket only", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  // An unmasked client frame is not refused: Deno's WebSocket server accepts it (RFC 6455 5.1
+  // says to close); it is one more frame of that user's, under every rule, and hurts no one.
+  const garbage: ((ws: RawWebSocket) => Promise<void>)[] = [
+    (ws) => ws.frame(3, new Uint8Array([1, 2])),
+    (ws) => ws.frame(1, new Uint8Array([0x3a, 0xc3, 0x28])),
+    (ws) => ws.raw(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])),
+  ];
+  for (const send of garbage) {
+    await using ws = await joinWeb(s.webPort, "bia");
+    await nc.expect("ENTROU bia");
+    await send(ws);
+    await ws.closed();
+    await nc.expect("SAIU bia");
+  }
+  await nc.send("{users}");
+  await nc.expect("USUARIOS 1 online: ana");
+});
+
+Deno.test("W2: an abrupt disconnect is told as a leave", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  const ws = await joinWeb(s.webPort, "bia");
+  await nc.expect("ENTROU bia");
+  await ws.abort();
+  await nc.expect("SAIU bia");
+});
+
+Deno.test("W5: a foreign Origin is refused; the page's own, --web-origin's and none are let in", async () => {
+  await using s = startWebServer({}, ["https://proxy.example"]);
+  const foreign = await RawWebSocket.connect(s.webPort, "http://evil.example");
+  assert.equal(foreign.status, 403);
+  const lookalike = await RawWebSocket.connect(s.webPort, `http://127.0.0.1:${s.webPort}.evil`);
+  assert.equal(lookalike.status, 403);
+  for (const origin of [`http://127.0.0.1:${s.webPort}`, "https://proxy.example", null]) {
+    await using ws = await RawWebSocket.connect(s.webPort, origin);
+    assert.equal(ws.status, 101, `origin ${origin}`);
+    await ws.expect("APELIDO");
+  }
+});
+
+Deno.test("W5: HTTP answers its fixed paths only, each with a content security policy", async () => {
+  await using s = startWebServer();
+  const base = `http://127.0.0.1:${s.webPort}`;
+  const get = async (path: string, init?: RequestInit) => {
+    const r = await fetch(base + path, init);
+    await r.body?.cancel();
+    return r;
+  };
+  for (const path of ["/", "/chat.js", "/style.css", "/lecture", "/lecture.js", "/texts.json"]) {
+    const r = await get(path);
+    assert.equal(r.status, 200, path);
+    assert.match(r.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+  }
+  for (const path of ["/index.html", "/../deno.json", "/%2e%2e/server.ts", "/server.ts", "/ws/x"]) {
+    assert.equal((await get(path)).status, 404, path);
+  }
+  assert.equal((await get("/", { method: "POST", body: "x" })).status, 405);
+  assert.equal((await get("/ws")).status, 426);
+  const raw = await Deno.connect({ hostname: "127.0.0.1", port: s.webPort });
+  await raw.write(new TextEncoder().encode("\x00\xff garbage \r\n\r\n"));
+  const buf = new Uint8Array(1024);
+  const n = await raw.read(buf);
+  assert.match(new TextDecoder().decode(buf.subarray(0, n ?? 0)), /^HTTP\/1\.1 4\d\d/);
+  raw.close();
+  const page = await (await fetch(base + "/")).text();
+  assert.doesNotMatch(page, /https?:\/\//, "the page loads nothing from the internet");
+});
+
+Deno.test("W2: lock and kick reach the WebSocket user", async () => {
+  await using s = startWebServer({ adminToken: "segredo1" });
+  await using teacher = await join(s.tcp.port, "prof");
+  await teacher.send("{admin segredo1}");
+  await teacher.expect("OK");
+  await using ws = await joinWeb(s.webPort, "bia");
+  await teacher.send("{lock}");
+  await ws.expect("AVISO");
+  await teacher.send("{kick bia}");
+  await ws.closed();
+  assert.ok(ws.texts.some((t) => /^ERRO|^AVISO|^SAIU/.test(t)));
+});

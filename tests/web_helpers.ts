@@ -1,0 +1,291 @@
+/**
+ * What the web door's tests share: a chat server with its TCP listener and
+ * its web server on free ports of 127.0.0.1, and a WebSocket client written
+ * from RFC 6455 over a real TCP socket, so that a test can send what a
+ * browser never would (a foreign Origin, a binary or broken frame).
+ */
+import type { ServerOptions } from "../server/options.ts";
+import { LectureModel } from "../server/web/lecture_model.ts";
+import { serveWeb, type WebServer } from "../server/web/web_server.ts";
+import { startServer, type TestServer, WAIT_MS } from "./helpers.ts";
+
+/** A chat server with both doors. */
+export interface WebTestServer extends AsyncDisposable {
+  /** The chat server and its TCP port. */
+  tcp: TestServer;
+  /** The web server. */
+  web: WebServer;
+  /** Its port. */
+  webPort: number;
+  /** The lecture's events. */
+  lecture: LectureModel;
+}
+
+/**
+ * Starts a chat server with its TCP door and its web door.
+ *
+ * @param options The chat server's limits.
+ * @param origins Origins allowed besides the page's own.
+ * @param lectureLocal Who reads the lecture feed without the token (loopback when not given).
+ */
+export function startWebServer(
+  options: ServerOptions = {},
+  origins: string[] = [],
+  lectureLocal?: (address: string) => boolean,
+): WebTestServer {
+  const lecture = new LectureModel();
+  const tcp = startServer({ observer: lecture, ...options });
+  const web = serveWeb({
+    hostname: "127.0.0.1",
+    port: 0,
+    chat: tcp.server,
+    lecture,
+    origins,
+    ...(lectureLocal ? { lectureLocal } : {}),
+  });
+  return {
+    tcp,
+    web,
+    webPort: web.addr.port,
+    lecture,
+    async [Symbol.asyncDispose]() {
+      await tcp.stop();
+      await web.shutdown();
+    },
+  };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A frame received. */
+export interface Frame {
+  /** Its opcode (1 text, 2 binary, 8 close, 9 ping, 10 pong). */
+  opcode: number;
+  /** Its payload. */
+  payload: Uint8Array;
+}
+
+/** A WebSocket client over a raw TCP socket (RFC 6455, client frames masked). */
+export class RawWebSocket implements AsyncDisposable {
+  /** The HTTP status of the handshake. */
+  readonly status: number;
+  /** Every text message received. */
+  readonly texts: string[] = [];
+  /** The close frame's code, once received. */
+  closeCode: number | undefined;
+  /** Whether the server ended the TCP stream. */
+  ended = false;
+  readonly #conn: Deno.TcpConn;
+  #buffer: Uint8Array = new Uint8Array(0);
+  #wake: (() => void) | undefined;
+  #next = 0;
+  #reading: Promise<void> | undefined;
+
+  private constructor(conn: Deno.TcpConn, status: number, rest: Uint8Array) {
+    this.#conn = conn;
+    this.status = status;
+    this.#buffer = rest;
+    if (status === 101) this.#reading = this.#read();
+  }
+
+  /**
+   * Connects and sends the upgrade request.
+   *
+   * @param port The web server's port.
+   * @param origin The Origin header, or `null` for none. @default the page's own
+   * @param path The path. @default {"/ws"}
+   */
+  static async connect(
+    port: number,
+    origin: string | null = `http://127.0.0.1:${port}`,
+    path = "/ws",
+  ): Promise<RawWebSocket> {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    const request = [
+      `GET ${path} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      `Sec-WebSocket-Key: ${key}`,
+      "Sec-WebSocket-Version: 13",
+      ...(origin === null ? [] : [`Origin: ${origin}`]),
+      "",
+      "",
+    ].join("\r\n");
+    await conn.write(encoder.encode(request));
+    let head: Uint8Array = new Uint8Array(0);
+    for (let i = 0; i < 100; i++) {
+      const buf = new Uint8Array(4096);
+      const n = await conn.read(buf);
+      if (n === null) break;
+      head = concat(head, buf.subarray(0, n));
+      const end = decoder.decode(head).indexOf("\r\n\r\n");
+      if (end >= 0) {
+        const status = Number(decoder.decode(head).split(" ")[1]);
+        const rest = head.subarray(end + 4);
+        if (status !== 101) conn.close();
+        return new RawWebSocket(conn, status, status === 101 ? rest : new Uint8Array(0));
+      }
+    }
+    conn.close();
+    throw new Error("no HTTP answer");
+  }
+
+  async #read(): Promise<void> {
+    try {
+      for (;;) {
+        this.#parse();
+        const buf = new Uint8Array(65536);
+        const n = await this.#conn.read(buf);
+        if (n === null) break;
+        this.#buffer = concat(this.#buffer, buf.subarray(0, n));
+      }
+    } catch {
+      // reset: ended
+    }
+    this.ended = true;
+    this.#wake?.();
+  }
+
+  #parse(): void {
+    for (;;) {
+      const b = this.#buffer;
+      if (b.length < 2) return;
+      let length = b[1]! & 0x7f;
+      let at = 2;
+      if (length === 126) {
+        if (b.length < 4) return;
+        length = (b[2]! << 8) | b[3]!;
+        at = 4;
+      } else if (length === 127) {
+        if (b.length < 10) return;
+        length = Number(new DataView(b.buffer, b.byteOffset + 2, 8).getBigUint64(0));
+        at = 10;
+      }
+      if (b.length < at + length) return;
+      const frame: Frame = { opcode: b[0]! & 0x0f, payload: b.slice(at, at + length) };
+      this.#buffer = b.slice(at + length);
+      if (frame.opcode === 1) this.texts.push(decoder.decode(frame.payload));
+      if (frame.opcode === 8 && this.closeCode === undefined) {
+        this.closeCode = frame.payload.length >= 2
+          ? (frame.payload[0]! << 8) | frame.payload[1]!
+          : 1005;
+        this.frame(8, frame.payload.slice(0, 2)).catch(() => {}); // the closing handshake's answer
+      }
+      if (frame.opcode === 9) this.frame(10, frame.payload).catch(() => {});
+      this.#wake?.();
+    }
+  }
+
+  /**
+   * Sends one frame, masked as a client's must be.
+   *
+   * @param opcode The opcode (1 text).
+   * @param payload Its payload.
+   * @param options `mask: false` sends it unmasked (a protocol error); `fin: false` a fragment.
+   */
+  async frame(
+    opcode: number,
+    payload: Uint8Array,
+    options: { mask?: boolean; fin?: boolean } = {},
+  ): Promise<void> {
+    const masked = options.mask ?? true;
+    const head: number[] = [((options.fin ?? true) ? 0x80 : 0) | opcode];
+    const m = masked ? 0x80 : 0;
+    if (payload.length < 126) head.push(m | payload.length);
+    else if (payload.length < 65536) head.push(m | 126, payload.length >> 8, payload.length & 0xff);
+    else {
+      head.push(m | 127, 0, 0, 0, 0);
+      for (let s = 24; s >= 0; s -= 8) head.push((payload.length >>> s) & 0xff);
+    }
+    const key = masked ? crypto.getRandomValues(new Uint8Array(4)) : new Uint8Array(0);
+    const body = payload.map((x, i) => masked ? x ^ key[i % 4]! : x);
+    await this.#conn.write(concat(new Uint8Array(head), key, body));
+  }
+
+  /** Sends one text message: one protocol line. */
+  send(text: string): Promise<void> {
+    return this.frame(1, encoder.encode(text));
+  }
+
+  /** Writes raw bytes on the socket. */
+  async raw(bytes: Uint8Array): Promise<void> {
+    await this.#conn.write(bytes);
+  }
+
+  /**
+   * Waits for a text message that starts with `prefix` after those already taken, and takes it.
+   *
+   * @returns It.
+   */
+  async expect(prefix: string): Promise<string> {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const at = this.texts.findIndex((t, i) => i >= this.#next && t.startsWith(prefix));
+      if (at >= 0) {
+        this.#next = at + 1;
+        return this.texts[at]!;
+      }
+      if (this.ended || Date.now() > deadline) {
+        throw new Error(`no "${prefix}" message; got:\n${this.texts.join("\n")}`);
+      }
+      await this.#nap();
+    }
+  }
+
+  /** Waits for news, or 200 ms. */
+  async #nap(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((r) => {
+      this.#wake = r;
+      timer = setTimeout(r, 200);
+    });
+    clearTimeout(timer);
+  }
+
+  /** Waits until the server ends the TCP stream. */
+  async closed(): Promise<void> {
+    const deadline = Date.now() + WAIT_MS;
+    while (!this.ended) {
+      if (Date.now() > deadline) throw new Error("the server did not close");
+      await this.#nap();
+    }
+  }
+
+  /** Closes the TCP socket at once (an abrupt disconnect), and waits for the reader. */
+  async abort(): Promise<void> {
+    try {
+      this.#conn.close();
+    } catch {
+      // closed already
+    }
+    await this.#reading;
+  }
+
+  /** Part of AsyncDisposable. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.abort();
+  }
+}
+
+/** Joins as `nick` over the WebSocket door. */
+export async function joinWeb(port: number, nick: string): Promise<RawWebSocket> {
+  const ws = await RawWebSocket.connect(port);
+  await ws.expect("APELIDO");
+  await ws.send(nick);
+  await ws.expect("BEMVINDO");
+  await ws.expect("AJUDA");
+  return ws;
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
