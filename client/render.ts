@@ -5,7 +5,15 @@
  * @module
  */
 
-import { Detail, type DetailName, HELP, type Lang, Message, say, type Text } from "../protocol.ts";
+import {
+  Detail,
+  type DetailName,
+  helpTexts,
+  type Lang,
+  Message,
+  say,
+  type Text,
+} from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
 import { clockOf } from "../common/time.ts";
 import {
@@ -53,7 +61,9 @@ const WIRE_MORE = new RegExp(
   ` ${escapeRegExp(toAscii(Message.more.pt)).replace("%s", "(\\d+)")}$`,
 );
 const HELP_BY_WIRE: ReadonlyMap<string, Text> = new Map(
-  [...HELP, Message.howTo].map((h) => [toAscii(h.pt), h]),
+  // The teacher's help too (issue 19.6: an English client showed it in Portuguese); its
+  // column is wider than everyone's, so both are known.
+  [...helpTexts("anyone"), ...helpTexts("teacher"), Message.howTo].map((h) => [toAscii(h.pt), h]),
 );
 
 /**
@@ -143,6 +153,8 @@ const TEMPLATES: readonly [RegExp, Text][] = [
   Message.noBans,
   Message.alreadyMuted,
   Message.notMuted,
+  Message.alreadyLocked,
+  Message.notLocked,
 ].map((t) => [wireTemplate(t), t]);
 
 /**

@@ -107,6 +107,8 @@ export class ClientSession {
   #nickRefused = false;
   #quitSent = false;
   #inputEnded = false;
+  /** Whether the server has sent a line: before that, `--nick` may still be asked for. */
+  #heard = false;
   #bye = false;
   #fatal = false;
   #gaveUp = false;
@@ -139,6 +141,8 @@ export class ClientSession {
   /** A line from the server. */
   serverLine(line: ServerLine): Action[] {
     const out: Action[] = [];
+    const first = !this.#heard;
+    this.#heard = true;
     if (line.kind !== "nick") out.push({ kind: "show", line });
     const answer = this.#waiting;
     const answered = line.kind === "welcome" || line.kind === "bye" || line.kind === "error";
@@ -180,6 +184,9 @@ export class ClientSession {
     if (this.#registered && !this.#chatting && !this.#quitSent) {
       this.#chatting = true;
       out.push({ kind: "enterChat", nick: this.#nick });
+      this.#flush(out);
+    } else if (first && this.#inputEnded) {
+      // A server that speaks otherwise and never asks: the end of input goes on (X2).
       this.#flush(out);
     }
     return out;
@@ -259,11 +266,12 @@ export class ClientSession {
       this.#waiting = { fromFlag: false };
       out.push({ kind: "send", line: line.trim() });
     }
-    // The end of input waits for `--nick` to be sent and answered (X2): a refused
-    // `--nick` is always its ERRO and a non-zero exit, however early input ends.
+    // The end of input waits for the server's first line, which may ask for `--nick`, and
+    // then for its answer (X2): a refused `--nick` is always its ERRO and a non-zero exit,
+    // however early input ends.
     if (
       this.#inputEnded && this.#queue.length === 0 && this.#waiting === undefined &&
-      this.#flagNick === undefined && !this.#quitSent
+      (this.#flagNick === undefined || this.#heard) && !this.#quitSent
     ) {
       this.#quit(out);
     }

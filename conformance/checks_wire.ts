@@ -146,15 +146,20 @@ async function clientEndings(ctx: Context): Promise<void> {
 
 async function nonAscii(ctx: Context): Promise<void> {
   const [a, b] = await joinAll(ctx, 2) as [Member, Member];
-  const [refused, next] = [ctx.token(), ctx.token()];
+  const [refused, folded, next] = [ctx.token(), ctx.token(), ctx.token()];
   const [at, atB] = [a.p.mark(), b.p.mark()];
-  await a.p.send(`:n\u00e3o ${refused}`);
+  // UTF-8 is made ASCII as the client does (X3); bytes that are not UTF-8 are refused.
+  await a.p.send(`:n\u00e3o ${folded}`);
+  await expectLine(ctx, b.p, atB, publicLine(a.nick, `nao ${folded}`), "UTF-8 made ASCII");
+  await a.p.sendBytes(
+    new Uint8Array([...encoder.encode(":n"), 0xe3, ...encoder.encode(`o ${refused}\r\n`)]),
+  );
   await expectLine(
     ctx,
     a.p,
     at,
     errorLine(ErrorCode.notAscii, "asciiOnly"),
-    "a line with UTF-8 bytes",
+    "a line in Latin-1, not UTF-8",
   );
   await a.p.send(`:${next}`);
   await expectLine(ctx, b.p, atB, publicLine(a.nick, next), "a refused line: the connection stays");
@@ -276,8 +281,8 @@ export const WIRE_CHECKS: readonly Check[] = [
   {
     id: "S1.ascii",
     title: {
-      pt: "texto não ASCII: ERRO 09, não repassado",
-      en: "text that is not ASCII: ERRO 09, not relayed",
+      pt: "UTF-8 vira ASCII; bytes que não são UTF-8: ERRO 09, não repassado",
+      en: "UTF-8 made ASCII; bytes that are not UTF-8: ERRO 09, not relayed",
     },
     run: nonAscii,
   },

@@ -226,10 +226,11 @@ export function helpTexts(
     c.phase !== "nick" && c.hidden !== true && (role === "teacher" || c.role === "anyone") &&
     only(c)
   );
-  const entry = (c: CommandSpec, lang: Lang) => {
-    const column = Math.max(HELP_COLUMN[lang], c.usage[lang].length + 1);
-    return c.usage[lang].padEnd(column) + c.help[lang];
-  };
+  // One column for every row shown (issue 19.6: `{unmute apelido}` stood out of line).
+  const column = (lang: Lang) =>
+    Math.max(HELP_COLUMN[lang], ...shown.map((c) => c.usage[lang].length + 2));
+  const width = { pt: column("pt"), en: column("en") };
+  const entry = (c: CommandSpec, lang: Lang) => c.usage[lang].padEnd(width[lang]) + c.help[lang];
   return shown.map((c) => ({ pt: entry(c, "pt"), en: entry(c, "en") }));
 }
 

@@ -198,4 +198,12 @@ export const Message = {
   noBans: { pt: "nenhum endereço banido", en: "no address banned" },
   alreadyMuted: { pt: "%s já estava silenciado", en: "%s was muted already" },
   notMuted: { pt: "%s não estava silenciado", en: "%s was not muted" },
+  alreadyLocked: {
+    pt: "a sala já estava trancada; nada mudou",
+    en: "the room was locked already; nothing changed",
+  },
+  notLocked: {
+    pt: "a sala não estava trancada; nada mudou",
+    en: "the room was not locked; nothing changed",
+  },
 } as const satisfies Record<string, Text>;

@@ -141,7 +141,8 @@ async function lock(s: Caller, on: boolean): Promise<void> {
   const changed = await s.call(s.host.room.lock(on), "lock");
   logAction(s, on ? "lock" : "unlock");
   if (changed) await s.call(s.host.room.notice(on ? "locked" : "unlocked"), "notice");
-  else s.send(ok(on ? Message.lockedBy : Message.unlockedBy));
+  // A repeat says it changed nothing (issue 19.2), not a new success.
+  else s.send(ok(on ? Message.alreadyLocked : Message.notLocked));
 }
 
 /** Whether `given` is the teacher's token, compared in constant time. */

@@ -46,8 +46,12 @@ export class ConsoleCaller implements Caller {
     this.#quit = quit;
   }
 
+  /** How many answers were printed: a command that printed none gets one (issue 19.2). */
+  #answers = 0;
+
   /** Prints the answer's lines. */
   send(bytes: Uint8Array): void {
+    this.#answers++;
     for (const line of latin1(bytes).split("\r\n")) if (line !== "") this.#print(line);
   }
 
@@ -95,7 +99,12 @@ export class ConsoleCaller implements Caller {
         case "help":
           return this.send(CONSOLE_HELP);
       }
+      const before = this.#answers;
       await dispatch(this, cmd);
+      // {say}, {mute}, {lock}... answer the room with an AVISO, which the console does not get.
+      if (this.#answers === before && cmd.kind !== "empty") {
+        this.#print(`${CONSOLE_TEXTS.done} ${typed.trim()}`);
+      }
     } catch (e) {
       this.#print(`console: ${errorName(e)}`);
     }
@@ -114,6 +123,7 @@ export const CONSOLE_TEXTS = {
   askQuit: "console: stop the server and disconnect every student? type yes, or Enter to go on" +
     " / parar o servidor e desconectar todos os alunos? digite sim, ou Enter para continuar",
   goesOn: "console: the server goes on / o servidor continua",
+  done: "OK done / feito:",
   inputEnded: "console: its input ended (Ctrl+D); the server goes on, Ctrl+C stops it" +
     " / console: a entrada terminou (Ctrl+D); o servidor continua, Ctrl+C o para",
 } as const;

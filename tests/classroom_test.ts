@@ -218,6 +218,9 @@ Deno.test("{lock} refuses new connections with ERRO 16 until {unlock}; {say} is 
     await ana.expect("AVISO"),
     "AVISO a sala foi trancada pelo professor; ninguem mais entra",
   );
+  // A second {lock} says it changed nothing (issue 19.2), not a new success.
+  await prof.send("{lock}");
+  assert.equal(await prof.expect("OK"), "OK a sala ja estava trancada; nada mudou");
   {
     await using late = await LineClient.connect(srv.port);
     assert.equal(await late.line(), "ERRO 16 Sala trancada");
@@ -227,6 +230,8 @@ Deno.test("{lock} refuses new connections with ERRO 16 until {unlock}; {say} is 
   assert.equal(await ana.expect("AVISO"), "AVISO professor: prova na sexta, {sem consulta}");
   await prof.send("{unlock}");
   assert.equal(await ana.expect("AVISO"), "AVISO a sala foi destrancada");
+  await prof.send("{unlock}");
+  assert.equal(await prof.expect("OK"), "OK a sala nao estava trancada; nada mudou");
   await using late = await join(srv.port, "late");
   assert.equal(await ana.expect("ENTROU"), "ENTROU late entrou no chat");
   await late.send(":cheguei");

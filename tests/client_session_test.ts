@@ -69,6 +69,10 @@ Deno.test("ClientSession: piped input that ends before the server asks waits for
   ok.inputEnded();
   assert.deepEqual(sent(server(ok, PROMPT)), ["bia"]);
   assert.deepEqual(sent(server(ok, WELCOME("bia"), USERS("bia"))), ["{quit}"]);
+  // A server that never asks in papo's words: its first line lets the end of input go on.
+  const foreign = new ClientSession({ nick: "caio", interactive: false });
+  foreign.inputEnded();
+  assert.deepEqual(sent(server(foreign, "Digite seu apelido:")), ["{quit}"]);
 });
 
 Deno.test("ClientSession ends piped input with {quit} once every line has gone (X2)", () => {

@@ -12,6 +12,7 @@ import { readClientFlags } from "../client/flags.ts";
 import { showServerLine } from "../client/render.ts";
 import { UsageError } from "../common/cli.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
+import { helpLines } from "../protocol.ts";
 import { paint } from "../client/screen.ts";
 import { displayWidth } from "../client/width.ts";
 import { join, startServer, until, WAIT_MS } from "./helpers.ts";
@@ -119,6 +120,14 @@ function lines(text: string): string[] {
 
 // ------------------------------------------------------------- pure parts
 
+Deno.test("showServerLine() shows the teacher's help in English, aligned (issue 19.6)", () => {
+  const shown = helpLines("teacher").split("\r\n").filter((l) => l !== "").map((l) =>
+    showServerLine(parseServerLine(l), "en", "prof")!.text
+  );
+  assert.ok(shown.includes("{kick nick}     remove from the room"), shown.join("\n"));
+  assert.ok(shown.every((l) => !l.includes("remover")), shown.join("\n"));
+});
+
 Deno.test("showServerLine() shows each server line in the chosen language", async (t) => {
   const cases: [string, "pt" | "en", string, string][] = [
     ["PUBLICA bob: oi", "pt", "public", "bob: oi"],
@@ -135,7 +144,7 @@ Deno.test("showServerLine() shows each server line in the chosen language", asyn
       "system",
       "60 online: a, b and 58 more; type {users}",
     ],
-    ["AJUDA {users}         quem esta online", "en", "system", "{users}        who is online"],
+    ["AJUDA {users}         quem esta online", "en", "system", "{users}         who is online"],
     ["TCHAU Ate logo, ana", "pt", "system", "Até logo, ana"],
     [
       "ERRO 02 Destino da mensagem privada nao existe: zed",

@@ -94,3 +94,16 @@ Deno.test("CommandOf<K>: a command's argument is in its type as the table gives 
   assert.deepEqual(parseCommand("{kick bob}"), kick);
   assert.deepEqual(parseCommand("{users}"), users);
 });
+
+Deno.test("helpTexts(): the teacher's help is one column in both languages (issue 19.6)", () => {
+  for (const role of ["anyone", "teacher"] as const) {
+    for (const lang of ["pt", "en"] as const) {
+      const rows = helpTexts(role).map((h) => h[lang]);
+      const specs = TABLE.filter((c) =>
+        c.phase !== "nick" && !c.hidden && (role === "teacher" || c.role === "anyone")
+      );
+      const starts = rows.map((r, i) => r.length - specs[i]!.help[lang].length);
+      assert.equal(new Set(starts).size, 1, `${role} ${lang}:\n${rows.join("\n")}`);
+    }
+  }
+});

@@ -106,6 +106,8 @@ Deno.test("PROTOCOL.md shows an example of every other server line", () => {
     okLine(Message.noBans),
     okLine(Message.alreadyMuted, "bob"),
     okLine(Message.notMuted, "bob"),
+    okLine(Message.alreadyLocked),
+    okLine(Message.notLocked),
   ];
   for (const line of lines) {
     assert(protocolDoc.includes(line.trimEnd()), `PROTOCOL.md lacks: ${line.trimEnd()}`);
@@ -185,4 +187,22 @@ Deno.test("every relative link and #anchor in the docs resolves", async () => {
     }
   }
   assert.deepEqual(broken, []);
+});
+
+Deno.test("docs: each `deno task X  # = ...` and `deno task X` named is deno.json's task (issue 19.7)", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const tasks: Record<string, string> = config.tasks;
+  for (const page of ["README.md", "docs/teacher.md", "docs/professor.pt.md"]) {
+    const text = await Deno.readTextFile(new URL(`../${page}`, import.meta.url));
+    for (const m of text.matchAll(/^deno task ([\w:]+) +# = (.*)$/gm)) {
+      assert.equal(m[2]!.trim(), tasks[m[1]!], `${page}: deno task ${m[1]}`);
+    }
+    for (const m of text.matchAll(/deno task ([a-z][\w:]*)/g)) {
+      assert.ok(m[1]! in tasks, `${page} names deno task ${m[1]}, which deno.json lacks`);
+    }
+  }
+  assert.match(
+    tasks["server:transcript"] ?? "",
+    /--allow-write=aula\.log .*--transcript aula\.log/,
+  );
 });

@@ -245,6 +245,14 @@ Deno.test({
   await using tmux = new Tmux();
   const port = await serverInTmux(tmux);
   await using ana = await join(port, "ana");
+  // One answer line for each command, {say} and {lock} included (issue 19.2).
+  await tmux.type("{say bom dia}", true);
+  assert.equal(await ana.expect("AVISO"), "AVISO professor: bom dia");
+  await tmux.waitLine((l) => l === "OK done / feito: {say bom dia}", "the console's answer");
+  await tmux.type("{lock}", true);
+  await tmux.waitLine((l) => l === "OK done / feito: {lock}", "the lock's answer");
+  await tmux.type("{lock}", true);
+  await tmux.waitLine((l) => l === "OK a sala ja estava trancada; nada mudou", "a repeat");
   await tmux.type("quit", true);
   await tmux.waitLine((l) => l.includes("stop the server and disconnect every"), "the question");
   await tmux.type("", true);
