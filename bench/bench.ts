@@ -119,8 +119,10 @@ export class Bench {
       complete = m.complete;
       if (m.duplicates > 0 || m.disorder > 0) {
         notes.push(
-          `${fmt(m.duplicates)} message(s) delivered twice, ${fmt(m.disorder)} after a later one ` +
-            "of the same sender",
+          `${fmt(m.duplicates)} message(s) delivered twice, ${
+            fmt(m.disorder)
+          } out of order or skipped ` +
+            "(a sequence number jumped: a message came late or not at all)",
         );
       }
       const rssJoined = joins ? await rss() : null;

@@ -68,6 +68,11 @@ export class Executor {
     const stopProgress = this.opts.jsonOnly ? undefined : showProgress(label, gens, total, start);
     try {
       await Promise.all(gens.map((g, i) => g.send(orders[i]!)));
+      // Private, broadcast: nobody sends before every generator counts what arrives.
+      if (orders.some((o) => o.op === "private" || o.op === "broadcast")) {
+        const armed = await Promise.all(gens.map((g) => g.armed(deadline)));
+        if (armed.every((a) => a)) await Promise.all(gens.map((g) => g.send({ op: "go" })));
+      }
       const results = await Promise.all(gens.map((g) => g.result(deadline + 15_000)));
       const got = results.filter((r): r is RunResult => r !== undefined);
       notes.push(...failureNotes(got, gens.length, failure, this.#fdLimit));

@@ -60,14 +60,15 @@ function newTurn(): void {
 export class Run {
   readonly kind: "join" | "private" | "broadcast";
   readonly hist = new Histogram();
-  readonly startAt = wallMs();
+  /** Wall-clock milliseconds when the run started (private, broadcast: reset at "go"). */
+  startAt = wallMs();
   readonly #cpu = process.cpuUsage();
   /** `performance.now()` minus this, times 1000, is microseconds since the epoch. */
   readonly offsetMs: number;
   expected = 0;
   received = 0;
   extra = 0;
-  /** Messages delivered a second time, and delivered before one sent earlier by the same sender. */
+  /** Messages delivered a second time, and sequence numbers skipped (a message late or lost). */
   duplicates = 0;
   disorder = 0;
   registered = 0;

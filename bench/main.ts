@@ -70,7 +70,7 @@ function legend(o: BenchOptions): string {
     "srv us/msg: the server's CPU microseconds per private message delivered, or per broadcast delivery.",
     "shape (private, broadcast; --shape): reply, a papo sender's window opened by each OK, short bodies;",
     "  delivery, every window opened by a delivery, 64-byte bodies. Every body carries its sender's id,",
-    "  a sequence number and its send time: a message seen twice or after a later one of its sender is",
+    "  a sequence number and its send time: a message seen twice, or a sequence number skipped (late or lost), is",
     "  noted and makes the exit code 1.",
     "check: a new client registered and got answers ({users}, {quit}; LUSERS, QUIT) after the run.",
     "ngircd: at most 8 clients connect at once (its listen backlog is 10); no OK reply to a private",

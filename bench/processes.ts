@@ -315,6 +315,7 @@ export class Generator {
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #results: RunResult[] = [];
   #closed = 0;
+  #armed = 0;
   #wake: (() => void) | undefined;
   #ended = false;
   readonly #reading: Promise<void>;
@@ -359,6 +360,7 @@ export class Generator {
         else if (r.op === "fail") this.onFail?.(r.error);
         else if (r.op === "result") this.#results.push(r);
         else if (r.op === "closed") this.#closed++;
+        else if (r.op === "armed") this.#armed++;
         this.#wake?.();
       }
     } catch {
@@ -366,6 +368,18 @@ export class Generator {
     }
     this.#ended = true;
     this.#wake?.();
+  }
+
+  /**
+   * Waits until the run just ordered is armed (private, broadcast).
+   * @param deadline Wall-clock milliseconds after which it gives up.
+   * @returns Whether it is.
+   */
+  async armed(deadline: number): Promise<boolean> {
+    await this.#until(() => this.#armed > 0, deadline);
+    if (this.#armed === 0) return false;
+    this.#armed--;
+    return true;
   }
 
   /** Sends an order. */
@@ -390,6 +404,7 @@ export class Generator {
     await this.send({ op: "close" });
     await this.#until(() => this.#closed > before, wallMs() + 30_000);
     this.#results = [];
+    this.#armed = 0;
   }
 
   async #until(ok: () => boolean, deadline: number): Promise<void> {

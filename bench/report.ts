@@ -51,7 +51,7 @@ export interface Row {
   readonly generator_cpu: number;
   /** Private, broadcast: the server's CPU microseconds per message (private) or delivery. */
   readonly server_us_per_msg: number | null;
-  /** Private, broadcast: messages delivered twice, or after a later one of the same sender. */
+  /** Private, broadcast: messages delivered twice, and sequence numbers skipped (late or lost). */
   readonly duplicates: number;
   readonly disorder: number;
   /**

@@ -236,6 +236,8 @@ export type Order =
   | JoinOrder
   | PrivateOrder
   | BroadcastOrder
+  /** Private, broadcast: every generator is armed; start sending. */
+  | { readonly op: "go" }
   | { readonly op: "stop" }
   | { readonly op: "close" }
   | { readonly op: "exit" };
@@ -255,7 +257,7 @@ export interface RunResult {
   readonly received: number;
   /** Lines beyond what was expected (duplicates would show here). */
   readonly extra: number;
-  /** Messages delivered twice, and delivered after a later one of the same sender. */
+  /** Messages delivered twice, and sequence numbers skipped (a message late or lost). */
   readonly duplicates: number;
   readonly disorder: number;
   /** Latencies: registration (join) or delivery (private, broadcast). */
@@ -273,6 +275,8 @@ export interface RunResult {
 /** A message from a generator to the coordinator. */
 export type Report =
   | { readonly op: "ready"; readonly pid: number }
+  /** Private, broadcast: the run is set up and counts what arrives; it sends on "go". */
+  | { readonly op: "armed" }
   | { readonly op: "progress"; readonly done: number }
   | { readonly op: "fail"; readonly error: string }
   | RunResult

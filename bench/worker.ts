@@ -23,9 +23,26 @@ import {
   jsonLines,
   type Order,
   type PrivateOrder,
+  wallMs,
 } from "./wire.ts";
 
 let clients: Client[] = [];
+
+/**
+ * What a private or broadcast run sends first, held until every generator
+ * has set up its run ("go"): a message reaching a generator whose run is
+ * not set up yet would go uncounted, and its senders' windows would stall.
+ */
+let held: (() => void) | undefined;
+
+/** Sets up `r`'s first sends to leave on "go", and tells the coordinator it is armed. */
+function arm(r: Run, start: () => void): void {
+  held = () => {
+    r.startAt = wallMs();
+    start();
+  };
+  void report({ op: "armed" });
+}
 
 /**
  * A message body up to its sequence number: sender `id` and a space, after
@@ -90,8 +107,10 @@ function privateRun(order: PrivateOrder): void {
     receiver.sender = sender.okPaces ? undefined : sender;
     r.expected += sender.acked ? 2 * order.messages : order.messages;
   }
-  for (const [s] of order.pairs) clients[s]!.pump(r);
-  if (order.pairs.length === 0) r.finish(false);
+  arm(r, () => {
+    for (const [s] of order.pairs) clients[s]!.pump(r);
+    if (order.pairs.length === 0) r.finish(false);
+  });
 }
 
 function broadcastRun(order: BroadcastOrder): void {
@@ -113,12 +132,15 @@ function broadcastRun(order: BroadcastOrder): void {
   }
   for (const [i, id] of order.senders) {
     clients[i]!.head = clients[i]!.publicHead() + body(id, order.shape);
-    clients[i]!.pump(r);
   }
-  if (r.expected === 0) r.finish(false);
+  arm(r, () => {
+    for (const [i] of order.senders) clients[i]!.pump(r);
+    if (r.expected === 0) r.finish(false);
+  });
 }
 
 function closeAll(): void {
+  held = undefined;
   for (const c of clients) c.close();
   clients = [];
   state.run = undefined;
@@ -147,6 +169,10 @@ try {
         break;
       case "broadcast":
         broadcastRun(order);
+        break;
+      case "go":
+        held?.();
+        held = undefined;
         break;
       case "stop":
         state.run?.finish(true);

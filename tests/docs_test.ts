@@ -97,6 +97,7 @@ Deno.test("PROTOCOL.md shows an example of every other server line", () => {
     noticeLine("unlocked"),
     historyLine("14:05", "ana", "oi, pessoal"),
     errorLine(ErrorCode.badCommand, "usage", "{kick apelido}"),
+    errorLine(ErrorCode.badCommand, "usage", "{admin senha}"),
     okLine(Message.teacher),
     okLine(Message.kickDone, "bob"),
     okLine(Message.banDone, "bob", "192.168.0.23"),

@@ -61,7 +61,7 @@ Deno.test("server:redis and the papo-server binary grant exactly those names (N6
   );
   assert.deepEqual(SERVER_PERMISSIONS, [
     "--allow-net",
-    "--allow-read", // T1: --cert and --key, whose paths a binary cannot be given when built
+    "--allow-read", // T1: --cert and --key (and --admin-token-file), known only at run time
     "--allow-sys=networkInterfaces",
     REDIS_ALLOW_ENV,
     "--no-prompt",

@@ -53,7 +53,7 @@ Deno.test("Session: a join that never settles delays its session only, never shu
     return local.join(m);
   });
   await using srv = startServer({ room, roomDeadlineMs: 300 });
-  await using ok = await join(srv.port, "ok");
+  await using ok = await join(srv.port, "fine"); // "ok" is a keyword, a reserved nickname (L3)
   await using c = await LineClient.connect(srv.port);
   await c.expect("APELIDO");
   await c.send("stuck");
