@@ -18,12 +18,7 @@ import {
   parseFlags,
   UsageError,
 } from "../common/cli.ts";
-import {
-  DEFAULT_HOST,
-  DEFAULT_PORT,
-  DEFAULT_TLS_PORT,
-  VERSION,
-} from "../protocol.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, VERSION } from "../protocol.ts";
 import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 import { webFlags } from "./web/web_flags.ts";
