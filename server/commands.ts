@@ -45,6 +45,8 @@ export interface SessionHost {
   registered(member: Member, joined: boolean): void;
   /** Counts an error from a socket, contained to its session. */
   socketError(): void;
+  /** Shows a student's message to the teacher at the server's console (C2, issue 19.2). */
+  toConsole(from: string, text: string): void;
 }
 
 /** Who runs a command: a client's session, or the teacher at the server's console. */
@@ -152,8 +154,27 @@ function tokenMatches(given: string, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** What a private message to nobody called so means: the teacher (C2, issue 19.2), any case. */
+export const TEACHER_NAMES = /^(professor|teacher)$/i;
+
+/**
+ * `professor:texto` (or `teacher:`) when nobody has that nickname: to the
+ * server's console and to every teacher in a client (C2, issue 19.2).
+ */
+async function toTeachers(s: Caller, from: Member, text: string): Promise<void> {
+  await s.call(s.host.room.toTeachers(from, text), "toTeachers");
+  s.host.toConsole(s.nick, text);
+  s.send(Reply.sent);
+}
+
 /** Answers the sender of a private message with what the room did with it. */
-function whispered(s: Caller, to: string, result: WhisperResult): void {
+function whispered(
+  s: Caller,
+  to: string,
+  text: string,
+  result: WhisperResult,
+): void | Promise<void> {
+  if (result === "noSuchUser" && TEACHER_NAMES.test(to)) return toTeachers(s, memberOf(s), text);
   if (result === "noSuchUser") throw noSuchUser(to);
   if (result === "notTeacher") throw new Refusal(ErrorCode.muted, "mutedHint");
   s.send(Reply.sent);
@@ -173,8 +194,8 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     if (s.host.limits.logMessages) s.host.log(`private ${s.nick} -> ${to}: ${text}`);
     const result = s.call(s.host.room.whisper(from, to, text, s.muted), "whisper");
     return result instanceof Promise
-      ? result.then((r) => whispered(s, to, r))
-      : whispered(s, to, result);
+      ? result.then((r) => whispered(s, to, text, r))
+      : whispered(s, to, text, result);
   },
   async users(s) {
     const nicks = await s.call(s.host.room.nicks(), "nicks");

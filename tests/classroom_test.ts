@@ -177,6 +177,32 @@ Deno.test("{mute}: the muted user's messages are ERRO 14 but for private ones to
   assert.ok(!cid.received.includes("PUBLICA bob: posso falar?"));
 });
 
+Deno.test("professor:texto / teacher:text reach the console's log and every teacher, muted or not (C2, issue 19.2)", async () => {
+  await using srv = startServer({ adminToken: TOKEN });
+  await using prof = await teacher(srv.port);
+  await using tia = await teacher(srv.port, "tia");
+  await using bob = await join(srv.port, "bob");
+  await using cid = await join(srv.port, "cid");
+  await prof.send("{mute bob}");
+  await bob.expect("AVISO");
+  await bob.send("PROFESSOR:posso ir ao banheiro?");
+  assert.equal(await bob.expect("OK"), "OK Mensagem enviada");
+  for (const t of [prof, tia]) {
+    assert.equal(
+      await t.expect("PRIVADA"),
+      "PRIVADA Mensagem recebida de: bob: posso ir ao banheiro?",
+    );
+  }
+  assert.ok(srv.logs.includes("bob -> professor: posso ir ao banheiro?"), srv.logs.join("\n"));
+  await cid.send("teacher:e eu?");
+  assert.equal(await cid.expect("OK"), "OK Mensagem enviada");
+  assert.equal(await tia.expect("PRIVADA"), "PRIVADA Mensagem recebida de: cid: e eu?");
+  assert.ok(srv.logs.includes("cid -> professor: e eu?"), srv.logs.join("\n"));
+  await cid.send("{users}");
+  await cid.expect("USUARIOS");
+  assert.ok(!cid.received.some((l) => l.startsWith("PRIVADA")), cid.received.join("\n"));
+});
+
 Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unban} (C3)", async () => {
   await using srv = startServer({ adminToken: TOKEN });
   await using prof = await teacher(srv.port);

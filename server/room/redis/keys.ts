@@ -15,6 +15,7 @@
  * | `node:NODE`         | set        | the member ids a node holds, for its reaper                |
  * | `history`           | list       | the last public messages, JSON `{at, from, text}` (C4)     |
  * | `muted`             | set        | muted nicknames in lower case (C3)                         |
+ * | `teachers`          | set        | ids of members who became the teacher (C2; `teachers.ts`)  |
  * | `bans`              | hash       | IP -> `SEQ|nick` (C3)                                      |
  * | `locked`            | string     | present while the room is locked (C3)                      |
  * | `epoch`             | string     | a random value; a new one means Redis lost the room (N5)   |
