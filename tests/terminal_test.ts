@@ -281,3 +281,34 @@ Deno.test({
   await ana.expect("ERRO 03");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
 });
+
+Deno.test({
+  name:
+    "server: the console keeps a half-typed line below the lines printed; professor: and apelido: (issue 19.2, C2)",
+  ignore: !TMUX,
+}, async () => {
+  await using tmux = new Tmux();
+  const port = await serverInTmux(tmux);
+  await tmux.type("{say bom");
+  await tmux.waitLine((l) => l === "console> {say bom", "the half-typed line");
+  await using ana = await join(port, "ana");
+  // The log line of ana's arrival is printed on its own row, the half-typed line below it.
+  const pane = await tmux.waitLine((l) => /^\S+ connect 127\.0\.0\.1:\d+/.test(l), "the log line");
+  const last = pane.filter((l) => l !== "").at(-1);
+  assert.equal(last, "console> {say bom", pane.join("\n"));
+  await tmux.type(" dia}", true);
+  assert.equal(await ana.expect("AVISO"), "AVISO professor: bom dia");
+  // A student's message to the teacher reaches the console.
+  await ana.send("Professor:posso ir ao banheiro?");
+  assert.equal(await ana.expect("OK"), "OK Mensagem enviada");
+  await tmux.waitLine((l) => l.endsWith(" ana -> professor: posso ir ao banheiro?"), "the message");
+  // apelido:texto at the console is a private message from the teacher.
+  await tmux.type("ana:pode ir", true);
+  assert.equal(await ana.expect("PRIVADA"), "PRIVADA Mensagem recebida de: professor: pode ir");
+  await tmux.waitLine((l) => l === "OK Mensagem enviada", "the console's answer");
+  await tmux.type("zed:oi", true);
+  await tmux.waitLine((l) => l.startsWith("ERRO 02 ") && l.includes("zed"), "nobody called zed");
+  await tmux.keys("C-c");
+  await ana.expect("ERRO 03");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});
