@@ -33,6 +33,10 @@ export const TEXTS = {
   connected: { pt: "Conectado a %s porta %s", en: "Connected to %s port %s" },
   hint: Message.howTo,
   privateTo: { pt: "Mensagem para %s", en: "Message to %s" },
+  notSentMuted: {
+    pt: "não enviada: você está silenciado; professor:texto passa",
+    en: "not sent: you are muted; teacher:text goes through",
+  },
   badPort: {
     pt: 'Porta inválida "%s": use um número de 1 a 65535',
     en: 'Invalid port "%s": use a number from 1 to 65535',

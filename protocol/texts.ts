@@ -129,8 +129,8 @@ export const Detail = {
   kicked: { pt: "removido pelo professor", en: "removed by the teacher" },
   tooManyTries: { pt: "tentativas demais", en: "too many tries" },
   mutedHint: {
-    pt: "só mensagens privadas ao professor passam",
-    en: "only private messages to the teacher go through",
+    pt: "mensagem não enviada; só mensagens privadas ao professor passam (professor:texto)",
+    en: "message not sent; only private messages to the teacher go through (teacher:text)",
   },
   usage: { pt: "uso", en: "usage" },
   notYourself: { pt: "não a si mesmo", en: "not yourself" },

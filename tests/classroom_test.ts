@@ -161,7 +161,7 @@ Deno.test("{mute}: the muted user's messages are ERRO 14 but for private ones to
   await bob.send(":posso falar?");
   assert.equal(
     await bob.expect("ERRO"),
-    "ERRO 14 Voce esta silenciado: so mensagens privadas ao professor passam",
+    "ERRO 14 Voce esta silenciado: mensagem nao enviada; so mensagens privadas ao professor passam (professor:texto)",
   );
   await bob.send("cid:psiu");
   assert.match(await bob.expect("ERRO"), /^ERRO 14 /);

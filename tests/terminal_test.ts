@@ -312,3 +312,34 @@ Deno.test({
   await ana.expect("ERRO 03");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
 });
+
+Deno.test({
+  name: "client: a muted student's message is shown as not sent, not as sent (issue 19.6, C3)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer({ adminToken: "s3nha-do-prof" });
+  await using prof = await join(srv.port, "prof");
+  await prof.send("{admin s3nha-do-prof}");
+  await prof.expect("OK");
+  await using tmux = new Tmux();
+  await client(tmux, srv.port, "ana");
+  await prof.send("{mute ana}");
+  await tmux.waitLine((l) => l.endsWith("ana foi silenciado pelo professor"), "the notice");
+  await tmux.type(":posso falar?", true);
+  await tmux.waitLine(
+    (l) =>
+      l.endsWith("ana: posso falar?  (não enviada: você está silenciado; professor:texto passa)"),
+    "the message shown as not sent",
+  );
+  await tmux.waitLine((l) => l.includes("ERRO 14"), "the server's refusal");
+  await tmux.type("professor:posso falar?", true);
+  assert.equal(await prof.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: posso falar?");
+  await prof.send("{unmute ana}");
+  await tmux.waitLine((l) => l.endsWith("ana pode falar de novo"), "the notice");
+  await tmux.type(":voltei", true);
+  assert.equal(await prof.expect("PUBLICA"), "PUBLICA ana: voltei");
+  const pane = await tmux.waitLine((l) => l.endsWith("ana: voltei"), "sent as usual");
+  assert.ok(!pane.some((l) => l.includes("voltei  (")), pane.join("\n"));
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});
