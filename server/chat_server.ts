@@ -111,6 +111,7 @@ export class ChatServer implements Entrance, SessionHost {
     this.room = options.room ?? new LocalRoom({
       history: options.history ?? DEFAULTS.history,
       crowd: options.crowd ?? DEFAULTS.crowd,
+      ...(options.timers === undefined ? {} : { timers: options.timers }),
     });
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);

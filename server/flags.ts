@@ -31,6 +31,7 @@ import {
 } from "../protocol.ts";
 import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
+import { webFlags } from "./web/web_flags.ts";
 
 /** Every flag of the server, in the order `--help` and the docs list them. */
 export const SERVER_FLAGS = {
@@ -244,12 +245,12 @@ export interface StartOptions extends ServerOptions {
   redis?: string;
   /** This node's name. */
   nodeName?: string;
-  /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
-  tls?: TlsOptions;
   /** W1: the web door's HTTP port, when `--web` is given. */
   web?: number;
   /** W5: origins allowed on `/ws` besides the page's own. */
   webOrigins?: string[];
+  /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
+  tls?: TlsOptions;
 }
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
@@ -322,38 +323,9 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     trace: f.trace === true,
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
+    ...webFlags(f.web, f["web-origin"]),
     ...tlsFlags(f.cert, f.key, f["tls-port"]),
-    ...webFlags(f),
   };
-}
-
-/** Reads `--web` and `--web-origin`, checked (W1, W5). */
-function webFlags(f: FlagValues<typeof SERVER_FLAGS>): { web?: number; webOrigins?: string[] } {
-  const origins = f["web-origin"];
-  if (f.web === undefined) {
-    if (origins !== undefined) throw new UsageError("Cannot use --web-origin without --web");
-    return {};
-  }
-  const web = parsePort(f.web);
-  if (web === undefined) {
-    throw new UsageError(`Cannot use --web "${f.web}": give a whole number from 0 to 65535`);
-  }
-  if (origins === undefined) return { web };
-  const list = origins.split(",").map((o) => o.trim()).filter((o) => o !== "");
-  for (const origin of list) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
-      throw new UsageError(
-        `Cannot use --web-origin "${origin}": give an origin such as https://host or http://host:8080`,
-      );
-    }
-  }
-  return { web, webOrigins: list };
 }
 
 /** A node's name: what Redis keys and logs may show. */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { SYSTEM_TIMERS, type Timers } from "../common/time.ts";
 import type { ConnectionObserver } from "./connection.ts";
 import type { Room } from "./room/room.ts";
 import type { Transcript } from "./transcript.ts";
@@ -49,6 +50,8 @@ export interface ServerOptions {
   observer?: ConnectionObserver;
   /** What starts every member id, so ids are unique over several nodes (N1). @default {""} */
   idPrefix?: string;
+  /** The timers the server waits with (the nickname timer, the summaries): a test's clock. @default {SYSTEM_TIMERS} */
+  timers?: Timers;
 }
 
 /** Defaults of {@linkcode ServerOptions}, documented in docs/teacher.md and SECURITY.md. */
@@ -100,6 +103,7 @@ export function resolveLimits(options: ServerOptions): Limits {
     floodRate: options.floodRate ?? DEFAULTS.floodRate,
     logMessages: options.logMessages ?? false,
     roomDeadlineMs: options.roomDeadlineMs ?? DEFAULTS.roomDeadlineMs,
+    timers: options.timers ?? SYSTEM_TIMERS,
   };
 }
 

@@ -45,7 +45,7 @@ export class Session implements Member, Caller, ConnectionOwner {
   /** The server. */
   readonly host: SessionHost;
   #joined = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #wrongTokens = 0;
   /** P4: with a remote room, messages in flight without waiting for each round trip. */
   #pipe: Pipeline | undefined;
@@ -138,7 +138,7 @@ export class Session implements Member, Caller, ConnectionOwner {
   async run(nickTimeoutMs: number = this.host.limits.nickTimeoutMs): Promise<void> {
     const { c, host } = this;
     const limits = host.limits;
-    this.#timer = setTimeout(() => void this.end("nickTimeout"), nickTimeoutMs);
+    this.#timer = limits.timers.setTimeout(() => void this.end("nickTimeout"), nickTimeoutMs);
     const gate = limits.floodBurst > 0
       ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood)
       : undefined;
@@ -158,7 +158,7 @@ export class Session implements Member, Caller, ConnectionOwner {
         host.log(`error ${c.peer}: ${errorName(e)}`);
       }
     } finally {
-      clearTimeout(this.#timer);
+      this.host.limits.timers.clearTimeout(this.#timer);
       c.cause ??= "eof";
       // The lines already read get their replies before the member leaves (P4).
       await this.#pipe?.drain();
@@ -237,7 +237,7 @@ export class Session implements Member, Caller, ConnectionOwner {
       return this.send(errorReply(ErrorCode.nickTaken, answer.nick));
     }
     this.#joined = true;
-    clearTimeout(this.#timer);
+    this.host.limits.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.host.registered(this, true);
     this.host.log(`nick ${this.c.peer} ${this.nick}`);
