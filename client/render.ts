@@ -8,6 +8,7 @@
 import {
   Detail,
   type DetailName,
+  ErrorCode,
   helpTexts,
   type Lang,
   Message,
@@ -135,6 +136,13 @@ export function showServerLine(line: ServerLine, lang: Lang, nick = ""): Shown |
     case "bye":
       return { style: "system", text: say(Message.bye, lang) + (nick === "" ? "" : `, ${nick}`) };
     case "error":
+      // A teacher's command on nobody names the command (`{kick zed}`), not a private message.
+      if (line.code === ErrorCode.noSuchUser && line.detail.startsWith("{")) {
+        return {
+          style: "error",
+          text: `ERRO 02: ${say(Message.nobodyOnline, lang)} (${line.detail})`,
+        };
+      }
       return { style: "error", text: describeError(line.code, line.detail, lang) };
     case "other":
       return { style: "system", text: line.text };

@@ -18,6 +18,7 @@ import {
   ErrorCode,
   errorLine,
   Message,
+  nobodyOnlineLine,
   okLine,
   type Role,
   type Text,
@@ -82,12 +83,14 @@ export class Refusal extends Error {
 
   /**
    * @param code The error code.
-   * @param detail A fixed detail's name, or `{ data }` for data such as a nickname.
+   * @param detail A fixed detail's name, `{ data }` for data such as a nickname, or the whole `{ line }`.
    */
-  constructor(code: ErrorCode, detail?: DetailName | { data: string }) {
-    const line = typeof detail === "object"
-      ? errorReply(code, detail.data)
-      : encodeAscii(errorLine(code, detail));
+  constructor(code: ErrorCode, detail?: DetailName | { data: string } | { line: string }) {
+    const line = typeof detail !== "object"
+      ? encodeAscii(errorLine(code, detail))
+      : "line" in detail
+      ? encodeAscii(detail.line)
+      : errorReply(code, detail.data);
     super(new TextDecoder().decode(line).trimEnd());
     this.name = "Refusal";
     this.line = line;
@@ -119,6 +122,11 @@ function noSuchUser(nick: string): Refusal {
   return new Refusal(ErrorCode.noSuchUser, { data: nick });
 }
 
+/** ERRO 02 for a teacher's command on a nickname nobody has: it names the command (issue 19.6). */
+function nobodyOnline(command: CommandName, nick: string): Refusal {
+  return new Refusal(ErrorCode.noSuchUser, { line: nobodyOnlineLine(`{${command} ${nick}}`) });
+}
+
 /** The teacher cannot remove or ban themselves (a ban of their address would lock them out). */
 function notYourself(s: Caller, nick: string): void {
   if (s.member !== undefined && nickKey(nick) === nickKey(s.nick)) {
@@ -133,7 +141,7 @@ function logAction(s: Caller, action: string): void {
 
 async function mute(s: Caller, nick: string, on: boolean): Promise<void> {
   const done = await s.call(s.host.room.mute(nick, on), "mute");
-  if (done === undefined) throw noSuchUser(nick);
+  if (done === undefined) throw nobodyOnline(on ? "mute" : "unmute", nick);
   logAction(s, `${on ? "mute" : "unmute"} ${done.nick}`);
   if (done.changed) await s.call(s.host.room.notice(on ? "muted" : "unmuted", done.nick), "notice");
   else s.send(ok(on ? Message.alreadyMuted : Message.notMuted, done.nick));
@@ -220,7 +228,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   async kick(s, { arg }) {
     notYourself(s, arg);
     const nick = await s.call(s.host.room.kick(arg), "kick");
-    if (nick === undefined) throw noSuchUser(arg);
+    if (nick === undefined) throw nobodyOnline("kick", arg);
     logAction(s, `kick ${nick}`);
     s.send(ok(Message.kickDone, nick));
   },
@@ -229,7 +237,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   async ban(s, { arg }) {
     notYourself(s, arg);
     const ban = await s.call(s.host.room.ban(arg), "ban");
-    if (ban === undefined) throw noSuchUser(arg);
+    if (ban === undefined) throw nobodyOnline("ban", arg);
     logAction(s, `ban ${ban.nick} ${ban.ip}`);
     s.send(ok(Message.banDone, ban.nick, ban.ip));
   },

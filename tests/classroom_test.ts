@@ -141,7 +141,9 @@ Deno.test("{kick} removes a user; the others see a SAIU that says so (C3)", asyn
   await bob.closed();
   assert.equal(await cid.expect("SAIU"), "SAIU bob foi removido pelo professor");
   await prof.send("{kick zed}");
-  assert.equal(await prof.expect("ERRO"), "ERRO 02 Destino da mensagem privada nao existe: zed");
+  assert.equal(await prof.expect("ERRO"), "ERRO 02 Ninguem online com esse apelido: {kick zed}");
+  await prof.send("{MUTE Zed}");
+  assert.equal(await prof.expect("ERRO"), "ERRO 02 Ninguem online com esse apelido: {mute Zed}");
   await prof.send("{kick}");
   assert.equal(await prof.expect("ERRO"), "ERRO 07 Comando invalido: uso: {kick apelido}");
   assert.ok(
@@ -226,7 +228,7 @@ Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unba
   await prof.send("{unban 127.0.0.2}");
   assert.equal(await prof.expect("OK"), "OK endereco 127.0.0.2 desbanido");
   await prof.send("{unban 127.0.0.2}");
-  assert.equal(await prof.expect("OK"), "OK o endereco 127.0.0.2 nao estava banido");
+  assert.equal(await prof.expect("OK"), "OK 127.0.0.2 nao estava banido; nada mudou");
   await prof.send("{bans}");
   assert.equal(await prof.expect("OK"), "OK nenhum endereco banido");
   await using back = await join(srv.port, "bob", { from: "127.0.0.2" });
