@@ -150,12 +150,13 @@ export class Context {
    * Opens a connection to the server, closed when the check ends.
    *
    * @param label The probe's name in reports (its nickname).
+   * @param resettable Whether the probe may vanish with a TCP reset (issue 19.5).
    * @returns The probe.
    * @throws {CheckFailure} When the server cannot be reached.
    */
-  async connect(label: string): Promise<Probe> {
+  async connect(label: string, resettable = false): Promise<Probe> {
     try {
-      const probe = await Probe.open(this.endpoint, { deadline: this.deadline, label });
+      const probe = await Probe.open(this.endpoint, { deadline: this.deadline, label, resettable });
       this.#probes.push(probe);
       return probe;
     } catch (e) {

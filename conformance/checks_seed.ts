@@ -30,8 +30,8 @@ interface Seat {
 }
 
 /** Connects and lets the prompt come, if there is one. */
-async function arrive(ctx: Context, label: string): Promise<Probe> {
-  const p = await ctx.connect(label);
+async function arrive(ctx: Context, label: string, resettable = false): Promise<Probe> {
+  const p = await ctx.connect(label, resettable);
   if (await p.until(() => p.mark() > 0, ctx.replyMs)) await p.quiet(ctx.timing.quietMs / 2);
   return p;
 }
@@ -45,9 +45,9 @@ async function answer(ctx: Context, p: Probe, line: string): Promise<number> {
 }
 
 /** Joins the chat with a fresh nickname. */
-async function enter(ctx: Context): Promise<Seat> {
+async function enter(ctx: Context, resettable = false): Promise<Seat> {
   const nick = ctx.nick();
-  const p = await arrive(ctx, nick);
+  const p = await arrive(ctx, nick, resettable);
   const prompt = p.text();
   const at = await answer(ctx, p, nick);
   if (p.ended) throw ctx.fail(`the server to keep the connection of ${nick} after its nickname`, p);
@@ -279,7 +279,9 @@ function departure(how: "quit" | "close"): (ctx: Context) => Promise<void> {
 }
 
 async function vanish(ctx: Context): Promise<void> {
-  const [a, b, d] = await enterAll(ctx, 3) as [Seat, Seat, Seat];
+  // d vanishes with a real reset (RST), as a student's laptop lid closing does (issue 19.5).
+  const [a, b, d] = await Promise.all([enter(ctx), enter(ctx), enter(ctx, true)]);
+  await Promise.all([a, b, d].map((s) => s.p.quiet(ctx.timing.quietMs)));
   // d stops reading; what it is sent next stays unread, so closing resets the connection.
   d.p.stopReading();
   for (let i = 0; i < 2; i++) {
@@ -296,9 +298,9 @@ async function vanish(ctx: Context): Promise<void> {
     }
   }
   await sleep(ctx.timing.quietMs / 4);
-  // Closing with data unread resets the connection; the next message races the server's
+  // The connection is reset (RST, with data unread too); the next message races the server's
   // noticing it, so a server may write to the vanished client and must survive that.
-  await d.p.close();
+  await d.p.reset();
   // The server goes on talking (issue 19.5): a server whose send to the dead socket raises
   // loses the sender's thread, or stops its broadcasts there, on one of these.
   const after = `after ${d.nick} vanished (connection reset)`;
