@@ -13,6 +13,7 @@
 
 import assert from "node:assert/strict";
 import type { Result } from "../conformance/check.ts";
+import { formatList } from "../conformance/report.ts";
 import { CHECKS, runConformance, type ServerReport } from "../conformance/run.ts";
 import { BrokenServer, type Defect, type Dialect } from "./fixtures/broken_server.ts";
 import { startServer } from "./helpers.ts";
@@ -211,6 +212,20 @@ Deno.test({
     assert.deepEqual(ids(report!, "skip"), ["S11.join"], explain(report!));
     const note = report!.results.find((r) => r.id === "S12.public")?.note ?? "";
     assert.match(note, /came back to its sender/, "an echo is a note at the seed level");
+    // --lang pt: what was expected is said in Portuguese too (issue 19.5).
+    const pt = formatList(report!, { level: "seed", checks: CHECKS.seed, lang: "pt" });
+    assert.match(
+      pt,
+      /esperado: \S+ receber a mensagem \d de \S+ .*sumiu \(conexão resetada\)/,
+      pt,
+    );
+    assert.doesNotMatch(pt, /esperado: .*\b(to get|after)\b/, pt);
+    const en = formatList(report!, { level: "seed", checks: CHECKS.seed, lang: "en" });
+    assert.match(
+      en,
+      /expected: \S+ to get \S+'s message \d .*vanished \(connection reset\)/,
+      en,
+    );
   },
 });
 
