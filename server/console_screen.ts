@@ -35,9 +35,10 @@ export function consoleScreen(interrupt: () => void): ConsoleInput {
   let wake: (() => void) | undefined;
   const screen = new Screen((how) => {
     setOutput();
+    // Ctrl+C stops the server: the console's input has not ended, and says nothing of it.
+    if (how === "interrupt") return interrupt();
     ended = true;
     wake?.();
-    if (how === "interrupt") interrupt();
   });
   screen.prompt(CONSOLE_PROMPT);
   screen.onLine((line) => {

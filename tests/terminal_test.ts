@@ -310,7 +310,8 @@ Deno.test({
   await tmux.waitLine((l) => l.startsWith("ERRO 02 ") && l.includes("zed"), "nobody called zed");
   await tmux.keys("C-c");
   await ana.expect("ERRO 03");
-  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  const end = await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  assert.ok(!end.some((l) => l.includes("input ended")), "Ctrl+C is no Ctrl+D:\n" + end.join("\n"));
 });
 
 Deno.test({
