@@ -11,12 +11,13 @@
  * @module
  */
 
-import { interactive, stdinLines } from "../common/cli.ts";
+import { interactive } from "../common/cli.ts";
 import { VERSION } from "../protocol.ts";
 import { ConsoleCaller, runConsole } from "./console.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import type { StartOptions } from "./flags.ts";
-import { logLine } from "./log.ts";
+import { logLine, printLine } from "./log.ts";
+import { consoleScreen } from "./console_screen.ts";
 import type { Lesson } from "./start.ts";
 import { webBanner } from "./web/web_banner.ts";
 import type { WebServer } from "./web/web_server.ts";
@@ -134,7 +135,7 @@ export function announce(
     logLine(line);
   }
   if (web !== undefined) {
-    for (const line of webBanner(web.addr, localAddresses(), web.secure)) console.log(line);
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) printLine(line);
   }
   if (trace !== undefined) {
     logLine(
@@ -152,7 +153,10 @@ export function announce(
       "console: type teacher's commands here ({help}), no token needed" +
         " / console: digite aqui os comandos do professor ({help}), sem senha",
     );
-    void runConsole(new ConsoleCaller(chat, console.log, stop), stdinLines());
+    // The console's own input line: what the server prints goes above it (issue 19.2).
+    const input = consoleScreen(stop);
+    void runConsole(new ConsoleCaller(chat, printLine, stop), input.lines);
+    chat.finished.finally(() => input.close());
   }
 }
 
