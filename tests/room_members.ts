@@ -1,8 +1,8 @@
 /**
- * The Room contract's members (`room_contract.ts`): {@linkcode Recorder}s
- * that keep what they are delivered and wait for it (bounded), how one
- * enters a room, and the {@linkcode barrier} up to which "nobody else got
- * anything" is read.
+ * The Room contract's parts (`room_contract.ts`): the engines it runs
+ * against, {@linkcode Recorder}s that keep what they are delivered and wait
+ * for it (bounded), how one enters a room, and the {@linkcode barrier} up to
+ * which "nobody else got anything" is read.
  *
  * @module
  */
@@ -170,3 +170,26 @@ export async function barrier(room: Room, members: Recorder[]): Promise<string[]
   await room.notice("say", mark);
   return await Promise.all(members.map((m) => m.before(`AVISO professor: ${mark}`)));
 }
+
+/** A room opened for one test, through two handles (one per node), closed by `await using`. */
+export interface OpenRoom extends AsyncDisposable {
+  /** Two handles on one room: the same room twice, or two nodes. */
+  readonly rooms: readonly [Room, Room];
+}
+
+/** An engine the contract runs against. */
+export interface RoomEngine {
+  /** Its name, which starts each test's name. */
+  readonly name: string;
+  /** Why its tests are skipped here (redis-server not installed), or `undefined`. */
+  readonly skip?: string;
+  /**
+   * Opens a new, empty room, where a kick keeps an address out 5 minutes (C3).
+   * @param history How many public messages a latecomer is shown (C4).
+   * @param clock The time now, for kicks (C3): the test moves it. @default the engine's own
+   */
+  open(history: number, clock?: () => number): Promise<OpenRoom>;
+}
+
+/** Registers one of the contract's tests for an engine (its name is prefixed, skipped with it). */
+export type ContractTest = (name: string, fn: (t: Deno.TestContext) => Promise<void>) => void;
