@@ -47,6 +47,7 @@ import {
   tableRow,
 } from "./report.ts";
 import { cores } from "./row.ts";
+import { type Run, webRatioLine, webRatios, webRuns } from "./web_runs.ts";
 
 /** The lines printed under the table: what each column means and where the anchors are. */
 function legend(o: BenchOptions): string {
@@ -158,22 +159,33 @@ export async function main(args: string[]): Promise<number> {
       console.log();
       console.log(tableHeader());
     }
-    const runs: [Scenario, number, Shape][] = [];
+    const runs: Run[] = [];
+    const add = (scenario: Scenario, clients: number, shape: Shape) =>
+      runs.push({ scenario, clients, shape, web: null });
     for (const s of opts.scenarios) {
       for (const shape of opts.shapes) {
-        if (s === "private") runs.push([s, 2 * opts.pairs, shape]);
+        if (s === "private") add(s, 2 * opts.pairs, shape);
         else if (s === "broadcast") {
-          for (const n of opts.broadcastSizes) runs.push([s, n, shape]);
+          for (const n of opts.broadcastSizes) add(s, n, shape);
         }
       }
       if (s === "connect" || s === "idle") {
-        for (const n of opts.connectSizes) runs.push([s, n, "reply"]);
+        for (const n of opts.connectSizes) add(s, n, "reply");
       }
     }
-    for (const [scenario, clients, shape] of runs) {
+    // The web scenario: papo only (the other servers have no web door).
+    if (opts.targets.includes("papo")) runs.push(...webRuns(opts));
+    else if (opts.webUsers > 0) console.error("web: runs against papo only; not run");
+    let withoutWeb: Row | undefined;
+    for (const { scenario, clients, shape, web } of runs) {
       const group: Row[] = [];
-      for (const target of opts.targets) {
-        group.push(await bench.run(scenario, target, clients, shape));
+      for (const target of web === null ? opts.targets : ["papo" as const]) {
+        group.push(await bench.run(scenario, target, clients, shape, web ?? 0, web !== null));
+      }
+      const webNote = web === null ? undefined : group[0]!;
+      if (web === 0) withoutWeb = webNote;
+      else if (webNote !== undefined && withoutWeb !== undefined) {
+        webNote.vs_without_web = webRatios(withoutWeb, webNote);
       }
       const papo = group.find((r) => r.target === "papo");
       const ceiling = group.find((r) => r.target === "ceiling");
@@ -190,6 +202,9 @@ export async function main(args: string[]): Promise<number> {
           console.log(tableRow(row));
           for (const note of row.notes) console.log(`  ${row.target}: ${note}`);
         }
+      }
+      if (!opts.jsonOnly && webNote?.vs_without_web !== undefined) {
+        console.log(webRatioLine(webNote, webNote.vs_without_web));
       }
       if (!opts.jsonOnly && papo) {
         for (const other of ["ceiling", "ngircd"] as const) {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { WebRatios } from "./web_runs.ts";
+
 /** A scenario of the bench. */
 export type Scenario = "connect" | "idle" | "private" | "broadcast";
 
@@ -65,10 +67,15 @@ export interface Row {
    * join notice was read, so the join storm has drained), in KiB.
    */
   readonly rss_joined_kib: number | null;
-  /** Connect, idle: (joined - before) / clients, in KiB. */
+  /** (joined - before) / clients, in KiB (private, broadcast: joined before the messages). */
   readonly rss_per_client_kib: number | null;
   /** Connect, idle: (after - before) / clients, in KiB: what an idle client costs. */
   readonly rss_settled_per_client_kib: number | null;
+  /**
+   * Private, broadcast (`--scenario web`): clients that came through the
+   * web door, counted in `clients`; 0 for none.
+   */
+  readonly web_users: number;
   /** Connect, idle: the seconds of quiet before `rss_after_kib`. */
   readonly settle_s: number | null;
   /** Whether the server answered a new client after the run (register, `{users}`, `{quit}`). */
@@ -82,6 +89,8 @@ export interface Row {
   vs_ceiling?: Ratios;
   /** papo's figures divided by ngIRCd's, on papo's rows when both ran. */
   vs_ngircd?: Ratios;
+  /** Web scenario: this run with WebSocket users divided by the same run without them. */
+  vs_without_web?: WebRatios;
 }
 
 /** papo's figures divided by another server's. */
@@ -220,7 +229,7 @@ function mib(kib: number | null): string {
  * @returns The line.
  */
 export function tableRow(row: Row): string {
-  const points = row.settle_s === null
+  const points = row.rss_joined_kib === null
     ? [row.rss_before_kib, row.rss_after_kib]
     : [row.rss_before_kib, row.rss_joined_kib, row.rss_after_kib];
   const rss = points.every((p) => p === null) ? "-" : points.map(mib).join(">");
