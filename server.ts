@@ -69,6 +69,7 @@ async function main(args: string[]): Promise<number> {
     web = startWeb(lesson, options); // W1: with --web, the browsers' door beside the listener
   } catch (e) {
     listener.close();
+    tlsListener?.close();
     await chat.shutdown();
     lesson.transcript?.close();
     return startFailed(e);

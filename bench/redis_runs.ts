@@ -36,6 +36,24 @@ export function median(values: readonly number[]): number {
   return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
+/**
+ * What a setup could carry with a core for each of its processes: each node
+ * busy all the time (the nodes share the deliveries), or Redis, whichever
+ * saturates first. From CPU time per delivery, so a loaded machine skews it
+ * less than the rates.
+ *
+ * @param setup The setup's name, starting with its number of nodes.
+ * @param nodeUs Every node's CPU per delivery, in microseconds, together.
+ * @param redisUs redis-server's CPU per delivery, in microseconds.
+ * @returns Deliveries a second.
+ */
+export function ceiling(setup: string, nodeUs: number, redisUs: number): number {
+  const nodes = Number(/^(\d+) node/.exec(setup)?.[1] ?? 1);
+  const byNodes = nodeUs > 0 ? nodes * 1e6 / nodeUs : Infinity;
+  const byRedis = redisUs > 0 ? 1e6 / redisUs : Infinity;
+  return Math.min(byNodes, byRedis);
+}
+
 /** A run's rows as a table. */
 export function table(rows: readonly Row[]): string {
   const head = "setup                     scenario   size                       rate/s   p50 ms" +
@@ -72,14 +90,19 @@ export function summary(runs: readonly (readonly Row[])[]): string[] {
         `${fmt(Math.min(...ratios))}-${fmt(Math.max(...ratios))}x (${ratios.map(fmt).join(", ")})`,
     );
     const setups = [...new Set(runs.flat().map((r) => r.setup))];
+    let baseCeiling = NaN;
     for (const setup of setups) {
       const rows = runs.flat().filter((r) => r.setup === setup && r.scenario === scenario);
+      const nodeUs = median(rows.map((r) => r.nodeUs));
+      const redisUs = median(rows.map((r) => r.redisUs));
+      const c = ceiling(setup, nodeUs, redisUs);
+      if (setup === BASE) baseCeiling = c;
       out.push(
         `  ${setup.padEnd(24)} rate median ${
           Math.round(median(rows.map((r) => r.rate))).toLocaleString("en-US")
-        }/s, CPU per delivery: nodes ${fmt(median(rows.map((r) => r.nodeUs)))} us, redis ${
-          fmt(median(rows.map((r) => r.redisUs)))
-        } us, lost ${rows.reduce((n, r) => n + r.lost, 0)}`,
+        }/s, CPU per delivery: nodes ${fmt(nodeUs)} us, redis ${fmt(redisUs)} us, lost ${
+          rows.reduce((n, r) => n + r.lost, 0)
+        }; with a core each: ${Math.round(c).toLocaleString("en-US")}/s (${fmt(c / baseCeiling)}x)`,
       );
     }
   }

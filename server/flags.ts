@@ -31,6 +31,8 @@ import {
 } from "../protocol.ts";
 import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
+import { webFlags } from "./web/web_flags.ts";
+import { givenToken } from "./admin_token.ts";
 
 /** Every flag of the server, in the order `--help` and the docs list them. */
 export const SERVER_FLAGS = {
@@ -156,6 +158,45 @@ export const SERVER_FLAGS = {
       "and one `SAIU` line a second to each user (P1); `0` = never",
     default: DEFAULTS.crowd,
   },
+  "ip-flood-burst": {
+    type: "string",
+    value: "N",
+    help: "lines one address's connections may send at once, together; 0 turns it off",
+    doc: "lines one address's connections may send at once, together (L10); `0` turns it " +
+      "off. Behind a NAT the class shares it: see SECURITY.md",
+    default: DEFAULTS.ipFloodBurst,
+  },
+  "ip-flood-rate": {
+    type: "string",
+    value: "N",
+    help: "lines per second one address's connections may keep sending, together",
+    doc: "lines per second one address's connections may keep sending, together (L10)",
+    default: DEFAULTS.ipFloodRate,
+    min: 1,
+  },
+  "join-burst": {
+    type: "string",
+    value: "N",
+    help: "nicknames one address may register at once (a class behind one NAT)",
+    doc: "nicknames one address may register at once, a class behind one NAT (L10)",
+    default: DEFAULTS.joinBurst,
+    min: 1,
+  },
+  "join-rate": {
+    type: "string",
+    value: "N",
+    help: "nicknames per minute one address may keep registering; more wait their turn",
+    doc: "nicknames per minute one address may keep registering; more wait their turn (L10)",
+    default: DEFAULTS.joinRate,
+    min: 1,
+  },
+  "kick-minutes": {
+    type: "string",
+    value: "N",
+    help: "minutes a kicked user's address may not join again ({unban} lifts it)",
+    doc: "minutes a kicked user's address may not join again; `{unban}` lifts it (C3)",
+    default: DEFAULTS.kickMinutes,
+  },
   "admin-token": {
     type: "string",
     value: "TOKEN",
@@ -244,12 +285,12 @@ export interface StartOptions extends ServerOptions {
   redis?: string;
   /** This node's name. */
   nodeName?: string;
-  /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
-  tls?: TlsOptions;
   /** W1: the web door's HTTP port, when `--web` is given. */
   web?: number;
   /** W5: origins allowed on `/ws` besides the page's own. */
   webOrigins?: string[];
+  /** T1: the TLS listener's port and its certificate's files, when `--cert` is given. */
+  tls?: TlsOptions;
 }
 
 /** ERRO 05: the address is not IPv4, or not one of this host's. */
@@ -318,42 +359,18 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     logMessages: f["log-messages"] === true,
     history: int("history"),
     crowd: int("crowd"),
+    ipFloodBurst: int("ip-flood-burst"),
+    ipFloodRate: int("ip-flood-rate"),
+    joinBurst: int("join-burst"),
+    joinRate: int("join-rate"),
+    kickMinutes: int("kick-minutes"),
     ...givenToken(f["admin-token"], f["admin-token-file"]),
     trace: f.trace === true,
     transcriptPath: f.transcript,
     ...redisFlags(f, hostname, port),
+    ...webFlags(f.web, f["web-origin"]),
     ...tlsFlags(f.cert, f.key, f["tls-port"]),
-    ...webFlags(f),
   };
-}
-
-/** Reads `--web` and `--web-origin`, checked (W1, W5). */
-function webFlags(f: FlagValues<typeof SERVER_FLAGS>): { web?: number; webOrigins?: string[] } {
-  const origins = f["web-origin"];
-  if (f.web === undefined) {
-    if (origins !== undefined) throw new UsageError("Cannot use --web-origin without --web");
-    return {};
-  }
-  const web = parsePort(f.web);
-  if (web === undefined) {
-    throw new UsageError(`Cannot use --web "${f.web}": give a whole number from 0 to 65535`);
-  }
-  if (origins === undefined) return { web };
-  const list = origins.split(",").map((o) => o.trim()).filter((o) => o !== "");
-  for (const origin of list) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
-      throw new UsageError(
-        `Cannot use --web-origin "${origin}": give an origin such as https://host or http://host:8080`,
-      );
-    }
-  }
-  return { web, webOrigins: list };
 }
 
 /** A node's name: what Redis keys and logs may show. */
@@ -429,45 +446,4 @@ function askUntil<T>(question: string, fallback: string, check: (text: string) =
       console.error(e.message);
     }
   }
-}
-
-/** The token given with `--admin-token` or read from `--admin-token-file`, if any (L8). */
-function givenToken(
-  token: string | undefined,
-  path: string | undefined,
-): { adminToken?: string } {
-  if (path === undefined) return token === undefined ? {} : { adminToken: adminToken(token) };
-  if (token !== undefined) {
-    throw new UsageError("Cannot use both --admin-token and --admin-token-file: give one");
-  }
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (e) {
-    const denied = e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
-    throw new UsageError(
-      denied
-        ? `Cannot read --admin-token-file "${path}": run with --allow-read=${path}`
-        : `Cannot read --admin-token-file "${path}": ${e instanceof Error ? e.message : e}`,
-    );
-  }
-  const first = text.split(/\r?\n/, 1)[0]!.trim();
-  if (!/^[!-~]{1,64}$/.test(first) || first.includes("}")) {
-    // The file's text is not repeated: it may be the token, and this is the projector.
-    throw new UsageError(
-      `Cannot use the token in "${path}": its first line must be 1 to 64 printable ASCII ` +
-        "characters, no spaces or }",
-    );
-  }
-  return { adminToken: first };
-}
-
-/** A teacher's token: one word of printable ASCII (it is typed as `{admin TOKEN}`). */
-function adminToken(token: string): string {
-  if (!/^[!-~]{1,64}$/.test(token) || token.includes("}")) {
-    throw new UsageError(
-      `Cannot use --admin-token "${token}": give 1 to 64 printable ASCII characters, no spaces or }`,
-    );
-  }
-  return token;
 }

@@ -18,6 +18,7 @@ import { CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
 import { logLine } from "./log.ts";
+import { DEFAULTS } from "./options.ts";
 import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
 import { SocketTrace } from "./trace.ts";
@@ -75,7 +76,12 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
   let shared: { room: Room; idPrefix: string } | undefined;
   if (options.redis !== undefined) {
     try {
-      shared = await openRedisRoom(options.redis, options.nodeName!, options.history);
+      shared = await openRedisRoom(
+        options.redis,
+        options.nodeName!,
+        options.history,
+        options.crowd,
+      );
     } catch (e) {
       transcript?.close();
       throw e;
@@ -117,12 +123,18 @@ async function openRedisRoom(
   url: string,
   nodeName: string,
   history: number | undefined,
+  crowd: number | undefined,
 ): Promise<{ room: Room; idPrefix: string }> {
   const missing = missingReadPermission() ?? missingEnvPermission();
   if (missing !== undefined) throw new StartError(missing);
   const { RedisRoom, RedisConnectError } = await import("./room/redis/redis_room.ts");
   try {
-    const room = await RedisRoom.connect({ url, nodeName, history: history ?? 20 });
+    const room = await RedisRoom.connect({
+      url,
+      nodeName,
+      history: history ?? 20,
+      crowd: crowd ?? DEFAULTS.crowd,
+    });
     return { room, idPrefix: room.idPrefix };
   } catch (e) {
     if (e instanceof RedisConnectError) throw new StartError(e.message);
@@ -184,11 +196,17 @@ export function startWeb(lesson: Lesson, options: StartOptions): WebServer | und
       ...(options.webOrigins ? { origins: options.webOrigins } : {}),
     });
   } catch (e) {
-    const error = listenError(e, { ...options, port: options.web });
-    if (error instanceof UsageError) {
-      throw new UsageError(error.message.replace("--port", "--web"));
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(
+        `Cannot listen on port ${options.web}: it is in use; choose another with --web`,
+      );
     }
-    throw error;
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `Cannot listen on port ${options.web}: permission denied (ports below 1024 need privileges)`,
+      );
+    }
+    throw listenError(e, options);
   }
 }
 

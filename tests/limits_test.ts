@@ -8,7 +8,16 @@ import assert from "node:assert/strict";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member } from "../server/room/room.ts";
-import { join, LineClient, LineSplitter, pause, roomOver, startServer, until } from "./helpers.ts";
+import {
+  join,
+  LineClient,
+  LineSplitter,
+  ManualTimers,
+  pause,
+  roomOver,
+  startServer,
+  until,
+} from "./helpers.ts";
 
 const encoder = new TextEncoder();
 
@@ -136,17 +145,20 @@ Deno.test("ChatServer refuses connections past maxPerIp from one address with ER
 });
 
 Deno.test("ChatServer drops a client that never gives a nickname after the timeout (L6)", async () => {
-  // Long enough for "early" to register on a loaded machine; "idle" waits it out.
-  await using srv = startServer({ nickTimeoutMs: 1500 });
-  // registered at once (the nickname goes with the connection): the timer must not drop it
+  const timers = new ManualTimers();
+  await using srv = startServer({ nickTimeoutMs: 60_000, timers });
+  // registered at once (the nickname goes with the connection): its timer is stopped
   const early = await LineClient.connect(srv.port);
   await early.send("early");
   await early.expect("BEMVINDO");
   await using idle = await LineClient.connect(srv.port);
   await idle.expect("APELIDO");
+  assert.equal(timers.waiting, 1, "only the client without a nickname has a timer");
+  timers.advance(59_999);
+  assert.equal(timers.waiting, 1, "not a millisecond early");
+  timers.advance(1);
   assert.equal(await idle.line(), ERR_NICK_TIMEOUT);
   await idle.closed();
-  // early's timer was set before idle's, so it has run by now: early is still in.
   assert.deepEqual(srv.server.nicks(), ["early"]);
   await early.send("{users}");
   assert.equal(await early.line(), "USUARIOS 1 online: early");

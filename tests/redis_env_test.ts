@@ -77,6 +77,12 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
       text: "a: b",
     }],
     [["t", "j", "n", "Bob", "i", "n~1/3"], { t: "joined", id: "n~1/3", nick: "Bob" }],
+    [["t", "j", "n", "Bob", "i", "n~1/3", "c", "7"], {
+      t: "joined",
+      id: "n~1/3",
+      nick: "Bob",
+      online: 7,
+    }],
     [["t", "l", "n", "Bob", "i", "n~1/3", "r", "1"], {
       t: "left",
       id: "n~1/3",

@@ -7,7 +7,7 @@
  * installed.
  */
 import assert from "node:assert/strict";
-import { join } from "./helpers.ts";
+import { join, LineClient } from "./helpers.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 import { Pipeline, PIPELINE_DEPTH } from "../server/pipeline.ts";
 import type { Caller } from "../server/commands.ts";
@@ -157,5 +157,59 @@ Deno.test({
       ...["f", "ana", "x", "tarde", "q", anaId, "o", a.room.node, "n", "Zeca"],
     );
     assert.match(await ana.expect("ERRO"), /^ERRO 02 .*: Zeca$/);
+  },
+});
+
+/** What a client's lines tell of joins: one per line, or a summary's count. */
+function joinsTold(lines: string[]): number {
+  let n = 0;
+  for (const l of lines) {
+    if (!l.startsWith("ENTROU ")) continue;
+    const m = /^ENTROU (\d+) pessoas entraram \(\d+ online\): /.exec(l);
+    n += m ? Number(m[1]) : 1;
+  }
+  return n;
+}
+
+Deno.test({
+  name: "RedisRoom --crowd: a large room on two nodes is told of joins in summaries, " +
+    "each client of every later one exactly (P1, P4)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const p = "crowd:";
+    const opts = { prefix: p, crowd: 10, crowdIntervalMs: 50, maxPendingPerIp: 0, floodBurst: 0 };
+    await using a = await startNode(redis.url, { ...opts, nodeName: "a" });
+    await using b = await startNode(redis.url, { ...opts, nodeName: "b" });
+    const total = 40;
+    const clients: LineClient[] = [];
+    try {
+      for (let i = 0; i < total; i++) {
+        clients.push(await LineClient.connect(i % 2 === 0 ? a.port : b.port));
+      }
+      await Promise.all(clients.map(async (c, i) => {
+        await c.expect("APELIDO");
+        await c.send(`c${i}`);
+        await c.expect("BEMVINDO");
+      }));
+      await Promise.all(clients.map(async (c) => {
+        const list = await c.expect("USUARIOS");
+        const k = Number(/^USUARIOS (\d+) online/.exec(list)![1]);
+        await c.waitFor(() => joinsTold(c.received) >= total - k, `${total - k} joins told`);
+        assert.equal(joinsTold(c.received), total - k, c.received.join("\n"));
+      }));
+      const summaries = clients.flatMap((c) =>
+        c.received.filter((l) => /pessoas entraram/.test(l))
+      );
+      assert.ok(summaries.length > 0, "the room summarized");
+      for (const s of summaries) {
+        assert.match(
+          s,
+          /^ENTROU \d+ pessoas entraram \(\d+ online\): c\d+(, c\d+)*( e mais \d+)?$/,
+        );
+      }
+    } finally {
+      for (const c of clients) await c.close();
+    }
   },
 });

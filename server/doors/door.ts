@@ -16,7 +16,7 @@ export interface Peer {
   readonly address: string;
   /** The client's port. */
   readonly port: number;
-  /** The door's name (`tcp`, `tls`, `ws`): for observers and logs, never for a decision. */
+  /** The door's name (`tcp`, `tls`, `web`): for observers and logs, never for a decision. */
   readonly door: string;
 }
 

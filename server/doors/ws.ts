@@ -19,6 +19,12 @@ import type { ByteStream, Entrance, Peer } from "./door.ts";
 /** Seconds without a frame before the door pings; with no pong as long again, it drops the socket. */
 export const WS_IDLE_SECONDS = 30;
 
+/**
+ * Bytes received and not read by the chat server yet past which the socket is closed (1008): a
+ * socket's kernel buffer bounds this for TCP; here the frames arrive whether or not it reads.
+ */
+export const WS_MAX_UNREAD = 1024 * 1024;
+
 /** Bytes the browser has not taken yet past which a write waits (the connection's queue then fills: L7). */
 const BUFFERED_MAX = 64 * 1024;
 
@@ -56,6 +62,11 @@ export class WebSocketStream implements ByteStream {
     const line = new Uint8Array(cut.length + 1);
     line.set(cut);
     line[cut.length] = NEWLINE;
+    if (this.#in.queued + line.length > WS_MAX_UNREAD) {
+      this.#closeSocket(1008, "too much sent at once");
+      this.#in.end();
+      return;
+    }
     this.#in.push(line);
   }
 

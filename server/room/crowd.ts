@@ -63,6 +63,12 @@ export class Crowd<M extends CrowdMember> {
     this.#timers = options.timers ?? SYSTEM_TIMERS;
   }
 
+  /** Whether a notice now would wait for the next summary (the room is large, or one is due). */
+  get summarizing(): boolean {
+    const threshold = this.#opts.threshold;
+    return this.#timer !== undefined || (threshold > 0 && this.#opts.size() > threshold);
+  }
+
   /** A member entered: it knows of everyone before it from its user list. */
   entered(member: M): void {
     this.#entered.set(member.id, ++this.#seq);

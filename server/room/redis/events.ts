@@ -24,8 +24,14 @@ import type { NoticeKind } from "../../../protocol.ts";
 /** An entry of the room's stream. */
 export type RoomEvent =
   | { readonly t: "public"; readonly id: string; readonly from: string; readonly text: string }
-  | { readonly t: "joined"; readonly id: string; readonly nick: string }
-  | { readonly t: "left"; readonly id: string; readonly nick: string; readonly removed: boolean }
+  | { readonly t: "joined"; readonly id: string; readonly nick: string; readonly online?: number }
+  | {
+    readonly t: "left";
+    readonly id: string;
+    readonly nick: string;
+    readonly removed: boolean;
+    readonly online?: number;
+  }
   | { readonly t: "notice"; readonly notice: NoticeKind; readonly arg: string }
   | { readonly t: "mute"; readonly key: string; readonly on: boolean };
 
@@ -81,9 +87,15 @@ export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
     case "p":
       return { t: "public", id, from: f.get("f") ?? "", text: f.get("x") ?? "" };
     case "j":
-      return { t: "joined", id, nick: f.get("n") ?? "" };
+      return { t: "joined", id, nick: f.get("n") ?? "", ...online(f.get("c")) };
     case "l":
-      return { t: "left", id, nick: f.get("n") ?? "", removed: f.get("r") === "1" };
+      return {
+        t: "left",
+        id,
+        nick: f.get("n") ?? "",
+        removed: f.get("r") === "1",
+        ...online(f.get("c")),
+      };
     case "n": {
       const kind = f.get("k") ?? "";
       if (!NOTICES.has(kind)) return undefined;
@@ -132,6 +144,12 @@ export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
       return { t: "kick", id: f.get("i") ?? "" };
   }
   return undefined;
+}
+
+/** P1 on Redis: how many were online after a join or leave (`c`), when the entry says. */
+function online(c: string | undefined): { online?: number } {
+  const n = Number(c);
+  return c !== undefined && Number.isInteger(n) && n >= 0 ? { online: n } : {};
 }
 
 /** The fields of a notice entry (written by a plain XADD, not a script). */

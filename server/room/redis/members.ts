@@ -49,6 +49,11 @@ export class LocalMembers {
     return this.#live.get(id);
   }
 
+  /** The member with this id, joining (its welcome not sent yet). */
+  joining(id: string): Member | undefined {
+    return this.#joining.get(id)?.member;
+  }
+
   /** The member in with this nickname, in any case. */
   byNick(nick: string): Member | undefined {
     return this.#byKey.get(nickKey(nick));

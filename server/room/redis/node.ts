@@ -38,6 +38,10 @@ export interface RedisRoomOptions {
   connectTimeoutMs?: number;
   /** Milliseconds a join waits for its stream entry, a private message for its answer. @default {3000} */
   answerMs?: number;
+  /** P1: above this many online (on every node), joins and leaves are summarized; 0 never. @default {0} */
+  crowd?: number;
+  /** P1: milliseconds between summaries. @default {1000} */
+  crowdIntervalMs?: number;
   /** Writes a log line. @default {logLine} */
   log?: (line: string) => void;
 }
@@ -63,6 +67,8 @@ const DEFAULT_OPTIONS: Omit<Required<RedisRoomOptions>, "url"> = {
   renewMs: 1_000,
   connectTimeoutMs: 3_000,
   answerMs: 3_000,
+  crowd: 0,
+  crowdIntervalMs: 1_000,
   log: logLine,
 };
 
@@ -140,7 +146,10 @@ export class RedisNode {
     this.history = o.history;
     this.answerMs = o.answerMs;
     this.#log = o.log;
-    this.router = new Router(this.members, this.store, o.log);
+    this.router = new Router(this.members, this.store, o.log, {
+      threshold: o.crowd,
+      intervalMs: o.crowdIntervalMs,
+    });
     this.keeper = new Keeper(this.store, this.members, {
       leaseMs: o.leaseMs,
       renewMs: o.renewMs,
@@ -217,6 +226,7 @@ export class RedisNode {
         );
       }
       await this.#reader.stop();
+      this.router.close();
       this.#cmd.destroy();
     })();
     return this.#closed;

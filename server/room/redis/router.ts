@@ -13,6 +13,10 @@ import { Outgoing } from "../message.ts";
 import { errorName } from "../../log.ts";
 import { type Entry, inboxEvent, type RoomEvent, roomEvent } from "./events.ts";
 import { Run } from "./run.ts";
+import { Crowd, type CrowdMember } from "../crowd.ts";
+
+/** A member of another node, as the crowd sees the one who joined or left. */
+const NOBODY = { deliver: () => false };
 import type { LocalMembers } from "./members.ts";
 import type { Store } from "./store.ts";
 import { nickKey } from "../../../wire/commands.ts";
@@ -24,6 +28,9 @@ export class Router {
   readonly #store: Store;
   readonly #log: (line: string) => void;
   readonly #listeners = new Set<(message: ServerMessage) => void>();
+  readonly #crowd: Crowd<CrowdMember>;
+  /** How many are online on every node, as the last join or leave entry said. */
+  #online = 0;
   /** Called when the stream says a member this node holds left without this node asking. */
   onLostMember: (() => void) | undefined;
 
@@ -32,10 +39,39 @@ export class Router {
    * @param store The room in Redis (for answers).
    * @param log Writes a log line.
    */
-  constructor(members: LocalMembers, store: Store, log: (line: string) => void) {
+  constructor(
+    members: LocalMembers,
+    store: Store,
+    log: (line: string) => void,
+    crowd: { threshold: number; intervalMs: number } = { threshold: 0, intervalMs: 1000 },
+  ) {
     this.#members = members;
     this.#store = store;
     this.#log = log;
+    this.#crowd = new Crowd<CrowdMember>({
+      ...crowd,
+      members: () => members.values(),
+      size: () => this.#online,
+    });
+  }
+
+  /** Stops the summaries' timer (the node stops). */
+  close(): void {
+    this.#crowd.close();
+  }
+
+  /**
+   * P1: a join or leave told to this node's members; summarized, as on one
+   * node, when the whole room is large (the count the entry carries).
+   */
+  #notice(message: Extract<ServerMessage, { kind: "joined" | "left" }>, id: string): void {
+    const crowd = this.#crowd;
+    if (message.kind === "joined") {
+      const joining = this.#members.joining(id);
+      if (joining !== undefined) crowd.entered(joining);
+    }
+    if (crowd.summarizing) crowd.notice(message, this.#members.get(id) ?? { id, ...NOBODY });
+    else this.#members.deliver(message, id, true);
   }
 
   /** Adds a listener of every message to everyone (C5); returns its removal. */
@@ -75,13 +111,15 @@ export class Router {
         break;
       case "joined":
         message = { kind: "joined", nick: e.nick };
-        this.#members.deliver(message, e.id, true);
+        if (e.online !== undefined) this.#online = e.online;
+        this.#notice(message, e.id);
         this.#members.joined(e.id);
         break;
       case "left": {
         message = { kind: "left", nick: e.nick, removed: e.removed };
+        if (e.online !== undefined) this.#online = e.online;
         const mine = this.#members.get(e.id);
-        this.#members.deliver(message, e.id, true);
+        this.#notice(message, e.id);
         // This node still holds the member: another node took this one for dead (N3, N5).
         if (mine !== undefined) this.onLostMember?.();
         break;

@@ -37,7 +37,7 @@ local function drop(id, removed)
   redis.call('SREM', k('node:') .. m.o, id)
   if redis.call('HGET', k('nicks'), m.k) ~= id then return false end
   redis.call('HDEL', k('nicks'), m.k)
-  event('t', 'l', 'n', m.n, 'i', id, 'r', removed)
+  event('t', 'l', 'n', m.n, 'i', id, 'r', removed, 'c', redis.call('ZCARD', k('order')))
   return true
 end
 `;
@@ -56,7 +56,7 @@ local entryMax, histMax = tonumber(ARGV[9]), tonumber(ARGV[10])
 if not redis.call('ZSCORE', k('nodes'), node) then return {-1} end
 if redis.call('HEXISTS', k('nicks'), key) == 1 then return {0} end
 claim(id, key, nick, role, node, ip)
-local jid = event('t', 'j', 'n', nick, 'i', id)
+local jid = event('t', 'j', 'n', nick, 'i', id, 'c', redis.call('ZCARD', k('order')))
 local names = {}
 local ids = redis.call('ZRANGE', k('order'), 0, entryMax - 1)
 if #ids > 0 then
@@ -232,7 +232,7 @@ for i = 6, #ARGV, 5 do
     end
   elseif not owner then
     claim(id, key, nick, role, me, ip)
-    if announce then event('t', 'j', 'n', nick, 'i', id) end
+    if announce then event('t', 'j', 'n', nick, 'i', id, 'c', redis.call('ZCARD', k('order'))) end
   else
     drop(id, '0')
     taken[#taken + 1] = id

@@ -107,7 +107,8 @@ function show(text, kind = "") {
   const li = document.createElement("li");
   li.textContent = text;
   if (kind !== "") li.className = kind;
-  if (me !== "" && kind !== "error" && new RegExp(`\\b${me}\\b`, "i").test(text)) {
+  const message = kind === "" || kind === "private" || kind === "history";
+  if (message && me !== "" && new RegExp(`\\b${me}\\b`, "i").test(text.replace(/^[^:]*: /, ""))) {
     li.classList.add("mention");
   }
   log.append(li);
@@ -190,8 +191,10 @@ $("form").onsubmit = (e) => {
     if (!hinted) $("hint").textContent = UI[lang].plain;
     hinted = true;
   }
-  socket.send(toAscii(line));
+  line = toAscii(line);
+  socket.send(line);
   input.value = "";
+  if (phase === "chat" && line.startsWith(":")) show(`${me}: ${line.slice(1)}`, "own");
 };
 $("lang").onclick = () => {
   lang = lang === "pt" ? "en" : "pt";

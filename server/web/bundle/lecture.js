@@ -17,7 +17,7 @@ function drawLanes() {
   const cells = [
     th("time"),
     th("SERVER", "server"),
-    ...shown.map((l) => th(`#${l.conn} ${l.door} ${l.peer}`))
+    ...shown.map((l) => th(`#${l.conn} ${l.nick ?? ""} (${l.door}) ${l.peer}`))
   ];
   head.replaceChildren(...cells);
 }
@@ -55,21 +55,48 @@ function mark(box, cls, text) {
   s.textContent = text;
   box.append(s);
 }
-function row(e) {
+function sentLines(e) {
+  return (e.text ?? "").replace(/^"|"( \(\+\d+ bytes\))?$/g, "").split("\\r\\n").slice(0, -1);
+}
+function groups(events) {
+  const out = [];
+  for (const e of events) {
+    const last = out.at(-1);
+    if (e.kind === "send" && last !== void 0 && last.events[0].kind === "send") {
+      const lines = sentLines(e);
+      const shared = last.shared.filter((l) => lines.includes(l));
+      if (shared.length > 0 && !last.events.some((x) => x.conn === e.conn)) {
+        last.events.push(e);
+        last.shared = shared;
+        continue;
+      }
+    }
+    out.push({
+      events: [
+        e
+      ],
+      shared: e.kind === "send" ? sentLines(e) : []
+    });
+  }
+  return out;
+}
+function row({ events: group, shared }) {
+  const first = group[0];
   const tr = document.createElement("tr");
-  tr.dataset.seq = String(e.seq);
+  tr.dataset.seq = String(first.seq);
   const time = document.createElement("td");
   time.className = "time";
-  time.textContent = clock(e.time);
+  time.textContent = clock(first.time);
   const server = document.createElement("td");
   server.className = "server";
-  server.textContent = "|";
+  server.textContent = group.length > 1 ? `1 line to ${group.length} sockets: ${shared.at(-1)}` : "|";
   tr.append(time, server);
   const f = $("filter").value;
   for (const l of lanes) {
     if (f !== "" && String(l.conn) !== f) continue;
     const td = document.createElement("td");
-    if (l.conn === e.conn) {
+    const e = group.find((x) => x.conn === l.conn);
+    if (e !== void 0) {
       td.className = "event";
       td.append(words(e));
     }
@@ -79,7 +106,7 @@ function row(e) {
 }
 function draw() {
   drawLanes();
-  const shown = all.slice(0, cursor).filter(visible).slice(-MAX_ROWS);
+  const shown = groups(all.slice(0, cursor).filter(visible)).slice(-MAX_ROWS);
   $("rows").replaceChildren(...shown.map(row));
   $("state").textContent = `${paused ? "paused" : "live"}: event ${cursor} of ${all.length}`;
   $("pause").textContent = paused ? "resume" : "pause";
@@ -100,15 +127,23 @@ function addLane(e) {
 function arrived(e) {
   all.push(e);
   addLane(e);
+  const welcome = e.kind === "send" ? /BEMVINDO [^\\]*?([A-Za-z0-9_-]+)!/.exec(e.text ?? "") : null;
+  const lane = lanes.find((l) => l.conn === e.conn);
+  if (welcome && lane && lane.nick === void 0) {
+    lane.nick = welcome[1];
+    drawLanes();
+  }
   if (!paused && playing === void 0) {
     cursor = all.length;
-    const tr = visible(e) ? row(e) : void 0;
-    if (tr !== void 0 && cursor > 1 && lanes.length === $("lanes").children.length - 2) {
-      $("rows").append(tr);
-      $("state").textContent = `live: event ${cursor} of ${all.length}`;
-      scrollTo(0, document.body.scrollHeight);
-    } else draw();
+    drawSoon();
   } else $("state").textContent = `paused: event ${cursor} of ${all.length}`;
+}
+var drawing;
+function drawSoon() {
+  drawing ??= setTimeout(() => {
+    drawing = void 0;
+    draw();
+  }, 30);
 }
 function connect() {
   source?.close();

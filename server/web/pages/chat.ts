@@ -101,7 +101,8 @@ function show(text: string, kind = ""): void {
   const li = document.createElement("li");
   li.textContent = text;
   if (kind !== "") li.className = kind;
-  if (me !== "" && kind !== "error" && new RegExp(`\\b${me}\\b`, "i").test(text)) {
+  const message = kind === "" || kind === "private" || kind === "history";
+  if (message && me !== "" && new RegExp(`\\b${me}\\b`, "i").test(text.replace(/^[^:]*: /, ""))) {
     li.classList.add("mention");
   }
   log.append(li);
@@ -191,8 +192,11 @@ $<HTMLFormElement>("form").onsubmit = (e) => {
     if (!hinted) $("hint").textContent = UI[lang].plain;
     hinted = true;
   }
-  socket.send(toAscii(line)); // as the client does: the wire is ASCII, accents dropped (S1, X3)
+  line = toAscii(line); // as the client does: the wire is ASCII, accents dropped (S1, X3)
+  socket.send(line);
   input.value = "";
+  // The server does not echo one's own public line: the page shows it, as the client does.
+  if (phase === "chat" && line.startsWith(":")) show(`${me}: ${line.slice(1)}`, "own");
 };
 
 $("lang").onclick = () => {

@@ -25,7 +25,7 @@ interface LectureEvent {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const all: LectureEvent[] = [];
-const lanes: { conn: number; door: string; peer: string }[] = [];
+const lanes: { conn: number; door: string; peer: string; nick?: string }[] = [];
 let cursor = 0; // events shown: all[0..cursor)
 let paused = false;
 let playing: ReturnType<typeof setTimeout> | undefined;
@@ -48,7 +48,7 @@ function drawLanes(): void {
   const cells = [
     th("time"),
     th("SERVER", "server"),
-    ...shown.map((l) => th(`#${l.conn} ${l.door} ${l.peer}`)),
+    ...shown.map((l) => th(`#${l.conn} ${l.nick ?? ""} (${l.door}) ${l.peer}`)),
   ];
   head.replaceChildren(...cells);
 }
@@ -92,21 +92,53 @@ function mark(box: HTMLElement, cls: string, text: string): void {
   box.append(s);
 }
 
-function row(e: LectureEvent): HTMLTableRowElement {
+/** The whole lines of a send's escaped bytes. */
+function sentLines(e: LectureEvent): string[] {
+  return (e.text ?? "").replace(/^"|"( \(\+\d+ bytes\))?$/g, "").split("\\r\\n").slice(0, -1);
+}
+
+/**
+ * The events in rows: one line the server sends to many sockets at once (a public message; each
+ * socket's write may carry other lines queued with it) is one row with an arrow in each lane and
+ * the line named in the server's column: the fan-out.
+ */
+function groups(events: LectureEvent[]): { events: LectureEvent[]; shared: string[] }[] {
+  const out: { events: LectureEvent[]; shared: string[] }[] = [];
+  for (const e of events) {
+    const last = out.at(-1);
+    if (e.kind === "send" && last !== undefined && last.events[0]!.kind === "send") {
+      const lines = sentLines(e);
+      const shared = last.shared.filter((l) => lines.includes(l));
+      if (shared.length > 0 && !last.events.some((x) => x.conn === e.conn)) {
+        last.events.push(e);
+        last.shared = shared;
+        continue;
+      }
+    }
+    out.push({ events: [e], shared: e.kind === "send" ? sentLines(e) : [] });
+  }
+  return out;
+}
+
+function row({ events: group, shared }: ReturnType<typeof groups>[number]): HTMLTableRowElement {
+  const first = group[0]!;
   const tr = document.createElement("tr");
-  tr.dataset.seq = String(e.seq);
+  tr.dataset.seq = String(first.seq);
   const time = document.createElement("td");
   time.className = "time";
-  time.textContent = clock(e.time);
+  time.textContent = clock(first.time);
   const server = document.createElement("td");
   server.className = "server";
-  server.textContent = "|";
+  server.textContent = group.length > 1
+    ? `1 line to ${group.length} sockets: ${shared.at(-1)}`
+    : "|";
   tr.append(time, server);
   const f = $<HTMLSelectElement>("filter").value;
   for (const l of lanes) {
     if (f !== "" && String(l.conn) !== f) continue;
     const td = document.createElement("td");
-    if (l.conn === e.conn) {
+    const e = group.find((x) => x.conn === l.conn);
+    if (e !== undefined) {
       td.className = "event";
       td.append(words(e));
     }
@@ -117,7 +149,7 @@ function row(e: LectureEvent): HTMLTableRowElement {
 
 function draw(): void {
   drawLanes();
-  const shown = all.slice(0, cursor).filter(visible).slice(-MAX_ROWS);
+  const shown = groups(all.slice(0, cursor).filter(visible)).slice(-MAX_ROWS);
   $("rows").replaceChildren(...shown.map(row));
   $("state").textContent = `${paused ? "paused" : "live"}: event ${cursor} of ${all.length}`;
   $("pause").textContent = paused ? "resume" : "pause";
@@ -136,15 +168,27 @@ function addLane(e: LectureEvent): void {
 function arrived(e: LectureEvent): void {
   all.push(e);
   addLane(e);
+  // A lane is named by its nickname once the server welcomes it (BEMVINDO ..., NICK!).
+  const welcome = e.kind === "send" ? /BEMVINDO [^\\]*?([A-Za-z0-9_-]+)!/.exec(e.text ?? "") : null;
+  const lane = lanes.find((l) => l.conn === e.conn);
+  if (welcome && lane && lane.nick === undefined) {
+    lane.nick = welcome[1]!;
+    drawLanes();
+  }
   if (!paused && playing === undefined) {
     cursor = all.length;
-    const tr = visible(e) ? row(e) : undefined;
-    if (tr !== undefined && cursor > 1 && lanes.length === $("lanes").children.length - 2) {
-      $("rows").append(tr);
-      $("state").textContent = `live: event ${cursor} of ${all.length}`;
-      scrollTo(0, document.body.scrollHeight);
-    } else draw();
+    drawSoon();
   } else $("state").textContent = `paused: event ${cursor} of ${all.length}`;
+}
+
+let drawing: ReturnType<typeof setTimeout> | undefined;
+
+/** Draws once for the events of a burst (a public message to a class is one per socket). */
+function drawSoon(): void {
+  drawing ??= setTimeout(() => {
+    drawing = undefined;
+    draw();
+  }, 30);
 }
 
 function connect(): void {

@@ -1,0 +1,167 @@
+/**
+ * The web door in a real headless chromium (W2, W3, W5): a browser user and
+ * an nc user chat both ways on a 360 px page, public and private, joins and
+ * leaves told; lock and kick reach the page's user; a page of a foreign
+ * origin cannot open the WebSocket; the lecture view draws an nc session's
+ * lane with a line split over two reads, pauses and steps, and never shows
+ * the token. Without chromium each test says it is skipped.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "puppeteer-core";
+import { join, LineClient, WAIT_MS } from "./helpers.ts";
+import { HAVE_CHROMIUM, launch, NO_CHROMIUM } from "./browser.ts";
+import { startWebServer } from "./web_helpers.ts";
+
+/** A browser test: chromium's child process and its pipes outlive the sanitizers' view. */
+function browserTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({
+    name: HAVE_CHROMIUM ? name : `${name} (${NO_CHROMIUM})`,
+    ignore: !HAVE_CHROMIUM,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn,
+  });
+}
+
+/** Waits until the page's text (all of it, as a reader finds it) matches. */
+async function textOf(page: Page, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const text = String(await page.evaluate("document.body.innerText"));
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`page lacks ${pattern}:\n${text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Types a line into the page's one field and presses Enter. */
+async function typeLine(page: Page, line: string): Promise<void> {
+  await page.focus("#line");
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
+}
+
+browserTest("W2: a browser user and an nc user chat both ways on a 360 px page", async () => {
+  await using s = startWebServer();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 360, height: 740 });
+    await page.goto(`http://127.0.0.1:${s.webPort}/`);
+    await using nc = await join(s.tcp.port, "ana");
+    assert.equal(await page.$eval("label[for=line]", (l) => l.textContent !== ""), true);
+    await typeLine(page, "bia");
+    await nc.expect("ENTROU bia");
+    await textOf(page, /ana/);
+    await typeLine(page, "oi ana, tudo bem?");
+    assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: oi ana, tudo bem?");
+    await textOf(page, /bia: oi ana, tudo bem\?/); // one's own line, shown by the page
+    await textOf(page, /:texto|:text/); // the hint for a plain line, as the client gives it
+    await nc.send(":oi bia");
+    await textOf(page, /ana: oi bia/);
+    await nc.send("bia:segredo");
+    await textOf(page, /ana: segredo/);
+    await page.click("#users button"); // a click on a name starts a private message
+    assert.equal(await page.evaluate(`document.getElementById("line").value`), "ana:");
+    await page.keyboard.type("psiu");
+    await page.keyboard.press("Enter");
+    assert.match(await nc.expect("PRIVADA"), /bia: psiu$/);
+    const scroll = Number(await page.evaluate("document.documentElement.scrollWidth"));
+    const width = Number(await page.evaluate("innerWidth"));
+    assert.ok(scroll <= width, `no sideways scrolling at 360 px (${scroll} > ${width})`);
+    assert.equal(await page.$eval("#log", (l) => l.getAttribute("aria-live")), "polite");
+    await using caio = await join(s.tcp.port, "caio");
+    await textOf(page, /caio entrou/);
+    await caio.send("{quit}");
+    await textOf(page, /caio saiu/);
+  } finally {
+    await browser.close();
+  }
+});
+
+browserTest("W2: lock and kick reach the page's user", async () => {
+  await using s = startWebServer({ adminToken: "segredo1" });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${s.webPort}/`);
+    await using prof = await join(s.tcp.port, "prof");
+    await prof.send("{admin segredo1}");
+    await prof.expect("OK");
+    await page.waitForSelector("#line");
+    await typeLine(page, "bia");
+    await prof.expect("ENTROU bia");
+    await prof.send("{lock}");
+    await textOf(page, /trancada|locked/);
+    await prof.send("{kick bia}");
+    await textOf(page, /desconectado|disconnected/);
+  } finally {
+    await browser.close();
+  }
+});
+
+browserTest("W5: a page of a foreign origin cannot open the chat's WebSocket", async () => {
+  await using s = startWebServer();
+  await using other = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("<p>other</p>", { headers: { "content-type": "text/html" } }),
+  );
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${other.addr.port}/`);
+    const opened = await page.evaluate((port) =>
+      new Promise<boolean>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+        ws.onopen = () => resolve(true);
+        ws.onerror = () => resolve(false);
+      }), s.webPort);
+    assert.equal(opened, false);
+  } finally {
+    await browser.close();
+  }
+});
+
+browserTest(
+  "W3: the lecture view draws an nc session's lane, a split line, and never the token",
+  async () => {
+    await using s = startWebServer({ adminToken: "segredo1" });
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 720 });
+      await page.goto(`http://127.0.0.1:${s.webPort}/lecture`);
+      await using nc = await LineClient.connect(s.tcp.port);
+      await nc.expect("APELIDO");
+      await textOf(page, new RegExp(`#1 +\\(tcp\\) 127\\.0\\.0\\.1:${nc.localPort}`));
+      await nc.send("ana");
+      await nc.expect("AJUDA");
+      await nc.sendRaw(new TextEncoder().encode(":o"));
+      await textOf(page, /partial line: ":o"/);
+      await using bia = await join(s.tcp.port, "bia");
+      await using caio = await join(s.tcp.port, "caio");
+      await nc.sendRaw(new TextEncoder().encode("i\n"));
+      await textOf(page, /line ends: :oi/);
+      await textOf(page, /1 line to 2 sockets/); // the public message's fan-out, one row
+      await bia.expect("PUBLICA ana: oi");
+      await caio.expect("PUBLICA ana: oi");
+      await nc.sendRaw(new TextEncoder().encode("{adm"));
+      await textOf(page, /partial line: "\{adm"/);
+      await nc.sendRaw(new TextEncoder().encode("in segredo1}\n"));
+      await nc.expect("OK");
+      await textOf(page, /line ends: \{admin \*+/);
+      const html = await page.content();
+      assert.doesNotMatch(html, /segredo1/);
+      await page.click("#pause");
+      await textOf(page, /paused: event \d+ of \d+/);
+      const before = await page.$eval("#state", (e) => e.textContent);
+      await page.click("#back");
+      const after = await page.$eval("#state", (e) => e.textContent);
+      assert.notEqual(before, after);
+      await page.click("#pause"); // resume: live again
+      await textOf(page, /live: event/);
+    } finally {
+      await browser.close();
+    }
+  },
+);
