@@ -15,6 +15,9 @@
  * - broadcast (`broadcast.ts`): N clients, S senders of M public messages
  *   each, W in flight per sender; deliveries/s (messages x receivers),
  *   latency.
+ * - web (`web_runs.ts`, issue 23 item 3): papo's broadcast and private
+ *   without, then with `--web-users` WebSocket users through its web door,
+ *   and the ratios of the two.
  *
  * Run `deno task bench --help` for the flags.
  *
