@@ -6,8 +6,6 @@
  * @module
  */
 
-import type { WebRatios } from "./web_runs.ts";
-
 /** A scenario of the bench. */
 export type Scenario = "connect" | "idle" | "private" | "broadcast";
 
@@ -102,6 +100,20 @@ export interface Ratios {
   readonly max: number | null;
   readonly rss_per_client: number | null;
   readonly rss_settled_per_client: number | null;
+}
+
+/** A run with WebSocket users divided by the same run without them. */
+export interface WebRatios {
+  readonly rate: number | null;
+  readonly p99: number | null;
+  readonly server_us_per_msg: number | null;
+  readonly rss_per_client: number | null;
+  /**
+   * The server's memory growth once every client joined, with minus without,
+   * divided by the WebSocket users who are not also in the run without them
+   * (broadcast: all; private: those beyond the receivers), in KiB.
+   */
+  readonly kib_per_web_user: number | null;
 }
 
 /** The issue's targets (issue 14), judged on papo's rows at the issue's sizes. */

@@ -10,7 +10,7 @@
  */
 
 import type { BenchOptions, Shape } from "./options.ts";
-import { round, type Row, type Scenario } from "./report.ts";
+import { round, type Row, type Scenario, type WebRatios } from "./report.ts";
 
 /** One run of the bench: a scenario at a size and shape; `web` is null outside the web scenario. */
 export interface Run {
@@ -37,20 +37,6 @@ export function webRuns(o: BenchOptions): Run[] {
     );
   }
   return runs;
-}
-
-/** A run with WebSocket users divided by the same run without them. */
-export interface WebRatios {
-  readonly rate: number | null;
-  readonly p99: number | null;
-  readonly server_us_per_msg: number | null;
-  readonly rss_per_client: number | null;
-  /**
-   * The server's memory growth once every client joined, with minus without,
-   * divided by the WebSocket users who are not also in the run without them
-   * (broadcast: all; private: those beyond the receivers), in KiB.
-   */
-  readonly kib_per_web_user: number | null;
 }
 
 /**
