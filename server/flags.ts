@@ -244,9 +244,10 @@ export const SERVER_FLAGS = {
     type: "string",
     value: "PORT",
     help: "also serve the chat page, its WebSocket and the lecture view over HTTP on PORT " +
-      "(same address); 0 picks a free one",
+      "(same address; HTTPS with --cert); 0 picks a free one",
     doc: "also serve the chat page (`/`), its WebSocket (`/ws`) and the lecture view " +
-      "(`/lecture`) over HTTP on PORT, same address (W1-W5); `0` picks a free one",
+      "(`/lecture`) over HTTP on PORT, same address (W1-W5), HTTPS and WSS with `--cert` (T1); " +
+      "`0` picks a free one",
   },
   "web-origin": {
     type: "string",

@@ -9,15 +9,16 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { interactive, stdinLines, UsageError } from "../common/cli.ts";
+import { interactive, UsageError } from "../common/cli.ts";
 import { VERSION } from "../protocol.ts";
 import { joinHints, localAddresses } from "./banner.ts";
 import { ChatServer } from "./chat_server.ts";
 import { ConsoleCaller, runConsole } from "./console.ts";
-import { CertificateError } from "./doors/certificate.ts";
+import { type Certificate, CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
-import { logLine } from "./log.ts";
+import { logLine, printLine } from "./log.ts";
+import { consoleScreen } from "./console_screen.ts";
 import { DEFAULTS } from "./options.ts";
 import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
@@ -81,6 +82,7 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
         options.nodeName!,
         options.history,
         options.crowd,
+        options.kickMinutes,
       );
     } catch (e) {
       transcript?.close();
@@ -124,6 +126,7 @@ async function openRedisRoom(
   nodeName: string,
   history: number | undefined,
   crowd: number | undefined,
+  kickMinutes: number | undefined,
 ): Promise<{ room: Room; idPrefix: string }> {
   const missing = missingReadPermission() ?? missingEnvPermission();
   if (missing !== undefined) throw new StartError(missing);
@@ -134,6 +137,7 @@ async function openRedisRoom(
       nodeName,
       history: history ?? 20,
       crowd: crowd ?? DEFAULTS.crowd,
+      kickMs: (kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
     });
     return { room, idPrefix: room.idPrefix };
   } catch (e) {
@@ -182,10 +186,16 @@ export function listenError(e: unknown, options: StartOptions, port = options.po
  *
  * @param lesson What was started (its lecture model).
  * @param options What the command line asked for.
+ * @param certificate With `--cert` and `--key`: the page and its WebSocket are served over
+ *   HTTPS and WSS with it (T1).
  * @returns The web server, or `undefined` without `--web`.
  * @throws {UsageError} When the web port cannot be listened on.
  */
-export function startWeb(lesson: Lesson, options: StartOptions): WebServer | undefined {
+export function startWeb(
+  lesson: Lesson,
+  options: StartOptions,
+  certificate?: Certificate,
+): WebServer | undefined {
   if (options.web === undefined || lesson.lecture === undefined) return undefined;
   try {
     return serveWeb({
@@ -194,6 +204,7 @@ export function startWeb(lesson: Lesson, options: StartOptions): WebServer | und
       chat: lesson.chat,
       lecture: lesson.lecture,
       ...(options.webOrigins ? { origins: options.webOrigins } : {}),
+      ...(certificate ? { tls: { cert: certificate.certPem, key: certificate.keyPem } } : {}),
     });
   } catch (e) {
     if (e instanceof Deno.errors.AddrInUse) {
@@ -276,7 +287,7 @@ export function announce(
     logLine(line);
   }
   if (web !== undefined) {
-    for (const line of webBanner(web.addr, localAddresses(), web.secure)) console.log(line);
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) printLine(line);
   }
   if (trace !== undefined) {
     logLine(
@@ -294,7 +305,10 @@ export function announce(
       "console: type teacher's commands here ({help}), no token needed" +
         " / console: digite aqui os comandos do professor ({help}), sem senha",
     );
-    void runConsole(new ConsoleCaller(chat, console.log, stop), stdinLines());
+    // The console's own input line: what the server prints goes above it (issue 19.2).
+    const input = consoleScreen(stop);
+    void runConsole(new ConsoleCaller(chat, printLine, stop), input.lines);
+    chat.finished.finally(() => input.close());
   }
 }
 

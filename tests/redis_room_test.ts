@@ -22,12 +22,11 @@ function prefix(): string {
 roomContract({
   name: "RedisRoom",
   ...(hasRedis ? {} : { skip: "redis-server is not installed" }),
-  async open(history) {
+  async open(history, clock) {
     const redis = await RedisServer.start();
-    const p = prefix();
-    const log = () => {};
-    const a = await RedisRoom.connect({ url: redis.url, prefix: p, nodeName: "a", history, log });
-    const b = await RedisRoom.connect({ url: redis.url, prefix: p, nodeName: "b", history, log });
+    const o = { url: redis.url, prefix: prefix(), history, log: () => {}, ...(clock && { clock }) };
+    const a = await RedisRoom.connect({ ...o, nodeName: "a" });
+    const b = await RedisRoom.connect({ ...o, nodeName: "b" });
     return {
       rooms: [a, b],
       async [Symbol.asyncDispose]() {
@@ -96,6 +95,45 @@ Deno.test({
       await ana.send("bob:ainda?");
       assert.match(await ana.expect("ERRO"), /^ERRO 02 .*: bob$/);
     });
+  },
+});
+
+Deno.test({
+  name:
+    "RedisRoom: professor:texto reaches the teachers on every node and the sender's console (C2, issue 19.2)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    await using a = await startNode(redis.url, {
+      prefix: p,
+      nodeName: "a",
+      adminToken: "s3nha-longa",
+    });
+    await using b = await startNode(redis.url, {
+      prefix: p,
+      nodeName: "b",
+      adminToken: "s3nha-longa",
+    });
+    await using prof = await join(a.port, "prof");
+    await prof.send("{admin s3nha-longa}");
+    await prof.expect("OK");
+    await using bob = await join(b.port, "bob");
+    await prof.send("{mute bob}");
+    await bob.expect("AVISO");
+    await bob.send("professor:posso ir ao banheiro?");
+    assert.equal(await bob.expect("OK"), "OK Mensagem enviada");
+    assert.equal(
+      await prof.expect("PRIVADA"),
+      "PRIVADA Mensagem recebida de: bob: posso ir ao banheiro?",
+    );
+    assert.ok(b.logs.includes("bob -> professor: posso ir ao banheiro?"), b.logs.join("\n"));
+    await prof.send("{quit}");
+    await prof.expect("TCHAU");
+    await bob.expect("SAIU");
+    await bob.send("TEACHER:ainda ai?");
+    assert.equal(await bob.expect("OK"), "OK Mensagem enviada", "the console still gets it");
+    assert.ok(b.logs.includes("bob -> professor: ainda ai?"), b.logs.join("\n"));
   },
 });
 
