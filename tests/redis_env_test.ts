@@ -103,14 +103,25 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
     await t.step(`room ${fields.join(" ")}`, () => assert.deepEqual(roomEvent(fields), want));
   }
   const inbox: [string[], ReturnType<typeof inboxEvent>][] = [
-    [["t", "w", "i", "b~1/1", "f", "ana", "x", "oi", "q", "a~2/9", "o", "a~2", "n", "Bob"], {
+    [["t", "w", "o", "a~2", "i", "b~1/1", "f", "ana", "x", "oi", "q", "a~2/9", "n", "Bob"], {
       t: "whisper",
-      id: "b~1/1",
-      from: "ana",
-      text: "oi",
-      req: "a~2/9",
       replyTo: "a~2",
-      to: "Bob",
+      messages: [{ id: "b~1/1", from: "ana", text: "oi", req: "a~2/9", to: "Bob" }],
+    }],
+    [[
+      "t",
+      "w",
+      "o",
+      "a~2",
+      ...["i", "b~1/1", "f", "ana", "x", "o: i", "q", "a~2/9", "n", "Bob"],
+      ...["i", "b~1/5", "f", "ana", "x", "", "q", "a~2/9", "n", "ceci"],
+    ], {
+      t: "whisper",
+      replyTo: "a~2",
+      messages: [
+        { id: "b~1/1", from: "ana", text: "o: i", req: "a~2/9", to: "Bob" },
+        { id: "b~1/5", from: "ana", text: "", req: "a~2/9", to: "ceci" },
+      ],
     }],
     [["t", "a", "q", "a~2/9", "k", "0", "n", "Bob"], {
       t: "ack",
