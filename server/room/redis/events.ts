@@ -11,7 +11,7 @@
  * - `t=m k=KEY o=0|1`: a nickname muted or unmuted (C3), for the member's node.
  *
  * A node's inbox (`inbox:NODE`), read by that node only:
- * - `t=w o=NODE` then `i=ID f=NICK x=TEXT q=SENDER n=TO` once for each private message, in order:
+ * - `t=w o=NODE` then `m=ID\nNICK\nSENDER\nTO\nTEXT` once for each private message, in order:
  *   the private messages of node NODE's one batch to this node (P4: one entry, not one each), each
  *   for member ID from member SENDER, sent to nickname TO (the sender had its `OK` when this was
  *   added);
@@ -128,7 +128,7 @@ export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
  * import { inboxEvent } from "./events.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(inboxEvent(["t", "a", "q", "7", "k", "1"]), { t: "ack", req: "7", delivered: true, to: "" });
- * assert.deepEqual(inboxEvent(["t", "w", "o", "a~1", "i", "b~2/1", "f", "ana", "x", "oi", "q", "a~1/4", "n", "Bob"]), {
+ * assert.deepEqual(inboxEvent(["t", "w", "o", "a~1", "m", "b~2/1\nana\na~1/4\nBob\noi"]), {
  *   t: "whisper", replyTo: "a~1", messages: [{ id: "b~2/1", from: "ana", text: "oi", req: "a~1/4", to: "Bob" }],
  * });
  * ```
@@ -150,33 +150,30 @@ export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
   return undefined;
 }
 
-/** A `whisper` entry: `o` once, then each message from its `i` on (fields read in one pass). */
+/**
+ * A `whisper` entry: `o` once, then `m` for each message, its target's id,
+ * sender's nickname, sender's id and the nickname as typed, each ended by a
+ * line feed (none of them can hold one), then the text (which may hold anything).
+ */
 function whispers(fields: readonly string[]): InboxEvent {
   let replyTo = "";
   const messages: Whisper[] = [];
-  let m: Whisper | undefined;
   for (let i = 2; i + 1 < fields.length; i += 2) {
     const value = fields[i + 1]!;
-    switch (fields[i]) {
-      case "o":
-        replyTo = value;
-        break;
-      case "i":
-        messages.push(m = { id: value, from: "", text: "", req: "", to: "" });
-        break;
-      case "f":
-        if (m) m.from = value;
-        break;
-      case "x":
-        if (m) m.text = value;
-        break;
-      case "q":
-        if (m) m.req = value;
-        break;
-      case "n":
-        if (m) m.to = value;
-        break;
-    }
+    if (fields[i] === "o") replyTo = value;
+    if (fields[i] !== "m") continue;
+    const a = value.indexOf("\n");
+    const b = value.indexOf("\n", a + 1);
+    const c = value.indexOf("\n", b + 1);
+    const d = value.indexOf("\n", c + 1);
+    if (a < 0 || b < 0 || c < 0 || d < 0) continue;
+    messages.push({
+      id: value.slice(0, a),
+      from: value.slice(a + 1, b),
+      req: value.slice(b + 1, c),
+      to: value.slice(c + 1, d),
+      text: value.slice(d + 1),
+    });
   }
   return { t: "whisper", replyTo, messages };
 }

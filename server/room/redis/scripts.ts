@@ -84,7 +84,8 @@ return drop(ARGV[3], ARGV[4]) and 1 or 0
    * `{'local', id}` or `{'remote', id}`). Returns each message's answer, in order.
    * A target and a node's lease are looked up once per batch, and a node's
    * private messages of one batch go into its inbox as one entry, in their
-   * order (`t=w o=ME` then `i f x q n` for each), before the script answers.
+   * order (`t=w o=ME` then `m=ID\nFROM\nSENDER\nTO\nTEXT` for each), before the
+   * script answers.
    */
   batch: `
 local me = ARGV[3]
@@ -140,8 +141,7 @@ local function whisper(key, teacherOnly, from, text, req, to)
     nodes[#nodes + 1] = t.o
   end
   local n = #f
-  f[n + 1], f[n + 2], f[n + 3], f[n + 4], f[n + 5] = 'i', t.id, 'f', from, 'x'
-  f[n + 6], f[n + 7], f[n + 8], f[n + 9], f[n + 10] = text, 'q', req, 'n', to
+  f[n + 1], f[n + 2] = 'm', t.id .. '\\n' .. from .. '\\n' .. req .. '\\n' .. to .. '\\n' .. text
   return {'remote', t.id}
 end
 while i <= #ARGV do
