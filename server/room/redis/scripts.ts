@@ -77,8 +77,9 @@ return drop(ARGV[3], ARGV[4]) and 1 or 0
    * script run (several sessions' lines, sent together by `batch.ts`). ARGV:
    * me (this node), then for each message either `p, id, key, nick, text,
    * histMax` (N1, C4: a public message into the stream and the history, from
-   * a member that still holds its nickname: 1, or 0) or `w, key, teacherOnly
-   * (0|1), from, text, req (the sender's id), to (the nickname as typed)`
+   * a member that still holds its nickname: 1, or 0) or `w` (`W`: to the
+   * teacher only), key, then `FROM\nSENDER\nTO\nTEXT` (the sender's nickname
+   * and member id, the nickname as typed, the text)
    * (S12: finds the target of a private message and, on another live node,
    * puts it in that node's inbox: `{'none'}`, `{'notTeacher'}`,
    * `{'local', id}` or `{'remote', id}`). Returns each message's answer, in order.
@@ -128,10 +129,10 @@ local function live(node)
   end
   return l
 end
-local function whisper(key, teacherOnly, from, text, req, to)
+local function whisper(key, teacherOnly, tail)
   local t = target(key)
   if not t then return {'none'} end
-  if teacherOnly == '1' and t.r ~= 'teacher' then return {'notTeacher'} end
+  if teacherOnly and t.r ~= 'teacher' then return {'notTeacher'} end
   if t.o == me then return {'local', t.id} end
   if not live(t.o) then return {'none'} end
   local f = inboxes[t.o]
@@ -141,7 +142,7 @@ local function whisper(key, teacherOnly, from, text, req, to)
     nodes[#nodes + 1] = t.o
   end
   local n = #f
-  f[n + 1], f[n + 2] = 'm', t.id .. '\\n' .. from .. '\\n' .. req .. '\\n' .. to .. '\\n' .. text
+  f[n + 1], f[n + 2] = 'm', t.id .. '\\n' .. tail
   return {'remote', t.id}
 end
 while i <= #ARGV do
@@ -149,8 +150,8 @@ while i <= #ARGV do
     out[#out + 1] = publish(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], tonumber(ARGV[i + 5]))
     i = i + 6
   else
-    out[#out + 1] = whisper(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
-    i = i + 7
+    out[#out + 1] = whisper(ARGV[i + 1], ARGV[i] == 'W', ARGV[i + 2])
+    i = i + 3
   end
 end
 for _, node in ipairs(nodes) do
