@@ -11,11 +11,10 @@
  * @module
  */
 
-import type { SecureContext } from "node:tls";
 import { onStopSignals } from "./common/cli.ts";
 import { VERSION } from "./protocol.ts";
 import type { ChatServer } from "./server/chat_server.ts";
-import { readCertificate } from "./server/doors/certificate.ts";
+import { type Certificate, readCertificate } from "./server/doors/certificate.ts";
 import { enterTcp, LISTEN_BACKLOG } from "./server/doors/tcp.ts";
 import { enterTls } from "./server/doors/tls.ts";
 import { readServerOptions, SERVER_HELP, type StartOptions } from "./server/flags.ts";
@@ -37,7 +36,7 @@ async function main(args: string[]): Promise<number> {
   let lesson: Lesson;
   let listener: Deno.TcpListener | undefined;
   let tlsListener: Deno.TcpListener | undefined;
-  let certificate: SecureContext | undefined;
+  let certificate: Certificate | undefined;
   try {
     options = readServerOptions(args);
     if (options === "help" || options === "version") {
@@ -66,7 +65,8 @@ async function main(args: string[]): Promise<number> {
   }
   let web: WebServer | undefined;
   try {
-    web = startWeb(lesson, options); // W1: with --web, the browsers' door beside the listener
+    // W1: with --web, the browsers' door beside the listener (HTTPS and WSS with --cert)
+    web = startWeb(lesson, options, certificate);
   } catch (e) {
     listener.close();
     tlsListener?.close();
@@ -84,12 +84,10 @@ async function main(args: string[]): Promise<number> {
   // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
   announce(lesson, listener.addr, options, stop, tlsListener?.addr, web);
-  const tls = tlsListener && certificate &&
-    acceptClients(
-      tlsListener,
-      chat,
-      (_, conn) => enterTls(chat, conn, { context: certificate, log: (line) => chat.log(line) }),
-    );
+  // On the TLS port, the TLS door makes each client's handshake, then hands it on.
+  const tlsDoor = certificate && { context: certificate.context, log: chat.log.bind(chat) };
+  const tls = tlsListener && tlsDoor &&
+    acceptClients(tlsListener, chat, (_, conn) => enterTls(chat, conn, tlsDoor));
   await acceptClients(listener, chat, enterTcp);
   await tls;
   await chat.finished;

@@ -13,8 +13,8 @@ export { UsageError, VERSION };
 
 /**
  * The papo server the bench starts, before `--server-args`: every client
- * comes from 127.0.0.1, so the per-address cap on connections without a
- * nickname (issue 15) is off, as flood control is.
+ * comes from 127.0.0.1, so the per-address caps (on connections without a
+ * nickname, issue 15; on lines and joins, L10) are off, as flood control is.
  */
 export const PAPO_ARGS = [
   "--host",
@@ -25,6 +25,10 @@ export const PAPO_ARGS = [
   "0",
   "--max-pending-per-ip",
   "0",
+  "--ip-flood-burst",
+  "0",
+  "--join-burst",
+  "1000000",
 ];
 
 /** The load shapes of the private and broadcast scenarios (`--shape`). */

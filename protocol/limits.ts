@@ -26,6 +26,34 @@ export const DEFAULT_HOST = "127.0.0.1";
  */
 export const MAX_LINE_BYTES = 1024;
 
+/**
+ * L11: the longest run of blanks a relayed message keeps. A longer run could
+ * push the rest of a message onto a row of its own on an 80-column nc or
+ * telnet screen, a forged `AVISO professor: ...` or `ERRO 03` line.
+ */
+export const MAX_BLANK_RUN = 4;
+
+const LONG_BLANKS = new RegExp(` {${MAX_BLANK_RUN + 1},}`, "g");
+
+/**
+ * A message's text with every run of more than {@linkcode MAX_BLANK_RUN}
+ * blanks shortened to that many (L11).
+ *
+ * @param text A message's text (tabs already made blanks).
+ * @returns The text, no run of blanks longer than four.
+ *
+ * @example
+ * ```ts
+ * import { shortenBlanks } from "./limits.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(shortenBlanks("hi" + " ".repeat(66) + "AVISO x"), "hi    AVISO x");
+ * assert.equal(shortenBlanks("a    b"), "a    b");
+ * ```
+ */
+export function shortenBlanks(text: string): string {
+  return text.length <= MAX_BLANK_RUN ? text : text.replace(LONG_BLANKS, " ".repeat(MAX_BLANK_RUN));
+}
+
 /** L3: the most characters a nickname may have. */
 export const MAX_NICK_LENGTH = 16;
 

@@ -128,6 +128,18 @@ export const Detail = {
   badHost: { pt: "endereço não encontrado", en: "address not found" },
   kicked: { pt: "removido pelo professor", en: "removed by the teacher" },
   tooManyTries: { pt: "tentativas demais", en: "too many tries" },
+  tokenLocked: {
+    pt: "senhas erradas demais deste endereço; {admin} recusado por 10 minutos",
+    en: "too many wrong tokens from this address; {admin} refused for 10 minutes",
+  },
+  joinsTooFast: {
+    pt: "entradas demais deste endereço; aguarde, seu apelido será registrado em instantes",
+    en: "too many joins from this address; wait, your nickname will be registered shortly",
+  },
+  kickedWait: {
+    pt: "removido pelo professor há pouco; tente mais tarde",
+    en: "removed by the teacher a moment ago; try later",
+  },
   mutedHint: {
     pt: "só mensagens privadas ao professor passam",
     en: "only private messages to the teacher go through",

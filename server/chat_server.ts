@@ -20,6 +20,8 @@ import {
 import type { QueueStats } from "./outgoing.ts";
 import { FlushScheduler } from "./queue.ts";
 import { Admission } from "./admission.ts";
+import { AddressBuckets, TokenGuard } from "./guard.ts";
+import { QuietLog } from "./quiet_log.ts";
 import { CLOSE_LINES } from "./replies.ts";
 import { LocalRoom } from "./room/local.ts";
 import { bounded, type Member, type Room } from "./room/room.ts";
@@ -85,6 +87,13 @@ export class ChatServer implements Entrance, SessionHost {
   readonly log: (line: string) => void;
   /** The teacher's token (C2). */
   readonly adminToken: string;
+  /** Part of {@linkcode SessionHost}: who guessed the token wrong too often (L9). */
+  readonly tokenGuard: TokenGuard;
+  /** Part of {@linkcode SessionHost}: each address's budgets of lines and joins (L10). */
+  readonly budgets: AddressBuckets;
+  /** Part of {@linkcode SessionHost}: the time now. */
+  readonly clock: () => number;
+  readonly #quiet: QuietLog;
   readonly #observer: ConnectionOptions["observer"];
   readonly #transcript: Transcript | undefined;
   readonly #scheduler = new FlushScheduler();
@@ -112,10 +121,17 @@ export class ChatServer implements Entrance, SessionHost {
       history: options.history ?? DEFAULTS.history,
       crowd: options.crowd ?? DEFAULTS.crowd,
       ...(options.timers === undefined ? {} : { timers: options.timers }),
+      kickMs: (options.kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
+      clock: options.clock ?? Date.now,
     });
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
-    this.log = options.log ?? logLine;
+    this.clock = options.clock ?? Date.now;
+    // L10: an address churning connections has its connect/nick/leave lines summarized.
+    this.#quiet = new QuietLog(options.log ?? logLine, this.clock);
+    this.log = this.#quiet.write;
+    this.tokenGuard = new TokenGuard(this.clock);
+    this.budgets = new AddressBuckets(this.limits, this.clock);
     this.#admission = new Admission(this.limits, this.log);
     this.#observer = options.observer;
     this.#connectionOptions = {
@@ -187,6 +203,7 @@ export class ChatServer implements Entrance, SessionHost {
   async #ended(): Promise<void> {
     if (this.#running > 0) await new Promise<void>((resolve) => this.#allEnded = resolve);
     await this.room.close();
+    this.#quiet.close();
   }
 
   /**

@@ -27,7 +27,14 @@ import { type Command, nickKey } from "../wire/commands.ts";
 import { Outgoing } from "./room/message.ts";
 import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
 import type { Limits } from "./options.ts";
-import { type Member, type Room, RoomUnavailable, type WhisperResult } from "./room/room.ts";
+import {
+  type Ban,
+  type Member,
+  type Room,
+  RoomUnavailable,
+  type WhisperResult,
+} from "./room/room.ts";
+import { type AddressBuckets, TOKEN_TRIES, type TokenGuard } from "./guard.ts";
 
 /** What a session, and every other {@linkcode Caller}, needs of its server. */
 export interface SessionHost {
@@ -37,6 +44,12 @@ export interface SessionHost {
   readonly limits: Limits;
   /** The teacher's token (C2). */
   readonly adminToken: string;
+  /** Who guessed the token wrong too often (L9). */
+  readonly tokenGuard: TokenGuard;
+  /** Each address's budgets of lines and joins (L10). */
+  readonly budgets: AddressBuckets;
+  /** The time now, in milliseconds. */
+  readonly clock: () => number;
   /** Writes a log line (S9). */
   log(line: string): void;
   /** Records a teacher's action, with who did it, in the log and the transcript (C3, C5). */
@@ -53,6 +66,8 @@ export interface Caller {
   readonly nick: string;
   /** `IP:port nick` (or `console`), for logs. */
   readonly who: string;
+  /** The client's IP address; none for the console. */
+  readonly ip?: string;
   /** Whether the teacher's commands are allowed. */
   role: Role;
   /** The server. */
@@ -187,8 +202,14 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     s.quit(byeReply(s.nick));
   },
   async admin(s, { arg }) {
+    const guard = s.host.tokenGuard;
+    // L9: a locked address is refused without the token being looked at.
+    if (s.ip !== undefined && guard.lockedFor(s.ip) > 0) return s.send(Reply.tokenLocked);
     if (!tokenMatches(arg, s.host.adminToken)) {
-      s.host.log(`admin refused ${s.who}: wrong token`);
+      if (s.ip !== undefined && guard.wrong(s.ip)) {
+        // One line per episode: the tries before it were logged, the refusals after are not.
+        s.host.log(`admin locked for ${s.ip}: ${TOKEN_TRIES} wrong tokens; refused for 10 minutes`);
+      } else s.host.log(`admin refused ${s.who}: wrong token`);
       return s.wrongToken();
     }
     s.role = "teacher";
@@ -219,7 +240,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   },
   async bans(s) {
     const bans = await s.call(s.host.room.bans(), "bans");
-    const list = bans.map((b) => `${b.ip} (${b.nick})`).join(", ");
+    const list = bans.map(banEntry).join(", ");
     s.send(list === "" ? ok(Message.noBans) : ok(Message.bans, list));
   },
   lock: (s) => lock(s, true),
@@ -229,6 +250,15 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     await s.call(s.host.room.notice("say", arg), "notice");
   },
 };
+
+/** One entry of `{bans}` (C3): `IP (nick)`, a kick with its minutes left, a muted address. */
+function banEntry(b: Ban): string {
+  if (b.kind === "kick") {
+    return `${b.ip} (${b.nick}, kick ${Math.ceil((b.leftMs ?? 0) / 60_000)} min)`;
+  }
+  if (b.kind === "mute") return `${b.ip} (${b.nick}, mute)`;
+  return `${b.ip} (${b.nick})`;
+}
 
 const SPECS: ReadonlyMap<string, CommandSpec> = new Map(
   (COMMANDS as readonly CommandSpec[]).map((c) => [c.name, c]),

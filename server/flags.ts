@@ -32,6 +32,7 @@ import {
 import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 import { webFlags } from "./web/web_flags.ts";
+import { givenToken } from "./admin_token.ts";
 
 /** Every flag of the server, in the order `--help` and the docs list them. */
 export const SERVER_FLAGS = {
@@ -157,6 +158,45 @@ export const SERVER_FLAGS = {
       "and one `SAIU` line a second to each user (P1); `0` = never",
     default: DEFAULTS.crowd,
   },
+  "ip-flood-burst": {
+    type: "string",
+    value: "N",
+    help: "lines one address's connections may send at once, together; 0 turns it off",
+    doc: "lines one address's connections may send at once, together (L10); `0` turns it " +
+      "off. Behind a NAT the class shares it: see SECURITY.md",
+    default: DEFAULTS.ipFloodBurst,
+  },
+  "ip-flood-rate": {
+    type: "string",
+    value: "N",
+    help: "lines per second one address's connections may keep sending, together",
+    doc: "lines per second one address's connections may keep sending, together (L10)",
+    default: DEFAULTS.ipFloodRate,
+    min: 1,
+  },
+  "join-burst": {
+    type: "string",
+    value: "N",
+    help: "nicknames one address may register at once (a class behind one NAT)",
+    doc: "nicknames one address may register at once, a class behind one NAT (L10)",
+    default: DEFAULTS.joinBurst,
+    min: 1,
+  },
+  "join-rate": {
+    type: "string",
+    value: "N",
+    help: "nicknames per minute one address may keep registering; more wait their turn",
+    doc: "nicknames per minute one address may keep registering; more wait their turn (L10)",
+    default: DEFAULTS.joinRate,
+    min: 1,
+  },
+  "kick-minutes": {
+    type: "string",
+    value: "N",
+    help: "minutes a kicked user's address may not join again ({unban} lifts it)",
+    doc: "minutes a kicked user's address may not join again; `{unban}` lifts it (C3)",
+    default: DEFAULTS.kickMinutes,
+  },
   "admin-token": {
     type: "string",
     value: "TOKEN",
@@ -204,9 +244,10 @@ export const SERVER_FLAGS = {
     type: "string",
     value: "PORT",
     help: "also serve the chat page, its WebSocket and the lecture view over HTTP on PORT " +
-      "(same address); 0 picks a free one",
+      "(same address; HTTPS with --cert); 0 picks a free one",
     doc: "also serve the chat page (`/`), its WebSocket (`/ws`) and the lecture view " +
-      "(`/lecture`) over HTTP on PORT, same address (W1-W5); `0` picks a free one",
+      "(`/lecture`) over HTTP on PORT, same address (W1-W5), HTTPS and WSS with `--cert` (T1); " +
+      "`0` picks a free one",
   },
   "web-origin": {
     type: "string",
@@ -319,6 +360,11 @@ export function readServerOptions(args: string[]): StartOptions | "help" | "vers
     logMessages: f["log-messages"] === true,
     history: int("history"),
     crowd: int("crowd"),
+    ipFloodBurst: int("ip-flood-burst"),
+    ipFloodRate: int("ip-flood-rate"),
+    joinBurst: int("join-burst"),
+    joinRate: int("join-rate"),
+    kickMinutes: int("kick-minutes"),
     ...givenToken(f["admin-token"], f["admin-token-file"]),
     trace: f.trace === true,
     transcriptPath: f.transcript,
@@ -401,45 +447,4 @@ function askUntil<T>(question: string, fallback: string, check: (text: string) =
       console.error(e.message);
     }
   }
-}
-
-/** The token given with `--admin-token` or read from `--admin-token-file`, if any (L8). */
-function givenToken(
-  token: string | undefined,
-  path: string | undefined,
-): { adminToken?: string } {
-  if (path === undefined) return token === undefined ? {} : { adminToken: adminToken(token) };
-  if (token !== undefined) {
-    throw new UsageError("Cannot use both --admin-token and --admin-token-file: give one");
-  }
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (e) {
-    const denied = e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
-    throw new UsageError(
-      denied
-        ? `Cannot read --admin-token-file "${path}": run with --allow-read=${path}`
-        : `Cannot read --admin-token-file "${path}": ${e instanceof Error ? e.message : e}`,
-    );
-  }
-  const first = text.split(/\r?\n/, 1)[0]!.trim();
-  if (!/^[!-~]{1,64}$/.test(first) || first.includes("}")) {
-    // The file's text is not repeated: it may be the token, and this is the projector.
-    throw new UsageError(
-      `Cannot use the token in "${path}": its first line must be 1 to 64 printable ASCII ` +
-        "characters, no spaces or }",
-    );
-  }
-  return { adminToken: first };
-}
-
-/** A teacher's token: one word of printable ASCII (it is typed as `{admin TOKEN}`). */
-function adminToken(token: string): string {
-  if (!/^[!-~]{1,64}$/.test(token) || token.includes("}")) {
-    throw new UsageError(
-      `Cannot use --admin-token "${token}": give 1 to 64 printable ASCII characters, no spaces or }`,
-    );
-  }
-  return token;
 }

@@ -68,23 +68,41 @@ export interface Gated {
 }
 
 /**
- * Lets a client's lines through at the bucket's pace (L4): every line
- * counts, answered with an error or not; an excess line waits for its token
- * (delayed, not dropped), and the first wait of a burst is told with the
- * given warning (ERRO 10).
+ * Lets a client's lines through at the bucket's pace (L4), and at its
+ * address's shared pace when one is given (L10): every line counts, answered
+ * with an error or not; an excess line waits for its token (delayed, not
+ * dropped), and the first wait of a burst is told with the given warning
+ * (ERRO 10).
  */
 export class FloodGate extends TokenBucket {
   readonly #warning: Uint8Array;
+  readonly #shared: TokenBucket | undefined;
+  readonly #clock: () => number;
+  /** Whether the connection's own bucket counts (a burst of 0 turns it off). */
+  readonly #own: boolean;
+  /** The connection's own token is taken; the line waits for the address's. */
+  #ownTaken = false;
   #warned = false;
 
   /**
-   * @param burst Lines that may come at once.
+   * @param burst Lines that may come at once; 0 for no limit of the connection's own.
    * @param rate Lines a second that may keep coming.
    * @param warning The line sent when a burst starts to wait.
+   * @param shared The budget the connection's address shares (L10), if any.
+   * @param clock The time now. @default {Date.now}
    */
-  constructor(burst: number, rate: number, warning: Uint8Array) {
-    super(burst, rate);
+  constructor(
+    burst: number,
+    rate: number,
+    warning: Uint8Array,
+    shared?: TokenBucket,
+    clock: () => number = Date.now,
+  ) {
+    super(Math.max(1, burst), Math.max(1, rate), clock());
+    this.#own = burst > 0;
     this.#warning = warning;
+    this.#shared = shared;
+    this.#clock = clock;
   }
 
   /**
@@ -94,12 +112,24 @@ export class FloodGate extends TokenBucket {
    *   whether it may (`false` when the connection closed meanwhile).
    */
   pass(c: Gated): true | Promise<boolean> {
-    const wait = this.take(Date.now());
+    const wait = this.#next();
     if (wait === 0) {
       this.#warned = false;
       return true;
     }
     return this.#wait(c, wait);
+  }
+
+  /** Takes the connection's token, then the address's: 0, or how long to wait for one. */
+  #next(): number {
+    const now = this.#clock();
+    if (this.#own && !this.#ownTaken) {
+      const wait = this.take(now);
+      if (wait > 0) return wait;
+    }
+    const wait = this.#shared?.take(now) ?? 0;
+    this.#ownTaken = wait > 0;
+    return wait;
   }
 
   async #wait(c: Gated, first: number): Promise<boolean> {
@@ -109,7 +139,7 @@ export class FloodGate extends TokenBucket {
       this.#warned = true;
       await c.sleep(wait);
       if (c.closing) return false;
-      wait = this.take(Date.now());
+      wait = this.#next();
     }
     return true;
   }

@@ -52,6 +52,18 @@ export interface ServerOptions {
   idPrefix?: string;
   /** The timers the server waits with (the nickname timer, the summaries): a test's clock. @default {SYSTEM_TIMERS} */
   timers?: Timers;
+  /** L10: lines one address's connections may send at once, together; 0 turns it off. @default {200} */
+  ipFloodBurst?: number;
+  /** L10: lines a second one address's connections may keep sending, together. @default {50} */
+  ipFloodRate?: number;
+  /** L10: nicknames one address may register at once (a class behind one NAT). @default {64} */
+  joinBurst?: number;
+  /** L10: nicknames a minute one address may keep registering. @default {60} */
+  joinRate?: number;
+  /** C3: minutes a kicked user's address may not join again. @default {5} */
+  kickMinutes?: number;
+  /** The time now, in milliseconds (tests give their own, so nothing sleeps). @default {Date.now} */
+  clock?: () => number;
 }
 
 /** Defaults of {@linkcode ServerOptions}, documented in docs/teacher.md and SECURITY.md. */
@@ -67,6 +79,11 @@ export const DEFAULTS = {
   roomDeadlineMs: 5_000,
   history: 20,
   crowd: 300,
+  ipFloodBurst: 200,
+  ipFloodRate: 50,
+  joinBurst: 64,
+  joinRate: 60,
+  kickMinutes: 5,
 } as const;
 
 /** The limits with every default applied. */
@@ -81,6 +98,7 @@ export type Limits = Required<
     | "adminToken"
     | "transcript"
     | "idPrefix"
+    | "clock"
   >
 >;
 
@@ -104,6 +122,11 @@ export function resolveLimits(options: ServerOptions): Limits {
     logMessages: options.logMessages ?? false,
     roomDeadlineMs: options.roomDeadlineMs ?? DEFAULTS.roomDeadlineMs,
     timers: options.timers ?? SYSTEM_TIMERS,
+    ipFloodBurst: options.ipFloodBurst ?? DEFAULTS.ipFloodBurst,
+    ipFloodRate: options.ipFloodRate ?? DEFAULTS.ipFloodRate,
+    joinBurst: options.joinBurst ?? DEFAULTS.joinBurst,
+    joinRate: options.joinRate ?? DEFAULTS.joinRate,
+    kickMinutes: options.kickMinutes ?? DEFAULTS.kickMinutes,
   };
 }
 

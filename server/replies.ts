@@ -39,6 +39,8 @@ export const Reply = {
   nickRules: err(ErrorCode.badNick, "nickRules"),
   nickReserved: err(ErrorCode.badNick, "nickReserved"),
   badToken: err(ErrorCode.badToken),
+  tokenLocked: err(ErrorCode.badToken, "tokenLocked"),
+  joinsTooFast: err(ErrorCode.flood, "joinsTooFast"),
   teacherOnly: err(ErrorCode.teacherOnly),
   muted: err(ErrorCode.muted, "mutedHint"),
   teacher: encodeAscii(okLine(Message.teacher)),

@@ -139,8 +139,10 @@ export class Session implements Member, Caller, ConnectionOwner {
     const { c, host } = this;
     const limits = host.limits;
     this.#timer = limits.timers.setTimeout(() => void this.end("nickTimeout"), nickTimeoutMs);
-    const gate = limits.floodBurst > 0
-      ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood)
+    // L4 per connection, L10 per address: one budget shared by the address's connections.
+    const shared = limits.ipFloodBurst > 0 ? host.budgets.of(c.ip).lines : undefined;
+    const gate = limits.floodBurst > 0 || shared !== undefined
+      ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood, shared, host.clock)
       : undefined;
     try {
       c.send(Reply.prompt);
@@ -216,6 +218,9 @@ export class Session implements Member, Caller, ConnectionOwner {
       case "invalid":
         return this.send(answer.detail === "nickReserved" ? Reply.nickReserved : Reply.nickRules);
     }
+    // L10: an address registers at most its burst at once, then at a steady rate; the
+    // nickname waits (never refused) and is told once.
+    if (!(await this.#joinTurn())) return;
     this.nick = answer.nick;
     const joining = this.host.room.join(this);
     let joined: boolean;
@@ -241,6 +246,19 @@ export class Session implements Member, Caller, ConnectionOwner {
     this.#timer = undefined;
     this.host.registered(this, true);
     this.host.log(`nick ${this.c.peer} ${this.nick}`);
+  }
+
+  /** Waits for the address's turn to register (L10); `false` when the connection closed. */
+  async #joinTurn(): Promise<boolean> {
+    const joins = this.host.budgets.of(this.ip).joins;
+    let wait = joins.take(this.host.clock());
+    if (wait > 0) this.send(Reply.joinsTooFast);
+    while (wait > 0) {
+      await this.c.sleep(wait);
+      if (this.c.closing) return false;
+      wait = joins.take(this.host.clock());
+    }
+    return true;
   }
 
   /** A room call failed or passed its deadline: the client is told and dropped. */

@@ -14,7 +14,7 @@ import { VERSION } from "../protocol.ts";
 import { joinHints, localAddresses } from "./banner.ts";
 import { ChatServer } from "./chat_server.ts";
 import { ConsoleCaller, runConsole } from "./console.ts";
-import { CertificateError } from "./doors/certificate.ts";
+import { type Certificate, CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
 import { logLine } from "./log.ts";
@@ -182,10 +182,16 @@ export function listenError(e: unknown, options: StartOptions, port = options.po
  *
  * @param lesson What was started (its lecture model).
  * @param options What the command line asked for.
+ * @param certificate With `--cert` and `--key`: the page and its WebSocket are served over
+ *   HTTPS and WSS with it (T1).
  * @returns The web server, or `undefined` without `--web`.
  * @throws {UsageError} When the web port cannot be listened on.
  */
-export function startWeb(lesson: Lesson, options: StartOptions): WebServer | undefined {
+export function startWeb(
+  lesson: Lesson,
+  options: StartOptions,
+  certificate?: Certificate,
+): WebServer | undefined {
   if (options.web === undefined || lesson.lecture === undefined) return undefined;
   try {
     return serveWeb({
@@ -194,6 +200,7 @@ export function startWeb(lesson: Lesson, options: StartOptions): WebServer | und
       chat: lesson.chat,
       lecture: lesson.lecture,
       ...(options.webOrigins ? { origins: options.webOrigins } : {}),
+      ...(certificate ? { tls: { cert: certificate.certPem, key: certificate.keyPem } } : {}),
     });
   } catch (e) {
     if (e instanceof Deno.errors.AddrInUse) {

@@ -31,6 +31,13 @@ export interface TestServer extends AsyncDisposable {
 }
 
 /**
+ * The per-address budgets (L10) of a test server unless the test gives its
+ * own: every test client comes from 127.0.0.1, and a test of 1000 clients is
+ * not an attack. Tests of L10 (churn_test.ts) set them.
+ */
+export const TEST_BUDGETS: ServerOptions = { joinBurst: 1_000_000, ipFloodBurst: 0 };
+
+/**
  * Starts a server on 127.0.0.1 with a free port, logging into an array.
  *
  * @param options Limits to set.
@@ -38,7 +45,7 @@ export interface TestServer extends AsyncDisposable {
  */
 export function startServer(options: ServerOptions = {}): TestServer {
   const logs: string[] = [];
-  const server = new ChatServer({ log: (line) => logs.push(line), ...options });
+  const server = new ChatServer({ log: (line) => logs.push(line), ...TEST_BUDGETS, ...options });
   return { server, logs, ...listenFor(server) };
 }
 

@@ -13,7 +13,7 @@ import type { ServerOptions } from "../server/options.ts";
 import { RedisRoom, type RedisRoomOptions } from "../server/room/redis/redis_room.ts";
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
-import { listenFor, until, WAIT_MS } from "./helpers.ts";
+import { listenFor, TEST_BUDGETS, until, WAIT_MS } from "./helpers.ts";
 
 /** Whether redis-server is installed (tests that need it are skipped, and say so, when not). */
 export const hasRedis: boolean = (() => {
@@ -187,7 +187,13 @@ export async function startNode(url: string, options: NodeOptions): Promise<Test
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const room = await RedisRoom.connect({ url, log, history: options.history ?? 20, ...options });
-  const server = new ChatServer({ log, ...options, room, idPrefix: room.idPrefix });
+  const server = new ChatServer({
+    log,
+    ...TEST_BUDGETS,
+    ...options,
+    room,
+    idPrefix: room.idPrefix,
+  });
   return { server, room, logs, ...listenFor(server) };
 }
 

@@ -380,6 +380,11 @@ export function roomContract(engine: RoomEngine): void {
         assert.equal(await prof.expect("SAIU"), "SAIU bob foi removido pelo professor");
         assert.equal(await cid.expect("SAIU"), "SAIU bob foi removido pelo professor");
         assert.equal(await a.kick("zed"), undefined);
+        if (engine.name === "LocalRoom") {
+          // C3: the kicked address stays out for a while; {unban} by nickname lifts it.
+          assert.equal(await a.admits("10.0.0.2"), "kicked");
+          assert.equal(await a.unban("bob"), true);
+        }
       },
     );
     await t.step("ban: the address is refused on every node until unban", async () => {

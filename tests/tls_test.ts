@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "./helpers.ts";
+import { RawWebSocket } from "./web_helpers.ts";
 import { makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
 
 const ignore = NO_OPENSSL !== undefined;
@@ -278,6 +279,58 @@ Deno.test({
       assert.match(r.out, pattern);
       assert.ok(!/^\s+at /m.test(r.out), r.out);
     }
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "TLS: with --cert, --web serves the page over HTTPS and the chat over WSS",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    const server = new Program(
+      "server.ts",
+      ["--allow-net", `--allow-read=${cert.cert},${cert.key}`],
+      [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--tls-port",
+        "0",
+        "--web",
+        "0",
+        "--cert",
+        cert.cert,
+        "--key",
+        cert.key,
+      ],
+    );
+    await using _server = server;
+    const port = Number((await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+    const webPort = Number(
+      (await server.waitFor(/lecture view is https:\/\/127\.0\.0\.1:(\d+)\/lecture/))[1],
+    );
+    using client = Deno.createHttpClient({ caCerts: [cert.certPem] });
+    const page = await fetch(`https://127.0.0.1:${webPort}/`, { client });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    await using bob = await join(port, "bob");
+    await using ana = await RawWebSocket.connect(
+      webPort,
+      `https://127.0.0.1:${webPort}`,
+      "/ws",
+      [cert.certPem],
+    );
+    assert.equal(ana.status, 101);
+    await ana.expect("APELIDO");
+    await ana.send("ana");
+    await ana.expect("AJUDA");
+    assert.equal(await bob.expect("ENTROU"), "ENTROU ana entrou no chat");
+    await bob.send(":oi, ana");
+    assert.equal(await ana.expect("PUBLICA"), "PUBLICA bob: oi, ana");
+    await ana.send(":oi, bob");
+    assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: oi, bob");
     await Deno.remove(cert.dir, { recursive: true });
   },
 });

@@ -172,3 +172,58 @@ Deno.test("L8: a LineClient gets no token back from a wrong guess either", async
   assertHidden(trace, c.raw);
   assert.ok(!srv.logs.some((l) => /qj/.test(l)), srv.logs.join("\n"));
 });
+
+Deno.test("L9: 5 wrong tokens lock {admin} for that address only, 10 minutes, the right token too", async (t) => {
+  let now = 1_000_000;
+  await using srv = startServer({ adminToken: "giz-azul-longo", clock: () => now });
+  await t.step(
+    "20 source addresses, 5 guesses each: every one is locked, none gets in",
+    async () => {
+      for (let a = 1; a <= 20; a++) {
+        const from = `127.0.1.${a}`;
+        await using c = await join(srv.port, `g${a}`, { from });
+        for (let i = 1; i <= 4; i++) {
+          await c.send(`{admin chute${i}}`);
+          assert.equal(await c.expect("ERRO"), "ERRO 12 Senha de professor incorreta");
+        }
+        await c.send("{admin chute5}");
+        assert.match(await c.expect("ERRO"), /^ERRO 03 /);
+        await c.closed();
+        // A new connection from that address: refused without the token being checked.
+        await using again = await join(srv.port, `h${a}`, { from });
+        await again.send("{admin giz-azul-longo}");
+        assert.equal(
+          await again.expect("ERRO"),
+          "ERRO 12 Senha de professor incorreta: senhas erradas demais deste endereco; " +
+            "{admin} recusado por 10 minutos",
+        );
+      }
+      // One log line per episode, whatever the refusals after it.
+      assert.equal(srv.logs.filter((l) => l.startsWith("admin locked for")).length, 20);
+    },
+  );
+  await t.step("the teacher at another address is not affected", async () => {
+    await using prof = await join(srv.port, "prof", { from: "127.0.2.1" });
+    await prof.send("{admin giz-azul-longo}");
+    assert.match(await prof.expect("OK"), /professor/);
+  });
+  await t.step("10 minutes later the address may try again", async () => {
+    now += 10 * 60_000;
+    await using c = await join(srv.port, "back", { from: "127.0.1.1" });
+    await c.send("{admin giz-azul-longo}");
+    assert.match(await c.expect("OK"), /professor/);
+  });
+  await t.step(
+    "garbage, oversize and non-ASCII tokens count as wrong, and crash nothing",
+    async () => {
+      await using c = await join(srv.port, "junk", { from: "127.0.3.1" });
+      await c.sendRaw(bytes("{admin ", [0xff, 0xfe, 0x00], "}\n"));
+      await c.sendRaw(new TextEncoder().encode("{admin senhá}\n"));
+      await c.send(`{admin ${"x".repeat(900)}}`);
+      for (let i = 0; i < 3; i++) assert.match(await c.expect("ERRO"), /^ERRO \d\d /);
+      await c.send(":ainda aqui");
+      await c.send("{users}");
+      await c.expect("USUARIOS");
+    },
+  );
+});

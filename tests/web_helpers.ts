@@ -76,13 +76,13 @@ export class RawWebSocket implements AsyncDisposable {
   closeCode: number | undefined;
   /** Whether the server ended the TCP stream. */
   ended = false;
-  readonly #conn: Deno.TcpConn;
+  readonly #conn: Deno.Conn;
   #buffer: Uint8Array = new Uint8Array(0);
   #wake: (() => void) | undefined;
   #next = 0;
   #reading: Promise<void> | undefined;
 
-  private constructor(conn: Deno.TcpConn, status: number, rest: Uint8Array) {
+  private constructor(conn: Deno.Conn, status: number, rest: Uint8Array) {
     this.#conn = conn;
     this.status = status;
     this.#buffer = rest;
@@ -95,13 +95,17 @@ export class RawWebSocket implements AsyncDisposable {
    * @param port The web server's port.
    * @param origin The Origin header, or `null` for none. @default the page's own
    * @param path The path. @default {"/ws"}
+   * @param caCerts With these, WSS: TLS trusting them (the TLS door's tests, T1).
    */
   static async connect(
     port: number,
     origin: string | null = `http://127.0.0.1:${port}`,
     path = "/ws",
+    caCerts?: string[],
   ): Promise<RawWebSocket> {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const conn = caCerts === undefined
+      ? await Deno.connect({ hostname: "127.0.0.1", port })
+      : await Deno.connectTls({ hostname: "127.0.0.1", port, caCerts });
     const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     const request = [
       `GET ${path} HTTP/1.1`,

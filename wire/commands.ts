@@ -16,6 +16,7 @@ import {
   NICK_PATTERN,
   type Phase,
   RESERVED_NICKS,
+  shortenBlanks,
 } from "../protocol.ts";
 
 /** The name of a command written in braces (every command but `public` and `private`). */
@@ -86,13 +87,14 @@ export function parseCommand(line: string, phase: Exclude<Phase, "both"> = "chat
   const colon = line.indexOf(":");
   // Spaces before the colon are ignored, as around a nickname: `  :oi` is public.
   if (colon >= 0 && line.slice(0, colon).trim() === "") {
-    const text = line.slice(colon + 1);
+    // L11: a relayed message holds no run of more than four blanks (no forged rows).
+    const text = shortenBlanks(line.slice(colon + 1));
     return text.trim().length > 0 ? { kind: "public", text } : EMPTY_MESSAGE;
   }
   if (colon > 0) {
     const to = line.slice(0, colon).trim();
     if (isNickShaped(to)) {
-      const text = line.slice(colon + 1);
+      const text = shortenBlanks(line.slice(colon + 1));
       return text.trim().length > 0 ? { kind: "private", to, text } : EMPTY_MESSAGE;
     }
   }
@@ -126,8 +128,9 @@ function brace(spec: CommandSpec, word: string): Command {
         ? { kind, arg } as Command
         : { kind: "invalid", detail: "usage", command: kind };
     case "text":
+      // The teacher's notice too: no run of blanks puts a forged row on a screen (L11).
       return arg !== ""
-        ? { kind, arg } as Command
+        ? { kind, arg: shortenBlanks(arg) } as Command
         : { kind: "invalid", detail: "usage", command: kind };
   }
 }

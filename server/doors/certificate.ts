@@ -56,16 +56,26 @@ function readPem(flag: string, path: string, allow: string, marker: RegExp, what
   return text;
 }
 
+/** A certificate and its key, read and checked. */
+export interface Certificate {
+  /** What the TLS door's handshakes use. */
+  readonly context: SecureContext;
+  /** The certificate chain, PEM (for `Deno.serve`'s HTTPS). */
+  readonly certPem: string;
+  /** The private key, PEM. */
+  readonly keyPem: string;
+}
+
 /**
  * Reads and checks the certificate and key for the TLS door.
  *
  * @param cert The certificate chain's PEM file (`--cert`).
  * @param key The private key's PEM file (`--key`).
- * @returns The secure context the door's handshakes use.
+ * @returns The certificate, ready for the door's handshakes.
  * @throws {CertificateError} When a file may not be read, is missing, holds
  *   no PEM, or the two do not make a usable pair.
  */
-export function readCertificate(cert: string, key: string): SecureContext {
+export function readCertificate(cert: string, key: string): Certificate {
   const allow = certReadFlag(cert, key);
   const certPem = readPem("--cert", cert, allow, /-----BEGIN CERTIFICATE-----/, "certificate");
   const keyPem = readPem("--key", key, allow, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, "private key");
@@ -78,7 +88,7 @@ export function readCertificate(cert: string, key: string): SecureContext {
       `Cannot use --cert "${cert}" with --key "${key}": ${(e as Error).message}`,
     );
   }
-  return createSecureContext({ cert: certPem, key: keyPem });
+  return { context: createSecureContext({ cert: certPem, key: keyPem }), certPem, keyPem };
 }
 
 /** T1: where the TLS door listens and what it proves itself with. */

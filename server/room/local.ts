@@ -20,6 +20,10 @@ export interface LocalRoomOptions {
   history?: number;
   /** P1: above this many online, join and leave notices are summarized once a second; 0 never. @default {0} */
   crowd?: number;
+  /** C3: how long a kicked user's address stays out, in milliseconds. @default {300000} */
+  kickMs?: number;
+  /** The time now, for kicks (C3). @default {Date.now} */
+  clock?: () => number;
   /** How often the summaries go out, in milliseconds. @default {1000} */
   crowdIntervalMs?: number;
   /** The timers the summaries wait with (a test's clock). @default {SYSTEM_TIMERS} */
@@ -32,12 +36,13 @@ export class LocalRoom implements Room {
   readonly remote = false;
   readonly #members = new NickRegistry<Member>();
   readonly #history: HistoryRing;
-  readonly #moderation = new Moderation();
+  readonly #moderation: Moderation;
   readonly #listeners = new Set<(message: ServerMessage) => void>();
   readonly #crowd: Crowd<Member>;
 
   /** @param options What the room remembers, and when it summarizes. */
   constructor(options: LocalRoomOptions = {}) {
+    this.#moderation = new Moderation(options.kickMs, options.clock);
     this.#history = new HistoryRing(options.history ?? 0);
     this.#crowd = new Crowd({
       threshold: options.crowd ?? 0,
@@ -66,7 +71,7 @@ export class LocalRoom implements Room {
    */
   join(member: Member): Promise<boolean> {
     if (!this.#members.claim(member)) return Promise.resolve(false);
-    member.muted = this.#moderation.isMuted(member.nick);
+    member.muted = this.#moderation.isMuted(member.nick, member.ip);
     const first: string[] = [];
     for (const m of this.#members.values()) {
       if (first.length === ENTRY_LIST_MAX) break;
@@ -133,6 +138,7 @@ export class LocalRoom implements Room {
   /** Removes the member called `nick`. */
   kick(nick: string): Promise<string | undefined> {
     const target = this.#members.get(nick);
+    if (target !== undefined) this.#moderation.kick({ ip: target.ip, nick: target.nick });
     target?.remove();
     return Promise.resolve(target?.nick);
   }
@@ -141,7 +147,7 @@ export class LocalRoom implements Room {
   mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
     const target = this.#members.get(nick);
     if (target === undefined) return Promise.resolve(undefined);
-    const changed = this.#moderation.setMuted(nick, on);
+    const changed = this.#moderation.setMuted(nick, on, target.ip);
     target.muted = on;
     return Promise.resolve({ nick: target.nick, changed });
   }
@@ -156,7 +162,7 @@ export class LocalRoom implements Room {
     return Promise.resolve(ban);
   }
 
-  /** Lifts a ban. */
+  /** Lifts a ban or a kick, by address or nickname. */
   unban(ip: string): Promise<boolean> {
     return Promise.resolve(this.#moderation.unban(ip));
   }

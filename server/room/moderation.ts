@@ -1,7 +1,9 @@
 /**
- * What the teacher decided about the room (C3): who is muted (by nickname,
- * so a muted student stays muted after coming back under the same name),
- * which addresses are banned, and whether the room is locked. Held in this
+ * What the teacher decided about the room (C3): who is muted (by nickname
+ * and by address, so a muted student stays muted after coming back under
+ * the same name or another one from the same address), which addresses are
+ * kept out for a while after a kick, which are banned, and whether the room
+ * is locked. Held in this
  * process's memory for {@linkcode LocalRoom}; a shared engine keeps the same
  * state where every node sees it.
  *
@@ -14,24 +16,52 @@ import type { Admission, Ban } from "./room.ts";
 /** The teacher's decisions about one room. */
 export class Moderation {
   readonly #muted = new Set<string>();
+  /** Muted addresses, each with the nickname it was muted under. */
+  readonly #mutedIps = new Map<string, string>();
   readonly #bans = new Map<string, Ban>();
+  /** Addresses kept out after a kick, until a time. */
+  readonly #kicks = new Map<string, Ban & { until: number }>();
+  readonly #clock: () => number;
+  readonly #kickMs: number;
   #locked = false;
 
-  /** Whether `nick` is muted (in any case). */
-  isMuted(nick: string): boolean {
-    return this.#muted.has(nickKey(nick));
+  /**
+   * @param kickMs How long a kicked user's address stays out, in milliseconds. @default {300000}
+   * @param clock The time now. @default {Date.now}
+   */
+  constructor(kickMs = 5 * 60_000, clock: () => number = Date.now) {
+    this.#kickMs = kickMs;
+    this.#clock = clock;
+  }
+
+  /** Whether `nick` (in any case), or the address `ip`, is muted. */
+  isMuted(nick: string, ip?: string): boolean {
+    return this.#muted.has(nickKey(nick)) || (ip !== undefined && this.#mutedIps.has(ip));
   }
 
   /**
-   * Mutes or unmutes a nickname.
+   * Mutes or unmutes a nickname, and the address it is at.
    * @returns Whether that changed anything.
    */
-  setMuted(nick: string, on: boolean): boolean {
+  setMuted(nick: string, on: boolean, ip?: string): boolean {
     const key = nickKey(nick);
-    if (this.#muted.has(key) === on) return false;
-    if (on) this.#muted.add(key);
-    else this.#muted.delete(key);
-    return true;
+    const was = this.isMuted(nick, ip);
+    if (on) {
+      this.#muted.add(key);
+      if (ip !== undefined) this.#mutedIps.set(ip, nick);
+    } else {
+      this.#muted.delete(key);
+      if (ip !== undefined) this.#mutedIps.delete(ip);
+      for (const [muted, name] of this.#mutedIps) {
+        if (nickKey(name) === key) this.#mutedIps.delete(muted);
+      }
+    }
+    return was !== on;
+  }
+
+  /** Keeps a kicked user's address out for the kick's time (C3). */
+  kick(ban: Ban): void {
+    if (this.#kickMs > 0) this.#kicks.set(ban.ip, { ...ban, until: this.#clock() + this.#kickMs });
   }
 
   /** Bans an address, remembering the nickname it was banned with. */
@@ -39,14 +69,40 @@ export class Moderation {
     this.#bans.set(ban.ip, ban);
   }
 
-  /** @returns Whether the address was banned. */
-  unban(ip: string): boolean {
-    return this.#bans.delete(ip);
+  /**
+   * Lifts the ban and the kick of an address, or of the nickname they were made with.
+   * @returns Whether there was one.
+   */
+  unban(ipOrNick: string): boolean {
+    this.#expire();
+    const key = nickKey(ipOrNick);
+    let lifted = false;
+    for (const map of [this.#bans, this.#kicks] as Map<string, Ban>[]) {
+      for (const [ip, b] of map) {
+        if (ip === ipOrNick || nickKey(b.nick) === key) lifted = map.delete(ip) || lifted;
+      }
+    }
+    return lifted;
   }
 
-  /** The bans, oldest first. */
+  /** The bans, then the kicks still running and the muted addresses, each with its kind. */
   bans(): Ban[] {
-    return [...this.#bans.values()];
+    this.#expire();
+    const now = this.#clock();
+    return [
+      ...this.#bans.values(),
+      ...[...this.#kicks.values()].map((k) => ({
+        ...k,
+        kind: "kick" as const,
+        leftMs: k.until - now,
+      })),
+      ...[...this.#mutedIps].map(([ip, nick]) => ({ ip, nick, kind: "mute" as const })),
+    ];
+  }
+
+  #expire(): void {
+    const now = this.#clock();
+    for (const [ip, k] of this.#kicks) if (k.until <= now) this.#kicks.delete(ip);
   }
 
   /**
@@ -62,6 +118,8 @@ export class Moderation {
   /** Whether a connection from `ip` may come in. */
   admits(ip: string): Admission {
     if (this.#bans.has(ip)) return "banned";
+    this.#expire();
+    if (this.#kicks.has(ip)) return "kicked";
     return this.#locked ? "locked" : "ok";
   }
 }

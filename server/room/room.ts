@@ -58,10 +58,14 @@ export interface Ban {
   readonly ip: string;
   /** The nickname that was removed with it. */
   readonly nick: string;
+  /** A ban (until `{unban}`, when not given), a kick (for a while) or a muted address (C3). */
+  readonly kind?: "ban" | "kick" | "mute";
+  /** A kick's time left, in milliseconds. */
+  readonly leftMs?: number;
 }
 
 /** Whether a new connection from an address may come in (C3). */
-export type Admission = "ok" | "banned" | "locked";
+export type Admission = "ok" | "banned" | "locked" | "kicked";
 
 /** The room, as any engine keeps it. */
 export interface Room {

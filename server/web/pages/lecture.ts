@@ -70,8 +70,11 @@ function clock(t: number): string {
 function words(e: LectureEvent): HTMLElement {
   const span = document.createElement("span");
   span.className = e.kind;
-  if (e.kind === "accept") span.textContent = `accept #${e.conn} from ${e.peer} (${e.door})`;
-  else if (e.kind === "close") span.textContent = `close #${e.conn} (${e.cause})`;
+  if (e.kind === "accept") {
+    // T1: a TLS connection's bytes are shown decrypted; say so, as the trace does.
+    const tls = e.door === "tls" ? ": bytes shown decrypted, encrypted on the wire" : "";
+    span.textContent = `accept #${e.conn} from ${e.peer} (${e.door}${tls})`;
+  } else if (e.kind === "close") span.textContent = `close #${e.conn} (${e.cause})`;
   else span.textContent = `${e.kind} ${e.bytes} ${e.text}`;
   const box = document.createElement("span");
   box.append(span);
