@@ -265,7 +265,7 @@ export class ChatServer implements Entrance, SessionHost {
       this.#sessions.delete(session);
       this.stats.open--;
       this.#admission.closed(c.ip, this.#waiting.delete(session));
-    });
+    }).then(() => c.gone); // the slot is free; the socket's drain still counts as running (L12)
   }
 
   /**
