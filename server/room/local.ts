@@ -22,7 +22,7 @@ export interface LocalRoomOptions {
   crowd?: number;
   /** C3: how long a kicked user's address stays out, in milliseconds. @default {300000} */
   kickMs?: number;
-  /** The time now, for kicks (C3). @default {Date.now} */
+  /** The time now, for kicks (C3) and the churn window (L10). @default {Date.now} */
   clock?: () => number;
   /** How often the summaries go out, in milliseconds. @default {1000} */
   crowdIntervalMs?: number;
@@ -50,6 +50,8 @@ export class LocalRoom implements Room {
       timers: options.timers ?? SYSTEM_TIMERS,
       members: () => this.#members.values(),
       size: () => this.#members.size,
+      address: (m) => m.ip, // L10: a churning address's joins and leaves are summarized
+      clock: options.clock ?? Date.now,
     });
   }
 
