@@ -364,18 +364,16 @@ export class Connection implements Sink {
     this.#out.flush();
     await this.#out.drain(ms);
     if (!this.#closed && this.#out.queued === 0) {
-      try {
-        await this.#stream.closeWrite();
-        // No read loop (a client refused before its session): one drains here.
-        const loop = this.#loop ??= this.#readLoop(() => {}).catch(() => {});
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          loop,
-          new Promise<void>((resolve) => timer = setTimeout(resolve, deadline - Date.now())),
-        ]).finally(() => clearTimeout(timer));
-      } catch {
-        // The client is gone: nothing more to drain.
-      }
+      // Half-closed, the client's end is awaited (no read loop, as for a client refused before
+      // its session: one drains here); all within the bound. A client gone ends it too.
+      const end = this.#stream.closeWrite()
+        .then(() => this.#loop ??= this.#readLoop(() => {}))
+        .catch(() => {});
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        end,
+        new Promise<void>((resolve) => timer = setTimeout(resolve, deadline - Date.now())),
+      ]).finally(() => clearTimeout(timer));
     }
     this.#closeSocket();
   }
