@@ -81,6 +81,7 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
         options.nodeName!,
         options.history,
         options.crowd,
+        options.kickMinutes,
       );
     } catch (e) {
       transcript?.close();
@@ -124,6 +125,7 @@ async function openRedisRoom(
   nodeName: string,
   history: number | undefined,
   crowd: number | undefined,
+  kickMinutes: number | undefined,
 ): Promise<{ room: Room; idPrefix: string }> {
   const missing = missingReadPermission() ?? missingEnvPermission();
   if (missing !== undefined) throw new StartError(missing);
@@ -134,6 +136,7 @@ async function openRedisRoom(
       nodeName,
       history: history ?? 20,
       crowd: crowd ?? DEFAULTS.crowd,
+      kickMs: (kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
     });
     return { room, idPrefix: room.idPrefix };
   } catch (e) {

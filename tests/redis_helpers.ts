@@ -186,7 +186,13 @@ export type NodeOptions = Partial<RedisRoomOptions> & ServerOptions & { prefix: 
 export async function startNode(url: string, options: NodeOptions): Promise<TestNode> {
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
-  const room = await RedisRoom.connect({ url, log, history: options.history ?? 20, ...options });
+  const room = await RedisRoom.connect({
+    url,
+    log,
+    history: options.history ?? 20,
+    ...(options.kickMinutes === undefined ? {} : { kickMs: options.kickMinutes * 60_000 }),
+    ...options,
+  });
   const server = new ChatServer({
     log,
     ...TEST_BUDGETS,

@@ -22,12 +22,11 @@ function prefix(): string {
 roomContract({
   name: "RedisRoom",
   ...(hasRedis ? {} : { skip: "redis-server is not installed" }),
-  async open(history) {
+  async open(history, clock) {
     const redis = await RedisServer.start();
-    const p = prefix();
-    const log = () => {};
-    const a = await RedisRoom.connect({ url: redis.url, prefix: p, nodeName: "a", history, log });
-    const b = await RedisRoom.connect({ url: redis.url, prefix: p, nodeName: "b", history, log });
+    const o = { url: redis.url, prefix: prefix(), history, log: () => {}, ...(clock && { clock }) };
+    const a = await RedisRoom.connect({ ...o, nodeName: "a" });
+    const b = await RedisRoom.connect({ ...o, nodeName: "b" });
     return {
       rooms: [a, b],
       async [Symbol.asyncDispose]() {

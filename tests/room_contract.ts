@@ -160,10 +160,11 @@ export interface RoomEngine {
   /** Why its tests are skipped here (redis-server not installed), or `undefined`. */
   readonly skip?: string;
   /**
-   * Opens a new, empty room.
+   * Opens a new, empty room, where a kick keeps an address out 5 minutes (C3).
    * @param history How many public messages a latecomer is shown (C4).
+   * @param clock The time now, for kicks (C3): the test moves it. @default the engine's own
    */
-  open(history: number): Promise<OpenRoom>;
+  open(history: number, clock?: () => number): Promise<OpenRoom>;
 }
 
 /**
@@ -380,11 +381,10 @@ export function roomContract(engine: RoomEngine): void {
         assert.equal(await prof.expect("SAIU"), "SAIU bob foi removido pelo professor");
         assert.equal(await cid.expect("SAIU"), "SAIU bob foi removido pelo professor");
         assert.equal(await a.kick("zed"), undefined);
-        if (engine.name === "LocalRoom") {
-          // C3: the kicked address stays out for a while; {unban} by nickname lifts it.
-          assert.equal(await a.admits("10.0.0.2"), "kicked");
-          assert.equal(await a.unban("bob"), true);
-        }
+        // C3: the kicked address stays out for a while, on every node; {unban} by nickname lifts it.
+        for (const room of open.rooms) assert.equal(await room.admits("10.0.0.2"), "kicked");
+        assert.equal(await b.unban("bob"), true);
+        for (const room of open.rooms) assert.equal(await room.admits("10.0.0.2"), "ok");
       },
     );
     await t.step("ban: the address is refused on every node until unban", async () => {
@@ -426,6 +426,93 @@ export function roomContract(engine: RoomEngine): void {
     assert.deepEqual(await a.mute("bob", false), { nick: "bob", changed: true });
     await bob.waitFor(() => !bob.muted, "bob unmuted on its node");
     assert.equal(await a.mute("zed", true), undefined);
+  });
+
+  test("a mute holds for the address under another nickname, on every node, until unmute (C3)", async () => {
+    await using open = await engine.open(0);
+    const [a, b] = open.rooms;
+    await enter(a, "prof", "10.0.0.1", "teacher");
+    const eve = await enter(a, "eve", "10.0.0.5");
+    const bia = await enter(b, "bia", "10.0.0.6");
+    assert.deepEqual(await a.mute("eve", true), { nick: "eve", changed: true });
+    await eve.waitFor(() => eve.muted, "eve muted");
+    await a.leave(eve);
+    // Back on the other node, under another nickname, from the same address.
+    const outra = await enter(b, "outra", "10.0.0.5");
+    assert.equal(outra.muted, true, "muted from the moment it joins");
+    assert.equal(bia.muted, false, "another address is not");
+    const other = await enter(a, "zoe", "10.0.0.7");
+    assert.equal(other.muted, false);
+    for (const room of open.rooms) {
+      assert.deepEqual(await room.bans(), [{ ip: "10.0.0.5", nick: "eve", kind: "mute" }]);
+    }
+    assert.deepEqual(await a.mute("bia", true), { nick: "bia", changed: true });
+    assert.deepEqual((await b.bans()).map((x) => x.nick), ["eve", "bia"], "oldest first");
+    // Unmuting the newcomer lifts the address's mute: it was muted by it.
+    assert.deepEqual(await a.mute("OUTRA", false), { nick: "outra", changed: true });
+    await outra.waitFor(() => !outra.muted, "outra unmuted on its node");
+    assert.deepEqual(await a.bans(), [{ ip: "10.0.0.6", nick: "bia", kind: "mute" }]);
+    await b.leave(outra);
+    const again = await enter(a, "nova", "10.0.0.5");
+    assert.equal(again.muted, false, "the address speaks again");
+    assert.deepEqual(await b.mute("bia", false), { nick: "bia", changed: true });
+    assert.deepEqual(await a.bans(), []);
+  });
+
+  test("a kick keeps the address out on every node for its minutes; unban lifts it (C3)", async (t) => {
+    let now = 7_000_000;
+    await using open = await engine.open(0, () => now);
+    const [a, b] = open.rooms;
+    const prof = await enter(a, "prof", "10.0.0.1", "teacher");
+    const kick = async (room: typeof a, nick: string, ip: string) => {
+      const m = await enter(b, nick, ip);
+      assert.equal(await room.kick(nick), nick);
+      await m.waitFor(() => m.removals.length > 0, `${nick} removed`);
+      await b.leave(m, true);
+      await prof.expect(`SAIU ${nick}`);
+    };
+    await t.step("refused at once on every node; listed with its time left", async () => {
+      await kick(a, "bob", "10.0.0.2");
+      for (const room of open.rooms) {
+        assert.equal(await room.admits("10.0.0.2"), "kicked");
+        assert.equal(await room.admits("10.0.0.3"), "ok");
+        assert.deepEqual(await room.bans(), [
+          { ip: "10.0.0.2", nick: "bob", kind: "kick", leftMs: 5 * 60_000 },
+        ]);
+      }
+      now += 60_000;
+      assert.deepEqual(await b.bans(), [
+        { ip: "10.0.0.2", nick: "bob", kind: "kick", leftMs: 4 * 60_000 },
+      ]);
+    });
+    await t.step("let in once the minutes pass", async () => {
+      now += 4 * 60_000 - 1;
+      assert.equal(await b.admits("10.0.0.2"), "kicked");
+      now += 1;
+      for (const room of open.rooms) {
+        assert.equal(await room.admits("10.0.0.2"), "ok");
+        assert.deepEqual(await room.bans(), []);
+      }
+      assert.equal(await a.unban("bob"), false, "nothing left to lift");
+    });
+    await t.step(
+      "unban by address lifts a kick before its time; a ban is listed before it",
+      async () => {
+        await kick(b, "cid", "10.0.0.3");
+        const dan = await enter(b, "dan", "10.0.0.4");
+        assert.deepEqual(await a.ban("dan"), { ip: "10.0.0.4", nick: "dan" });
+        await dan.waitFor(() => dan.removals.length > 0, "dan removed");
+        await b.leave(dan, true);
+        assert.deepEqual(await b.bans(), [
+          { ip: "10.0.0.4", nick: "dan" },
+          { ip: "10.0.0.3", nick: "cid", kind: "kick", leftMs: 5 * 60_000 },
+        ]);
+        assert.equal(await b.unban("10.0.0.3"), true);
+        for (const room of open.rooms) assert.equal(await room.admits("10.0.0.3"), "ok");
+        assert.equal(await a.unban("DAN"), true, "a ban by nickname, in any case");
+        assert.deepEqual(await a.bans(), []);
+      },
+    );
   });
 
   test("lock refuses newcomers on every node; notices reach everyone (C3)", async () => {

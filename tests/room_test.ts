@@ -15,8 +15,8 @@ const decoder = new TextDecoder();
 
 roomContract({
   name: "LocalRoom",
-  open(history) {
-    const room = new LocalRoom({ history });
+  open(history, clock) {
+    const room = new LocalRoom({ history, ...(clock === undefined ? {} : { clock }) });
     return Promise.resolve({ rooms: [room, room], [Symbol.asyncDispose]: () => room.close() });
   },
 });

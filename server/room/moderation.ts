@@ -92,7 +92,8 @@ export class Moderation {
     return [
       ...this.#bans.values(),
       ...[...this.#kicks.values()].map((k) => ({
-        ...k,
+        ip: k.ip,
+        nick: k.nick,
         kind: "kick" as const,
         leftMs: k.until - now,
       })),

@@ -10,12 +10,14 @@
  * | `nicks`             | hash       | nickname in lower case -> member id (N2)                   |
  * | `members`           | hash       | member id -> JSON `{k, n, r, o, i}`: key, nick, role, node, IP |
  * | `order`             | sorted set | member ids by join number, for `{users}` in join order     |
- * | `seq`               | string     | the join (and ban) counter                                 |
+ * | `seq`               | string     | the join (and ban, kick, mute) counter                     |
  * | `nodes`             | sorted set | node -> lease expiry, ms of Redis's clock (N3)             |
  * | `node:NODE`         | set        | the member ids a node holds, for its reaper                |
  * | `history`           | list       | the last public messages, JSON `{at, from, text}` (C4)     |
  * | `muted`             | set        | muted nicknames in lower case (C3)                         |
+ * | `mutedips`          | hash       | muted address -> `SEQ|nick` it was muted under (C3)        |
  * | `bans`              | hash       | IP -> `SEQ|nick` (C3)                                      |
+ * | `kicks`             | hash       | IP -> `UNTIL|SEQ|nick`: kept out until then, Redis's ms (C3) |
  * | `locked`            | string     | present while the room is locked (C3)                      |
  * | `epoch`             | string     | a random value; a new one means Redis lost the room (N5)   |
  *

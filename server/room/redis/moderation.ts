@@ -1,7 +1,9 @@
 /**
  * The teacher's calls on the shared room (C2, C3, N4): the role where the
  * other nodes see it, notices, kicks, mutes, bans and the lock, each one
- * script or command in Redis. A kick or ban of a member of this node
+ * script or command in Redis (`moderation_scripts.ts`). A kick keeps the
+ * address out for the node's `kickMs`, a ban until `{unban}`, and a mute
+ * holds for the address, on every node. A kick or ban of a member of this node
  * removes it here at once; one on another node reaches it through its
  * inbox (`router.ts`). A mute is set here at once too, and on the other
  * nodes from the stream.
@@ -35,10 +37,10 @@ export class RedisModeration {
 
   /** C3, N4: removes the member wherever it is. */
   async kick(nick: string): Promise<string | undefined> {
-    return (await this.#remove(nick, false))?.nick;
+    return (await this.#remove(nick, "kick"))?.nick;
   }
 
-  /** C3, N4: mutes or unmutes, on the member's node too. */
+  /** C3, N4: mutes or unmutes the member and its address, on the member's node too. */
   async mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
     const done = await this.#node.call(() => this.#node.store.mute(nick, on));
     const here = this.#node.members.byNick(nick);
@@ -48,18 +50,18 @@ export class RedisModeration {
 
   /** C3, N4: removes the member wherever it is and bans its address on every node. */
   async ban(nick: string): Promise<Ban | undefined> {
-    const t = await this.#remove(nick, true);
+    const t = await this.#remove(nick, "ban");
     return t === undefined ? undefined : { ip: t.ip, nick: t.nick };
   }
 
-  /** C3: lifts a ban on every node. */
-  unban(ip: string): Promise<boolean> {
-    return this.#node.call(() => this.#node.store.unban(ip));
+  /** C3: lifts the ban and the kick of an address, or of the nickname they were made with, on every node. */
+  unban(ipOrNick: string): Promise<boolean> {
+    return this.#node.call(() => this.#node.store.unban(ipOrNick, this.#node.now()));
   }
 
-  /** C3: the bans, oldest first. */
+  /** C3: the bans, the kicks still running and the muted addresses, each oldest first. */
   bans(): Promise<Ban[]> {
-    return this.#node.call(() => this.#node.store.bans());
+    return this.#node.call(() => this.#node.store.bans(this.#node.now()));
   }
 
   /** C3: locks or unlocks the room on every node. */
@@ -69,12 +71,13 @@ export class RedisModeration {
 
   /** C3: whether a connection from `ip` may come in, on any node. */
   admits(ip: string): Promise<Admission> {
-    return this.#node.call(() => this.#node.store.admits(ip));
+    return this.#node.call(() => this.#node.store.admits(ip, this.#node.now()));
   }
 
-  /** The member to kick or ban, found (and banned) in Redis; removed here when it is this node's. */
-  async #remove(nick: string, ban: boolean): Promise<Target | undefined> {
-    const t = await this.#node.call(() => this.#node.store.target(nick, ban));
+  /** The member to kick or ban, found (its address kept out) in Redis; removed here when it is this node's. */
+  async #remove(nick: string, mode: "kick" | "ban"): Promise<Target | undefined> {
+    const node = this.#node;
+    const t = await node.call(() => node.store.target(nick, mode, node.kickMs, node.now()));
     if (t !== undefined && t.node === this.#node.name) this.#node.members.get(t.id)?.remove();
     return t;
   }

@@ -44,7 +44,14 @@ export interface RedisRoomOptions {
   crowdIntervalMs?: number;
   /** Writes a log line. @default {logLine} */
   log?: (line: string) => void;
+  /** C3: milliseconds a kicked user's address may not join again, on every node; 0 never. @default {300000} */
+  kickMs?: number;
+  /** C3: the time now, for kicks (a test's clock). @default Redis's clock (`TIME`), one for every node */
+  clock?: () => number;
 }
+
+/** {@linkcode RedisRoomOptions} with every default filled in (the clock has none: Redis's). */
+type Resolved = Omit<Required<RedisRoomOptions>, "clock"> & Pick<RedisRoomOptions, "clock">;
 
 /** A URL without its password, for logs. */
 function shown(url: string): string {
@@ -59,7 +66,7 @@ function shown(url: string): string {
 }
 
 /** The defaults of {@linkcode RedisRoomOptions}. */
-const DEFAULT_OPTIONS: Omit<Required<RedisRoomOptions>, "url"> = {
+const DEFAULT_OPTIONS: Omit<Resolved, "url" | "clock"> = {
   nodeName: "papo",
   history: 0,
   prefix: "papo:",
@@ -70,6 +77,7 @@ const DEFAULT_OPTIONS: Omit<Required<RedisRoomOptions>, "url"> = {
   crowd: 0,
   crowdIntervalMs: 1_000,
   log: logLine,
+  kickMs: 5 * 60_000,
 };
 
 /** What a node has once it joined the room in Redis. */
@@ -86,7 +94,7 @@ interface Parts {
  * epoch, where the stream is now, and a first lease; each step bounded.
  * @throws {RedisConnectError} With one sentence, both connections dropped.
  */
-async function handshake(o: Required<RedisRoomOptions>, events: LinkEvents): Promise<Parts> {
+async function handshake(o: Resolved, events: LinkEvents): Promise<Parts> {
   const incarnation = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
   const node = `${o.nodeName}~${incarnation}`;
   const ms = o.connectTimeoutMs;
@@ -134,17 +142,22 @@ export class RedisNode {
   readonly history: number;
   /** Milliseconds a join waits for its stream entry, a private message for its answer. */
   readonly answerMs: number;
+  /** C3: milliseconds a kicked user's address stays out. */
+  readonly kickMs: number;
+  readonly #clock: (() => number) | undefined;
   readonly #reader: StreamReader;
   readonly #cmd: Client;
   readonly #log: (line: string) => void;
   #closed: Promise<void> | undefined;
 
-  private constructor(parts: Parts, o: Required<RedisRoomOptions>) {
+  private constructor(parts: Parts, o: Resolved) {
     this.store = parts.store;
     this.name = parts.store.node;
     this.#cmd = parts.cmd;
     this.history = o.history;
     this.answerMs = o.answerMs;
+    this.kickMs = o.kickMs;
+    this.#clock = o.clock;
     this.#log = o.log;
     this.router = new Router(this.members, this.store, o.log, {
       threshold: o.crowd,
@@ -185,7 +198,7 @@ export class RedisNode {
    * @throws {RedisConnectError} When Redis cannot be reached or used in time; the message is one sentence.
    */
   static async start(options: RedisRoomOptions): Promise<RedisNode> {
-    const o: Required<RedisRoomOptions> = { ...DEFAULT_OPTIONS, ...options };
+    const o: Resolved = { ...DEFAULT_OPTIONS, ...options };
     const relay: { to?: LinkEvents } = {};
     const parts = await handshake(o, {
       down: (which, why) => relay.to?.down(which, why),
@@ -212,6 +225,11 @@ export class RedisNode {
     } catch (e) {
       throw unavailable(e);
     }
+  }
+
+  /** C3: the time now for the moderation scripts: the test's clock's, or `""` for Redis's. */
+  now(): string {
+    return this.#clock === undefined ? "" : String(this.#clock());
   }
 
   /** Leaves the room (its lease, its members, its inbox) and closes the connections, in bounded time. */

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { MODERATION_SCRIPTS } from "./moderation_scripts.ts";
+
 /** Helpers every script starts with: key names, claiming and dropping a member. */
 export const PRELUDE = `
 local P, MAXLEN = ARGV[1], ARGV[2]
@@ -66,7 +68,10 @@ if #ids > 0 then
 end
 local hist = {}
 if histMax > 0 then hist = redis.call('LRANGE', k('history'), -histMax, -1) end
-return {1, redis.call('SISMEMBER', k('muted'), key), jid, redis.call('ZCARD', k('order')), names, hist}
+-- C3: muted under this nickname, or from an address muted under any (moderation_scripts.ts).
+local muted = (redis.call('SISMEMBER', k('muted'), key) == 1
+  or redis.call('HEXISTS', k('mutedips'), ip) == 1) and 1 or 0
+return {1, muted, jid, redis.call('ZCARD', k('order')), names, hist}
 `,
   /** Lets a member go and announces it. ARGV: id, removed (0|1). Returns 1 when it was in. */
   leave: `
@@ -121,43 +126,6 @@ while i <= #ARGV do
 end
 if trim > 0 then redis.call('LTRIM', k('history'), -trim, -1) end
 return out
-`,
-  /**
-   * C3, N4: finds the member to kick or ban, bans its address when asked,
-   * and tells its node to remove it. ARGV: key, me, ban (0|1).
-   * Returns nil, or `{id, nick, node, ip}`.
-   */
-  target: `
-local key, me, ban = ARGV[3], ARGV[4], ARGV[5]
-local id = redis.call('HGET', k('nicks'), key)
-if not id then return false end
-local rec = redis.call('HGET', k('members'), id)
-if not rec then return false end
-local m = cjson.decode(rec)
-if ban == '1' then redis.call('HSET', k('bans'), m.i, redis.call('INCR', k('seq')) .. '|' .. m.n) end
-if m.o ~= me then
-  redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*', 't', 'k', 'i', id)
-end
-return {id, m.n, m.o, m.i}
-`,
-  /** C3: mutes or unmutes a nickname online. ARGV: key, on (0|1). Returns nil or `{nick, changed}`. */
-  mute: `
-local key, on = ARGV[3], ARGV[4]
-local id = redis.call('HGET', k('nicks'), key)
-if not id then return false end
-local rec = redis.call('HGET', k('members'), id)
-if not rec then return false end
-local changed
-if on == '1' then changed = redis.call('SADD', k('muted'), key)
-else changed = redis.call('SREM', k('muted'), key) end
-event('t', 'm', 'k', key, 'o', on)
-return {cjson.decode(rec).n, changed}
-`,
-  /** C3: whether an address may come in. ARGV: ip. Returns `ok`, `banned` or `locked`. */
-  admits: `
-if redis.call('HEXISTS', k('bans'), ARGV[3]) == 1 then return 'banned' end
-if redis.call('EXISTS', k('locked')) == 1 then return 'locked' end
-return 'ok'
 `,
   /** C2: records that a member is the teacher. ARGV: id. */
   promote: `
@@ -251,6 +219,7 @@ end
 redis.call('DEL', k('node:') .. me, k('inbox:') .. me)
 return gone
 `,
+  ...MODERATION_SCRIPTS,
 } as const;
 
 /** The name of one of the {@linkcode SCRIPTS}. */

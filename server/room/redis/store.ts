@@ -130,15 +130,24 @@ export class Store {
     await this.#xadd(this.keys.inbox(node), ackFields(req, delivered, to));
   }
 
-  /** C3, N4: the member to kick or ban (banning its address when asked), told to its node. */
-  async target(nick: string, ban: boolean): Promise<Target | undefined> {
-    const r = await this.#run("target", nickKey(nick), this.node, ban ? 1 : 0) as
+  /**
+   * C3, N4: the member to kick or ban, told to its node; its address kept
+   * out (a ban until {@linkcode unban}, a kick for `kickMs`).
+   * @param now The time now, or `""` for Redis's clock.
+   */
+  async target(
+    nick: string,
+    mode: "kick" | "ban",
+    kickMs: number,
+    now: string,
+  ): Promise<Target | undefined> {
+    const r = await this.#run("target", nickKey(nick), this.node, mode, kickMs, now) as
       | [string, string, string, string]
       | null;
     return r === null ? undefined : { id: r[0], nick: r[1], node: r[2], ip: r[3] };
   }
 
-  /** C3: mutes or unmutes a nickname online. */
+  /** C3: mutes or unmutes a member online: its nickname and its address. */
   async mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
     const r = await this.#run("mute", nickKey(nick), on ? 1 : 0) as [string, number] | null;
     return r === null ? undefined : { nick: r[0], changed: r[1] === 1 };
@@ -149,9 +158,9 @@ export class Store {
     await this.#xadd(this.keys.events, noticeFields(kind, arg));
   }
 
-  /** C3: whether an address may come in. */
-  async admits(ip: string): Promise<Admission> {
-    return await this.#run("admits", ip) as Admission;
+  /** C3: whether an address may come in; `now` is the time, or `""` for Redis's clock. */
+  async admits(ip: string, now: string): Promise<Admission> {
+    return await this.#run("admits", ip, now) as Admission;
   }
 
   /** C3: locks or unlocks; whether that changed anything. */
@@ -161,21 +170,22 @@ export class Store {
     return await this.#send(["DEL", k]) === 1;
   }
 
-  /** C3: lifts a ban. */
-  async unban(ip: string): Promise<boolean> {
-    return await this.#send(["HDEL", this.keys.bans, ip]) === 1;
+  /** C3: lifts the bans and kicks of an address or nickname; whether there was one. */
+  async unban(ipOrNick: string, now: string): Promise<boolean> {
+    return await this.#run("unban", ipOrNick, nickKey(ipOrNick), now) === 1;
   }
 
-  /** C3: the bans, oldest first. */
-  async bans(): Promise<Ban[]> {
-    const r = await this.#send(["HGETALL", this.keys.bans]);
-    const pairs: [string, string][] = Array.isArray(r)
-      ? Array.from({ length: r.length / 2 }, (_, i) => [r[2 * i], r[2 * i + 1]])
-      : Object.entries(r as Record<string, string>);
-    return pairs
-      .map(([ip, v]) => ({ ip, seq: Number(v.split("|")[0]), nick: v.slice(v.indexOf("|") + 1) }))
-      .sort((a, b) => a.seq - b.seq)
-      .map(({ ip, nick }) => ({ ip, nick }));
+  /** C3: the bans, the kicks still running (with their time left) and the muted addresses. */
+  async bans(now: string): Promise<Ban[]> {
+    const r = await this.#run("bans", now) as string[];
+    const out: Ban[] = [];
+    for (let i = 0; i + 3 < r.length; i += 4) {
+      const [kind, ip, nick, left] = [r[i]!, r[i + 1]!, r[i + 2]!, r[i + 3]!];
+      if (kind === "kick") out.push({ ip, nick, kind, leftMs: Number(left) });
+      else if (kind === "mute") out.push({ ip, nick, kind });
+      else out.push({ ip, nick });
+    }
+    return out;
   }
 
   /** C2: records that `m` is the teacher. */

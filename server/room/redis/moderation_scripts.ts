@@ -1,0 +1,168 @@
+/**
+ * The Lua scripts of the teacher's decisions on the shared room (C3, N4):
+ * kicks and bans, mutes by nickname and by address, what `{bans}` lists and
+ * `{unban}` lifts, and whether an address may come in. Each runs with the
+ * prelude of `scripts.ts` (`k`, `now_ms`, `event`), and is one of its
+ * `SCRIPTS`; the keys are laid out in `keys.ts`:
+ *
+ * - `bans`: IP -> `SEQ|nick` (until `{unban}`);
+ * - `kicks`: IP -> `UNTIL|SEQ|nick`, `UNTIL` in milliseconds of the room's
+ *   clock; a kick whose time is up is dropped when it is next read;
+ * - `mutedips`: IP -> `SEQ|nick`, the addresses muted, with the nickname
+ *   they were muted under; `muted`: the nicknames muted, in lower case.
+ *
+ * The room's clock is Redis's (`TIME`), one clock for every node; a script
+ * given a time (`now`, a test's clock) uses that one instead.
+ *
+ * @module
+ */
+
+/** Helpers every moderation script starts with, after the prelude. */
+const MODERATION_PRELUDE = `
+local function clock(given)
+  if given ~= nil and given ~= '' then return tonumber(given) end
+  return now_ms()
+end
+-- The member holding a nickname key, as recorded, or nil.
+local function member(key)
+  local id = redis.call('HGET', k('nicks'), key)
+  if not id then return nil end
+  local rec = redis.call('HGET', k('members'), id)
+  if not rec then return nil end
+  local m = cjson.decode(rec)
+  m.id = id
+  return m
+end
+-- A kick's time, or nil once it is up (then it is dropped).
+local function kick_until(ip, v, now)
+  local t = tonumber(string.match(v, '^(%d+)|'))
+  if t > now then return t end
+  redis.call('HDEL', k('kicks'), ip)
+  return nil
+end
+`;
+
+/** The moderation scripts, by name: `ARGV[3]` on are each script's own arguments. */
+export const MODERATION_SCRIPTS = {
+  /**
+   * C3, N4: finds the member to kick or ban, keeps its address out (a ban
+   * until `{unban}`, a kick for `kickMs`; 0: not at all), and tells its node
+   * to remove it. ARGV: key, me, mode (`kick`|`ban`), kickMs, now (empty:
+   * Redis's clock). Returns nil, or `{id, nick, node, ip}`.
+   */
+  target: MODERATION_PRELUDE + `
+local key, me, mode, kickMs = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local m = member(key)
+if not m then return false end
+if mode == 'ban' then
+  redis.call('HSET', k('bans'), m.i, redis.call('INCR', k('seq')) .. '|' .. m.n)
+elseif kickMs > 0 then
+  local until_ = clock(ARGV[7]) + kickMs
+  redis.call('HSET', k('kicks'), m.i, until_ .. '|' .. redis.call('INCR', k('seq')) .. '|' .. m.n)
+end
+if m.o ~= me then
+  redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*', 't', 'k', 'i', m.id)
+end
+return {m.id, m.n, m.o, m.i}
+`,
+  /**
+   * C3: mutes or unmutes a member online: its nickname and its address (a
+   * mute holds for the address under any nickname). Unmuting also lifts the
+   * mute of every address muted under that nickname. ARGV: key, on (0|1).
+   * Returns nil or `{nick, changed}`.
+   */
+  mute: MODERATION_PRELUDE + `
+local key, on = ARGV[3], ARGV[4] == '1'
+local m = member(key)
+if not m then return false end
+local was = redis.call('SISMEMBER', k('muted'), key) == 1
+  or redis.call('HEXISTS', k('mutedips'), m.i) == 1
+if on then
+  redis.call('SADD', k('muted'), key)
+  local old = redis.call('HGET', k('mutedips'), m.i)
+  local seq = old and string.match(old, '^(%d+)|') or redis.call('INCR', k('seq'))
+  redis.call('HSET', k('mutedips'), m.i, seq .. '|' .. m.n)
+else
+  redis.call('SREM', k('muted'), key)
+  redis.call('HDEL', k('mutedips'), m.i)
+  local all = redis.call('HGETALL', k('mutedips'))
+  for i = 1, #all, 2 do
+    if string.lower(string.match(all[i + 1], '|(.*)$')) == key then
+      redis.call('HDEL', k('mutedips'), all[i])
+    end
+  end
+end
+event('t', 'm', 'k', key, 'o', on and '1' or '0')
+return {m.n, was ~= on and 1 or 0}
+`,
+  /**
+   * C3: whether an address may come in. ARGV: ip, now (empty: Redis's
+   * clock). Returns `ok`, `banned`, `kicked` or `locked`.
+   */
+  admits: MODERATION_PRELUDE + `
+local ip = ARGV[3]
+if redis.call('HEXISTS', k('bans'), ip) == 1 then return 'banned' end
+local kick = redis.call('HGET', k('kicks'), ip)
+if kick and kick_until(ip, kick, clock(ARGV[4])) then return 'kicked' end
+if redis.call('EXISTS', k('locked')) == 1 then return 'locked' end
+return 'ok'
+`,
+  /**
+   * C3: lifts the bans and the kicks of an address, or of the nickname they
+   * were made with. ARGV: ipOrNick, the nickname key of it, now. Returns 1
+   * when there was one, or 0.
+   */
+  unban: MODERATION_PRELUDE + `
+local arg, key, now = ARGV[3], ARGV[4], clock(ARGV[5])
+local lifted = 0
+for _, name in ipairs({'bans', 'kicks'}) do
+  local all = redis.call('HGETALL', k(name))
+  for i = 1, #all, 2 do
+    local ip, v = all[i], all[i + 1]
+    local live = name == 'bans' or kick_until(ip, v, now)
+    if live and (ip == arg or string.lower(string.match(v, '|([^|]*)$')) == key) then
+      redis.call('HDEL', k(name), ip)
+      lifted = 1
+    end
+  end
+end
+return lifted
+`,
+  /**
+   * C3: what `{bans}` lists: the bans, the kicks still running and the muted
+   * addresses, each oldest first. ARGV: now. Returns a flat list of
+   * `kind, ip, nick, leftMs` (`leftMs` empty but for a kick).
+   */
+  bans: MODERATION_PRELUDE + `
+local now = clock(ARGV[3])
+local out = {}
+for _, kind in ipairs({'ban', 'kick', 'mute'}) do
+  local name = ({ban = 'bans', kick = 'kicks', mute = 'mutedips'})[kind]
+  local all = redis.call('HGETALL', k(name))
+  local rows = {}
+  for i = 1, #all, 2 do
+    local ip, v = all[i], all[i + 1]
+    local left = ''
+    local live = true
+    if kind == 'kick' then
+      local t = kick_until(ip, v, now)
+      live = t ~= nil
+      if live then left = tostring(t - now) end
+      v = string.match(v, '^%d+|(.*)$')
+    end
+    if live then
+      local seq, nick = string.match(v, '^(%d+)|(.*)$')
+      rows[#rows + 1] = {tonumber(seq), ip, nick, left}
+    end
+  end
+  table.sort(rows, function(a, b) return a[1] < b[1] end)
+  for _, r in ipairs(rows) do
+    out[#out + 1] = kind
+    out[#out + 1] = r[2]
+    out[#out + 1] = r[3]
+    out[#out + 1] = r[4]
+  end
+end
+return out
+`,
+} as const;
