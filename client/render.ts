@@ -8,6 +8,7 @@
 import {
   Detail,
   type DetailName,
+  ErrorCode,
   helpTexts,
   type Lang,
   Message,
@@ -33,6 +34,10 @@ export const TEXTS = {
   connected: { pt: "Conectado a %s porta %s", en: "Connected to %s port %s" },
   hint: Message.howTo,
   privateTo: { pt: "Mensagem para %s", en: "Message to %s" },
+  notSentMuted: {
+    pt: "não enviada: você está silenciado; professor:texto passa",
+    en: "not sent: you are muted; teacher:text goes through",
+  },
   badPort: {
     pt: 'Porta inválida "%s": use um número de 1 a 65535',
     en: 'Invalid port "%s": use a number from 1 to 65535',
@@ -131,6 +136,13 @@ export function showServerLine(line: ServerLine, lang: Lang, nick = ""): Shown |
     case "bye":
       return { style: "system", text: say(Message.bye, lang) + (nick === "" ? "" : `, ${nick}`) };
     case "error":
+      // A teacher's command on nobody names the command (`{kick zed}`), not a private message.
+      if (line.code === ErrorCode.noSuchUser && line.detail.startsWith("{")) {
+        return {
+          style: "error",
+          text: `ERRO 02: ${say(Message.nobodyOnline, lang)} (${line.detail})`,
+        };
+      }
       return { style: "error", text: describeError(line.code, line.detail, lang) };
     case "other":
       return { style: "system", text: line.text };

@@ -69,7 +69,7 @@ export function paint(style: Style, text: string, colour: boolean): string {
  * {@linkcode Screen.print} appear above the input line, and the prompt with
  * the half-typed text is drawn again below them.
  *
- * Ctrl+C and Ctrl+D (on an empty line) call `onLeave`; {@linkcode Screen.close}
+ * Ctrl+C and Ctrl+D (on an empty line) call `onLeave`, saying which; {@linkcode Screen.close}
  * restores the terminal (raw mode off).
  */
 export class Screen {
@@ -80,19 +80,22 @@ export class Screen {
   #closed = false;
   #answer: ((line: string | undefined) => void) | undefined;
   #onLine: ((line: string) => void) | undefined;
-  readonly #onLeave: () => void;
+  readonly #onLeave: (how: "interrupt" | "end") => void;
   /** The terminal's width when the input line was last drawn. */
   #columns: number;
 
   /**
    * Takes over the terminal (raw mode, line editing).
    *
-   * @param onLeave Called once when the user presses Ctrl+C, or Ctrl+D on an
-   *   empty line.
+   * @param onLeave Called once when the user presses Ctrl+C (`interrupt`), or
+   *   Ctrl+D on an empty line (`end`).
    * @param completer What Tab completes the input line to (C6): given the line
    *   up to the cursor, the completions and the word they complete.
    */
-  constructor(onLeave: () => void, completer?: (line: string) => [string[], string]) {
+  constructor(
+    onLeave: (how: "interrupt" | "end") => void,
+    completer?: (line: string) => [string[], string],
+  ) {
     this.#onLeave = onLeave;
     this.#rl = createInterface({
       input: process.stdin,
@@ -117,8 +120,8 @@ export class Screen {
     // its last drawing took at the old width), put the cursor where that
     // lands on the input's first row: the terminal has re-wrapped the input.
     process.stdout.prependListener("resize", this.#onResize);
-    this.#rl.on("SIGINT", () => this.#leave());
-    this.#rl.on("close", () => this.#leave());
+    this.#rl.on("SIGINT", () => this.#leave("interrupt"));
+    this.#rl.on("close", () => this.#leave("end"));
     this.prompt("");
   }
 
@@ -127,10 +130,10 @@ export class Screen {
     return this.#closed;
   }
 
-  #leave(): void {
+  #leave(how: "interrupt" | "end"): void {
     if (this.#closed) return;
     this.close();
-    this.#onLeave();
+    this.#onLeave(how);
   }
 
   /**

@@ -19,12 +19,16 @@ import {
   type Text,
 } from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
-import { parseServerLine, type ServerLine } from "../wire/server_lines.ts";
+import { parseServerLine, type ServerLine, wireTemplate } from "../wire/server_lines.ts";
 import { Roster } from "./roster.ts";
 import { type Connect, ConnectError, connectTo, type ServerConn, ServerLink } from "./link.ts";
 import { clientError, clock, showServerLine, TEXTS } from "./render.ts";
 import { paint, Screen, type Style } from "./screen.ts";
 import { type Action, ClientSession, Exit } from "./session.ts";
+
+/** The teacher's notices that mute and unmute a user, as they come on the wire. */
+const MUTED = wireTemplate(Message.mutedBy);
+const UNMUTED = wireTemplate(Message.unmutedBy);
 
 /** How long leaving waits for the server's goodbye before closing anyway. */
 const LEAVE_WAIT_MS = 3_000;
@@ -89,6 +93,8 @@ class TerminalChat {
   readonly #roster = new Roster();
   #link: ServerLink | undefined;
   #leaving = false;
+  /** Whether the teacher muted this user: its public messages are shown as refused (issue 19.6). */
+  #muted = false;
   #leaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: TerminalOptions) {
@@ -211,6 +217,7 @@ class TerminalChat {
 
   /** Shows a server line; a private message or a mention of the user rings the bell (C6). */
   #showLine(line: ServerLine): void {
+    this.#noteMuted(line);
     const shown = showServerLine(line, this.#lang, this.#session.nick);
     if (shown === undefined) return;
     const nick = this.#session.nick;
@@ -226,10 +233,21 @@ class TerminalChat {
     this.#show(shown.style, `${line.from}: ${marked}`);
   }
 
-  /** Shows the user's own public or private message in the chat's form. */
+  /** Follows whether this user is muted: the teacher's notices about it, and ERRO 14. */
+  #noteMuted(line: ServerLine): void {
+    const nick = this.#session.nick;
+    if (line.kind === "error" && line.code === ErrorCode.muted) this.#muted = true;
+    if (line.kind !== "notice" || nick === "") return;
+    if (MUTED.exec(line.text)?.[1] === nick) this.#muted = true;
+    if (UNMUTED.exec(line.text)?.[1] === nick) this.#muted = false;
+  }
+
+  /** Shows the user's own public or private message in the chat's form; a muted one as refused. */
   #echo(a: Extract<Action, { kind: "send" }>): void {
     const c = a.command;
-    if (c?.kind === "public") this.#show("own", `${this.#session.nick}: ${c.text}`);
+    if (c?.kind === "public" && this.#muted) {
+      this.#show("error", `${this.#session.nick}: ${c.text}  (${this.#say(TEXTS.notSentMuted)})`);
+    } else if (c?.kind === "public") this.#show("own", `${this.#session.nick}: ${c.text}`);
     else if (c?.kind === "private") {
       this.#show("own", `${this.#say(TEXTS.privateTo, c.to)}: ${c.text}`);
     }

@@ -47,6 +47,8 @@ export interface Result {
   readonly status: Status;
   /** On fail: what was expected. */
   readonly expected?: string;
+  /** On fail: what was expected, in Portuguese, when the check says it (issue 19.5). */
+  readonly expectedPt?: string;
   /** On fail: the last lines each connection received (`nick < line`), a few at most. */
   readonly seen?: readonly string[];
   /** On skip: why the check could not tell. */
@@ -61,17 +63,21 @@ export interface Result {
 export class CheckFailure extends Error {
   /** What was expected, in one sentence. */
   readonly expected: string;
+  /** What was expected, in Portuguese, when the check says it (issue 19.5). */
+  readonly expectedPt: string | undefined;
   /** What the connections received (see {@linkcode Result.seen}). */
   readonly seen: readonly string[];
 
   /**
-   * @param expected What was expected.
+   * @param expected What was expected: in English, or in both languages.
    * @param seen What was seen.
    */
-  constructor(expected: string, seen: readonly string[]) {
-    super(`Expected ${expected}`);
+  constructor(expected: string | Text, seen: readonly string[]) {
+    const en = typeof expected === "string" ? expected : expected.en;
+    super(`Expected ${en}`);
     this.name = "CheckFailure";
-    this.expected = expected;
+    this.expected = en;
+    this.expectedPt = typeof expected === "string" ? undefined : expected.pt;
     this.seen = seen;
   }
 }
@@ -150,12 +156,13 @@ export class Context {
    * Opens a connection to the server, closed when the check ends.
    *
    * @param label The probe's name in reports (its nickname).
+   * @param resettable Whether the probe may vanish with a TCP reset (issue 19.5).
    * @returns The probe.
    * @throws {CheckFailure} When the server cannot be reached.
    */
-  async connect(label: string): Promise<Probe> {
+  async connect(label: string, resettable = false): Promise<Probe> {
     try {
-      const probe = await Probe.open(this.endpoint, { deadline: this.deadline, label });
+      const probe = await Probe.open(this.endpoint, { deadline: this.deadline, label, resettable });
       this.#probes.push(probe);
       return probe;
     } catch (e) {
@@ -175,16 +182,24 @@ export class Context {
    * @param views The connections to show, each from a position or from the start.
    * @returns The failure.
    */
-  fail(expected: string, ...views: (Probe | View)[]): CheckFailure {
+  fail(expected: string | Text, ...views: (Probe | View)[]): CheckFailure {
     const late = performance.now() >= this.deadline;
     const flooded = views.some((v) => (v instanceof Probe ? v : v.probe).flooded);
-    const why = flooded
-      ? `${expected} (the server sent more than 256 KiB without stopping)`
-      : expected;
-    return new CheckFailure(
-      late ? `${why}, within the check's ${this.timing.timeoutMs / 1000} s` : why,
-      seenLines(views.map((v) => v instanceof Probe ? { probe: v } : v)),
-    );
+    const s = this.timing.timeoutMs / 1000;
+    const say = (text: string, lang: "pt" | "en"): string => {
+      const why = !flooded
+        ? text
+        : lang === "pt"
+        ? `${text} (o servidor mandou mais de 256 KiB sem parar)`
+        : `${text} (the server sent more than 256 KiB without stopping)`;
+      if (!late) return why;
+      return lang === "pt"
+        ? `${why}, dentro dos ${s} s da verificação`
+        : `${why}, within the check's ${s} s`;
+    };
+    const seen = seenLines(views.map((v) => v instanceof Probe ? { probe: v } : v));
+    if (typeof expected === "string") return new CheckFailure(say(expected, "en"), seen);
+    return new CheckFailure({ en: say(expected.en, "en"), pt: say(expected.pt, "pt") }, seen);
   }
 
   /**

@@ -200,8 +200,10 @@ async function help(ctx: Context): Promise<void> {
 }
 
 async function vanish(ctx: Context): Promise<void> {
-  const [a, b, d] = await joinAll(ctx, 3) as [Member, Member, Member];
-  // d stops reading; what it is sent next stays unread, so closing resets the connection.
+  const [a, b] = await joinAll(ctx, 2) as [Member, Member];
+  // d vanishes with a real reset (RST), as a student's laptop lid closing does (issue 19.5).
+  const d = await join(ctx, true);
+  // d stops reading too; what it is sent next stays unread.
   d.p.stopReading();
   for (let i = 0; i < 2; i++) {
     const token = ctx.token();
@@ -217,7 +219,7 @@ async function vanish(ctx: Context): Promise<void> {
   // noticing it, so a server may write to the vanished client and must survive that.
   const token = ctx.token();
   const from = b.p.mark();
-  await d.p.close();
+  await d.p.reset();
   await a.p.send(`:${token}`);
   await expectLine(ctx, b.p, from, publicLine(a.nick, token), `${d.nick} vanished`);
   await expectLine(ctx, b.p, from, leftLine(d.nick));

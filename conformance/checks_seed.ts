@@ -13,7 +13,7 @@
  * @module
  */
 
-import { type Check, CheckSkip, type Context, visible } from "./check.ts";
+import { type Check, CheckSkip, type Context, type Text, visible } from "./check.ts";
 import { fold, hasCode, hasInOrder, hasPhrase } from "./match.ts";
 import { type Probe, sleep } from "./probe.ts";
 
@@ -30,8 +30,8 @@ interface Seat {
 }
 
 /** Connects and lets the prompt come, if there is one. */
-async function arrive(ctx: Context, label: string): Promise<Probe> {
-  const p = await ctx.connect(label);
+async function arrive(ctx: Context, label: string, resettable = false): Promise<Probe> {
+  const p = await ctx.connect(label, resettable);
   if (await p.until(() => p.mark() > 0, ctx.replyMs)) await p.quiet(ctx.timing.quietMs / 2);
   return p;
 }
@@ -45,12 +45,17 @@ async function answer(ctx: Context, p: Probe, line: string): Promise<number> {
 }
 
 /** Joins the chat with a fresh nickname. */
-async function enter(ctx: Context): Promise<Seat> {
+async function enter(ctx: Context, resettable = false): Promise<Seat> {
   const nick = ctx.nick();
-  const p = await arrive(ctx, nick);
+  const p = await arrive(ctx, nick, resettable);
   const prompt = p.text();
   const at = await answer(ctx, p, nick);
-  if (p.ended) throw ctx.fail(`the server to keep the connection of ${nick} after its nickname`, p);
+  if (p.ended) {
+    throw ctx.fail({
+      en: `the server to keep the connection of ${nick} after its nickname`,
+      pt: `o servidor manter a conexão de ${nick} depois do apelido`,
+    }, p);
+  }
   return { p, nick, prompt, at };
 }
 
@@ -72,8 +77,18 @@ async function nickExchange(ctx: Context): Promise<void> {
   const prompt = p.text().trim();
   const at = await answer(ctx, p, nick);
   const reply = p.text(at);
-  if (p.ended) throw ctx.fail(`the connection to stay open after the nickname ${nick}`, p);
-  if (hasCode(reply, "01")) throw ctx.fail(`the free nickname ${nick} to be accepted`, p);
+  if (p.ended) {
+    throw ctx.fail({
+      en: `the connection to stay open after the nickname ${nick}`,
+      pt: `a conexão continuar aberta depois do apelido ${nick}`,
+    }, p);
+  }
+  if (hasCode(reply, "01")) {
+    throw ctx.fail({
+      en: `the free nickname ${nick} to be accepted`,
+      pt: `o apelido livre ${nick} ser aceito`,
+    }, p);
+  }
   if (prompt === "" && reply.trim() === "") {
     throw new CheckSkip(
       "the server sent nothing before or after the nickname, so whether it asked for one cannot be told",
@@ -89,19 +104,28 @@ async function nickTaken(ctx: Context): Promise<void> {
   const p = await arrive(ctx, `${a.nick}(2)`);
   const at = await answer(ctx, p, a.nick);
   if (!await p.until(() => hasCode(p.text(at), "01"), ctx.timing.waitMs)) {
-    throw ctx.fail(`code 01 when a second user asks for the nickname ${a.nick}, already in use`, {
+    throw ctx.fail({
+      en: `code 01 when a second user asks for the nickname ${a.nick}, already in use`,
+      pt: `código 01 quando um segundo usuário pede o apelido ${a.nick}, já em uso`,
+    }, {
       probe: p,
       from: at,
     });
   }
   if (p.ended) {
-    throw ctx.fail("the server to ask again after code 01, not to close the connection", p);
+    throw ctx.fail({
+      en: "the server to ask again after code 01, not to close the connection",
+      pt: "o servidor pedir de novo depois do código 01, não fechar a conexão",
+    }, p);
   }
   const fresh = ctx.nick();
   p.label = fresh;
   const again = await answer(ctx, p, fresh);
   if (p.ended || hasCode(p.text(again), "01")) {
-    throw ctx.fail(`the free nickname ${fresh} to be accepted after code 01`, {
+    throw ctx.fail({
+      en: `the free nickname ${fresh} to be accepted after code 01`,
+      pt: `o apelido livre ${fresh} ser aceito depois do código 01`,
+    }, {
       probe: p,
       from: again,
     });
@@ -126,7 +150,11 @@ async function userList(ctx: Context): Promise<void> {
   const listed = () => hasPhrase(c.p.text(), a.nick) && hasPhrase(c.p.text(), b.nick);
   if (!await c.p.until(listed, ctx.replyMs)) {
     throw ctx.fail(
-      `the list shown on entry to ${c.nick} to name the users online: ${a.nick}, ${b.nick}`,
+      {
+        en: `the list shown on entry to ${c.nick} to name the users online: ${a.nick}, ${b.nick}`,
+        pt:
+          `a lista mostrada a ${c.nick} na entrada nomear os usuários online: ${a.nick}, ${b.nick}`,
+      },
       c.p,
     );
   }
@@ -155,13 +183,20 @@ async function publicRouting(ctx: Context): Promise<void> {
   if (missing.length > 0) {
     const names = missing.map((o) => o.s.nick).join(", ");
     throw ctx.fail(
-      `":${token}" from ${a.nick} to reach every other user (${names} got nothing)`,
+      {
+        en: `":${token}" from ${a.nick} to reach every other user (${names} got nothing)`,
+        pt:
+          `":${token}" de ${a.nick} chegar a todos os outros usuários (${names} não recebeu nada)`,
+      },
       ...missing,
     );
   }
   for (const o of others) {
     if (!hasPhrase(o.probe.text(o.from), a.nick)) {
-      throw ctx.fail(`the public message to ${o.s.nick} to carry the sender's name, ${a.nick}`, o);
+      throw ctx.fail({
+        en: `the public message to ${o.s.nick} to carry the sender's name, ${a.nick}`,
+        pt: `a mensagem pública para ${o.s.nick} trazer o nome de quem enviou, ${a.nick}`,
+      }, o);
     }
   }
   // The assignment says "para todos que estiverem online": the message sent back to its
@@ -171,14 +206,17 @@ async function publicRouting(ctx: Context): Promise<void> {
 }
 
 /** `from` sends two public messages; each of `to` must get both. */
-async function talks(ctx: Context, from: Seat, to: Seat[], after: string): Promise<void> {
+async function talks(ctx: Context, from: Seat, to: Seat[], after: Text): Promise<void> {
   for (let i = 0; i < 2; i++) {
     const token = ctx.token();
     const marks = to.map((s) => s.p.mark());
     await from.p.send(`:${token}`);
     for (const [j, s] of to.entries()) {
       if (!await sees(ctx, s.p, marks[j]!, token)) {
-        throw ctx.fail(`${s.nick} to get ${from.nick}'s message ${i + 1} ${after}`, {
+        throw ctx.fail({
+          en: `${s.nick} to get ${from.nick}'s message ${i + 1} ${after.en}`,
+          pt: `${s.nick} receber a mensagem ${i + 1} de ${from.nick} ${after.pt}`,
+        }, {
           probe: s.p,
           from: marks[j]!,
         });
@@ -196,14 +234,20 @@ async function privateRouting(ctx: Context): Promise<void> {
   const got = await sees(ctx, b.p, atB, token);
   await c.p.quiet(ctx.timing.quietMs);
   if (!got) {
-    throw ctx.fail(`${b.nick} to receive the private message "${token}" from ${a.nick}`, {
+    throw ctx.fail({
+      en: `${b.nick} to receive the private message "${token}" from ${a.nick}`,
+      pt: `${b.nick} receber a mensagem privada "${token}" de ${a.nick}`,
+    }, {
       probe: b.p,
       from: atB,
     });
   }
   if (!hasInOrder(b.p.text(atB), "Mensagem recebida de", a.nick)) {
     throw ctx.fail(
-      `"Mensagem recebida de" and the sender's name, ${a.nick}, with the private message`,
+      {
+        en: `"Mensagem recebida de" and the sender's name, ${a.nick}, with the private message`,
+        pt: `"Mensagem recebida de" e o nome de quem enviou, ${a.nick}, com a mensagem privada`,
+      },
       {
         probe: b.p,
         from: atB,
@@ -211,7 +255,10 @@ async function privateRouting(ctx: Context): Promise<void> {
     );
   }
   if (hasPhrase(c.p.text(atC), token)) {
-    throw ctx.fail(`the private message to ${b.nick} to reach no one else (${c.nick} got it)`, {
+    throw ctx.fail({
+      en: `the private message to ${b.nick} to reach no one else (${c.nick} got it)`,
+      pt: `a mensagem privada para ${b.nick} não chegar a mais ninguém (${c.nick} a recebeu)`,
+    }, {
       probe: c.p,
       from: atC,
     });
@@ -223,7 +270,10 @@ async function privateSent(ctx: Context): Promise<void> {
   const at = a.p.mark();
   await a.p.send(`${b.nick}:${ctx.token()}`);
   if (!await a.p.until(() => hasPhrase(a.p.text(at), "Mensagem enviada"), ctx.timing.waitMs)) {
-    throw ctx.fail(`"Mensagem enviada" to ${a.nick} after its private message to ${b.nick}`, {
+    throw ctx.fail({
+      en: `"Mensagem enviada" to ${a.nick} after its private message to ${b.nick}`,
+      pt: `"Mensagem enviada" para ${a.nick} depois da mensagem privada para ${b.nick}`,
+    }, {
       probe: a.p,
       from: at,
     });
@@ -236,7 +286,10 @@ async function noSuchUser(ctx: Context): Promise<void> {
   const at = a.p.mark();
   await a.p.send(`${nobody}:${ctx.token()}`);
   if (!await a.p.until(() => hasCode(a.p.text(at), "02"), ctx.timing.waitMs)) {
-    throw ctx.fail(`code 02 for a private message to ${nobody}, who is not online`, {
+    throw ctx.fail({
+      en: `code 02 for a private message to ${nobody}, who is not online`,
+      pt: `código 02 para uma mensagem privada a ${nobody}, que não está online`,
+    }, {
       probe: a.p,
       from: at,
     });
@@ -269,8 +322,13 @@ function departure(how: "quit" | "close"): (ctx: Context) => Promise<void> {
       }
     }
     if (!await told()) {
-      const after = how === "quit" ? "typed {quit} (then quit)" : "closed its connection";
-      throw ctx.fail(`${a.nick} to be told that ${d.nick} left when it ${after}`, {
+      const after = how === "quit"
+        ? { en: "typed {quit} (then quit)", pt: "digitou {quit} (e depois quit)" }
+        : { en: "closed its connection", pt: "fechou a conexão" };
+      throw ctx.fail({
+        en: `${a.nick} to be told that ${d.nick} left when it ${after.en}`,
+        pt: `${a.nick} saber que ${d.nick} saiu quando ${after.pt}`,
+      }, {
         probe: a.p,
         from: at,
       });
@@ -279,7 +337,9 @@ function departure(how: "quit" | "close"): (ctx: Context) => Promise<void> {
 }
 
 async function vanish(ctx: Context): Promise<void> {
-  const [a, b, d] = await enterAll(ctx, 3) as [Seat, Seat, Seat];
+  // d vanishes with a real reset (RST), as a student's laptop lid closing does (issue 19.5).
+  const [a, b, d] = await Promise.all([enter(ctx), enter(ctx), enter(ctx, true)]);
+  await Promise.all([a, b, d].map((s) => s.p.quiet(ctx.timing.quietMs)));
   // d stops reading; what it is sent next stays unread, so closing resets the connection.
   d.p.stopReading();
   for (let i = 0; i < 2; i++) {
@@ -296,16 +356,22 @@ async function vanish(ctx: Context): Promise<void> {
     }
   }
   await sleep(ctx.timing.quietMs / 4);
-  // Closing with data unread resets the connection; the next message races the server's
+  // The connection is reset (RST, with data unread too); the next message races the server's
   // noticing it, so a server may write to the vanished client and must survive that.
-  await d.p.close();
+  await d.p.reset();
   // The server goes on talking (issue 19.5): a server whose send to the dead socket raises
   // loses the sender's thread, or stops its broadcasts there, on one of these.
-  const after = `after ${d.nick} vanished (connection reset)`;
+  const after = {
+    en: `after ${d.nick} vanished (connection reset)`,
+    pt: `depois que ${d.nick} sumiu (conexão resetada)`,
+  };
   await talks(ctx, a, [b], after);
   await talks(ctx, b, [a], after);
   const e = await enter(ctx);
-  await talks(ctx, e, [a, b], `, ${e.nick} having joined ${after}`);
+  await talks(ctx, e, [a, b], {
+    en: `, ${e.nick} having joined ${after.en}`,
+    pt: `, ${e.nick} tendo entrado ${after.pt}`,
+  });
   await talks(ctx, a, [e], after);
 }
 

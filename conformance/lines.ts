@@ -136,8 +136,8 @@ export async function expectLines(
  * @param label The connection's name (its nickname to be).
  * @returns The connection.
  */
-export async function arrive(ctx: Context, label: string): Promise<Probe> {
-  const p = await ctx.connect(label);
+export async function arrive(ctx: Context, label: string, resettable = false): Promise<Probe> {
+  const p = await ctx.connect(label, resettable);
   await p.until(() => p.lines().length > 0, ctx.replyMs);
   return p;
 }
@@ -150,9 +150,9 @@ export async function arrive(ctx: Context, label: string): Promise<Probe> {
  * @returns The new member.
  * @throws {CheckFailure} When no user list comes, the nickname is refused or the connection closed.
  */
-export async function join(ctx: Context): Promise<Member> {
+export async function join(ctx: Context, resettable = false): Promise<Member> {
   const nick = ctx.nick();
-  const p = await arrive(ctx, nick);
+  const p = await arrive(ctx, nick, resettable);
   const at = p.mark();
   await p.send(nick);
   const answered = () =>

@@ -9,7 +9,8 @@
  * @module
  */
 
-import { connect, type Endpoint } from "./connect.ts";
+import { connect, type Endpoint, UnreachableError } from "./connect.ts";
+import { type ByteConn, ResettableConn } from "./reset_conn.ts";
 import { Received } from "./received.ts";
 
 export { sleep } from "./received.ts";
@@ -31,6 +32,8 @@ export interface ProbeOptions {
   connectMs?: number;
   /** A name for the probe in reports (the nickname it will use). @default {"?"} */
   label?: string;
+  /** Whether {@linkcode Probe.reset} may send a TCP reset (plain TCP only; issue 19.5). @default {false} */
+  resettable?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -47,7 +50,7 @@ export class Probe {
   label: string;
   /** Every telnet sequence the server sent (`IAC ...`), in order. */
   readonly negotiation: number[][];
-  readonly #conn: Deno.Conn;
+  readonly #conn: ByteConn;
   readonly #deadline: number;
   readonly #in: Received;
   readonly #reading: Promise<void>;
@@ -55,7 +58,7 @@ export class Probe {
   #stop = false;
   #closed = false;
 
-  private constructor(conn: Deno.Conn, deadline: number, label: string) {
+  private constructor(conn: ByteConn, deadline: number, label: string) {
     this.#conn = conn;
     this.#deadline = deadline;
     this.#in = new Received(deadline);
@@ -77,6 +80,14 @@ export class Probe {
       1,
       Math.min(options.connectMs ?? 3000, options.deadline - performance.now()),
     );
+    if (options.resettable && endpoint.tls === undefined) {
+      const conn = await ResettableConn.connect(endpoint.host, endpoint.port, ms).catch((e) => {
+        throw new UnreachableError(
+          /ECONNREFUSED|refused/i.test(String(e)) ? "connection refused" : (e as Error).message,
+        );
+      });
+      return new Probe(conn, options.deadline, options.label ?? "?");
+    }
     const conn = await connect(endpoint, ms); // Nagle's delay off, TLS with --tls
     return new Probe(conn, options.deadline, options.label ?? "?");
   }
@@ -204,6 +215,17 @@ export class Probe {
       clearTimeout(timer);
     }
     await this.close();
+  }
+
+  /**
+   * Vanishes: resets the connection (a TCP RST) when the probe was opened
+   * `resettable`; closes it at once otherwise (issue 19.5).
+   */
+  async reset(): Promise<void> {
+    if (this.#closed || this.#conn.reset === undefined) return await this.close();
+    this.#closed = true;
+    this.#conn.reset();
+    await this.#reading;
   }
 
   /** Closes the connection at once (an abrupt departure when nothing is unread). */

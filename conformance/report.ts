@@ -100,12 +100,20 @@ function header(options: ReportOptions, what: string): string {
   return `${KIT}, ${w.level} ${options.level}: ${what}`;
 }
 
+/** A seen line's own words (not the server's) in the report's language (issue 19.5). */
+function seenIn(line: string, lang: Lang): string {
+  if (lang !== "pt") return line;
+  return line.replace(/ < \(nothing\)$/, " < (nada)")
+    .replace(/: \(the server closed the connection\)$/, ": (o servidor fechou a conexão)");
+}
+
 function details(r: Result, lang: Lang, indent: string): string[] {
   const w = WORDS[lang];
   const out: string[] = [];
   if (r.status === "fail") {
-    out.push(`${indent}${w.expected}: ${r.expected}`);
-    for (const line of r.seen ?? []) out.push(`${indent}${w.seen}: ${line}`);
+    const expected = lang === "pt" && r.expectedPt !== undefined ? r.expectedPt : r.expected;
+    out.push(`${indent}${w.expected}: ${expected}`);
+    for (const line of r.seen ?? []) out.push(`${indent}${w.seen}: ${seenIn(line, lang)}`);
   }
   if (r.status === "skip") out.push(`${indent}${w.why}: ${r.reason}`);
   return out;

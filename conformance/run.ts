@@ -131,7 +131,10 @@ export async function runCheck(check: Check, endpoint: Endpoint, timing: Timing)
 }
 
 function judge(e: unknown): Omit<Result, "id" | "title" | "ms"> {
-  if (e instanceof CheckFailure) return { status: "fail", expected: e.expected, seen: e.seen };
+  if (e instanceof CheckFailure) {
+    const pt = e.expectedPt === undefined ? {} : { expectedPt: e.expectedPt };
+    return { status: "fail", expected: e.expected, ...pt, seen: e.seen };
+  }
   if (e instanceof CheckSkip) return { status: "skip", reason: e.message };
   if (e instanceof ConnectionLostError) {
     return { status: "fail", expected: "the connection to stay open", seen: [e.message] };

@@ -92,6 +92,24 @@ export function errorDataLine(code: ErrorCode, data: string): string {
   return line(Keyword.error, `${String(code).padStart(2, "0")} ${wire(ERROR_TEXTS[code])}${tail}`);
 }
 
+/**
+ * ERRO 02 for a teacher's command on a nickname nobody online has: it speaks
+ * of the command, not of a private message (issue 19.6).
+ *
+ * @param command The command as typed, such as `{kick zed}`.
+ * @returns The line, ending in CRLF.
+ *
+ * @example
+ * ```ts
+ * import { nobodyOnlineLine } from "../protocol.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(nobodyOnlineLine("{kick zed}"), "ERRO 02 Ninguem online com esse apelido: {kick zed}\r\n");
+ * ```
+ */
+export function nobodyOnlineLine(command: string): string {
+  return line(Keyword.error, `02 ${wire(Message.nobodyOnline)}: ${toAscii(command)}`);
+}
+
 /** The nickname prompt (S4): a complete line with the word `apelido`. */
 export const NICK_PROMPT_LINE: string = line(Keyword.nick, wire(Message.askNick));
 

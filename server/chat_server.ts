@@ -177,6 +177,11 @@ export class ChatServer implements Entrance, SessionHost {
     this.#transcript?.line(`PROFESSOR ${who}: ${action}`);
   }
 
+  /** Part of {@linkcode SessionHost}: a student's message to the teacher, as a log line at the console. */
+  toConsole(from: string, text: string): void {
+    this.log(`${from} -> professor: ${text}`);
+  }
+
   /** Part of {@linkcode SessionHost}: counts an error from a socket. */
   socketError(): void {
     this.stats.socketErrors++;

@@ -18,6 +18,7 @@ import {
   ErrorCode,
   errorLine,
   Message,
+  nobodyOnlineLine,
   okLine,
   type Role,
   type Text,
@@ -58,6 +59,8 @@ export interface SessionHost {
   registered(member: Member, joined: boolean): void;
   /** Counts an error from a socket, contained to its session. */
   socketError(): void;
+  /** Shows a student's message to the teacher at the server's console (C2, issue 19.2). */
+  toConsole(from: string, text: string): void;
 }
 
 /** Who runs a command: a client's session, or the teacher at the server's console. */
@@ -95,12 +98,14 @@ export class Refusal extends Error {
 
   /**
    * @param code The error code.
-   * @param detail A fixed detail's name, or `{ data }` for data such as a nickname.
+   * @param detail A fixed detail's name, `{ data }` for data such as a nickname, or the whole `{ line }`.
    */
-  constructor(code: ErrorCode, detail?: DetailName | { data: string }) {
-    const line = typeof detail === "object"
-      ? errorReply(code, detail.data)
-      : encodeAscii(errorLine(code, detail));
+  constructor(code: ErrorCode, detail?: DetailName | { data: string } | { line: string }) {
+    const line = typeof detail !== "object"
+      ? encodeAscii(errorLine(code, detail))
+      : "line" in detail
+      ? encodeAscii(detail.line)
+      : errorReply(code, detail.data);
     super(new TextDecoder().decode(line).trimEnd());
     this.name = "Refusal";
     this.line = line;
@@ -132,6 +137,11 @@ function noSuchUser(nick: string): Refusal {
   return new Refusal(ErrorCode.noSuchUser, { data: nick });
 }
 
+/** ERRO 02 for a teacher's command on a nickname nobody has: it names the command (issue 19.6). */
+function nobodyOnline(command: CommandName, nick: string): Refusal {
+  return new Refusal(ErrorCode.noSuchUser, { line: nobodyOnlineLine(`{${command} ${nick}}`) });
+}
+
 /** The teacher cannot remove or ban themselves (a ban of their address would lock them out). */
 function notYourself(s: Caller, nick: string): void {
   if (s.member !== undefined && nickKey(nick) === nickKey(s.nick)) {
@@ -146,7 +156,7 @@ function logAction(s: Caller, action: string): void {
 
 async function mute(s: Caller, nick: string, on: boolean): Promise<void> {
   const done = await s.call(s.host.room.mute(nick, on), "mute");
-  if (done === undefined) throw noSuchUser(nick);
+  if (done === undefined) throw nobodyOnline(on ? "mute" : "unmute", nick);
   logAction(s, `${on ? "mute" : "unmute"} ${done.nick}`);
   if (done.changed) await s.call(s.host.room.notice(on ? "muted" : "unmuted", done.nick), "notice");
   else s.send(ok(on ? Message.alreadyMuted : Message.notMuted, done.nick));
@@ -167,8 +177,27 @@ function tokenMatches(given: string, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** What a private message to nobody called so means: the teacher (C2, issue 19.2), any case. */
+export const TEACHER_NAMES = /^(professor|teacher)$/i;
+
+/**
+ * `professor:texto` (or `teacher:`) when nobody has that nickname: to the
+ * server's console and to every teacher in a client (C2, issue 19.2).
+ */
+async function toTeachers(s: Caller, from: Member, text: string): Promise<void> {
+  await s.call(s.host.room.toTeachers(from, text), "toTeachers");
+  s.host.toConsole(s.nick, text);
+  s.send(Reply.sent);
+}
+
 /** Answers the sender of a private message with what the room did with it. */
-function whispered(s: Caller, to: string, result: WhisperResult): void {
+function whispered(
+  s: Caller,
+  to: string,
+  text: string,
+  result: WhisperResult,
+): void | Promise<void> {
+  if (result === "noSuchUser" && TEACHER_NAMES.test(to)) return toTeachers(s, memberOf(s), text);
   if (result === "noSuchUser") throw noSuchUser(to);
   if (result === "notTeacher") throw new Refusal(ErrorCode.muted, "mutedHint");
   s.send(Reply.sent);
@@ -188,8 +217,8 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     if (s.host.limits.logMessages) s.host.log(`private ${s.nick} -> ${to}: ${text}`);
     const result = s.call(s.host.room.whisper(from, to, text, s.muted), "whisper");
     return result instanceof Promise
-      ? result.then((r) => whispered(s, to, r))
-      : whispered(s, to, result);
+      ? result.then((r) => whispered(s, to, text, r))
+      : whispered(s, to, text, result);
   },
   async users(s) {
     const nicks = await s.call(s.host.room.nicks(), "nicks");
@@ -220,7 +249,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   async kick(s, { arg }) {
     notYourself(s, arg);
     const nick = await s.call(s.host.room.kick(arg), "kick");
-    if (nick === undefined) throw noSuchUser(arg);
+    if (nick === undefined) throw nobodyOnline("kick", arg);
     logAction(s, `kick ${nick}`);
     s.send(ok(Message.kickDone, nick));
   },
@@ -229,7 +258,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
   async ban(s, { arg }) {
     notYourself(s, arg);
     const ban = await s.call(s.host.room.ban(arg), "ban");
-    if (ban === undefined) throw noSuchUser(arg);
+    if (ban === undefined) throw nobodyOnline("ban", arg);
     logAction(s, `ban ${ban.nick} ${ban.ip}`);
     s.send(ok(Message.banDone, ban.nick, ban.ip));
   },

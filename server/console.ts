@@ -6,12 +6,13 @@
  * @module
  */
 
-import { helpLines, type Role } from "../protocol.ts";
+import { ErrorCode, helpLines, type Role } from "../protocol.ts";
 import { encodeAscii, latin1, toAscii } from "../wire/ascii.ts";
 import { parseCommand } from "../wire/commands.ts";
 import { type Caller, dispatch, type SessionHost } from "./commands.ts";
 import { errorName } from "./log.ts";
-import { bounded } from "./room/room.ts";
+import { errorReply, Reply } from "./replies.ts";
+import { bounded, type Member } from "./room/room.ts";
 
 /** The console's `{help}`: the commands it takes (the brace ones; `:text` is `{say text}`). */
 const CONSOLE_HELP = encodeAscii(helpLines("teacher", (c) => c.syntax === "brace"));
@@ -32,6 +33,16 @@ export class ConsoleCaller implements Caller {
   readonly host: SessionHost;
   readonly #print: (line: string) => void;
   readonly #quit: () => void;
+  /** The console as the sender of its private messages; it is in no room's list. */
+  readonly #self: Member = {
+    id: "console",
+    nick: "professor",
+    ip: "",
+    role: "teacher",
+    muted: false,
+    deliver: () => true,
+    remove: () => {},
+  };
   /** `quit` was typed: the next line says whether to stop the server (issue 19.2). */
   #confirming = false;
 
@@ -93,7 +104,7 @@ export class ConsoleCaller implements Caller {
           // The teacher speaking at the console speaks to the room: `:text` is `{say text}`.
           return await dispatch(this, { kind: "say", arg: cmd.text.trim() });
         case "private":
-          return this.#print("console: a private message needs a client; {say text} speaks to all");
+          return await this.#whisper(cmd.to, cmd.text);
         case "admin":
           return this.#print("console: the console is the teacher's already, no token needed");
         case "help":
@@ -108,6 +119,13 @@ export class ConsoleCaller implements Caller {
     } catch (e) {
       this.#print(`console: ${errorName(e)}`);
     }
+  }
+
+  /** `apelido:texto` at the console: a private message from the teacher (issue 19.2). */
+  async #whisper(to: string, text: string): Promise<void> {
+    const result = await this.call(this.host.room.whisper(this.#self, to, text), "whisper");
+    if (result === "sent") this.send(Reply.sent);
+    else this.send(errorReply(ErrorCode.noSuchUser, to));
   }
 
   /** The answer to {@linkcode CONSOLE_TEXTS.askQuit}: `sim`/`yes` stops the server. */

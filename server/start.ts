@@ -9,7 +9,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { interactive, stdinLines, UsageError } from "../common/cli.ts";
+import { interactive, UsageError } from "../common/cli.ts";
 import { VERSION } from "../protocol.ts";
 import { joinHints, localAddresses } from "./banner.ts";
 import { ChatServer } from "./chat_server.ts";
@@ -17,7 +17,8 @@ import { ConsoleCaller, runConsole } from "./console.ts";
 import { type Certificate, CertificateError } from "./doors/certificate.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
 import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
-import { logLine } from "./log.ts";
+import { logLine, printLine } from "./log.ts";
+import { consoleScreen } from "./console_screen.ts";
 import { DEFAULTS } from "./options.ts";
 import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
@@ -286,7 +287,7 @@ export function announce(
     logLine(line);
   }
   if (web !== undefined) {
-    for (const line of webBanner(web.addr, localAddresses(), web.secure)) console.log(line);
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) printLine(line);
   }
   if (trace !== undefined) {
     logLine(
@@ -304,7 +305,10 @@ export function announce(
       "console: type teacher's commands here ({help}), no token needed" +
         " / console: digite aqui os comandos do professor ({help}), sem senha",
     );
-    void runConsole(new ConsoleCaller(chat, console.log, stop), stdinLines());
+    // The console's own input line: what the server prints goes above it (issue 19.2).
+    const input = consoleScreen(stop);
+    void runConsole(new ConsoleCaller(chat, printLine, stop), input.lines);
+    chat.finished.finally(() => input.close());
   }
 }
 

@@ -9,6 +9,7 @@
 
 import { traceLine } from "../common/trace.ts";
 import type { CloseCause, Connection, ConnectionObserver } from "./connection.ts";
+import { printLine } from "./log.ts";
 
 /**
  * A trace of every connection, written line by line.
@@ -26,8 +27,8 @@ import type { CloseCause, Connection, ConnectionObserver } from "./connection.ts
 export class SocketTrace implements ConnectionObserver {
   readonly #write: (line: string) => void;
 
-  /** @param write Where each line goes. @default {console.log} */
-  constructor(write: (line: string) => void = console.log) {
+  /** @param write Where each line goes. @default {printLine} */
+  constructor(write: (line: string) => void = printLine) {
     this.#write = write;
   }
 

@@ -146,7 +146,9 @@ Deno.test("{kick} removes a user; the others see a SAIU that says so (C3)", asyn
   await bob.closed();
   assert.equal(await cid.expect("SAIU"), "SAIU bob foi removido pelo professor");
   await prof.send("{kick zed}");
-  assert.equal(await prof.expect("ERRO"), "ERRO 02 Destino da mensagem privada nao existe: zed");
+  assert.equal(await prof.expect("ERRO"), "ERRO 02 Ninguem online com esse apelido: {kick zed}");
+  await prof.send("{MUTE Zed}");
+  assert.equal(await prof.expect("ERRO"), "ERRO 02 Ninguem online com esse apelido: {mute Zed}");
   await prof.send("{kick}");
   assert.equal(await prof.expect("ERRO"), "ERRO 07 Comando invalido: uso: {kick apelido}");
   assert.ok(
@@ -166,7 +168,7 @@ Deno.test("{mute}: the muted user's messages are ERRO 14 but for private ones to
   await bob.send(":posso falar?");
   assert.equal(
     await bob.expect("ERRO"),
-    "ERRO 14 Voce esta silenciado: so mensagens privadas ao professor passam",
+    "ERRO 14 Voce esta silenciado: mensagem nao enviada; so mensagens privadas ao professor passam (professor:texto)",
   );
   await bob.send("cid:psiu");
   assert.match(await bob.expect("ERRO"), /^ERRO 14 /);
@@ -180,6 +182,32 @@ Deno.test("{mute}: the muted user's messages are ERRO 14 but for private ones to
   await bob.send(":voltei");
   assert.equal(await cid.expect("PUBLICA"), "PUBLICA bob: voltei");
   assert.ok(!cid.received.includes("PUBLICA bob: posso falar?"));
+});
+
+Deno.test("professor:texto / teacher:text reach the console's log and every teacher, muted or not (C2, issue 19.2)", async () => {
+  await using srv = startServer({ adminToken: TOKEN });
+  await using prof = await teacher(srv.port);
+  await using tia = await teacher(srv.port, "tia");
+  await using bob = await join(srv.port, "bob");
+  await using cid = await join(srv.port, "cid");
+  await prof.send("{mute bob}");
+  await bob.expect("AVISO");
+  await bob.send("PROFESSOR:posso ir ao banheiro?");
+  assert.equal(await bob.expect("OK"), "OK Mensagem enviada");
+  for (const t of [prof, tia]) {
+    assert.equal(
+      await t.expect("PRIVADA"),
+      "PRIVADA Mensagem recebida de: bob: posso ir ao banheiro?",
+    );
+  }
+  assert.ok(srv.logs.includes("bob -> professor: posso ir ao banheiro?"), srv.logs.join("\n"));
+  await cid.send("teacher:e eu?");
+  assert.equal(await cid.expect("OK"), "OK Mensagem enviada");
+  assert.equal(await tia.expect("PRIVADA"), "PRIVADA Mensagem recebida de: cid: e eu?");
+  assert.ok(srv.logs.includes("cid -> professor: e eu?"), srv.logs.join("\n"));
+  await cid.send("{users}");
+  await cid.expect("USUARIOS");
+  assert.ok(!cid.received.some((l) => l.startsWith("PRIVADA")), cid.received.join("\n"));
 });
 
 Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unban} (C3)", async () => {
@@ -205,7 +233,7 @@ Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unba
   await prof.send("{unban 127.0.0.2}");
   assert.equal(await prof.expect("OK"), "OK endereco 127.0.0.2 desbanido");
   await prof.send("{unban 127.0.0.2}");
-  assert.equal(await prof.expect("OK"), "OK o endereco 127.0.0.2 nao estava banido");
+  assert.equal(await prof.expect("OK"), "OK 127.0.0.2 nao estava banido; nada mudou");
   await prof.send("{bans}");
   assert.equal(await prof.expect("OK"), "OK nenhum endereco banido");
   await using back = await join(srv.port, "bob", { from: "127.0.0.2" });

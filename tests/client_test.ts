@@ -153,6 +153,12 @@ Deno.test("showServerLine() shows each server line in the chosen language", asyn
       "ERRO 02: Destino da mensagem privada não existe (zed)",
     ],
     [
+      "ERRO 02 Ninguem online com esse apelido: {kick zed}",
+      "en",
+      "error",
+      "ERRO 02: Nobody online with that nickname ({kick zed})",
+    ],
+    [
       "ERRO 03 Cancelamento de conexao forcado: servidor encerrado",
       "en",
       "error",

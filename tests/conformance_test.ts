@@ -13,6 +13,7 @@
 
 import assert from "node:assert/strict";
 import type { Result } from "../conformance/check.ts";
+import { formatList } from "../conformance/report.ts";
 import { CHECKS, runConformance, type ServerReport } from "../conformance/run.ts";
 import { BrokenServer, type Defect, type Dialect } from "./fixtures/broken_server.ts";
 import { startServer } from "./helpers.ts";
@@ -193,9 +194,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: `runConformance() at its default level passes a student's own wording${
-    hasPython ? "" : " (skipped: no python3)"
-  }`,
+  name:
+    `runConformance() at its default level passes a student's own wording, and fails its missing try/except at S11.vanish (RST)${
+      hasPython ? "" : " (skipped: no python3)"
+    }`,
   ignore: !hasPython,
   async fn() {
     // Issue 19.5: "Erro 1 - ..." and "Erro 2 - ..." failed S10.taken and S12.02; an echo of a
@@ -205,10 +207,25 @@ Deno.test({
       timing: { ...TIMING, waitMs: 1500 },
     });
     assert.equal(report!.results.length, CHECKS.seed.length, "seed is the default level");
-    assert.deepEqual(ids(report!, "fail"), [], explain(report!));
+    // Its missing try/except fails S11.vanish, whose client now vanishes with a real RST.
+    assert.deepEqual(ids(report!, "fail"), ["S11.vanish"], explain(report!));
     assert.deepEqual(ids(report!, "skip"), ["S11.join"], explain(report!));
     const note = report!.results.find((r) => r.id === "S12.public")?.note ?? "";
     assert.match(note, /came back to its sender/, "an echo is a note at the seed level");
+    // --lang pt: what was expected is said in Portuguese too (issue 19.5).
+    const pt = formatList(report!, { level: "seed", checks: CHECKS.seed, lang: "pt" });
+    assert.match(
+      pt,
+      /esperado: \S+ receber a mensagem \d de \S+ .*sumiu \(conexão resetada\)/,
+      pt,
+    );
+    assert.doesNotMatch(pt, /esperado: .*\b(to get|after)\b/, pt);
+    const en = formatList(report!, { level: "seed", checks: CHECKS.seed, lang: "en" });
+    assert.match(
+      en,
+      /expected: \S+ to get \S+'s message \d .*vanished \(connection reset\)/,
+      en,
+    );
   },
 });
 

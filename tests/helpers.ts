@@ -486,6 +486,7 @@ export function roomOver(inner: Room, changes: Partial<Room> = {}): Room {
     leave: (m, removed) => inner.leave(m, removed),
     publish: (m, text) => inner.publish(m, text),
     whisper: (m, to, text, teacherOnly) => inner.whisper(m, to, text, teacherOnly),
+    toTeachers: (m, text) => inner.toTeachers(m, text),
     nicks: () => inner.nicks(),
     size: () => inner.size(),
     promote: (m) => inner.promote(m),

@@ -99,6 +99,45 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "RedisRoom: professor:texto reaches the teachers on every node and the sender's console (C2, issue 19.2)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    await using a = await startNode(redis.url, {
+      prefix: p,
+      nodeName: "a",
+      adminToken: "s3nha-longa",
+    });
+    await using b = await startNode(redis.url, {
+      prefix: p,
+      nodeName: "b",
+      adminToken: "s3nha-longa",
+    });
+    await using prof = await join(a.port, "prof");
+    await prof.send("{admin s3nha-longa}");
+    await prof.expect("OK");
+    await using bob = await join(b.port, "bob");
+    await prof.send("{mute bob}");
+    await bob.expect("AVISO");
+    await bob.send("professor:posso ir ao banheiro?");
+    assert.equal(await bob.expect("OK"), "OK Mensagem enviada");
+    assert.equal(
+      await prof.expect("PRIVADA"),
+      "PRIVADA Mensagem recebida de: bob: posso ir ao banheiro?",
+    );
+    assert.ok(b.logs.includes("bob -> professor: posso ir ao banheiro?"), b.logs.join("\n"));
+    await prof.send("{quit}");
+    await prof.expect("TCHAU");
+    await bob.expect("SAIU");
+    await bob.send("TEACHER:ainda ai?");
+    assert.equal(await bob.expect("OK"), "OK Mensagem enviada", "the console still gets it");
+    assert.ok(b.logs.includes("bob -> professor: ainda ai?"), b.logs.join("\n"));
+  },
+});
+
+Deno.test({
   name: "RedisRoom: three nodes show public messages in the same order (N1)",
   ignore: !hasRedis,
   async fn() {

@@ -308,6 +308,34 @@ export function roomContract(engine: RoomEngine): void {
     });
   });
 
+  test("toTeachers reaches every teacher, on every node, and nobody else (C2, issue 19.2)", async (t) => {
+    await using open = await engine.open(0);
+    const [a, b] = open.rooms;
+    const ana = await enter(a, "ana");
+    const prof = await enter(b, "Prof", undefined, "teacher");
+    const tia = await enter(a, "tia", undefined, "teacher");
+    const cid = await enter(b, "cid");
+    for (const m of [ana, prof, tia]) await m.expect("ENTROU cid");
+    await t.step("a student's message to the teachers", async () => {
+      assert.equal(await a.toTeachers(ana, "posso ir ao banheiro?"), 2);
+      const got = "PRIVADA Mensagem recebida de: ana: posso ir ao banheiro?";
+      assert.deepEqual(await barrier(b, [ana, prof, tia, cid]), [[], [got], [got], []]);
+    });
+    await t.step("a teacher who left is no longer reached", async () => {
+      await b.leave(prof);
+      assert.equal(await b.toTeachers(cid, "e agora?"), 1);
+      const got = "PRIVADA Mensagem recebida de: cid: e agora?";
+      const left = "SAIU Prof saiu do chat";
+      assert.deepEqual(await barrier(a, [ana, tia, cid]), [[left], [left, got], [left]]);
+    });
+    await t.step("no teacher online: nobody", async () => {
+      await a.leave(tia);
+      assert.equal(await a.toTeachers(ana, "oi"), 0);
+      const left = "SAIU tia saiu do chat";
+      assert.deepEqual(await barrier(a, [ana, cid]), [[left], [left]]);
+    });
+  });
+
   test("leave tells the others once and frees the nickname (S11)", async (t) => {
     await using open = await engine.open(0);
     const [a, b] = open.rooms;

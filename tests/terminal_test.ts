@@ -281,3 +281,66 @@ Deno.test({
   await ana.expect("ERRO 03");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
 });
+
+Deno.test({
+  name:
+    "server: the console keeps a half-typed line below the lines printed; professor: and apelido: (issue 19.2, C2)",
+  ignore: !TMUX,
+}, async () => {
+  await using tmux = new Tmux();
+  const port = await serverInTmux(tmux);
+  await tmux.type("{say bom");
+  await tmux.waitLine((l) => l === "console> {say bom", "the half-typed line");
+  await using ana = await join(port, "ana");
+  // The log line of ana's arrival is printed on its own row, the half-typed line below it.
+  const pane = await tmux.waitLine((l) => /^\S+ connect 127\.0\.0\.1:\d+/.test(l), "the log line");
+  const last = pane.filter((l) => l !== "").at(-1);
+  assert.equal(last, "console> {say bom", pane.join("\n"));
+  await tmux.type(" dia}", true);
+  assert.equal(await ana.expect("AVISO"), "AVISO professor: bom dia");
+  // A student's message to the teacher reaches the console.
+  await ana.send("Professor:posso ir ao banheiro?");
+  assert.equal(await ana.expect("OK"), "OK Mensagem enviada");
+  await tmux.waitLine((l) => l.endsWith(" ana -> professor: posso ir ao banheiro?"), "the message");
+  // apelido:texto at the console is a private message from the teacher.
+  await tmux.type("ana:pode ir", true);
+  assert.equal(await ana.expect("PRIVADA"), "PRIVADA Mensagem recebida de: professor: pode ir");
+  await tmux.waitLine((l) => l === "OK Mensagem enviada", "the console's answer");
+  await tmux.type("zed:oi", true);
+  await tmux.waitLine((l) => l.startsWith("ERRO 02 ") && l.includes("zed"), "nobody called zed");
+  await tmux.keys("C-c");
+  await ana.expect("ERRO 03");
+  const end = await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  assert.ok(!end.some((l) => l.includes("input ended")), "Ctrl+C is no Ctrl+D:\n" + end.join("\n"));
+});
+
+Deno.test({
+  name: "client: a muted student's message is shown as not sent, not as sent (issue 19.6, C3)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer({ adminToken: "s3nha-do-prof" });
+  await using prof = await join(srv.port, "prof");
+  await prof.send("{admin s3nha-do-prof}");
+  await prof.expect("OK");
+  await using tmux = new Tmux();
+  await client(tmux, srv.port, "ana");
+  await prof.send("{mute ana}");
+  await tmux.waitLine((l) => l.endsWith("ana foi silenciado pelo professor"), "the notice");
+  await tmux.type(":posso falar?", true);
+  await tmux.waitLine(
+    (l) =>
+      l.endsWith("ana: posso falar?  (não enviada: você está silenciado; professor:texto passa)"),
+    "the message shown as not sent",
+  );
+  await tmux.waitLine((l) => l.includes("ERRO 14"), "the server's refusal");
+  await tmux.type("professor:posso falar?", true);
+  assert.equal(await prof.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: posso falar?");
+  await prof.send("{unmute ana}");
+  await tmux.waitLine((l) => l.endsWith("ana pode falar de novo"), "the notice");
+  await tmux.type(":voltei", true);
+  assert.equal(await prof.expect("PUBLICA"), "PUBLICA ana: voltei");
+  const pane = await tmux.waitLine((l) => l.endsWith("ana: voltei"), "sent as usual");
+  assert.ok(!pane.some((l) => l.includes("voltei  (")), pane.join("\n"));
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});

@@ -120,6 +120,16 @@ export class LocalRoom implements Room {
     return "sent";
   }
 
+  /** Sends `text` from `from` to every teacher online. */
+  toTeachers(from: Member, text: string): Promise<number> {
+    const out = new Outgoing({ kind: "private", from: from.nick, text });
+    let reached = 0;
+    for (const m of this.#members.values()) {
+      if (m.role === "teacher" && m.id !== from.id && m.deliver(out)) reached++;
+    }
+    return Promise.resolve(reached);
+  }
+
   /** The nicknames online, in the order they joined. */
   nicks(): Promise<string[]> {
     return Promise.resolve(this.#members.nicks());

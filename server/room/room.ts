@@ -104,6 +104,14 @@ export interface Room {
     text: string,
     teacherOnly?: boolean,
   ): WhisperResult | Promise<WhisperResult>;
+  /**
+   * Sends a private message from `from` to every teacher online, on every
+   * node (C2, issue 19.2): what `professor:texto` or `teacher:text` means
+   * when nobody has that nickname. The server's console gets it from the
+   * server, not from the room.
+   * @returns How many teachers got it.
+   */
+  toTeachers(from: Member, text: string): Promise<number>;
   /** The nicknames online, in the order they joined (X1). */
   nicks(): Promise<string[]>;
   /** How many members are online. */

@@ -15,6 +15,7 @@
  * | `node:NODE`         | set        | the member ids a node holds, for its reaper                |
  * | `history`           | list       | the last public messages, JSON `{at, from, text}` (C4)     |
  * | `muted`             | set        | muted nicknames in lower case (C3)                         |
+ * | `teachers`          | set        | ids of members who became the teacher (C2; `teachers.ts`)  |
  * | `mutedips`          | hash       | muted address -> `SEQ|nick` it was muted under (C3)        |
  * | `bans`              | hash       | IP -> `SEQ|nick` (C3)                                      |
  * | `kicks`             | hash       | IP -> `UNTIL|SEQ|nick`: kept out until then, Redis's ms (C3) |

@@ -29,6 +29,7 @@ import {
 } from "../room.ts";
 import { RedisModeration } from "./moderation.ts";
 import { RedisNode, type RedisRoomOptions, unavailable } from "./node.ts";
+import { addTeacher, toTeachers } from "./teachers.ts";
 
 export { RedisConnectError } from "./link.ts";
 export type { RedisRoomOptions } from "./node.ts";
@@ -153,6 +154,11 @@ export class RedisRoom implements Room {
     }
   }
 
+  /** C2 (issue 19.2): a private message to every teacher, on every node (`teachers.ts`). */
+  toTeachers(from: Member, text: string): Promise<number> {
+    return toTeachers(this.#node, from, text, (f, to, t) => this.whisper(f, to, t));
+  }
+
   /** X1: every nickname on every node, in join order. */
   nicks(): Promise<string[]> {
     return this.#node.call(() => this.#node.store.nicks());
@@ -164,8 +170,9 @@ export class RedisRoom implements Room {
   }
 
   /** C2: {@linkcode RedisModeration.promote}. */
-  promote(member: Member): Promise<void> {
-    return this.#moderation.promote(member);
+  async promote(member: Member): Promise<void> {
+    await this.#moderation.promote(member);
+    await addTeacher(this.#node, member);
   }
 
   /** C3: {@linkcode RedisModeration.notice}. */
