@@ -227,3 +227,29 @@ Deno.test("L9: 5 wrong tokens lock {admin} for that address only, 10 minutes, th
     },
   );
 });
+
+Deno.test("L8, C1: the client's --trace shows the token it sends as *, any case", async () => {
+  await using srv = startServer({ adminToken: TOKEN });
+  const client = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      new URL("../client.ts", import.meta.url).pathname,
+      "--port",
+      String(srv.port),
+      "--nick",
+      "kim",
+      "--trace",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = client.stdin.getWriter();
+  await writer.write(bytes(`{ADMIN ${TOKEN}}\n{admin qjqj}\n`));
+  await writer.close();
+  const out = await client.output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.ok(text.includes(`send 18 bytes "{ADMIN **********\\n"`), text);
+  assertHidden(text.split("\n"));
+});

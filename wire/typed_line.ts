@@ -282,3 +282,29 @@ export class TypedLine {
     return ended;
   }
 }
+
+/**
+ * A copy of whole lines of bytes with the teacher's token shown as `*`, by
+ * the rule the server's line reader keeps (L8): what the client's trace
+ * (C1) shows of the lines it sends.
+ *
+ * @param bytes Whole lines, each ending with LF.
+ * @returns The same bytes, each byte of a token `*`.
+ *
+ * @example
+ * ```ts
+ * import { maskToken } from "./typed_line.ts";
+ * import assert from "node:assert/strict";
+ * const shown = maskToken(new TextEncoder().encode("{ADMIN s3cr}\n:oi\n"));
+ * assert.equal(new TextDecoder().decode(shown), "{ADMIN *****\n:oi\n");
+ * ```
+ */
+export function maskToken(bytes: Uint8Array): Uint8Array {
+  const line = new TypedLine(Math.max(bytes.length, 1), "latin1");
+  const out = bytes.slice();
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === LF) line.end();
+    else if (line.keep(bytes[i]!)) out[i] = STAR;
+  }
+  return out;
+}
