@@ -5,7 +5,8 @@
  * teacher's token in `{admin TOKEN}` is known here, where the line is
  * assembled, however it was typed (split over reads, key by key, with a tab
  * or erased letters): it is never echoed nor shown, only `*` (up to the
- * line's end, the closing brace too: a token may hold one).
+ * line's end, the closing brace too: a wrong guess may hold one, and the
+ * line may not end where the token does).
  *
  * @module
  */
