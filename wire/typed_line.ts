@@ -301,11 +301,43 @@ export class TypedLine {
  * ```
  */
 export function maskToken(bytes: Uint8Array): Uint8Array {
-  const line = new TypedLine(Math.max(bytes.length, 1), "latin1");
   const out = bytes.slice();
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === LF) line.end();
-    else if (line.keep(bytes[i]!)) out[i] = STAR;
-  }
+  for (const i of tokenAt(bytes.length, (i) => bytes[i]!)) out[i] = STAR;
   return out;
+}
+
+/**
+ * The text of a line being typed with the teacher's token shown as `*`, by
+ * the same rule as {@linkcode maskToken}: what the client's input line
+ * draws (L8).
+ *
+ * @param text One line, as typed so far.
+ * @returns The text, each character of a token `*`.
+ *
+ * @example
+ * ```ts
+ * import { maskText } from "./typed_line.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(maskText("{admin giz12345"), "{admin ********");
+ * assert.equal(maskText(":{admin giz"), ":{admin giz");
+ * ```
+ */
+export function maskText(text: string): string {
+  let out = "";
+  let from = 0;
+  for (const i of tokenAt(text.length, (i) => Math.min(text.charCodeAt(i), 0xff))) {
+    out += text.slice(from, i) + "*";
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Where the token's bytes are in `length` bytes read by `at`, lines ending at LF. */
+function* tokenAt(length: number, at: (i: number) => number): Generator<number> {
+  const line = new TypedLine(Math.max(length, 1), "latin1");
+  for (let i = 0; i < length; i++) {
+    const b = at(i);
+    if (b === LF) line.end();
+    else if (line.keep(b)) yield i;
+  }
 }
