@@ -115,6 +115,15 @@ Deno.test("X3, S2: character mode echoes accents as they will be sent; Ctrl+C an
     assert.match(await c.expect("TCHAU"), /cid/);
     assert.equal(await bob.expect("SAIU"), "SAIU cid saiu do chat");
   });
+  await t.step("telnet's IP (Ctrl+C) mid-line: the half line's row ends before TCHAU", async () => {
+    await using c = await join(srv.port, "ivo");
+    await c.sendRaw(new Uint8Array([IAC, DO, ECHO]));
+    await c.waitFor(() => c.raw.includes(ECHO), "the server agrees to echo");
+    await c.sendRaw(bytes(":meio", [IAC, 244]));
+    assert.match(await c.expect("TCHAU"), /^TCHAU .*ivo$/);
+    assert.ok(c.received.includes(":meio"), c.received.join("\n"));
+    assert.equal(await bob.expect("SAIU"), "SAIU ivo saiu do chat");
+  });
   await t.step("Ctrl+D on an empty line", async () => {
     await using c = await join(srv.port, "dan");
     await c.sendRaw(bytes([0x04]));
