@@ -11,6 +11,7 @@ import { DEFAULT_HOST, type DetailName } from "../protocol.ts";
 import { toAscii } from "../wire/ascii.ts";
 import { LineReader } from "../wire/line_reader.ts";
 import { traceLine } from "../common/trace.ts";
+import { maskToken } from "../wire/typed_line.ts";
 
 /** How long a connection attempt may take before it counts as timed out (ERRO 04). */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -196,7 +197,8 @@ export class ServerLink {
         let at = 0;
         while (at < bytes.length && !this.#closed) {
           const n = await this.#conn.write(bytes.subarray(at));
-          this.#trace?.(traceLine(1, "send", bytes.subarray(at, at + n)));
+          // L8: the trace may be on the projector; the token shows as `*`, as in the server's.
+          this.#trace?.(traceLine(1, "send", maskToken(bytes).subarray(at, at + n)));
           at += n;
         }
       } catch {

@@ -18,6 +18,7 @@ import {
   moveCursor,
 } from "node:readline";
 import { displayWidth } from "./width.ts";
+import { maskText } from "../wire/typed_line.ts";
 
 /** The kinds of lines the chat shows, each in its own colour. */
 export type Style =
@@ -115,6 +116,7 @@ export class Screen {
       // apart from keys typed meanwhile.
       if (!this.#showing) this.prompt("");
     });
+    hideToken(this.#rl);
     this.#columns = this.#width();
     // Before readline redraws for the new size (it moves up as many rows as
     // its last drawing took at the old width), put the cursor where that
@@ -262,4 +264,50 @@ export class Screen {
     this.#answer = undefined;
     answer?.(undefined);
   }
+}
+
+/** What readline keeps that {@linkcode hideToken} reaches: its line, history and writer. */
+type ReadlineInside = Interface & {
+  line: string;
+  [write: symbol]: ((text: string) => void) | undefined;
+};
+
+/**
+ * L8: the teacher's token in `{admin TOKEN}`, by the server's rule
+ * ({@linkcode maskText}), is drawn as `*` on the input line (as typed, as
+ * drawn again under incoming lines) and kept out of the history Up brings
+ * back. readline writes through one method, found by its name; a readline
+ * without it draws the line as typed.
+ */
+function hideToken(rl: Interface): void {
+  const inside = rl as ReadlineInside;
+  let write: symbol | undefined;
+  for (
+    let o = Object.getPrototypeOf(rl);
+    o !== null && write === undefined;
+    o = Object.getPrototypeOf(o)
+  ) {
+    write = Object.getOwnPropertySymbols(o).find((s) => s.description === "_writeToOutput");
+  }
+  const original = write === undefined ? undefined : inside[write];
+  if (write !== undefined && typeof original === "function") {
+    const masked = (text: string) => original.call(rl, shownAs(text, inside.line));
+    try {
+      Object.defineProperty(rl, write, { value: masked, configurable: true, writable: true });
+    } catch {
+      // A readline that keeps it otherwise: the line is drawn as typed.
+    }
+  }
+  rl.on("history", (history: string[]) => {
+    if (history.length > 0 && maskText(history[0]!) !== history[0]) history.shift();
+  });
+}
+
+/** What readline's `text` shows when the input line is `line`: its token as `*`. */
+function shownAs(text: string, line: string): string {
+  const masked = maskText(line);
+  if (masked === line || text.length === 0) return text;
+  if (text.includes(line)) return text.split(line).join(masked); // the line drawn again
+  if (line.endsWith(text)) return masked.slice(line.length - text.length); // typed at its end
+  return text;
 }

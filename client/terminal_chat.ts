@@ -122,10 +122,10 @@ class TerminalChat {
     }
   }
 
-  /** Prints a line with the time, coloured by its kind. */
-  #show(style: Style, text: string): void {
+  /** Prints a line with the time (now, or the time it was said), coloured by its kind. */
+  #show(style: Style, text: string, time = clock()): void {
     this.#screen.print(
-      `${paint("time", clock(), this.#colour)} ${paint(style, text, this.#colour)}`,
+      `${paint("time", time, this.#colour)} ${paint(style, text, this.#colour)}`,
     );
   }
 
@@ -220,6 +220,10 @@ class TerminalChat {
     this.#noteMuted(line);
     const shown = showServerLine(line, this.#lang, this.#session.nick);
     if (shown === undefined) return;
+    // A line from before one joined shows once the time it was said, where the others show now.
+    if (line.kind === "history") {
+      return this.#show("history", `${line.from}: ${line.text}`, line.time);
+    }
     const nick = this.#session.nick;
     const mention = line.kind === "public" && nick !== "" ? mentionAt(line.text, nick) : -1;
     if (line.kind === "private" || mention >= 0) {

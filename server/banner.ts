@@ -103,6 +103,25 @@ function clientCommand(): string {
 }
 
 /**
+ * A command that joins the TLS port as printed (T1, T2): the certificate is
+ * trusted with `--ca` (a self-signed one is not otherwise), which the client
+ * may read only with `--allow-read`.
+ *
+ * @param cert The certificate's PEM file (`--cert`).
+ * @param addr Where the TLS listener listens.
+ * @returns The command line.
+ */
+export function tlsClientCommand(cert: string, addr: Deno.NetAddr): string {
+  const host = addr.hostname === "127.0.0.1" || addr.hostname === "0.0.0.0"
+    ? ""
+    : ` --host ${addr.hostname}`;
+  const client = Deno.build.standalone
+    ? "papo-client"
+    : `deno run --allow-net --allow-read=${cert} client.ts`;
+  return `${client} --ca ${cert}${host} --port ${addr.port}`;
+}
+
+/**
  * The banner, in English and Portuguese: where the server listens and who can
  * join, the trace's listening socket, the teacher's token; then the console.
  *
@@ -126,10 +145,8 @@ export function announce(
   logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
   if (tlsAddr !== undefined) {
     const tls = `${tlsAddr.hostname}:${tlsAddr.port}`;
-    logLine(
-      `TLS on ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}` +
-        ` / TLS em ${tls}: ${clientCommand()} --tls --port ${tlsAddr.port}`,
-    );
+    const command = tlsClientCommand(options.tls?.cert ?? "CERT", tlsAddr);
+    logLine(`TLS on ${tls}: ${command} / TLS em ${tls}: ${command}`);
   }
   for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
     logLine(line);

@@ -263,9 +263,15 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     s.send(ok(Message.banDone, ban.nick, ban.ip));
   },
   async unban(s, { arg }) {
+    // By nickname, the reply names the addresses lifted (`127.0.0.2 (bob)`), not only `bob`.
+    const key = nickKey(arg);
+    const ips = (await s.call(s.host.room.bans(), "bans"))
+      .filter((b) => b.kind !== "mute" && b.ip !== arg && nickKey(b.nick) === key)
+      .map((b) => b.ip);
     const lifted = await s.call(s.host.room.unban(arg), "unban");
-    logAction(s, `unban ${arg}`);
-    s.send(ok(lifted ? Message.unbanDone : Message.notBanned, arg));
+    const what = ips.length > 0 ? `${[...new Set(ips)].join(", ")} (${arg})` : arg;
+    logAction(s, `unban ${what}`);
+    s.send(ok(lifted ? Message.unbanDone : Message.notBanned, what));
   },
   async bans(s) {
     const bans = await s.call(s.host.room.bans(), "bans");

@@ -230,8 +230,8 @@ Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unba
   }
   await prof.send("{bans}");
   assert.equal(await prof.expect("OK"), "OK banidos: 127.0.0.2 (bob)");
-  await prof.send("{unban 127.0.0.2}");
-  assert.equal(await prof.expect("OK"), "OK endereco 127.0.0.2 desbanido");
+  await prof.send("{unban bob}"); // by nickname: the reply names the address lifted
+  assert.equal(await prof.expect("OK"), "OK endereco 127.0.0.2 (bob) desbanido");
   await prof.send("{unban 127.0.0.2}");
   assert.equal(await prof.expect("OK"), "OK 127.0.0.2 nao estava banido; nada mudou");
   await prof.send("{bans}");

@@ -78,7 +78,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "TLS door: plain text on the TLS port gets one plain ERRO 03 line and is closed",
+  name:
+    "TLS door: plain text, or silence, on the TLS port gets one plain ERRO 03 line and is closed",
   ignore,
   async fn() {
     const cert = await makeCert();
@@ -94,6 +95,10 @@ Deno.test({
       assert.equal(await readToEnd(conn), PLAINTEXT_ANSWER);
       conn.close();
     }
+    // A plain client that waits for the prompt, saying nothing, is told too (a TLS client speaks first).
+    const waiting = await Deno.connect({ hostname: "127.0.0.1", port: tls.port });
+    assert.equal(await readToEnd(waiting), PLAINTEXT_ANSWER);
+    waiting.close();
     assert.match(PLAINTEXT_ANSWER, /^ERRO 03 .*TLS.*\r\n$/);
     const protocolDoc = await Deno.readTextFile(new URL("../PROTOCOL.md", import.meta.url));
     assert.ok(protocolDoc.includes(PLAINTEXT_ANSWER.trimEnd()), "PROTOCOL.md lacks the line");

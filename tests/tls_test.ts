@@ -189,6 +189,34 @@ Deno.test({
 });
 
 Deno.test({
+  name: "TLS: the command the banner prints for the TLS port joins it as printed (T1, T2)",
+  ignore,
+  async fn() {
+    const cert = await makeCert();
+    const { server } = await tlsServer(cert);
+    await using _server = server;
+    const banner = await server.waitFor(/TLS on [^:]+:\d+: (.*?) \/ TLS em/);
+    const [deno, ...args] = banner[1]!.split(" ");
+    assert.equal(deno, "deno", banner[0]);
+    const o = new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const w = o.stdin.getWriter();
+    await w.write(new TextEncoder().encode("bia\n{quit}\n"));
+    await w.close();
+    const out = await o.output();
+    const text = decoder.decode(out.stdout) + decoder.decode(out.stderr);
+    assert.equal(out.code, 0, `${banner[1]}\n${text}`);
+    assert.match(text, /bia/);
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
   name: "TLS: a client that does not trust the certificate gets ERRO 04 saying to pass --ca",
   ignore,
   async fn() {

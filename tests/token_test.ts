@@ -7,8 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { SocketTrace } from "../server/trace.ts";
-import { bytes, join, LineClient, pause, startServer } from "./helpers.ts";
-import { haveTmux, Tmux } from "./tmux.ts";
+import { bytes, join, LineClient, pause, startServer, WAIT_MS } from "./helpers.ts";
+import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 /** Letters no server line has side by side: a trace line with `qj` or `jq` shows the token. */
 const TOKEN = "qjqjqjqj9";
@@ -114,6 +114,15 @@ Deno.test("X3, S2: character mode echoes accents as they will be sent; Ctrl+C an
     await c.sendRaw(bytes(":meio", [0x03]));
     assert.match(await c.expect("TCHAU"), /cid/);
     assert.equal(await bob.expect("SAIU"), "SAIU cid saiu do chat");
+  });
+  await t.step("telnet's IP (Ctrl+C) mid-line: the half line's row ends before TCHAU", async () => {
+    await using c = await join(srv.port, "ivo");
+    await c.sendRaw(new Uint8Array([IAC, DO, ECHO]));
+    await c.waitFor(() => c.raw.includes(ECHO), "the server agrees to echo");
+    await c.sendRaw(bytes(":meio", [IAC, 244]));
+    assert.match(await c.expect("TCHAU"), /^TCHAU .*ivo$/);
+    assert.ok(c.received.includes(":meio"), c.received.join("\n"));
+    assert.equal(await bob.expect("SAIU"), "SAIU ivo saiu do chat");
   });
   await t.step("Ctrl+D on an empty line", async () => {
     await using c = await join(srv.port, "dan");
@@ -226,4 +235,58 @@ Deno.test("L9: 5 wrong tokens lock {admin} for that address only, 10 minutes, th
       await c.expect("USUARIOS");
     },
   );
+});
+
+Deno.test("L8, C1: the client's --trace shows the token it sends as *, any case", async () => {
+  await using srv = startServer({ adminToken: TOKEN });
+  const client = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      new URL("../client.ts", import.meta.url).pathname,
+      "--port",
+      String(srv.port),
+      "--nick",
+      "kim",
+      "--trace",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = client.stdin.getWriter();
+  await writer.write(bytes(`{ADMIN ${TOKEN}}\n{admin qjqj}\n`));
+  await writer.close();
+  const out = await client.output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.ok(text.includes(`send 18 bytes "{ADMIN **********\\n"`), text);
+  assertHidden(text.split("\n"));
+});
+
+Deno.test({
+  name: "L8: the client's input line draws the token as *, and Up does not bring it back (tmux)",
+  ignore: !(await haveTmux()),
+  async fn() {
+    await using srv = startServer({ adminToken: TOKEN });
+    await using tmux = new Tmux();
+    await tmux.start(100, 30);
+    await tmux.type(`${clientCommand(srv.port, "--nick kim --lang en")}; echo EXITED=$?`, true);
+    await tmux.waitLine((l) => l === "kim>", "the chat prompt", 3 * WAIT_MS);
+    await tmux.type(":oi", true);
+    await tmux.waitLine((l) => l.endsWith("kim: oi"), "the message");
+    await tmux.type(`{ADMIN ${TOKEN.slice(0, 4)}`);
+    await tmux.waitLine((l) => l === "kim> {ADMIN ****", "the half-typed token as *");
+    await tmux.type(TOKEN.slice(4));
+    await tmux.waitLine((l) => l === "kim> {ADMIN *********", "the whole token as *");
+    await tmux.keys("Left", "Left", "BSpace", "Right", "Right"); // erased inside: drawn again
+    await tmux.waitLine((l) => l === "kim> {ADMIN ********", "the line drawn again as *");
+    await tmux.keys("C-u");
+    await tmux.type(`{admin ${TOKEN}}`, true);
+    await tmux.waitLine((l) => /teacher/.test(l), "the teacher's OK");
+    await tmux.keys("Up");
+    await tmux.waitLine((l) => l === "kim> :oi", "Up brings back the line before, not the token");
+    assertHidden(await tmux.pane());
+    await tmux.keys("C-u", "C-c");
+    await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+  },
 });

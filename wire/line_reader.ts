@@ -196,14 +196,15 @@ export class LineReader {
             this.#state = State.Negotiation;
           } else {
             this.#state = State.Text;
-            if (b === ABORT) {
-              // ABORT (RFC 1184): like IP, the user wants out.
+            if (b === ABORT || b === IP) {
+              // IP, or ABORT (RFC 1184): the user wants out; a half-typed line's row ends.
+              line.discard();
               out.push({ kind: "telnet", command: IP });
             } else if (b < EOF) {
               // Not a telnet command: a stray 0xFF byte, and `b` is read again.
               line.keep(IAC);
               i--;
-            } else if (b === IP || b === AYT) out.push({ kind: "telnet", command: b });
+            } else if (b === AYT) out.push({ kind: "telnet", command: b });
             else if (b === EC) line.erase();
             else if (b === EL) line.eraseLine();
             // NOP, DM, BRK, AO, GA: nothing to do

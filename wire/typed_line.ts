@@ -5,7 +5,8 @@
  * teacher's token in `{admin TOKEN}` is known here, where the line is
  * assembled, however it was typed (split over reads, key by key, with a tab
  * or erased letters): it is never echoed nor shown, only `*` (up to the
- * line's end, the closing brace too: a token may hold one).
+ * line's end, the closing brace too: a wrong guess may hold one, and the
+ * line may not end where the token does).
  *
  * @module
  */
@@ -280,5 +281,63 @@ export class TypedLine {
     // A long line's buffer is let go: a quiet connection holds a small one (P2).
     if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);
     return ended;
+  }
+}
+
+/**
+ * A copy of whole lines of bytes with the teacher's token shown as `*`, by
+ * the rule the server's line reader keeps (L8): what the client's trace
+ * (C1) shows of the lines it sends.
+ *
+ * @param bytes Whole lines, each ending with LF.
+ * @returns The same bytes, each byte of a token `*`.
+ *
+ * @example
+ * ```ts
+ * import { maskToken } from "./typed_line.ts";
+ * import assert from "node:assert/strict";
+ * const shown = maskToken(new TextEncoder().encode("{ADMIN s3cr}\n:oi\n"));
+ * assert.equal(new TextDecoder().decode(shown), "{ADMIN *****\n:oi\n");
+ * ```
+ */
+export function maskToken(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  for (const i of tokenAt(bytes.length, (i) => bytes[i]!)) out[i] = STAR;
+  return out;
+}
+
+/**
+ * The text of a line being typed with the teacher's token shown as `*`, by
+ * the same rule as {@linkcode maskToken}: what the client's input line
+ * draws (L8).
+ *
+ * @param text One line, as typed so far.
+ * @returns The text, each character of a token `*`.
+ *
+ * @example
+ * ```ts
+ * import { maskText } from "./typed_line.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(maskText("{admin giz12345"), "{admin ********");
+ * assert.equal(maskText(":{admin giz"), ":{admin giz");
+ * ```
+ */
+export function maskText(text: string): string {
+  let out = "";
+  let from = 0;
+  for (const i of tokenAt(text.length, (i) => Math.min(text.charCodeAt(i), 0xff))) {
+    out += text.slice(from, i) + "*";
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Where the token's bytes are in `length` bytes read by `at`, lines ending at LF. */
+function* tokenAt(length: number, at: (i: number) => number): Generator<number> {
+  const line = new TypedLine(Math.max(length, 1), "latin1");
+  for (let i = 0; i < length; i++) {
+    const b = at(i);
+    if (b === LF) line.end();
+    else if (line.keep(b)) yield i;
   }
 }

@@ -10,7 +10,9 @@
  * open, the client never reads the end). Here the door owns the socket, so
  * a handshake not finished within {@linkcode HANDSHAKE_TIMEOUT_MS} closes
  * it, and a client that speaks plain text on the TLS port (its first byte
- * is not a TLS handshake record's) is told so in one plain line and closed.
+ * is not a TLS handshake record's, or it sends nothing for
+ * {@linkcode QUIET_MS}, waiting for a prompt) is told so in one plain line
+ * and closed.
  *
  * @module
  */
@@ -23,6 +25,13 @@ import type { ByteStream, Entrance, Peer } from "./door.ts";
 
 /** How long a client has to finish the TLS handshake before its socket is closed. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a client may connect and send nothing before it is taken for a
+ * plain client waiting for the nickname prompt (a TLS client speaks first,
+ * its ClientHello), told {@linkcode PLAINTEXT_ANSWER} and closed (T1).
+ */
+export const QUIET_MS = 2_000;
 
 /** The first byte of a TLS record carrying a handshake (a ClientHello). */
 const HANDSHAKE_RECORD = 0x16;
@@ -45,6 +54,8 @@ export interface TlsDoor {
   readonly log: (line: string) => void;
   /** How long a handshake may take. @default {HANDSHAKE_TIMEOUT_MS} */
   readonly handshakeTimeoutMs?: number;
+  /** How long a silent client waits for {@linkcode PLAINTEXT_ANSWER}. @default {QUIET_MS} */
+  readonly quietMs?: number;
   /** Most handshakes under way at once; a socket beyond is closed. @default {1024} */
   readonly maxHandshakes?: number;
   /** Most handshakes under way from one address; a socket beyond is closed. @default {64} */
@@ -228,6 +239,7 @@ export function enterTls(entrance: Entrance, conn: Deno.TcpConn, door: TlsDoor):
   const over = () => {
     done = true;
     clearTimeout(timer);
+    clearTimeout(quiet);
     state.total--;
     const left = (state.handshaking.get(hostname) ?? 1) - 1;
     if (left === 0) state.handshaking.delete(hostname);
@@ -250,6 +262,20 @@ export function enterTls(entrance: Entrance, conn: Deno.TcpConn, door: TlsDoor):
     () => fail("no handshake in time"),
     door.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
   );
+  /** A plain client is told to use the plain port or --tls, then closed. */
+  const answerPlain = async (why: string) => {
+    try {
+      await writeAll(conn, new TextEncoder().encode(PLAINTEXT_ANSWER));
+    } catch {
+      // Gone already: closed below all the same.
+    }
+    fail(why);
+  };
+  let heard = false;
+  // A TLS client speaks first; one that waits in silence is a plain client waiting for a prompt.
+  const quiet = setTimeout(() => {
+    if (!done && !heard) void answerPlain("nothing sent: a plain client on the TLS port?");
+  }, door.quietMs ?? QUIET_MS);
   void (async () => {
     const buffer = new Uint8Array(16 * 1024);
     let n: number | null;
@@ -258,16 +284,10 @@ export function enterTls(entrance: Entrance, conn: Deno.TcpConn, door: TlsDoor):
     } catch {
       n = null;
     }
+    heard = true;
     if (done) return;
     if (n === null) return fail("closed before the handshake");
-    if (buffer[0] !== HANDSHAKE_RECORD) {
-      try {
-        await writeAll(conn, new TextEncoder().encode(PLAINTEXT_ANSWER));
-      } catch {
-        // Gone already: closed below all the same.
-      }
-      return fail("plain text on the TLS port");
-    }
+    if (buffer[0] !== HANDSHAKE_RECORD) return await answerPlain("plain text on the TLS port");
     const ended = () => fail("closed during the handshake"); // nothing once the chat has it
     tls = new TLSSocket(socketStream(conn, buffer.slice(0, n), ended), {
       isServer: true,
