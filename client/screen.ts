@@ -19,17 +19,8 @@ import {
 } from "node:readline";
 import { displayWidth } from "./width.ts";
 
-/** The kinds of lines the chat shows, each in its own colour. */
-export type Style =
-  | "own"
-  | "public"
-  | "private"
-  | "system"
-  | "error"
-  | "time"
-  | "notice"
-  | "history"
-  | "mention";
+import type { Style } from "./render.ts";
+export type { Style };
 
 const SGR: Readonly<Record<Style, string>> = {
   own: "32", // green
