@@ -53,17 +53,24 @@ export class Bench {
     return `b${this.#prefix}${this.#runs.toString(36)}${target[0]}${scenario[0]}`;
   }
 
-  /** Runs a scenario against one server and makes its row (its goal is judged later). */
+  /**
+   * Runs a scenario against one server and makes its row (its goal is judged later).
+   * @param web Private, broadcast on papo's server: clients of the run that come
+   *   through its web door (`--scenario web`).
+   * @param door Whether papo's server is started with `--web` (the web scenario's runs).
+   */
   async run(
     scenario: Scenario,
     target: Target,
     clients: number,
     shape: Shape = "reply",
+    web = 0,
+    door = web > 0,
   ): Promise<Row> {
     const o = this.#x.opts;
     const notes: string[] = [];
     const joins = joinsOnly(scenario);
-    const base = rowBase(scenario, target, clients, o, joins ? null : shape);
+    const base = rowBase(scenario, target, clients, o, joins ? null : shape, web);
     const label = `${scenario} ${base.size} ${target}`;
     const failed = (why: string): Row => {
       notes.push(why);
@@ -87,7 +94,7 @@ export class Bench {
 
     let server: Server;
     try {
-      server = await this.#fleet.open(target, clients);
+      server = await this.#fleet.open(target, clients, door);
     } catch (e) {
       return failed(e instanceof Error ? e.message : String(e));
     }
@@ -104,6 +111,7 @@ export class Bench {
       const baseOnline = protocol === "irc" ? 0 : before.online - 1;
       const rss = async () => (await server.proc?.rssKiB()) ?? null;
       const rssBefore = await rss();
+      let rssJoined: number | null = null;
       const spec: Spec = {
         tag,
         clients,
@@ -114,6 +122,11 @@ export class Bench {
         label,
         notes,
         shape,
+        web,
+        webPort: server.webPort,
+        onJoined: async () => {
+          rssJoined = await rss();
+        },
       };
       const m = await SCENARIOS[scenario](this.#x, spec);
       complete = m.complete;
@@ -125,7 +138,7 @@ export class Bench {
             "(a sequence number jumped: a message came late or not at all)",
         );
       }
-      const rssJoined = joins ? await rss() : null;
+      if (joins) rssJoined = await rss();
       if (joins && m.complete && o.settleMs > 0) await pause(o.settleMs);
       const rssAfter = await rss();
       answered = await probeServer(protocol, server.host, server.port, `${tag}q`);

@@ -27,9 +27,14 @@ export async function broadcast(x: Executor, s: Spec): Promise<Measured> {
   const o = x.opts;
   const g = gens.length;
   const nicks: string[][] = gens.map(() => []);
-  for (let i = 0; i < clients; i++) nicks[i % g]!.push(`${s.tag}${i}`);
+  // The last s.web clients come through the web door (--scenario web); senders never do.
+  const webFrom = gens.map(() => 0);
+  for (let i = 0; i < clients; i++) {
+    nicks[i % g]!.push(`${s.tag}${i}`);
+    if (i < clients - s.web) webFrom[i % g]!++;
+  }
   const expected = o.senders * o.broadcastMessages * (clients - 1);
-  if (!(await joinAll(x, s, nicks, CHANNEL))) return notRun(expected);
+  if (!(await joinAll(x, s, nicks, CHANNEL, webFrom))) return notRun(expected);
   const epochMs = wallMs();
   const orders: Order[] = gens.map((_, k) => {
     const senders: [number, number][] = [];

@@ -40,18 +40,22 @@ export class Fleet {
   /**
    * Starts a server to run against (papo's: room for `clients`), or gives
    * the one at `--host`/`--port`.
+   * @param web papo's: also open its web door (`--web`) on a free port.
    * @throws {Error} When ngIRCd is asked for and not installed, or a server does not start.
    */
-  async open(target: Target, clients: number): Promise<Server> {
+  async open(target: Target, clients: number, web = false): Promise<Server> {
     if (target === "papo" && this.#opts.external) {
       return { ...this.#opts.external, proc: undefined };
     }
     let proc: ServerProcess;
+    let webPort: number | undefined;
     if (target === "papo") {
+      if (web) webPort = freePort();
       proc = await startServer("papo", here("../server.ts"), [
         ...PAPO_ARGS,
         "--max-clients",
         String(Math.max(20_000, clients + 16)),
+        ...(webPort === undefined ? [] : ["--web", String(webPort)]),
         ...this.#opts.serverArgs,
       ]);
     } else if (target === "ceiling") {
@@ -66,7 +70,7 @@ export class Fleet {
       proc = await startNgircd(this.#ngircd);
     }
     this.#servers.add(proc);
-    return { host: proc.host, port: proc.port, proc };
+    return { host: proc.host, port: proc.port, proc, webPort };
   }
 
   /** Stops a run's server (a note when it exits badly) and the generators' clients. */
@@ -95,4 +99,16 @@ export class Fleet {
   async exit(): Promise<void> {
     await Promise.all(this.#gens.map((g) => g.exit()));
   }
+}
+
+/**
+ * A loopback port free a moment ago, for the server's web door: the server
+ * prints its web address after the "listening on" line the bench waits for,
+ * so the bench chooses the port rather than reading it.
+ */
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = l.addr.port;
+  l.close();
+  return port;
 }

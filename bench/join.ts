@@ -23,7 +23,7 @@ import type { JoinOrder, Order } from "./wire.ts";
 export function joinOrder(
   s: Spec,
   nicks: string[],
-  o: Pick<JoinOrder, "readBytes" | "concurrency" | "countJoins" | "channel">,
+  o: Pick<JoinOrder, "readBytes" | "concurrency" | "countJoins" | "channel" | "webFrom">,
 ): JoinOrder {
   const irc = s.protocol === "irc";
   const concurrency = irc
@@ -40,6 +40,7 @@ export function joinOrder(
     ...o,
     concurrency,
     channel: irc ? o.channel : "",
+    webPort: s.webPort,
   };
 }
 
@@ -51,24 +52,28 @@ export function joinOrder(
  * @param s The run.
  * @param nicks The nicknames, one list per generator.
  * @param channel The IRC channel, or "".
- * @returns Whether every client joined (when not, a note says so).
+ * @param webFrom Per generator, the index from which its nicknames come through the web door.
+ * @returns Whether every client joined (when not, a note says so); then `s.onJoined` ran.
  */
 export async function joinAll(
   x: Executor,
   s: Spec,
   nicks: string[][],
   channel: string,
+  webFrom?: number[],
 ): Promise<boolean> {
-  const orders: Order[] = nicks.map((list) =>
+  const orders: Order[] = nicks.map((list, k) =>
     joinOrder(s, list, {
       readBytes: 64 * 1024,
       concurrency: Math.min(x.opts.concurrency, 64),
       countJoins: false,
       channel,
+      webFrom: webFrom?.[k] ?? list.length,
     })
   );
   const total = nicks.reduce((n, l) => n + l.length, 0);
   const { complete } = await x.execute(`${s.label} (joining)`, s.gens, orders, total, s.notes);
   if (!complete) s.notes.push("Not every client could join; the run did not start");
+  else await s.onJoined?.();
   return complete;
 }

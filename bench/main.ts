@@ -15,6 +15,9 @@
  * - broadcast (`broadcast.ts`): N clients, S senders of M public messages
  *   each, W in flight per sender; deliveries/s (messages x receivers),
  *   latency.
+ * - web (`web_runs.ts`, issue 23 item 3): papo's broadcast and private
+ *   without, then with `--web-users` WebSocket users through its web door,
+ *   and the ratios of the two.
  *
  * Run `deno task bench --help` for the flags.
  *
@@ -47,6 +50,7 @@ import {
   tableRow,
 } from "./report.ts";
 import { cores } from "./row.ts";
+import { type Run, webRatioLine, webRatios, webRuns } from "./web_runs.ts";
 
 /** The lines printed under the table: what each column means and where the anchors are. */
 function legend(o: BenchOptions): string {
@@ -64,9 +68,12 @@ function legend(o: BenchOptions): string {
     "  (private, broadcast).",
     "lost: lines expected that never came (connect: registrations and ENTROU/JOIN; private: PRIVADA",
     "  and OK, or PRIVMSG; broadcast: PUBLICA or PRIVMSG); '!' marks a run stopped before it completed.",
-    "RSS MiB: the server's VmRSS before the clients came > after the run; connect and idle: before >",
-    `  once every client joined (connect: every join notice read) > after ${o.settleMs / 1000} s`,
-    "  of quiet (--settle). KiB/cl: RSS growth per client once joined; settled: after the quiet.",
+    "RSS MiB: the server's VmRSS before the clients came > once every client joined (connect: every",
+    "  join notice read; private, broadcast: before the messages) > after the run (connect, idle:",
+    `  after ${o.settleMs / 1000} s of quiet, --settle). KiB/cl: RSS growth per client once`,
+    "  joined; settled: after the quiet.",
+    "web (--scenario web): papo's broadcast and private without, then with --web-users WebSocket",
+    "  users (size '+N ws'); the line under each pair divides the second run by the first.",
     "srv us/msg: the server's CPU microseconds per private message delivered, or per broadcast delivery.",
     "shape (private, broadcast; --shape): reply, a papo sender's window opened by each OK, short bodies;",
     "  delivery, every window opened by a delivery, 64-byte bodies. Every body carries its sender's id,",
@@ -158,22 +165,33 @@ export async function main(args: string[]): Promise<number> {
       console.log();
       console.log(tableHeader());
     }
-    const runs: [Scenario, number, Shape][] = [];
+    const runs: Run[] = [];
+    const add = (scenario: Scenario, clients: number, shape: Shape) =>
+      runs.push({ scenario, clients, shape, web: null });
     for (const s of opts.scenarios) {
       for (const shape of opts.shapes) {
-        if (s === "private") runs.push([s, 2 * opts.pairs, shape]);
+        if (s === "private") add(s, 2 * opts.pairs, shape);
         else if (s === "broadcast") {
-          for (const n of opts.broadcastSizes) runs.push([s, n, shape]);
+          for (const n of opts.broadcastSizes) add(s, n, shape);
         }
       }
       if (s === "connect" || s === "idle") {
-        for (const n of opts.connectSizes) runs.push([s, n, "reply"]);
+        for (const n of opts.connectSizes) add(s, n, "reply");
       }
     }
-    for (const [scenario, clients, shape] of runs) {
+    // The web scenario: papo only (the other servers have no web door).
+    if (opts.targets.includes("papo")) runs.push(...webRuns(opts));
+    else if (opts.webUsers > 0) console.error("web: runs against papo only; not run");
+    let withoutWeb: Row | undefined;
+    for (const { scenario, clients, shape, web } of runs) {
       const group: Row[] = [];
-      for (const target of opts.targets) {
-        group.push(await bench.run(scenario, target, clients, shape));
+      for (const target of web === null ? opts.targets : ["papo" as const]) {
+        group.push(await bench.run(scenario, target, clients, shape, web ?? 0, web !== null));
+      }
+      const webNote = web === null ? undefined : group[0]!;
+      if (web === 0) withoutWeb = webNote;
+      else if (webNote !== undefined && withoutWeb !== undefined) {
+        webNote.vs_without_web = webRatios(withoutWeb, webNote);
       }
       const papo = group.find((r) => r.target === "papo");
       const ceiling = group.find((r) => r.target === "ceiling");
@@ -190,6 +208,9 @@ export async function main(args: string[]): Promise<number> {
           console.log(tableRow(row));
           for (const note of row.notes) console.log(`  ${row.target}: ${note}`);
         }
+      }
+      if (!opts.jsonOnly && webNote?.vs_without_web !== undefined) {
+        console.log(webRatioLine(webNote, webNote.vs_without_web));
       }
       if (!opts.jsonOnly && papo) {
         for (const other of ["ceiling", "ngircd"] as const) {

@@ -42,8 +42,9 @@ export const BENCH_FLAGS = {
   scenario: {
     type: "string",
     value: "LIST",
-    help: "connect, idle, private, broadcast or all (connect, private and broadcast), " +
-      "comma-separated",
+    help: "connect, idle, private, broadcast, web or all (connect, private and broadcast), " +
+      "comma-separated; web: papo's broadcast and private without and then with " +
+      "--web-users WebSocket users, and their ratios",
     default: "all",
   },
   shape: {
@@ -67,6 +68,14 @@ export const BENCH_FLAGS = {
     defaultText: "private 4000, broadcast 1500",
   },
   pairs: { type: "string", value: "N", help: "private sender/receiver pairs", default: 50, min: 1 },
+  "web-users": {
+    type: "string",
+    value: "N",
+    help: "web scenario: WebSocket users through papo's web door beside the TCP users " +
+      "(broadcast: receivers; private: every receiver, the rest online and idle)",
+    default: 1000,
+    min: 1,
+  },
   senders: { type: "string", value: "N", help: "broadcast senders", default: 4, min: 1 },
   window: {
     type: "string",
@@ -168,6 +177,8 @@ export interface BenchOptions {
   pairs: number;
   privateMessages: number;
   window: number;
+  /** The web scenario (`--scenario web`): its WebSocket users, or 0 when it does not run. */
+  webUsers: number;
   /** The load shapes private and broadcast run in, each once. */
   shapes: Shape[];
   /** Whether the server is pinned to one core and the generators to the others. */
@@ -227,13 +238,15 @@ export function readOptions(args: string[]): BenchOptions | "help" {
   if (f.help) return "help";
   const quick = f.quick === true;
   const scenarios: Scenario[] = [];
+  let web = false;
   for (const n of words(f.scenario, BENCH_FLAGS.scenario.default)) {
     if (n === "all") scenarios.push("connect", "private", "broadcast");
+    else if (n === "web") web = true;
     else if (n === "connect" || n === "idle" || n === "private" || n === "broadcast") {
       scenarios.push(n);
     } else {
       throw new UsageError(
-        `Cannot run scenario "${n}": choose connect, idle, private, broadcast or all`,
+        `Cannot run scenario "${n}": choose connect, idle, private, broadcast, web or all`,
       );
     }
   }
@@ -262,8 +275,14 @@ export function readOptions(args: string[]): BenchOptions | "help" {
       "Cannot use --server-args with --host: the bench does not start that server",
     );
   }
-  const int = (name: "pairs" | "senders" | "window" | "workers" | "concurrency" | "timeout") =>
-    intOf(BENCH_FLAGS, f, name);
+  if (external && web) {
+    throw new UsageError(
+      "Cannot run scenario web with --host: the bench starts papo's server with --web itself",
+    );
+  }
+  const int = (
+    name: "pairs" | "senders" | "window" | "workers" | "concurrency" | "timeout" | "web-users",
+  ) => intOf(BENCH_FLAGS, f, name);
   const senders = quick && f.senders === undefined ? 2 : int("senders");
   const shapes: Shape[] = [];
   for (const n of words(f.shape, BENCH_FLAGS.shape.default)) {
@@ -276,7 +295,7 @@ export function readOptions(args: string[]): BenchOptions | "help" {
   }
   const broadcastSizes = clients ?? [quick ? 20 : 200];
   for (const n of broadcastSizes) {
-    if (scenarios.includes("broadcast") && n < senders + 1) {
+    if ((web || scenarios.includes("broadcast")) && n < senders + 1) {
       throw new UsageError(
         `Cannot run broadcast with --clients ${n} and --senders ${senders}: give more clients than senders`,
       );
@@ -291,6 +310,7 @@ export function readOptions(args: string[]): BenchOptions | "help" {
     pairs: quick && f.pairs === undefined ? 4 : int("pairs"),
     privateMessages: messages ?? (quick ? 200 : 4000),
     window: quick && f.window === undefined ? 8 : int("window"),
+    webUsers: web ? (quick && f["web-users"] === undefined ? 6 : int("web-users")) : 0,
     shapes: [...new Set(shapes)],
     pin: f.pin === true,
     settleMs: Math.round(

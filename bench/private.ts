@@ -25,18 +25,24 @@ import { type Order, wallMs } from "./wire.ts";
 export async function privateMessages(x: Executor, s: Spec): Promise<Measured> {
   const { gens } = s;
   const o = x.opts;
-  const nicks: string[][] = gens.map(() => []);
-  const pairs: [number, number][][] = gens.map(() => []);
+  // Per generator: its senders, then their receivers, then idle web users (--scenario web:
+  // receivers and idle users come through the web door).
+  const senders: string[][] = gens.map(() => []);
+  const receivers: string[][] = gens.map(() => []);
   for (let p = 0; p < o.pairs; p++) {
-    const g = p % gens.length;
-    const at = nicks[g]!.length;
-    nicks[g]!.push(`${s.tag}s${p}`, `${s.tag}r${p}`);
-    pairs[g]!.push([at, at + 1]);
+    senders[p % gens.length]!.push(`${s.tag}s${p}`);
+    receivers[p % gens.length]!.push(`${s.tag}r${p}`);
   }
+  const nicks = gens.map((_, g) => [...senders[g]!, ...receivers[g]!]);
+  for (let i = 0; i < Math.max(0, s.web - o.pairs); i++) {
+    nicks[i % gens.length]!.push(`${s.tag}w${i}`);
+  }
+  const pairs = senders.map((list) => list.map((_, j): [number, number] => [j, list.length + j]));
+  const webFrom = s.web > 0 ? senders.map((list) => list.length) : undefined;
   // papo: each message and its OK; IRC: each message.
   const perMessage = s.protocol === "irc" ? 1 : 2;
   const expected = perMessage * o.pairs * o.privateMessages;
-  if (!(await joinAll(x, s, nicks, ""))) return notRun(expected);
+  if (!(await joinAll(x, s, nicks, "", webFrom))) return notRun(expected);
   const epochMs = wallMs();
   const orders: Order[] = pairs.map((list) => ({
     op: "private",

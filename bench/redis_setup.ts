@@ -8,6 +8,7 @@
 
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
+import { PAPO_ARGS } from "./options.ts";
 
 const SERVER = decodeURIComponent(new URL("../server.ts", import.meta.url).pathname);
 const encoder = new TextEncoder();
@@ -162,18 +163,8 @@ export interface Setup {
 /** Starts a setup: redis-server (when on Redis) and the nodes. */
 export async function setup(nodes: number, redis: boolean): Promise<Setup> {
   const procs: Proc[] = [];
-  const flags = [
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-    "--flood-burst",
-    "0",
-    "--max-pending-per-ip",
-    "0",
-    "--max-clients",
-    "20000",
-  ];
+  // Every client comes from 127.0.0.1: the per-address caps are off, as in `deno task bench`.
+  const flags = [...PAPO_ARGS, "--max-clients", "20000"];
   const perms = ["--allow-net", REDIS_ALLOW_ENV, REDIS_ALLOW_READ, "--no-prompt"];
   if (redis) {
     const port = freePort();

@@ -65,10 +65,15 @@ export interface Row {
    * join notice was read, so the join storm has drained), in KiB.
    */
   readonly rss_joined_kib: number | null;
-  /** Connect, idle: (joined - before) / clients, in KiB. */
+  /** (joined - before) / clients, in KiB (private, broadcast: joined before the messages). */
   readonly rss_per_client_kib: number | null;
   /** Connect, idle: (after - before) / clients, in KiB: what an idle client costs. */
   readonly rss_settled_per_client_kib: number | null;
+  /**
+   * Private, broadcast (`--scenario web`): clients that came through the
+   * web door, counted in `clients`; 0 for none.
+   */
+  readonly web_users: number;
   /** Connect, idle: the seconds of quiet before `rss_after_kib`. */
   readonly settle_s: number | null;
   /** Whether the server answered a new client after the run (register, `{users}`, `{quit}`). */
@@ -82,6 +87,8 @@ export interface Row {
   vs_ceiling?: Ratios;
   /** papo's figures divided by ngIRCd's, on papo's rows when both ran. */
   vs_ngircd?: Ratios;
+  /** Web scenario: this run with WebSocket users divided by the same run without them. */
+  vs_without_web?: WebRatios;
 }
 
 /** papo's figures divided by another server's. */
@@ -93,6 +100,20 @@ export interface Ratios {
   readonly max: number | null;
   readonly rss_per_client: number | null;
   readonly rss_settled_per_client: number | null;
+}
+
+/** A run with WebSocket users divided by the same run without them. */
+export interface WebRatios {
+  readonly rate: number | null;
+  readonly p99: number | null;
+  readonly server_us_per_msg: number | null;
+  readonly rss_per_client: number | null;
+  /**
+   * The server's memory growth once every client joined, with minus without,
+   * divided by the WebSocket users who are not also in the run without them
+   * (broadcast: all; private: those beyond the receivers), in KiB.
+   */
+  readonly kib_per_web_user: number | null;
 }
 
 /** The issue's targets (issue 14), judged on papo's rows at the issue's sizes. */
@@ -220,7 +241,7 @@ function mib(kib: number | null): string {
  * @returns The line.
  */
 export function tableRow(row: Row): string {
-  const points = row.settle_s === null
+  const points = row.rss_joined_kib === null
     ? [row.rss_before_kib, row.rss_after_kib]
     : [row.rss_before_kib, row.rss_joined_kib, row.rss_after_kib];
   const rss = points.every((p) => p === null) ? "-" : points.map(mib).join(">");

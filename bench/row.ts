@@ -27,12 +27,13 @@ export type RowBase = Pick<
   | "size"
   | "settle_s"
   | "goal"
+  | "web_users"
 >;
 
 /** The server's memory (VmRSS, KiB) around a run; `null` when it is not the bench's server. */
 export interface Memory {
   before: number | null;
-  /** Connect, idle: once every client joined; `null` for the other scenarios. */
+  /** Once every client joined (private, broadcast: before the messages). */
   joined: number | null;
   after: number | null;
 }
@@ -50,6 +51,7 @@ export function joinsOnly(scenario: Scenario): boolean {
  * @param clients The clients of the run.
  * @param o The bench's options (pairs, senders, messages, window, settle time).
  * @param shape The load shape (private, broadcast).
+ * @param web Clients that come through the web door (`--scenario web`).
  * @returns The row's first fields, its goal not judged yet.
  */
 export function rowBase(
@@ -58,9 +60,11 @@ export function rowBase(
   clients: number,
   o: BenchOptions,
   shape: Shape | null = null,
+  web = 0,
 ): RowBase {
   const joins = joinsOnly(scenario);
   const w = shape === null ? `w${o.window}` : `w${o.window} ${shape}`;
+  const ws = web > 0 ? ` +${fmt(web)} ws` : "";
   return {
     scenario,
     shape,
@@ -77,10 +81,11 @@ export function rowBase(
     size: joins
       ? `${fmt(clients)} clients`
       : scenario === "private"
-      ? `${o.pairs} pairs x ${fmt(o.privateMessages)}, ${w}`
-      : `${fmt(clients)} cl, ${o.senders}x${fmt(o.broadcastMessages)}, ${w}`,
+      ? `${o.pairs} pairs x ${fmt(o.privateMessages)}${ws}, ${w}`
+      : `${fmt(clients - web)} cl${ws}, ${o.senders}x${fmt(o.broadcastMessages)}, ${w}`,
     settle_s: joins ? o.settleMs / 1000 : null,
     goal: "-" as const,
+    web_users: web,
   };
 }
 
@@ -143,9 +148,7 @@ export function measuredRow(
   notes: string[],
 ): Row {
   const perClient = (kib: number | null) =>
-    joinsOnly(base.scenario) && rss.before !== null && kib !== null
-      ? round((kib - rss.before) / base.clients, 2)
-      : null;
+    rss.before !== null && kib !== null ? round((kib - rss.before) / base.clients, 2) : null;
   return {
     ...base,
     workers,
@@ -156,7 +159,7 @@ export function measuredRow(
     rss_joined_kib: rss.joined,
     rss_after_kib: rss.after,
     rss_per_client_kib: perClient(rss.joined),
-    rss_settled_per_client_kib: perClient(rss.after),
+    rss_settled_per_client_kib: joinsOnly(base.scenario) ? perClient(rss.after) : null,
     answered: check.ok,
     check_ms: round(check.ms, 1),
     notes,

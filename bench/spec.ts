@@ -17,6 +17,8 @@ export interface Server {
   host: string;
   port: number;
   proc: ServerProcess | undefined;
+  /** papo's server started with `--web`: its web door's port. */
+  webPort?: number | undefined;
 }
 
 /** One scenario run against one server, as a scenario sees it. */
@@ -33,4 +35,14 @@ export interface Spec {
   notes: string[];
   /** Private, broadcast: the load shape. */
   shape: "reply" | "delivery";
+  /**
+   * Private, broadcast: clients that come through the web door
+   * (`--scenario web`): broadcast, the last `web` clients; private, every
+   * receiver and `web - pairs` more users online.
+   */
+  web: number;
+  /** The web door's port when `web` > 0. */
+  webPort?: number | undefined;
+  /** Called once every client joined, before the messages (reads the server's memory). */
+  onJoined?: () => Promise<void>;
 }

@@ -200,6 +200,13 @@ export interface JoinOrder {
   readonly countJoins: boolean;
   readonly total: number;
   readonly base: number;
+  /**
+   * The nicknames from this index on connect through the server's web door
+   * (a WebSocket at `ws://host:webPort/ws`) instead of TCP (`--web-users`);
+   * absent or `nicks.length` for none.
+   */
+  readonly webFrom?: number;
+  readonly webPort?: number | undefined;
 }
 
 /** Private messages between pairs of this generator's clients. */

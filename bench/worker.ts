@@ -17,6 +17,7 @@
 import { type Client, report, reported, Run, state } from "./gen_client.ts";
 import { IrcClient } from "./irc_client.ts";
 import { PapoClient } from "./papo_client.ts";
+import { WebClient } from "./web_client.ts";
 import {
   type BroadcastOrder,
   type JoinOrder,
@@ -63,9 +64,13 @@ function join(order: JoinOrder): void {
   // papo: the USUARIOS line says how many joins follow; IRC: the NAMES reply, before 366.
   r.unknown = order.countJoins && order.protocol === "papo" ? order.nicks.length : 0;
   r.mustRegister = order.nicks.length;
-  const fresh: Client[] = order.nicks.map((nick) =>
+  // Nicknames from webFrom on come through the web door (--web-users): lines arrive as strings.
+  const webFrom = order.webFrom ?? order.nicks.length;
+  const fresh: Client[] = order.nicks.map((nick, i) =>
     order.protocol === "irc"
       ? new IrcClient(nick, order.readBytes, order.channel)
+      : i >= webFrom
+      ? new WebClient(nick, 0)
       : new PapoClient(nick, order.readBytes)
   );
   clients = clients.concat(fresh);
@@ -78,7 +83,8 @@ function join(order: JoinOrder): void {
       startNext();
       r.check();
     };
-    void c.connect(order.host, order.port).then(() => {
+    const port = c instanceof WebClient ? order.webPort ?? order.port : order.port;
+    void c.connect(order.host, port).then(() => {
       if (c.closed) startNext();
     });
   };

@@ -123,6 +123,8 @@ export class ChatServer implements Entrance, SessionHost {
       ...(options.timers === undefined ? {} : { timers: options.timers }),
       kickMs: (options.kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
       clock: options.clock ?? Date.now,
+      // With the address's shared line budget off (a large class behind one NAT), its churn too.
+      ...((options.ipFloodBurst ?? DEFAULTS.ipFloodBurst) > 0 ? {} : { churnPairs: 0 }),
     });
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
@@ -270,7 +272,7 @@ export class ChatServer implements Entrance, SessionHost {
       this.#sessions.delete(session);
       this.stats.open--;
       this.#admission.closed(c.ip, this.#waiting.delete(session));
-    });
+    }).then(() => c.gone); // the slot is free; the socket's drain still counts as running (L12)
   }
 
   /**

@@ -117,6 +117,18 @@ export class Connection implements Sink {
   /** Telnet's options, once the client negotiates any. */
   #telnet: TelnetPeer | undefined;
   #closed = false;
+  /** The graceful close under way (L12), which owns the socket until it ends. */
+  #ending: Promise<void> | undefined;
+  /** The read loop, while it runs; it ends at the client's end, an error or the socket's close. */
+  #loop: Promise<void> | undefined;
+  /** Hands the session back its turn: reading goes on only to drain (L12). */
+  #letGo: (() => void) | undefined;
+  /** Whether the read loop waits in a read (where closing lets the session go at once). */
+  #inRead = false;
+  /** Resolves when the socket is closed. */
+  #gone!: () => void;
+  /** Resolves when the socket is closed (after a graceful close, within its drain bound). */
+  readonly gone: Promise<void> = new Promise((resolve) => this.#gone = resolve);
 
   /**
    * @param stream The client's bytes both ways, as its door handed them on.
@@ -198,6 +210,7 @@ export class Connection implements Sink {
   /** Queues a last line past the bound; the connection takes nothing more. */
   sendFinal(bytes: Uint8Array): void {
     this.#out.sendFinal(bytes);
+    this.#closing();
   }
 
   /** Resolves after `ms`, or sooner when the connection closes or its queue empties. */
@@ -209,23 +222,41 @@ export class Connection implements Sink {
    * Reads the socket until its end, the connection closing, or an error,
    * handing each line event to `handler` in order and waiting for it before
    * the next. The read buffer grows while much arrives at once and shrinks
-   * back when reads are small again.
+   * back when reads are small again. Once the connection is closing, this
+   * resolves (at once if a read is pending, else after the handler's line)
+   * while the loop goes on reading and dropping what still comes until the
+   * client's end (L12): the session ends, the socket drains.
    *
    * @param handler What to do with each line (or over-long or non-ASCII line).
-   * @throws What the socket throws (a reset, a socket error).
+   * @throws What the socket throws (a reset, a socket error) before closing.
    */
-  async readLines(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
+  readLines(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#letGo = resolve;
+      this.#loop = this.#readLoop(handler).then(resolve, (e) => {
+        reject(e); // ignored once let go
+      });
+    });
+  }
+
+  async #readLoop(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
     const reader = this.#reader;
     const received = this.#observer?.received;
     let buf = new Uint8Array(READ_MIN);
     let small = 0;
     const events: LineEvent[] = [];
-    while (!this.closing) {
+    while (!this.#closed) {
+      if (this.closing) this.#letGo?.(); // from here on the loop only drains (L12)
+      this.#inRead = true; // (a read that throws ends the loop: the flag no longer matters)
       const n = await this.#stream.read(buf);
+      this.#inRead = false;
       if (n === null) {
         received?.call(this.#observer, this, END); // recv() returned 0: the peer closed
         return;
       }
+      // L12: a closing connection reads on and drops what still comes, until the client's end,
+      // so that the kernel never answers unread bytes with a reset that destroys the last line.
+      if (this.closing) continue;
       const got = buf.subarray(0, n);
       events.length = 0;
       if (received === undefined) reader.push(got, events);
@@ -255,7 +286,7 @@ export class Connection implements Sink {
         }
       }
       for (let i = 0; i < events.length; i++) {
-        if (this.closing) return;
+        if (this.closing) break; // the rest is dropped
         const ev = events[i]!;
         const input = ev.kind === "telnet" ? this.#telnetCommand(ev.command, ev.option) : ev;
         if (input === undefined) continue;
@@ -266,6 +297,11 @@ export class Connection implements Sink {
         if (done !== undefined) await done;
       }
     }
+  }
+
+  /** The connection began to close: a read loop waiting in a read lets its session go. */
+  #closing(): void {
+    if (this.#inRead) this.#letGo?.();
   }
 
   /**
@@ -307,14 +343,37 @@ export class Connection implements Sink {
   }
 
   /**
-   * Writes what is queued (waiting at most `ms` milliseconds for a peer that
-   * does not read), then closes the socket. Safe to call more than once.
+   * Closes the connection. With `ms` > 0, gracefully (L12): writes what is
+   * queued (waiting at most `ms` milliseconds for a peer that does not read),
+   * half-closes, and drains what the client still sends until its end, all
+   * within `ms`; then closes the socket. Without, at once, unless a graceful
+   * close is under way: that one owns the socket and ends within its bound.
+   * Safe to call more than once; resolves when the socket is closed.
    */
-  async close(ms = 0): Promise<void> {
+  close(ms = 0): Promise<void> {
     this.#out.seal();
-    if (ms > 0 && !this.#closed) {
-      this.#out.flush();
-      await this.#out.drain(ms);
+    this.#closing();
+    if (this.#ending !== undefined) return this.#ending;
+    if (ms > 0 && !this.#closed) return this.#ending = this.#closeGracefully(ms);
+    this.#closeSocket();
+    return this.gone;
+  }
+
+  async #closeGracefully(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    this.#out.flush();
+    await this.#out.drain(ms);
+    if (!this.#closed && this.#out.queued === 0) {
+      // Half-closed, the client's end is awaited (no read loop, as for a client refused before
+      // its session: one drains here); all within the bound. A client gone ends it too.
+      const end = this.#stream.closeWrite()
+        .then(() => this.#loop ??= this.#readLoop(() => {}))
+        .catch(() => {});
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        end,
+        new Promise<void>((resolve) => timer = setTimeout(resolve, deadline - Date.now())),
+      ]).finally(() => clearTimeout(timer));
     }
     this.#closeSocket();
   }
@@ -329,5 +388,7 @@ export class Connection implements Sink {
       // Already closed (Deno closes a socket whose reading end was reached).
     }
     this.#observer?.closed?.(this, this.cause ?? "eof");
+    this.#letGo?.();
+    void this.#out.idle().then(this.#gone);
   }
 }

@@ -253,6 +253,18 @@ export class Outbox implements Flushable {
     });
   }
 
+  /** Resolves when no write is in flight (after a close: once the last write ended or failed). */
+  idle(): Promise<void> {
+    if (!this.#writing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#waiters?.delete(done);
+        resolve();
+      };
+      (this.#waiters ??= new Set()).add(done);
+    });
+  }
+
   #wake(): void {
     if (this.#waiters === undefined) return;
     for (const done of [...this.#waiters]) done();

@@ -173,7 +173,9 @@ export class Session implements Member, Caller, ConnectionOwner {
         );
       }
       host.log(`leave ${c.peer}${this.nick ? ` ${this.nick}` : ""} (${c.cause})`);
-      await c.close(c.cause === "quit" ? CLOSE_DRAIN_MS : 0);
+      // L12: the session ends here; a graceful close drains the socket on its own, within its
+      // bound (the server waits for it through `c.gone`, not the room or the admission slot).
+      void c.close(c.cause === "quit" ? CLOSE_DRAIN_MS : 0);
     }
   }
 

@@ -4,7 +4,10 @@
  * installed, ngIRCd, all started by the bench. It checks what must hold on
  * any machine, never a time or a rate: every scenario ran on every server,
  * no line was lost, and each server still answered a new client afterwards
- * (S10, S12, X1; P2's memory points are there for connect and idle).
+ * (S10, S12, X1; P2's memory points are there for connect and idle). The
+ * web scenario (issue 23 item 3, W2) runs too: papo's broadcast and private
+ * again with a few WebSocket users through the web door, none of whose
+ * lines may be lost either.
  */
 import assert from "node:assert/strict";
 import { findNgircd } from "../bench/ngircd.ts";
@@ -46,7 +49,7 @@ function smokeRun(): Promise<Smoke> {
           "--quick",
           "--json-only",
           "--scenario",
-          SCENARIOS.join(","),
+          [...SCENARIOS, "web"].join(","),
           "--target",
           "all",
           "--timeout",
@@ -127,4 +130,41 @@ Deno.test({
     const papo = rows.find((r) => r.target === "papo" && r.scenario === "private");
     assert.ok(papo.vs_ngircd, `papo's row has no vs_ngircd\n${context}`);
   },
+});
+
+Deno.test("bench main() --quick --scenario web: WebSocket users beside TCP users lose no line", async () => {
+  const { code, context, rows } = await smokeRun();
+  assert.equal(code, 0, context);
+  const web = rows.filter((r) => r.target === "papo" && r.web_users > 0);
+  for (const scenario of ["private", "broadcast"]) {
+    for (const shape of ["reply", "delivery"]) {
+      const row = web.find((r) => r.scenario === scenario && r.shape === shape);
+      assert.ok(row, `no web row for ${scenario} in the ${shape} shape\n${context}`);
+      const name = `web ${scenario} ${shape}: ${JSON.stringify(row)}`;
+      assert.equal(row.web_users, 6, `the quick web runs have 6 WebSocket users: ${name}`);
+      assert.equal(row.lost, 0, `lost lines in ${name}`);
+      assert.equal(row.complete, true, `incomplete run in ${name}`);
+      assert.equal(row.received, row.expected, `received != expected in ${name}`);
+      assert.equal(row.duplicates, 0, `a message delivered twice in ${name}`);
+      assert.equal(row.disorder, 0, `a message out of order in ${name}`);
+      assert.equal(row.answered, true, `the server did not answer after ${name}`);
+      if (scenario === "broadcast") {
+        // Every client, the WebSocket users too, gets every message of every sender but its own.
+        assert.equal(row.expected, row.senders * row.messages * (row.clients - 1), name);
+      } else {
+        // Each message and its OK; every receiver is a WebSocket user.
+        assert.equal(row.expected, 2 * row.pairs * row.messages, name);
+      }
+      const ratios = row.vs_without_web;
+      assert.ok(ratios, `no vs_without_web in ${name}`);
+      for (const key of ["rate", "p99", "server_us_per_msg", "rss_per_client"]) {
+        assert.ok(key in ratios, `vs_without_web has no ${key} in ${name}`);
+      }
+      const without = rows.find((r) =>
+        r.target === "papo" && r.web_users === 0 && r.scenario === scenario &&
+        r.shape === shape && r.clients < row.clients
+      );
+      assert.ok(without, `no run without WebSocket users for ${name}`);
+    }
+  }
 });

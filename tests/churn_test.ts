@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { DEFAULTS } from "../server/options.ts";
+import { CHURN_PAIRS } from "../server/room/crowd.ts";
 import { bytes, join, LineClient, startServer } from "./helpers.ts";
 
 const BUDGETS = { ipFloodBurst: 20, ipFloodRate: 20, joinBurst: 3, joinRate: 120 };
@@ -38,7 +39,8 @@ Deno.test("L10: a reconnecting loop from one address is held to its budgets; the
   const joins = bystander.received.filter((l) => l.startsWith("ENTROU loop")).length;
   // Nothing typed is dropped (delayed, never lost): every line reached the bystander...
   assert.equal(spam, 20 * turns);
-  assert.equal(joins, turns);
+  // Its joins are announced one by one only at first (L10, crowd.ts); the rest are summarized.
+  assert.ok(joins >= CHURN_PAIRS && joins <= turns, `${joins} joins announced`);
   // ...at the address's pace: its budgets bound what got through in the time the loop took.
   assert.ok(
     spam <= BUDGETS.ipFloodBurst + BUDGETS.ipFloodRate * seconds + 1,
@@ -87,6 +89,33 @@ Deno.test("L10: the 65th join from one address waits its turn, told once, and ge
   // Another address was never held back.
   await using d = await join(srv.port, "quatro", { from: "127.0.6.2" });
   assert.ok(!d.received.some((l) => l.startsWith("ERRO")));
+});
+
+Deno.test("L10: a churning address's joins and leaves reach the room summarized, once a second", async () => {
+  await using srv = startServer({ ...BUDGETS, joinBurst: 1000 });
+  await using bystander = await join(srv.port, "ana", { from: "127.0.8.1" });
+  const started = Date.now();
+  const turns = 40;
+  for (let n = 0; n < turns; n++) {
+    await using c = await LineClient.connect(srv.port, { from: "127.0.8.9", keepRaw: false });
+    await c.expect("APELIDO");
+    await c.send(`loop${n}`);
+    await c.expect("AJUDA");
+    await c.send("{quit}");
+    await c.expect("TCHAU");
+  }
+  await using friend = await join(srv.port, "bia", { from: "127.0.8.2" });
+  await bystander.expect("ENTROU bia"); // another address is announced at once, in its order
+  const seconds = (Date.now() - started) / 1000;
+  const notices = bystander.received.filter((l) => /^(ENTROU|SAIU) (loop|\d+ pessoas)/.test(l));
+  // The first joins one by one (and their leaves), then at most a join and a leave summary
+  // a second over however long the loop took: not two lines a turn.
+  assert.ok(notices.length >= 2 * CHURN_PAIRS, notices.join("\n"));
+  assert.ok(
+    notices.length <= 2 * CHURN_PAIRS + 2 * (seconds + 2),
+    `${notices.length} in ${seconds} s`,
+  );
+  assert.ok(notices.length < 2 * turns, notices.join("\n"));
 });
 
 Deno.test("L10: a churning address's log lines are summarized, other lines are not", async () => {

@@ -103,15 +103,29 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
     await t.step(`room ${fields.join(" ")}`, () => assert.deepEqual(roomEvent(fields), want));
   }
   const inbox: [string[], ReturnType<typeof inboxEvent>][] = [
-    [["t", "w", "i", "b~1/1", "f", "ana", "x", "oi", "q", "a~2/9", "o", "a~2", "n", "Bob"], {
+    [["t", "w", "o", "a~2", "m", "b~1/1\nana\na~2/9\nBob\noi"], {
       t: "whisper",
-      id: "b~1/1",
-      from: "ana",
-      text: "oi",
-      req: "a~2/9",
       replyTo: "a~2",
-      to: "Bob",
+      messages: [{ id: "b~1/1", from: "ana", text: "oi", req: "a~2/9", to: "Bob" }],
     }],
+    [[
+      "t",
+      "w",
+      "o",
+      "a~2",
+      "m",
+      "b~1/1\nana\na~2/9\nBob\no: i\nx",
+      "m",
+      "b~1/5\nana\na~2/9\nceci\n",
+    ], {
+      t: "whisper",
+      replyTo: "a~2",
+      messages: [
+        { id: "b~1/1", from: "ana", text: "o: i\nx", req: "a~2/9", to: "Bob" },
+        { id: "b~1/5", from: "ana", text: "", req: "a~2/9", to: "ceci" },
+      ],
+    }],
+    [["t", "w", "o", "a~2", "m", "b~1/1\nana"], { t: "whisper", replyTo: "a~2", messages: [] }],
     [["t", "a", "q", "a~2/9", "k", "0", "n", "Bob"], {
       t: "ack",
       req: "a~2/9",

@@ -153,8 +153,8 @@ Deno.test({
     const anaId = members[members.findIndex((v) => v.includes('"n":"ana"')) - 1]!;
     await cli(
       redis.port,
-      ...["XADD", `${p}inbox:${b.room.node}`, "*", "t", "w", "i", `${b.room.idPrefix}999`],
-      ...["f", "ana", "x", "tarde", "q", anaId, "o", a.room.node, "n", "Zeca"],
+      ...["XADD", `${p}inbox:${b.room.node}`, "*", "t", "w", "o", a.room.node],
+      ...["m", `${b.room.idPrefix}999\nana\n${anaId}\nZeca\ntarde`],
     );
     assert.match(await ana.expect("ERRO"), /^ERRO 02 .*: Zeca$/);
   },

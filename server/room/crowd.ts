@@ -6,6 +6,11 @@
  * lines of a small room would have told it. Below the size, notices go one
  * per person, at once.
  *
+ * A churning address (L10) is summarized the same way in a room of any size:
+ * after its first {@linkcode CHURN_PAIRS} leaves in a minute, its joins and
+ * leaves wait for the next summary, where one who came and went within it is
+ * no news, so a reconnecting loop costs the room at most a line or two a second.
+ *
  * @module
  */
 
@@ -32,7 +37,20 @@ export interface CrowdOptions<M extends CrowdMember> {
   members: () => Iterable<M>;
   /** How many are online. */
   size: () => number;
+  /** A member's address, for the churn hold (L10); without it nothing is held for churn. */
+  address?: (member: M) => string;
+  /** Leaves an address is announced one by one in a minute before it is summarized. @default {CHURN_PAIRS} */
+  churnPairs?: number;
+  /** The time now, for the churn window. @default {Date.now} */
+  clock?: () => number;
 }
+
+/** Join/leave pairs of one address announced one by one in a minute before the rest are summarized (L10). */
+export const CHURN_PAIRS = 5;
+/** The window an address's leaves are counted in. */
+export const CHURN_WINDOW_MS = 60_000;
+/** Addresses remembered before expired windows are pruned. */
+const CHURN_PRUNE = 4096;
 
 /** The most names a summary shows before its count of the others. */
 export const SUMMARY_NAMES = 3;
@@ -55,6 +73,8 @@ export class Crowd<M extends CrowdMember> {
   #events: Notice[] = [];
   readonly #timers: Timers;
   #timer: unknown;
+  /** Per address, the churn window's start and leaves in it (L10). */
+  readonly #churn = new Map<string, { start: number; pairs: number }>();
 
   /** @param options The size, the pace, and the members. */
   constructor(options: CrowdOptions<M>) {
@@ -81,7 +101,8 @@ export class Crowd<M extends CrowdMember> {
   notice(message: Extract<ServerMessage, { kind: "joined" | "left" }>, except: M): void {
     const pending = this.#timer !== undefined;
     const threshold = this.#opts.threshold;
-    if (!pending && (threshold === 0 || this.#opts.size() <= threshold)) {
+    const held = this.#churning(message.kind, except);
+    if (!pending && !held && (threshold === 0 || this.#opts.size() <= threshold)) {
       const out = new Outgoing(message);
       for (const m of this.#opts.members()) if (m.id !== except.id) m.deliver(out, true);
       if (message.kind === "left") this.#entered.delete(except.id);
@@ -94,6 +115,28 @@ export class Crowd<M extends CrowdMember> {
     this.#events.push({ seq, kind: message.kind, nick: message.nick, removed });
     if (message.kind === "left") this.#entered.delete(except.id);
     this.#timer ??= this.#timers.setTimeout(() => this.flush(), this.#interval);
+  }
+
+  /**
+   * Counts a leave of `member`'s address; whether its notices are held for
+   * the summary (L10): a class joining at once behind one NAT leaves nothing
+   * to count, a loop that comes and goes does.
+   */
+  #churning(kind: "joined" | "left", member: M): boolean {
+    const address = this.#opts.address?.(member);
+    if (address === undefined) return false;
+    const now = (this.#opts.clock ?? Date.now)();
+    const churn = this.#churn;
+    if (churn.size > CHURN_PRUNE) {
+      for (const [a, w] of churn) if (now - w.start >= CHURN_WINDOW_MS) churn.delete(a);
+    }
+    let w = churn.get(address);
+    if (w === undefined || now - w.start >= CHURN_WINDOW_MS) {
+      if (kind === "joined") return false;
+      churn.set(address, w = { start: now, pairs: 0 });
+    }
+    if (kind === "left") w.pairs++;
+    return w.pairs > (this.#opts.churnPairs ?? CHURN_PAIRS);
   }
 
   /** Sends the summaries waiting now (and stops the timer). */

@@ -11,7 +11,7 @@ import { HistoryRing } from "./history.ts";
 import { Moderation } from "./moderation.ts";
 import { NickRegistry } from "./registry.ts";
 import { SYSTEM_TIMERS, type Timers } from "../../common/time.ts";
-import { Crowd } from "./crowd.ts";
+import { CHURN_PAIRS, Crowd } from "./crowd.ts";
 import type { Admission, Ban, Member, Room, WhisperResult } from "./room.ts";
 
 /** Options of a {@linkcode LocalRoom}. */
@@ -22,10 +22,12 @@ export interface LocalRoomOptions {
   crowd?: number;
   /** C3: how long a kicked user's address stays out, in milliseconds. @default {300000} */
   kickMs?: number;
-  /** The time now, for kicks (C3). @default {Date.now} */
+  /** The time now, for kicks (C3) and the churn window (L10). @default {Date.now} */
   clock?: () => number;
   /** How often the summaries go out, in milliseconds. @default {1000} */
   crowdIntervalMs?: number;
+  /** L10: join/leave pairs of one address in a minute announced before the rest are summarized; 0 never. @default {CHURN_PAIRS} */
+  churnPairs?: number;
   /** The timers the summaries wait with (a test's clock). @default {SYSTEM_TIMERS} */
   timers?: Timers;
 }
@@ -50,6 +52,10 @@ export class LocalRoom implements Room {
       timers: options.timers ?? SYSTEM_TIMERS,
       members: () => this.#members.values(),
       size: () => this.#members.size,
+      // L10: a churning address's joins and leaves are summarized.
+      ...(options.churnPairs === 0 ? {} : { address: (m: Member) => m.ip }),
+      churnPairs: options.churnPairs ?? CHURN_PAIRS,
+      clock: options.clock ?? Date.now,
     });
   }
 

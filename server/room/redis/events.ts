@@ -11,8 +11,10 @@
  * - `t=m k=KEY o=0|1`: a nickname muted or unmuted (C3), for the member's node.
  *
  * A node's inbox (`inbox:NODE`), read by that node only:
- * - `t=w i=ID f=NICK x=TEXT q=SENDER o=NODE n=TO`: a private message for member ID from member
- *   SENDER of node NODE, sent to nickname TO (P4: the sender had its `OK` when this was added);
+ * - `t=w o=NODE` then `m=ID\nNICK\nSENDER\nTO\nTEXT` once for each private message, in order:
+ *   the private messages of node NODE's one batch to this node (P4: one entry, not one each), each
+ *   for member ID from member SENDER, sent to nickname TO (the sender had its `OK` when this was
+ *   added);
  * - `t=a q=SENDER k=0 n=TO`: SENDER's private message to TO found its target gone (P4: told late);
  * - `t=k i=ID`: remove member ID (kick or ban, C3).
  *
@@ -39,18 +41,26 @@ export type RoomEvent =
 export type InboxEvent =
   | {
     readonly t: "whisper";
-    readonly id: string;
-    readonly from: string;
-    readonly text: string;
-    /** The sender's member id. */
-    readonly req: string;
-    /** The sender's node. */
+    /** The senders' node. */
     readonly replyTo: string;
-    /** The nickname as the sender typed it. */
-    readonly to: string;
+    /** The private messages, in the order they were sent. */
+    readonly messages: readonly Whisper[];
   }
   | { readonly t: "ack"; readonly req: string; readonly delivered: boolean; readonly to: string }
   | { readonly t: "kick"; readonly id: string };
+
+/** One private message of a `whisper` inbox entry. */
+export interface Whisper {
+  /** The target's member id. */
+  id: string;
+  /** The sender's nickname. */
+  from: string;
+  text: string;
+  /** The sender's member id. */
+  req: string;
+  /** The nickname as the sender typed it. */
+  to: string;
+}
 
 /** A stream entry as Redis returns it: its id and its fields, name then value. */
 export type Entry = readonly [id: string, fields: readonly string[]];
@@ -118,21 +128,15 @@ export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
  * import { inboxEvent } from "./events.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(inboxEvent(["t", "a", "q", "7", "k", "1"]), { t: "ack", req: "7", delivered: true, to: "" });
+ * assert.deepEqual(inboxEvent(["t", "w", "o", "a~1", "m", "b~2/1\nana\na~1/4\nBob\noi"]), {
+ *   t: "whisper", replyTo: "a~1", messages: [{ id: "b~2/1", from: "ana", text: "oi", req: "a~1/4", to: "Bob" }],
+ * });
  * ```
  */
 export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
+  if (fields[0] === "t" && fields[1] === "w") return whispers(fields);
   const f = fieldsOf(fields);
   switch (f.get("t")) {
-    case "w":
-      return {
-        t: "whisper",
-        id: f.get("i") ?? "",
-        from: f.get("f") ?? "",
-        text: f.get("x") ?? "",
-        req: f.get("q") ?? "",
-        replyTo: f.get("o") ?? "",
-        to: f.get("n") ?? "",
-      };
     case "a":
       return {
         t: "ack",
@@ -144,6 +148,34 @@ export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
       return { t: "kick", id: f.get("i") ?? "" };
   }
   return undefined;
+}
+
+/**
+ * A `whisper` entry: `o` once, then `m` for each message, its target's id,
+ * sender's nickname, sender's id and the nickname as typed, each ended by a
+ * line feed (none of them can hold one), then the text (which may hold anything).
+ */
+function whispers(fields: readonly string[]): InboxEvent {
+  let replyTo = "";
+  const messages: Whisper[] = [];
+  for (let i = 2; i + 1 < fields.length; i += 2) {
+    const value = fields[i + 1]!;
+    if (fields[i] === "o") replyTo = value;
+    if (fields[i] !== "m") continue;
+    const a = value.indexOf("\n");
+    const b = value.indexOf("\n", a + 1);
+    const c = value.indexOf("\n", b + 1);
+    const d = value.indexOf("\n", c + 1);
+    if (a < 0 || b < 0 || c < 0 || d < 0) continue;
+    messages.push({
+      id: value.slice(0, a),
+      from: value.slice(a + 1, b),
+      req: value.slice(b + 1, c),
+      to: value.slice(c + 1, d),
+      text: value.slice(d + 1),
+    });
+  }
+  return { t: "whisper", replyTo, messages };
 }
 
 /** P1 on Redis: how many were online after a join or leave (`c`), when the entry says. */

@@ -140,18 +140,18 @@ export class Router {
   #inbox(fields: readonly string[]): void {
     const e = inboxEvent(fields);
     switch (e?.t) {
-      case "whisper": {
-        const target = this.#members.get(e.id);
-        const delivered = target?.deliver(
-          new Outgoing({ kind: "private", from: e.from, text: e.text }),
-        ) ?? false;
-        // The sender had its OK (P4): only a target gone meanwhile is told back.
-        if (delivered) return;
-        this.#store.ack(e.replyTo, e.req, false, e.to).catch((err) =>
-          this.#log(`redis: a private message's target gone, not told: ${errorName(err)}`)
-        );
+      case "whisper":
+        for (const w of e.messages) {
+          const delivered = this.#members.get(w.id)?.deliver(
+            new Outgoing({ kind: "private", from: w.from, text: w.text }),
+          ) ?? false;
+          // The sender had its OK (P4): only a target gone meanwhile is told back.
+          if (delivered) continue;
+          this.#store.ack(e.replyTo, w.req, false, w.to).catch((err) =>
+            this.#log(`redis: a private message's target gone, not told: ${errorName(err)}`)
+          );
+        }
         return;
-      }
       case "ack":
         if (!e.delivered) {
           this.#members.get(e.req)?.deliver(new Outgoing({ kind: "notDelivered", nick: e.to }));

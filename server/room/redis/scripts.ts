@@ -82,15 +82,24 @@ return drop(ARGV[3], ARGV[4]) and 1 or 0
    * script run (several sessions' lines, sent together by `batch.ts`). ARGV:
    * me (this node), then for each message either `p, id, key, nick, text,
    * histMax` (N1, C4: a public message into the stream and the history, from
-   * a member that still holds its nickname: 1, or 0) or `w, key, teacherOnly
-   * (0|1), from, text, req (the sender's id), to (the nickname as typed)`
+   * a member that still holds its nickname: 1, or 0) or `w` (`W`: to the
+   * teacher only), key, then `FROM\nSENDER\nTO\nTEXT` (the sender's nickname
+   * and member id, the nickname as typed, the text)
    * (S12: finds the target of a private message and, on another live node,
    * puts it in that node's inbox: `{'none'}`, `{'notTeacher'}`,
    * `{'local', id}` or `{'remote', id}`). Returns each message's answer, in order.
+   * A target and a node's lease are looked up once per batch, and a node's
+   * private messages of one batch go into its inbox as one entry, in their
+   * order (`t=w o=ME` then `m=ID\nFROM\nSENDER\nTO\nTEXT` for each), before the
+   * script answers.
    */
   batch: `
 local me = ARGV[3]
 local out, i, trim = {}, 4, 0
+-- Looked up once per batch (P4): nothing in a batch changes them.
+local targets, leases, now = {}, {}, nil
+-- Each inbox's private messages, added as one entry at the end, in order.
+local inboxes, nodes = {}, {}
 local function publish(id, key, nick, text, histMax)
   if redis.call('HGET', k('nicks'), key) ~= id then return 0 end
   local xid = event('t', 'p', 'f', nick, 'x', text, 'i', id)
@@ -101,28 +110,57 @@ local function publish(id, key, nick, text, histMax)
   end
   return 1
 end
-local function whisper(key, teacherOnly, from, text, req, to)
-  local id = redis.call('HGET', k('nicks'), key)
-  if not id then return {'none'} end
-  local rec = redis.call('HGET', k('members'), id)
-  if not rec then return {'none'} end
-  local m = cjson.decode(rec)
-  if teacherOnly == '1' and m.r ~= 'teacher' then return {'notTeacher'} end
-  if m.o == me then return {'local', id} end
-  local lease = redis.call('ZSCORE', k('nodes'), m.o)
-  if not lease or tonumber(lease) < now_ms() then return {'none'} end
-  redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*',
-    't', 'w', 'i', id, 'f', from, 'x', text, 'q', req, 'o', me, 'n', to)
-  return {'remote', id}
+local function target(key)
+  local t = targets[key]
+  if t == nil then
+    t = false
+    local id = redis.call('HGET', k('nicks'), key)
+    local rec = id and redis.call('HGET', k('members'), id)
+    if rec then
+      local m = cjson.decode(rec)
+      t = {id = id, r = m.r, o = m.o}
+    end
+    targets[key] = t
+  end
+  return t
+end
+local function live(node)
+  local l = leases[node]
+  if l == nil then
+    local lease = redis.call('ZSCORE', k('nodes'), node)
+    now = now or now_ms()
+    l = lease ~= false and tonumber(lease) >= now
+    leases[node] = l
+  end
+  return l
+end
+local function whisper(key, teacherOnly, tail)
+  local t = target(key)
+  if not t then return {'none'} end
+  if teacherOnly and t.r ~= 'teacher' then return {'notTeacher'} end
+  if t.o == me then return {'local', t.id} end
+  if not live(t.o) then return {'none'} end
+  local f = inboxes[t.o]
+  if not f then
+    f = {'t', 'w', 'o', me}
+    inboxes[t.o] = f
+    nodes[#nodes + 1] = t.o
+  end
+  local n = #f
+  f[n + 1], f[n + 2] = 'm', t.id .. '\\n' .. tail
+  return {'remote', t.id}
 end
 while i <= #ARGV do
   if ARGV[i] == 'p' then
     out[#out + 1] = publish(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], tonumber(ARGV[i + 5]))
     i = i + 6
   else
-    out[#out + 1] = whisper(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
-    i = i + 7
+    out[#out + 1] = whisper(ARGV[i + 1], ARGV[i] == 'W', ARGV[i + 2])
+    i = i + 3
   end
+end
+for _, node in ipairs(nodes) do
+  redis.call('XADD', k('inbox:') .. node, 'MAXLEN', '~', MAXLEN, '*', unpack(inboxes[node]))
 end
 if trim > 0 then redis.call('LTRIM', k('history'), -trim, -1) end
 return out

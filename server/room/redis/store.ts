@@ -119,7 +119,9 @@ export class Store {
     teacherOnly: boolean,
     req: string,
   ): Promise<WhisperTarget> {
-    const args = ["w", nickKey(to), teacherOnly ? "1" : "0", from.nick, text, req, to];
+    // The tail goes into the target's inbox as it is (events.ts): nickname, id, the nickname
+    // as typed (none holds a line feed), then the text.
+    const args = [teacherOnly ? "W" : "w", nickKey(to), `${from.nick}\n${req}\n${to}\n${text}`];
     const r = await this.#batch.add(args) as [string, string?];
     if (r[0] === "local" || r[0] === "remote") return { kind: r[0], id: r[1]! };
     return { kind: r[0] === "notTeacher" ? "notTeacher" : "none" };
