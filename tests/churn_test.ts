@@ -104,7 +104,7 @@ Deno.test("L10: a churning address's joins and leaves reach the room summarized,
     await c.send("{quit}");
     await c.expect("TCHAU");
   }
-  await using friend = await join(srv.port, "bia", { from: "127.0.8.2" });
+  await using _friend = await join(srv.port, "bia", { from: "127.0.8.2" });
   await bystander.expect("ENTROU bia"); // another address is announced at once, in its order
   const seconds = (Date.now() - started) / 1000;
   const notices = bystander.received.filter((l) => /^(ENTROU|SAIU) (loop|\d+ pessoas)/.test(l));
