@@ -25,7 +25,7 @@ import type { Room } from "./room/room.ts";
 import { SocketTrace } from "./trace.ts";
 import { Transcript, TranscriptError } from "./transcript.ts";
 import { LectureModel, observeAll } from "./web/lecture_model.ts";
-import { webBanner } from "./web/web_banner.ts";
+import { QR_INDENT, webBanner } from "./web/web_banner.ts";
 import { serveWeb, type WebServer } from "./web/web_server.ts";
 
 /** A start-up failure told in one sentence, with the exit code it ends with. */
@@ -287,7 +287,11 @@ export function announce(
     logLine(line);
   }
   if (web !== undefined) {
-    for (const line of webBanner(web.addr, localAddresses(), web.secure)) printLine(line);
+    // The sentences carry the log's time like the banner's other lines (review 9h); the QR's
+    // rows stand alone, nothing beside the code a phone scans.
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) {
+      (line.startsWith(QR_INDENT) ? printLine : logLine)(line);
+    }
   }
   if (trace !== undefined) {
     logLine(
