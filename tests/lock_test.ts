@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join, LineClient, startServer } from "./helpers.ts";
+import { describeError } from "../wire/server_lines.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 
 sayIfSkipped("tests/lock_test.ts");
@@ -60,4 +61,32 @@ Deno.test({
       await redis.stop();
     }
   },
+});
+
+Deno.test("C3: a kicked address that comes back is told the minutes left (review 9b)", async () => {
+  let now = 7_000_000;
+  await using srv = startServer({ adminToken: TOKEN, kickMinutes: 5, clock: () => now });
+  await using prof = await join(srv.port, "prof", { from: "127.0.11.1" });
+  await prof.send(`{admin ${TOKEN}}`);
+  await prof.expect("OK");
+  {
+    await using eve = await join(srv.port, "eve", { from: "127.0.11.3" });
+    await prof.send("{kick eve}");
+    await prof.expect("OK");
+    await eve.closed();
+  }
+  now += 2 * 60_000;
+  await using back = await LineClient.connect(srv.port, { from: "127.0.11.3" });
+  assert.equal(
+    await back.expect("ERRO"),
+    "ERRO 03 Cancelamento de conexao forcado: removido pelo professor; minutos para voltar: 3",
+  );
+  await back.closed();
+});
+
+Deno.test("C3: the client says the kicked address's minutes left in English too (review 9b)", () => {
+  assert.equal(
+    describeError(3, "removido pelo professor; minutos para voltar: 3", "en"),
+    "ERRO 03: Connection closed by force (removed by the teacher; minutes before coming back: 3)",
+  );
 });

@@ -569,6 +569,11 @@ var Detail = {
     pt: "removido pelo professor",
     en: "removed by the teacher"
   },
+  /** A kicked address coming back before its minutes end: followed by the minutes left. */
+  kickedLeft: {
+    pt: "removido pelo professor; minutos para voltar",
+    en: "removed by the teacher; minutes before coming back"
+  },
   tooManyTries: {
     pt: "tentativas demais",
     en: "too many tries"
@@ -931,7 +936,11 @@ var DETAIL_BY_WIRE = new Map(Object.values(Detail).map((d) => [
   d
 ]));
 function translateDetail(detail, lang2) {
-  return DETAIL_BY_WIRE.get(detail)?.[lang2] ?? detail;
+  const known = DETAIL_BY_WIRE.get(detail);
+  if (known !== void 0) return known[lang2];
+  const at = detail.indexOf(": ");
+  const head = at < 0 ? void 0 : DETAIL_BY_WIRE.get(detail.slice(0, at));
+  return head === void 0 ? detail : `${head[lang2]}${detail.slice(at)}`;
 }
 
 // client/render.ts
