@@ -23,7 +23,6 @@ import {
   type ServerLine,
   wireTemplate,
 } from "../wire/server_lines.ts";
-import type { Style } from "./screen.ts";
 
 /** The client's own interface texts, in both languages (X3). */
 export const TEXTS = {
@@ -53,6 +52,19 @@ export const TEXTS = {
   },
   seeHelp: { pt: "Veja --help.", en: "See --help." },
 } as const satisfies Record<string, Text>;
+
+/** The kinds of lines the chat shows, each in its own colour (here, not in `screen.ts`, so
+ * the web page's script can use this module without the terminal's). */
+export type Style =
+  | "own"
+  | "public"
+  | "private"
+  | "system"
+  | "error"
+  | "time"
+  | "notice"
+  | "history"
+  | "mention";
 
 /** One line to show: its text and its kind (for colours). */
 export interface Shown {

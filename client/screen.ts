@@ -20,17 +20,8 @@ import {
 import { displayWidth } from "./width.ts";
 import { maskText } from "../wire/typed_line.ts";
 
-/** The kinds of lines the chat shows, each in its own colour. */
-export type Style =
-  | "own"
-  | "public"
-  | "private"
-  | "system"
-  | "error"
-  | "time"
-  | "notice"
-  | "history"
-  | "mention";
+import type { Style } from "./render.ts";
+export type { Style };
 
 const SGR: Readonly<Record<Style, string>> = {
   own: "32", // green

@@ -127,6 +127,11 @@ export const Detail = {
   timedOut: { pt: "tempo de conexão esgotado", en: "connection timed out" },
   badHost: { pt: "endereço não encontrado", en: "address not found" },
   kicked: { pt: "removido pelo professor", en: "removed by the teacher" },
+  /** A kicked address coming back before its minutes end: followed by the minutes left. */
+  kickedLeft: {
+    pt: "removido pelo professor; minutos para voltar",
+    en: "removed by the teacher; minutes before coming back",
+  },
   tooManyTries: { pt: "tentativas demais", en: "too many tries" },
   tokenLocked: {
     pt: "senhas erradas demais deste endereço; {admin} recusado por 10 minutos",

@@ -19,7 +19,7 @@ import type { StartOptions } from "./flags.ts";
 import { logLine, printLine } from "./log.ts";
 import { consoleScreen } from "./console_screen.ts";
 import type { Lesson } from "./start.ts";
-import { webBanner } from "./web/web_banner.ts";
+import { QR_INDENT, webBanner } from "./web/web_banner.ts";
 import type { WebServer } from "./web/web_server.ts";
 
 /**
@@ -152,7 +152,11 @@ export function announce(
     logLine(line);
   }
   if (web !== undefined) {
-    for (const line of webBanner(web.addr, localAddresses(), web.secure)) printLine(line);
+    // The sentences carry the log's time like the banner's other lines (review 9h); the QR's
+    // rows stand alone, nothing beside the code a phone scans.
+    for (const line of webBanner(web.addr, localAddresses(), web.secure)) {
+      (line.startsWith(QR_INDENT) ? printLine : logLine)(line);
+    }
   }
   if (trace !== undefined) {
     logLine(

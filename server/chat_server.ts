@@ -23,6 +23,8 @@ import { Admission } from "./admission.ts";
 import { AddressBuckets, TokenGuard } from "./guard.ts";
 import { QuietLog } from "./quiet_log.ts";
 import { CLOSE_LINES } from "./replies.ts";
+import { ErrorCode, errorLine } from "../protocol.ts";
+import { encodeAscii } from "../wire/ascii.ts";
 import { LocalRoom } from "./room/local.ts";
 import { bounded, type Member, type Room } from "./room/room.ts";
 import type { Transcript } from "./transcript.ts";
@@ -260,7 +262,7 @@ export class ChatServer implements Entrance, SessionHost {
       }
     }
     if (refusal !== undefined) {
-      await c.end(refusal, CLOSE_LINES[refusal], CLOSE_DRAIN_MS);
+      await c.end(refusal, await this.#refusalLine(refusal, c.ip), CLOSE_DRAIN_MS);
       return;
     }
     this.#sessions.add(session);
@@ -273,6 +275,22 @@ export class ChatServer implements Entrance, SessionHost {
       this.stats.open--;
       this.#admission.closed(c.ip, this.#waiting.delete(session));
     }).then(() => c.gone); // the slot is free; the socket's drain still counts as running (L12)
+  }
+
+  /** The line a refused connection gets; a kicked address is told the minutes left (C3). */
+  async #refusalLine(refusal: CloseCause, ip: string): Promise<Uint8Array | undefined> {
+    if (refusal !== "kicked") return CLOSE_LINES[refusal];
+    try {
+      const bans = await bounded(this.room, this.room.bans(), this.limits.roomDeadlineMs, "bans");
+      const left = bans.find((b) => b.ip === ip && b.kind === "kick")?.leftMs;
+      if (left !== undefined) {
+        const minutes = String(Math.max(1, Math.ceil(left / 60_000)));
+        return encodeAscii(errorLine(ErrorCode.forcedClose, "kickedLeft", minutes));
+      }
+    } catch (e) {
+      this.log(`room error: ${errorName(e)}`);
+    }
+    return CLOSE_LINES[refusal];
   }
 
   /**

@@ -6,16 +6,57 @@
  * @module
  */
 
-import { ErrorCode, helpLines, type Role } from "../protocol.ts";
-import { encodeAscii, latin1, toAscii } from "../wire/ascii.ts";
+import {
+  COMMANDS,
+  type CommandSpec,
+  ErrorCode,
+  Message,
+  type Role,
+  say,
+  type Text,
+} from "../protocol.ts";
+import { describeError, parseServerLine, wireTemplate } from "../wire/server_lines.ts";
+import { latin1, toAscii } from "../wire/ascii.ts";
 import { parseCommand } from "../wire/commands.ts";
 import { type Caller, dispatch, type SessionHost } from "./commands.ts";
 import { errorName } from "./log.ts";
 import { errorReply, Reply } from "./replies.ts";
 import { bounded, type Member } from "./room/room.ts";
 
-/** The console's `{help}`: the commands it takes (the brace ones; `:text` is `{say text}`). */
-const CONSOLE_HELP = encodeAscii(helpLines("teacher", (c) => c.syntax === "brace"));
+/**
+ * The console's `{help}`: the commands it takes (the brace ones; `:text` is `{say text}`),
+ * each in English and Portuguese like the console's other lines; `{quit}` there stops the
+ * server (review 9d).
+ */
+function consoleHelp(): string[] {
+  const brace = (COMMANDS as readonly CommandSpec[]).filter((c) =>
+    c.syntax === "brace" && c.phase !== "nick" && c.hidden !== true
+  );
+  const width = Math.max(...brace.map((c) => c.usage.en.length + 2));
+  return brace.map((c) => {
+    const help = c.name === "quit" ? CONSOLE_TEXTS.quitHelp : c.help;
+    return toAscii(`${c.usage.en.padEnd(width)}${help.en} / ${help.pt}`);
+  });
+}
+
+/** The console's lines of a reply the students get in Portuguese: English first, then it. */
+function bilingual(line: string): string {
+  const parsed = parseServerLine(line);
+  if (parsed.kind === "error") {
+    // A teacher's command on nobody names the command (`{kick zed}`), as the client says it.
+    const en = parsed.code === ErrorCode.noSuchUser && parsed.detail.startsWith("{")
+      ? `ERRO 02: ${say(Message.nobodyOnline, "en")} (${parsed.detail})`
+      : describeError(parsed.code, parsed.detail, "en");
+    return `${toAscii(en)} / ${line}`;
+  }
+  const m = /^(OK|AVISO) (.*)$/.exec(line);
+  if (m === null) return line;
+  for (const [pattern, t] of CONSOLE_TEMPLATES) {
+    const args = pattern.exec(m[2]!);
+    if (args) return `${m[1]} ${say(t, "en", ...args.slice(1))} / ${m[2]}`;
+  }
+  return line;
+}
 
 /** The console as a {@linkcode Caller}: the teacher, with no place in the room. */
 export class ConsoleCaller implements Caller {
@@ -63,7 +104,7 @@ export class ConsoleCaller implements Caller {
   /** Prints the answer's lines. */
   send(bytes: Uint8Array): void {
     this.#answers++;
-    for (const line of latin1(bytes).split("\r\n")) if (line !== "") this.#print(line);
+    for (const line of latin1(bytes).split("\r\n")) if (line !== "") this.#print(bilingual(line));
   }
 
   /** Waits for a room call, at most the room's deadline. */
@@ -100,18 +141,17 @@ export class ConsoleCaller implements Caller {
           // It disconnects every student at once: ask first (issue 19.2).
           this.#confirming = true;
           return this.#print(CONSOLE_TEXTS.askQuit);
-        case "public":
-          // The teacher speaking at the console speaks to the room: `:text` is `{say text}`.
-          return await dispatch(this, { kind: "say", arg: cmd.text.trim() });
         case "private":
           return await this.#whisper(cmd.to, cmd.text);
         case "admin":
           return this.#print("console: the console is the teacher's already, no token needed");
         case "help":
-          return this.send(CONSOLE_HELP);
+          return consoleHelp().forEach((l) => this.#print(l));
       }
       const before = this.#answers;
-      await dispatch(this, cmd);
+      // The teacher speaking at the console speaks to the room: `:text` is `{say text}`, and
+      // gets its answer line like every other command (review 9c).
+      await dispatch(this, cmd.kind === "public" ? { kind: "say", arg: cmd.text.trim() } : cmd);
       // {say}, {mute}, {lock}... answer the room with an AVISO, which the console does not get.
       if (this.#answers === before && cmd.kind !== "empty") {
         this.#print(`${CONSOLE_TEXTS.done} ${typed.trim()}`);
@@ -142,9 +182,27 @@ export const CONSOLE_TEXTS = {
     " / parar o servidor e desconectar todos os alunos? digite sim, ou Enter para continuar",
   goesOn: "console: the server goes on / o servidor continua",
   done: "OK done / feito:",
+  quitHelp: {
+    pt: "parar o servidor (pergunta antes)",
+    en: "stop the server (asks first)",
+  } satisfies Text,
   inputEnded: "console: its input ended (Ctrl+D); the server goes on, Ctrl+C stops it" +
     " / console: a entrada terminou (Ctrl+D); o servidor continua, Ctrl+C o para",
 } as const;
+
+/** The teacher's replies the console says in English too (review 9d). */
+const CONSOLE_TEMPLATES: readonly [RegExp, Text][] = [
+  Message.kickDone,
+  Message.banDone,
+  Message.unbanDone,
+  Message.notBanned,
+  Message.bans,
+  Message.noBans,
+  Message.alreadyMuted,
+  Message.notMuted,
+  Message.alreadyLocked,
+  Message.notLocked,
+].map((t) => [wireTemplate(t), t]);
 
 /**
  * Reads the console's lines until its input ends, running each in order.

@@ -223,6 +223,9 @@ export class Session implements Member, Caller, ConnectionOwner {
     // L10: an address registers at most its burst at once, then at a steady rate; the
     // nickname waits (never refused) and is told once.
     if (!(await this.#joinTurn())) return;
+    // C3: the room may have been locked (or the address banned or kicked) since this
+    // connection was let in; {lock} says nobody else joins, so ask again now.
+    if (!(await this.#stillAdmitted())) return;
     this.nick = answer.nick;
     const joining = this.host.room.join(this);
     let joined: boolean;
@@ -248,6 +251,26 @@ export class Session implements Member, Caller, ConnectionOwner {
     this.#timer = undefined;
     this.host.registered(this, true);
     this.host.log(`nick ${this.c.peer} ${this.nick}`);
+  }
+
+  /** Whether the room still lets this address in (C3); if not, the session ends with why. */
+  async #stillAdmitted(): Promise<boolean> {
+    let admission;
+    try {
+      admission = await this.call(this.host.room.admits(this.ip), "admits");
+    } catch (e) {
+      if (e instanceof RoomUnavailable) {
+        this.host.log(`login refused ${this.c.peer}: ${e.message}`);
+        this.send(Reply.loginRefused);
+        return false;
+      }
+      await this.#roomFailed(e);
+      return false;
+    }
+    if (admission === "ok") return true;
+    this.host.log(`login refused ${this.c.peer}: ${admission}`);
+    await this.end(admission);
+    return false;
   }
 
   /** Waits for the address's turn to register (L10); `false` when the connection closed. */

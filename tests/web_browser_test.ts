@@ -71,9 +71,9 @@ browserTest("W2: a browser user and an nc user chat both ways on a 360 px page",
     assert.ok(scroll <= width, `no sideways scrolling at 360 px (${scroll} > ${width})`);
     assert.equal(await page.$eval("#log", (l) => l.getAttribute("aria-live")), "polite");
     await using caio = await join(s.tcp.port, "caio");
-    await textOf(page, /caio entrou/);
+    await textOf(page, /caio (entrou|joined)/); // in the page's language (review 7b)
     await caio.send("{quit}");
-    await textOf(page, /caio saiu/);
+    await textOf(page, /caio (saiu|left)/);
   } finally {
     await browser.close();
   }

@@ -32,6 +32,12 @@ Deno.test("W1 W4: server.ts --web on a fresh cache serves the page, draws the QR
     const url = /students: open (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(stdout);
     assert.ok(url, stdout);
     assert.match(stdout, /█/, "the QR code is drawn");
+    // The URL lines carry the log's time like the banner's other lines (review 9h); the QR's
+    // rows do not, so that nothing stands beside the code a phone scans.
+    const stamp = "\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ";
+    assert.match(stdout, new RegExp(`^${stamp}students: open http`, "m"), stdout);
+    assert.match(stdout, new RegExp(`^${stamp}teacher: the lecture view`, "m"), stdout);
+    assert.match(stdout, /^ +[█▀▄ ]+$/m, "a QR row, alone on its line");
     assert.match(stdout, new RegExp(`http://127\\.0\\.0\\.1:${url[2]}/lecture`));
     const page = await fetch(url[1]!);
     assert.equal(page.status, 200);

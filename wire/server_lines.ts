@@ -205,5 +205,10 @@ const DETAIL_BY_WIRE: ReadonlyMap<string, Text> = new Map(
  * @returns The translated detail, or `detail` unchanged.
  */
 export function translateDetail(detail: string, lang: Lang): string {
-  return DETAIL_BY_WIRE.get(detail)?.[lang] ?? detail;
+  const known = DETAIL_BY_WIRE.get(detail);
+  if (known !== undefined) return known[lang];
+  // A detail followed by its data (`removido pelo professor; minutos para voltar: 3`).
+  const at = detail.indexOf(": ");
+  const head = at < 0 ? undefined : DETAIL_BY_WIRE.get(detail.slice(0, at));
+  return head === undefined ? detail : `${head[lang]}${detail.slice(at)}`;
 }

@@ -9,6 +9,9 @@
 import { encodeQr } from "./qr.ts";
 import { qrBlocks } from "./qr_blocks.ts";
 
+/** How the QR code's rows begin, told apart from the banner's sentences (printed without time). */
+export const QR_INDENT = "  ";
+
 /**
  * The students' URLs: one per address the web server can be reached at.
  *
@@ -52,7 +55,7 @@ export function webBanner(
         " / só este computador abre; use --host 0.0.0.0 para a turma",
     );
   }
-  lines.push(...qrBlocks(encodeQr(first)).map((row) => `  ${row}`));
+  lines.push(...qrBlocks(encodeQr(first)).map((row) => `${QR_INDENT}${row}`));
   const scheme = secure ? "https" : "http";
   lines.push(
     `teacher: the lecture view is ${scheme}://127.0.0.1:${addr.port}/lecture on this computer` +

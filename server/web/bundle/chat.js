@@ -30,21 +30,1107 @@ function toAscii(text) {
   return text.normalize("NFKD").replace(DIACRITICS, "").replace(NON_ASCII, (ch) => SPECIAL[ch] ?? "?");
 }
 
-// server/web/pages/chat.ts
+// deno.json
+var deno_default = {
+  version: "0.1.0",
+  workspace: [
+    "./server/web/pages"
+  ],
+  exports: {
+    "./server": "./server.ts",
+    "./client": "./client.ts",
+    "./protocol": "./protocol.ts"
+  },
+  imports: {
+    "@redis/client": "npm:@redis/client@6.3.1",
+    "puppeteer-core": "npm:puppeteer-core@25.16.0"
+  },
+  lock: {
+    frozen: true
+  },
+  unstable: [
+    "lazy-dynamic-imports"
+  ],
+  tasks: {
+    server: "deno run --allow-net --allow-sys=networkInterfaces server.ts",
+    "server:transcript": "deno run --allow-net --allow-sys=networkInterfaces --allow-write=aula.log server.ts --transcript aula.log",
+    "server:redis": "deno run --allow-net --allow-sys=networkInterfaces --allow-env=REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS --allow-read=server/room/redis server.ts",
+    client: "deno run --allow-net client.ts",
+    conformance: "deno run --allow-net conformance/main.ts",
+    compile: "deno run --allow-read --allow-write --allow-run --allow-env scripts/compile.ts",
+    "compile:all": "deno run --allow-read --allow-write --allow-run --allow-env scripts/compile.ts --all",
+    test: "deno test --allow-net --allow-run --allow-read --allow-write --allow-env --allow-sys=networkInterfaces --doc",
+    bench: "deno run --allow-net --allow-run --allow-read --allow-env --allow-sys bench/main.ts",
+    "bench:redis": "deno run --allow-net --allow-run --allow-read --allow-env bench/redis_nodes.ts",
+    check: "deno fmt --check && deno lint && deno check",
+    web: "deno run --allow-read --allow-write --allow-run --allow-env scripts/web_bundle.ts",
+    "web:screenshots": "deno run --allow-net --allow-run --allow-read --allow-write --allow-env --allow-sys scripts/web_screenshots.ts"
+  },
+  compilerOptions: {
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    useUnknownInCatchVariables: true,
+    noImplicitOverride: true
+  },
+  fmt: {
+    lineWidth: 100,
+    exclude: [
+      "dist/",
+      "server/web/bundle/"
+    ]
+  },
+  lint: {
+    rules: {
+      tags: [
+        "recommended",
+        "jsr"
+      ],
+      include: [
+        "ban-untagged-todo",
+        "eqeqeq",
+        "explicit-module-boundary-types",
+        "guard-for-in",
+        "no-eval",
+        "no-implicit-declare-namespace-export",
+        "no-node-globals",
+        "no-process-global",
+        "no-self-compare",
+        "no-sparse-arrays",
+        "no-sync-fn-in-async-fn",
+        "no-throw-literal",
+        "no-useless-rename",
+        "triple-slash-reference",
+        "verbatim-module-syntax"
+      ]
+    },
+    exclude: [
+      "dist/",
+      "server/web/bundle/"
+    ]
+  },
+  test: {
+    sanitizeOps: true,
+    sanitizeResources: true
+  },
+  exclude: [
+    "dist/"
+  ]
+};
+
+// protocol/limits.ts
+var VERSION = deno_default.version;
+var MAX_LINE_BYTES = 1024;
+var MAX_BLANK_RUN = 4;
+var LONG_BLANKS = new RegExp(` {${MAX_BLANK_RUN + 1},}`, "g");
+var MAX_NICK_LENGTH = 16;
+var CRLF = "\r\n";
 var Keyword = {
+  /** Asks for the nickname (S4). */
   nick: "APELIDO",
+  /** Welcome after a nickname is accepted (S10). */
   welcome: "BEMVINDO",
+  /** Who is online (S10, X1). */
   users: "USUARIOS",
+  /** Someone joined (S11). */
   joined: "ENTROU",
+  /** Someone left (S11). */
   left: "SAIU",
+  /** A public message (S5, S12). */
   public: "PUBLICA",
+  /** A private message received (S6, S12). */
   private: "PRIVADA",
+  /** A private message was delivered (S12); a teacher's command was done (C2, C3). */
+  sent: "OK",
+  /** A notice to everyone from the teacher or about the room (C3). */
+  notice: "AVISO",
+  /** A public message from before one joined (C4). */
   history: "HISTORICO",
+  /** A line of the help text (X1). */
+  help: "AJUDA",
+  /** Goodbye after `{quit}` (S7). */
+  bye: "TCHAU",
+  /** An error, followed by its two-digit code. */
   error: "ERRO"
 };
-var errorTexts = {};
-fetch("/texts.json").then((r) => r.json()).then((t) => errorTexts = t).catch(() => {
-});
+
+// protocol/commands.ts
+var COMMANDS = [
+  {
+    name: "public",
+    syntax: "public",
+    phase: "chat",
+    role: "anyone",
+    usage: {
+      pt: ":texto",
+      en: ":text"
+    },
+    help: {
+      pt: "mensagem p\xFAblica para todos",
+      en: "public message to everyone"
+    },
+    hint: true,
+    brief: {
+      pt: "para todos",
+      en: "for everyone"
+    }
+  },
+  {
+    name: "private",
+    syntax: "private",
+    phase: "chat",
+    role: "anyone",
+    usage: {
+      pt: "apelido:texto",
+      en: "nick:text"
+    },
+    help: {
+      pt: "mensagem privada para apelido",
+      en: "private message to nick"
+    },
+    hint: true,
+    brief: {
+      pt: "para uma pessoa",
+      en: "for one person"
+    }
+  },
+  {
+    name: "users",
+    syntax: "brace",
+    phase: "chat",
+    role: "anyone",
+    usage: {
+      pt: "{users}",
+      en: "{users}"
+    },
+    help: {
+      pt: "quem est\xE1 online",
+      en: "who is online"
+    },
+    hint: true
+  },
+  {
+    name: "help",
+    syntax: "brace",
+    phase: "chat",
+    role: "anyone",
+    usage: {
+      pt: "{help}",
+      en: "{help}"
+    },
+    help: {
+      pt: "esta ajuda",
+      en: "this help"
+    },
+    hint: true
+  },
+  {
+    name: "quit",
+    syntax: "brace",
+    words: [
+      "quit"
+    ],
+    phase: "both",
+    role: "anyone",
+    usage: {
+      pt: "{quit} ou quit",
+      en: "{quit} or quit"
+    },
+    help: {
+      pt: "sair do chat",
+      en: "leave the chat"
+    },
+    hint: true
+  },
+  {
+    name: "admin",
+    syntax: "brace",
+    arg: "word",
+    phase: "chat",
+    role: "anyone",
+    hidden: true,
+    usage: {
+      pt: "{admin senha}",
+      en: "{admin token}"
+    },
+    help: {
+      pt: "tornar-se o professor",
+      en: "become the teacher"
+    }
+  },
+  teacher("kick", "word", [
+    "{kick apelido}",
+    "remover da sala"
+  ], [
+    "{kick nick}",
+    "remove from the room"
+  ]),
+  teacher("mute", "word", [
+    "{mute apelido}",
+    "silenciar"
+  ], [
+    "{mute nick}",
+    "mute"
+  ]),
+  teacher("unmute", "word", [
+    "{unmute apelido}",
+    "deixar falar"
+  ], [
+    "{unmute nick}",
+    "let speak"
+  ]),
+  teacher("ban", "word", [
+    "{ban apelido}",
+    "remover e banir o endere\xE7o"
+  ], [
+    "{ban nick}",
+    "remove and ban the address"
+  ]),
+  teacher("unban", "word", [
+    "{unban IP}",
+    "desbanir um endere\xE7o"
+  ], [
+    "{unban IP}",
+    "unban an address"
+  ]),
+  teacher("bans", "none", [
+    "{bans}",
+    "endere\xE7os banidos"
+  ], [
+    "{bans}",
+    "banned addresses"
+  ]),
+  teacher("lock", "none", [
+    "{lock}",
+    "trancar: ningu\xE9m mais entra"
+  ], [
+    "{lock}",
+    "lock: nobody else joins"
+  ]),
+  teacher("unlock", "none", [
+    "{unlock}",
+    "destrancar"
+  ], [
+    "{unlock}",
+    "unlock"
+  ]),
+  teacher("say", "text", [
+    "{say texto}",
+    "aviso para todos"
+  ], [
+    "{say text}",
+    "notice to everyone"
+  ])
+];
+function teacher(name, arg, pt, en) {
+  return {
+    name,
+    syntax: "brace",
+    arg,
+    phase: "chat",
+    role: "teacher",
+    usage: {
+      pt: pt[0],
+      en: en[0]
+    },
+    help: {
+      pt: pt[1],
+      en: en[1]
+    }
+  };
+}
+var PROTOCOL_NAMES = [
+  "server",
+  "servidor",
+  "erro",
+  "papo",
+  "professor",
+  "teacher"
+];
+var RESERVED_NICKS = /* @__PURE__ */ new Set([
+  ...COMMANDS.filter((c) => c.syntax === "brace").flatMap((c) => [
+    c.name,
+    ...c.words ?? []
+  ]),
+  ...PROTOCOL_NAMES,
+  ...Object.values(Keyword).map((k) => k.toLowerCase())
+]);
+function hintForm(c, lang2) {
+  return c.syntax === "brace" ? `{${c.name}}` : c.usage[lang2];
+}
+function listOf(items, lang2) {
+  if (items.length < 2) return items.join("");
+  return `${items.slice(0, -1).join(", ")} ${lang2 === "pt" ? "ou" : "or"} ${items.at(-1)}`;
+}
+function commandHint(lang2, brief = false) {
+  const hinted2 = COMMANDS.filter((c) => c.hint === true);
+  return listOf(hinted2.map((c) => brief && c.brief ? `${hintForm(c, lang2)} ${c.brief[lang2]}` : hintForm(c, lang2)), lang2);
+}
+var HELP_COLUMN = {
+  pt: 16,
+  en: 15
+};
+function helpTexts(role = "anyone", only = () => true) {
+  const shown = COMMANDS.filter((c) => c.phase !== "nick" && c.hidden !== true && (role === "teacher" || c.role === "anyone") && only(c));
+  const column = (lang2) => Math.max(HELP_COLUMN[lang2], ...shown.map((c) => c.usage[lang2].length + 2));
+  const width = {
+    pt: column("pt"),
+    en: column("en")
+  };
+  const entry = (c, lang2) => c.usage[lang2].padEnd(width[lang2]) + c.help[lang2];
+  return shown.map((c) => ({
+    pt: entry(c, "pt"),
+    en: entry(c, "en")
+  }));
+}
+var HELP = helpTexts();
+
+// protocol/texts.ts
+var ErrorCode = {
+  /** Nickname already in use. */
+  nickTaken: 1,
+  /** No such user for a private message. */
+  noSuchUser: 2,
+  /** Connection closed by force (shutdown, a limit, connection lost). */
+  forcedClose: 3,
+  /** The server cannot be reached (client side). */
+  badServer: 4,
+  /** The server's IP address is invalid (server start-up). */
+  badAddress: 5,
+  /** Invalid nickname (L3). */
+  badNick: 6,
+  /** Invalid command. */
+  badCommand: 7,
+  /** Line too long (L1). */
+  lineTooLong: 8,
+  /** Text that is not ASCII (S1). */
+  notAscii: 9,
+  /** Messages too fast (L4). */
+  flood: 10,
+  /** Server full (L5). */
+  serverFull: 11,
+  /** Wrong teacher's token (C2). */
+  badToken: 12,
+  /** A teacher's command from someone else (C3). */
+  teacherOnly: 13,
+  /** The sender is muted (C3). */
+  muted: 14,
+  /** The address is banned (C3). */
+  banned: 15,
+  /** The room is locked (C3). */
+  locked: 16,
+  /** The room's shared engine (Redis) is away: nothing was done (N5). */
+  roomDown: 17
+};
+var ERROR_TEXTS = {
+  1: {
+    pt: "Esse apelido j\xE1 est\xE1 em uso",
+    en: "That nickname is already in use"
+  },
+  2: {
+    pt: "Destino da mensagem privada n\xE3o existe",
+    en: "The private message's recipient does not exist"
+  },
+  3: {
+    pt: "Cancelamento de conex\xE3o for\xE7ado",
+    en: "Connection closed by force"
+  },
+  4: {
+    pt: "Servidor de destino \xE9 inv\xE1lido",
+    en: "The destination server is invalid"
+  },
+  5: {
+    pt: "Endere\xE7o IP do servidor \xE9 inv\xE1lido",
+    en: "The server's IP address is invalid"
+  },
+  6: {
+    pt: "Apelido inv\xE1lido",
+    en: "Invalid nickname"
+  },
+  7: {
+    pt: "Comando inv\xE1lido",
+    en: "Invalid command"
+  },
+  8: {
+    pt: "Linha longa demais",
+    en: "Line too long"
+  },
+  9: {
+    pt: "Texto n\xE3o ASCII",
+    en: "Text is not ASCII"
+  },
+  10: {
+    pt: "Mensagens r\xE1pidas demais",
+    en: "Messages too fast"
+  },
+  11: {
+    pt: "Servidor cheio",
+    en: "Server full"
+  },
+  12: {
+    pt: "Senha de professor incorreta",
+    en: "Wrong teacher's token"
+  },
+  13: {
+    pt: "Comando s\xF3 do professor",
+    en: "Only the teacher may do that"
+  },
+  14: {
+    pt: "Voc\xEA est\xE1 silenciado",
+    en: "You are muted"
+  },
+  15: {
+    pt: "Endere\xE7o banido",
+    en: "Address banned"
+  },
+  16: {
+    pt: "Sala trancada",
+    en: "Room locked"
+  },
+  17: {
+    pt: "Sala indispon\xEDvel",
+    en: "Room unavailable"
+  }
+};
+var Detail = {
+  nickRules: {
+    pt: `use de 1 a ${MAX_NICK_LENGTH} letras, d\xEDgitos, _ ou -`,
+    en: `use 1 to ${MAX_NICK_LENGTH} letters, digits, _ or -`
+  },
+  nickReserved: {
+    pt: "nome reservado; digite {quit} para sair",
+    en: "reserved name; type {quit} to leave"
+  },
+  emptyMessage: {
+    pt: "mensagem vazia",
+    en: "empty message"
+  },
+  unknownCommand: {
+    pt: `use ${commandHint("pt")}`,
+    en: `use ${commandHint("en")}`
+  },
+  lineLimit: {
+    pt: `m\xE1ximo de ${MAX_LINE_BYTES} bytes; linha descartada`,
+    en: `at most ${MAX_LINE_BYTES} bytes; line dropped`
+  },
+  asciiOnly: {
+    pt: "n\xE3o \xE9 UTF-8 (terminal em Latin-1 ou CP850?): configure o terminal em UTF-8 ou digite sem acentos; linha descartada",
+    en: "not UTF-8 (a Latin-1 or CP850 terminal?): set the terminal to UTF-8 or type without accents; line dropped"
+  },
+  slowDown: {
+    pt: "aguarde; suas linhas ser\xE3o entregues mais devagar",
+    en: "wait; your lines will be delivered more slowly"
+  },
+  shutdown: {
+    pt: "servidor encerrado",
+    en: "server shut down"
+  },
+  queueFull: {
+    pt: "cliente n\xE3o l\xEA o que recebe",
+    en: "client is not reading"
+  },
+  nickTimeout: {
+    pt: "tempo para o apelido esgotado",
+    en: "nickname timed out"
+  },
+  tooManyFromAddress: {
+    pt: "conex\xF5es demais deste endere\xE7o",
+    en: "too many connections from this address"
+  },
+  tooManyWaitingHere: {
+    pt: "conex\xF5es demais sem apelido deste endere\xE7o",
+    en: "too many connections without a nickname from this address"
+  },
+  tooManyWaiting: {
+    pt: "conex\xF5es demais esperando apelido",
+    en: "too many connections waiting for a nickname"
+  },
+  roomUnavailable: {
+    pt: "sala indispon\xEDvel; tente de novo",
+    en: "room unavailable; try again"
+  },
+  connectionLost: {
+    pt: "conex\xE3o perdida",
+    en: "connection lost"
+  },
+  refused: {
+    pt: "conex\xE3o recusada",
+    en: "connection refused"
+  },
+  timedOut: {
+    pt: "tempo de conex\xE3o esgotado",
+    en: "connection timed out"
+  },
+  badHost: {
+    pt: "endere\xE7o n\xE3o encontrado",
+    en: "address not found"
+  },
+  kicked: {
+    pt: "removido pelo professor",
+    en: "removed by the teacher"
+  },
+  /** A kicked address coming back before its minutes end: followed by the minutes left. */
+  kickedLeft: {
+    pt: "removido pelo professor; minutos para voltar",
+    en: "removed by the teacher; minutes before coming back"
+  },
+  tooManyTries: {
+    pt: "tentativas demais",
+    en: "too many tries"
+  },
+  tokenLocked: {
+    pt: "senhas erradas demais deste endere\xE7o; {admin} recusado por 10 minutos",
+    en: "too many wrong tokens from this address; {admin} refused for 10 minutes"
+  },
+  joinsTooFast: {
+    pt: "entradas demais deste endere\xE7o; aguarde, seu apelido ser\xE1 registrado em instantes",
+    en: "too many joins from this address; wait, your nickname will be registered shortly"
+  },
+  kickedWait: {
+    pt: "removido pelo professor h\xE1 pouco; tente mais tarde",
+    en: "removed by the teacher a moment ago; try later"
+  },
+  mutedHint: {
+    pt: "mensagem n\xE3o enviada; s\xF3 mensagens privadas ao professor passam (professor:texto)",
+    en: "message not sent; only private messages to the teacher go through (teacher:text)"
+  },
+  usage: {
+    pt: "uso",
+    en: "usage"
+  },
+  notYourself: {
+    pt: "n\xE3o a si mesmo",
+    en: "not yourself"
+  },
+  loginRefused: {
+    pt: "entrada recusada por enquanto; digite seu apelido de novo em instantes",
+    en: "login refused for now; type your nickname again in a moment"
+  },
+  notSent: {
+    pt: "mensagem n\xE3o enviada; tente de novo em instantes",
+    en: "message not sent; try again in a moment"
+  },
+  notDone: {
+    pt: "comando n\xE3o feito; tente de novo em instantes",
+    en: "command not done; try again in a moment"
+  },
+  nickLost: {
+    pt: "seu apelido foi tomado enquanto a sala estava indispon\xEDvel",
+    en: "your nickname was taken while the room was unavailable"
+  }
+};
+var Message = {
+  askNick: {
+    pt: "Digite seu apelido (ou {quit} para sair)",
+    en: "Type your nickname (or {quit} to leave)"
+  },
+  welcome: {
+    pt: "Bem-vindo ao papo, %s!",
+    en: "Welcome to papo, %s!"
+  },
+  online: {
+    pt: "%s online: %s",
+    en: "%s online: %s"
+  },
+  more: {
+    pt: "e mais %s; digite {users}",
+    en: "and %s more; type {users}"
+  },
+  joined: {
+    pt: "%s entrou no chat",
+    en: "%s joined the chat"
+  },
+  left: {
+    pt: "%s saiu do chat",
+    en: "%s left the chat"
+  },
+  received: {
+    pt: "Mensagem recebida de: %s",
+    en: "Message received from: %s"
+  },
+  sent: {
+    pt: "Mensagem enviada",
+    en: "Message sent"
+  },
+  bye: {
+    pt: "At\xE9 logo",
+    en: "See you"
+  },
+  leftRemoved: {
+    pt: "%s foi removido pelo professor",
+    en: "%s was removed by the teacher"
+  },
+  joinedMany: {
+    pt: "%s pessoas entraram (%s online): %s",
+    en: "%s people joined (%s online): %s"
+  },
+  leftMany: {
+    pt: "%s pessoas sa\xEDram (%s online): %s",
+    en: "%s people left (%s online): %s"
+  },
+  andMore: {
+    pt: "%s e mais %s",
+    en: "%s and %s more"
+  },
+  teacher: {
+    pt: "voc\xEA agora \xE9 o professor; digite {help}",
+    en: "you are now the teacher; type {help}"
+  },
+  teacherSays: {
+    pt: "professor: %s",
+    en: "teacher: %s"
+  },
+  mutedBy: {
+    pt: "%s foi silenciado pelo professor",
+    en: "%s was muted by the teacher"
+  },
+  unmutedBy: {
+    pt: "%s pode falar de novo",
+    en: "%s may speak again"
+  },
+  lockedBy: {
+    pt: "a sala foi trancada pelo professor; ningu\xE9m mais entra",
+    en: "the room was locked by the teacher; nobody else joins"
+  },
+  unlockedBy: {
+    pt: "a sala foi destrancada",
+    en: "the room was unlocked"
+  },
+  alive: {
+    pt: "sim, o servidor est\xE1 aqui",
+    en: "yes, the server is here"
+  },
+  howTo: {
+    pt: `Digite ${commandHint("pt", true)}`,
+    en: `Type ${commandHint("en", true)}`
+  },
+  kickDone: {
+    pt: "%s foi removido",
+    en: "%s was removed"
+  },
+  banDone: {
+    pt: "%s foi removido e o endere\xE7o %s banido",
+    en: "%s was removed and address %s banned"
+  },
+  unbanDone: {
+    pt: "endere\xE7o %s desbanido",
+    en: "address %s unbanned"
+  },
+  notBanned: {
+    pt: "%s n\xE3o estava banido; nada mudou",
+    en: "%s was not banned; nothing changed"
+  },
+  nobodyOnline: {
+    pt: "Ningu\xE9m online com esse apelido",
+    en: "Nobody online with that nickname"
+  },
+  bans: {
+    pt: "banidos: %s",
+    en: "banned: %s"
+  },
+  noBans: {
+    pt: "nenhum endere\xE7o banido",
+    en: "no address banned"
+  },
+  alreadyMuted: {
+    pt: "%s j\xE1 estava silenciado",
+    en: "%s was muted already"
+  },
+  notMuted: {
+    pt: "%s n\xE3o estava silenciado",
+    en: "%s was not muted"
+  },
+  alreadyLocked: {
+    pt: "a sala j\xE1 estava trancada; nada mudou",
+    en: "the room was locked already; nothing changed"
+  },
+  notLocked: {
+    pt: "a sala n\xE3o estava trancada; nada mudou",
+    en: "the room was not locked; nothing changed"
+  }
+};
+
+// protocol/lines.ts
+function fill(template, ...args) {
+  let i = 0;
+  return template.replace(/%s/g, () => args[i++] ?? "");
+}
+function say(text, lang2, ...args) {
+  return fill(text[lang2], ...args);
+}
+function wire(text, ...args) {
+  return toAscii(fill(text.pt, ...args));
+}
+function line(keyword, text) {
+  return `${keyword} ${text}${CRLF}`;
+}
+var NICK_PROMPT_LINE = line(Keyword.nick, wire(Message.askNick));
+var NOTICE_TEXTS = {
+  say: Message.teacherSays,
+  muted: Message.mutedBy,
+  unmuted: Message.unmutedBy,
+  locked: Message.lockedBy,
+  unlocked: Message.unlockedBy,
+  alive: Message.alive
+};
+var PRIVATE_PREFIX = wire(Message.received, "");
+var PUBLIC_TEMPLATE = {
+  head: `${Keyword.public} `,
+  between: ": ",
+  end: CRLF
+};
+var PRIVATE_TEMPLATE = {
+  head: `${Keyword.private} ${PRIVATE_PREFIX}`,
+  between: ": ",
+  end: CRLF
+};
+var SENT_LINE = line(Keyword.sent, wire(Message.sent));
+function helpLines(role = "anyone", only) {
+  return helpTexts(role, only).map((h) => line(Keyword.help, wire(h))).join("");
+}
+var HELP_LINES = helpLines();
+var HOW_TO_LINE = line(Keyword.help, wire(Message.howTo));
+
+// wire/server_lines.ts
+function parseServerLine(text) {
+  const space = text.indexOf(" ");
+  const keyword = space < 0 ? text : text.slice(0, space);
+  const rest = space < 0 ? "" : text.slice(space + 1);
+  switch (keyword) {
+    case Keyword.nick:
+      return {
+        kind: "nick"
+      };
+    case Keyword.welcome: {
+      const m = /, ([^ ,!]+)!$/.exec(rest);
+      return {
+        kind: "welcome",
+        nick: m?.[1] ?? ""
+      };
+    }
+    case Keyword.users:
+      return {
+        kind: "users",
+        text: rest
+      };
+    case Keyword.joined:
+      return many("joinedMany", rest) ?? {
+        kind: "joined",
+        nick: firstWord(rest)
+      };
+    case Keyword.left: {
+      const summary = many("leftMany", rest);
+      if (summary) return summary;
+      const nick = firstWord(rest);
+      return rest === wire(Message.leftRemoved, nick) ? {
+        kind: "left",
+        nick,
+        removed: true
+      } : {
+        kind: "left",
+        nick
+      };
+    }
+    case Keyword.public: {
+      const at = rest.indexOf(": ");
+      if (at > 0) return {
+        kind: "public",
+        from: rest.slice(0, at),
+        text: rest.slice(at + 2)
+      };
+      break;
+    }
+    case Keyword.private: {
+      if (rest.startsWith(PRIVATE_PREFIX)) {
+        const body = rest.slice(PRIVATE_PREFIX.length);
+        const at = body.indexOf(": ");
+        if (at > 0) return {
+          kind: "private",
+          from: body.slice(0, at),
+          text: body.slice(at + 2)
+        };
+      }
+      break;
+    }
+    case Keyword.sent:
+      return rest === SENT_TEXT ? {
+        kind: "sent"
+      } : {
+        kind: "ok",
+        text: rest
+      };
+    case Keyword.notice:
+      return {
+        kind: "notice",
+        text: rest
+      };
+    case Keyword.history: {
+      const m = /^(\d\d:\d\d) ([^:]+): (.*)$/.exec(rest);
+      if (m) return {
+        kind: "history",
+        time: m[1],
+        from: m[2],
+        text: m[3]
+      };
+      break;
+    }
+    case Keyword.help:
+      return {
+        kind: "help",
+        text: rest
+      };
+    case Keyword.bye:
+      return {
+        kind: "bye"
+      };
+    case Keyword.error: {
+      const m = /^(\d\d) ([^:]*)(?:: (.*))?$/.exec(rest);
+      if (m) return {
+        kind: "error",
+        code: Number(m[1]),
+        detail: m[3] ?? ""
+      };
+      break;
+    }
+  }
+  return {
+    kind: "other",
+    text
+  };
+}
+var SENT_TEXT = wire(Message.sent);
+var MANY = {
+  joinedMany: wireTemplate(Message.joinedMany),
+  leftMany: wireTemplate(Message.leftMany)
+};
+var AND_MORE = new RegExp(` ${escapeRegExp(toAscii(Message.andMore.pt).replace("%s ", "")).replace("%s", "\\d+")}$`);
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function wireTemplate(text) {
+  return new RegExp(`^${escapeRegExp(toAscii(text.pt)).replaceAll("%s", "(.*)")}$`);
+}
+function many(kind, rest) {
+  const m = MANY[kind].exec(rest);
+  if (m === null || !/^\d+$/.test(m[1]) || !/^\d+$/.test(m[2])) return void 0;
+  const names = m[3].replace(AND_MORE, "").split(", ").filter((n) => n !== "");
+  return {
+    kind,
+    count: Number(m[1]),
+    online: Number(m[2]),
+    names
+  };
+}
+function firstWord(text) {
+  const space = text.indexOf(" ");
+  return space < 0 ? text : text.slice(0, space);
+}
+function describeError(code, detail, lang2) {
+  const known = ERROR_TEXTS[code];
+  const meaning = known ? known[lang2] : "?";
+  const shown = detail === "" ? "" : ` (${translateDetail(detail, lang2)})`;
+  return `ERRO ${String(code).padStart(2, "0")}: ${meaning}${shown}`;
+}
+var DETAIL_BY_WIRE = new Map(Object.values(Detail).map((d) => [
+  toAscii(d.pt),
+  d
+]));
+function translateDetail(detail, lang2) {
+  const known = DETAIL_BY_WIRE.get(detail);
+  if (known !== void 0) return known[lang2];
+  const at = detail.indexOf(": ");
+  const head = at < 0 ? void 0 : DETAIL_BY_WIRE.get(detail.slice(0, at));
+  return head === void 0 ? detail : `${head[lang2]}${detail.slice(at)}`;
+}
+
+// client/render.ts
+var TEXTS = {
+  askHost: {
+    pt: "Endere\xE7o IP do servidor [%s]: ",
+    en: "Server IP address [%s]: "
+  },
+  askPort: {
+    pt: "Porta [%s]: ",
+    en: "Port [%s]: "
+  },
+  askNick: {
+    pt: "%s: ",
+    en: "%s: "
+  },
+  connecting: {
+    pt: "Conectando a %s porta %s...",
+    en: "Connecting to %s port %s..."
+  },
+  connected: {
+    pt: "Conectado a %s porta %s",
+    en: "Connected to %s port %s"
+  },
+  hint: Message.howTo,
+  privateTo: {
+    pt: "Mensagem para %s",
+    en: "Message to %s"
+  },
+  notSentMuted: {
+    pt: "n\xE3o enviada: voc\xEA est\xE1 silenciado; professor:texto passa",
+    en: "not sent: you are muted; teacher:text goes through"
+  },
+  badPort: {
+    pt: 'Porta inv\xE1lida "%s": use um n\xFAmero de 1 a 65535',
+    en: 'Invalid port "%s": use a number from 1 to 65535'
+  },
+  badLang: {
+    pt: 'Idioma inv\xE1lido "%s": use pt ou en',
+    en: 'Invalid language "%s": use pt or en'
+  },
+  badFlags: {
+    pt: "Op\xE7\xF5es inv\xE1lidas: %s",
+    en: "Invalid options: %s"
+  },
+  blankNick: {
+    pt: "Apelido em branco em --nick: use de 1 a 16 letras, d\xEDgitos, _ ou -",
+    en: "Blank nickname in --nick: use 1 to 16 letters, digits, _ or -"
+  },
+  seeHelp: {
+    pt: "Veja --help.",
+    en: "See --help."
+  }
+};
+var WIRE_MORE = new RegExp(` ${escapeRegExp(toAscii(Message.more.pt)).replace("%s", "(\\d+)")}$`);
+var HELP_BY_WIRE = new Map(
+  // column is wider than everyone's, so both are known.
+  [
+    ...helpTexts("anyone"),
+    ...helpTexts("teacher"),
+    Message.howTo
+  ].map((h) => [
+    toAscii(h.pt),
+    h
+  ])
+);
+function showServerLine(line2, lang2, nick = "") {
+  switch (line2.kind) {
+    case "nick":
+      return void 0;
+    case "welcome":
+      return {
+        style: "system",
+        text: say(Message.welcome, lang2, line2.nick)
+      };
+    case "users": {
+      const text = line2.text.replace(WIRE_MORE, (_, n) => ` ${say(Message.more, lang2, n)}`);
+      return {
+        style: "system",
+        text
+      };
+    }
+    case "joined":
+      return {
+        style: "system",
+        text: say(Message.joined, lang2, line2.nick)
+      };
+    case "left":
+      return {
+        style: "system",
+        text: say(line2.removed ? Message.leftRemoved : Message.left, lang2, line2.nick)
+      };
+    case "joinedMany":
+    case "leftMany": {
+      const shown = line2.names.join(", ");
+      const names = line2.count > line2.names.length ? say(Message.andMore, lang2, shown, String(line2.count - line2.names.length)) : shown;
+      const text = line2.kind === "joinedMany" ? Message.joinedMany : Message.leftMany;
+      return {
+        style: "system",
+        text: say(text, lang2, String(line2.count), String(line2.online), names)
+      };
+    }
+    case "public":
+      return {
+        style: "public",
+        text: `${line2.from}: ${line2.text}`
+      };
+    case "private":
+      return {
+        style: "private",
+        text: `${say(Message.received, lang2, line2.from)}: ${line2.text}`
+      };
+    case "sent":
+      return {
+        style: "system",
+        text: say(Message.sent, lang2)
+      };
+    case "ok":
+      return {
+        style: "system",
+        text: translate(line2.text, lang2)
+      };
+    case "notice":
+      return {
+        style: "notice",
+        text: translate(line2.text, lang2)
+      };
+    case "history":
+      return {
+        style: "history",
+        text: `[${line2.time}] ${line2.from}: ${line2.text}`
+      };
+    case "help":
+      return {
+        style: "system",
+        text: HELP_BY_WIRE.get(line2.text)?.[lang2] ?? line2.text
+      };
+    case "bye":
+      return {
+        style: "system",
+        text: say(Message.bye, lang2) + (nick === "" ? "" : `, ${nick}`)
+      };
+    case "error":
+      if (line2.code === ErrorCode.noSuchUser && line2.detail.startsWith("{")) {
+        return {
+          style: "error",
+          text: `ERRO 02: ${say(Message.nobodyOnline, lang2)} (${line2.detail})`
+        };
+      }
+      return {
+        style: "error",
+        text: describeError(line2.code, line2.detail, lang2)
+      };
+    case "other":
+      return {
+        style: "system",
+        text: line2.text
+      };
+  }
+}
+var TEMPLATES = [
+  Message.teacher,
+  Message.teacherSays,
+  Message.mutedBy,
+  Message.unmutedBy,
+  Message.lockedBy,
+  Message.unlockedBy,
+  Message.kickDone,
+  Message.banDone,
+  Message.unbanDone,
+  Message.notBanned,
+  Message.bans,
+  Message.noBans,
+  Message.alreadyMuted,
+  Message.notMuted,
+  Message.alreadyLocked,
+  Message.notLocked
+].map((t) => [
+  wireTemplate(t),
+  t
+]);
+function translate(text, lang2) {
+  for (const [pattern, t] of TEMPLATES) {
+    const m = pattern.exec(text);
+    if (m) return say(t, lang2, ...m.slice(1));
+  }
+  return text;
+}
+
+// server/web/pages/chat.ts
 var UI = {
   pt: {
     nick: "Apelido",
@@ -131,48 +1217,59 @@ function drawUsers() {
     return li;
   }));
 }
-function receive(line) {
-  const space = line.indexOf(" ");
-  const keyword = space < 0 ? line : line.slice(0, space);
-  const rest = space < 0 ? "" : line.slice(space + 1);
-  switch (keyword) {
-    case Keyword.nick:
-      phase = "nick";
-      label();
-      return show(rest, "notice");
-    case Keyword.welcome:
-      phase = "chat";
-      me = rest.replace(/^.*[ ,]([A-Za-z0-9_-]+)!$/, "$1");
-      label();
-      return show(rest, "notice");
-    case Keyword.users: {
-      const names = rest.replace(/^\d+ online:\s*/, "").split(/,\s*/).filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
+var STYLE_CLASS = {
+  system: "notice",
+  notice: "notice",
+  private: "private",
+  history: "history",
+  error: "error"
+};
+var askedUsers = 0;
+function track(line2) {
+  switch (line2.kind) {
+    case "users": {
+      const names = line2.text.replace(/^\d+ online:\s*/, "").split(/,\s*/).filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
       online.clear();
       for (const n of names) online.add(n);
-      drawUsers();
-      return show(rest, "notice");
+      return drawUsers();
     }
-    case Keyword.joined:
-      online.add(rest.split(" ")[0]);
+    case "joined":
+      online.add(line2.nick);
+      return drawUsers();
+    case "left":
+      online.delete(line2.nick);
+      return drawUsers();
+    case "joinedMany":
+    case "leftMany":
+      for (const n of line2.names) line2.kind === "joinedMany" ? online.add(n) : online.delete(n);
       drawUsers();
-      return show(rest, "notice");
-    case Keyword.left:
-      online.delete(rest.split(" ")[0]);
-      drawUsers();
-      return show(rest, "notice");
-    case Keyword.public:
-      return show(rest);
-    case Keyword.private:
-      return show(rest, "private");
-    case Keyword.history:
-      return show(rest, "history");
-    case Keyword.error: {
-      const text = errorTexts[String(Number(rest.slice(0, 2)))]?.[lang] ?? rest.slice(3);
-      return show(`${lang === "pt" ? "Erro" : "Error"} ${rest.slice(0, 2)}: ${text}`, "error");
-    }
-    default:
-      return show(rest === "" ? line : rest, "notice");
+      if (line2.count > line2.names.length && socket.readyState === WebSocket.OPEN) {
+        askedUsers++;
+        socket.send("{users}");
+      }
   }
+}
+function receive(text) {
+  const line2 = parseServerLine(text);
+  track(line2);
+  switch (line2.kind) {
+    case "nick":
+      phase = "nick";
+      label();
+      return show(say(Message.askNick, lang), "notice");
+    case "welcome":
+      phase = "chat";
+      me = line2.nick;
+      label();
+      break;
+    case "users":
+      if (askedUsers > 0) {
+        askedUsers--;
+        return;
+      }
+  }
+  const shown = showServerLine(line2, lang, me);
+  if (shown !== void 0) show(shown.text, STYLE_CLASS[shown.style] ?? "");
 }
 socket.onopen = () => label();
 socket.onmessage = (e) => receive(String(e.data));
@@ -183,18 +1280,18 @@ socket.onclose = () => {
 };
 $("form").onsubmit = (e) => {
   e.preventDefault();
-  let line = input.value;
-  if (line === "" || socket.readyState !== WebSocket.OPEN) return;
+  let line2 = input.value;
+  if (line2 === "" || socket.readyState !== WebSocket.OPEN) return;
   $("hint").textContent = "";
-  if (phase === "chat" && !/^[:{]|^[A-Za-z0-9_-]+:/.test(line)) {
-    line = `:${line}`;
+  if (phase === "chat" && !/^[:{]|^[A-Za-z0-9_-]+:/.test(line2)) {
+    line2 = `:${line2}`;
     if (!hinted) $("hint").textContent = UI[lang].plain;
     hinted = true;
   }
-  line = toAscii(line);
-  socket.send(line);
+  line2 = toAscii(line2);
+  socket.send(line2);
   input.value = "";
-  if (phase === "chat" && line.startsWith(":")) show(`${me}: ${line.slice(1)}`, "own");
+  if (phase === "chat" && line2.startsWith(":")) show(`${me}: ${line2.slice(1)}`, "own");
 };
 $("lang").onclick = () => {
   lang = lang === "pt" ? "en" : "pt";

@@ -9,25 +9,12 @@
  */
 
 import { toAscii } from "../../../protocol/ascii.ts";
-import type { Keyword as Keywords, Lang, Text } from "../../../protocol/limits.ts";
-
-/** The keywords the page reads (checked against the protocol's; only types are imported,
- * so the bundle carries no module of the server). */
-const Keyword = {
-  nick: "APELIDO",
-  welcome: "BEMVINDO",
-  users: "USUARIOS",
-  joined: "ENTROU",
-  left: "SAIU",
-  public: "PUBLICA",
-  private: "PRIVADA",
-  history: "HISTORICO",
-  error: "ERRO",
-} as const satisfies Record<string, Keywords>;
-
-/** The error texts in both languages, from the server (`/texts.json`, made from the protocol's). */
-let errorTexts: Record<string, Text> = {};
-fetch("/texts.json").then((r) => r.json()).then((t) => errorTexts = t).catch(() => {});
+import type { Lang } from "../../../protocol/limits.ts";
+import { Message, say } from "../../../protocol.ts";
+import { parseServerLine, type ServerLine } from "../../../wire/server_lines.ts";
+// The terminal client's rendering (X3), pure: the page says every line as the client does,
+// errors with their detail (review 7a), OK and notices in the page's language (7b).
+import { type Shown, showServerLine } from "../../../client/render.ts";
 
 const UI = {
   pt: {
@@ -127,50 +114,68 @@ function drawUsers(): void {
   );
 }
 
-/** One line from the server, shown as a sentence. */
-function receive(line: string): void {
-  const space = line.indexOf(" ");
-  const keyword = space < 0 ? line : line.slice(0, space);
-  const rest = space < 0 ? "" : line.slice(space + 1);
-  switch (keyword) {
-    case Keyword.nick:
-      phase = "nick";
-      label();
-      return show(rest, "notice");
-    case Keyword.welcome:
-      phase = "chat";
-      me = rest.replace(/^.*[ ,]([A-Za-z0-9_-]+)!$/, "$1");
-      label();
-      return show(rest, "notice");
-    case Keyword.users: {
-      const names = rest.replace(/^\d+ online:\s*/, "").split(/,\s*/)
+/** The page's class for each of the client's styles of line. */
+const STYLE_CLASS: Partial<Record<Shown["style"], string>> = {
+  system: "notice",
+  notice: "notice",
+  private: "private",
+  history: "history",
+  error: "error",
+};
+
+/** `{users}` lines the page asked for itself after a crowd's summary: refresh the list only. */
+let askedUsers = 0;
+
+/** Keeps the online list current from one line (X1, P1). */
+function track(line: ServerLine): void {
+  switch (line.kind) {
+    case "users": {
+      const names = line.text.replace(/^\d+ online:\s*/, "").split(/,\s*/)
         .filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
       online.clear();
       for (const n of names) online.add(n);
-      drawUsers();
-      return show(rest, "notice");
+      return drawUsers();
     }
-    case Keyword.joined:
-      online.add(rest.split(" ")[0]!);
+    case "joined":
+      online.add(line.nick);
+      return drawUsers();
+    case "left":
+      online.delete(line.nick);
+      return drawUsers();
+    case "joinedMany":
+    case "leftMany":
+      // A crowd's summary (P1) names the first ones only: ask for the whole list then.
+      for (const n of line.names) line.kind === "joinedMany" ? online.add(n) : online.delete(n);
       drawUsers();
-      return show(rest, "notice");
-    case Keyword.left:
-      online.delete(rest.split(" ")[0]!);
-      drawUsers();
-      return show(rest, "notice");
-    case Keyword.public:
-      return show(rest);
-    case Keyword.private:
-      return show(rest, "private");
-    case Keyword.history:
-      return show(rest, "history");
-    case Keyword.error: {
-      const text = errorTexts[String(Number(rest.slice(0, 2)))]?.[lang] ?? rest.slice(3);
-      return show(`${lang === "pt" ? "Erro" : "Error"} ${rest.slice(0, 2)}: ${text}`, "error");
-    }
-    default:
-      return show(rest === "" ? line : rest, "notice");
+      if (line.count > line.names.length && socket.readyState === WebSocket.OPEN) {
+        askedUsers++;
+        socket.send("{users}");
+      }
   }
+}
+
+/** One line from the server, shown as a sentence in the page's language, as the client shows it. */
+function receive(text: string): void {
+  const line = parseServerLine(text);
+  track(line);
+  switch (line.kind) {
+    case "nick":
+      phase = "nick";
+      label();
+      return show(say(Message.askNick, lang), "notice");
+    case "welcome":
+      phase = "chat";
+      me = line.nick;
+      label();
+      break;
+    case "users":
+      if (askedUsers > 0) {
+        askedUsers--;
+        return;
+      }
+  }
+  const shown = showServerLine(line, lang, me);
+  if (shown !== undefined) show(shown.text, STYLE_CLASS[shown.style] ?? "");
 }
 
 socket.onopen = () => label();

@@ -1,0 +1,101 @@
+/**
+ * The chat page's lines in a real headless chromium (W2, X3): in English it
+ * says the server's lines in English (welcome, OK, notices: review 7b); an
+ * error keeps its detail, as the terminal client shows it (`zed`: review
+ * 7a); a crowd's summary line (P1) keeps the online list whole (review 7c).
+ * Without chromium each test says it is skipped.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "puppeteer-core";
+import { join, type LineClient, WAIT_MS } from "./helpers.ts";
+import { HAVE_CHROMIUM, launch, NO_CHROMIUM } from "./browser.ts";
+import { startWebServer } from "./web_helpers.ts";
+
+/** A browser test: chromium's child process and its pipes outlive the sanitizers' view. */
+function browserTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({
+    name: HAVE_CHROMIUM ? name : `${name} (${NO_CHROMIUM})`,
+    ignore: !HAVE_CHROMIUM,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn,
+  });
+}
+
+/** Waits until the text of `selector` matches. */
+async function textOf(page: Page, pattern: RegExp, selector = "body"): Promise<string> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const text = String(
+      await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).innerText`),
+    );
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`${selector} lacks ${pattern}:\n${text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function typeLine(page: Page, line: string): Promise<void> {
+  await page.focus("#line");
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
+}
+
+/** Opens the page in English. */
+async function englishPage(page: Page, port: number): Promise<void> {
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.evaluate(`localStorage.setItem("papo-lang", "en")`);
+  await page.reload();
+  await page.waitForSelector("#line");
+}
+
+browserTest(
+  "X3: the page in English says the server's lines in English, errors with their detail",
+  async () => {
+    await using s = startWebServer({ adminToken: "segredo1" });
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await englishPage(page, s.webPort);
+      await using prof = await join(s.tcp.port, "prof");
+      await prof.send("{admin segredo1}");
+      await prof.expect("OK");
+      await typeLine(page, "bia");
+      await prof.expect("ENTROU bia");
+      await textOf(page, /Welcome/, "#log");
+      assert.doesNotMatch(await textOf(page, /Welcome/, "#log"), /Bem-vindo/);
+      await typeLine(page, "zed:oi");
+      // The detail stays: who is not online (7a).
+      await textOf(page, /02.*zed/, "#log");
+      await prof.send("{lock}");
+      const log = await textOf(page, /locked/, "#log");
+      assert.doesNotMatch(log, /trancada/);
+    } finally {
+      await browser.close();
+    }
+  },
+);
+
+browserTest("P1: a crowd's summary of joins keeps the page's online list whole", async () => {
+  await using s = startWebServer({ crowd: 1 });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await englishPage(page, s.webPort);
+    await typeLine(page, "bia");
+    await textOf(page, /bia/, "#users");
+    const names = ["ana1", "ana2", "ana3", "ana4", "ana5"];
+    const crowd: LineClient[] = [];
+    try {
+      for (const n of names) crowd.push(await join(s.tcp.port, n));
+      // One summary names the first three and counts the rest; the list has all five.
+      await textOf(page, /ana1[\s\S]*ana2[\s\S]*ana3[\s\S]*ana4[\s\S]*ana5/, "#users");
+      const users = await textOf(page, /ana5/, "#users");
+      assert.doesNotMatch(users, /\bpeople\b|\(|online/, users);
+    } finally {
+      for (const c of crowd) await c[Symbol.asyncDispose]();
+    }
+  } finally {
+    await browser.close();
+  }
+});
