@@ -267,7 +267,8 @@ export class Session implements Member, Caller, ConnectionOwner {
       await this.#roomFailed(e);
       return false;
     }
-    if (admission === "ok") return true;
+    // The connection may have closed meanwhile (its session already ended): no join then.
+    if (admission === "ok") return !this.c.closing;
     this.host.log(`login refused ${this.c.peer}: ${admission}`);
     await this.end(admission);
     return false;
