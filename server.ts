@@ -13,92 +13,64 @@
 
 import { onStopSignals } from "./common/cli.ts";
 import { VERSION } from "./protocol.ts";
+import { announce } from "./server/banner.ts";
 import type { ChatServer } from "./server/chat_server.ts";
-import { type Certificate, readCertificate } from "./server/doors/certificate.ts";
 import { enterTcp, LISTEN_BACKLOG } from "./server/doors/tcp.ts";
-import { enterTls } from "./server/doors/tls.ts";
 import { readServerOptions, SERVER_HELP, type StartOptions } from "./server/flags.ts";
 import { errorName, logLine } from "./server/log.ts";
-import {
-  announce,
-  finish,
-  type Lesson,
-  listenError,
-  openLesson,
-  startFailed,
-  startWeb,
-} from "./server/start.ts";
-import type { WebServer } from "./server/web/web_server.ts";
+import * as start from "./server/start.ts";
 
 /** Runs the server from the command line; returns the exit code. */
 async function main(args: string[]): Promise<number> {
   let options: StartOptions | "help" | "version";
-  let lesson: Lesson;
-  let listener: Deno.TcpListener | undefined;
-  let tlsListener: Deno.TcpListener | undefined;
-  let certificate: Certificate | undefined;
+  let lesson: start.Lesson;
   try {
     options = readServerOptions(args);
     if (options === "help" || options === "version") {
       console.log(options === "help" ? SERVER_HELP : `papo-server ${VERSION}`);
       return 0;
     }
-    certificate = options.tls && readCertificate(options.tls.cert, options.tls.key); // T1
-    lesson = await openLesson(options); // the room (on Redis with --redis), transcript, trace
+    lesson = await start.openLesson(options); // the room (Redis with --redis), transcript, trace
   } catch (e) {
-    return startFailed(e);
+    return start.startFailed(e);
   }
+  const { hostname, port } = options;
   const chat = lesson.chat;
-  let port = options.port;
+  let listener: Deno.TcpListener;
+  let doors: start.SideDoors;
   try {
     // socket(), bind() and listen(): the server's address, where clients connect.
-    listener = Deno.listen({ hostname: options.hostname, port, tcpBacklog: LISTEN_BACKLOG });
-    if (options.tls) { // the same on the TLS port: its door makes the handshake
-      port = options.tls.port;
-      tlsListener = Deno.listen({ hostname: options.hostname, port, tcpBacklog: LISTEN_BACKLOG });
-    }
+    listener = Deno.listen({ hostname, port, tcpBacklog: LISTEN_BACKLOG });
   } catch (e) {
-    listener?.close();
-    await chat.shutdown();
-    lesson.transcript?.close();
-    return startFailed(listenError(e, options, port));
+    await start.closeLesson(lesson);
+    return start.startFailed(start.listenError(e, options));
   }
-  let web: WebServer | undefined;
   try {
-    // W1: with --web, the browsers' door beside the listener (HTTPS and WSS with --cert)
-    web = startWeb(lesson, options, certificate);
+    doors = start.openSideDoors(lesson, options); // T1: the TLS port; W1: the browsers' door
   } catch (e) {
     listener.close();
-    tlsListener?.close();
-    await chat.shutdown();
-    lesson.transcript?.close();
-    return startFailed(e);
+    await start.closeLesson(lesson);
+    return start.startFailed(e);
   }
   const stop = () => {
     logLine("shutting down");
     listener.close(); // accept() below ends: no one else comes in
-    tlsListener?.close();
+    doors.tls?.listener.close();
     void chat.shutdown(); // ERRO 03 to every client, then each connection closed (S13)
-    void web?.shutdown();
+    void doors.web?.shutdown();
   };
   // Before anything is printed: a script that reads the banner may stop the server at once.
   const stopListening = onStopSignals(stop);
-  announce(lesson, listener.addr, options, stop, tlsListener?.addr, web);
-  // On the TLS port, the TLS door makes each client's handshake, then hands it on.
-  const tlsDoor = certificate && { context: certificate.context, log: chat.log.bind(chat) };
-  const tls = tlsListener && tlsDoor &&
-    acceptClients(tlsListener, chat, (_, conn) => enterTls(chat, conn, tlsDoor));
+  announce(lesson, listener.addr, options, stop, doors.tls?.listener.addr, doors.web);
+  const tls = doors.tls && acceptClients(doors.tls.listener, chat, doors.tls.door);
   await acceptClients(listener, chat, enterTcp);
   await tls;
   await chat.finished;
-  await web?.shutdown().catch(() => {});
+  await doors.web?.shutdown().catch(() => {});
   stopListening();
-  finish(lesson);
+  start.finish(lesson);
   return 0;
 }
-
-/** What a door does with each socket its listener accepted: hand it to the chat server. */
-type Door = (chat: ChatServer, conn: Deno.TcpConn) => void;
 
 /**
  * accept() until the listener is closed: each client's connection goes to
@@ -109,7 +81,7 @@ type Door = (chat: ChatServer, conn: Deno.TcpConn) => void;
 async function acceptClients(
   listener: Deno.TcpListener,
   chat: ChatServer,
-  door: Door,
+  door: start.Door,
 ): Promise<void> {
   let failures = 0;
   for (;;) {

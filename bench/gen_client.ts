@@ -1,150 +1,22 @@
 /**
  * A generator process's clients (`worker.ts`), whatever protocol they speak:
- * the run in progress and what it counts, and {@linkcode Client}, one TCP
+ * {@linkcode Client}, one TCP
  * connection that cuts incoming bytes into lines in place and gathers the
  * lines it sends into one write per turn of the event loop. What a line
  * means is left to a subclass per protocol (`papo_client.ts`,
- * `irc_client.ts`).
+ * `irc_client.ts`). The run in progress and what it counts are `run.ts`.
  *
  * @module
  */
 
-import process from "node:process";
 import { setImmediate } from "node:timers";
-import {
-  digitsStart,
-  Histogram,
-  type JoinOrder,
-  JsonWriter,
-  LF,
-  type Report,
-  type RunResult,
-  trailingInt,
-  wallMs,
-} from "./wire.ts";
+import { digitsStart, LF, trailingInt } from "./wire.ts";
+import { type Run, state } from "./run.ts";
+
+// Where the clients and the worker have imported them from (run.ts holds them).
+export { report, reported, Run, state } from "./run.ts";
 
 const encoder = new TextEncoder();
-const out = new JsonWriter(async (bytes) => {
-  let at = 0;
-  while (at < bytes.length) at += await Deno.stdout.write(bytes.subarray(at));
-});
-
-/** Sends a report to the coordinator (one JSON line on stdout). */
-export function report(r: Report): Promise<void> {
-  return out.send(r);
-}
-
-/** Resolves once every report sent so far is written. */
-export function reported(): Promise<void> {
-  return out.idle();
-}
-
-/**
- * `performance.now()`, read once per turn of the event loop: every line read
- * in one turn arrived before the turn began, and reading the clock per line
- * would cost more than the rest of the line's handling.
- */
-function loopNow(): number {
-  if (turnNow < 0) {
-    turnNow = performance.now();
-    setImmediate(newTurn);
-  }
-  return turnNow;
-}
-let turnNow = -1;
-function newTurn(): void {
-  turnNow = -1;
-}
-
-/** The state of the run in progress (one at a time). */
-export class Run {
-  readonly kind: "join" | "private" | "broadcast";
-  readonly hist = new Histogram();
-  /** Wall-clock milliseconds when the run started (private, broadcast: reset at "go"). */
-  startAt = wallMs();
-  readonly #cpu = process.cpuUsage();
-  /** `performance.now()` minus this, times 1000, is microseconds since the epoch. */
-  readonly offsetMs: number;
-  expected = 0;
-  received = 0;
-  extra = 0;
-  /** Messages delivered a second time, and sequence numbers skipped (a message late or lost). */
-  duplicates = 0;
-  disorder = 0;
-  registered = 0;
-  failures = 0;
-  errors: string[] = [];
-  erro: Record<string, number> = {};
-  endAt = 0;
-  reported = false;
-  /** Join runs: clients that still wait for the line that says how many joins follow. */
-  unknown = 0;
-  window = 0;
-  messages = 0;
-  /** Join runs: how many clients must register. */
-  mustRegister = 0;
-
-  constructor(kind: Run["kind"], epochMs = 0) {
-    this.kind = kind;
-    this.offsetMs = performance.timeOrigin - epochMs;
-  }
-
-  get complete(): boolean {
-    return this.registered >= this.mustRegister && this.unknown === 0 &&
-      this.received >= this.expected;
-  }
-
-  nowUs(): number {
-    return Math.floor((this.offsetMs + loopNow()) * 1000);
-  }
-
-  fail(what: string): void {
-    this.failures++;
-    if (this.errors.length < 5) this.errors.push(what);
-    if (this.failures === 1) void report({ op: "fail", error: what });
-  }
-
-  /** Sends the result once: complete, or partial when stopped. */
-  finish(partial: boolean): void {
-    if (this.reported) return;
-    this.reported = true;
-    if (this.endAt === 0) this.endAt = wallMs();
-    const cpu = process.cpuUsage(this.#cpu);
-    const r: RunResult = {
-      op: "result",
-      partial,
-      startAt: this.startAt,
-      endAt: this.endAt,
-      registered: this.registered,
-      expected: this.expected,
-      received: this.received,
-      extra: this.extra,
-      duplicates: this.duplicates,
-      disorder: this.disorder,
-      hist: this.hist.toSparse(),
-      histMax: this.hist.max,
-      failures: this.failures,
-      errors: this.errors,
-      erro: this.erro,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-    };
-    void report(r);
-  }
-
-  check(): void {
-    if (!this.reported && this.complete) {
-      this.endAt = wallMs();
-      this.finish(false);
-    }
-  }
-}
-
-/** The run in progress and, for join runs, its order. */
-export const state: { run: Run | undefined; join: JoinOrder | undefined } = {
-  run: undefined,
-  join: undefined,
-};
-
 const dirty: Client[] = [];
 let flushQueued = false;
 

@@ -1,99 +1,19 @@
 /**
  * The processes the bench runs: the servers under test (papo's `server.ts`,
  * the ceiling server, ngIRCd) and the generator processes, each started with
- * the open-file limit raised to its hard limit; their memory and CPU time.
+ * the open-file limit raised to its hard limit (`launch.ts`); their memory
+ * and CPU time (`proc_stats.ts`).
  *
  * @module
  */
 
 import { jsonLines, JsonWriter, type Order, type Report, type RunResult, wallMs } from "./wire.ts";
+import { here, pinning, profileFlags, raisedCommand } from "./launch.ts";
+import { cpuSeconds, rssKiB } from "./proc_stats.ts";
 
-/** A file next to this module, as a path. */
-export function here(relative: string): string {
-  return decodeURIComponent(new URL(relative, import.meta.url).pathname);
-}
-
-/** Where V8 CPU profiles of the processes started go (`--profile`), when set. */
-let profileDir: string | undefined;
-
-/**
- * Makes every process started from now on write a V8 CPU profile
- * (`*.cpuprofile`, for Chrome DevTools) into `dir` when it exits.
- */
-export function profileInto(dir: string): void {
-  profileDir = dir;
-}
-
-function profileFlags(): string[] {
-  return profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-}
-
-const RAISE = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
-
-/** The cores servers and generators are put on (`--pin`), as taskset's lists; none by default. */
-const pinning: { server: string | undefined; generators: string | undefined } = {
-  server: undefined,
-  generators: undefined,
-};
-
-/**
- * Puts the servers started from now on core 0 and the generators on the
- * other cores, with taskset (`--pin`).
- * @returns Why it cannot, or `undefined` when it will.
- */
-export async function pinServers(): Promise<string | undefined> {
-  const cores = navigator.hardwareConcurrency;
-  if (Deno.build.os !== "linux") return "--pin: taskset is a Linux tool; not pinned";
-  if (cores < 2) return "--pin: one core; not pinned";
-  try {
-    const { success } = await new Deno.Command("taskset", {
-      args: ["-c", "0", "true"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (!success) return "--pin: taskset -c 0 failed; not pinned";
-  } catch {
-    return "--pin: taskset not found (apt-get install util-linux); not pinned";
-  }
-  pinning.server = "0";
-  pinning.generators = cores === 2 ? "1" : `1-${cores - 1}`;
-  return undefined;
-}
-
-/**
- * The command that runs `program` with `args`, through `sh` to raise the
- * open-file limit first on Linux and macOS (`exec` keeps the process id, as
- * taskset does when the process is pinned).
- */
-function raisedCommand(
-  program: string,
-  args: string[],
-  options: Deno.CommandOptions,
-  cpus?: string,
-): Deno.Command {
-  if (Deno.build.os === "windows") return new Deno.Command(program, { ...options, args });
-  const run = cpus === undefined ? [program] : ["taskset", "-c", cpus, program];
-  return new Deno.Command("sh", { ...options, args: ["-c", RAISE, ...run, ...args] });
-}
-
-/**
- * The open-file limit each process the bench starts gets (its hard limit).
- * @returns The limit, or `Infinity` when it is unlimited or cannot be read.
- */
-export async function openFileLimit(): Promise<number> {
-  if (Deno.build.os === "windows") return Infinity;
-  try {
-    const { stdout } = await new Deno.Command("sh", {
-      args: ["-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; ulimit -n'],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const n = Number(new TextDecoder().decode(stdout).trim());
-    return Number.isFinite(n) && n > 0 ? n : Infinity;
-  } catch {
-    return Infinity;
-  }
-}
+// Where the bench's modules have imported them from (launch.ts, proc_stats.ts hold them).
+export { here, openFileLimit, pinServers, profileInto } from "./launch.ts";
+export { cpuSeconds, rssKiB } from "./proc_stats.ts";
 
 /** A server the bench started. */
 export interface ServerProcess {
@@ -112,52 +32,6 @@ export interface ServerProcess {
   tail(): string[];
   /** Stops it: SIGTERM, then SIGKILL after 5 s; returns its exit code. */
   stop(): Promise<number>;
-}
-
-/**
- * Reads the resident memory of a process from `/proc/<pid>/status` (with
- * `cat`: Deno lets only `--allow-all` read another process's `/proc` files).
- *
- * @param pid The process.
- * @returns VmRSS in KiB, or `undefined` off Linux or when the process is gone.
- */
-export async function rssKiB(pid: number): Promise<number | undefined> {
-  if (Deno.build.os !== "linux") return undefined;
-  try {
-    const { stdout } = await new Deno.Command("cat", {
-      args: [`/proc/${pid}/status`],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(new TextDecoder().decode(stdout));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Reads the CPU time a process used from `/proc/<pid>/stat` (utime + stime,
- * in the kernel's USER_HZ of 100 ticks a second).
- *
- * @param pid The process.
- * @returns Seconds, or `undefined` off Linux or when the process is gone.
- */
-export async function cpuSeconds(pid: number): Promise<number | undefined> {
-  if (Deno.build.os !== "linux") return undefined;
-  try {
-    const { stdout } = await new Deno.Command("cat", {
-      args: [`/proc/${pid}/stat`],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const text = new TextDecoder().decode(stdout);
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks / 100 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -13,63 +13,10 @@
  * @module
  */
 
-import { type Check, CheckSkip, type Context, type Text, visible } from "./check.ts";
-import { fold, hasCode, hasInOrder, hasPhrase } from "./match.ts";
-import { type Probe, sleep } from "./probe.ts";
-
-/** A user in the chat. */
-interface Seat {
-  /** Its connection. */
-  readonly p: Probe;
-  /** Its nickname. */
-  readonly nick: string;
-  /** What the server sent before the nickname: a prompt, a list, or nothing. */
-  readonly prompt: string;
-  /** The position after the nickname was sent. */
-  readonly at: number;
-}
-
-/** Connects and lets the prompt come, if there is one. */
-async function arrive(ctx: Context, label: string, resettable = false): Promise<Probe> {
-  const p = await ctx.connect(label, resettable);
-  if (await p.until(() => p.mark() > 0, ctx.replyMs)) await p.quiet(ctx.timing.quietMs / 2);
-  return p;
-}
-
-/** Sends one line and lets the server's answer come (its first bytes, then silence), if any. */
-async function answer(ctx: Context, p: Probe, line: string): Promise<number> {
-  const at = p.mark();
-  await p.send(line);
-  if (await p.until(() => p.mark() > at, ctx.replyMs)) await p.quiet(ctx.timing.quietMs);
-  return at;
-}
-
-/** Joins the chat with a fresh nickname. */
-async function enter(ctx: Context, resettable = false): Promise<Seat> {
-  const nick = ctx.nick();
-  const p = await arrive(ctx, nick, resettable);
-  const prompt = p.text();
-  const at = await answer(ctx, p, nick);
-  if (p.ended) {
-    throw ctx.fail({
-      en: `the server to keep the connection of ${nick} after its nickname`,
-      pt: `o servidor manter a conexão de ${nick} depois do apelido`,
-    }, p);
-  }
-  return { p, nick, prompt, at };
-}
-
-/** Several users join at once; returns when every connection is quiet. */
-async function enterAll(ctx: Context, n: number): Promise<Seat[]> {
-  const seats = await Promise.all(Array.from({ length: n }, () => enter(ctx)));
-  await Promise.all(seats.map((s) => s.p.quiet(ctx.timing.quietMs)));
-  return seats;
-}
-
-/** Waits until `p` received `word` after position `from`. */
-function sees(ctx: Context, p: Probe, from: number, word: string): Promise<boolean> {
-  return p.until(() => hasPhrase(p.text(from), word), ctx.timing.waitMs);
-}
+import { type Check, CheckSkip, type Context, visible } from "./check.ts";
+import { hasCode, hasInOrder, hasPhrase } from "./match.ts";
+import { departure, vanish } from "./checks_seed_leave.ts";
+import { answer, arrive, enter, enterAll, type Seat, sees } from "./seed_seats.ts";
 
 async function nickExchange(ctx: Context): Promise<void> {
   const nick = ctx.nick();
@@ -205,26 +152,6 @@ async function publicRouting(ctx: Context): Promise<void> {
   if (back.length > 0) ctx.notes.push(`the public message came back to its sender, ${a.nick}`);
 }
 
-/** `from` sends two public messages; each of `to` must get both. */
-async function talks(ctx: Context, from: Seat, to: Seat[], after: Text): Promise<void> {
-  for (let i = 0; i < 2; i++) {
-    const token = ctx.token();
-    const marks = to.map((s) => s.p.mark());
-    await from.p.send(`:${token}`);
-    for (const [j, s] of to.entries()) {
-      if (!await sees(ctx, s.p, marks[j]!, token)) {
-        throw ctx.fail({
-          en: `${s.nick} to get ${from.nick}'s message ${i + 1} ${after.en}`,
-          pt: `${s.nick} receber a mensagem ${i + 1} de ${from.nick} ${after.pt}`,
-        }, {
-          probe: s.p,
-          from: marks[j]!,
-        });
-      }
-    }
-  }
-}
-
 async function privateRouting(ctx: Context): Promise<void> {
   const [a, b, c] = await enterAll(ctx, 3) as [Seat, Seat, Seat];
   const token = ctx.token();
@@ -294,85 +221,6 @@ async function noSuchUser(ctx: Context): Promise<void> {
       from: at,
     });
   }
-}
-
-/** A leave notice: a line naming the user, other than its own `{quit}` relayed (`ana: {quit}`). */
-function toldLeft(p: Probe, from: number, nick: string): boolean {
-  const relayed = (l: string) => fold(l).replace(nick, "").replace(/[^a-z{}]/g, "") === "{quit}";
-  return p.lines(from, true).some((l) => hasPhrase(l, nick) && !relayed(l));
-}
-
-function departure(how: "quit" | "close"): (ctx: Context) => Promise<void> {
-  return async (ctx) => {
-    const a = await enter(ctx);
-    const before = a.p.mark();
-    const d = await enter(ctx);
-    // Let the join notice come first, if the server sends one.
-    await a.p.until(() => hasPhrase(a.p.text(before), d.nick), ctx.replyMs);
-    await a.p.quiet(ctx.timing.quietMs);
-    const at = a.p.mark();
-    const told = () => a.p.until(() => toldLeft(a.p, at, d.nick), ctx.timing.waitMs);
-    if (how === "close") await d.p.close();
-    else {
-      await d.p.send("{quit}");
-      // The vocabulary says {quit}, the manual "digitar quit": either will do.
-      if (!await told() && !d.p.ended) {
-        await d.p.send("quit");
-        if (await told()) ctx.notes.push("leaves with quit, not {quit}");
-      }
-    }
-    if (!await told()) {
-      const after = how === "quit"
-        ? { en: "typed {quit} (then quit)", pt: "digitou {quit} (e depois quit)" }
-        : { en: "closed its connection", pt: "fechou a conexão" };
-      throw ctx.fail({
-        en: `${a.nick} to be told that ${d.nick} left when it ${after.en}`,
-        pt: `${a.nick} saber que ${d.nick} saiu quando ${after.pt}`,
-      }, {
-        probe: a.p,
-        from: at,
-      });
-    }
-  };
-}
-
-async function vanish(ctx: Context): Promise<void> {
-  // d vanishes with a real reset (RST), as a student's laptop lid closing does (issue 19.5).
-  const [a, b, d] = await Promise.all([enter(ctx), enter(ctx), enter(ctx, true)]);
-  await Promise.all([a, b, d].map((s) => s.p.quiet(ctx.timing.quietMs)));
-  // d stops reading; what it is sent next stays unread, so closing resets the connection.
-  d.p.stopReading();
-  for (let i = 0; i < 2; i++) {
-    const token = ctx.token();
-    const from = b.p.mark();
-    await a.p.send(`:${token}`);
-    if (!await sees(ctx, b.p, from, token)) {
-      throw new CheckSkip(
-        "public messages do not reach the others (see S12.public): no user could vanish with unread data",
-      );
-    }
-    if (i === 0 && !await d.p.until(() => d.p.paused, ctx.replyMs)) {
-      throw new CheckSkip(`${d.nick} received nothing, so it could not vanish with unread data`);
-    }
-  }
-  await sleep(ctx.timing.quietMs / 4);
-  // The connection is reset (RST, with data unread too); the next message races the server's
-  // noticing it, so a server may write to the vanished client and must survive that.
-  await d.p.reset();
-  // The server goes on talking (issue 19.5): a server whose send to the dead socket raises
-  // loses the sender's thread, or stops its broadcasts there, on one of these.
-  const after = {
-    en: `after ${d.nick} vanished (connection reset)`,
-    pt: `depois que ${d.nick} sumiu (conexão resetada)`,
-  };
-  await talks(ctx, a, [b], after);
-  await talks(ctx, b, [a], after);
-  const e = await enter(ctx);
-  await talks(ctx, e, [a, b], {
-    en: `, ${e.nick} having joined ${after.en}`,
-    pt: `, ${e.nick} tendo entrado ${after.pt}`,
-  });
-  await talks(ctx, a, [e], after);
 }
 
 /** The checks of the seed level, in the order they run (the one that may break a server last). */

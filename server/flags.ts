@@ -2,37 +2,28 @@
  * The server's command line: its one flag table ({@linkcode SERVER_FLAGS}),
  * from which parsing, `--help` and the docs' table come, and the options read
  * from it, with the address and port asked for in a terminal when not given
- * (S8).
+ * (S8, the prompts are `prompts.ts`).
  *
  * @module
  */
 
 import { flagsHelp } from "../common/flag_help.ts";
-import { parseIPv4, parsePort } from "../common/address.ts";
 import {
-  ask,
   type Flag,
   type FlagValues,
   HELP_FLAGS,
-  interactive,
   intFlag,
   intOf,
   type NumberFlag,
   parseFlags,
   UsageError,
 } from "../common/cli.ts";
-import {
-  DEFAULT_HOST,
-  DEFAULT_PORT,
-  DEFAULT_TLS_PORT,
-  ERROR_TEXTS,
-  ErrorCode,
-  VERSION,
-} from "../protocol.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, VERSION } from "../protocol.ts";
 import { tlsFlags, type TlsOptions } from "./doors/certificate.ts";
 import { DEFAULTS, type ServerOptions } from "./options.ts";
 import { webFlags } from "./web/web_flags.ts";
 import { givenToken } from "./admin_token.ts";
+import { listenAddress } from "./prompts.ts";
 
 /** Every flag of the server, in the order `--help` and the docs list them. */
 export const SERVER_FLAGS = {
@@ -294,54 +285,20 @@ export interface StartOptions extends ServerOptions {
   tls?: TlsOptions;
 }
 
-/** ERRO 05: the address is not IPv4, or not one of this host's. */
-export class AddressError extends Error {
-  /** @param address The address given or typed. */
-  constructor(address: string) {
-    const { pt, en } = ERROR_TEXTS[ErrorCode.badAddress];
-    super(`ERRO 05: ${pt} / ${en}: "${address}"`);
-    this.name = "AddressError";
-  }
-}
-
-/** The user cancelled at a start-up prompt (Ctrl+C, Ctrl+D). */
-export class Cancelled extends Error {
-  constructor() {
-    super("Cancelado / cancelled");
-    this.name = "Cancelled";
-  }
-}
-
-/** The address prompt, in Portuguese and English, on one row of 80 columns with its default. */
-export const HOST_QUESTION = "Endereço IP / IP address (0.0.0.0 = toda a rede / every network)";
-
-/** The port prompt. */
-export const PORT_QUESTION = "Porta / port";
-
 /**
  * Reads the command line (and, in a terminal, prompts) into options.
  *
  * @param args The arguments, usually `Deno.args`.
  * @returns The options, or what to print instead of starting.
  * @throws {UsageError} When a flag is unknown or its value is bad.
- * @throws {AddressError} When `--host` is not an IPv4 address.
+ * @throws {AddressError} (from `prompts.ts`) When `--host` is not an IPv4 address.
  * @throws {Cancelled} When the user leaves a prompt.
  */
 export function readServerOptions(args: string[]): StartOptions | "help" | "version" {
   const f = parseFlags(args, SERVER_FLAGS);
   if (f.help) return "help";
   if (f.version) return "version";
-  const tty = interactive();
-  const hostname = f.host !== undefined
-    ? checkHost(f.host)
-    : tty
-    ? askUntil(HOST_QUESTION, DEFAULT_HOST, checkHost)
-    : DEFAULT_HOST;
-  const port = f.port !== undefined
-    ? checkPort(f.port, "--port")
-    : tty
-    ? askUntil(PORT_QUESTION, String(DEFAULT_PORT), (text) => checkPort(text, "port"))
-    : DEFAULT_PORT;
+  const { hostname, port } = listenAddress(f.host, f.port);
   const int = (name: NumberFlag<typeof SERVER_FLAGS>) => intOf(SERVER_FLAGS, f, name);
   return {
     hostname,
@@ -406,45 +363,4 @@ function redisFlags(
     );
   }
   return { redis: url, nodeName };
-}
-
-/** ERRO 05 unless `text` is an IPv4 address (S8). */
-function checkHost(text: string): string {
-  const hostname = parseIPv4(text);
-  if (hostname === undefined) throw new AddressError(text);
-  return hostname;
-}
-
-/**
- * A port, or the sentence saying why not: naming `--port` when the flag gave
- * it, in both languages when it was typed at the prompt (issue 19 #6).
- */
-function checkPort(text: string, given: "--port" | "port"): number {
-  const port = parsePort(text);
-  if (port !== undefined) return port;
-  if (given === "--port") {
-    throw new UsageError(`Cannot use --port "${text}": give a whole number from 0 to 65535`);
-  }
-  throw new UsageError(
-    `Porta "${text}" inválida: use um número inteiro de 0 a 65535 / ` +
-      `Cannot use port "${text}": give a whole number from 0 to 65535`,
-  );
-}
-
-/**
- * Asks in the terminal until the answer is good; a mistake is said and asked
- * again, as the client does (S8).
- * @throws {Cancelled} On Ctrl+C or Ctrl+D.
- */
-function askUntil<T>(question: string, fallback: string, check: (text: string) => T): T {
-  for (;;) {
-    const answer = ask(question, fallback);
-    if (answer === undefined) throw new Cancelled();
-    try {
-      return check(answer);
-    } catch (e) {
-      if (!(e instanceof UsageError || e instanceof AddressError)) throw e;
-      console.error(e.message);
-    }
-  }
 }

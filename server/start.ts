@@ -9,23 +9,21 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { interactive, UsageError } from "../common/cli.ts";
-import { VERSION } from "../protocol.ts";
-import { joinHints, localAddresses } from "./banner.ts";
+import { UsageError } from "../common/cli.ts";
 import { ChatServer } from "./chat_server.ts";
-import { ConsoleCaller, runConsole } from "./console.ts";
-import { type Certificate, CertificateError } from "./doors/certificate.ts";
+import { type Certificate, CertificateError, readCertificate } from "./doors/certificate.ts";
+import type { Entrance } from "./doors/door.ts";
 import { LISTEN_BACKLOG } from "./doors/tcp.ts";
-import { AddressError, Cancelled, type StartOptions } from "./flags.ts";
-import { logLine, printLine } from "./log.ts";
-import { consoleScreen } from "./console_screen.ts";
+import { enterTls } from "./doors/tls.ts";
+import type { StartOptions } from "./flags.ts";
+import { AddressError, Cancelled } from "./prompts.ts";
+import { logLine } from "./log.ts";
 import { DEFAULTS } from "./options.ts";
 import { missingEnvPermission } from "./room/redis/env.ts";
 import type { Room } from "./room/room.ts";
 import { SocketTrace } from "./trace.ts";
 import { Transcript, TranscriptError } from "./transcript.ts";
 import { LectureModel, observeAll } from "./web/lecture_model.ts";
-import { webBanner } from "./web/web_banner.ts";
 import { serveWeb, type WebServer } from "./web/web_server.ts";
 
 /** A start-up failure told in one sentence, with the exit code it ends with. */
@@ -54,17 +52,21 @@ export interface Lesson {
   readonly transcript: Transcript | undefined;
   /** The lecture view's events (W3), when `--web` is given. */
   readonly lecture: LectureModel | undefined;
+  /** The TLS certificate and key (T1), when `--cert` and `--key` are given. */
+  readonly certificate: Certificate | undefined;
 }
 
 /**
- * Opens the transcript and the room (Redis, within a few seconds), and makes
- * the chat server over them.
+ * Reads the TLS certificate (T1), opens the transcript and the room (Redis,
+ * within a few seconds), and makes the chat server over them.
  *
  * @param options What the command line asks for.
  * @returns The lesson.
+ * @throws {CertificateError} When the certificate or its key cannot be read.
  * @throws {StartError} When the transcript or Redis cannot be had.
  */
 export async function openLesson(options: StartOptions): Promise<Lesson> {
+  const certificate = options.tls && readCertificate(options.tls.cert, options.tls.key);
   let transcript: Transcript | undefined;
   if (options.transcriptPath !== undefined) {
     try {
@@ -99,7 +101,63 @@ export async function openLesson(options: StartOptions): Promise<Lesson> {
     ...(observer ? { observer } : {}),
     ...(transcript ? { transcript } : {}),
   });
-  return { chat, trace, transcript, lecture };
+  return { chat, trace, transcript, lecture, certificate };
+}
+
+/**
+ * Undoes {@linkcode openLesson} when the server cannot listen: the chat
+ * server (and its room) shut down, the transcript closed.
+ *
+ * @param lesson What was opened.
+ */
+export async function closeLesson(lesson: Lesson): Promise<void> {
+  await lesson.chat.shutdown();
+  lesson.transcript?.close();
+}
+
+/** What a door does with each socket its listener accepted: hand it to the chat server. */
+export type Door = (entrance: Entrance, conn: Deno.TcpConn) => void;
+
+/** The doors beside the TCP listener: the TLS port (T1) and the browsers' door (W1). */
+export interface SideDoors {
+  /** With `--cert`: the TLS port's listener, and its door (the handshake, then the chat server). */
+  readonly tls: { readonly listener: Deno.TcpListener; readonly door: Door } | undefined;
+  /** With `--web`: the web door's server (HTTPS and WSS with `--cert`). */
+  readonly web: WebServer | undefined;
+}
+
+/**
+ * Opens the doors beside the TCP listener, on its address: the TLS port's
+ * listener with `--cert` (its accept loop is `server.ts`'s), and the web
+ * door with `--web`.
+ *
+ * @param lesson What was started (its chat server, certificate and lecture model).
+ * @param options What the command line asked for.
+ * @returns The doors opened.
+ * @throws {UsageError} When a port cannot be listened on (whatever was opened is closed).
+ * @throws {AddressError} When the address is not this computer's.
+ */
+export function openSideDoors(lesson: Lesson, options: StartOptions): SideDoors {
+  const { chat, certificate } = lesson;
+  let tls: SideDoors["tls"];
+  if (options.tls && certificate) {
+    const { hostname, tls: { port } } = options;
+    let listener: Deno.TcpListener;
+    try {
+      // The same socket(), bind() and listen() on the TLS port: its door makes the handshake.
+      listener = Deno.listen({ hostname, port, tcpBacklog: LISTEN_BACKLOG });
+    } catch (e) {
+      throw listenError(e, options, port);
+    }
+    const door = { context: certificate.context, log: chat.log.bind(chat) };
+    tls = { listener, door: (entrance, conn) => enterTls(entrance, conn, door) };
+  }
+  try {
+    return { tls, web: startWeb(lesson, options, certificate) };
+  } catch (e) {
+    tls?.listener.close();
+    throw e;
+  }
 }
 
 /** The Redis room's modules, loaded only with `--redis`: the in-memory server loads none. */
@@ -247,126 +305,6 @@ export function startFailed(e: unknown): number {
     return e instanceof StartError ? e.code : 1;
   }
   throw e;
-}
-
-/** How the class runs the client: the binary beside a binary server, from source otherwise. */
-function clientCommand(): string {
-  return Deno.build.standalone ? "papo-client" : "deno task client";
-}
-
-/**
- * A command that joins the TLS port as printed (T1, T2): the certificate is
- * trusted with `--ca` (a self-signed one is not otherwise), which the client
- * may read only with `--allow-read`.
- *
- * @param cert The certificate's PEM file (`--cert`).
- * @param addr Where the TLS listener listens.
- */
-export function tlsClientCommand(cert: string, addr: Deno.NetAddr): string {
-  const host = addr.hostname === "127.0.0.1" || addr.hostname === "0.0.0.0"
-    ? ""
-    : ` --host ${addr.hostname}`;
-  const client = Deno.build.standalone
-    ? "papo-client"
-    : `deno run --allow-net --allow-read=${cert} client.ts`;
-  return `${client} --ca ${cert}${host} --port ${addr.port}`;
-}
-
-/**
- * The banner, in English and Portuguese: where the server listens and who can
- * join, the trace's listening socket, the teacher's token; then the console.
- *
- * @param lesson What was started.
- * @param addr Where the listener listens.
- * @param options What the command line asked for.
- * @param stop What `{quit}` at the console does.
- * @param tlsAddr Where the TLS listener listens, with `--cert` (T1).
- * @param web The web door's server, with `--web`: its URLs and the QR code are shown.
- */
-export function announce(
-  lesson: Lesson,
-  addr: Deno.NetAddr,
-  options: StartOptions,
-  stop: () => void,
-  tlsAddr?: Deno.NetAddr,
-  web?: WebServer,
-): void {
-  const { chat, trace, transcript } = lesson;
-  const where = `${addr.hostname}:${addr.port}`;
-  logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
-  if (tlsAddr !== undefined) {
-    const tls = `${tlsAddr.hostname}:${tlsAddr.port}`;
-    const command = tlsClientCommand(options.tls?.cert ?? "CERT", tlsAddr);
-    logLine(`TLS on ${tls}: ${command} / TLS em ${tls}: ${command}`);
-  }
-  for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
-    logLine(line);
-  }
-  if (web !== undefined) {
-    for (const line of webBanner(web.addr, localAddresses(), web.secure)) printLine(line);
-  }
-  if (trace !== undefined) {
-    logLine(
-      "socket trace on: every byte each way is shown, private messages included" +
-        " / rastreio ligado: cada byte nos dois sentidos aparece, mensagens privadas também",
-    );
-    trace.listening(addr, LISTEN_BACKLOG);
-  }
-  for (const line of tokenLines(chat.adminToken, options.adminToken, trace !== undefined)) {
-    logLine(line);
-  }
-  transcript?.line(`INICIO papo-server ${VERSION} ${where}`);
-  if (interactive()) {
-    logLine(
-      "console: type teacher's commands here ({help}), no token needed" +
-        " / console: digite aqui os comandos do professor ({help}), sem senha",
-    );
-    // The console's own input line: what the server prints goes above it (issue 19.2).
-    const input = consoleScreen(stop);
-    void runConsole(new ConsoleCaller(chat, printLine, stop), input.lines);
-    chat.finished.finally(() => input.close());
-  }
-}
-
-/** The shortest teacher's token given without a warning (L9). */
-export const SHORT_TOKEN = 8;
-
-/**
- * What the banner says of the teacher's token (L8, L9): a token made here is
- * printed, but not while tracing (the trace is on the projector); a given one
- * never is, and one shorter than {@linkcode SHORT_TOKEN} gets a warning.
- *
- * @param token The token in use.
- * @param given The token given with a flag, if any.
- * @param tracing Whether the socket trace is on.
- * @returns The banner's lines.
- */
-export function tokenLines(token: string, given: string | undefined, tracing: boolean): string[] {
-  if (given !== undefined) {
-    const lines = [
-      "teacher's token: the one given with --admin-token or --admin-token-file" +
-      " / senha do professor: a de --admin-token ou --admin-token-file",
-    ];
-    if (given.length < SHORT_TOKEN) {
-      lines.push(
-        `warning: the teacher's token has under ${SHORT_TOKEN} characters, easy to guess` +
-          ` / aviso: a senha do professor tem menos de ${SHORT_TOKEN} caracteres, fácil de adivinhar`,
-      );
-    }
-    return lines;
-  }
-  if (tracing) {
-    return [
-      "teacher's token: not shown while tracing (the screen is on the projector); the console" +
-      " needs none; to use one in a client, restart with --admin-token-file PATH" +
-      " / senha do professor: não aparece com o rastreio; o console não precisa dela;" +
-      " para usá-la num cliente, reinicie com --admin-token-file ARQUIVO",
-    ];
-  }
-  return [
-    `teacher's token: type {admin ${token}} in a client to become the teacher` +
-    " / senha do professor: digite-a num cliente para ser o professor",
-  ];
 }
 
 /**

@@ -17,14 +17,8 @@
 
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import {
-  EXIT_CANNOT_BUILD,
-  explainFailure,
-  plan,
-  PROGRAMS,
-  ROOT,
-  VERSION,
-} from "../scripts/compile.ts";
+import { EXIT_CANNOT_BUILD, plan, PROGRAMS, ROOT, VERSION } from "../scripts/compile.ts";
+import { explainFailure } from "../scripts/denort.ts";
 import { join, WAIT_MS } from "./helpers.ts";
 
 const encoder = new TextEncoder();

@@ -1,14 +1,13 @@
 /**
- * Unit tests of protocol.ts: parsing client lines and nicknames, every server
- * line's format, and reading server lines back (S1-S7, X1, L1-L3); the line
- * reader's are in line_reader_test.ts. Pure: no network.
+ * Unit tests of protocol.ts's server lines: every server line's format, and
+ * reading server lines back (S1-S7, X1, L1); the client's lines and
+ * nicknames are client_lines_test.ts, addresses address_test.ts, the line
+ * reader line_reader_test.ts. Pure: no network.
  */
 import assert from "node:assert/strict";
 import {
   byeLine,
   CRLF,
-  DEFAULT_HOST,
-  DEFAULT_PORT,
   Detail,
   type DetailName,
   ENTRY_LIST_MAX,
@@ -21,7 +20,6 @@ import {
   HOW_TO_LINE,
   joinedLine,
   leftLine,
-  MAX_NICK_LENGTH,
   NICK_PROMPT_LINE,
   privateLine,
   publicLine,
@@ -31,9 +29,7 @@ import {
   usersLines,
   welcomeLine,
 } from "../protocol.ts";
-import { parseIPv4, parsePort } from "../common/address.ts";
 import { isAscii, toAscii } from "../wire/ascii.ts";
-import { nickKey, parseCommand, parseNick } from "../wire/commands.ts";
 import { describeError, parseServerLine, translateDetail } from "../wire/server_lines.ts";
 import { Outgoing, renderMessage, type ServerMessage } from "../server/room/message.ts";
 
@@ -61,104 +57,6 @@ function assertWireLine(line: string, keyword: string): void {
     `does not start with ${keyword}: ${JSON.stringify(line)}`,
   );
 }
-
-Deno.test("parseCommand() parses each kind of client line", async (t) => {
-  const table: [string, ReturnType<typeof parseCommand>][] = [
-    [":hello", { kind: "public", text: "hello" }],
-    [": hi there ", { kind: "public", text: " hi there " }],
-    [":a:b", { kind: "public", text: "a:b" }],
-    [":{quit}", { kind: "public", text: "{quit}" }],
-    ["bob:hi", { kind: "private", to: "bob", text: "hi" }],
-    ["Bob: hi there", { kind: "private", to: "Bob", text: " hi there" }],
-    ["bob:a:b", { kind: "private", to: "bob", text: "a:b" }],
-    [" bob :hi", { kind: "private", to: "bob", text: "hi" }],
-    ["a".repeat(MAX_NICK_LENGTH) + ":x", { kind: "private", to: "a".repeat(16), text: "x" }],
-    ["{quit}", { kind: "quit" }],
-    ["{QUIT}", { kind: "quit" }],
-    ["quit", { kind: "quit" }],
-    ["Quit", { kind: "quit" }],
-    ["  quit  ", { kind: "quit" }],
-    ["{users}", { kind: "users" }],
-    ["{USERS}", { kind: "users" }],
-    ["{help}", { kind: "help" }],
-    ["{Help}", { kind: "help" }],
-    ["", { kind: "empty" }],
-    ["   ", { kind: "empty" }],
-    [":", { kind: "invalid", detail: "emptyMessage" }],
-    [":   ", { kind: "invalid", detail: "emptyMessage" }],
-    ["bob:", { kind: "invalid", detail: "emptyMessage" }],
-    ["bob:   ", { kind: "invalid", detail: "emptyMessage" }],
-    ["a b:c", { kind: "invalid", detail: "unknownCommand" }],
-    ["hello", { kind: "invalid", detail: "unknownCommand" }],
-    ["users", { kind: "invalid", detail: "unknownCommand" }],
-    ["{foo}", { kind: "invalid", detail: "unknownCommand" }],
-    ["{quit} now", { kind: "invalid", detail: "unknownCommand" }],
-    ["PUBLICA alice: hi", { kind: "invalid", detail: "unknownCommand" }],
-    ["a!b:hi", { kind: "invalid", detail: "unknownCommand" }],
-    ["a".repeat(MAX_NICK_LENGTH + 1) + ":x", { kind: "invalid", detail: "unknownCommand" }],
-  ];
-  for (const [line, want] of table) {
-    await t.step(JSON.stringify(line), () => assert.deepEqual(parseCommand(line), want));
-  }
-});
-
-Deno.test("parseNick() accepts 1 to 16 letters, digits, _ and -, and refuses the rest", async (t) => {
-  const table: [string, ReturnType<typeof parseNick>][] = [
-    ["alice", { kind: "nick", nick: "alice" }],
-    ["  alice  ", { kind: "nick", nick: "alice" }],
-    ["a", { kind: "nick", nick: "a" }],
-    ["A_b-9", { kind: "nick", nick: "A_b-9" }],
-    ["Zé".normalize("NFC"), { kind: "invalid", detail: "nickRules" }],
-    ["x".repeat(16), { kind: "nick", nick: "x".repeat(16) }],
-    ["x".repeat(17), { kind: "invalid", detail: "nickRules" }],
-    ["quit", { kind: "invalid", detail: "nickReserved" }],
-    ["QUIT", { kind: "invalid", detail: "nickReserved" }],
-    ["users", { kind: "invalid", detail: "nickReserved" }],
-    ["Users", { kind: "invalid", detail: "nickReserved" }],
-    ["help", { kind: "invalid", detail: "nickReserved" }],
-    ["{quit}", { kind: "quit" }],
-    ["{QUIT}", { kind: "quit" }],
-    [" {quit} ", { kind: "quit" }],
-    ["{users}", { kind: "invalid", detail: "nickRules" }],
-    ["", { kind: "empty" }],
-    ["   ", { kind: "empty" }],
-    ["a b", { kind: "invalid", detail: "nickRules" }],
-    ["al!ce", { kind: "invalid", detail: "nickRules" }],
-    ["alice:", { kind: "invalid", detail: "nickRules" }],
-    [":alice", { kind: "invalid", detail: "nickRules" }],
-    ["ana.b", { kind: "invalid", detail: "nickRules" }],
-    ["a\tb", { kind: "invalid", detail: "nickRules" }],
-  ];
-  for (const [line, want] of table) {
-    await t.step(JSON.stringify(line), () => assert.deepEqual(parseNick(line), want));
-  }
-});
-
-Deno.test("nickKey() matches nicknames without regard to case", () => {
-  assert.equal(nickKey("Alice"), nickKey("aLICE"));
-  assert.notEqual(nickKey("alice"), nickKey("alice2"));
-});
-
-Deno.test("toAscii() removes accents and replaces what has no ASCII form", async (t) => {
-  const table: [string, string][] = [
-    ["não, ação!", "nao, acao!"],
-    ["ÀÉÎÕÜ ç Ç", "AEIOU c C"],
-    ["Straße", "Strasse"],
-    ["“oi” – ‘tchau’…", `"oi" - 'tchau'...`],
-    ["a\u00a0b", "a b"],
-    ["日本", "??"],
-    ["😀", "?"],
-    ["plain text 123", "plain text 123"],
-    ["", ""],
-  ];
-  for (const [text, want] of table) {
-    await t.step(JSON.stringify(text), () => {
-      const got = toAscii(text);
-      assert.equal(got, want);
-      assert.ok(isAscii(got));
-    });
-  }
-});
 
 Deno.test("errorLine() formats each code 01-17 as an ASCII line ending in CRLF", async (t) => {
   assert.deepEqual(ALL_CODES, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
@@ -365,54 +263,6 @@ Deno.test("describeError() shows an error in Portuguese or English", async (t) =
 Deno.test("say() fills in a text in a language", () => {
   assert.equal(say({ pt: "%s entrou, %s", en: "%s joined, %s" }, "en", "a", "b"), "a joined, b");
   assert.equal(say({ pt: "oi %s", en: "hi %s" }, "pt"), "oi ");
-});
-
-Deno.test("parseIPv4() accepts dotted-decimal IPv4 addresses only", async (t) => {
-  const table: [string, string | undefined][] = [
-    ["127.0.0.1", "127.0.0.1"],
-    [" 10.0.0.1 ", "10.0.0.1"],
-    ["0.0.0.0", "0.0.0.0"],
-    ["255.255.255.255", "255.255.255.255"],
-    ["", DEFAULT_HOST],
-    ["   ", DEFAULT_HOST],
-    ["256.0.0.1", undefined],
-    ["999.1.1.1", undefined],
-    ["1.2.3", undefined],
-    ["1.2.3.4.5", undefined],
-    ["01.2.3.4", undefined],
-    ["1.2.3.-4", undefined],
-    ["1..3.4", undefined],
-    ["a.b.c.d", undefined],
-    ["abc", undefined],
-    ["localhost", undefined],
-    ["::1", undefined],
-    ["1.2.3.4 ", "1.2.3.4"],
-    ["1.2.3.4x", undefined],
-  ];
-  for (const [text, want] of table) {
-    await t.step(JSON.stringify(text), () => assert.equal(parseIPv4(text), want));
-  }
-});
-
-Deno.test("parsePort() accepts whole numbers from 0 to 65535", async (t) => {
-  const table: [string, number | undefined][] = [
-    ["0", 0],
-    ["80", 80],
-    [" 7777 ", 7777],
-    ["65535", 65535],
-    ["", DEFAULT_PORT],
-    ["65536", undefined],
-    ["99999", undefined],
-    ["123456", undefined],
-    ["-1", undefined],
-    ["abc", undefined],
-    ["1e3", undefined],
-    ["80.5", undefined],
-    ["0x50", undefined],
-  ];
-  for (const [text, want] of table) {
-    await t.step(JSON.stringify(text), () => assert.equal(parsePort(text), want));
-  }
 });
 
 Deno.test("renderMessage() writes the lines protocol.ts formats, in new bytes each time", async (t) => {

@@ -9,7 +9,8 @@ import { LocalRoom } from "../server/room/local.ts";
 import { ManualTimers } from "./helpers.ts";
 import { ENTRY_LIST_MAX, USERS_LINE_BYTES } from "../protocol.ts";
 import { Outgoing } from "../server/room/message.ts";
-import { HOW_TO, Recorder, roomContract } from "./room_contract.ts";
+import { roomContract } from "./room_contract.ts";
+import { HOW_TO, Recorder } from "./room_members.ts";
 
 const decoder = new TextDecoder();
 

@@ -1,0 +1,162 @@
+/**
+ * A generator process's run in progress (one at a time) and what it counts:
+ * its latency histogram, its deliveries and its CPU time; and the reports
+ * sent to the coordinator, one JSON line each on standard output.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { setImmediate } from "node:timers";
+import {
+  Histogram,
+  type JoinOrder,
+  JsonWriter,
+  type Report,
+  type RunResult,
+  wallMs,
+} from "./wire.ts";
+
+const out = new JsonWriter(async (bytes) => {
+  let at = 0;
+  while (at < bytes.length) at += await Deno.stdout.write(bytes.subarray(at));
+});
+
+/** Sends a report to the coordinator (one JSON line on stdout). */
+export function report(r: Report): Promise<void> {
+  return out.send(r);
+}
+
+/** Resolves once every report sent so far is written. */
+export function reported(): Promise<void> {
+  return out.idle();
+}
+
+/**
+ * `performance.now()`, read once per turn of the event loop: every line read
+ * in one turn arrived before the turn began, and reading the clock per line
+ * would cost more than the rest of the line's handling.
+ */
+function loopNow(): number {
+  if (turnNow < 0) {
+    turnNow = performance.now();
+    setImmediate(newTurn);
+  }
+  return turnNow;
+}
+let turnNow = -1;
+function newTurn(): void {
+  turnNow = -1;
+}
+
+/** The state of the run in progress (one at a time). */
+export class Run {
+  /** What the run measures. */
+  readonly kind: "join" | "private" | "broadcast";
+  /** The latency of each line received, in microseconds. */
+  readonly hist = new Histogram();
+  /** Wall-clock milliseconds when the run started (private, broadcast: reset at "go"). */
+  startAt: number = wallMs();
+  readonly #cpu = process.cpuUsage();
+  /** `performance.now()` minus this, times 1000, is microseconds since the epoch. */
+  readonly offsetMs: number;
+  /** Lines expected, and received (private, broadcast). */
+  expected = 0;
+  /** Lines received so far. */
+  received = 0;
+  /** Lines beyond what was expected. */
+  extra = 0;
+  /** Messages delivered a second time, and sequence numbers skipped (a message late or lost). */
+  duplicates = 0;
+  /** Sequence numbers skipped. */
+  disorder = 0;
+  /** Clients registered. */
+  registered = 0;
+  /** Clients that failed (refused, closed, an error). */
+  failures = 0;
+  /** The first few failures, for the report. */
+  errors: string[] = [];
+  /** `ERRO` lines received, by their first 40 characters. */
+  erro: Record<string, number> = {};
+  /** Wall-clock milliseconds when the last expected line arrived, or 0. */
+  endAt = 0;
+  /** Whether the result was sent. */
+  reported = false;
+  /** Join runs: clients that still wait for the line that says how many joins follow. */
+  unknown = 0;
+  /** Senders: messages in flight at most. */
+  window = 0;
+  /** Senders: messages each sends. */
+  messages = 0;
+  /** Join runs: how many clients must register. */
+  mustRegister = 0;
+
+  /**
+   * A run starting now.
+   * @param kind What it measures.
+   * @param epochMs The coordinator's clock origin, so latencies compare across processes.
+   */
+  constructor(kind: Run["kind"], epochMs = 0) {
+    this.kind = kind;
+    this.offsetMs = performance.timeOrigin - epochMs;
+  }
+
+  /** Whether every client registered and every expected line arrived. */
+  get complete(): boolean {
+    return this.registered >= this.mustRegister && this.unknown === 0 &&
+      this.received >= this.expected;
+  }
+
+  /** Now, in microseconds since the coordinator's epoch (read once per turn). */
+  nowUs(): number {
+    return Math.floor((this.offsetMs + loopNow()) * 1000);
+  }
+
+  /** Counts a failure; the first is reported at once. */
+  fail(what: string): void {
+    this.failures++;
+    if (this.errors.length < 5) this.errors.push(what);
+    if (this.failures === 1) void report({ op: "fail", error: what });
+  }
+
+  /** Sends the result once: complete, or partial when stopped. */
+  finish(partial: boolean): void {
+    if (this.reported) return;
+    this.reported = true;
+    if (this.endAt === 0) this.endAt = wallMs();
+    const cpu = process.cpuUsage(this.#cpu);
+    const r: RunResult = {
+      op: "result",
+      partial,
+      startAt: this.startAt,
+      endAt: this.endAt,
+      registered: this.registered,
+      expected: this.expected,
+      received: this.received,
+      extra: this.extra,
+      duplicates: this.duplicates,
+      disorder: this.disorder,
+      hist: this.hist.toSparse(),
+      histMax: this.hist.max,
+      failures: this.failures,
+      errors: this.errors,
+      erro: this.erro,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    };
+    void report(r);
+  }
+
+  /** Sends the result when the run is complete. */
+  check(): void {
+    if (!this.reported && this.complete) {
+      this.endAt = wallMs();
+      this.finish(false);
+    }
+  }
+}
+
+/** The run in progress and, for join runs, its order. */
+export const state: { run: Run | undefined; join: JoinOrder | undefined } = {
+  run: undefined,
+  join: undefined,
+};
