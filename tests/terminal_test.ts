@@ -125,14 +125,15 @@ Deno.test({
       true,
     );
     await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
-    await tmux.waitLine((l) => /\[\d\d:\d\d\] bob: antes de voce$/.test(l), "the history line");
+    // The time it was said, once (review 9g: not `07:24 [07:24] bob: ...`).
+    await tmux.waitLine((l) => /^\d\d:\d\d bob: antes de voce$/.test(l), "the history line");
     await bob.send("{say prova sexta}");
     await tmux.waitLine((l) => l.endsWith("teacher: prova sexta"), "the notice, in English");
     const text = new TextDecoder().decode(await Deno.readFile(raw));
     const ESC = "\x1b";
     assert.match(
       text,
-      new RegExp(`${ESC}\\[2m\\[\\d\\d:\\d\\d\\] bob: antes de voce`),
+      new RegExp(`${ESC}\\[2mbob: antes de voce`),
       "history dimmed",
     );
     assert.ok(text.includes(`${ESC}[1;33mteacher: prova sexta`), "a notice has its own colour");
