@@ -5,11 +5,10 @@
 import assert from "node:assert/strict";
 import { LineClient } from "./helpers.ts";
 import { VERSION } from "../protocol.ts";
+import { Program } from "./program.ts";
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
-/** How long a subprocess may take to say something before the test fails. */
-const START_MS = 30_000;
 
 /** Runs the server with `args` to its end. */
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -35,80 +34,10 @@ function assertNoTrace(stderr: string): void {
   assert.ok(!/^\s+at /m.test(stderr) && !stderr.includes("Uncaught"), stderr);
 }
 
-/** A server started as a subprocess, its output collected as it comes. */
-class ServerProcess implements AsyncDisposable {
-  readonly child: Deno.ChildProcess;
-  stdout = "";
-  stderr = "";
-  #wake: (() => void) | undefined;
-  #reading: Promise<void>[];
-  #exited = false;
-
+/** server.ts as a subprocess with `--allow-net` (and `perms`); `waitFor` reads its stdout. */
+class ServerProcess extends Program {
   constructor(args: string[], env: Record<string, string> = {}, perms: string[] = []) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", ...perms, SERVER, ...args],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env,
-    }).spawn();
-    this.#reading = [
-      this.#collect(this.child.stdout, (t) => this.stdout += t),
-      this.#collect(this.child.stderr, (t) => this.stderr += t),
-    ];
-    this.child.status.then(() => {
-      this.#exited = true;
-      this.#wake?.();
-    });
-  }
-
-  async #collect(stream: ReadableStream<Uint8Array>, add: (text: string) => void): Promise<void> {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      add(chunk);
-      this.#wake?.();
-    }
-  }
-
-  /** Waits until stdout matches `pattern`, and returns the match. */
-  async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await new Promise((resolve, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Timed out waiting for ${pattern}: ${this.stdout}${this.stderr}`)),
-          START_MS,
-        );
-        this.#wake = () => {
-          const m = pattern.exec(this.stdout);
-          if (m) resolve(m);
-          else if (this.#exited) {
-            reject(new Error(`Exited before ${pattern}: ${this.stdout}${this.stderr}`));
-          }
-        };
-        this.#wake();
-      });
-    } finally {
-      clearTimeout(timer);
-      this.#wake = undefined;
-    }
-  }
-
-  /** Waits for the end of the process and of its output. */
-  async done(): Promise<Deno.CommandStatus> {
-    const status = await this.child.status;
-    await Promise.all(this.#reading);
-    return status;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#exited) {
-      try {
-        this.child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-    await this.done();
+    super("server.ts", ["--allow-net", ...perms], args, false, { env, stdoutOnly: true });
   }
 }
 

@@ -10,106 +10,11 @@ import assert from "node:assert/strict";
 import { join } from "./helpers.ts";
 import { RawWebSocket } from "./web_helpers.ts";
 import { makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
+import { Program } from "./program.ts";
 
 const ignore = NO_OPENSSL !== undefined;
 const ROOT = new URL("../", import.meta.url).pathname;
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-/** How long a subprocess may take before the test fails. */
-const WAIT_MS = 30_000;
-
-/** A program of the repository as a subprocess with its output collected as it comes. */
-class Program implements AsyncDisposable {
-  readonly child: Deno.ChildProcess;
-  stdout = "";
-  stderr = "";
-  readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | undefined;
-  readonly #reading: Promise<void>[];
-  #wake: (() => void) | undefined;
-  #exited = false;
-
-  constructor(file: string, perms: string[], args: string[], stdin = false) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...perms, `${ROOT}${file}`, ...args],
-      stdin: stdin ? "piped" : "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#stdin = stdin ? this.child.stdin.getWriter() : undefined;
-    this.#reading = [
-      this.#collect(this.child.stdout, (t) => this.stdout += t),
-      this.#collect(this.child.stderr, (t) => this.stderr += t),
-    ];
-    this.child.status.then(() => {
-      this.#exited = true;
-      this.#wake?.();
-    });
-  }
-
-  async #collect(stream: ReadableStream<Uint8Array>, add: (text: string) => void): Promise<void> {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      add(chunk);
-      this.#wake?.();
-    }
-  }
-
-  /** Types a line into the program's input. */
-  async type(line: string): Promise<void> {
-    await this.#stdin!.write(encoder.encode(`${line}\n`));
-  }
-
-  /** Ends the program's input. */
-  async endInput(): Promise<void> {
-    await this.#stdin!.close();
-  }
-
-  /** Waits until stdout and stderr together match `pattern`. */
-  async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await new Promise((resolve, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Timed out waiting for ${pattern}: ${this.stdout}${this.stderr}`)),
-          WAIT_MS,
-        );
-        this.#wake = () => {
-          const m = pattern.exec(this.stdout + this.stderr);
-          if (m) resolve(m);
-          else if (this.#exited) {
-            reject(new Error(`Exited before ${pattern}: ${this.stdout}${this.stderr}`));
-          }
-        };
-        this.#wake();
-      });
-    } finally {
-      clearTimeout(timer);
-      this.#wake = undefined;
-    }
-  }
-
-  /** Waits for the end of the process and of its output. */
-  async done(): Promise<Deno.CommandStatus> {
-    const status = await this.child.status;
-    await Promise.all(this.#reading);
-    return status;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#exited) {
-      try {
-        this.child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-    try {
-      await this.#stdin?.close();
-    } catch {
-      // closed already
-    }
-    await this.done();
-  }
-}
 
 /** Runs a program to its end. */
 async function run(
