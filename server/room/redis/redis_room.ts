@@ -27,11 +27,28 @@ import {
   type WhisperResult,
   withDeadline,
 } from "../room.ts";
+import type { Keeper } from "./keeper.ts";
 import { RedisModeration } from "./moderation.ts";
 import { RedisNode, type RedisRoomOptions, unavailable } from "./node.ts";
+import { type WhisperTarget, whisperTarget } from "./store.ts";
 import { addTeacher, toTeachers } from "./teachers.ts";
 
 export { RedisConnectError } from "./link.ts";
+
+/** A call refused at once, as a rejected promise (never a throw): the room is away. */
+function refused(keeper: Keeper): Promise<never> {
+  try {
+    keeper.ensureUp();
+    return Promise.reject(new RoomUnavailable("the room is not up"));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** A Redis call that failed, as the session understands it: nothing was done. */
+function failed(e: unknown): never {
+  throw unavailable(e);
+}
 export type { RedisRoomOptions } from "./node.ts";
 
 /**
@@ -111,16 +128,14 @@ export class RedisRoom implements Room {
   }
 
   /** N1: into the room's one stream; every node delivers it from there. */
-  async publish(from: Member, text: string): Promise<void> {
+  publish(from: Member, text: string): Promise<void> {
     const { keeper, store } = this.#node;
-    keeper.ensureUp();
-    const ok = await store.publish(from, text, this.#node.history).catch((e) =>
-      Promise.reject(unavailable(e))
-    );
-    if (!ok) {
+    if (keeper.state !== "up") return refused(keeper);
+    return store.publish(from, text, this.#node.history).then((answer) => {
+      if (answer === "1") return;
       keeper.suspect();
       throw new RoomUnavailable(`${from.nick} does not hold the nickname in Redis now`);
-    }
+    }, failed);
   }
 
   /**
@@ -129,17 +144,21 @@ export class RedisRoom implements Room {
    * it there (P4: one round trip, not four). Should the target be gone by the
    * time its node reads it, its node says so and the sender gets `ERRO 02` then.
    */
-  async whisper(
+  whisper(
     from: Member,
     to: string,
     text: string,
     teacherOnly = false,
   ): Promise<WhisperResult> {
     const { keeper, store } = this.#node;
-    keeper.ensureUp();
-    const target = await store.whisper(from, to, text, teacherOnly, from.id).catch((e) =>
-      Promise.reject(unavailable(e))
+    if (keeper.state !== "up") return refused(keeper);
+    return store.whisper(from, to, text, teacherOnly).then(
+      (answer) => answer === "r" ? "sent" : this.#whispered(whisperTarget(answer), from, text),
+      failed,
     );
+  }
+
+  #whispered(target: WhisperTarget, from: Member, text: string): WhisperResult {
     switch (target.kind) {
       case "none":
         return "noSuchUser";
