@@ -304,6 +304,11 @@ export class Scripts {
     return scripts;
   }
 
+  /** A script's source, with the prelude (for `SCRIPT LOAD`). */
+  source(name: ScriptName): string {
+    return this.#sources.get(name)!;
+  }
+
   /**
    * Runs a script.
    *

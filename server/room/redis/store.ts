@@ -91,13 +91,16 @@ export class Store {
    * @param scripts The scripts.
    * @param keys The key names.
    * @param node This node's name in Redis.
+   * @param sendBatch How to send the batches of members' messages (issue 23:
+   *   a connection of their own, `lane.ts`). @default {send}
    */
-  constructor(send: Send, scripts: Scripts, keys: Keys, node: string) {
+  constructor(send: Send, scripts: Scripts, keys: Keys, node: string, sendBatch: Send = send) {
     this.#send = send;
     this.#scripts = scripts;
     this.keys = keys;
     this.node = node;
-    this.#batch = new Batcher((batch) => this.#run("batch", node, batch));
+    const argv = [keys.prefix, String(STREAM_MAXLEN), node];
+    this.#batch = new Batcher((batch) => scripts.run(sendBatch, "batch", [...argv, batch]));
   }
 
   #run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
