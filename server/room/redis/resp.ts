@@ -110,38 +110,59 @@ export class ReplyReader {
     return MORE;
   }
 
+  /** The whole number from `#at` to its CRLF (a length, a count); `NaN` when it has not all come. */
+  #number(): number {
+    const buf = this.#buf;
+    let n = 0;
+    let sign = 1;
+    for (let i = this.#at; i + 1 < this.#end; i++) {
+      const b = buf[i]!;
+      if (b === CR) {
+        this.#at = i + 2;
+        return sign * n;
+      }
+      if (b === 0x2d) sign = -1;
+      else n = n * 10 + b - 0x30;
+    }
+    return NaN;
+  }
+
+  /** `n` bytes from `#at` as text: ASCII by itself (no call out of JavaScript), else UTF-8. */
+  #text(n: number): string {
+    const buf = this.#buf;
+    const from = this.#at;
+    this.#at += n + 2;
+    if (n > 64) return decoder.decode(buf.subarray(from, from + n));
+    let s = "";
+    for (let i = from; i < from + n; i++) {
+      const b = buf[i]!;
+      if (b > 0x7f) return decoder.decode(buf.subarray(from, from + n));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+
   #value(): unknown {
     if (this.#at >= this.#end) return MORE;
     const type = this.#buf[this.#at++];
+    if (type === 0x24 || type === 0x2a || type === 0x3a) { // $ * :
+      const n = this.#number();
+      if (Number.isNaN(n)) return MORE;
+      if (type === 0x3a) return n;
+      if (n < 0) return null;
+      if (type === 0x24) return this.#at + n + 2 > this.#end ? MORE : this.#text(n);
+      const items: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const item = this.#value();
+        if (item === MORE) return MORE;
+        items[i] = item;
+      }
+      return items;
+    }
     const line = this.#line();
     if (line === MORE) return MORE;
-    switch (type) {
-      case 0x2b: // +
-        return line;
-      case 0x2d: // -
-        return new RedisReplyError(line);
-      case 0x3a: // :
-        return Number(line);
-      case 0x24: { // $
-        const n = Number(line);
-        if (n < 0) return null;
-        if (this.#at + n + 2 > this.#end) return MORE;
-        const s = decoder.decode(this.#buf.subarray(this.#at, this.#at + n));
-        this.#at += n + 2;
-        return s;
-      }
-      case 0x2a: { // *
-        const n = Number(line);
-        if (n < 0) return null;
-        const items: unknown[] = new Array(n);
-        for (let i = 0; i < n; i++) {
-          const item = this.#value();
-          if (item === MORE) return MORE;
-          items[i] = item;
-        }
-        return items;
-      }
-    }
+    if (type === 0x2b) return line; // +
+    if (type === 0x2d) return new RedisReplyError(line); // -
     throw new SyntaxError(`Cannot read a Redis reply starting "${String.fromCharCode(type!)}"`);
   }
 }
