@@ -239,10 +239,9 @@ export function withDeadline<T>(call: Promise<T>, ms: number, what: string): Pro
         reject(e);
       },
     );
-    // A call that settles at once (the in-memory room) never costs a timer.
-    queueMicrotask(() => {
-      if (pending.has(entry)) armFor(entry.due);
-    });
+    // One timer for every call waiting (issue 23: no microtask of its own per call either);
+    // set only when none is set for an earlier deadline, stopped when none waits.
+    armFor(entry.due);
   });
 }
 

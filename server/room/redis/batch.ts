@@ -19,22 +19,42 @@
  *   sent.push(batch);
  *   return Promise.resolve("1\nr");
  * });
- * const answers = await Promise.all([batcher.add("p\nana\n"), batcher.add("w\nbob\n")]);
- * assert.deepEqual(answers, ["1", "r"]);
+ * const same = (answer: string) => answer;
+ * const answers = await Promise.all([
+ *   batcher.add("p\nana\n", same, 0, 0),
+ *   batcher.add("w\nbob\n", (answer, a: string, b: number) => `${answer} ${a} ${b}`, "x", 2),
+ * ]);
+ * assert.deepEqual(answers, ["1", "r x 2"]);
  * assert.deepEqual(sent, ["p\nana\nw\nbob\n"]);
  * ```
  *
  * @module
  */
 
+import { errorName } from "../../log.ts";
+import { RoomUnavailable } from "../room.ts";
+
 /** The most messages in one script run. */
 export const BATCH_MAX = 256;
+
+/**
+ * What becomes of a message's answer (one line of the script's reply): its
+ * caller's result, from the answer and two values of the caller's (no
+ * closure, no promise more per message). It may throw: the message's promise rejects.
+ */
+export type Answer<T, A, B> = (answer: string, a: A, b: B) => T;
+
+// deno-lint-ignore no-explicit-any
+type AnyAnswer = Answer<unknown, any, any>;
 
 /** Gathers messages and runs them as batches. */
 export class Batcher {
   readonly #run: (batch: string) => Promise<unknown>;
   #records: string[] = [];
-  #resolves: ((answer: string) => void)[] = [];
+  #answers: AnyAnswer[] = [];
+  #as: unknown[] = [];
+  #bs: unknown[] = [];
+  #resolves: ((value: unknown) => void)[] = [];
   #rejects: ((e: unknown) => void)[] = [];
 
   /**
@@ -48,23 +68,33 @@ export class Batcher {
   /**
    * Adds one message to the next batch.
    * @param record The message's fields, each ended by a line feed (`scripts.ts`, `batch`).
-   * @returns Its answer (one line of the script's reply), once the batch has
-   *   run; rejects when the batch fails.
+   * @param answer What its answer becomes, with `a` and `b`.
+   * @returns What `answer` makes of the message's answer, once the batch has
+   *   run; rejects with a {@linkcode RoomUnavailable} when the batch fails.
    */
-  add(record: string): Promise<string> {
-    return new Promise((resolve, reject) => {
+  add<T, A, B>(record: string, answer: Answer<T, A, B>, a: A, b: B): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       if (this.#records.length === 0) queueMicrotask(() => this.#flush());
       this.#records.push(record);
-      this.#resolves.push(resolve);
+      this.#answers.push(answer);
+      this.#as.push(a);
+      this.#bs.push(b);
+      this.#resolves.push(resolve as (value: unknown) => void);
       this.#rejects.push(reject);
     });
   }
 
   #flush(): void {
     const records = this.#records;
+    const answers = this.#answers;
+    const as = this.#as;
+    const bs = this.#bs;
     const resolves = this.#resolves;
     const rejects = this.#rejects;
     this.#records = [];
+    this.#answers = [];
+    this.#as = [];
+    this.#bs = [];
     this.#resolves = [];
     this.#rejects = [];
     for (let at = 0; at < records.length; at += BATCH_MAX) {
@@ -74,17 +104,26 @@ export class Batcher {
         : records.slice(at, end).join("");
       this.#run(batch).then(
         (reply) => {
-          const answers = typeof reply === "string" ? reply.split("\n") : [];
+          const lines = typeof reply === "string" ? reply.split("\n") : [];
           for (let i = at; i < end; i++) {
-            const answer = answers[i - at];
-            if (answer !== undefined) resolves[i]!(answer);
-            else {rejects[i]!(
-                new Error(`the batch script answered ${answers.length} of ${end - at}`),
-              );}
+            const line = lines[i - at];
+            try {
+              if (line === undefined) {
+                throw new RoomUnavailable(
+                  `the batch script answered ${lines.length} of ${end - at}`,
+                );
+              }
+              resolves[i]!(answers[i]!(line, as[i], bs[i]));
+            } catch (e) {
+              rejects[i]!(e);
+            }
           }
         },
         (e) => {
-          for (let i = at; i < end; i++) rejects[i]!(e);
+          const failed = e instanceof RoomUnavailable
+            ? e
+            : new RoomUnavailable(`Redis: ${errorName(e)}`);
+          for (let i = at; i < end; i++) rejects[i]!(failed);
         },
       );
     }

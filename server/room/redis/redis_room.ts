@@ -30,7 +30,7 @@ import {
 import type { Keeper } from "./keeper.ts";
 import { RedisModeration } from "./moderation.ts";
 import { RedisNode, type RedisRoomOptions, unavailable } from "./node.ts";
-import { type WhisperTarget, whisperTarget } from "./store.ts";
+import { whisperTarget } from "./store.ts";
 import { addTeacher, toTeachers } from "./teachers.ts";
 
 export { RedisConnectError } from "./link.ts";
@@ -45,9 +45,11 @@ function refused(keeper: Keeper): Promise<never> {
   }
 }
 
-/** A Redis call that failed, as the session understands it: nothing was done. */
-function failed(e: unknown): never {
-  throw unavailable(e);
+/** A public message's answer: published, or its sender no longer holds its nickname. */
+function published(answer: string, from: Member, keeper: Keeper): void {
+  if (answer === "1") return;
+  keeper.suspect();
+  throw new RoomUnavailable(`${from.nick} does not hold the nickname in Redis now`);
 }
 export type { RedisRoomOptions } from "./node.ts";
 
@@ -131,11 +133,7 @@ export class RedisRoom implements Room {
   publish(from: Member, text: string): Promise<void> {
     const { keeper, store } = this.#node;
     if (keeper.state !== "up") return refused(keeper);
-    return store.publish(from, text, this.#node.history).then((answer) => {
-      if (answer === "1") return;
-      keeper.suspect();
-      throw new RoomUnavailable(`${from.nick} does not hold the nickname in Redis now`);
-    }, failed);
+    return store.publish(from, text, this.#node.history, published, from, keeper);
   }
 
   /**
@@ -152,13 +150,13 @@ export class RedisRoom implements Room {
   ): Promise<WhisperResult> {
     const { keeper, store } = this.#node;
     if (keeper.state !== "up") return refused(keeper);
-    return store.whisper(from, to, text, teacherOnly).then(
-      (answer) => answer === "r" ? "sent" : this.#whispered(whisperTarget(answer), from, text),
-      failed,
-    );
+    return store.whisper(from, to, text, teacherOnly, this.#whispered, from, text);
   }
 
-  #whispered(target: WhisperTarget, from: Member, text: string): WhisperResult {
+  /** A private message's answer: where its target is; one on this node is delivered to now. */
+  readonly #whispered = (answer: string, from: Member, text: string): WhisperResult => {
+    if (answer === "r") return "sent";
+    const target = whisperTarget(answer);
     switch (target.kind) {
       case "none":
         return "noSuchUser";
@@ -171,7 +169,7 @@ export class RedisRoom implements Room {
       case "remote":
         return "sent";
     }
-  }
+  };
 
   /** C2 (issue 19.2): a private message to every teacher, on every node (`teachers.ts`). */
   toTeachers(from: Member, text: string): Promise<number> {

@@ -12,7 +12,7 @@ import type { HistoryItem } from "../message.ts";
 import type { Admission, Ban, Member } from "../room.ts";
 import { ackFields, noticeFields } from "./events.ts";
 import type { Keys } from "./keys.ts";
-import { Batcher } from "./batch.ts";
+import { type Answer, Batcher } from "./batch.ts";
 import type { ScriptName, Scripts, Send } from "./scripts.ts";
 
 /** What the join script answers. */
@@ -144,26 +144,41 @@ export class Store {
 
   /**
    * N1: a public message into the stream (batched, P4).
-   * @returns `"1"`, or `"0"` when `m` no longer holds its nickname.
+   * @param answer What the script's answer becomes (`"1"`, or `"0"` when `m`
+   *   no longer holds its nickname), with `a` and `b`.
    */
-  publish(m: Member, text: string, history: number): Promise<string> {
-    return this.#batch.add(
-      `p\n${m.id}\n${nickKey(m.nick)}\n${m.nick}\n${oneLine(text)}\n${history}\n`,
-    );
+  publish<T, A, B>(
+    m: Member,
+    text: string,
+    history: number,
+    answer: Answer<T, A, B>,
+    a: A,
+    b: B,
+  ): Promise<T> {
+    const record = `p\n${m.id}\n${nickKey(m.nick)}\n${m.nick}\n${oneLine(text)}\n${history}\n`;
+    return this.#batch.add(record, answer, a, b);
   }
 
   /**
    * S12: finds a private message's target (batched, P4); a remote one gets it
    * in its node's inbox, as it is here: the sender's nickname and member id,
    * the nickname as typed, the text (`events.ts`).
-   * @returns The script's answer, read by {@linkcode whisperTarget}.
+   * @param answer What the script's answer becomes (read by
+   *   {@linkcode whisperTarget}), with `a` and `b`.
    */
-  whisper(from: Member, to: string, text: string, teacherOnly: boolean): Promise<string> {
-    return this.#batch.add(
-      `${teacherOnly ? "W" : "w"}\n${nickKey(to)}\n${from.nick}\n${from.id}\n${oneLine(to)}\n${
-        oneLine(text)
-      }\n`,
-    );
+  whisper<T, A, B>(
+    from: Member,
+    to: string,
+    text: string,
+    teacherOnly: boolean,
+    answer: Answer<T, A, B>,
+    a: A,
+    b: B,
+  ): Promise<T> {
+    const record = `${teacherOnly ? "W" : "w"}\n${nickKey(to)}\n${from.nick}\n${from.id}\n${
+      oneLine(to)
+    }\n${oneLine(text)}\n`;
+    return this.#batch.add(record, answer, a, b);
   }
 
   /** Tells a private message's sender's node (`req`: the sender) what became of it. */
