@@ -11,6 +11,7 @@
  */
 
 import { TelnetSplitter } from "./telnet_split.ts";
+import { splitLines } from "../wire/line_splitter.ts";
 
 /**
  * The most bytes one connection keeps. A student's server that never stops
@@ -107,10 +108,9 @@ export class Received {
    * @returns The lines.
    */
   lines(from = 0, partial = false): string[] {
-    const parts = this.text(from).split(/\r\n|\n|\r/);
-    const last = parts.pop()!;
-    if (partial && last !== "") parts.push(last);
-    return parts;
+    const { lines, rest } = splitLines(this.text(from), "any");
+    if (partial && rest !== "") lines.push(rest);
+    return lines;
   }
 
   /**

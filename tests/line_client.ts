@@ -11,44 +11,9 @@ import net from "node:net";
 import { ByteQueue } from "../server/doors/byte_queue.ts";
 import { TelnetSplitter } from "../conformance/telnet_split.ts";
 import { WAIT_MS } from "./wait.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("latin1");
-
-/**
- * The tests' one line splitter: a server's byte stream cut into its
- * CRLF-ended lines, each byte one character (latin1), a line possibly
- * spanning chunks.
- *
- * @example
- * ```ts
- * import { LineSplitter } from "./line_client.ts";
- * import assert from "node:assert/strict";
- * const lines = new LineSplitter();
- * assert.deepEqual(lines.push(new TextEncoder().encode("OK a\r\nOK")), ["OK a"]);
- * assert.deepEqual(lines.push(new TextEncoder().encode(" b\r\n")), ["OK b"]);
- * assert.equal(lines.partial, "");
- * ```
- */
-export class LineSplitter {
-  #partial = "";
-
-  /** The text after the last CRLF, not a line yet. */
-  get partial(): string {
-    return this.#partial;
-  }
-
-  /**
-   * Takes the next bytes (or text) of the stream.
-   * @returns The lines they complete, without CRLF.
-   */
-  push(chunk: Uint8Array | string): string[] {
-    const parts = (this.#partial + (typeof chunk === "string" ? chunk : decoder.decode(chunk)))
-      .split("\r\n");
-    this.#partial = parts.pop()!;
-    return parts;
-  }
-}
 
 /**
  * What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, a node:net
