@@ -14,7 +14,7 @@ import type { ServerOptions } from "../server/options.ts";
 import type { Room } from "../server/room/room.ts";
 import type { Timers } from "../common/time.ts";
 
-export { type ByteConn, join, LineClient, type LineClientOptions } from "./line_client.ts";
+export { join, LineClient, type LineClientOptions, type TestConn } from "./line_client.ts";
 export { pause, until, WAIT_MS } from "./wait.ts";
 
 /** A server started for one test, stopped by `await using`. */

@@ -67,7 +67,10 @@ export class LineSplitter {
   readonly #endings: LineEndings;
   #partial = "";
 
-  /** @param endings Where lines end. @default {"crlf"} */
+  /**
+   * Makes a splitter with nothing pending.
+   * @param endings Where lines end. @default {"crlf"}
+   */
   constructor(endings: LineEndings = "crlf") {
     this.#endings = endings;
   }

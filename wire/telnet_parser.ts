@@ -72,6 +72,7 @@ export class TelnetParser {
   #subBytes = 0;
 
   /**
+   * Makes a parser reading text.
    * @param maxSubBytes The most bytes a subnegotiation may hold before the
    *   parser gives up on it (`subOverflow`). @default {Infinity}
    */
