@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { HOW_TO_LINE, type Role } from "../protocol.ts";
 import type { Outgoing } from "../server/room/message.ts";
 import type { Member, RemovalReason, Room } from "../server/room/room.ts";
-import { WAIT_MS } from "./helpers.ts";
+import { WAIT_MS } from "./wait.ts";
 import { splitLines } from "../wire/line_splitter.ts";
 
 const decoder = new TextDecoder();
