@@ -93,7 +93,7 @@ export class ChatServer implements Entrance, SessionHost {
   readonly tokenGuard: TokenGuard;
   /** Part of {@linkcode SessionHost}: each address's budgets of lines and joins (L10). */
   readonly budgets: AddressBuckets;
-  /** Part of {@linkcode SessionHost}: the time now. */
+  /** Part of {@linkcode SessionHost}: the time now, by the server's timers. */
   readonly clock: () => number;
   readonly #quiet: QuietLog;
   readonly #observer: ConnectionOptions["observer"];
@@ -124,18 +124,18 @@ export class ChatServer implements Entrance, SessionHost {
       crowd: options.crowd ?? DEFAULTS.crowd,
       ...(options.timers === undefined ? {} : { timers: options.timers }),
       kickMs: (options.kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
-      clock: options.clock ?? Date.now,
       // With the address's shared line budget off (a large class behind one NAT), its churn too.
       ...((options.ipFloodBurst ?? DEFAULTS.ipFloodBurst) > 0 ? {} : { churnPairs: 0 }),
     });
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
-    this.clock = options.clock ?? Date.now;
+    const timers = this.limits.timers;
+    this.clock = () => timers.now();
     // L10: an address churning connections has its connect/nick/leave lines summarized.
-    this.#quiet = new QuietLog(options.log ?? logLine, this.clock);
+    this.#quiet = new QuietLog(options.log ?? logLine, timers);
     this.log = this.#quiet.write;
-    this.tokenGuard = new TokenGuard(this.clock);
-    this.budgets = new AddressBuckets(this.limits, this.clock);
+    this.tokenGuard = new TokenGuard(timers);
+    this.budgets = new AddressBuckets(this.limits, timers);
     this.#admission = new Admission(this.limits, this.log);
     this.#observer = options.observer;
     this.#connectionOptions = {
