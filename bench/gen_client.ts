@@ -13,9 +13,6 @@ import { setImmediate } from "node:timers";
 import { digitsStart, LF, trailingInt } from "./wire.ts";
 import { type Run, state } from "./run.ts";
 
-// Where the clients and the worker have imported them from (run.ts holds them).
-export { report, reported, Run, state } from "./run.ts";
-
 const encoder = new TextEncoder();
 const dirty: Client[] = [];
 let flushQueued = false;

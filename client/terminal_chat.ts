@@ -17,13 +17,13 @@ import {
   Message,
   say,
   type Text,
+  toAscii,
 } from "../protocol.ts";
-import { toAscii } from "../wire/ascii.ts";
 import { parseServerLine, type ServerLine, wireTemplate } from "../wire/server_lines.ts";
 import { Roster } from "./roster.ts";
 import { type Connect, ConnectError, connectTo, type ServerConn, ServerLink } from "./link.ts";
-import { clientError, clock, showServerLine, TEXTS } from "./render.ts";
-import { paint, Screen, type Style } from "./screen.ts";
+import { clientError, clock, showServerLine, type Style, TEXTS } from "./render.ts";
+import { paint, Screen } from "./screen.ts";
 import { type Action, ClientSession, Exit } from "./session.ts";
 
 /** The teacher's notices that mute and unmute a user, as they come on the wire. */
