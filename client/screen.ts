@@ -19,7 +19,6 @@ import {
 } from "node:readline";
 import { displayWidth } from "./width.ts";
 import { maskText } from "../wire/typed_line.ts";
-
 import type { Style } from "./render.ts";
 
 const SGR: Readonly<Record<Style, string>> = {
