@@ -15,6 +15,7 @@
 import { MAX_LINE_BYTES } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
+import { DrainWatch } from "./ws_drain.ts";
 
 /** Seconds without a frame before the door pings; with no pong as long again, it drops the socket. */
 export const WS_IDLE_SECONDS = 30;
@@ -25,10 +26,32 @@ export const WS_IDLE_SECONDS = 30;
  */
 export const WS_MAX_UNREAD = 1024 * 1024;
 
-/** Bytes the browser has not taken yet past which a write waits (the connection's queue then fills: L7). */
-const BUFFERED_MAX = 64 * 1024;
+/**
+ * Bytes of lines the door hands Deno's WebSocket at most before it waits
+ * (L7). Deno keeps each message it was handed as a task of its own until the
+ * socket takes it, about 1 KiB of memory for a 60-byte line: the rest of a
+ * client's lines wait in its queue, as compact bytes, where L7 counts them.
+ */
+export const WS_WINDOW = 16 * 1024;
+
+/**
+ * A write resolves once Deno's WebSocket holds at most this many bytes, as a
+ * socket's write resolves once the kernel took the bytes: what a browser
+ * has not taken yet is counted in its queue (L7) but for these.
+ */
+export const WS_LOW = 4 * 1024;
+
+/** Counters of the web door, for tests and the bench. */
+export const webDoorStats = {
+  /** The most bytes one WebSocket ever held right after the door handed it lines. */
+  peakBuffered: 0,
+};
+
+/** Sockets whose writes wait for the browser to take what they were handed. */
+const drains = new DrainWatch();
 
 const NEWLINE = 0x0a;
+const CR = 0x0d;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -75,20 +98,40 @@ export class WebSocketStream implements ByteStream {
     return this.#in.read(buffer);
   }
 
-  /** Part of {@linkcode ByteStream}: each whole line leaves as one text message. */
+  /**
+   * Part of {@linkcode ByteStream}: each whole line leaves as one text
+   * message (W2). Hands Deno's WebSocket at most {@linkcode WS_WINDOW} bytes
+   * of lines (at least one line) and resolves with how many it took, once the
+   * socket holds at most {@linkcode WS_LOW}; the connection's writer comes
+   * back with the rest, so a browser that does not read fills its own queue
+   * (L7) and not the server's memory.
+   */
   async write(bytes: Uint8Array): Promise<number> {
-    if (this.#socket.readyState !== WebSocket.OPEN) throw new Deno.errors.BrokenPipe("closed");
-    const text = this.#pending + decoder.decode(bytes, { stream: true });
-    const lines = text.split("\r\n");
-    this.#pending = lines.pop() ?? "";
-    for (const line of lines) this.#socket.send(line);
-    // The browser is slow: wait, bounded by the socket's closing, as a socket's write waits.
-    while (
-      this.#socket.bufferedAmount > BUFFERED_MAX && this.#socket.readyState === WebSocket.OPEN
-    ) {
-      await new Promise((r) => setTimeout(r, 20));
+    const socket = this.#socket;
+    if (socket.readyState !== WebSocket.OPEN) throw new Deno.errors.BrokenPipe("closed");
+    let buffered = socket.bufferedAmount;
+    if (buffered > WS_LOW) {
+      await drains.until(socket, WS_LOW);
+      if (socket.readyState !== WebSocket.OPEN) throw new Deno.errors.BrokenPipe("closed");
+      buffered = socket.bufferedAmount;
     }
-    return bytes.length;
+    const end = lineEndWithin(bytes, Math.max(0, WS_WINDOW - buffered));
+    if (end === 0) {
+      // No line ends in these bytes (never from the chat server, which writes whole lines).
+      this.#pending += decoder.decode(bytes);
+      return bytes.length;
+    }
+    // One decode for all the lines taken; each leaves as one message without its CRLF.
+    const lines = decoder.decode(bytes.subarray(0, end - 2)).split("\r\n");
+    if (this.#pending !== "") {
+      lines[0] = this.#pending + lines[0];
+      this.#pending = "";
+    }
+    for (let i = 0; i < lines.length; i++) socket.send(lines[i]!);
+    buffered += end;
+    if (buffered > webDoorStats.peakBuffered) webDoorStats.peakBuffered = buffered;
+    if (buffered > WS_LOW) await drains.until(socket, WS_LOW);
+    return end;
   }
 
   /** Part of {@linkcode ByteStream}: the close frame; reading goes on until the browser's. */
@@ -112,6 +155,30 @@ export class WebSocketStream implements ByteStream {
       // Already closed or never opened: nothing to say goodbye to.
     }
   }
+}
+
+/**
+ * Where the lines taken from `bytes` end: just past the last CRLF within the
+ * first `room` bytes, or past the first CRLF when none ends there (a line is
+ * never cut); 0 when no line ends in `bytes`.
+ */
+function lineEndWithin(bytes: Uint8Array, room: number): number {
+  if (
+    bytes.length <= room && bytes[bytes.length - 1] === NEWLINE && bytes[bytes.length - 2] === CR
+  ) {
+    return bytes.length;
+  }
+  for (let at = Math.min(room, bytes.length) - 1; at > 0; at--) {
+    at = bytes.lastIndexOf(NEWLINE, at);
+    if (at <= 0) break;
+    if (bytes[at - 1] === CR) return at + 1;
+  }
+  for (let at = 1; at < bytes.length; at++) {
+    at = bytes.indexOf(NEWLINE, at);
+    if (at < 0) break;
+    if (bytes[at - 1] === CR) return at + 1;
+  }
+  return 0;
 }
 
 /**
