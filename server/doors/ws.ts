@@ -7,7 +7,9 @@
  * CRLF) leaves as one text message without its CRLF. A binary frame is
  * refused (close 1003); a message longer than a line's limit reaches the line
  * reader cut just past the limit, so the server answers `ERRO 08` as to a TCP
- * user; Deno pings an idle socket and drops it when no pong comes.
+ * user; Deno pings an idle socket and drops it when no pong comes. Deno is
+ * handed a window of lines at a time, the rest waiting in the client's
+ * queue (L7), so a browser that does not read is dropped as a TCP client is.
  *
  * @module
  */
@@ -41,7 +43,7 @@ export const WS_WINDOW = 16 * 1024;
  */
 export const WS_LOW = 4 * 1024;
 
-/** Counters of the web door, for tests and the bench. */
+/** What the web door saw, for tests (a module's counter: every server in the process shares it). */
 export const webDoorStats = {
   /** The most bytes one WebSocket ever held right after the door handed it lines. */
   peakBuffered: 0,
