@@ -36,6 +36,9 @@ export const WS_MAX_UNREAD = 1024 * 1024;
  */
 export const WS_WINDOW = 16 * 1024;
 
+/** Lines (messages) the door hands Deno's WebSocket at most in one write: each costs about 1 KiB there. */
+export const WS_WINDOW_LINES = 64;
+
 /**
  * A write resolves once Deno's WebSocket holds at most this many bytes, as a
  * socket's write resolves once the kernel took the bytes: what a browser
@@ -103,7 +106,7 @@ export class WebSocketStream implements ByteStream {
   /**
    * Part of {@linkcode ByteStream}: each whole line leaves as one text
    * message (W2). Hands Deno's WebSocket at most {@linkcode WS_WINDOW} bytes
-   * of lines (at least one line) and resolves with how many it took, once the
+   * and {@linkcode WS_WINDOW_LINES} lines (at least one line) and resolves with how many it took, once the
    * socket holds at most {@linkcode WS_LOW}; the connection's writer comes
    * back with the rest, so a browser that does not read fills its own queue
    * (L7) and not the server's memory.
@@ -117,7 +120,7 @@ export class WebSocketStream implements ByteStream {
       if (socket.readyState !== WebSocket.OPEN) throw new Deno.errors.BrokenPipe("closed");
       buffered = socket.bufferedAmount;
     }
-    const end = lineEndWithin(bytes, Math.max(0, WS_WINDOW - buffered));
+    const end = linesEnd(bytes, WS_WINDOW - buffered, WS_WINDOW_LINES);
     if (end === 0) {
       // No line ends in these bytes (never from the chat server, which writes whole lines).
       this.#pending += decoder.decode(bytes);
@@ -160,27 +163,24 @@ export class WebSocketStream implements ByteStream {
 }
 
 /**
- * Where the lines taken from `bytes` end: just past the last CRLF within the
- * first `room` bytes, or past the first CRLF when none ends there (a line is
- * never cut); 0 when no line ends in `bytes`.
+ * Where the lines taken from `bytes` end: just past the last of at most
+ * `most` CRLFs within the first `room` bytes, or past the first CRLF when
+ * none ends there (a line is never cut); 0 when no line ends in `bytes`.
  */
-function lineEndWithin(bytes: Uint8Array, room: number): number {
-  if (
-    bytes.length <= room && bytes[bytes.length - 1] === NEWLINE && bytes[bytes.length - 2] === CR
-  ) {
-    return bytes.length;
+function linesEnd(bytes: Uint8Array, room: number, most: number): number {
+  let end = 0;
+  let taken = 0;
+  let at = 0;
+  while (taken < most) {
+    const nl = bytes.indexOf(NEWLINE, at);
+    if (nl < 0) break;
+    at = nl + 1;
+    if (nl === 0 || bytes[nl - 1] !== CR) continue; // a bare LF inside a line
+    if (at > room && end > 0) break;
+    end = at;
+    taken++;
   }
-  for (let at = Math.min(room, bytes.length) - 1; at > 0; at--) {
-    at = bytes.lastIndexOf(NEWLINE, at);
-    if (at <= 0) break;
-    if (bytes[at - 1] === CR) return at + 1;
-  }
-  for (let at = 1; at < bytes.length; at++) {
-    at = bytes.indexOf(NEWLINE, at);
-    if (at < 0) break;
-    if (bytes[at - 1] === CR) return at + 1;
-  }
-  return 0;
+  return end;
 }
 
 /**
