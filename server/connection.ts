@@ -116,6 +116,8 @@ export class Connection implements Sink {
   readonly #reader = new LineReader(MAX_LINE_BYTES, "fold", true);
   /** Telnet's options, once the client negotiates any. */
   #telnet: TelnetPeer | undefined;
+  /** Whether the server echoes what the client types (the reader's, read on every send). */
+  #echo = false;
   #closed = false;
   /** The graceful close under way (L12), which owns the socket until it ends. */
   #ending: Promise<void> | undefined;
@@ -195,10 +197,12 @@ export class Connection implements Sink {
    * Queues bytes for the client; see {@linkcode Outbox.send} for the bound
    * (L7). When the server echoes for a character-mode telnet and a line is
    * half typed, it is erased first and drawn again after (S2, S15).
+   * `shared` bytes are never changed by anyone (a room's message): they may
+   * be written without a copy.
    */
-  send(bytes: Uint8Array, lazy = false): boolean {
+  send(bytes: Uint8Array, lazy = false, shared = false): boolean {
     const reader = this.#reader;
-    if (!reader.echo || reader.pending === 0) return this.#out.send(bytes, lazy);
+    if (!this.#echo || reader.pending === 0) return this.#out.send(bytes, lazy, shared);
     const partial = reader.partial();
     const framed = new Uint8Array(CLEAR_ROW.length + bytes.length + partial.length);
     framed.set(CLEAR_ROW);
@@ -323,7 +327,7 @@ export class Connection implements Sink {
   #telnetCommand(command: number, option: number | undefined): InputEvent | undefined {
     const answer = (this.#telnet ??= new TelnetPeer()).answer(command, option);
     if (answer.reply !== undefined) this.#out.send(answer.reply);
-    if (answer.echo !== undefined) this.#reader.echo = answer.echo;
+    if (answer.echo !== undefined) this.#reader.echo = this.#echo = answer.echo;
     if (answer.interrupt) return INTERRUPT;
     if (answer.areYouThere) return ARE_YOU_THERE;
     return undefined;

@@ -101,7 +101,7 @@ export class Session implements Member, Caller, ConnectionOwner {
 
   /** Queues a room message for the client (see {@linkcode Member.deliver}). */
   deliver(message: Outgoing, lazy?: boolean): boolean {
-    return this.c.send(message.bytes, lazy);
+    return this.c.send(message.bytes, lazy, true);
   }
 
   /** Queues bytes for the client. */
