@@ -8,7 +8,7 @@
  */
 
 import type { ByteStream, Peer } from "./doors/door.ts";
-import { Input, type InputEvent, ReadBuffer } from "./input.ts";
+import { Input, type InputEvent } from "./input.ts";
 import { Outbox, type OutboxOptions, type Sink } from "./outgoing.ts";
 
 export type { InputEvent } from "./input.ts";
