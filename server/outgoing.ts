@@ -268,8 +268,14 @@ export class Outbox implements Flushable {
       this.#inFlight = 0;
       this.#writing = false;
     }
-    if (this.#pendingBytes > 0 && !this.#dead) this.flush();
-    else if (this.#pendingBytes === 0) this.#wake();
+    if (this.#pendingBytes > 0 && !this.#dead) {
+      // P3: what came while writing leaves with the rest of this turn's lines, in one write
+      // (a write ends in the same turn as the reads whose lines it would otherwise split).
+      if (this.#scheduled < 2) {
+        this.#scheduled = 2;
+        this.#opts.scheduler.add(this);
+      }
+    } else if (this.#pendingBytes === 0) this.#wake();
   }
 
   /**
