@@ -245,7 +245,9 @@ export class Outbox implements Flushable {
     this.#inFlight = total;
     this.#pendingBytes = 0;
     this.#writing = true;
-    this.#writeStart = performance.now();
+    // (A connection closing flushes outside a round; it takes no more lines, so it is never
+    // judged stalled, and the round's time is good enough.)
+    this.#writeStart = this.#opts.scheduler.now;
     this.#writeRound = this.#opts.scheduler.round;
     void this.#write(buf, total, shared === undefined);
   }
@@ -255,7 +257,9 @@ export class Outbox implements Flushable {
     try {
       let at = 0;
       while (at < total) {
-        const n = await sink.writeSome(at === 0 ? buf.subarray(0, total) : buf.subarray(at, total));
+        const n = await sink.writeSome(
+          at === 0 && buf.length === total ? buf : buf.subarray(at, total),
+        );
         if (sink.watched) sink.wrote(buf.subarray(at, at + n));
         at += n;
       }
