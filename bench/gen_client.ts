@@ -37,6 +37,8 @@ export abstract class Client {
   #carry = new Uint8Array(4096);
   #carryLen = 0;
   #out = "";
+  /** Senders: the first message let go by the window and not yet written. */
+  #unsent = 0;
   #writing = false;
   dirty = false;
   closed = false;
@@ -235,17 +237,17 @@ export abstract class Client {
     }
   }
 
-  /** Sends as many messages as the window allows, in one write. */
+  /**
+   * Sends as many messages as the window allows, in one write at the end of
+   * this turn. Each carries the time that write is made (see {@linkcode flush}).
+   */
   pump(r: Run): void {
     if (this.sent >= r.messages || this.inFlight >= r.window) return;
-    const tail = ` ${r.nowUs()}${this.eol}`;
-    let text = "";
     while (this.sent < r.messages && this.inFlight < r.window) {
-      text += `${this.head}${this.sent}${tail}`;
       this.sent++;
       this.inFlight++;
     }
-    this.send(text);
+    this.send("");
   }
 
   send(text: string): void {
@@ -262,7 +264,17 @@ export abstract class Client {
   }
 
   flush(): void {
-    if (this.#writing || this.#out === "" || this.closed || this.conn === undefined) return;
+    if (this.#writing || this.closed || this.conn === undefined) return;
+    if (this.#unsent < this.sent) {
+      // The messages the window let go leave now, stamped with the time of this write: the
+      // time a message waited in this process for its turn to end is the generator's, not
+      // the server's (each body ends in its sender's id, its sequence number and that time).
+      const r = state.run;
+      const tail = ` ${r === undefined ? 0 : r.nowUs()}${this.eol}`;
+      for (let seq = this.#unsent; seq < this.sent; seq++) this.#out += `${this.head}${seq}${tail}`;
+      this.#unsent = this.sent;
+    }
+    if (this.#out === "") return;
     const bytes = encoder.encode(this.#out);
     this.#out = "";
     this.#writing = true;
@@ -280,7 +292,7 @@ export abstract class Client {
       }
     }
     this.#writing = false;
-    if (this.#out !== "") this.flush();
+    if (this.#out !== "" || this.#unsent < this.sent) this.flush();
   }
 
   close(): void {
