@@ -9,10 +9,10 @@
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
 import { PAPO_ARGS } from "./options.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 
 const SERVER = decodeURIComponent(new URL("../server.ts", import.meta.url).pathname);
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("latin1");
 /** Clock ticks per second of `/proc/PID/stat` (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
@@ -43,7 +43,7 @@ export class Client {
   readonly conn: Deno.TcpConn;
   /** Gets each line the server sends, without its CRLF. */
   onLine: (line: string) => void = () => {};
-  #partial = "";
+  readonly #lines = new LineSplitter();
   /** Settles when the connection is closed. */
   readonly reading: Promise<void>;
 
@@ -76,9 +76,7 @@ export class Client {
       while (true) {
         const n = await this.conn.read(buf);
         if (n === null) return;
-        const parts = (this.#partial + decoder.decode(buf.subarray(0, n))).split("\r\n");
-        this.#partial = parts.pop()!;
-        for (const line of parts) this.onLine(line);
+        for (const line of this.#lines.push(buf.subarray(0, n))) this.onLine(line);
       }
     } catch {
       // closed

@@ -5,7 +5,8 @@
  * over Redis (review item 6). Real sockets.
  */
 import assert from "node:assert/strict";
-import { join, LineClient, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { describeError } from "../wire/server_lines.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 

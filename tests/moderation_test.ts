@@ -6,7 +6,8 @@
  * the test's, so nothing sleeps ten minutes.
  */
 import assert from "node:assert/strict";
-import { bytes, join, LineClient, startServer } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 
 const TOKEN = "giz-azul-longo";
 

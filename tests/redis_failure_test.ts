@@ -6,7 +6,7 @@
  * Skipped, saying why, where redis-server is not installed.
  */
 import assert from "node:assert/strict";
-import { join, LineClient } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import {
   freePort,
   hasRedis,

@@ -7,7 +7,7 @@
  * installed.
  */
 import assert from "node:assert/strict";
-import { join, LineClient } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 import { Pipeline, PIPELINE_DEPTH } from "../server/pipeline.ts";
 import type { Caller } from "../server/commands.ts";
