@@ -12,10 +12,6 @@ import { here, pinning, profileFlags, raisedCommand } from "./launch.ts";
 import { cpuSeconds, rssKiB } from "./proc_stats.ts";
 import { LineSplitter } from "../wire/line_splitter.ts";
 
-// Where the bench's modules have imported them from (launch.ts, proc_stats.ts hold them).
-export { here, openFileLimit, pinServers, profileInto } from "./launch.ts";
-export { cpuSeconds, rssKiB } from "./proc_stats.ts";
-
 /** A server the bench started. */
 export interface ServerProcess {
   /** `papo`, `ceiling` or `ngircd`. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { state } from "./gen_client.ts";
+import { state } from "./run.ts";
 import { PapoClient } from "./papo_client.ts";
 import { splitLines } from "../wire/line_splitter.ts";
 

@@ -14,9 +14,10 @@ import {
   type Role,
   say,
   type Text,
+  toAscii,
 } from "../protocol.ts";
 import { describeError, parseServerLine, wireTemplate } from "../wire/server_lines.ts";
-import { latin1, toAscii } from "../wire/ascii.ts";
+import { latin1 } from "../wire/ascii.ts";
 import { splitLines } from "../wire/line_splitter.ts";
 import { parseCommand } from "../wire/commands.ts";
 import { type Caller, dispatch, type SessionHost } from "./commands.ts";

@@ -81,8 +81,8 @@ export class ManualTimers implements Timers {
   #next = 1;
   readonly #due = new Map<number, { at: number; fn: () => void }>();
 
-  /** Milliseconds moved so far. */
-  get now(): number {
+  /** Milliseconds moved so far: the time now, by this clock. */
+  now(): number {
     return this.#now;
   }
 
