@@ -189,8 +189,14 @@ export class TypedLine {
    */
   keepRun(bytes: Uint8Array, from: number, to: number): number {
     let i = from;
-    // Byte by byte while the token may begin here (a short line), is being typed, or is echoed.
-    for (; i < to && (this.#len < TOKEN_BEFORE || this.#echo || this.#secretFrom >= 0); i++) {
+    // Byte by byte while the token may begin here (a short line that may read `{admin `), is
+    // being typed, or is echoed.
+    const mayBegin = this.#len < TOKEN_BEFORE && this.#mayBeAdmin(bytes, from, to);
+    for (
+      ;
+      i < to && ((mayBegin && this.#len < TOKEN_BEFORE) || this.#echo || this.#secretFrom >= 0);
+      i++
+    ) {
       if (!this.keep(bytes[i]!)) continue;
       // The token began: the rest of the run is the token's.
       for (let j = i + 1; j < to; j++) this.keep(bytes[j]!);
@@ -213,6 +219,24 @@ export class TypedLine {
     }
     this.#excess += to - i - kept;
     return -1;
+  }
+
+  /**
+   * Whether the line, with the run `bytes` from `from` to `to` after it, may
+   * read `{admin ` after its leading blanks: its first byte that is no blank
+   * is a `{`, or comes later than this run shows.
+   */
+  #mayBeAdmin(bytes: Uint8Array, from: number, to: number): boolean {
+    for (let i = 0; i <= MAX_LEAD; i++) {
+      const b = i < this.#len
+        ? this.#buf[i]!
+        : from + i - this.#len < to
+        ? bytes[from + i - this.#len]!
+        : -1;
+      if (b === -1) return true;
+      if (b !== SPACE) return b === ADMIN[0];
+    }
+    return false;
   }
 
   #echoKept(b: number, secret: boolean): void {
