@@ -68,6 +68,8 @@ export interface WriteTarget {
   readonly closed: boolean;
   /** A write failed. */
   writeFailed(e: unknown): void;
+  /** Text made as a write begins, added to it (messages stamped with the write's time). */
+  beforeWrite(): string;
 }
 
 const encoder = new TextEncoder();
@@ -116,7 +118,9 @@ export class TurnWriter {
   /** Writes what was gathered, unless a write is going (it writes the rest when it ends). */
   flush(): void {
     const t = this.#target;
-    if (this.#writing || this.#out === "" || t.closed || t.conn === undefined) return;
+    if (this.#writing || t.closed || t.conn === undefined) return;
+    this.#out += t.beforeWrite();
+    if (this.#out === "") return;
     const bytes = encoder.encode(this.#out);
     this.#out = "";
     this.#writing = true;
@@ -131,6 +135,7 @@ export class TurnWriter {
       this.#target.writeFailed(e);
     }
     this.#writing = false;
-    if (this.#out !== "") this.flush();
+    // What was sent meanwhile, and what its target makes now (see beforeWrite).
+    this.flush();
   }
 }

@@ -19,6 +19,8 @@ export abstract class Client implements WriteTarget {
   readonly buf: Uint8Array;
   readonly #lines = new LineCutter((b, s, e) => this.line(b, s, e));
   readonly #writer = new TurnWriter(this);
+  /** Senders: the first message let go by the window and not yet written. */
+  #unsent = 0;
   closed = false;
   registered = false;
   startedAt = 0;
@@ -176,17 +178,34 @@ export abstract class Client implements WriteTarget {
     }
   }
 
-  /** Sends as many messages as the window allows, in one write. */
+  /**
+   * Sends as many messages as the window allows, in one write at the end of
+   * this turn. Each carries the time that write is made ({@linkcode beforeWrite}).
+   */
   pump(r: Run): void {
     if (this.sent >= r.messages || this.inFlight >= r.window) return;
-    const tail = ` ${r.nowUs()}${this.eol}`;
-    let text = "";
     while (this.sent < r.messages && this.inFlight < r.window) {
-      text += `${this.head}${this.sent}${tail}`;
       this.sent++;
       this.inFlight++;
     }
-    this.send(text);
+    this.send("");
+  }
+
+  /**
+   * Part of {@linkcode WriteTarget}: the messages the window let go, stamped
+   * with the time of the write that carries them: the time a message waited
+   * in this process for its turn to end is the generator's, not the
+   * server's (each body ends in its sender's id, its sequence number and
+   * that time).
+   */
+  beforeWrite(): string {
+    if (this.#unsent >= this.sent) return "";
+    const r = state.run;
+    const tail = ` ${r === undefined ? 0 : r.nowUs()}${this.eol}`;
+    let text = "";
+    for (let seq = this.#unsent; seq < this.sent; seq++) text += `${this.head}${seq}${tail}`;
+    this.#unsent = this.sent;
+    return text;
   }
 
   /** Sends `text` with the rest of this turn's lines, in one write. */

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { MAX_LINE_BYTES } from "../protocol.ts";
-import { type LineEvent, LineReader } from "../wire/line_reader.ts";
-import { TelnetPeer } from "../wire/telnet.ts";
 import type { ByteStream, Peer } from "./doors/door.ts";
+import { Input, type InputEvent } from "./input.ts";
 import { Outbox, type OutboxOptions, type Sink } from "./outgoing.ts";
+
+export type { InputEvent } from "./input.ts";
 
 /** Why a connection ended; each is logged and may be told to the client. */
 export type CloseCause =
@@ -55,22 +55,6 @@ export interface ConnectionObserver {
 }
 
 /**
- * What a connection's reader hands on: a line (or an over-long or non-ASCII
- * one), or what a telnet user's keys meant: Ctrl+C (`interrupt`) or
- * "are you there" (`areYouThere`). Telnet's negotiation is answered by the
- * connection itself.
- */
-export type InputEvent =
-  | Exclude<LineEvent, { kind: "telnet" }>
-  | { readonly kind: "interrupt" }
-  | { readonly kind: "areYouThere" };
-
-const INTERRUPT: InputEvent = { kind: "interrupt" };
-const ARE_YOU_THERE: InputEvent = { kind: "areYouThere" };
-/** Back to the start of the row, and erase it: where a half-typed telnet line was. */
-const CLEAR_ROW = new Uint8Array([0x0d, 0x1b, 0x5b, 0x4b]);
-
-/**
  * Options every connection of a server shares (one object for all, so an
  * idle connection holds no options of its own): its queue's, and who
  * observes it.
@@ -86,20 +70,6 @@ export interface ConnectionOwner {
   overflowed(): void;
 }
 
-/** The smallest read buffer, and the largest it grows to while much arrives. */
-const READ_MIN = 128;
-const READ_MAX = 32 * 1024;
-/**
- * A read buffer of at most this many bytes is kept through a few small
- * reads (P3): a client that sends bursts of a line or a few would otherwise
- * make the buffer grow and shrink, with a read and an allocation more, at
- * almost every burst. A larger buffer shrinks at the first small read (P2).
- */
-const READ_KEEP = 2048;
-/** Small reads in a row after which a kept buffer shrinks to the last read's size. */
-const SHRINK_AFTER = 8;
-const END = new Uint8Array(0);
-
 /** A client's connection: its read loop and its outgoing queue. */
 export class Connection implements Sink {
   /** The connection's number, from 1, in the order of accepting. */
@@ -113,18 +83,11 @@ export class Connection implements Sink {
   readonly #stream: ByteStream;
   readonly #out: Outbox;
   readonly #observer: ConnectionObserver | undefined;
-  readonly #reader = new LineReader(MAX_LINE_BYTES, "fold", true);
-  /** Telnet's options, once the client negotiates any. */
-  #telnet: TelnetPeer | undefined;
+  /** Lines, telnet's negotiation and the echo of what the client sends. */
+  readonly #input: Input;
   #closed = false;
   /** The graceful close under way (L12), which owns the socket until it ends. */
   #ending: Promise<void> | undefined;
-  /** The read loop, while it runs; it ends at the client's end, an error or the socket's close. */
-  #loop: Promise<void> | undefined;
-  /** Hands the session back its turn: reading goes on only to drain (L12). */
-  #letGo: (() => void) | undefined;
-  /** Whether the read loop waits in a read (where closing lets the session go at once). */
-  #inRead = false;
   /** Resolves when the socket is closed. */
   #gone!: () => void;
   /** Resolves when the socket is closed (after a graceful close, within its drain bound). */
@@ -143,7 +106,14 @@ export class Connection implements Sink {
     const observer = options.observer;
     this.#observer = observer;
     this.watched = observer?.sent !== undefined;
-    this.#out = new Outbox(this, options);
+    const out = this.#out = new Outbox(this, options);
+    const received = observer?.received;
+    this.#input = new Input(
+      this,
+      stream,
+      out,
+      received && ((bytes: Uint8Array) => received.call(observer, this, bytes)),
+    );
     observer?.accepted?.(this);
   }
 
@@ -191,26 +161,27 @@ export class Connection implements Sink {
     return this.#out.sealed || this.#closed;
   }
 
+  /** Whether the socket is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /**
    * Queues bytes for the client; see {@linkcode Outbox.send} for the bound
    * (L7). When the server echoes for a character-mode telnet and a line is
    * half typed, it is erased first and drawn again after (S2, S15).
+   * `shared` bytes are never changed by anyone (a room's message): they may
+   * be written without a copy.
    */
-  send(bytes: Uint8Array, lazy = false): boolean {
-    const reader = this.#reader;
-    if (!reader.echo || reader.pending === 0) return this.#out.send(bytes, lazy);
-    const partial = reader.partial();
-    const framed = new Uint8Array(CLEAR_ROW.length + bytes.length + partial.length);
-    framed.set(CLEAR_ROW);
-    framed.set(bytes, CLEAR_ROW.length);
-    framed.set(partial, CLEAR_ROW.length + bytes.length);
-    return this.#out.send(framed, lazy);
+  send(bytes: Uint8Array, lazy = false, shared = false): boolean {
+    const framed = this.#input.frame(bytes);
+    return this.#out.send(framed, lazy, shared && framed === bytes);
   }
 
   /** Queues a last line past the bound; the connection takes nothing more. */
   sendFinal(bytes: Uint8Array): void {
     this.#out.sendFinal(bytes);
-    this.#closing();
+    this.#input.closing();
   }
 
   /** Resolves after `ms`, or sooner when the connection closes or its queue empties. */
@@ -231,102 +202,7 @@ export class Connection implements Sink {
    * @throws What the socket throws (a reset, a socket error) before closing.
    */
   readLines(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#letGo = resolve;
-      this.#loop = this.#readLoop(handler).then(resolve, (e) => {
-        reject(e); // ignored once let go
-      });
-    });
-  }
-
-  async #readLoop(handler: (ev: InputEvent) => void | Promise<void>): Promise<void> {
-    const reader = this.#reader;
-    const received = this.#observer?.received;
-    let buf = new Uint8Array(READ_MIN);
-    let small = 0;
-    const events: LineEvent[] = [];
-    while (!this.#closed) {
-      if (this.closing) this.#letGo?.(); // from here on the loop only drains (L12)
-      this.#inRead = true; // (a read that throws ends the loop: the flag no longer matters)
-      const n = await this.#stream.read(buf);
-      this.#inRead = false;
-      if (n === null) {
-        received?.call(this.#observer, this, END); // recv() returned 0: the peer closed
-        return;
-      }
-      // L12: a closing connection reads on and drops what still comes, until the client's end,
-      // so that the kernel never answers unread bytes with a reset that destroys the last line.
-      if (this.closing) continue;
-      const got = buf.subarray(0, n);
-      events.length = 0;
-      if (received === undefined) reader.push(got, events);
-      else {
-        // The observer is shown what came, with the token the line reader found masked.
-        const shown = got.slice();
-        reader.push(got, events, shown);
-        received.call(this.#observer, this, shown);
-      }
-      const echo = reader.takeEcho();
-      if (echo !== undefined) this.#out.send(echo);
-      // A full read means more is waiting: read bigger chunks. A read that was not full
-      // emptied the socket: the connection may now go quiet, so it waits with a small buffer
-      // (P2), at once when the buffer is large, after a few small reads when it is not (P3).
-      if (n === buf.length) {
-        small = 0;
-        if (buf.length < READ_MAX) buf = new Uint8Array(buf.length * 4);
-      } else if (buf.length > READ_MIN) {
-        // As big as this read, no bigger: steady long lines keep their size, and a
-        // connection whose last lines were short waits with the smallest buffer.
-        let size = READ_MIN;
-        while (size < n) size *= 2;
-        if (size === buf.length) small = 0;
-        else if (buf.length > READ_KEEP || ++small >= SHRINK_AFTER) {
-          buf = new Uint8Array(size);
-          small = 0;
-        }
-      }
-      for (let i = 0; i < events.length; i++) {
-        if (this.closing) break; // the rest is dropped
-        const ev = events[i]!;
-        const input = ev.kind === "telnet" ? this.#telnetCommand(ev.command, ev.option) : ev;
-        if (input === undefined) continue;
-        // Ctrl+C comes with DO TIMING-MARK, and telnet shows nothing until the mark is
-        // answered: answer the chunk's telnet questions before the goodbye.
-        if (input === INTERRUPT) i = this.#answerAhead(events, i);
-        const done = handler(input);
-        if (done !== undefined) await done;
-      }
-    }
-  }
-
-  /** The connection began to close: a read loop waiting in a read lets its session go. */
-  #closing(): void {
-    if (this.#inRead) this.#letGo?.();
-  }
-
-  /**
-   * Answers the telnet negotiation that follows `events[at]` up to the next
-   * line; returns the index of the last event answered.
-   */
-  #answerAhead(events: LineEvent[], at: number): number {
-    let i = at;
-    while (i + 1 < events.length) {
-      const next = events[i + 1]!;
-      if (next.kind !== "telnet" || next.option === undefined) break;
-      this.#telnetCommand(next.command, next.option);
-      i++;
-    }
-    return i;
-  }
-
-  /** Answers a telnet command (S2); what it means for the session, if anything. */
-  #telnetCommand(command: number, option: number | undefined): InputEvent | undefined {
-    const answer = (this.#telnet ??= new TelnetPeer()).answer(command, option);
-    if (answer.reply !== undefined) this.#out.send(answer.reply);
-    if (answer.echo !== undefined) this.#reader.echo = answer.echo;
-    if (answer.interrupt) return INTERRUPT;
-    if (answer.areYouThere) return ARE_YOU_THERE;
-    return undefined;
+    return this.#input.readLines(handler);
   }
 
   /**
@@ -352,7 +228,7 @@ export class Connection implements Sink {
    */
   close(ms = 0): Promise<void> {
     this.#out.seal();
-    this.#closing();
+    this.#input.closing();
     if (this.#ending !== undefined) return this.#ending;
     if (ms > 0 && !this.#closed) return this.#ending = this.#closeGracefully(ms);
     this.#closeSocket();
@@ -367,7 +243,7 @@ export class Connection implements Sink {
       // Half-closed, the client's end is awaited (no read loop, as for a client refused before
       // its session: one drains here); all within the bound. A client gone ends it too.
       const end = this.#stream.closeWrite()
-        .then(() => this.#loop ??= this.#readLoop(() => {}))
+        .then(() => this.#input.drain())
         .catch(() => {});
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
@@ -388,7 +264,7 @@ export class Connection implements Sink {
       // Already closed (Deno closes a socket whose reading end was reached).
     }
     this.#observer?.closed?.(this, this.cause ?? "eof");
-    this.#letGo?.();
+    this.#input.closed();
     void this.#out.idle().then(this.#gone);
   }
 }

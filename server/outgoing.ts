@@ -73,8 +73,15 @@ export interface Sink {
 export class Outbox implements Flushable {
   readonly #sink: Sink;
   readonly #opts: OutboxOptions;
-  /** Bytes waiting for the next write, in a pooled buffer (none when empty). */
+  /** Bytes waiting for the next write, in a pooled buffer (none when empty or shared). */
   #out: Uint8Array | undefined;
+  /**
+   * P3: bytes waiting that are all one run of shared bytes (a room's
+   * messages rendered one after the other into the same slab), written as
+   * they are, without a copy: the buffer and where the run starts.
+   */
+  #shared: ArrayBuffer | undefined;
+  #sharedAt = 0;
   #pendingBytes = 0;
   #inFlight = 0;
   #writing = false;
@@ -110,9 +117,13 @@ export class Outbox implements Flushable {
   }
 
   /**
-   * Queues bytes to send, copying them: the caller may reuse `bytes` at once.
-   * Never blocks. A `lazy` line may wait up to the scheduler's lazy delay to
-   * leave with others; any other line takes it along at once.
+   * Queues bytes to send, copying them: the caller may reuse `bytes` at once,
+   * unless they are `shared`: bytes that nobody changes any more (a room's
+   * rendered message), which are written as they are when they follow the
+   * bytes waiting in the same buffer, as a broadcast's messages do (P3: no
+   * copy per receiver). Never blocks. A `lazy` line may wait up to the
+   * scheduler's lazy delay to leave with others; any other line takes it
+   * along at once.
    *
    * L7, the bound: `maxQueueBytes` is not a hard cap. A queue over it is
    * dropped only when its client is not reading (a write unfinished for
@@ -127,7 +138,7 @@ export class Outbox implements Flushable {
    *
    * @returns `false` when the bytes were not queued.
    */
-  send(bytes: Uint8Array, lazy = false): boolean {
+  send(bytes: Uint8Array, lazy = false, shared = false): boolean {
     if (this.#sealed) return false;
     const size = this.queued + bytes.length;
     const stats = this.#opts.stats;
@@ -140,7 +151,8 @@ export class Outbox implements Flushable {
       this.#sink.overflowed();
       return false;
     }
-    this.#enqueue(bytes, lazy);
+    if (!shared || !this.#share(bytes)) this.#enqueue(bytes);
+    this.#queued(bytes.length, lazy);
     if (size > stats.peakConnectionBytes) stats.peakConnectionBytes = size;
     return true;
   }
@@ -156,15 +168,39 @@ export class Outbox implements Flushable {
   sendFinal(bytes: Uint8Array): void {
     if (this.#dead) return;
     this.#sealed = true;
-    this.#enqueue(bytes, false);
+    this.#enqueue(bytes);
+    this.#queued(bytes.length, false);
   }
 
-  #enqueue(bytes: Uint8Array, lazy: boolean): void {
+  /**
+   * Takes shared bytes without copying them when nothing waits, or when
+   * what waits is shared bytes they follow in the same buffer.
+   * @returns Whether they were taken.
+   */
+  #share(bytes: Uint8Array): boolean {
+    const len = this.#pendingBytes;
+    if (len === 0) {
+      this.#shared = bytes.buffer as ArrayBuffer;
+      this.#sharedAt = bytes.byteOffset;
+    } else if (
+      this.#shared === undefined || bytes.buffer !== this.#shared ||
+      bytes.byteOffset !== this.#sharedAt + len
+    ) return false;
+    this.#pendingBytes = len + bytes.length;
+    return true;
+  }
+
+  /** Copies bytes in after those waiting (shared ones waiting are copied first). */
+  #enqueue(bytes: Uint8Array): void {
     const len = this.#pendingBytes;
     const need = len + bytes.length;
     const pool = this.#opts.scheduler.pool;
     let out = this.#out;
-    if (out === undefined) out = this.#out = pool.take(need);
+    if (this.#shared !== undefined) {
+      out = this.#out = pool.take(need);
+      if (len > 0) out.set(new Uint8Array(this.#shared, this.#sharedAt, len));
+      this.#shared = undefined;
+    } else if (out === undefined) out = this.#out = pool.take(need);
     else if (need > out.length) {
       const bigger = pool.take(need);
       bigger.set(out.subarray(0, len));
@@ -173,7 +209,11 @@ export class Outbox implements Flushable {
     }
     out.set(bytes, len);
     this.#pendingBytes = need;
-    this.#opts.stats.queuedBytes += bytes.length;
+  }
+
+  /** Counts bytes just queued, and asks for a flush unless the writer will take them. */
+  #queued(size: number, lazy: boolean): void {
+    this.#opts.stats.queuedBytes += size;
     if (this.#writing) return; // the writer takes it when done
     if (!lazy && this.#scheduled < 2) {
       this.#scheduled = 2;
@@ -189,29 +229,37 @@ export class Outbox implements Flushable {
     this.#pendingBytes = 0;
     if (this.#out !== undefined) this.#opts.scheduler.pool.give(this.#out);
     this.#out = undefined;
+    this.#shared = undefined;
   }
 
   /** Writes everything pending in one write. Called by the scheduler. */
   flush(): void {
     this.#scheduled = 0;
     if (this.#writing || this.#dead || this.#pendingBytes === 0) return;
-    const buf = this.#out!;
     const total = this.#pendingBytes;
+    const shared = this.#shared;
+    // Shared bytes leave as they are; a pooled buffer goes back to the pool once written.
+    const buf = shared === undefined ? this.#out! : new Uint8Array(shared, this.#sharedAt, total);
     this.#out = undefined;
+    this.#shared = undefined;
     this.#inFlight = total;
     this.#pendingBytes = 0;
     this.#writing = true;
-    this.#writeStart = performance.now();
+    // (A connection closing flushes outside a round; it takes no more lines, so it is never
+    // judged stalled, and the round's time is good enough.)
+    this.#writeStart = this.#opts.scheduler.now;
     this.#writeRound = this.#opts.scheduler.round;
-    void this.#write(buf, total);
+    void this.#write(buf, total, shared === undefined);
   }
 
-  async #write(buf: Uint8Array, total: number): Promise<void> {
+  async #write(buf: Uint8Array, total: number, pooled: boolean): Promise<void> {
     const sink = this.#sink;
     try {
       let at = 0;
       while (at < total) {
-        const n = await sink.writeSome(at === 0 ? buf.subarray(0, total) : buf.subarray(at, total));
+        const n = await sink.writeSome(
+          at === 0 && buf.length === total ? buf : buf.subarray(at, total),
+        );
         if (sink.watched) sink.wrote(buf.subarray(at, at + n));
         at += n;
       }
@@ -219,13 +267,19 @@ export class Outbox implements Flushable {
       // The peer is gone; the reader sees it too and ends the session.
       sink.broken();
     } finally {
-      this.#opts.scheduler.pool.give(buf);
+      if (pooled) this.#opts.scheduler.pool.give(buf);
       this.#opts.stats.queuedBytes -= total;
       this.#inFlight = 0;
       this.#writing = false;
     }
-    if (this.#pendingBytes > 0 && !this.#dead) this.flush();
-    else if (this.#pendingBytes === 0) this.#wake();
+    if (this.#pendingBytes > 0 && !this.#dead) {
+      // P3: what came while writing leaves with the rest of this turn's lines, in one write
+      // (a write ends in the same turn as the reads whose lines it would otherwise split).
+      if (this.#scheduled < 2) {
+        this.#scheduled = 2;
+        this.#opts.scheduler.add(this);
+      }
+    } else if (this.#pendingBytes === 0) this.#wake();
   }
 
   /**

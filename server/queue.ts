@@ -70,6 +70,11 @@ export class FlushScheduler {
   #timer: ReturnType<typeof setImmediate> | undefined;
   /** Flush rounds run so far: a write must outlive a few before its client counts as stalled. */
   round = 0;
+  /**
+   * `performance.now()` when the last round began: when its writes started
+   * (P3: read once a round, not once a write).
+   */
+  now = 0;
   #lazy: Flushable[] = [];
   #lazyTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -98,6 +103,7 @@ export class FlushScheduler {
   #run = (): void => {
     this.#timer = undefined;
     this.round++;
+    this.now = performance.now();
     const dirty = this.#dirty;
     this.#dirty = [];
     for (const conn of dirty) conn.flush();
@@ -106,6 +112,7 @@ export class FlushScheduler {
   #runLazy = (): void => {
     this.#lazyTimer = undefined;
     this.round++;
+    this.now = performance.now();
     const lazy = this.#lazy;
     this.#lazy = [];
     for (const conn of lazy) conn.flush();

@@ -1,26 +1,21 @@
 /**
  * One client's session, from the nickname prompt to its departure: the
- * nickname phase (S4, S10), then each line dispatched through the command
- * table (`commands.ts`), with flood control (L4), the nickname timeout (L6)
- * and a deadline on every room call.
+ * nickname phase (S4, S10, `registration.ts`), then each line dispatched
+ * through the command table (`commands.ts`), with flood control (L4), the
+ * nickname timeout (L6) and a deadline on every room call.
  *
  * @module
  */
 
-import { ErrorCode, type Role } from "../protocol.ts";
+import type { Role } from "../protocol.ts";
 import type { Outgoing } from "./room/message.ts";
-import { parseCommand, parseNick } from "../wire/commands.ts";
+import { parseCommand } from "../wire/commands.ts";
 import { type Caller, dispatch, type SessionHost } from "./commands.ts";
 import type { CloseCause, Connection, ConnectionOwner, InputEvent } from "./connection.ts";
 import { FloodGate } from "./flow.ts";
-import { byeReply, CLOSE_LINES, errorReply, Reply } from "./replies.ts";
-import {
-  bounded,
-  type Member,
-  type RemovalReason,
-  RoomTimeout,
-  RoomUnavailable,
-} from "./room/room.ts";
+import { byeReply, CLOSE_LINES, Reply } from "./replies.ts";
+import { bounded, type Member, type RemovalReason, RoomTimeout } from "./room/room.ts";
+import { register, type Registrant } from "./registration.ts";
 import { errorName } from "./log.ts";
 import { Pipeline } from "./pipeline.ts";
 
@@ -31,7 +26,7 @@ export const CLOSE_DRAIN_MS = 2_000;
 export const MAX_TOKEN_TRIES = 5;
 
 /** One client: its connection, and once registered, its place in the room. */
-export class Session implements Member, Caller, ConnectionOwner {
+export class Session implements Member, Caller, ConnectionOwner, Registrant {
   /** Unique in the room: this node's connection number. */
   readonly id: string;
   /** The nickname, once one is being joined or was accepted. */
@@ -101,7 +96,7 @@ export class Session implements Member, Caller, ConnectionOwner {
 
   /** Queues a room message for the client (see {@linkcode Member.deliver}). */
   deliver(message: Outgoing, lazy?: boolean): boolean {
-    return this.c.send(message.bytes, lazy);
+    return this.c.send(message.bytes, lazy, true);
   }
 
   /** Queues bytes for the client. */
@@ -189,7 +184,7 @@ export class Session implements Member, Caller, ConnectionOwner {
       if (cmd.kind === "public" || cmd.kind === "private") {
         return pipe.start((caller) => {
           const done = dispatch(caller, cmd);
-          return done && done.catch((e) => this.#roomFailed(e));
+          return done && done.catch((e) => this.roomFailed(e));
         });
       }
     }
@@ -204,48 +199,13 @@ export class Session implements Member, Caller, ConnectionOwner {
     if (ev.kind === "areYouThere") return this.send(Reply.alive);
     // Ctrl+C in telnet (IAC IP): the user leaves, as with {quit} (S7).
     if (ev.kind === "interrupt") return this.quit(this.#joined ? byeReply(this.nick) : Reply.bye);
-    if (!this.#joined) return this.#register(ev.text);
+    if (!this.#joined) return register(this, ev.text);
     const done = dispatch(this, parseCommand(ev.text));
-    return done && done.catch((e) => this.#roomFailed(e));
+    return done && done.catch((e) => this.roomFailed(e));
   }
 
-  /** A line at the nickname prompt (S4, S10). */
-  async #register(line: string): Promise<void> {
-    const answer = parseNick(line);
-    switch (answer.kind) {
-      case "empty":
-        return;
-      case "quit":
-        return this.quit(Reply.bye);
-      case "invalid":
-        return this.send(answer.detail === "nickReserved" ? Reply.nickReserved : Reply.nickRules);
-    }
-    // L10: an address registers at most its burst at once, then at a steady rate; the
-    // nickname waits (never refused) and is told once.
-    if (!(await this.#joinTurn())) return;
-    // C3: the room may have been locked (or the address banned or kicked) since this
-    // connection was let in; {lock} says nobody else joins, so ask again now.
-    if (!(await this.#stillAdmitted())) return;
-    this.nick = answer.nick;
-    const joining = this.host.room.join(this);
-    let joined: boolean;
-    try {
-      joined = await this.call(joining, "join");
-    } catch (e) {
-      // Should the join still succeed, the member leaves at once.
-      void joining.then((ok) => ok ? this.host.room.leave(this) : undefined).catch(() => {});
-      this.nick = "";
-      // N5: the room's broker is away; nothing was claimed, the prompt stays.
-      if (e instanceof RoomUnavailable) {
-        this.host.log(`login refused ${this.c.peer} ${answer.nick}: ${e.message}`);
-        return this.send(Reply.loginRefused);
-      }
-      return this.#roomFailed(e);
-    }
-    if (!joined) {
-      this.nick = "";
-      return this.send(errorReply(ErrorCode.nickTaken, answer.nick));
-    }
+  /** Part of {@linkcode Registrant}: the room took the nickname; from now on lines are commands. */
+  entered(): void {
     this.#joined = true;
     this.host.limits.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -253,42 +213,8 @@ export class Session implements Member, Caller, ConnectionOwner {
     this.host.log(`nick ${this.c.peer} ${this.nick}`);
   }
 
-  /** Whether the room still lets this address in (C3); if not, the session ends with why. */
-  async #stillAdmitted(): Promise<boolean> {
-    let admission;
-    try {
-      admission = await this.call(this.host.room.admits(this.ip), "admits");
-    } catch (e) {
-      if (e instanceof RoomUnavailable) {
-        this.host.log(`login refused ${this.c.peer}: ${e.message}`);
-        this.send(Reply.loginRefused);
-        return false;
-      }
-      await this.#roomFailed(e);
-      return false;
-    }
-    // The connection may have closed meanwhile (its session already ended): no join then.
-    if (admission === "ok") return !this.c.closing;
-    this.host.log(`login refused ${this.c.peer}: ${admission}`);
-    await this.end(admission);
-    return false;
-  }
-
-  /** Waits for the address's turn to register (L10); `false` when the connection closed. */
-  async #joinTurn(): Promise<boolean> {
-    const joins = this.host.budgets.of(this.ip).joins;
-    let wait = joins.take(this.host.clock());
-    if (wait > 0) this.send(Reply.joinsTooFast);
-    while (wait > 0) {
-      await this.c.sleep(wait);
-      if (this.c.closing) return false;
-      wait = joins.take(this.host.clock());
-    }
-    return true;
-  }
-
   /** A room call failed or passed its deadline: the client is told and dropped. */
-  #roomFailed(e: unknown): Promise<void> {
+  roomFailed(e: unknown): Promise<void> {
     this.host.log(`room ${e instanceof RoomTimeout ? "timeout" : "error"}: ${errorName(e)}`);
     return this.end("roomUnavailable");
   }

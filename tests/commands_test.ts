@@ -9,11 +9,13 @@ import {
   Detail,
   HELP,
   helpTexts,
+  MAX_NICK_LENGTH,
+  NICK_PATTERN,
   RESERVED_NICKS,
 } from "../protocol.ts";
 import { type CommandOf, HANDLERS } from "../server/commands.ts";
 import { TEXTS } from "../client/render.ts";
-import { parseCommand, parseNick } from "../wire/commands.ts";
+import { isNickShaped, parseCommand, parseNick } from "../wire/commands.ts";
 
 const TABLE = COMMANDS as readonly CommandSpec[];
 const BRACE = TABLE.filter((c) => c.syntax === "brace");
@@ -106,4 +108,26 @@ Deno.test("helpTexts(): the teacher's help is one column in both languages (issu
       assert.equal(new Set(starts).size, 1, `${role} ${lang}:\n${rows.join("\n")}`);
     }
   }
+});
+
+Deno.test("isNickShaped() says what NICK_PATTERN and MAX_NICK_LENGTH say (L3, P3)", () => {
+  for (let c = 0; c < 0x180; c++) {
+    const ch = String.fromCharCode(c);
+    for (const name of [ch, `a${ch}`, `${ch}9`]) {
+      assert.equal(isNickShaped(name), NICK_PATTERN.test(name), JSON.stringify(name));
+    }
+  }
+  assert.equal(isNickShaped(""), false);
+  assert.equal(isNickShaped("a".repeat(MAX_NICK_LENGTH)), true);
+  assert.equal(isNickShaped("a".repeat(MAX_NICK_LENGTH + 1)), false);
+});
+
+Deno.test("parseCommand() shortens a long run of blanks in a message, and only then (L11, P3)", () => {
+  assert.deepEqual(parseCommand(":a" + " ".repeat(9) + "b"), { kind: "public", text: "a    b" });
+  assert.deepEqual(parseCommand("bob:a    b"), { kind: "private", to: "bob", text: "a    b" });
+  assert.deepEqual(parseCommand("  :" + " ".repeat(7)), {
+    kind: "invalid",
+    detail: "emptyMessage",
+  });
+  assert.deepEqual(parseCommand(" bob :oi"), { kind: "private", to: "bob", text: "oi" });
 });

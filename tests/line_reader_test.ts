@@ -236,3 +236,61 @@ Deno.test("LineReader echo: keys, erases and line ends as a character-mode telne
   reader.push(bytes("x"));
   assert.equal(reader.takeEcho(), undefined);
 });
+
+Deno.test("LineReader.push() keeps a run of text as it keeps each byte, the token masked alike (P3, L8)", () => {
+  // The token's check looks past 16 leading blanks, not 17, whether a line comes at once or not.
+  for (
+    const [line, masked] of [
+      [" ".repeat(16) + "{admin s3cr}", " ".repeat(16) + "{admin *****"],
+      [" ".repeat(17) + "{admin s3cr}", " ".repeat(17) + "{admin s3cr}"],
+      ["{admin " + "x".repeat(40), "{admin " + "*".repeat(40)],
+    ]
+  ) {
+    const input = encoder.encode(line + "\n");
+    const shown = input.slice();
+    new LineReader().push(input, [], shown);
+    assert.equal(new TextDecoder().decode(shown), masked + "\n");
+  }
+  // A small pseudo-random generator: the same cases every run.
+  let seed = 23;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const parts = [
+    "{admin ",
+    "{ADMIN ",
+    " ",
+    "     ",
+    "s3cr",
+    "x",
+    ":oi ",
+    "bob:",
+    "\b",
+    "\r\n",
+    "}",
+  ];
+  for (let round = 0; round < 400; round++) {
+    // Up to 19 blanks before `{admin `: the token's check looks past at most 16.
+    let text = next(2) === 0 ? " ".repeat(next(20)) + "{admin " : "";
+    while (text.length < 60) text += parts[next(parts.length)]!;
+    if (next(4) === 0) text += "y".repeat(next(1100));
+    const input = encoder.encode(text + "\n");
+    const max = [MAX_LINE_BYTES, 30, 20][next(3)]!;
+    // One byte a push (the byte-by-byte path), against random chunks (runs of text).
+    const one = new LineReader(max);
+    const oneOut: LineEvent[] = [];
+    const oneShown = input.slice();
+    for (let i = 0; i < input.length; i++) {
+      const shown = oneShown.subarray(i, i + 1);
+      one.push(input.subarray(i, i + 1), oneOut, shown);
+    }
+    const runs = new LineReader(max);
+    const runsOut: LineEvent[] = [];
+    const runsShown = input.slice();
+    for (let at = 0; at < input.length;) {
+      const end = Math.min(input.length, at + 1 + next(80));
+      runs.push(input.subarray(at, end), runsOut, runsShown.subarray(at, end));
+      at = end;
+    }
+    assert.deepEqual(runsOut, oneOut, JSON.stringify(text));
+    assert.deepEqual(runsShown, oneShown, JSON.stringify(text));
+  }
+});

@@ -75,6 +75,23 @@ Deno.test("LocalRoom answers publish() and whisper() at once, with no promise (P
   assert.deepEqual(bob!.lines, ["PUBLICA ana: oi", "PRIVADA Mensagem recebida de: ana: psiu"]);
 });
 
+Deno.test("LocalRoom.whisper() finds the member called so now, whoever had the nickname before (P3)", async () => {
+  const [room, [ana, bob]] = await roomWith("Ana", "Bob");
+  assert.equal(room.whisper(ana!, "bob", "1"), "sent");
+  assert.equal(room.whisper(ana!, "bob", "2"), "sent");
+  await room.leave(bob!);
+  assert.equal(room.whisper(ana!, "bob", "3"), "noSuchUser");
+  const bob2 = new Recorder("BOB");
+  assert.equal(await room.join(bob2), true);
+  bob2.clear();
+  assert.equal(room.whisper(ana!, "bob", "4"), "sent");
+  assert.deepEqual(bob!.lines, [
+    "PRIVADA Mensagem recebida de: Ana: 1",
+    "PRIVADA Mensagem recebida de: Ana: 2",
+  ]);
+  assert.deepEqual(bob2.lines, ["PRIVADA Mensagem recebida de: Ana: 4"]);
+});
+
 Deno.test("LocalRoom.join() caps the entry list at ENTRY_LIST_MAX names with the count", async () => {
   const total = ENTRY_LIST_MAX + 10;
   const nicks = Array.from({ length: total - 1 }, (_, i) => `m${i}`);

@@ -12,8 +12,8 @@ import {
   COMMANDS,
   type CommandSpec,
   type DetailName,
+  MAX_BLANK_RUN,
   MAX_NICK_LENGTH,
-  NICK_PATTERN,
   type Phase,
   RESERVED_NICKS,
   shortenBlanks,
@@ -85,17 +85,16 @@ const BARE: ReadonlyMap<string, Command> = new Map(
  */
 export function parseCommand(line: string, phase: Exclude<Phase, "both"> = "chat"): Command {
   const colon = line.indexOf(":");
-  // Spaces before the colon are ignored, as around a nickname: `  :oi` is public.
-  if (colon >= 0 && line.slice(0, colon).trim() === "") {
-    // L11: a relayed message holds no run of more than four blanks (no forged rows).
-    const text = shortenBlanks(line.slice(colon + 1));
-    return text.trim().length > 0 ? { kind: "public", text } : EMPTY_MESSAGE;
-  }
-  if (colon > 0) {
-    const to = line.slice(0, colon).trim();
+  if (colon >= 0) {
+    // Spaces before the colon are ignored, as around a nickname: `  :oi` is public.
+    const to = colon === 0 ? "" : line.slice(0, colon).trim();
+    if (to === "") {
+      const text = messageText(line, colon);
+      return text === undefined ? EMPTY_MESSAGE : { kind: "public", text };
+    }
     if (isNickShaped(to)) {
-      const text = shortenBlanks(line.slice(colon + 1));
-      return text.trim().length > 0 ? { kind: "private", to, text } : EMPTY_MESSAGE;
+      const text = messageText(line, colon);
+      return text === undefined ? EMPTY_MESSAGE : { kind: "private", to, text };
     }
   }
   const word = line.trim();
@@ -103,6 +102,20 @@ export function parseCommand(line: string, phase: Exclude<Phase, "both"> = "chat
   const spec = braceCommand(word) ?? BY_WORD.get(word.toLowerCase());
   if (spec === undefined || !usableIn(spec, phase)) return UNKNOWN;
   return brace(spec, word);
+}
+
+/** A run of blanks longer than a message may hold (L11). */
+const LONG_BLANKS = " ".repeat(MAX_BLANK_RUN + 1);
+
+/**
+ * The text of a message after the colon at `colon`, with no run of more
+ * than four blanks (L11: no forged rows); `undefined` when it is blank.
+ */
+function messageText(line: string, colon: number): string | undefined {
+  let text = line.slice(colon + 1);
+  // P3: most messages have no long run of blanks; looking for one is cheaper than replacing.
+  if (text.includes(LONG_BLANKS)) text = shortenBlanks(text);
+  return text.trim().length > 0 ? text : undefined;
 }
 
 /** The command a `{name ...}` line names, if it is one of the table's. */
@@ -141,7 +154,14 @@ function usableIn(spec: CommandSpec, phase: "nick" | "chat"): boolean {
 
 /** Whether `name` has the shape of a nickname (L3), reserved or not. */
 export function isNickShaped(name: string): boolean {
-  return name.length > 0 && name.length <= MAX_NICK_LENGTH && NICK_PATTERN.test(name);
+  if (name.length === 0 || name.length > MAX_NICK_LENGTH) return false;
+  // P3: NICK_PATTERN's letters, digits, `_` and `-`, tested without the regular expression.
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const letter = (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+    if (!letter && !(c >= 0x30 && c <= 0x39) && c !== 0x5f && c !== 0x2d) return false;
+  }
+  return true;
 }
 
 /** What a line sent at the nickname prompt asks for (S4, S7, L3). */

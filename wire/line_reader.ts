@@ -155,7 +155,12 @@ export class LineReader {
       switch (this.#state) {
         case State.Text:
           if (b >= 0x20 && b < 0x7f) {
-            if (line.keep(b) && shown) shown[i] = STAR;
+            // P3: a run of printable bytes is kept at once (most of what comes is text).
+            let end = i + 1;
+            while (end < n && bytes[end]! >= 0x20 && bytes[end]! < 0x7f) end++;
+            const secret = line.keepRun(bytes, i, end);
+            if (secret >= 0 && shown) shown.fill(STAR, secret, end);
+            i = end - 1;
           } else if (b === LF) {
             out.push(line.end());
           } else if (b === CR) {

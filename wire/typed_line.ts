@@ -28,8 +28,12 @@ const MIN_BUF = 64;
 const ADMIN = [0x7b, 0x61, 0x64, 0x6d, 0x69, 0x6e, 0x20];
 /** Leading blanks the token's check looks past (the parser trims them). */
 const MAX_LEAD = 16;
+/** A line at least this long cannot be `{admin ` after blanks: the token begins no later. */
+const TOKEN_BEFORE = MAX_LEAD + ADMIN.length;
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
+/** P3: ASCII bytes read as UTF-8 are the same text, and a decoder makes it faster than Latin-1 does. */
+const ASCII = new TextDecoder();
 
 /** How a line ended: as text, or refused (too long; not ASCII, and not UTF-8 either). */
 export type LineEnd =
@@ -177,6 +181,64 @@ export class TypedLine {
     return secret;
   }
 
+  /**
+   * Adds a run of printable ASCII bytes (`bytes` from `from` to `to`), as
+   * {@linkcode keep} does byte by byte.
+   * @returns Where the teacher's token starts in the run (every byte from
+   *   there on is part of it), or -1 when none of the run is.
+   */
+  keepRun(bytes: Uint8Array, from: number, to: number): number {
+    let i = from;
+    // Byte by byte while the token may begin here (a short line that may read `{admin `), is
+    // being typed, or is echoed.
+    const mayBegin = this.#len < TOKEN_BEFORE && this.#mayBeAdmin(bytes, from, to);
+    for (
+      ;
+      i < to && ((mayBegin && this.#len < TOKEN_BEFORE) || this.#echo || this.#secretFrom >= 0);
+      i++
+    ) {
+      if (!this.keep(bytes[i]!)) continue;
+      // The token began: the rest of the run is the token's.
+      for (let j = i + 1; j < to; j++) this.keep(bytes[j]!);
+      return i;
+    }
+    // P3: past where `{admin ` could end, the rest is copied: no token starts, nothing is echoed.
+    const kept = Math.min(to - i, this.#max - this.#len);
+    if (kept > 0) {
+      if (this.#len + kept > this.#buf.length) {
+        let size = this.#buf.length * 4;
+        while (size < this.#len + kept) size *= 4;
+        const bigger = new Uint8Array(Math.min(this.#max, size));
+        bigger.set(this.#buf.subarray(0, this.#len));
+        this.#buf = bigger;
+      }
+      const buf = this.#buf;
+      let len = this.#len;
+      for (let j = i; j < i + kept; j++) buf[len++] = bytes[j]!;
+      this.#len = len;
+    }
+    this.#excess += to - i - kept;
+    return -1;
+  }
+
+  /**
+   * Whether the line, with the run `bytes` from `from` to `to` after it, may
+   * read `{admin ` after its leading blanks: its first byte that is no blank
+   * is a `{`, or comes later than this run shows.
+   */
+  #mayBeAdmin(bytes: Uint8Array, from: number, to: number): boolean {
+    for (let i = 0; i <= MAX_LEAD; i++) {
+      const b = i < this.#len
+        ? this.#buf[i]!
+        : from + i - this.#len < to
+        ? bytes[from + i - this.#len]!
+        : -1;
+      if (b === -1) return true;
+      if (b !== SPACE) return b === ADMIN[0];
+    }
+    return false;
+  }
+
   #echoKept(b: number, secret: boolean): void {
     const echo = this.#echo!;
     if (b <= 0x7f) echo.push(secret ? STAR : b);
@@ -264,7 +326,9 @@ export class TypedLine {
     let ended: LineEnd;
     if (this.#excess > 0) ended = TOO_LONG;
     else if (this.#tainted) ended = NOT_ASCII;
-    else if (this.#highCount === 0 || this.#high === "latin1") {
+    else if (this.#highCount === 0) {
+      ended = { kind: "line", text: ASCII.decode(this.#buf.subarray(0, this.#len)) };
+    } else if (this.#high === "latin1") {
       ended = { kind: "line", text: latin1(this.#buf, this.#len) };
     } else if (this.#high === "fold") {
       try {
