@@ -30,7 +30,7 @@ const SENT = encoder.encode("OK Mensagem enviada\r\n");
 const IDLE_BYTES = 4096;
 
 const members = new Map<string, Peer>();
-const dirty: Peer[] = [];
+const dirty: Output[] = [];
 let flushQueued = false;
 
 function flushAll(): void {
@@ -49,14 +49,9 @@ class Peer {
   /** `PUBLICA nick: ` and `PRIVADA Mensagem recebida de: nick: `, once registered. */
   pub: Uint8Array = new Uint8Array(0);
   priv: Uint8Array = new Uint8Array(0);
-  dirty = false;
   closing = false;
   closed = false;
-  /** Bytes waiting to be written, and a spare buffer for while a write is in progress. */
-  #out: Uint8Array = new Uint8Array(512);
-  #outLen = 0;
-  #spare: Uint8Array | undefined;
-  #writing = false;
+  readonly #out = new Output(this);
   #carry: Uint8Array = new Uint8Array(0);
   /** The last private target, by the bytes of its name. */
   #lastName: Uint8Array = new Uint8Array(0);
@@ -83,6 +78,8 @@ class Peer {
     this.leave();
   }
 
+  // Lines are found in place in the bytes read, not with wire/line_splitter.ts (the one line
+  // splitter), which makes a string of every chunk: the ceiling must not allocate per line.
   #read(view: Uint8Array): void {
     let start = 0;
     if (this.#carry.length > 0) {
@@ -175,35 +172,99 @@ class Peer {
 
   /** Queues bytes. */
   send(bytes: Uint8Array): void {
-    if (this.closing) return;
-    this.#room(bytes.length);
-    this.#out.set(bytes, this.#outLen);
-    this.#outLen += bytes.length;
-    this.#queue();
+    if (!this.closing) this.#out.bytes(bytes);
   }
 
   /** Queues `head`, the bytes of `b` from `s` to `e`, and CRLF: one line. */
   send3(head: Uint8Array, b: Uint8Array, s: number, e: number): void {
+    if (!this.closing) this.#out.line(head, b, s, e);
+  }
+
+  /** Writes what is queued now. */
+  flush(): void {
+    this.#out.flush();
+  }
+
+  /** Leaves the room; the socket closes once what is queued is written. */
+  leave(): void {
     if (this.closing) return;
+    this.closing = true;
+    if (this.nick !== "" && members.get(this.key) === this) {
+      members.delete(this.key);
+      const left = encoder.encode(`SAIU ${this.nick} saiu do chat\r\n`);
+      for (const m of members.values()) m.send(left);
+    }
+    if (this.#out.idle) this.close();
+    else this.flush();
+  }
+
+  /** Closes the socket (once what was queued is written). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/**
+ * One client's bytes to send, gathered over a turn of the event loop into
+ * one write. While the client is busy two buffers take turns, none allocated
+ * per write; while it is idle only small ones are kept, so an idle client
+ * holds little memory.
+ */
+class Output {
+  /** Whether it waits for the turn's end. */
+  dirty = false;
+  readonly #peer: Peer;
+  /** Bytes waiting to be written, and a spare buffer for while a write is in progress. */
+  #buf: Uint8Array = new Uint8Array(512);
+  #len = 0;
+  #spare: Uint8Array | undefined;
+  #writing = false;
+
+  /** @param peer The client written to. */
+  constructor(peer: Peer) {
+    this.#peer = peer;
+  }
+
+  /** Whether nothing waits and no write is going. */
+  get idle(): boolean {
+    return !this.#writing && this.#len === 0;
+  }
+
+  /** Queues bytes. */
+  bytes(bytes: Uint8Array): void {
+    this.#room(bytes.length);
+    this.#buf.set(bytes, this.#len);
+    this.#len += bytes.length;
+    this.#queue();
+  }
+
+  /** Queues `head`, the bytes of `b` from `s` to `e`, and CRLF: one line. */
+  line(head: Uint8Array, b: Uint8Array, s: number, e: number): void {
     this.#room(head.length + (e - s) + 2);
-    const out = this.#out;
-    let at = this.#outLen;
+    const out = this.#buf;
+    let at = this.#len;
     out.set(head, at);
     at += head.length;
     for (let i = s; i < e; i++) out[at++] = b[i]!;
     out[at++] = CR;
     out[at++] = LF;
-    this.#outLen = at;
+    this.#len = at;
     this.#queue();
   }
 
   #room(n: number): void {
-    if (this.#outLen + n <= this.#out.length) return;
-    let size = this.#out.length * 2;
-    while (size < this.#outLen + n) size *= 2;
+    if (this.#len + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.#len + n) size *= 2;
     const bigger = new Uint8Array(size);
-    bigger.set(this.#out.subarray(0, this.#outLen));
-    this.#out = bigger;
+    bigger.set(this.#buf.subarray(0, this.#len));
+    this.#buf = bigger;
   }
 
   #queue(): void {
@@ -217,13 +278,14 @@ class Peer {
     }
   }
 
+  /** Writes what is queued, unless a write is going (it writes the rest when it ends). */
   flush(): void {
-    if (this.#writing || this.#outLen === 0 || this.closed) return;
-    const full = this.#out;
-    const len = this.#outLen;
-    this.#out = this.#spare ?? new Uint8Array(512);
+    if (this.#writing || this.#len === 0 || this.#peer.closed) return;
+    const full = this.#buf;
+    const len = this.#len;
+    this.#buf = this.#spare ?? new Uint8Array(512);
     this.#spare = undefined;
-    this.#outLen = 0;
+    this.#len = 0;
     this.#writing = true;
     void this.#write(full, len);
   }
@@ -231,43 +293,20 @@ class Peer {
   async #write(buf: Uint8Array, len: number): Promise<void> {
     try {
       let at = 0;
-      while (at < len) at += await this.conn.write(buf.subarray(at, len));
+      while (at < len) at += await this.#peer.conn.write(buf.subarray(at, len));
     } catch {
-      this.leave();
+      this.#peer.leave();
     }
     this.#writing = false;
-    if (this.#outLen > 0) {
+    if (this.#len > 0) {
       // Busy: the two buffers take turns, none is allocated per write.
       if (buf.length <= 65536) this.#spare = buf;
       this.flush();
     } else {
       // Idle: keep only small buffers, so an idle client holds little memory.
       if (buf.length <= IDLE_BYTES) this.#spare = buf;
-      if (this.#out.length > IDLE_BYTES) this.#out = new Uint8Array(512);
-      if (this.closing) this.#close();
-    }
-  }
-
-  /** Leaves the room; the socket closes once what is queued is written. */
-  leave(): void {
-    if (this.closing) return;
-    this.closing = true;
-    if (this.nick !== "" && members.get(this.key) === this) {
-      members.delete(this.key);
-      const left = encoder.encode(`SAIU ${this.nick} saiu do chat\r\n`);
-      for (const m of members.values()) m.send(left);
-    }
-    if (!this.#writing && this.#outLen === 0) this.#close();
-    else this.flush();
-  }
-
-  #close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      this.conn.close();
-    } catch {
-      // already closed
+      if (this.#buf.length > IDLE_BYTES) this.#buf = new Uint8Array(512);
+      if (this.#peer.closing) this.#peer.close();
     }
   }
 }

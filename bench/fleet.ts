@@ -9,7 +9,8 @@
 import { pause } from "./measure.ts";
 import { type Ngircd, startNgircd } from "./ngircd.ts";
 import { type BenchOptions, PAPO_ARGS } from "./options.ts";
-import { Generator, here, type ServerProcess, startServer } from "./processes.ts";
+import { here } from "./launch.ts";
+import { Generator, type ServerProcess, startServer } from "./processes.ts";
 import type { Target } from "./report.ts";
 import type { Server } from "./spec.ts";
 

@@ -1,44 +1,24 @@
 /**
  * A generator process's clients (`worker.ts`), whatever protocol they speak:
- * {@linkcode Client}, one TCP
- * connection that cuts incoming bytes into lines in place and gathers the
- * lines it sends into one write per turn of the event loop. What a line
- * means is left to a subclass per protocol (`papo_client.ts`,
- * `irc_client.ts`). The run in progress and what it counts are `run.ts`.
+ * {@linkcode Client}, one TCP connection that cuts incoming bytes into lines
+ * in place and gathers the lines it sends into one write per turn of the
+ * event loop (`client_io.ts`), and counts what it receives for the run in
+ * progress (`run.ts`). What a line means is left to a subclass per protocol
+ * (`papo_client.ts`, `irc_client.ts`).
  *
  * @module
  */
 
-import { setImmediate } from "node:timers";
-import { digitsStart, LF, trailingInt } from "./wire.ts";
 import { type Run, state } from "./run.ts";
-
-// Where the clients and the worker have imported them from (run.ts holds them).
-export { report, reported, Run, state } from "./run.ts";
-
-const encoder = new TextEncoder();
-const dirty: Client[] = [];
-let flushQueued = false;
-
-function flushAll(): void {
-  flushQueued = false;
-  const list = dirty.splice(0);
-  for (const c of list) {
-    c.dirty = false;
-    c.flush();
-  }
-}
+import { LineCutter, TurnWriter, type WriteTarget } from "./client_io.ts";
 
 /** One client connection of the bench; a subclass reads its protocol's lines. */
-export abstract class Client {
+export abstract class Client implements WriteTarget {
   readonly nick: string;
   conn: Deno.TcpConn | undefined;
   readonly buf: Uint8Array;
-  #carry = new Uint8Array(4096);
-  #carryLen = 0;
-  #out = "";
-  #writing = false;
-  dirty = false;
+  readonly #lines = new LineCutter((b, s, e) => this.line(b, s, e));
+  readonly #writer = new TurnWriter(this);
   closed = false;
   registered = false;
   startedAt = 0;
@@ -129,40 +109,14 @@ export abstract class Client {
     }
   }
 
+  // Lines are found in place in the read buffer, not with wire/line_splitter.ts (the one
+  // line splitter): that one makes a string of each chunk and each line, and the generator
+  // must not allocate per line, or it, not the server, becomes what the bench measures.
   #bytes(n: number): void {
     const buf = this.buf;
-    const view = n === buf.length ? buf : buf.subarray(0, n);
-    let start = 0;
-    if (this.#carryLen > 0) {
-      const lf = view.indexOf(LF);
-      if (lf < 0) {
-        this.#keep(view, 0, n);
-        return;
-      }
-      this.#keep(view, 0, lf + 1);
-      const carry = this.#carry;
-      const len = this.#carryLen;
-      this.#carryLen = 0;
-      this.line(carry, 0, carry[len - 1] === LF ? len - 1 : len);
-      start = lf + 1;
-    }
-    let lf = view.indexOf(LF, start);
-    while (lf >= 0) {
-      this.line(view, start, lf);
-      start = lf + 1;
-      lf = view.indexOf(LF, start);
-    }
-    if (start < n) this.#keep(view, start, n);
+    this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
     const r = state.run;
     if (r !== undefined && !r.reported && r.complete) r.check();
-  }
-
-  /** Keeps the start of an unfinished line (lines are short; a longer tail is cut). */
-  #keep(b: Uint8Array, from: number, to: number): void {
-    const room = this.#carry.length - this.#carryLen;
-    const n = Math.min(room, to - from);
-    this.#carry.set(b.subarray(from, from + n), this.#carryLen);
-    this.#carryLen += n;
   }
 
   /** Counts this client as registered (once), with its latency in join runs. */
@@ -200,24 +154,11 @@ export abstract class Client {
 
   /**
    * Counts a message delivered to this client, whose body ends in
-   * `id seq ts`: its sender's id, its sequence number from that sender and
-   * its send time. A sequence number seen before is a duplicate; one beyond
-   * the next expected means an earlier message came late or not at all.
+   * `id seq ts` (see {@linkcode Run.arrived}), and opens its sender's window
+   * when this client paces it.
    */
   protected delivered(r: Run, b: Uint8Array, s: number, e: number): void {
-    const ts = trailingInt(b, s, e);
-    if (ts >= 0) r.hist.record(r.nowUs() - ts);
-    const seq = intBefore(b, s, digitsStart - 1);
-    const id = intBefore(b, s, numberStart - 1);
-    if (seq >= 0 && id >= 0) {
-      const next = this.nextSeq[id] ?? 0;
-      if (seq === next) this.nextSeq[id] = next + 1;
-      else if (seq < next) r.duplicates++;
-      else {
-        r.disorder++;
-        this.nextSeq[id] = seq + 1;
-      }
-    }
+    const id = r.arrived(this.nextSeq, b, s, e);
     if (this.left > 0) {
       this.left--;
       r.received++;
@@ -248,39 +189,17 @@ export abstract class Client {
     this.send(text);
   }
 
+  /** Sends `text` with the rest of this turn's lines, in one write. */
   send(text: string): void {
-    if (this.closed) return;
-    this.#out += text;
-    if (!this.dirty) {
-      this.dirty = true;
-      dirty.push(this);
-      if (!flushQueued) {
-        flushQueued = true;
-        setImmediate(flushAll);
-      }
-    }
+    if (!this.closed) this.#writer.send(text);
   }
 
-  flush(): void {
-    if (this.#writing || this.#out === "" || this.closed || this.conn === undefined) return;
-    const bytes = encoder.encode(this.#out);
-    this.#out = "";
-    this.#writing = true;
-    void this.#write(bytes);
-  }
-
-  async #write(bytes: Uint8Array): Promise<void> {
-    try {
-      let at = 0;
-      while (at < bytes.length) at += await this.conn!.write(bytes.subarray(at));
-    } catch (e) {
-      const r = state.run;
-      if (!this.closed && r !== undefined && !r.reported) {
-        r.fail(`${this.nick}: write: ${describe(e)}`);
-      }
+  /** Part of {@linkcode WriteTarget}: a write failed, and so does the run. */
+  writeFailed(e: unknown): void {
+    const r = state.run;
+    if (!this.closed && r !== undefined && !r.reported) {
+      r.fail(`${this.nick}: write: ${describe(e)}`);
     }
-    this.#writing = false;
-    if (this.#out !== "") this.flush();
   }
 
   close(): void {
@@ -292,29 +211,6 @@ export abstract class Client {
       // already closed
     }
   }
-}
-
-/** Where the digits {@linkcode intBefore} read last start. */
-let numberStart = 0;
-
-/**
- * Reads the whole number that ends just before `end` (a space at `end`),
- * scanning backwards no further than `start`; sets `numberStart`.
- * @returns The number, or -1 when there are no digits there.
- */
-function intBefore(b: Uint8Array, start: number, end: number): number {
-  let i = end - 1;
-  let value = 0;
-  let scale = 1;
-  while (i >= start) {
-    const c = b[i]! - 48;
-    if (c < 0 || c > 9) break;
-    value += c * scale;
-    scale *= 10;
-    i--;
-  }
-  numberStart = i + 1;
-  return i === end - 1 ? -1 : value;
 }
 
 /** The bytes of `b` from `s` to `e` as a string (for the rare lines that need one). */

@@ -8,7 +8,8 @@
  * @module
  */
 
-import { Client, latin1, state } from "./gen_client.ts";
+import { Client, latin1 } from "./gen_client.ts";
+import { state } from "./run.ts";
 
 const SP = 0x20, COLON = 0x3a, CR = 0x0d;
 const E = 0x45, I = 0x49, J = 0x4a, O = 0x4f, P = 0x50, R = 0x52;

@@ -29,16 +29,10 @@ import { Executor } from "./execute.ts";
 import { Fleet } from "./fleet.ts";
 import { fmt } from "./measure.ts";
 import { findNgircd, type Ngircd, NGIRCD_SETTINGS } from "./ngircd.ts";
-import {
-  type BenchOptions,
-  HELP,
-  PAPO_ARGS,
-  readOptions,
-  type Shape,
-  UsageError,
-  VERSION,
-} from "./options.ts";
-import { openFileLimit, pinServers, profileInto } from "./processes.ts";
+import { type BenchOptions, HELP, PAPO_ARGS, readOptions, type Shape } from "./options.ts";
+import { UsageError } from "../common/cli.ts";
+import { VERSION } from "../protocol.ts";
+import { openFileLimit, pinServers, profileInto } from "./launch.ts";
 import {
   GOALS,
   judge,

@@ -9,8 +9,6 @@ import { flagsHelp } from "../common/flag_help.ts";
 import { VERSION } from "../protocol.ts";
 import type { Scenario, Target } from "./report.ts";
 
-export { UsageError, VERSION };
-
 /**
  * The papo server the bench starts, before `--server-args`: every client
  * comes from 127.0.0.1, so the per-address caps (on connections without a

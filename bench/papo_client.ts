@@ -6,7 +6,8 @@
  * @module
  */
 
-import { Client, latin1, state } from "./gen_client.ts";
+import { Client, latin1 } from "./gen_client.ts";
+import { state } from "./run.ts";
 
 // First bytes of the lines the server sends.
 const A = 0x41, B = 0x42, E = 0x45, K = 0x4b, N = 0x4e, O = 0x4f, P = 0x50, R = 0x52, U = 0x55;

@@ -9,11 +9,13 @@
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import {
+  digitsStart,
   Histogram,
   type JoinOrder,
   JsonWriter,
   type Report,
   type RunResult,
+  trailingInt,
   wallMs,
 } from "./wire.ts";
 
@@ -146,6 +148,36 @@ export class Run {
     void report(r);
   }
 
+  /**
+   * Counts a message's arrival at a receiver, from its body's end,
+   * `id seq ts`: its sender's id, its sequence number from that sender and
+   * its send time. The latency is recorded; a sequence number seen before
+   * is a duplicate, one beyond the next expected means an earlier message
+   * came late or not at all.
+   *
+   * @param nextSeq The receiver's next sequence number expected, by sender id.
+   * @param b The line's bytes.
+   * @param s Where the line starts.
+   * @param e Where it ends (its LF).
+   * @returns The sender's id, or -1 when the body carries none.
+   */
+  arrived(nextSeq: number[], b: Uint8Array, s: number, e: number): number {
+    const ts = trailingInt(b, s, e);
+    if (ts >= 0) this.hist.record(this.nowUs() - ts);
+    const seq = intBefore(b, s, digitsStart - 1);
+    const id = intBefore(b, s, numberStart - 1);
+    if (seq >= 0 && id >= 0) {
+      const next = nextSeq[id] ?? 0;
+      if (seq === next) nextSeq[id] = next + 1;
+      else if (seq < next) this.duplicates++;
+      else {
+        this.disorder++;
+        nextSeq[id] = seq + 1;
+      }
+    }
+    return id;
+  }
+
   /** Sends the result when the run is complete. */
   check(): void {
     if (!this.reported && this.complete) {
@@ -160,3 +192,26 @@ export const state: { run: Run | undefined; join: JoinOrder | undefined } = {
   run: undefined,
   join: undefined,
 };
+
+/** Where the digits {@linkcode intBefore} read last start. */
+let numberStart = 0;
+
+/**
+ * Reads the whole number that ends just before `end` (a space at `end`),
+ * scanning backwards no further than `start`; sets `numberStart`.
+ * @returns The number, or -1 when there are no digits there.
+ */
+function intBefore(b: Uint8Array, start: number, end: number): number {
+  let i = end - 1;
+  let value = 0;
+  let scale = 1;
+  while (i >= start) {
+    const c = b[i]! - 48;
+    if (c < 0 || c > 9) break;
+    value += c * scale;
+    scale *= 10;
+    i--;
+  }
+  numberStart = i + 1;
+  return i === end - 1 ? -1 : value;
+}

@@ -14,7 +14,8 @@
  * @module
  */
 
-import { type Client, report, reported, Run, state } from "./gen_client.ts";
+import type { Client } from "./gen_client.ts";
+import { report, reported, Run, state } from "./run.ts";
 import { IrcClient } from "./irc_client.ts";
 import { PapoClient } from "./papo_client.ts";
 import { WebClient } from "./web_client.ts";

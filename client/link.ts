@@ -7,8 +7,7 @@
  */
 
 import { parseIPv4 } from "../common/address.ts";
-import { DEFAULT_HOST, type DetailName } from "../protocol.ts";
-import { toAscii } from "../wire/ascii.ts";
+import { DEFAULT_HOST, type DetailName, toAscii } from "../protocol.ts";
 import { LineReader } from "../wire/line_reader.ts";
 import { traceLine } from "../common/trace.ts";
 import { maskToken } from "../wire/typed_line.ts";

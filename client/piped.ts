@@ -6,9 +6,8 @@
  * @module
  */
 
-import { ErrorCode, type Lang, Message, say } from "../protocol.ts";
+import { ErrorCode, type Lang, Message, say, toAscii } from "../protocol.ts";
 import { stdinLines } from "../common/cli.ts";
-import { toAscii } from "../wire/ascii.ts";
 import { parseServerLine } from "../wire/server_lines.ts";
 import type { ServerLink } from "./link.ts";
 import { clientError, showServerLine, TEXTS } from "./render.ts";

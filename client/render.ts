@@ -14,8 +14,8 @@ import {
   Message,
   say,
   type Text,
+  toAscii,
 } from "../protocol.ts";
-import { toAscii } from "../wire/ascii.ts";
 import { clockOf } from "../common/time.ts";
 import {
   describeError,

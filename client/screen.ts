@@ -19,9 +19,7 @@ import {
 } from "node:readline";
 import { displayWidth } from "./width.ts";
 import { maskText } from "../wire/typed_line.ts";
-
 import type { Style } from "./render.ts";
-export type { Style };
 
 const SGR: Readonly<Record<Style, string>> = {
   own: "32", // green

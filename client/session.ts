@@ -12,8 +12,9 @@
  */
 
 import { ErrorCode, type Text } from "../protocol.ts";
-import { type Command, parseCommand, parseNick } from "../wire/commands.ts";
+import { type Command, parseNick } from "../wire/commands.ts";
 import type { ServerLine } from "../wire/server_lines.ts";
+import { ChatLines } from "./chat_line.ts";
 
 /** Exit codes of the client. */
 export const Exit = {
@@ -39,19 +40,6 @@ export type Action =
   | { readonly kind: "close" }
   /** Tell the user something of the client's own. */
   | { readonly kind: "tell"; readonly text: Text; readonly args?: readonly string[] };
-
-/** What the session itself tells the user (X3: both languages). */
-export const SESSION_TEXTS = {
-  noReply: {
-    pt: "Ninguém lhe mandou mensagem privada ainda: {reply} responde à última",
-    en: "Nobody has sent you a private message yet: {reply} answers the last one",
-  },
-  sentAsPublic: {
-    pt:
-      "Enviado para todos. Da próxima vez comece com : (:texto), ou apelido:texto para uma pessoa",
-    en: "Sent to everyone. Next time start with : (:text), or nick:text for one person",
-  },
-} as const satisfies Record<string, Text>;
 
 /** How the session ends: the exit code, and whether to say the connection was lost. */
 export interface Ending {
@@ -112,15 +100,14 @@ export class ClientSession {
   #bye = false;
   #fatal = false;
   #gaveUp = false;
-  /** Who sent the last private message, for `{reply}` (C6). */
-  #lastFrom: string | undefined;
-  /** Whether the user was told that a plain line went to everyone. */
-  #toldPublic = false;
+  /** What the lines typed in the chat become (`{reply}`, a beginner's plain line). */
+  readonly #chatLines: ChatLines;
 
   /** @param options The `--nick`, and whether there is a person to ask. */
   constructor(options: ClientSessionOptions) {
     this.#flagNick = options.nick;
     this.#interactive = options.interactive;
+    this.#chatLines = new ChatLines(options.interactive);
   }
 
   /** The nickname accepted by the server, or `""`. */
@@ -149,7 +136,7 @@ export class ClientSession {
     if (answer !== undefined && answered) this.#waiting = undefined;
     switch (line.kind) {
       case "private":
-        this.#lastFrom = line.from;
+        this.#chatLines.privateFrom(line.from);
         break;
       case "nick":
         this.#asked = true;
@@ -279,28 +266,11 @@ export class ClientSession {
 
   /** A line typed in the chat: sent as it is, but for the client's own `{reply}`. */
   #chatLine(typed: string, out: Action[]): void {
-    let line = typed;
-    const reply = /^\s*\{reply(?: (.*))?\}\s*$/i.exec(line);
-    if (reply) {
-      if (this.#lastFrom === undefined) {
-        return void out.push({ kind: "tell", text: SESSION_TEXTS.noReply });
-      }
-      line = `${this.#lastFrom}:${reply[1] ?? ""}`;
-    }
-    const command = parseCommand(line);
-    if (
-      this.#interactive && command.kind === "invalid" && command.detail === "unknownCommand" &&
-      !line.trimStart().startsWith("{") && line.trim().toLowerCase() !== "quit"
-    ) {
-      // A beginner's plain line (`oi pessoal`) goes to everyone, and once they are told how.
-      line = `:${line}`;
-      out.push({ kind: "send", line, command: parseCommand(line) });
-      if (!this.#toldPublic) out.push({ kind: "tell", text: SESSION_TEXTS.sentAsPublic });
-      this.#toldPublic = true;
-      return;
-    }
-    if (command.kind === "quit") this.#quit(out);
-    else out.push({ kind: "send", line, command });
+    const chat = this.#chatLines.typed(typed);
+    if (chat.kind === "quit") return this.#quit(out);
+    if (chat.kind === "tell") return void out.push(chat);
+    out.push({ kind: "send", line: chat.line, command: chat.command });
+    if (chat.tell !== undefined) out.push({ kind: "tell", text: chat.tell });
   }
 
   #quit(out: Action[]): void {

@@ -17,18 +17,15 @@ import {
   Message,
   say,
   type Text,
+  toAscii,
 } from "../protocol.ts";
-import { toAscii } from "../wire/ascii.ts";
-import { parseServerLine, type ServerLine, wireTemplate } from "../wire/server_lines.ts";
+import { parseServerLine } from "../wire/server_lines.ts";
 import { Roster } from "./roster.ts";
 import { type Connect, ConnectError, connectTo, type ServerConn, ServerLink } from "./link.ts";
-import { clientError, clock, showServerLine, TEXTS } from "./render.ts";
-import { paint, Screen, type Style } from "./screen.ts";
+import { clientError, TEXTS } from "./render.ts";
+import { Screen } from "./screen.ts";
 import { type Action, ClientSession, Exit } from "./session.ts";
-
-/** The teacher's notices that mute and unmute a user, as they come on the wire. */
-const MUTED = wireTemplate(Message.mutedBy);
-const UNMUTED = wireTemplate(Message.unmutedBy);
+import { ChatView } from "./chat_view.ts";
 
 /** How long leaving waits for the server's goodbye before closing anyway. */
 const LEAVE_WAIT_MS = 3_000;
@@ -71,38 +68,29 @@ export function clientPort(text: string): number | undefined {
   return port === 0 ? undefined : port;
 }
 
-/**
- * Where `nick` is mentioned in `text` as a whole word, in any case.
- *
- * @returns The index, or -1.
- */
-export function mentionAt(text: string, nick: string): number {
-  const escaped = nick.replace(/[-]/g, "\\-");
-  const m = new RegExp(`(^|[^A-Za-z0-9_-])(${escaped})(?![A-Za-z0-9_-])`, "i").exec(text);
-  return m ? m.index + m[1]!.length : -1;
-}
-
 /** One terminal session, from the first prompt to the exit. */
 class TerminalChat {
   readonly #lang: Lang;
-  readonly #colour: boolean;
   readonly #options: TerminalOptions;
   readonly #left = new AbortController();
   readonly #screen: Screen;
+  readonly #view: ChatView;
   readonly #session: ClientSession;
   readonly #roster = new Roster();
   #link: ServerLink | undefined;
   #leaving = false;
-  /** Whether the teacher muted this user: its public messages are shown as refused (issue 19.6). */
-  #muted = false;
   #leaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: TerminalOptions) {
     this.#options = options;
     this.#lang = options.lang;
-    this.#colour = !Deno.noColor;
     this.#session = new ClientSession({ nick: options.nick, interactive: true });
     this.#screen = new Screen(() => this.#leave(), (line) => this.#roster.complete(line));
+    this.#view = new ChatView(this.#screen, {
+      lang: options.lang,
+      colour: !Deno.noColor,
+      bell: options.bell !== false,
+    });
     // From the start: a line typed while connecting waits in the session (nothing is lost).
     this.#screen.onLine((line) => this.#typed(line));
   }
@@ -120,13 +108,6 @@ class TerminalChat {
       this.#link?.close();
       this.#screen.close();
     }
-  }
-
-  /** Prints a line with the time (now, or the time it was said), coloured by its kind. */
-  #show(style: Style, text: string, time = clock()): void {
-    this.#screen.print(
-      `${paint("time", time, this.#colour)} ${paint(style, text, this.#colour)}`,
-    );
   }
 
   #say(text: Text, ...args: string[]): string {
@@ -147,23 +128,23 @@ class TerminalChat {
         if (answer === undefined) return undefined;
         port = clientPort(answer);
         if (port === undefined) {
-          this.#show("error", this.#say(TEXTS.badPort, answer.trim()));
+          this.#view.show("error", this.#say(TEXTS.badPort, answer.trim()));
           continue;
         }
       }
       const hostname = host.trim() === "" ? DEFAULT_HOST : host.trim();
-      this.#show("system", this.#say(TEXTS.connecting, hostname, String(port)));
+      this.#view.show("system", this.#say(TEXTS.connecting, hostname, String(port)));
       try {
         const conn = await connectTo(hostname, port, {
           connect: this.#options.connect,
           signal: this.#left.signal,
         });
-        this.#show("system", this.#say(TEXTS.connected, hostname, String(port)));
+        this.#view.show("system", this.#say(TEXTS.connected, hostname, String(port)));
         return conn;
       } catch (e) {
         if (this.#leaving) return undefined;
         if (!(e instanceof ConnectError)) throw e;
-        this.#show("error", clientError(ErrorCode.badServer, e.detail, this.#lang));
+        this.#view.show("error", clientError(ErrorCode.badServer, e.detail, this.#lang));
         host = undefined;
         port = undefined;
       }
@@ -180,7 +161,7 @@ class TerminalChat {
     this.#screen.close();
     const end = this.#session.closed();
     if (end.lost) {
-      this.#show("error", clientError(ErrorCode.forcedClose, "connectionLost", this.#lang));
+      this.#view.show("error", clientError(ErrorCode.forcedClose, "connectionLost", this.#lang));
     }
     return end.code;
   }
@@ -191,10 +172,10 @@ class TerminalChat {
       switch (a.kind) {
         case "show":
           this.#roster.update(a.line);
-          this.#showLine(a.line);
+          this.#view.serverLine(a.line, this.#session.nick);
           break;
         case "tell":
-          this.#show("system", this.#say(a.text, ...(a.args ?? [])));
+          this.#view.show("system", this.#say(a.text, ...(a.args ?? [])));
           break;
         case "askNick":
           this.#screen.prompt(this.#say(TEXTS.askNick, this.#say(Message.askNick)));
@@ -204,7 +185,7 @@ class TerminalChat {
           this.#screen.prompt(`${a.nick}> `);
           break;
         case "send":
-          this.#echo(a);
+          this.#view.own(a.command, this.#session.nick);
           void this.#link?.send(a.line);
           break;
         case "close":
@@ -213,48 +194,6 @@ class TerminalChat {
       }
     }
     if (this.#session.leaving) this.#leave();
-  }
-
-  /** Shows a server line; a private message or a mention of the user rings the bell (C6). */
-  #showLine(line: ServerLine): void {
-    this.#noteMuted(line);
-    const shown = showServerLine(line, this.#lang, this.#session.nick);
-    if (shown === undefined) return;
-    // A line from before one joined shows once the time it was said, where the others show now.
-    if (line.kind === "history") {
-      return this.#show("history", `${line.from}: ${line.text}`, line.time);
-    }
-    const nick = this.#session.nick;
-    const mention = line.kind === "public" && nick !== "" ? mentionAt(line.text, nick) : -1;
-    if (line.kind === "private" || mention >= 0) {
-      if (this.#options.bell !== false) this.#screen.bell();
-    }
-    if (mention < 0 || line.kind !== "public") return this.#show(shown.style, shown.text);
-    const text = line.text;
-    const marked = text.slice(0, mention) +
-      paint("mention", text.slice(mention, mention + nick.length), this.#colour) +
-      text.slice(mention + nick.length);
-    this.#show(shown.style, `${line.from}: ${marked}`);
-  }
-
-  /** Follows whether this user is muted: the teacher's notices about it, and ERRO 14. */
-  #noteMuted(line: ServerLine): void {
-    const nick = this.#session.nick;
-    if (line.kind === "error" && line.code === ErrorCode.muted) this.#muted = true;
-    if (line.kind !== "notice" || nick === "") return;
-    if (MUTED.exec(line.text)?.[1] === nick) this.#muted = true;
-    if (UNMUTED.exec(line.text)?.[1] === nick) this.#muted = false;
-  }
-
-  /** Shows the user's own public or private message in the chat's form; a muted one as refused. */
-  #echo(a: Extract<Action, { kind: "send" }>): void {
-    const c = a.command;
-    if (c?.kind === "public" && this.#muted) {
-      this.#show("error", `${this.#session.nick}: ${c.text}  (${this.#say(TEXTS.notSentMuted)})`);
-    } else if (c?.kind === "public") this.#show("own", `${this.#session.nick}: ${c.text}`);
-    else if (c?.kind === "private") {
-      this.#show("own", `${this.#say(TEXTS.privateTo, c.to)}: ${c.text}`);
-    }
   }
 
   /** A line typed: in the chat it is erased and shown again in the chat's form when sent. */
@@ -267,7 +206,7 @@ class TerminalChat {
         return;
       }
       if (encoder.encode(line).length > MAX_LINE_BYTES) {
-        this.#show("error", clientError(ErrorCode.lineTooLong, "lineLimit", this.#lang));
+        this.#view.show("error", clientError(ErrorCode.lineTooLong, "lineLimit", this.#lang));
         this.#screen.prompt();
         return;
       }

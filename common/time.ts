@@ -46,18 +46,28 @@ export function clockOf(at: number): string {
 }
 
 /**
- * The timers a piece of code waits with: the system's by default
- * ({@linkcode SYSTEM_TIMERS}), a test's own clock to move time by hand.
+ * The clock and timers a piece of code reads the time and waits with: the
+ * system's by default ({@linkcode SYSTEM_TIMERS}), a test's own to move time
+ * by hand, so that nothing in a test sleeps.
  */
 export interface Timers {
+  /** The time now, in milliseconds since the epoch (as `Date.now()`). */
+  now(): number;
   /** Calls `fn` once after `ms` milliseconds; returns a handle for {@linkcode Timers.clearTimeout}. */
   setTimeout(fn: () => void, ms: number): unknown;
   /** Cancels a call not made yet; an unknown or spent handle is ignored. */
   clearTimeout(handle: unknown): void;
 }
 
-/** The system's timers (`setTimeout`, `clearTimeout`). */
+/**
+ * The part of {@linkcode Timers} that tells the time, for code that reads the
+ * time and sets no timer.
+ */
+export type Clock = Pick<Timers, "now">;
+
+/** The system's clock and timers (`Date.now`, `setTimeout`, `clearTimeout`). */
 export const SYSTEM_TIMERS: Timers = {
+  now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout> | undefined),
 };

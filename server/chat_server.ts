@@ -23,29 +23,23 @@ import { Admission } from "./admission.ts";
 import { AddressBuckets, TokenGuard } from "./guard.ts";
 import { QuietLog } from "./quiet_log.ts";
 import { CLOSE_LINES } from "./replies.ts";
-import { ErrorCode, errorLine } from "../protocol.ts";
-import { encodeAscii } from "../wire/ascii.ts";
+import { refusalLine, refuse, type RoomAsk, roomRefusal } from "./refusal.ts";
 import { LocalRoom } from "./room/local.ts";
-import { bounded, type Member, type Room } from "./room/room.ts";
+import type { Member, Room } from "./room/room.ts";
 import type { Transcript } from "./transcript.ts";
 import type { SessionHost } from "./commands.ts";
 import { CLOSE_DRAIN_MS, Session } from "./session.ts";
 
-/**
- * Refuses a client before anything is built for it: its one line, then the
- * close, whether the line could be written or not.
- */
-async function refuse(stream: ByteStream, line: Uint8Array): Promise<void> {
-  try {
-    await stream.write(line);
-  } catch {
-    // gone already
-  }
-  try {
-    stream.close();
-  } catch {
-    // closed already
-  }
+/** The room of a server given none: one in memory, with the server's history, crowd and kicks. */
+function memoryRoom(options: ServerOptions): Room {
+  return new LocalRoom({
+    history: options.history ?? DEFAULTS.history,
+    crowd: options.crowd ?? DEFAULTS.crowd,
+    ...(options.timers === undefined ? {} : { timers: options.timers }),
+    kickMs: (options.kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
+    // With the address's shared line budget off (a large class behind one NAT), its churn too.
+    ...((options.ipFloodBurst ?? DEFAULTS.ipFloodBurst) > 0 ? {} : { churnPairs: 0 }),
+  });
 }
 
 /** Counters a test or the benchmark may read. */
@@ -93,7 +87,7 @@ export class ChatServer implements Entrance, SessionHost {
   readonly tokenGuard: TokenGuard;
   /** Part of {@linkcode SessionHost}: each address's budgets of lines and joins (L10). */
   readonly budgets: AddressBuckets;
-  /** Part of {@linkcode SessionHost}: the time now. */
+  /** Part of {@linkcode SessionHost}: the time now, by the server's timers. */
   readonly clock: () => number;
   readonly #quiet: QuietLog;
   readonly #observer: ConnectionOptions["observer"];
@@ -110,6 +104,8 @@ export class ChatServer implements Entrance, SessionHost {
   /** Members that have not chosen a nickname yet. */
   readonly #waiting = new Set<Member>();
   readonly #idPrefix: string;
+  /** How a newcomer's admission is asked of the room. */
+  readonly #ask: RoomAsk;
   #stopping = false;
   #stopped: (() => void) | undefined;
 
@@ -119,24 +115,18 @@ export class ChatServer implements Entrance, SessionHost {
    * @param options The limits, the room, the observer, the transcript.
    */
   constructor(options: ServerOptions = {}) {
-    this.room = options.room ?? new LocalRoom({
-      history: options.history ?? DEFAULTS.history,
-      crowd: options.crowd ?? DEFAULTS.crowd,
-      ...(options.timers === undefined ? {} : { timers: options.timers }),
-      kickMs: (options.kickMinutes ?? DEFAULTS.kickMinutes) * 60_000,
-      clock: options.clock ?? Date.now,
-      // With the address's shared line budget off (a large class behind one NAT), its churn too.
-      ...((options.ipFloodBurst ?? DEFAULTS.ipFloodBurst) > 0 ? {} : { churnPairs: 0 }),
-    });
+    this.room = options.room ?? memoryRoom(options);
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
-    this.clock = options.clock ?? Date.now;
+    const timers = this.limits.timers;
+    this.clock = () => timers.now();
     // L10: an address churning connections has its connect/nick/leave lines summarized.
-    this.#quiet = new QuietLog(options.log ?? logLine, this.clock);
+    this.#quiet = new QuietLog(options.log ?? logLine, timers);
     this.log = this.#quiet.write;
-    this.tokenGuard = new TokenGuard(this.clock);
-    this.budgets = new AddressBuckets(this.limits, this.clock);
+    this.tokenGuard = new TokenGuard(timers);
+    this.budgets = new AddressBuckets(this.limits, timers);
     this.#admission = new Admission(this.limits, this.log);
+    this.#ask = { room: this.room, deadlineMs: this.limits.roomDeadlineMs, log: this.log };
     this.#observer = options.observer;
     this.#connectionOptions = {
       maxQueueBytes: this.limits.maxQueueBytes,
@@ -253,7 +243,7 @@ export class ChatServer implements Entrance, SessionHost {
     if (refusal === undefined) {
       // Counted before the room is asked, so that connections arriving meanwhile see it.
       nickTimeoutMs = this.#admission.opened(c.ip);
-      refusal = await this.#admitted(c);
+      refusal = await roomRefusal(this.#ask, c.ip);
       // Shutdown may have begun while the room was asked: this one is not let in.
       if (refusal === undefined && this.#stopping) refusal = "shutdown";
       if (refusal !== undefined) {
@@ -262,7 +252,7 @@ export class ChatServer implements Entrance, SessionHost {
       }
     }
     if (refusal !== undefined) {
-      await c.end(refusal, await this.#refusalLine(refusal, c.ip), CLOSE_DRAIN_MS);
+      await c.end(refusal, await refusalLine(this.#ask, refusal, c.ip), CLOSE_DRAIN_MS);
       return;
     }
     this.#sessions.add(session);
@@ -275,40 +265,5 @@ export class ChatServer implements Entrance, SessionHost {
       this.stats.open--;
       this.#admission.closed(c.ip, this.#waiting.delete(session));
     }).then(() => c.gone); // the slot is free; the socket's drain still counts as running (L12)
-  }
-
-  /** The line a refused connection gets; a kicked address is told the minutes left (C3). */
-  async #refusalLine(refusal: CloseCause, ip: string): Promise<Uint8Array | undefined> {
-    if (refusal !== "kicked") return CLOSE_LINES[refusal];
-    try {
-      const bans = await bounded(this.room, this.room.bans(), this.limits.roomDeadlineMs, "bans");
-      const left = bans.find((b) => b.ip === ip && b.kind === "kick")?.leftMs;
-      if (left !== undefined) {
-        const minutes = String(Math.max(1, Math.ceil(left / 60_000)));
-        return encodeAscii(errorLine(ErrorCode.forcedClose, "kickedLeft", minutes));
-      }
-    } catch (e) {
-      this.log(`room error: ${errorName(e)}`);
-    }
-    return CLOSE_LINES[refusal];
-  }
-
-  /**
-   * C3: a banned address or a locked room is refused; a room that does not
-   * answer in time (a remote one, under the room deadline) refuses too.
-   */
-  async #admitted(c: Connection): Promise<CloseCause | undefined> {
-    try {
-      const admission = await bounded(
-        this.room,
-        this.room.admits(c.ip),
-        this.limits.roomDeadlineMs,
-        "admits",
-      );
-      return admission === "ok" ? undefined : admission;
-    } catch (e) {
-      this.log(`room error: ${errorName(e)}`);
-      return "roomUnavailable";
-    }
   }
 }

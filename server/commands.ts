@@ -49,7 +49,7 @@ export interface SessionHost {
   readonly tokenGuard: TokenGuard;
   /** Each address's budgets of lines and joins (L10). */
   readonly budgets: AddressBuckets;
-  /** The time now, in milliseconds. */
+  /** The time now, in milliseconds, by the server's timers (`limits.timers.now`). */
   readonly clock: () => number;
   /** Writes a log line (S9). */
   log(line: string): void;

@@ -2,16 +2,14 @@
  * What one address may do, whatever its connections (L9, L10): guess the
  * teacher's token a few times (`TokenGuard`), and share one budget of
  * lines and one of registrations (`AddressBuckets`). The time comes from an
- * injected clock, so tests need not sleep. Memory stays bounded: an entry
+ * injected clock (`Timers.now`), so tests need not sleep. Memory stays bounded: an entry
  * that no longer holds anything back is let go.
  *
  * @module
  */
 
+import { type Clock, SYSTEM_TIMERS } from "../common/time.ts";
 import { TokenBucket } from "./flow.ts";
-
-/** The time now, in milliseconds (`Date.now` but in tests). */
-export type Clock = () => number;
 
 /** L9: wrong tokens from one address that lock it out. */
 export const TOKEN_TRIES = 5;
@@ -40,7 +38,7 @@ interface Guesses {
  * import { TokenGuard } from "./guard.ts";
  * import assert from "node:assert/strict";
  * let now = 0;
- * const guard = new TokenGuard(() => now);
+ * const guard = new TokenGuard({ now: () => now });
  * for (let i = 0; i < 4; i++) assert.equal(guard.wrong("10.0.0.9"), false);
  * assert.equal(guard.wrong("10.0.0.9"), true); // the fifth locks
  * assert.equal(guard.lockedFor("10.0.0.9"), 600_000);
@@ -53,8 +51,8 @@ export class TokenGuard {
   readonly #clock: Clock;
   readonly #byAddress = new Map<string, Guesses>();
 
-  /** @param clock The time now. @default {Date.now} */
-  constructor(clock: Clock = Date.now) {
+  /** @param clock The time now. @default {SYSTEM_TIMERS} */
+  constructor(clock: Clock = SYSTEM_TIMERS) {
     this.#clock = clock;
   }
 
@@ -62,7 +60,7 @@ export class TokenGuard {
   lockedFor(ip: string): number {
     const g = this.#byAddress.get(ip);
     if (g === undefined) return 0;
-    const left = g.lockedUntil - this.#clock();
+    const left = g.lockedUntil - this.#clock.now();
     return left > 0 ? left : 0;
   }
 
@@ -71,7 +69,7 @@ export class TokenGuard {
    * @returns Whether this try locked the address (an episode begins: log it once).
    */
   wrong(ip: string): boolean {
-    const now = this.#clock();
+    const now = this.#clock.now();
     if (this.#byAddress.size >= SWEEP_AT) this.#sweep(now);
     let g = this.#byAddress.get(ip);
     if (g === undefined) this.#byAddress.set(ip, g = { times: [], lockedUntil: 0 });
@@ -126,7 +124,7 @@ export interface BudgetLimits {
  * let now = 0;
  * const budgets = new AddressBuckets(
  *   { ipFloodBurst: 2, ipFloodRate: 1, joinBurst: 1, joinRate: 60 },
- *   () => now,
+ *   { now: () => now },
  * );
  * const b = budgets.of("10.0.0.9");
  * assert.equal(b.joins.take(now), 0);
@@ -143,9 +141,9 @@ export class AddressBuckets {
 
   /**
    * @param limits The budgets' sizes.
-   * @param clock The time now. @default {Date.now}
+   * @param clock The time now. @default {SYSTEM_TIMERS}
    */
-  constructor(limits: BudgetLimits, clock: Clock = Date.now) {
+  constructor(limits: BudgetLimits, clock: Clock = SYSTEM_TIMERS) {
     this.#limits = limits;
     this.#clock = clock;
     const lines = limits.ipFloodRate > 0 ? (limits.ipFloodBurst / limits.ipFloodRate) * 1000 : 0;
@@ -155,12 +153,12 @@ export class AddressBuckets {
 
   /** The time now, by the budgets' clock. */
   now(): number {
-    return this.#clock();
+    return this.#clock.now();
   }
 
   /** The budget of `ip`, made when it has none. */
   of(ip: string): AddressBudget {
-    const now = this.#clock();
+    const now = this.#clock.now();
     let b = this.#byAddress.get(ip);
     if (b === undefined) {
       if (this.#byAddress.size >= SWEEP_AT) this.#sweep(now);

@@ -50,7 +50,11 @@ export interface ServerOptions {
   observer?: ConnectionObserver;
   /** What starts every member id, so ids are unique over several nodes (N1). @default {""} */
   idPrefix?: string;
-  /** The timers the server waits with (the nickname timer, the summaries): a test's clock. @default {SYSTEM_TIMERS} */
+  /**
+   * The clock the server reads the time with (kick minutes, flood and join budgets, the token
+   * guard, the churn windows) and the timers it waits with (the nickname timer, the summaries):
+   * a test's own, so nothing sleeps. @default {SYSTEM_TIMERS}
+   */
   timers?: Timers;
   /** L10: lines one address's connections may send at once, together; 0 turns it off. @default {200} */
   ipFloodBurst?: number;
@@ -62,8 +66,6 @@ export interface ServerOptions {
   joinRate?: number;
   /** C3: minutes a kicked user's address may not join again. @default {5} */
   kickMinutes?: number;
-  /** The time now, in milliseconds (tests give their own, so nothing sleeps). @default {Date.now} */
-  clock?: () => number;
 }
 
 /** Defaults of {@linkcode ServerOptions}, documented in docs/teacher.md and SECURITY.md. */
@@ -98,7 +100,6 @@ export type Limits = Required<
     | "adminToken"
     | "transcript"
     | "idPrefix"
-    | "clock"
   >
 >;
 

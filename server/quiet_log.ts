@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Clock } from "./guard.ts";
+import { type Clock, SYSTEM_TIMERS } from "../common/time.ts";
 
 /** Churn lines one address may log in a minute before they are summarized. */
 export const CHURN_LINES = 30;
@@ -33,7 +33,7 @@ interface Window {
  * import assert from "node:assert/strict";
  * const out: string[] = [];
  * let now = 0;
- * const log = new QuietLog((l) => out.push(l), () => now, false);
+ * const log = new QuietLog((l) => out.push(l), { now: () => now }, false);
  * for (let i = 0; i < 100; i++) log.write(`connect 10.0.0.9:${1000 + i} (1 open)`);
  * assert.equal(out.length, 30);
  * now = 60_000;
@@ -50,11 +50,11 @@ export class QuietLog {
 
   /**
    * @param out Where lines go.
-   * @param clock The time now. @default {Date.now}
+   * @param clock The time now. @default {SYSTEM_TIMERS}
    * @param timers Whether a summary is also written when a window ends with no
    *   later line (a timer that does not keep the process alive). @default {true}
    */
-  constructor(out: (line: string) => void, clock: Clock = Date.now, timers = true) {
+  constructor(out: (line: string) => void, clock: Clock = SYSTEM_TIMERS, timers = true) {
     this.#out = out;
     this.#clock = clock;
     this.#timers = timers;
@@ -65,7 +65,7 @@ export class QuietLog {
     const m = CHURN.exec(line);
     if (m === null) return this.#out(line);
     const ip = m[1]!;
-    const now = this.#clock();
+    const now = this.#clock.now();
     let w = this.#windows.get(ip);
     if (w !== undefined && now - w.start >= CHURN_WINDOW_MS) {
       this.#summarize(ip, w);

@@ -4,8 +4,8 @@
  * network.
  */
 import assert from "node:assert/strict";
-import { MAX_NICK_LENGTH } from "../protocol.ts";
-import { isAscii, toAscii } from "../wire/ascii.ts";
+import { MAX_NICK_LENGTH, toAscii } from "../protocol.ts";
+import { isAscii } from "../wire/ascii.ts";
 import { nickKey, parseCommand, parseNick } from "../wire/commands.ts";
 
 Deno.test("parseCommand() parses each kind of client line", async (t) => {

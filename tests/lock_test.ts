@@ -5,7 +5,9 @@
  * over Redis (review item 6). Real sockets.
  */
 import assert from "node:assert/strict";
-import { join, LineClient, startServer } from "./helpers.ts";
+import { SYSTEM_TIMERS } from "../common/time.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { describeError } from "../wire/server_lines.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 
@@ -65,7 +67,11 @@ Deno.test({
 
 Deno.test("C3: a kicked address that comes back is told the minutes left (review 9b)", async () => {
   let now = 7_000_000;
-  await using srv = startServer({ adminToken: TOKEN, kickMinutes: 5, clock: () => now });
+  await using srv = startServer({
+    adminToken: TOKEN,
+    kickMinutes: 5,
+    timers: { ...SYSTEM_TIMERS, now: () => now },
+  });
   await using prof = await join(srv.port, "prof", { from: "127.0.11.1" });
   await prof.send(`{admin ${TOKEN}}`);
   await prof.expect("OK");

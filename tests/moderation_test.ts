@@ -6,7 +6,9 @@
  * the test's, so nothing sleeps ten minutes.
  */
 import assert from "node:assert/strict";
-import { bytes, join, LineClient, startServer } from "./helpers.ts";
+import { SYSTEM_TIMERS } from "../common/time.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 
 const TOKEN = "giz-azul-longo";
 
@@ -48,7 +50,11 @@ Deno.test("C3: a muted student stays muted under another nickname from the same 
 
 Deno.test("C3: a kicked student's address stays out for --kick-minutes; {unban} lifts it", async (t) => {
   let now = 5_000_000;
-  await using srv = startServer({ adminToken: TOKEN, kickMinutes: 5, clock: () => now });
+  await using srv = startServer({
+    adminToken: TOKEN,
+    kickMinutes: 5,
+    timers: { ...SYSTEM_TIMERS, now: () => now },
+  });
   await using prof = await teacher(srv.port);
   await using eve = await join(srv.port, "eve", { from: "127.0.9.4" });
   await prof.send("{kick eve}");

@@ -25,11 +25,12 @@ import {
   publicLine,
   say,
   SENT_LINE,
+  toAscii,
   USERS_LINE_BYTES,
   usersLines,
   welcomeLine,
 } from "../protocol.ts";
-import { isAscii, toAscii } from "../wire/ascii.ts";
+import { isAscii } from "../wire/ascii.ts";
 import { describeError, parseServerLine, translateDetail } from "../wire/server_lines.ts";
 import { Outgoing, renderMessage, type ServerMessage } from "../server/room/message.ts";
 

@@ -6,8 +6,11 @@
  * Real sockets, a real trace, and the real telnet in tmux.
  */
 import assert from "node:assert/strict";
+import { SYSTEM_TIMERS } from "../common/time.ts";
 import { SocketTrace } from "../server/trace.ts";
-import { bytes, join, LineClient, pause, startServer, WAIT_MS } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { pause, WAIT_MS } from "./wait.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 /** Letters no server line has side by side: a trace line with `qj` or `jq` shows the token. */
@@ -184,7 +187,10 @@ Deno.test("L8: a LineClient gets no token back from a wrong guess either", async
 
 Deno.test("L9: 5 wrong tokens lock {admin} for that address only, 10 minutes, the right token too", async (t) => {
   let now = 1_000_000;
-  await using srv = startServer({ adminToken: "giz-azul-longo", clock: () => now });
+  await using srv = startServer({
+    adminToken: "giz-azul-longo",
+    timers: { ...SYSTEM_TIMERS, now: () => now },
+  });
   await t.step(
     "20 source addresses, 5 guesses each: every one is locked, none gets in",
     async () => {

@@ -7,7 +7,8 @@
 import type { ServerOptions } from "../server/options.ts";
 import { LectureModel } from "../server/web/lecture_model.ts";
 import { serveWeb, type WebServer } from "../server/web/web_server.ts";
-import { startServer, type TestServer, WAIT_MS } from "./helpers.ts";
+import { startServer, type TestServer } from "./helpers.ts";
+import { WAIT_MS } from "./wait.ts";
 
 /** A chat server with both doors. */
 export interface WebTestServer extends AsyncDisposable {

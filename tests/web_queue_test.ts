@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { webDoorStats, WS_WINDOW } from "../server/doors/ws.ts";
 import { BURST_FACTOR } from "../server/outgoing.ts";
-import { join } from "./helpers.ts";
+import { join } from "./line_client.ts";
 import { linesStarting } from "./load_helpers.ts";
 import { joinWeb, startWebServer } from "./web_helpers.ts";
 

@@ -1,14 +1,10 @@
 /**
  * ASCII on the wire (S1, X3): testing for it, and converting between ASCII
  * strings and bytes without `TextEncoder`; turning any text into ASCII is
- * the protocol's (`protocol/ascii.ts`), given here too.
+ * the protocol's (`toAscii` in `protocol/ascii.ts`).
  *
  * @module
  */
-
-import { toAscii } from "../protocol/ascii.ts";
-
-export { toAscii };
 
 /**
  * Encodes a line of ASCII text into bytes, faster than `TextEncoder` for the

@@ -14,9 +14,9 @@ import {
   Message,
   PRIVATE_PREFIX,
   type Text,
+  toAscii,
   wire,
 } from "../protocol.ts";
-import { toAscii } from "./ascii.ts";
 
 /** A line the server sent, parsed for display by a client. */
 export type ServerLine =

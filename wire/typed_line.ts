@@ -61,6 +61,27 @@ function sequenceLength(lead: number): number {
 }
 
 /**
+ * Where the UTF-8 character ending at `end` of `buf` starts, or -1 while it
+ * is not complete; a byte that is no part of a character is one by itself.
+ */
+function charStart(buf: Uint8Array, end: number): number {
+  let start = end - 1;
+  while (start > end - 4 && start > 0 && (buf[start]! & 0xc0) === 0x80) start--;
+  const need = sequenceLength(buf[start]!);
+  if (need === 1) return end - 1;
+  return end - start === need ? start : end - start < need ? -1 : end - 1;
+}
+
+/** The ASCII form of the bytes of `buf` from `start` to `end` (`?` when they are not UTF-8). */
+function folded(buf: Uint8Array, start: number, end: number): string {
+  try {
+    return toAscii(UTF8.decode(buf.subarray(start, end)));
+  } catch {
+    return "?";
+  }
+}
+
+/**
  * One line as it is typed, at most `maxBytes` bytes kept (bytes past it are
  * counted, never kept, and the line is `tooLong`).
  *
@@ -162,31 +183,10 @@ export class TypedLine {
     else if (this.#high !== "fold") echo.push(secret ? STAR : QUESTION);
     else {
       // A character shows once its last byte comes, as the ASCII the others will read.
-      const start = this.#charStart(this.#len);
+      const start = charStart(this.#buf, this.#len);
       if (start < 0) return;
-      const shown = this.#folded(start, this.#len);
+      const shown = folded(this.#buf, start, this.#len);
       for (let i = 0; i < shown.length; i++) echo.push(secret ? STAR : shown.charCodeAt(i));
-    }
-  }
-
-  /**
-   * Where the UTF-8 character ending at `end` starts, or -1 while it is not
-   * complete; a byte that is no part of a character is one by itself.
-   */
-  #charStart(end: number): number {
-    let start = end - 1;
-    while (start > end - 4 && start > 0 && (this.#buf[start]! & 0xc0) === 0x80) start--;
-    const need = sequenceLength(this.#buf[start]!);
-    if (need === 1) return end - 1;
-    return end - start === need ? start : end - start < need ? -1 : end - 1;
-  }
-
-  /** The ASCII form of the bytes from `start` to `end` (`?` when they are not UTF-8). */
-  #folded(start: number, end: number): string {
-    try {
-      return toAscii(UTF8.decode(this.#buf.subarray(start, end)));
-    } catch {
-      return "?";
     }
   }
 
@@ -214,9 +214,9 @@ export class TypedLine {
     let columns = 1;
     if (this.#buf[start]! > 0x7f && this.#high === "fold") {
       // A whole character goes, and as many columns as its echo took.
-      const complete = this.#charStart(this.#len);
+      const complete = charStart(this.#buf, this.#len);
       while (start > 0 && (this.#buf[start]! & 0xc0) === 0x80) start--;
-      columns = complete < 0 ? 0 : this.#folded(start, this.#len).length;
+      columns = complete < 0 ? 0 : folded(this.#buf, start, this.#len).length;
     }
     for (let i = start; i < this.#len; i++) if (this.#buf[i]! > 0x7f) this.#highCount--;
     this.#len = start;
@@ -227,22 +227,14 @@ export class TypedLine {
   /** Telnet's erase line (EL): the whole unfinished line goes. */
   eraseLine(): void {
     const shown = this.partial().length + this.#excess;
-    this.#len = 0;
-    this.#excess = 0;
-    this.#highCount = 0;
-    this.#tainted = false;
-    this.#secretFrom = -1;
+    this.#clear();
     if (this.#echo) { for (let i = 0; i < shown; i++) this.#echo.push(...ERASE); }
   }
 
   /** The unfinished line is dropped (the user pressed Ctrl+C): the echo ends its row. */
   discard(): void {
     if (!this.empty) this.#echo?.push(CR, LF);
-    this.#len = 0;
-    this.#excess = 0;
-    this.#highCount = 0;
-    this.#tainted = false;
-    this.#secretFrom = -1;
+    this.#clear();
   }
 
   /** The unfinished line as the user's screen shows it (for drawing it again): token as `*`. */
@@ -256,6 +248,15 @@ export class TypedLine {
     const out = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
     return out;
+  }
+
+  /** Forgets the unfinished line: a fresh one begins. */
+  #clear(): void {
+    this.#len = 0;
+    this.#excess = 0;
+    this.#highCount = 0;
+    this.#tainted = false;
+    this.#secretFrom = -1;
   }
 
   /** The line's end: what it was, and a fresh line begins. */
@@ -273,11 +274,7 @@ export class TypedLine {
       }
     } else ended = NOT_ASCII;
     this.#echo?.push(CR, LF);
-    this.#len = 0;
-    this.#excess = 0;
-    this.#highCount = 0;
-    this.#tainted = false;
-    this.#secretFrom = -1;
+    this.#clear();
     // A long line's buffer is let go: a quiet connection holds a small one (P2).
     if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);
     return ended;

@@ -31,7 +31,7 @@ export interface CrowdOptions<M extends CrowdMember> {
   threshold: number;
   /** How often a summary goes out, in milliseconds. @default {1000} */
   intervalMs?: number;
-  /** The timers the summaries wait with (a test's clock). @default {SYSTEM_TIMERS} */
+  /** The timers the summaries wait with, and the clock of the churn window (a test's own). @default {SYSTEM_TIMERS} */
   timers?: Timers;
   /** The members online, in the order they entered. */
   members: () => Iterable<M>;
@@ -41,8 +41,6 @@ export interface CrowdOptions<M extends CrowdMember> {
   address?: (member: M) => string;
   /** Leaves an address is announced one by one in a minute before it is summarized. @default {CHURN_PAIRS} */
   churnPairs?: number;
-  /** The time now, for the churn window. @default {Date.now} */
-  clock?: () => number;
 }
 
 /** Join/leave pairs of one address announced one by one in a minute before the rest are summarized (L10). */
@@ -125,7 +123,7 @@ export class Crowd<M extends CrowdMember> {
   #churning(kind: "joined" | "left", member: M): boolean {
     const address = this.#opts.address?.(member);
     if (address === undefined) return false;
-    const now = (this.#opts.clock ?? Date.now)();
+    const now = this.#timers.now();
     const churn = this.#churn;
     if (churn.size > CHURN_PRUNE) {
       for (const [a, w] of churn) if (now - w.start >= CHURN_WINDOW_MS) churn.delete(a);

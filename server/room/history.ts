@@ -7,9 +7,6 @@
 
 import type { HistoryItem } from "./message.ts";
 
-/** One public message remembered. */
-export type HistoryEntry = HistoryItem;
-
 /**
  * The last `capacity` entries, oldest first; a capacity of 0 keeps none.
  *
@@ -23,7 +20,7 @@ export type HistoryEntry = HistoryItem;
  * ```
  */
 export class HistoryRing {
-  readonly #slots: (HistoryEntry | undefined)[];
+  readonly #slots: (HistoryItem | undefined)[];
   #next = 0;
   #count = 0;
 
@@ -38,7 +35,7 @@ export class HistoryRing {
   }
 
   /** Remembers an entry, forgetting the oldest when full. */
-  push(entry: HistoryEntry): void {
+  push(entry: HistoryItem): void {
     const n = this.#slots.length;
     if (n === 0) return;
     this.#slots[this.#next] = entry;
@@ -47,9 +44,9 @@ export class HistoryRing {
   }
 
   /** The entries kept, oldest first. */
-  entries(): HistoryEntry[] {
+  entries(): HistoryItem[] {
     const n = this.#slots.length;
-    const out: HistoryEntry[] = [];
+    const out: HistoryItem[] = [];
     for (let i = 0; i < this.#count; i++) {
       out.push(this.#slots[(this.#next - this.#count + i + n) % n]!);
     }

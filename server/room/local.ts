@@ -22,13 +22,11 @@ export interface LocalRoomOptions {
   crowd?: number;
   /** C3: how long a kicked user's address stays out, in milliseconds. @default {300000} */
   kickMs?: number;
-  /** The time now, for kicks (C3) and the churn window (L10). @default {Date.now} */
-  clock?: () => number;
   /** How often the summaries go out, in milliseconds. @default {1000} */
   crowdIntervalMs?: number;
   /** L10: join/leave pairs of one address in a minute announced before the rest are summarized; 0 never. @default {CHURN_PAIRS} */
   churnPairs?: number;
-  /** The timers the summaries wait with (a test's clock). @default {SYSTEM_TIMERS} */
+  /** The clock of kicks (C3) and the churn window (L10), and the timers the summaries wait with: a test's own. @default {SYSTEM_TIMERS} */
   timers?: Timers;
 }
 
@@ -44,18 +42,18 @@ export class LocalRoom implements Room {
 
   /** @param options What the room remembers, and when it summarizes. */
   constructor(options: LocalRoomOptions = {}) {
-    this.#moderation = new Moderation(options.kickMs, options.clock);
+    const timers = options.timers ?? SYSTEM_TIMERS;
+    this.#moderation = new Moderation(options.kickMs, timers);
     this.#history = new HistoryRing(options.history ?? 0);
     this.#crowd = new Crowd({
       threshold: options.crowd ?? 0,
       intervalMs: options.crowdIntervalMs ?? 1000,
-      timers: options.timers ?? SYSTEM_TIMERS,
+      timers,
       members: () => this.#members.values(),
       size: () => this.#members.size,
       // L10: a churning address's joins and leaves are summarized.
       ...(options.churnPairs === 0 ? {} : { address: (m: Member) => m.ip }),
       churnPairs: options.churnPairs ?? CHURN_PAIRS,
-      clock: options.clock ?? Date.now,
     });
   }
 

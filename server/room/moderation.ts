@@ -10,6 +10,7 @@
  * @module
  */
 
+import { type Clock, SYSTEM_TIMERS } from "../../common/time.ts";
 import { nickKey } from "../../wire/commands.ts";
 import type { Admission, Ban } from "./room.ts";
 
@@ -21,15 +22,15 @@ export class Moderation {
   readonly #bans = new Map<string, Ban>();
   /** Addresses kept out after a kick, until a time. */
   readonly #kicks = new Map<string, Ban & { until: number }>();
-  readonly #clock: () => number;
+  readonly #clock: Clock;
   readonly #kickMs: number;
   #locked = false;
 
   /**
    * @param kickMs How long a kicked user's address stays out, in milliseconds. @default {300000}
-   * @param clock The time now. @default {Date.now}
+   * @param clock The time now. @default {SYSTEM_TIMERS}
    */
-  constructor(kickMs = 5 * 60_000, clock: () => number = Date.now) {
+  constructor(kickMs = 5 * 60_000, clock: Clock = SYSTEM_TIMERS) {
     this.#kickMs = kickMs;
     this.#clock = clock;
   }
@@ -61,7 +62,9 @@ export class Moderation {
 
   /** Keeps a kicked user's address out for the kick's time (C3). */
   kick(ban: Ban): void {
-    if (this.#kickMs > 0) this.#kicks.set(ban.ip, { ...ban, until: this.#clock() + this.#kickMs });
+    if (this.#kickMs > 0) {
+      this.#kicks.set(ban.ip, { ...ban, until: this.#clock.now() + this.#kickMs });
+    }
   }
 
   /** Bans an address, remembering the nickname it was banned with. */
@@ -88,7 +91,7 @@ export class Moderation {
   /** The bans, then the kicks still running and the muted addresses, each with its kind. */
   bans(): Ban[] {
     this.#expire();
-    const now = this.#clock();
+    const now = this.#clock.now();
     return [
       ...this.#bans.values(),
       ...[...this.#kicks.values()].map((k) => ({
@@ -102,7 +105,7 @@ export class Moderation {
   }
 
   #expire(): void {
-    const now = this.#clock();
+    const now = this.#clock.now();
     for (const [ip, k] of this.#kicks) if (k.until <= now) this.#kicks.delete(ip);
   }
 

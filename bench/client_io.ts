@@ -1,0 +1,136 @@
+/**
+ * A bench client's bytes, apart from what they mean (`gen_client.ts`):
+ * {@linkcode LineCutter} cuts the bytes that arrive into lines in place,
+ * carrying an unfinished line over to the next read; {@linkcode TurnWriter}
+ * gathers the lines sent in one turn of the event loop into one write.
+ *
+ * @module
+ */
+
+import { setImmediate } from "node:timers";
+import { LF } from "./wire.ts";
+
+/**
+ * Cuts bytes into lines where they lie: each line is handed on as the bytes
+ * of a buffer from a start to its LF (excluded), copied only when it spans
+ * two reads.
+ */
+export class LineCutter {
+  readonly #line: (b: Uint8Array, s: number, e: number) => void;
+  readonly #carry = new Uint8Array(4096);
+  #carryLen = 0;
+
+  /** @param line Called with each line: the bytes of `b` from `s` to `e` (its LF, excluded). */
+  constructor(line: (b: Uint8Array, s: number, e: number) => void) {
+    this.#line = line;
+  }
+
+  /** Hands on every line ended in `view`, and keeps the start of an unfinished one. */
+  cut(view: Uint8Array): void {
+    const n = view.length;
+    let start = 0;
+    if (this.#carryLen > 0) {
+      const lf = view.indexOf(LF);
+      if (lf < 0) {
+        this.#keep(view, 0, n);
+        return;
+      }
+      this.#keep(view, 0, lf + 1);
+      const carry = this.#carry;
+      const len = this.#carryLen;
+      this.#carryLen = 0;
+      this.#line(carry, 0, carry[len - 1] === LF ? len - 1 : len);
+      start = lf + 1;
+    }
+    let lf = view.indexOf(LF, start);
+    while (lf >= 0) {
+      this.#line(view, start, lf);
+      start = lf + 1;
+      lf = view.indexOf(LF, start);
+    }
+    if (start < n) this.#keep(view, start, n);
+  }
+
+  /** Keeps the start of an unfinished line (lines are short; a longer tail is cut). */
+  #keep(b: Uint8Array, from: number, to: number): void {
+    const room = this.#carry.length - this.#carryLen;
+    const n = Math.min(room, to - from);
+    this.#carry.set(b.subarray(from, from + n), this.#carryLen);
+    this.#carryLen += n;
+  }
+}
+
+/** What a {@linkcode TurnWriter} writes to. */
+export interface WriteTarget {
+  /** The connection, once open. */
+  readonly conn: Deno.TcpConn | undefined;
+  /** Whether it is closed: nothing more is written. */
+  readonly closed: boolean;
+  /** A write failed. */
+  writeFailed(e: unknown): void;
+}
+
+const encoder = new TextEncoder();
+const dirty: TurnWriter[] = [];
+let flushQueued = false;
+
+function flushAll(): void {
+  flushQueued = false;
+  const list = dirty.splice(0);
+  for (const w of list) {
+    w.dirty = false;
+    w.flush();
+  }
+}
+
+/**
+ * Gathers the text sent in one turn of the event loop, over every writer of
+ * the process, into one write per connection at the turn's end; a write
+ * still going gathers what comes meanwhile into the next.
+ */
+export class TurnWriter {
+  readonly #target: WriteTarget;
+  #out = "";
+  #writing = false;
+  /** Whether it waits for the turn's end. */
+  dirty = false;
+
+  /** @param target The connection written to. */
+  constructor(target: WriteTarget) {
+    this.#target = target;
+  }
+
+  /** Adds `text` to this turn's write. */
+  send(text: string): void {
+    this.#out += text;
+    if (!this.dirty) {
+      this.dirty = true;
+      dirty.push(this);
+      if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flushAll);
+      }
+    }
+  }
+
+  /** Writes what was gathered, unless a write is going (it writes the rest when it ends). */
+  flush(): void {
+    const t = this.#target;
+    if (this.#writing || this.#out === "" || t.closed || t.conn === undefined) return;
+    const bytes = encoder.encode(this.#out);
+    this.#out = "";
+    this.#writing = true;
+    void this.#write(t.conn, bytes);
+  }
+
+  async #write(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
+    try {
+      let at = 0;
+      while (at < bytes.length) at += await conn.write(bytes.subarray(at));
+    } catch (e) {
+      this.#target.writeFailed(e);
+    }
+    this.#writing = false;
+    if (this.#out !== "") this.flush();
+  }
+}

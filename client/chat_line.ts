@@ -1,0 +1,99 @@
+/**
+ * What a line typed in the chat becomes (C6, X2): sent as it is, but for the
+ * client's own `{reply}`, which answers whoever sent the last private
+ * message, and a beginner's plain line (`oi pessoal`) at a terminal, which
+ * goes to everyone, the user told once how to say so. Pure: no socket, no
+ * terminal.
+ *
+ * @module
+ */
+
+import type { Text } from "../protocol.ts";
+import { type Command, parseCommand } from "../wire/commands.ts";
+
+/** What the chat's own lines tell the user (X3: both languages). */
+export const CHAT_LINE_TEXTS = {
+  noReply: {
+    pt: "Ninguém lhe mandou mensagem privada ainda: {reply} responde à última",
+    en: "Nobody has sent you a private message yet: {reply} answers the last one",
+  },
+  sentAsPublic: {
+    pt:
+      "Enviado para todos. Da próxima vez comece com : (:texto), ou apelido:texto para uma pessoa",
+    en: "Sent to everyone. Next time start with : (:text), or nick:text for one person",
+  },
+} as const satisfies Record<string, Text>;
+
+/** What a typed line becomes. */
+export type ChatLine =
+  /** Send `line` (its `command` parsed); then tell the user `tell`, when set. */
+  | {
+    readonly kind: "send";
+    readonly line: string;
+    readonly command: Command;
+    readonly tell?: Text;
+  }
+  /** Send nothing; tell the user `text`. */
+  | { readonly kind: "tell"; readonly text: Text }
+  /** The user typed `{quit}`. */
+  | { readonly kind: "quit" };
+
+/**
+ * The lines a user types in the chat, with what they remember: who sent the
+ * last private message, and whether the user was told where a plain line goes.
+ *
+ * @example
+ * ```ts
+ * import { ChatLines } from "./chat_line.ts";
+ * import assert from "node:assert/strict";
+ * const lines = new ChatLines(true);
+ * lines.privateFrom("bia");
+ * const out = lines.typed("{reply oi}");
+ * assert.equal(out.kind === "send" && out.line, "bia:oi");
+ * ```
+ */
+export class ChatLines {
+  readonly #interactive: boolean;
+  /** Who sent the last private message, for `{reply}` (C6). */
+  #lastFrom: string | undefined;
+  /** Whether the user was told that a plain line went to everyone. */
+  #toldPublic = false;
+
+  /** @param interactive Whether a person types (a terminal), or input is piped. */
+  constructor(interactive: boolean) {
+    this.#interactive = interactive;
+  }
+
+  /** A private message came from `nick`: `{reply}` now answers it. */
+  privateFrom(nick: string): void {
+    this.#lastFrom = nick;
+  }
+
+  /** What the line `typed` becomes. */
+  typed(typed: string): ChatLine {
+    let line = typed;
+    const reply = /^\s*\{reply(?: (.*))?\}\s*$/i.exec(line);
+    if (reply) {
+      if (this.#lastFrom === undefined) return { kind: "tell", text: CHAT_LINE_TEXTS.noReply };
+      line = `${this.#lastFrom}:${reply[1] ?? ""}`;
+    }
+    const command = parseCommand(line);
+    if (
+      this.#interactive && command.kind === "invalid" && command.detail === "unknownCommand" &&
+      !line.trimStart().startsWith("{") && line.trim().toLowerCase() !== "quit"
+    ) {
+      // A beginner's plain line (`oi pessoal`) goes to everyone, and once they are told how.
+      line = `:${line}`;
+      const told = this.#toldPublic;
+      this.#toldPublic = true;
+      return {
+        kind: "send",
+        line,
+        command: parseCommand(line),
+        ...(told ? {} : { tell: CHAT_LINE_TEXTS.sentAsPublic }),
+      };
+    }
+    if (command.kind === "quit") return { kind: "quit" };
+    return { kind: "send", line, command };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The chat as the terminal shows it (S15, C6): each line with its time and
+ * the colour of its kind, a mention of the user marked and, with a private
+ * message, ringing the bell, and the user's own messages shown in the
+ * chat's form (a muted user's public ones as refused, issue 19.6).
+ *
+ * @module
+ */
+
+import { ErrorCode, type Lang, Message, say } from "../protocol.ts";
+import type { Command } from "../wire/commands.ts";
+import { type ServerLine, wireTemplate } from "../wire/server_lines.ts";
+import { clock, showServerLine, type Style, TEXTS } from "./render.ts";
+import { paint, type Screen } from "./screen.ts";
+
+/** The teacher's notices that mute and unmute a user, as they come on the wire. */
+const MUTED = wireTemplate(Message.mutedBy);
+const UNMUTED = wireTemplate(Message.unmutedBy);
+
+/**
+ * Where `nick` is mentioned in `text` as a whole word, in any case.
+ *
+ * @returns The index, or -1.
+ */
+export function mentionAt(text: string, nick: string): number {
+  const escaped = nick.replace(/[-]/g, "\\-");
+  const m = new RegExp(`(^|[^A-Za-z0-9_-])(${escaped})(?![A-Za-z0-9_-])`, "i").exec(text);
+  return m ? m.index + m[1]!.length : -1;
+}
+
+/** How a {@linkcode ChatView} shows the chat. */
+export interface ChatViewOptions {
+  /** The interface language. */
+  readonly lang: Lang;
+  /** Whether lines are coloured. */
+  readonly colour: boolean;
+  /** Ring the bell on a private message or a mention (C6). */
+  readonly bell: boolean;
+}
+
+/** The chat's lines on the terminal's screen, and whether the teacher muted the user. */
+export class ChatView {
+  readonly #screen: Screen;
+  readonly #options: ChatViewOptions;
+  /** Whether the teacher muted this user: its public messages are shown as refused (issue 19.6). */
+  #muted = false;
+
+  /**
+   * @param screen Where lines are printed.
+   * @param options The language, the colours, the bell.
+   */
+  constructor(screen: Screen, options: ChatViewOptions) {
+    this.#screen = screen;
+    this.#options = options;
+  }
+
+  /** Prints a line with the time (now, or the time it was said), coloured by its kind. */
+  show(style: Style, text: string, time: string = clock()): void {
+    const colour = this.#options.colour;
+    this.#screen.print(`${paint("time", time, colour)} ${paint(style, text, colour)}`);
+  }
+
+  /**
+   * Shows a server line; a private message or a mention of the user rings the bell (C6).
+   *
+   * @param line The line.
+   * @param nick The user's nickname, or `""` before it is accepted.
+   */
+  serverLine(line: ServerLine, nick: string): void {
+    this.#noteMuted(line, nick);
+    const shown = showServerLine(line, this.#options.lang, nick);
+    if (shown === undefined) return;
+    // A line from before one joined shows once the time it was said, where the others show now.
+    if (line.kind === "history") {
+      return this.show("history", `${line.from}: ${line.text}`, line.time);
+    }
+    const mention = line.kind === "public" && nick !== "" ? mentionAt(line.text, nick) : -1;
+    if (line.kind === "private" || mention >= 0) {
+      if (this.#options.bell) this.#screen.bell();
+    }
+    if (mention < 0 || line.kind !== "public") return this.show(shown.style, shown.text);
+    const text = line.text;
+    const marked = text.slice(0, mention) +
+      paint("mention", text.slice(mention, mention + nick.length), this.#options.colour) +
+      text.slice(mention + nick.length);
+    this.show(shown.style, `${line.from}: ${marked}`);
+  }
+
+  /**
+   * Shows the user's own public or private message in the chat's form; a muted one as refused.
+   *
+   * @param command The command sent, when it was a chat line.
+   * @param nick The user's nickname.
+   */
+  own(command: Command | undefined, nick: string): void {
+    const c = command;
+    const lang = this.#options.lang;
+    if (c?.kind === "public" && this.#muted) {
+      this.show("error", `${nick}: ${c.text}  (${say(TEXTS.notSentMuted, lang)})`);
+    } else if (c?.kind === "public") this.show("own", `${nick}: ${c.text}`);
+    else if (c?.kind === "private") {
+      this.show("own", `${say(TEXTS.privateTo, lang, c.to)}: ${c.text}`);
+    }
+  }
+
+  /** Follows whether this user is muted: the teacher's notices about it, and ERRO 14. */
+  #noteMuted(line: ServerLine, nick: string): void {
+    if (line.kind === "error" && line.code === ErrorCode.muted) this.#muted = true;
+    if (line.kind !== "notice" || nick === "") return;
+    if (MUTED.exec(line.text)?.[1] === nick) this.#muted = true;
+    if (UNMUTED.exec(line.text)?.[1] === nick) this.#muted = false;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * client/chat_line.ts: what a line typed in the chat becomes (C6, X2). Pure,
+ * no network.
+ */
+import assert from "node:assert/strict";
+import { CHAT_LINE_TEXTS, ChatLines } from "../client/chat_line.ts";
+
+Deno.test("ChatLines.typed() turns each kind of typed line into what is sent or told", async (t) => {
+  await t.step("{reply} before any private message is told, not sent", () => {
+    assert.deepEqual(new ChatLines(true).typed("{reply oi}"), {
+      kind: "tell",
+      text: CHAT_LINE_TEXTS.noReply,
+    });
+  });
+  await t.step("{reply TEXT} answers the last private message's sender", () => {
+    const lines = new ChatLines(false);
+    lines.privateFrom("ana");
+    lines.privateFrom("bia");
+    const out = lines.typed("{reply tudo bem?}");
+    assert.equal(out.kind, "send");
+    assert.equal(out.kind === "send" && out.line, "bia:tudo bem?");
+  });
+  await t.step("a plain line at a terminal goes to everyone, told how only the first time", () => {
+    const lines = new ChatLines(true);
+    const first = lines.typed("oi pessoal");
+    assert.equal(first.kind === "send" && first.line, ":oi pessoal");
+    assert.equal(first.kind === "send" && first.tell, CHAT_LINE_TEXTS.sentAsPublic);
+    const second = lines.typed("tudo bem");
+    assert.equal(second.kind === "send" && second.line, ":tudo bem");
+    assert.equal(second.kind === "send" && second.tell, undefined);
+  });
+  await t.step("a plain piped line goes as it is (the server answers it)", () => {
+    const out = new ChatLines(false).typed("oi pessoal");
+    assert.equal(out.kind === "send" && out.line, "oi pessoal");
+  });
+  await t.step("{quit} is the user leaving", () => {
+    assert.deepEqual(new ChatLines(true).typed("{quit}"), { kind: "quit" });
+  });
+});
