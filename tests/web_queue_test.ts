@@ -2,14 +2,16 @@
  * The web door under L7 over real sockets: a browser that stops reading
  * fills its own queue only and is dropped as a TCP client is (ERRO 03, then
  * the close), with at most a window of its lines handed to Deno's WebSocket;
- * a WebSocket user and a TCP user who read get every line, in order.
+ * a WebSocket user and a TCP user who read get every line, in order. And
+ * the door's write itself: whole lines, one message each (W2), at most a
+ * window of them per write.
  */
 import assert from "node:assert/strict";
-import { webDoorStats, WS_WINDOW } from "../server/doors/ws.ts";
+import { webDoorStats, WebSocketStream, WS_WINDOW, WS_WINDOW_LINES } from "../server/doors/ws.ts";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { join } from "./line_client.ts";
 import { linesStarting } from "./load_helpers.ts";
-import { joinWeb, startWebServer } from "./web_helpers.ts";
+import { joinWeb, RawWebSocket, startWebServer } from "./web_helpers.ts";
 
 const encoder = new TextEncoder();
 const ERR_QUEUE_FULL = "ERRO 03 Cancelamento de conexao forcado: cliente nao le o que recebe";
@@ -82,4 +84,36 @@ Deno.test("L7, W2: a web user that stops reading is dropped like a TCP one; read
     s.tcp.logs.some((l) => l.includes(" slow ") && l.includes("queueFull")),
     s.tcp.logs.join("\n"),
   );
+});
+
+Deno.test("WebSocketStream.write() takes whole lines, at most a window of them, one message each (W2, L7)", async () => {
+  const opened = Promise.withResolvers<WebSocketStream>();
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    const stream = new WebSocketStream(socket);
+    socket.onopen = () => opened.resolve(stream);
+    return response;
+  });
+  await using client = await RawWebSocket.connect(server.addr.port, null, "/");
+  const stream = await opened.promise;
+  const long = "y".repeat(WS_WINDOW + 100); // one line longer than the window still leaves whole
+  const lines = [...Array.from({ length: 1000 }, (_, i) => `PUBLICA ana: ${i}`), long, "fim"];
+  const bytes = encoder.encode(lines.map((l) => l + "\r\n").join(""));
+  const takes: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const n = await stream.write(bytes.subarray(at));
+    takes.push(bytes.subarray(at, at + n));
+    at += n;
+  }
+  for (const take of takes) {
+    const text = new TextDecoder().decode(take);
+    assert.ok(text.endsWith("\r\n"), "a write took part of a line");
+    const count = text.split("\r\n").length - 1;
+    assert.ok(count <= WS_WINDOW_LINES, `a write took ${count} lines`);
+    assert.ok(count === 1 || take.length <= WS_WINDOW, `a write took ${take.length} bytes`);
+  }
+  await client.expect("fim");
+  assert.deepEqual(client.texts, lines);
+  stream.close();
+  await client.closed();
 });
