@@ -78,6 +78,8 @@ class Peer {
     this.leave();
   }
 
+  // Lines are found in place in the bytes read, not with wire/line_splitter.ts (the one line
+  // splitter), which makes a string of every chunk: the ceiling must not allocate per line.
   #read(view: Uint8Array): void {
     let start = 0;
     if (this.#carry.length > 0) {

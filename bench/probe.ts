@@ -7,6 +7,7 @@
  */
 
 import type { Protocol } from "./wire.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 
 /** What {@linkcode probe} found. */
 export interface ProbeResult {
@@ -19,8 +20,6 @@ export interface ProbeResult {
   /** What went wrong, when something did. */
   readonly error?: string;
 }
-
-const latin1 = new TextDecoder("latin1");
 
 /**
  * Checks that a server answers a new client, in its protocol.
@@ -199,7 +198,7 @@ function ircIs(line: string, mark: string): boolean {
 
 async function* readLines(conn: Deno.TcpConn): AsyncGenerator<string> {
   const buf = new Uint8Array(65536);
-  let partial = "";
+  const lines = new LineSplitter("lf");
   while (true) {
     let n: number | null;
     try {
@@ -208,9 +207,6 @@ async function* readLines(conn: Deno.TcpConn): AsyncGenerator<string> {
       n = null;
     }
     if (n === null) return;
-    partial += latin1.decode(buf.subarray(0, n));
-    const parts = partial.split("\n");
-    partial = parts.pop()!;
-    for (const p of parts) yield p.replace(/\r$/, "");
+    yield* lines.push(buf.subarray(0, n));
   }
 }

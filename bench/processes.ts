@@ -10,6 +10,7 @@
 import { jsonLines, JsonWriter, type Order, type Report, type RunResult, wallMs } from "./wire.ts";
 import { here, pinning, profileFlags, raisedCommand } from "./launch.ts";
 import { cpuSeconds, rssKiB } from "./proc_stats.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 
 /** A server the bench started. */
 export interface ServerProcess {
@@ -158,19 +159,16 @@ export async function startProcess(start: ServerStart): Promise<ServerProcess> {
 }
 
 async function drain(stream: ReadableStream<Uint8Array>, keep: (line: string) => void) {
-  let partial = "";
+  const lines = new LineSplitter("lf");
   try {
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-      partial += text;
-      const parts = partial.split("\n");
-      partial = parts.pop()!;
       // Only the last lines matter; a busy server logs thousands.
-      for (const line of parts.slice(-25)) keep(line);
+      for (const line of lines.push(text).slice(-25)) keep(line);
     }
   } catch {
     // the process was killed
   }
-  if (partial !== "") keep(partial);
+  for (const line of lines.end()) keep(line);
 }
 
 /** A generator process (`worker.ts`) and its reports. */

@@ -7,17 +7,25 @@
  * and drives them with clients in this process. Separate from
  * `deno task bench` (bench/main.ts), which measures one node in depth.
  *
- * Usage: `deno task bench:redis [--quick] [--window N] [--runs N] [--json]`; `--window 1`
+ * Usage: `deno task bench:redis [--quick] [--window N] [--runs N] [--json] [--scenario S]
+ * [--setups 1,2,3] [--profile DIR]`; `--window 1`
  * measures latency without queueing (one message in flight per sender); `--runs 5` repeats
  * every setup five times and reports the ratios' median and range (bench/redis_runs.ts). Each
- * row shows the nodes' and redis-server's CPU time per delivery, read from `/proc`.
+ * row shows each node's, redis-server's and the generator's (this process) CPU time per
+ * delivery, read from `/proc`. `--scenario broadcast` (or `private`) runs that one only,
+ * `--setups 3` the third setup only (two nodes on Redis); `--profile DIR` has every node write
+ * a V8 CPU profile into DIR when it stops (one folder per run, setup and scenario).
  *
  * @module
  */
 
 import { parseFlags } from "../common/cli.ts";
-import { Client, type Proc, setup, waitFor } from "./redis_setup.ts";
+import { Client, cpuMsOf, setup, waitFor } from "./redis_setup.ts";
 import { type Row, summary, table } from "./redis_runs.ts";
+import { profileInto } from "./launch.ts";
+
+/** What a scenario measures; the CPU times are added around it. */
+type Measured = Omit<Row, "setup" | "nodeUs" | "nodesUs" | "redisUs" | "generatorUs">;
 
 /** The sizes of one run. */
 interface Sizes {
@@ -46,6 +54,13 @@ const QUICK: Sizes = {
   window: 8,
 };
 
+/** The setups, in order: `--setups 1,3` runs the first and the third. */
+const SETUPS: readonly (readonly [name: string, nodes: number, redis: boolean])[] = [
+  ["1 node, memory room", 1, false],
+  ["1 node, Redis", 1, true],
+  ["2 nodes, Redis", 2, true],
+];
+
 function percentile(sorted: Float64Array, p: number): number {
   return sorted.length === 0
     ? 0
@@ -62,7 +77,7 @@ function summarize(lat: number[], count: number, ms: number) {
 async function broadcast(
   ports: number[],
   s: Sizes,
-): Promise<Omit<Row, "setup" | "nodeUs" | "redisUs">> {
+): Promise<Measured> {
   const at = (i: number) => ports[i % ports.length]!;
   const receivers = await Promise.all(
     Array.from({ length: s.receivers }, (_, i) => Client.join(at(i + 1), `r${i}`)),
@@ -116,7 +131,7 @@ async function broadcast(
 async function privates(
   ports: number[],
   s: Sizes,
-): Promise<Omit<Row, "setup" | "nodeUs" | "redisUs">> {
+): Promise<Measured> {
   const from = await Promise.all(
     Array.from({ length: s.pairs }, (_, i) => Client.join(ports[0]!, `f${i}`)),
   );
@@ -151,9 +166,12 @@ async function privates(
     }
     await waitFor(() => acked >= s.perPair, "every OK", 60_000).catch(() => {});
   }));
+  const expected = s.pairs * s.perPair;
+  // A message's OK can come before its PRIVADA (on Redis: once it is in the target's node's
+  // inbox): the run ends when every message is both answered and delivered.
+  await waitFor(() => received >= expected, "every PRIVADA", 60_000).catch(() => {});
   const ms = performance.now() - start;
   for (const c of [...from, ...to]) await c.close();
-  const expected = s.pairs * s.perPair;
   const size = `${s.pairs} pairs x ${s.perPair}, w${s.window}`;
   return {
     scenario: "private",
@@ -169,7 +187,22 @@ async function main(args: string[]): Promise<number> {
     json: { type: "boolean" },
     window: { type: "string" },
     runs: { type: "string" },
+    scenario: { type: "string" },
+    setups: { type: "string" },
+    profile: { type: "string" },
   });
+  const profiles = f.profile === undefined
+    ? undefined
+    : String(f.profile).startsWith("/")
+    ? String(f.profile)
+    : `${Deno.cwd()}/${f.profile}`;
+  const scenarios = [broadcast, privates].filter((s) =>
+    f.scenario === undefined || s.name.startsWith(String(f.scenario).slice(0, 4))
+  );
+  if (scenarios.length === 0) {
+    console.error(`Cannot use scenario "${f.scenario}": give broadcast or private`);
+    return 2;
+  }
   const runs = f.runs === undefined ? 1 : Number(f.runs);
   if (!(Number.isInteger(runs) && runs > 0 && runs <= 20)) {
     console.error(`Cannot use runs "${f.runs}": give a whole number from 1 to 20`);
@@ -181,11 +214,13 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const sizes = { ...(f.quick ? QUICK : FULL), ...(window ? { window } : {}) };
-  const setups: [string, number, boolean][] = [
-    ["1 node, memory room", 1, false],
-    ["1 node, Redis", 1, true],
-    ["2 nodes, Redis", 2, true],
-  ];
+  const setups = SETUPS.filter((_, i) =>
+    f.setups === undefined || String(f.setups).split(",").includes(String(i + 1))
+  );
+  if (setups.length === 0) {
+    console.error(`Cannot use setups "${f.setups}": give some of 1,2,3`);
+    return 2;
+  }
   console.log(
     `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, one generator process`,
   );
@@ -193,20 +228,27 @@ async function main(args: string[]): Promise<number> {
   for (let run = 1; run <= runs; run++) {
     const rows: Row[] = [];
     for (const [name, nodes, redis] of setups) {
-      for (const scenario of [broadcast, privates]) {
+      for (const scenario of scenarios) {
+        // One folder per run, setup and scenario: `1-2-nodes-redis-privates/CPU.*.cpuprofile`.
+        const slug = `${run}-${name.replace(/\W+/g, "-")}-${scenario.name}`.toLowerCase();
+        if (profiles !== undefined) profileInto(`${profiles}/${slug}`);
         const s = await setup(nodes, redis);
         try {
-          const cpu = async (procs: Proc[]) => {
-            let ms = 0;
-            for (const p of procs) ms += await p.cpuMs();
-            return ms;
-          };
-          const before = [await cpu(s.nodes), await s.redis?.cpuMs() ?? 0];
+          const before = await Promise.all([...s.nodes, s.redis].map((p) => p?.cpuMs() ?? 0));
+          const generator = await cpuMsOf(Deno.pid);
           const row = await scenario(s.ports, sizes);
-          const deliveries = Math.max(1, deliveriesOf(row, sizes));
-          const nodeUs = (await cpu(s.nodes) - before[0]!) * 1000 / deliveries;
-          const redisUs = ((await s.redis?.cpuMs() ?? 0) - before[1]!) * 1000 / deliveries;
-          rows.push({ setup: name, ...row, nodeUs, redisUs });
+          const generatorMs = await cpuMsOf(Deno.pid) - generator;
+          const after = await Promise.all([...s.nodes, s.redis].map((p) => p?.cpuMs() ?? 0));
+          const us = (ms: number) => ms * 1000 / Math.max(1, deliveriesOf(row, sizes));
+          const nodesUs = s.nodes.map((_, i) => us(after[i]! - before[i]!));
+          rows.push({
+            setup: name,
+            ...row,
+            nodeUs: nodesUs.reduce((a, b) => a + b, 0),
+            nodesUs,
+            redisUs: us(after.at(-1)! - before.at(-1)!),
+            generatorUs: us(generatorMs),
+          });
           if (f.json) console.log(JSON.stringify({ run, ...rows.at(-1) }));
         } finally {
           for (const p of s.procs.reverse()) await p.stop();
@@ -222,7 +264,7 @@ async function main(args: string[]): Promise<number> {
 }
 
 /** How many deliveries a row counted: lines received (broadcast) or messages answered (private). */
-function deliveriesOf(row: Omit<Row, "setup" | "nodeUs" | "redisUs">, s: Sizes): number {
+function deliveriesOf(row: Measured, s: Sizes): number {
   return row.scenario === "broadcast"
     ? s.receivers * s.senders * s.perSender - row.lost
     : s.pairs * s.perPair - Math.max(0, row.lost);

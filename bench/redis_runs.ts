@@ -19,6 +19,10 @@ export interface Row {
   lost: number;
   /** The nodes' CPU time (all of them) per delivery, in microseconds. */
   nodeUs: number;
+  /** Each node's CPU time per delivery, in microseconds (the sender's node first for private). */
+  nodesUs: number[];
+  /** The generator's (the bench process's) CPU time per delivery, in microseconds. */
+  generatorUs: number;
   /** redis-server's CPU time per delivery, in microseconds (0 without Redis). */
   redisUs: number;
 }
@@ -57,12 +61,15 @@ export function ceiling(setup: string, nodeUs: number, redisUs: number): number 
 /** A run's rows as a table. */
 export function table(rows: readonly Row[]): string {
   const head = "setup                     scenario   size                       rate/s   p50 ms" +
-    "   p99 ms   lost  node us/d  redis us/d";
+    "   p99 ms   lost  node us/d (each)          redis us/d  gen us/d";
   const line = (r: Row) =>
     `${r.setup.padEnd(26)}${r.scenario.padEnd(11)}${r.size.padEnd(24)}` +
     `${Math.round(r.rate).toLocaleString("en-US").padStart(10)}${r.p50.toFixed(2).padStart(9)}` +
     `${r.p99.toFixed(2).padStart(9)}${String(r.lost).padStart(7)}` +
-    `${r.nodeUs.toFixed(2).padStart(11)}${r.redisUs.toFixed(2).padStart(12)}`;
+    `${r.nodeUs.toFixed(2).padStart(11)} ${
+      (r.nodesUs.length > 1 ? `(${r.nodesUs.map((u) => u.toFixed(2)).join(" + ")})` : "")
+        .padEnd(15)
+    }${r.redisUs.toFixed(2).padStart(12)}${r.generatorUs.toFixed(2).padStart(10)}`;
   return [head, ...rows.map(line)].join("\n");
 }
 
@@ -84,25 +91,35 @@ export function summary(runs: readonly (readonly Row[])[]): string[] {
       const scaled = rows.find((r) => r.setup === SCALED && r.scenario === scenario);
       if (base && scaled && base.rate > 0) ratios.push(scaled.rate / base.rate);
     }
-    if (ratios.length === 0) continue;
+    if (!runs.some((rows) => rows.some((r) => r.scenario === scenario))) continue;
     out.push(
-      `${scenario.padEnd(10)} ratio median ${fmt(median(ratios))}x, range ` +
-        `${fmt(Math.min(...ratios))}-${fmt(Math.max(...ratios))}x (${ratios.map(fmt).join(", ")})`,
+      ratios.length === 0
+        ? `${scenario.padEnd(10)} (no ratio: ${BASE} or ${SCALED} not run)`
+        : `${scenario.padEnd(10)} ratio median ${fmt(median(ratios))}x, range ` +
+          `${fmt(Math.min(...ratios))}-${fmt(Math.max(...ratios))}x (${
+            ratios.map(fmt).join(", ")
+          })`,
     );
     const setups = [...new Set(runs.flat().map((r) => r.setup))];
     let baseCeiling = NaN;
     for (const setup of setups) {
       const rows = runs.flat().filter((r) => r.setup === setup && r.scenario === scenario);
       const nodeUs = median(rows.map((r) => r.nodeUs));
+      const eachUs = rows[0]!.nodesUs.map((_, i) => median(rows.map((r) => r.nodesUs[i] ?? 0)));
       const redisUs = median(rows.map((r) => r.redisUs));
+      const generatorUs = median(rows.map((r) => r.generatorUs));
       const c = ceiling(setup, nodeUs, redisUs);
       if (setup === BASE) baseCeiling = c;
       out.push(
         `  ${setup.padEnd(24)} rate median ${
           Math.round(median(rows.map((r) => r.rate))).toLocaleString("en-US")
-        }/s, CPU per delivery: nodes ${fmt(nodeUs)} us, redis ${fmt(redisUs)} us, lost ${
+        }/s, CPU per delivery: nodes ${fmt(nodeUs)} us${
+          eachUs.length > 1 ? ` (${eachUs.map(fmt).join(" + ")})` : ""
+        }, redis ${fmt(redisUs)} us, generator ${fmt(generatorUs)} us, lost ${
           rows.reduce((n, r) => n + r.lost, 0)
-        }; with a core each: ${Math.round(c).toLocaleString("en-US")}/s (${fmt(c / baseCeiling)}x)`,
+        }; with a core each: ${Math.round(c).toLocaleString("en-US")}/s${
+          Number.isFinite(baseCeiling) ? ` (${fmt(c / baseCeiling)}x)` : ""
+        }`,
       );
     }
   }

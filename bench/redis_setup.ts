@@ -9,10 +9,11 @@
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
 import { PAPO_ARGS } from "./options.ts";
+import { profileFlags } from "./launch.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 
 const SERVER = decodeURIComponent(new URL("../server.ts", import.meta.url).pathname);
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("latin1");
 /** Clock ticks per second of `/proc/PID/stat` (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
@@ -37,13 +38,34 @@ export async function waitFor(
   }
 }
 
+/**
+ * The CPU time process `pid` has used so far, user and system, in ms; 0
+ * where there is no `/proc` to read it from. Read by `cat`: Deno lets only
+ * `--allow-all` read `/proc` itself.
+ */
+export async function cpuMsOf(pid: number): Promise<number> {
+  try {
+    const out = await new Deno.Command("cat", {
+      args: [`/proc/${pid}/stat`],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const stat = new TextDecoder().decode(out.stdout);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 1000 / TICKS : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** A line client that hands each line to `onLine`. */
 export class Client {
   /** The connection. */
   readonly conn: Deno.TcpConn;
   /** Gets each line the server sends, without its CRLF. */
   onLine: (line: string) => void = () => {};
-  #partial = "";
+  readonly #lines = new LineSplitter();
   /** Settles when the connection is closed. */
   readonly reading: Promise<void>;
 
@@ -76,9 +98,7 @@ export class Client {
       while (true) {
         const n = await this.conn.read(buf);
         if (n === null) return;
-        const parts = (this.#partial + decoder.decode(buf.subarray(0, n))).split("\r\n");
-        this.#partial = parts.pop()!;
-        for (const line of parts) this.onLine(line);
+        for (const line of this.#lines.push(buf.subarray(0, n))) this.onLine(line);
       }
     } catch {
       // closed
@@ -112,25 +132,9 @@ export class Proc {
     })).then(() => {});
   }
 
-  /**
-   * The CPU time the process has used so far, user and system, in ms; 0
-   * where there is no `/proc` to read it from. Read by `cat`: Deno lets
-   * only `--allow-all` read `/proc` itself.
-   */
-  async cpuMs(): Promise<number> {
-    try {
-      const out = await new Deno.Command("cat", {
-        args: [`/proc/${this.child.pid}/stat`],
-        stdout: "piped",
-        stderr: "null",
-      }).output();
-      const stat = new TextDecoder().decode(out.stdout);
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      return Number.isFinite(ticks) ? ticks * 1000 / TICKS : 0;
-    } catch {
-      return 0;
-    }
+  /** The CPU time the process has used so far, in ms ({@linkcode cpuMsOf}). */
+  cpuMs(): Promise<number> {
+    return cpuMsOf(this.child.pid);
   }
 
   /** The port the node says it listens on. */
@@ -181,7 +185,7 @@ export async function setup(nodes: number, redis: boolean): Promise<Setup> {
     flags.push("--redis", `redis://127.0.0.1:${port}`);
   }
   for (let i = 0; i < nodes; i++) {
-    procs.push(new Proc(Deno.execPath(), ["run", ...perms, SERVER, ...flags]));
+    procs.push(new Proc(Deno.execPath(), ["run", ...perms, ...profileFlags(), SERVER, ...flags]));
   }
   const ports = await Promise.all(procs.slice(redis ? 1 : 0).map((p) => p.port()));
   return { ports, nodes: procs.slice(redis ? 1 : 0), redis: redis ? procs[0] : undefined, procs };

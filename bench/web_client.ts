@@ -10,6 +10,7 @@
 
 import { state } from "./run.ts";
 import { PapoClient } from "./papo_client.ts";
+import { splitLines } from "../wire/line_splitter.ts";
 
 const encoder = new TextEncoder();
 
@@ -64,14 +65,8 @@ export class WebClient extends PapoClient {
   override send(text: string): void {
     const socket = this.#socket;
     if (this.closed || socket === undefined || socket.readyState !== WebSocket.OPEN) return;
-    let start = 0;
-    let nl = text.indexOf("\n");
-    while (nl >= 0) {
-      if (nl > start) socket.send(text.slice(start, nl));
-      start = nl + 1;
-      nl = text.indexOf("\n", start);
-    }
-    if (start < text.length) socket.send(text.slice(start));
+    const { lines, rest } = splitLines(text, "lf");
+    for (const line of [...lines, rest]) if (line !== "") socket.send(line);
   }
 
   override close(): void {

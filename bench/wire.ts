@@ -6,6 +6,8 @@
  * @module
  */
 
+import { LineSplitter } from "../wire/line_splitter.ts";
+
 /** Line feed: every server line ends in CRLF. */
 export const LF = 0x0a;
 /** Carriage return. */
@@ -298,15 +300,10 @@ const encoder = new TextEncoder();
  * @returns Each line parsed, in order.
  */
 export async function* jsonLines<T>(stream: ReadableStream<Uint8Array>): AsyncGenerator<T> {
-  let partial = "";
+  const lines = new LineSplitter("lf");
   for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-    partial += text;
-    let nl = partial.indexOf("\n");
-    while (nl >= 0) {
-      const line = partial.slice(0, nl).trim();
-      partial = partial.slice(nl + 1);
-      if (line !== "") yield JSON.parse(line) as T;
-      nl = partial.indexOf("\n");
+    for (const line of lines.push(text)) {
+      if (line.trim() !== "") yield JSON.parse(line) as T;
     }
   }
 }

@@ -9,6 +9,7 @@
 
 import { parseArgs } from "node:util";
 import type { Lang, Text } from "../protocol.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 
 /** A mistake in the command line; its message is shown as it is. */
 export class UsageError extends Error {
@@ -303,11 +304,9 @@ export function onStopSignals(handler: () => void, hangup = false): () => void {
  * @returns The lines, until input ends.
  */
 export async function* stdinLines(): AsyncGenerator<string> {
-  let partial = "";
+  const lines = new LineSplitter("lf");
   for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-    const parts = (partial + chunk).split("\n");
-    partial = parts.pop()!;
-    for (const part of parts) yield part.replace(/\r$/, "");
+    yield* lines.push(chunk);
   }
-  if (partial !== "") yield partial.replace(/\r$/, "");
+  yield* lines.end();
 }

@@ -35,7 +35,8 @@ import {
   sync,
   USERS_HEAD,
 } from "./lines.ts";
-import { type Probe, sleep } from "./probe.ts";
+import type { Probe } from "./probe.ts";
+import { sleep } from "./client_conn.ts";
 
 async function prompt(ctx: Context): Promise<void> {
   const p = await ctx.connect(ctx.nick());

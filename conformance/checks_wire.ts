@@ -25,7 +25,8 @@ import {
   joinAll,
   type Member,
 } from "./lines.ts";
-import { type Probe, sleep } from "./probe.ts";
+import type { Probe } from "./probe.ts";
+import { sleep } from "./client_conn.ts";
 
 const encoder = new TextEncoder();
 const IAC = 0xff;

@@ -1,7 +1,9 @@
 /**
  * The conformance kit's client: one TCP connection to the server under test
- * that keeps every byte received (`received.ts`) and waits for what a check
- * expects, every wait and send bounded by the check's deadline.
+ * that keeps every byte received and waits for what a check expects, every
+ * wait and send bounded by the check's deadline. It is a view on the one
+ * line client's mechanism, {@linkcode ClientConn} (`client_conn.ts`), that
+ * keeps the text with positions (`received.ts`).
  *
  * Telnet negotiation the server may send (`IAC ...`) is kept apart in
  * {@linkcode Probe.negotiation} and never judged as text (S2).
@@ -9,20 +11,18 @@
  * @module
  */
 
+import { ClientConn } from "./client_conn.ts";
 import { connect, type Endpoint, UnreachableError } from "./connect.ts";
-import { type ByteConn, ResettableConn } from "./reset_conn.ts";
+import { ResettableConn } from "./reset_conn.ts";
+import type { ByteConn } from "./client_conn.ts";
 import { Received } from "./received.ts";
 
-export { sleep } from "./received.ts";
-
-/** The connection ended (or was never usable) when the check tried to send. */
-export class ConnectionLostError extends Error {
-  /** @param message What could not be done. */
-  constructor(message: string) {
-    super(message);
-    this.name = "ConnectionLostError";
-  }
-}
+/**
+ * The most bytes one connection keeps. A student's server that never stops
+ * sending (a common bug) ends the probe there, instead of filling the
+ * teacher's memory: the check then fails on what it saw.
+ */
+export const MAX_RECEIVED_BYTES = 256 * 1024;
 
 /** Options of {@linkcode Probe.open}. */
 export interface ProbeOptions {
@@ -42,29 +42,25 @@ const encoder = new TextEncoder();
  * One connection to the server under test: it reads until the server ends
  * it, sends lines and bytes, and leaves politely or abruptly.
  *
- * What it received is {@linkcode Received}'s, as positions ({@linkcode Probe.mark})
- * and views of the text from a position.
+ * What it received is kept as positions ({@linkcode Probe.mark}) and views
+ * of the text from a position.
  */
 export class Probe {
   /** The probe's name in reports (the nickname it uses, once known). */
   label: string;
   /** Every telnet sequence the server sent (`IAC ...`), in order. */
   readonly negotiation: number[][];
-  readonly #conn: ByteConn;
-  readonly #deadline: number;
-  readonly #in: Received;
-  readonly #reading: Promise<void>;
-  #ended = false;
-  #stop = false;
-  #closed = false;
+  readonly #in = new Received();
+  readonly #conn: ClientConn;
 
   private constructor(conn: ByteConn, deadline: number, label: string) {
-    this.#conn = conn;
-    this.#deadline = deadline;
-    this.#in = new Received(deadline);
-    this.negotiation = this.#in.negotiation;
+    this.#conn = new ClientConn(conn, {
+      text: (bytes) => this.#in.take(bytes),
+      deadline,
+      maxBytes: MAX_RECEIVED_BYTES,
+    });
+    this.negotiation = this.#conn.negotiation;
     this.label = label;
-    this.#reading = this.#read();
   }
 
   /**
@@ -92,19 +88,19 @@ export class Probe {
     return new Probe(conn, options.deadline, options.label ?? "?");
   }
 
-  /** Whether the server sent more than a probe keeps (256 KiB), and reading stopped. */
+  /** Whether the server sent more than a probe keeps ({@linkcode MAX_RECEIVED_BYTES}), and reading stopped. */
   get flooded(): boolean {
-    return this.#in.flooded;
+    return this.#conn.flooded;
   }
 
   /** Whether the server closed the connection (or reset it). */
   get ended(): boolean {
-    return this.#ended;
+    return this.#conn.ended;
   }
 
   /** Whether the reader stopped after {@linkcode stopReading}. */
   get paused(): boolean {
-    return this.#in.done && !this.#ended;
+    return this.#conn.paused;
   }
 
   /** The position now: {@linkcode Received.mark}. */
@@ -117,14 +113,14 @@ export class Probe {
     return this.#in.bytes(from);
   }
 
-  /** Every byte received, telnet included: {@linkcode Received.raw}. */
+  /** Every byte received from a position, telnet included. */
   raw(from = 0): Uint8Array {
-    return this.#in.raw(from);
+    return Uint8Array.from(this.#conn.raw.slice(from));
   }
 
-  /** How many bytes came in all: {@linkcode Received.rawMark}. */
+  /** How many bytes came in all, telnet included. */
   rawMark(): number {
-    return this.#in.rawMark();
+    return this.#conn.raw.length;
   }
 
   /** The text from a position: {@linkcode Received.text}. */
@@ -137,14 +133,14 @@ export class Probe {
     return this.#in.lines(from, partial);
   }
 
-  /** Waits until `ok()` holds, at most `ms` and the deadline: {@linkcode Received.until}. */
+  /** Waits until `ok()` holds, at most `ms` and the deadline: {@linkcode ClientConn.until}. */
   until(ok: () => boolean, ms: number): Promise<boolean> {
-    return this.#in.until(ok, ms);
+    return this.#conn.until(ok, ms);
   }
 
-  /** Waits for `ms` of silence, at most `max` and the deadline: {@linkcode Received.quiet}. */
+  /** Waits for `ms` of silence, at most `max` and the deadline: {@linkcode ClientConn.quiet}. */
   quiet(ms: number, max: number = ms * 10): Promise<void> {
-    return this.#in.quiet(ms, max);
+    return this.#conn.quiet(ms, max);
   }
 
   /**
@@ -165,98 +161,30 @@ export class Probe {
    * @param bytes The bytes.
    * @throws {ConnectionLostError} When the connection is gone or the deadline passed.
    */
-  async sendBytes(bytes: Uint8Array): Promise<void> {
-    if (this.#closed) throw new ConnectionLostError("the connection is closed");
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      const ms = Math.max(0, this.#deadline - performance.now());
-      timer = setTimeout(() => reject(new ConnectionLostError("the server does not read")), ms);
-    });
-    try {
-      let at = 0;
-      while (at < bytes.length) {
-        at += await Promise.race([this.#conn.write(bytes.subarray(at)), late]);
-      }
-    } catch (e) {
-      if (e instanceof ConnectionLostError) {
-        this.close();
-        throw e;
-      }
-      throw new ConnectionLostError("the server closed the connection");
-    } finally {
-      clearTimeout(timer);
-    }
+  sendBytes(bytes: Uint8Array): Promise<void> {
+    return this.#conn.send(bytes);
   }
 
-  /**
-   * Stops reading once the read under way completes, so that what the server
-   * sends next stays unread: closing then makes the system reset the
-   * connection instead of closing it (a client that vanishes).
-   */
+  /** Stops reading once the read under way completes: {@linkcode ClientConn.stopReading}. */
   stopReading(): void {
-    this.#stop = true;
+    this.#conn.stopReading();
   }
 
-  /**
-   * Ends the connection politely: sends end of input, waits up to `ms` for the
-   * server to close its side, then closes.
-   *
-   * @param ms The most milliseconds to wait for the server.
-   */
-  async leave(ms: number): Promise<void> {
-    if (!this.#closed && !this.#in.done) {
-      try {
-        await this.#conn.closeWrite();
-      } catch {
-        // already gone
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([this.#reading, new Promise((r) => timer = setTimeout(r, ms))]);
-      clearTimeout(timer);
-    }
-    await this.close();
+  /** Ends the connection politely, waiting up to `ms` for the server: {@linkcode ClientConn.leave}. */
+  leave(ms: number): Promise<void> {
+    return this.#conn.leave(ms);
   }
 
   /**
    * Vanishes: resets the connection (a TCP RST) when the probe was opened
    * `resettable`; closes it at once otherwise (issue 19.5).
    */
-  async reset(): Promise<void> {
-    if (this.#closed || this.#conn.reset === undefined) return await this.close();
-    this.#closed = true;
-    this.#conn.reset();
-    await this.#reading;
+  reset(): Promise<void> {
+    return this.#conn.reset();
   }
 
   /** Closes the connection at once (an abrupt departure when nothing is unread). */
-  async close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      try {
-        this.#conn.close();
-      } catch {
-        // closed already (Deno closes a connection whose reading ended)
-      }
-    }
-    await this.#reading;
-  }
-
-  async #read(): Promise<void> {
-    const buf = new Uint8Array(16384);
-    try {
-      while (!this.#stop) {
-        const n = await this.#conn.read(buf);
-        if (n === null) {
-          this.#ended = true;
-          break;
-        }
-        this.#in.take(buf.subarray(0, n));
-        if (this.#in.done) break; // it sent more than a probe keeps
-      }
-    } catch {
-      // reset, or closed by us
-      if (!this.#closed) this.#ended = true;
-    }
-    this.#in.end();
+  close(): Promise<void> {
+    return this.#conn.close();
   }
 }

@@ -3,26 +3,15 @@
  * a TCP reset (RST), not the FIN of a close. Deno's own connections close
  * with a FIN even with data unread, so this one is node:net's socket, whose
  * `resetAndDestroy()` sends the RST; it needs no permission beyond the
- * network's. Only plain TCP: over TLS the kit closes as before.
+ * network's. Only plain TCP: over TLS the kit closes as before. The tests
+ * connect with it from another loopback address (`127.0.0.2`), which
+ * `Deno.connect` cannot choose.
  *
  * @module
  */
 
 import net from "node:net";
-
-/** What a probe needs of its connection: Deno's `Conn` has it, and so has {@linkcode ResettableConn}. */
-export interface ByteConn {
-  /** Reads into `buf`: how many bytes, or `null` at the end. */
-  read(buf: Uint8Array): Promise<number | null>;
-  /** Writes some of `bytes`: how many. */
-  write(bytes: Uint8Array): Promise<number>;
-  /** Sends end of input. */
-  closeWrite(): Promise<void>;
-  /** Closes at once. */
-  close(): void;
-  /** Resets the connection (RST), when it can. */
-  reset?(): void;
-}
+import type { ByteConn } from "./client_conn.ts";
 
 /** A node:net socket read and written as a {@linkcode ByteConn}, and reset on demand. */
 export class ResettableConn implements ByteConn {
@@ -58,12 +47,20 @@ export class ResettableConn implements ByteConn {
    * @param host The server's address.
    * @param port Its port.
    * @param ms How long to wait.
+   * @param from The local address to connect from; the system's choice when not given.
    * @returns The connection, Nagle's delay off.
    * @throws {Error} When it is refused or takes longer than `ms`.
    */
-  static connect(host: string, port: number, ms: number): Promise<ResettableConn> {
+  static connect(
+    host: string,
+    port: number,
+    ms: number,
+    from?: string,
+  ): Promise<ResettableConn> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const socket = net.connect(
+        from === undefined ? { host, port } : { host, port, localAddress: from },
+      );
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`no answer within ${ms / 1000} s`));
@@ -78,6 +75,11 @@ export class ResettableConn implements ByteConn {
         resolve(new ResettableConn(socket));
       });
     });
+  }
+
+  /** The local end's port. */
+  get localAddr(): { port: number } {
+    return { port: this.#socket.localPort ?? 0 };
   }
 
   #poke(): void {

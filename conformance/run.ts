@@ -21,7 +21,8 @@ import { SEED_CHECKS } from "./checks_seed.ts";
 import { LIMIT_CHECKS } from "./checks_limits.ts";
 import { WIRE_CHECKS } from "./checks_wire.ts";
 import { type Endpoint, UnreachableError } from "./connect.ts";
-import { ConnectionLostError, Probe } from "./probe.ts";
+import { ConnectionLostError } from "./client_conn.ts";
+import { Probe } from "./probe.ts";
 
 /** The checks of each level, in the order they run. */
 export const CHECKS: Readonly<Record<Level, readonly Check[]>> = {

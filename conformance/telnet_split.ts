@@ -17,24 +17,18 @@
  * @module
  */
 
-const IAC = 0xff;
-const SB = 0xfa;
-const SE = 0xf0;
-const WILL = 0xfb;
+import { TelnetParser, TelnetStep } from "../wire/telnet_parser.ts";
 
-const enum Telnet {
-  Text,
-  Iac,
-  Option,
-  Sub,
-  SubIac,
-}
-
-/** Splits a byte stream into text and telnet sequences; a sequence may span chunks. */
+/**
+ * Splits a byte stream into text and telnet sequences; a sequence may span
+ * chunks. The sequences are read by the one telnet parser,
+ * {@linkcode TelnetParser}; an IAC before a byte that is no command is kept
+ * as a sequence of two bytes.
+ */
 export class TelnetSplitter {
   /** Every telnet sequence seen (`IAC ...`), in order. */
   readonly negotiation: number[][] = [];
-  #state = Telnet.Text;
+  readonly #telnet = new TelnetParser();
   #sequence: number[] = [];
 
   /**
@@ -45,42 +39,17 @@ export class TelnetSplitter {
    */
   split(chunk: Uint8Array, text: number[]): void {
     for (const b of chunk) {
-      switch (this.#state) {
-        case Telnet.Text:
-          if (b === IAC) {
-            this.#state = Telnet.Iac;
-            this.#sequence = [b];
-          } else text.push(b);
-          break;
-        case Telnet.Iac:
-          this.#sequence.push(b);
-          if (b === IAC) {
-            text.push(b);
-            this.#state = Telnet.Text;
-          } else if (b === SB) this.#state = Telnet.Sub;
-          else if (b >= WILL) this.#state = Telnet.Option;
-          else this.#end();
-          break;
-        case Telnet.Option:
-          this.#sequence.push(b);
-          this.#end();
-          break;
-        case Telnet.Sub:
-          this.#sequence.push(b);
-          if (b === IAC) this.#state = Telnet.SubIac;
-          break;
-        case Telnet.SubIac:
-          this.#sequence.push(b);
-          if (b === SE) this.#end();
-          else this.#state = Telnet.Sub;
-          break;
+      const step = this.#telnet.push(b);
+      if (step === TelnetStep.text) {
+        text.push(b);
+        if (this.#sequence.length > 0) this.#sequence = [];
+      } else {
+        this.#sequence.push(b);
+        if (step !== TelnetStep.held) {
+          this.negotiation.push(this.#sequence);
+          this.#sequence = [];
+        }
       }
     }
-  }
-
-  #end(): void {
-    this.negotiation.push(this.#sequence);
-    this.#sequence = [];
-    this.#state = Telnet.Text;
   }
 }

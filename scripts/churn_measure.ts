@@ -10,7 +10,8 @@
  * @module
  */
 
-import { LineClient, pause } from "../tests/helpers.ts";
+import { LineClient } from "../tests/line_client.ts";
+import { pause } from "../tests/wait.ts";
 
 const seconds = Number(Deno.args[0] ?? 15);
 const loops = Number(Deno.args[1] ?? 1);

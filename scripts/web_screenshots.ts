@@ -8,7 +8,7 @@
  */
 
 import { HAVE_CHROMIUM, launch, NO_CHROMIUM } from "../tests/browser.ts";
-import { join, LineClient } from "../tests/helpers.ts";
+import { join, LineClient } from "../tests/line_client.ts";
 import { startWebServer } from "../tests/web_helpers.ts";
 
 const DOCS = new URL("../docs/", import.meta.url);

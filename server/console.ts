@@ -18,6 +18,7 @@ import {
 } from "../protocol.ts";
 import { describeError, parseServerLine, wireTemplate } from "../wire/server_lines.ts";
 import { latin1 } from "../wire/ascii.ts";
+import { splitLines } from "../wire/line_splitter.ts";
 import { parseCommand } from "../wire/commands.ts";
 import { type Caller, dispatch, type SessionHost } from "./commands.ts";
 import { errorName } from "./log.ts";
@@ -105,7 +106,8 @@ export class ConsoleCaller implements Caller {
   /** Prints the answer's lines. */
   send(bytes: Uint8Array): void {
     this.#answers++;
-    for (const line of latin1(bytes).split("\r\n")) if (line !== "") this.#print(bilingual(line));
+    const { lines, rest } = splitLines(latin1(bytes));
+    for (const line of [...lines, rest]) if (line !== "") this.#print(bilingual(line));
   }
 
   /** Waits for a room call, at most the room's deadline. */

@@ -8,7 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { Admission, PRESSURE_NICK_TIMEOUT_MS } from "../server/admission.ts";
-import { join, LineClient, startServer, until } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { until } from "./wait.ts";
 
 /** Opens `n` connections from one address that never send a nickname; returns them. */
 async function flood(port: number, n: number, from?: string): Promise<LineClient[]> {

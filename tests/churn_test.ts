@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { DEFAULTS } from "../server/options.ts";
 import { CHURN_PAIRS } from "../server/room/crowd.ts";
-import { bytes, join, LineClient, startServer } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 
 const BUDGETS = { ipFloodBurst: 20, ipFloodRate: 20, joinBurst: 3, joinRate: 120 };
 

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { SocketTrace } from "../server/trace.ts";
 import { Transcript, TranscriptError } from "../server/transcript.ts";
-import { bytes, join, LineClient, startServer } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 
 const TOKEN = "s3nha-do-prof";
 

@@ -3,7 +3,7 @@
  * and stdin not a terminal, so it never prompts (S8, S13).
  */
 import assert from "node:assert/strict";
-import { LineClient } from "./helpers.ts";
+import { LineClient } from "./line_client.ts";
 import { VERSION } from "../protocol.ts";
 import { Program } from "./program.ts";
 

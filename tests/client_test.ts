@@ -8,7 +8,8 @@
  */
 
 import assert from "node:assert/strict";
-import { join, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join } from "./line_client.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 import { ClientProcess, lines, online, runClient, START_MS } from "./client_helpers.ts";
 

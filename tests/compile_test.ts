@@ -19,7 +19,8 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { EXIT_CANNOT_BUILD, plan, PROGRAMS, ROOT, VERSION } from "../scripts/compile.ts";
 import { explainFailure } from "../scripts/denort.ts";
-import { join, WAIT_MS } from "./helpers.ts";
+import { join } from "./line_client.ts";
+import { WAIT_MS } from "./wait.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { ConsoleCaller } from "../server/console.ts";
-import { join, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join } from "./line_client.ts";
 
 /** A console on a test server, and the lines it printed. */
 function consoleOf(server: ConstructorParameters<typeof ConsoleCaller>[0]) {

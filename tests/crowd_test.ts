@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { LocalRoom } from "../server/room/local.ts";
-import { LineClient, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { LineClient } from "./line_client.ts";
 
 /** What a client's lines tell of joins: one per line, or a summary's count. */
 function joinsTold(lines: string[]): number {

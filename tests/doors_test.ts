@@ -8,10 +8,11 @@ import assert from "node:assert/strict";
 import { ByteQueue } from "../server/doors/byte_queue.ts";
 import type { ByteStream } from "../server/doors/door.ts";
 import { SocketTrace } from "../server/trace.ts";
-import { type ByteConn, join, LineClient, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient, type TestConn } from "./line_client.ts";
 
 /** The two ends of a pipe door: the server's stream and the client's connection. */
-function pipeDoor(): { server: ByteStream; client: ByteConn } {
+function pipeDoor(): { server: ByteStream; client: TestConn } {
   const up = new ByteQueue();
   const down = new ByteQueue();
   const close = () => {

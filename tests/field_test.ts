@@ -4,7 +4,9 @@
  * subprocesses, and real terminals (tmux) where the terminal matters.
  */
 import assert from "node:assert/strict";
-import { join, LineClient, startServer, WAIT_MS } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { WAIT_MS } from "./wait.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;

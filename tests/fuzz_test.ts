@@ -5,7 +5,9 @@
  * nothing asserts on time.
  */
 import assert from "node:assert/strict";
-import { join, LineClient, pause, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { pause } from "./wait.ts";
 
 const encoder = new TextEncoder();
 

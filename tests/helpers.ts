@@ -1,9 +1,8 @@
 /**
  * Shared test helpers: a real server on 127.0.0.1 port 0, a clock moved by
  * hand, bytes and a room wrapper. The line client over a real TCP socket is
- * `line_client.ts`, the bounded waits `wait.ts`; both are re-exported here,
- * where the tests have always imported them. Waits are bounded (a test that
- * hangs fails with a message instead), but nothing asserts on time.
+ * `line_client.ts`, the bounded waits `wait.ts`. Waits are bounded (a test
+ * that hangs fails with a message instead), but nothing asserts on time.
  *
  * @module
  */
@@ -13,15 +12,6 @@ import { enterTcp } from "../server/doors/tcp.ts";
 import type { ServerOptions } from "../server/options.ts";
 import type { Room } from "../server/room/room.ts";
 import type { Timers } from "../common/time.ts";
-
-export {
-  type ByteConn,
-  join,
-  LineClient,
-  type LineClientOptions,
-  LineSplitter,
-} from "./line_client.ts";
-export { pause, until, WAIT_MS } from "./wait.ts";
 
 /** A server started for one test, stopped by `await using`. */
 export interface TestServer extends AsyncDisposable {

@@ -2,7 +2,8 @@
  * The layers (issue 20): every import of the repository's own modules, type
  * imports included, read from the source. `protocol.ts` and `protocol/` are
  * the ground floor and import nothing above them; no module imports a floor
- * above its own; and no modules import each other in a circle (as std's
+ * above its own; the conformance kit imports nothing of the server or the
+ * client; and no modules import each other in a circle (as std's
  * `lint:circular`).
  */
 import assert from "node:assert/strict";
@@ -81,6 +82,19 @@ Deno.test("layers: no module imports a floor above its own", () => {
     }
   }
   assert.deepEqual(upward, []);
+});
+
+Deno.test("layers: the conformance kit imports nothing of server/ or client/", () => {
+  // It grades students' servers: what it shares with papo (the telnet parser, the line
+  // splitter) lives in wire/, common/ or protocol/, and the tests share its line client.
+  const found: string[] = [];
+  for (const [file, imports] of graph) {
+    if (!file.startsWith("conformance/")) continue;
+    for (const target of imports) {
+      if (/^(server|client)\//.test(target)) found.push(`${file} -> ${target}`);
+    }
+  }
+  assert.deepEqual(found, []);
 });
 
 /** The circles of the graph: its strongly connected components of more than one file, or a file importing itself. */

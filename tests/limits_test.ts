@@ -8,15 +8,10 @@ import assert from "node:assert/strict";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member } from "../server/room/room.ts";
-import {
-  join,
-  LineClient,
-  LineSplitter,
-  ManualTimers,
-  pause,
-  roomOver,
-  startServer,
-} from "./helpers.ts";
+import { ManualTimers, roomOver, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { pause } from "./wait.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 import { inBatches, linesStarting, silentClient } from "./load_helpers.ts";
 
 const encoder = new TextEncoder();

@@ -2,116 +2,27 @@
  * The tests' line client: a raw TCP client (Deno.connect, or node:net to
  * connect from another loopback address) that answers no telnet, reads the
  * server's CRLF lines and waits for them within bounds; and {@linkcode join},
- * which connects and registers a nickname.
+ * which connects and registers a nickname. It is a view on the one line
+ * client's mechanism, `ClientConn` (`conformance/client_conn.ts`), the
+ * conformance kit's too, that keeps the text as lines.
  *
  * @module
  */
 
-import net from "node:net";
-import { ByteQueue } from "../server/doors/byte_queue.ts";
-import { TelnetSplitter } from "../conformance/telnet_split.ts";
+import { type ByteConn, ClientConn } from "../conformance/client_conn.ts";
+import { ResettableConn } from "../conformance/reset_conn.ts";
+import { LineSplitter } from "../wire/line_splitter.ts";
 import { WAIT_MS } from "./wait.ts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("latin1");
-
-/**
- * The tests' one line splitter: a server's byte stream cut into its
- * CRLF-ended lines, each byte one character (latin1), a line possibly
- * spanning chunks.
- *
- * @example
- * ```ts
- * import { LineSplitter } from "./line_client.ts";
- * import assert from "node:assert/strict";
- * const lines = new LineSplitter();
- * assert.deepEqual(lines.push(new TextEncoder().encode("OK a\r\nOK")), ["OK a"]);
- * assert.deepEqual(lines.push(new TextEncoder().encode(" b\r\n")), ["OK b"]);
- * assert.equal(lines.partial, "");
- * ```
- */
-export class LineSplitter {
-  #partial = "";
-
-  /** The text after the last CRLF, not a line yet. */
-  get partial(): string {
-    return this.#partial;
-  }
-
-  /**
-   * Takes the next bytes (or text) of the stream.
-   * @returns The lines they complete, without CRLF.
-   */
-  push(chunk: Uint8Array | string): string[] {
-    const parts = (this.#partial + (typeof chunk === "string" ? chunk : decoder.decode(chunk)))
-      .split("\r\n");
-    this.#partial = parts.pop()!;
-    return parts;
-  }
-}
 
 /**
  * What {@linkcode LineClient} needs of a socket (a Deno.TcpConn, a node:net
  * socket bound to an address, or one end of an in-memory door's pipe).
  */
-export interface ByteConn {
-  read(buf: Uint8Array): Promise<number | null>;
-  write(bytes: Uint8Array): Promise<number>;
-  close(): void;
-  closeWrite(): Promise<void>;
+export interface TestConn extends ByteConn {
+  /** The client's own address, as the server sees it. */
   readonly localAddr: { port: number };
-}
-
-/**
- * A node:net socket as a {@linkcode ByteConn}: node's `localAddress` lets a
- * test connect from another loopback address (127.0.0.2), which Deno.connect
- * cannot choose.
- */
-class NodeConn implements ByteConn {
-  readonly #socket: net.Socket;
-  readonly #received = new ByteQueue();
-  localAddr = { port: 0 };
-
-  private constructor(socket: net.Socket) {
-    this.#socket = socket;
-    socket.on("data", (d: Uint8Array) => this.#received.push(new Uint8Array(d)));
-    const end = () => this.#received.end();
-    socket.on("end", end);
-    socket.on("close", end);
-    socket.on("error", end);
-  }
-
-  static connect(port: number, from: string): Promise<NodeConn> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: "127.0.0.1", port, localAddress: from });
-      socket.once("error", reject);
-      socket.once("connect", () => {
-        socket.off("error", reject);
-        const c = new NodeConn(socket);
-        c.localAddr = { port: socket.localPort ?? 0 };
-        resolve(c);
-      });
-    });
-  }
-
-  read(buf: Uint8Array): Promise<number | null> {
-    return this.#received.read(buf);
-  }
-
-  write(bytes: Uint8Array): Promise<number> {
-    return new Promise((resolve, reject) =>
-      this.#socket.write(bytes, (e) => e ? reject(e) : resolve(bytes.length))
-    );
-  }
-
-  close(): void {
-    this.#socket.destroy();
-    this.#received.end();
-  }
-
-  closeWrite(): Promise<void> {
-    return new Promise((r) => this.#socket.end(r));
-  }
 }
 
 /** Options of {@linkcode LineClient.connect}. */
@@ -129,23 +40,21 @@ export class LineClient implements AsyncDisposable {
   /** Every line received, in order, without line endings. */
   readonly received: string[] = [];
   /** The raw bytes received. */
-  readonly raw: number[] = [];
-  #conn: ByteConn;
-  #next = 0;
+  readonly raw: number[];
+  readonly #socket: TestConn;
+  readonly #conn: ClientConn;
   readonly #lines = new LineSplitter();
-  readonly #telnet = new TelnetSplitter();
-  #ended = false;
-  #closed = false;
-  #wake: (() => void) | undefined;
-  #reading: Promise<void>;
-  #keepRaw: boolean;
-  #readSize: number;
+  #next = 0;
 
-  private constructor(conn: ByteConn, options: LineClientOptions) {
-    this.#conn = conn;
-    this.#keepRaw = options.keepRaw ?? true;
-    this.#readSize = options.readSize ?? 65536;
-    this.#reading = this.#read();
+  private constructor(socket: TestConn, options: LineClientOptions) {
+    this.#socket = socket;
+    this.#conn = new ClientConn(socket, {
+      // Lines as a person reads them: telnet's sequences are kept in `raw` only.
+      text: (bytes) => this.received.push(...this.#lines.push(Uint8Array.from(bytes))),
+      keepRaw: options.keepRaw ?? true,
+      readSize: options.readSize ?? 65536,
+    });
+    this.raw = this.#conn.raw;
   }
 
   /**
@@ -156,7 +65,7 @@ export class LineClient implements AsyncDisposable {
   static async connect(port: number, options: LineClientOptions = {}): Promise<LineClient> {
     const conn = options.from === undefined
       ? await Deno.connect({ hostname: "127.0.0.1", port })
-      : await NodeConn.connect(port, options.from);
+      : await ResettableConn.connect("127.0.0.1", port, WAIT_MS, options.from);
     return new LineClient(conn, options);
   }
 
@@ -164,39 +73,18 @@ export class LineClient implements AsyncDisposable {
    * A line client over any byte connection (an in-memory door's pipe).
    * @param conn The client's end.
    */
-  static over(conn: ByteConn): LineClient {
+  static over(conn: TestConn): LineClient {
     return new LineClient(conn, {});
   }
 
   /** The client's own port, as the server sees it in `IP:port`. */
   get localPort(): number {
-    return this.#conn.localAddr.port;
+    return this.#socket.localAddr.port;
   }
 
-  /** Whether the server closed the connection. */
+  /** Whether the connection ended (the server closed it, or the client did). */
   get ended(): boolean {
-    return this.#ended;
-  }
-
-  async #read(): Promise<void> {
-    const buf = new Uint8Array(this.#readSize);
-    try {
-      while (true) {
-        const n = await this.#conn.read(buf);
-        if (n === null) break;
-        if (this.#keepRaw) { for (let i = 0; i < n; i++) this.raw.push(buf[i]!); }
-        // Lines as a person reads them: telnet's sequences (the kit's one parser of
-        // them) are kept in `raw` only.
-        const text: number[] = [];
-        this.#telnet.split(buf.subarray(0, n), text);
-        this.received.push(...this.#lines.push(Uint8Array.from(text)));
-        this.#wake?.();
-      }
-    } catch {
-      // reset or closed by us
-    }
-    this.#ended = true;
-    this.#wake?.();
+    return this.#conn.done;
   }
 
   /** Sends a line, adding LF unless `ending` says otherwise. */
@@ -204,10 +92,12 @@ export class LineClient implements AsyncDisposable {
     await this.sendRaw(encoder.encode(line + ending));
   }
 
-  /** Sends bytes as they are. */
-  async sendRaw(bytes: Uint8Array): Promise<void> {
-    let at = 0;
-    while (at < bytes.length) at += await this.#conn.write(bytes.subarray(at));
+  /**
+   * Sends bytes as they are.
+   * @throws {ConnectionLostError} When the connection is gone.
+   */
+  sendRaw(bytes: Uint8Array): Promise<void> {
+    return this.#conn.send(bytes);
   }
 
   /**
@@ -236,12 +126,11 @@ export class LineClient implements AsyncDisposable {
 
   /** Waits until the server closes the connection. */
   async closed(): Promise<void> {
-    await this.#until(() => this.#ended, "the server to close the connection");
+    await this.#until(() => this.#conn.done, "the server to close the connection");
   }
 
   /**
-   * Waits until `ok()` holds, checking each time bytes arrive; one wait at a
-   * time per client.
+   * Waits until `ok()` holds, checking each time bytes arrive.
    * @param ok The condition, usually on {@linkcode received}.
    * @param what What is awaited, for the error message.
    * @throws {Error} When it does not hold within {@linkcode WAIT_MS} of the last bytes, or the connection ends first.
@@ -254,12 +143,8 @@ export class LineClient implements AsyncDisposable {
   }
 
   /** Sends end of input (a half close): the server sees EOF, the client still reads. */
-  async closeWrite(): Promise<void> {
-    try {
-      await this.#conn.closeWrite();
-    } catch {
-      // already closed
-    }
+  closeWrite(): Promise<void> {
+    return this.#conn.closeWrite();
   }
 
   /** Lines received and not yet taken by {@linkcode line} or {@linkcode expect}. */
@@ -270,34 +155,17 @@ export class LineClient implements AsyncDisposable {
   }
 
   async #until(ok: () => boolean, what: string): Promise<void> {
-    if (ok()) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}`)), WAIT_MS);
-        this.#wake = () => {
-          if (ok()) resolve();
-          else if (this.#ended) reject(new Error(`Connection ended while waiting for ${what}`));
-        };
-        this.#wake();
-      });
-    } finally {
-      clearTimeout(timer);
-      this.#wake = undefined;
-    }
+    if (await this.#conn.until(ok, WAIT_MS)) return;
+    throw new Error(
+      this.#conn.done
+        ? `Connection ended while waiting for ${what}`
+        : `Timed out waiting for ${what}`,
+    );
   }
 
   /** Closes the socket (an abrupt departure when the user has not quit). */
-  async close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      try {
-        this.#conn.close();
-      } catch {
-        // already closed
-      }
-    }
-    await this.#reading;
+  close(): Promise<void> {
+    return this.#conn.close();
   }
 
   /** Closes on leaving an `await using` block. */

@@ -2,7 +2,7 @@
  * Helpers for tests with many clients at once (L5, L7, S13): clients that
  * never read, batches of connections, and the lines a client got of one kind.
  */
-import type { LineClient } from "./helpers.ts";
+import type { LineClient } from "./line_client.ts";
 
 const encoder = new TextEncoder();
 

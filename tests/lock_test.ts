@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { SYSTEM_TIMERS } from "../common/time.ts";
-import { join, LineClient, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { describeError } from "../wire/server_lines.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 

@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { SYSTEM_TIMERS } from "../common/time.ts";
-import { bytes, join, LineClient, startServer } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 
 const TOKEN = "giz-azul-longo";
 

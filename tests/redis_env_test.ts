@@ -126,6 +126,20 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
       ],
     }],
     [["t", "w", "o", "a~2", "m", "b~1/1\nana"], { t: "whisper", replyTo: "a~2", messages: [] }],
+    // Issue 23: a batch's messages to one node in one field, every field ended by a line feed.
+    [["t", "w", "o", "a~2", "b", "b~1/1\nana\na~2/9\nBob\no: i\nb~1/5\nana\na~2/9\nceci\n\n"], {
+      t: "whisper",
+      replyTo: "a~2",
+      messages: [
+        { id: "b~1/1", from: "ana", text: "o: i", req: "a~2/9", to: "Bob" },
+        { id: "b~1/5", from: "ana", text: "", req: "a~2/9", to: "ceci" },
+      ],
+    }],
+    [["t", "w", "o", "a~2", "b", "b~1/1\nana\na~2/9\nBob"], {
+      t: "whisper",
+      replyTo: "a~2",
+      messages: [],
+    }],
     [["t", "a", "q", "a~2/9", "k", "0", "n", "Bob"], {
       t: "ack",
       req: "a~2/9",

@@ -13,7 +13,8 @@ import type { ServerOptions } from "../server/options.ts";
 import { RedisRoom, type RedisRoomOptions } from "../server/room/redis/redis_room.ts";
 import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
-import { listenFor, TEST_BUDGETS, until, WAIT_MS } from "./helpers.ts";
+import { listenFor, TEST_BUDGETS } from "./helpers.ts";
+import { until, WAIT_MS } from "./wait.ts";
 
 /** Whether redis-server is installed (tests that need it are skipped, and say so, when not). */
 export const hasRedis: boolean = (() => {

@@ -8,7 +8,8 @@
  * `room_contract.ts`; on the memory room over TCP, in `moderation_test.ts`.
  */
 import assert from "node:assert/strict";
-import { bytes, join, LineClient } from "./helpers.ts";
+import { bytes } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import {
   hasRedis,
   type NodeOptions,

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { RedisRoom } from "../server/room/redis/redis_room.ts";
-import { join, LineClient } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 import { roomContract } from "./room_contract.ts";
 

@@ -7,7 +7,7 @@
  * saying why, where redis-server is not installed.
  */
 import assert from "node:assert/strict";
-import { join } from "./helpers.ts";
+import { join } from "./line_client.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 import { Run } from "../server/room/redis/run.ts";
 

@@ -7,7 +7,7 @@
  * installed.
  */
 import assert from "node:assert/strict";
-import { join, LineClient } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode } from "./redis_helpers.ts";
 import { Pipeline, PIPELINE_DEPTH } from "../server/pipeline.ts";
 import type { Caller } from "../server/commands.ts";
@@ -160,6 +160,17 @@ Deno.test({
   },
 });
 
+/** What a client's lines tell of leaves: one per line, or a summary's count. */
+function leavesTold(lines: string[]): number {
+  let n = 0;
+  for (const l of lines) {
+    if (!l.startsWith("SAIU ")) continue;
+    const m = /^SAIU (\d+) pessoas sairam \(\d+ online\): /.exec(l);
+    n += m ? Number(m[1]) : 1;
+  }
+  return n;
+}
+
 /** What a client's lines tell of joins: one per line, or a summary's count. */
 function joinsTold(lines: string[]): number {
   let n = 0;
@@ -172,8 +183,8 @@ function joinsTold(lines: string[]): number {
 }
 
 Deno.test({
-  name: "RedisRoom --crowd: a large room on two nodes is told of joins in summaries, " +
-    "each client of every later one exactly (P1, P4)",
+  name: "RedisRoom --crowd: a large room on two nodes is told of joins and leaves in " +
+    "summaries, each client of every later one exactly (P1, P4, issue 23)",
   ignore: !hasRedis,
   async fn() {
     await using redis = await RedisServer.start();
@@ -208,6 +219,19 @@ Deno.test({
           /^ENTROU \d+ pessoas entraram \(\d+ online\): c\d+(, c\d+)*( e mais \d+)?$/,
         );
       }
+      // Half of them leave, from both nodes: the others are told of each, in summaries.
+      const gone = clients.splice(total / 2);
+      for (const c of gone) await c.close();
+      await Promise.all(clients.map(async (c) => {
+        await c.waitFor(() => leavesTold(c.received) >= gone.length, "every leave told");
+        assert.equal(leavesTold(c.received), gone.length, c.received.join("\n"));
+      }));
+      const leaves = clients.flatMap((c) => c.received.filter((l) => /pessoas sairam/.test(l)));
+      assert.ok(leaves.length > 0, "the leaves summarized");
+      for (const s of leaves) {
+        assert.match(s, /^SAIU \d+ pessoas sairam \(\d+ online\): c\d+(, c\d+)*( e mais \d+)?$/);
+      }
+      for (const c of gone) clients.push(c);
     } finally {
       for (const c of clients) await c.close();
     }

@@ -29,8 +29,6 @@ import {
 } from "./room_members.ts";
 import { moderationContract } from "./room_moderation_contract.ts";
 
-export type { OpenRoom, RoomEngine } from "./room_members.ts";
-
 /** Registers the contract's tests for `engine`. */
 export function roomContract(engine: RoomEngine): void {
   const test: ContractTest = (name, fn) =>

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { HOW_TO_LINE, type Role } from "../protocol.ts";
 import type { Outgoing } from "../server/room/message.ts";
 import type { Member, RemovalReason, Room } from "../server/room/room.ts";
-import { WAIT_MS } from "./helpers.ts";
+import { WAIT_MS } from "./wait.ts";
+import { splitLines } from "../wire/line_splitter.ts";
 
 const decoder = new TextDecoder();
 /** The line after the user list that says how to talk (issue 10). */
@@ -69,7 +70,7 @@ export class Recorder implements Member {
   get lines(): string[] {
     const text = this.sends.map((b) => decoder.decode(b)).join("");
     assert.ok(text === "" || text.endsWith("\r\n"), `an unfinished line: ${JSON.stringify(text)}`);
-    return text.split("\r\n").slice(0, -1);
+    return splitLines(text).lines;
   }
 
   /** Forgets what was received. */

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { MAX_LINE_BYTES } from "../protocol.ts";
-import type { LineClient } from "./helpers.ts";
+import type { LineClient } from "./line_client.ts";
 
 /** What the server sends, word for word (PROTOCOL.md). */
 export const ERR_UNKNOWN =

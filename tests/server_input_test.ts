@@ -4,7 +4,9 @@
  * across writes, and telnet negotiation.
  */
 import assert from "node:assert/strict";
-import { bytes, join, LineClient, pause, startServer } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { pause } from "./wait.ts";
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import {
   assertNextPublic,

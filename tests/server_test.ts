@@ -4,7 +4,8 @@
  * (S1, S2, L1, L2) is `server_input_test.ts`.
  */
 import assert from "node:assert/strict";
-import { join, LineClient, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { HELP_LINES, HOW_TO_LINE } from "../protocol.ts";
 import {
   assertNothingElse,

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import type { CloseCause, Connection, ConnectionObserver } from "../server/connection.ts";
 import { LocalRoom } from "../server/room/local.ts";
 import type { Member, Room } from "../server/room/room.ts";
-import { join, LineClient, roomOver, startServer } from "./helpers.ts";
+import { roomOver, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 
 /** A room that answers like `local` but whose join is replaced, and that records leaves. */
 function roomWithJoin(local: LocalRoom, joinImpl: (m: Member) => Promise<boolean>): {

@@ -14,7 +14,9 @@
  * `ERRO 03` 18 times in 18 before the fix and 0 in 18 after.
  */
 import assert from "node:assert/strict";
-import { join, LineClient, pause, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { pause } from "./wait.ts";
 
 const SHUTDOWN = "ERRO 03 Cancelamento de conexao forcado: servidor encerrado";
 const TOKEN = "professor-token-l12";

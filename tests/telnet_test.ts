@@ -5,7 +5,8 @@
  * typed with the half-typed line kept below incoming lines.
  */
 import assert from "node:assert/strict";
-import { bytes, join, LineClient, startServer } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
 import { haveTmux, Tmux } from "./tmux.ts";
 
 const IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, IP = 244, AYT = 246, EL = 248;

@@ -4,7 +4,9 @@
  * and notices (C6), and teacher's commands typed at the server (C2).
  */
 import assert from "node:assert/strict";
-import { join, startServer, WAIT_MS } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join } from "./line_client.ts";
+import { WAIT_MS } from "./wait.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;

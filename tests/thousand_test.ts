@@ -4,7 +4,9 @@
  * every reader and ends. Every loop is bounded; nothing asserts on time.
  */
 import assert from "node:assert/strict";
-import { join, startServer, until } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join } from "./line_client.ts";
+import { until } from "./wait.ts";
 import { inBatches, linesStarting, silentClient } from "./load_helpers.ts";
 
 const ERR_SHUTDOWN = "ERRO 03 Cancelamento de conexao forcado: servidor encerrado";

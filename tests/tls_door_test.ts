@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import { PLAINTEXT_ANSWER } from "../server/doors/tls.ts";
 import { SocketTrace } from "../server/trace.ts";
-import { join, LineClient, pause, startServer } from "./helpers.ts";
+import { startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { pause } from "./wait.ts";
 import { contextOf, listenTlsFor, makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
 
 const ignore = NO_OPENSSL !== undefined;

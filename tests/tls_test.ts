@@ -7,7 +7,7 @@
  * exit 2. The certificate is made by openssl (skipped without it).
  */
 import assert from "node:assert/strict";
-import { join } from "./helpers.ts";
+import { join } from "./line_client.ts";
 import { RawWebSocket } from "./web_helpers.ts";
 import { makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
 import { Program } from "./program.ts";

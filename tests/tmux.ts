@@ -5,7 +5,7 @@
  * @module
  */
 
-import { pause, WAIT_MS } from "./helpers.ts";
+import { pause, WAIT_MS } from "./wait.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
 

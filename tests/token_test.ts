@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import { SYSTEM_TIMERS } from "../common/time.ts";
 import { SocketTrace } from "../server/trace.ts";
-import { bytes, join, LineClient, pause, startServer, WAIT_MS } from "./helpers.ts";
+import { bytes, startServer } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { pause, WAIT_MS } from "./wait.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 /** Letters no server line has side by side: a trace line with `qj` or `jq` shows the token. */

@@ -6,7 +6,7 @@
  * told in a sentence.
  */
 import assert from "node:assert/strict";
-import { WAIT_MS } from "./helpers.ts";
+import { WAIT_MS } from "./wait.ts";
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
 

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { MAX_LINE_BYTES } from "../protocol.ts";
-import { join } from "./helpers.ts";
+import { join } from "./line_client.ts";
 import { joinWeb, RawWebSocket, startWebServer } from "./web_helpers.ts";
 
 Deno.test("W2: a WebSocket user and an nc user chat both ways, public and private", async () => {

@@ -7,7 +7,8 @@
 import type { ServerOptions } from "../server/options.ts";
 import { LectureModel } from "../server/web/lecture_model.ts";
 import { serveWeb, type WebServer } from "../server/web/web_server.ts";
-import { startServer, type TestServer, WAIT_MS } from "./helpers.ts";
+import { startServer, type TestServer } from "./helpers.ts";
+import { WAIT_MS } from "./wait.ts";
 
 /** A chat server with both doors. */
 export interface WebTestServer extends AsyncDisposable {
@@ -81,6 +82,8 @@ export class RawWebSocket implements AsyncDisposable {
   #wake: (() => void) | undefined;
   #next = 0;
   #reading: Promise<void> | undefined;
+  /** While set, the socket is not read: a browser that stops reading (L7). */
+  #paused: PromiseWithResolvers<void> | undefined;
 
   private constructor(conn: Deno.Conn, status: number, rest: Uint8Array) {
     this.#conn = conn;
@@ -141,6 +144,7 @@ export class RawWebSocket implements AsyncDisposable {
     try {
       for (;;) {
         this.#parse();
+        if (this.#paused !== undefined) await this.#paused.promise;
         const buf = new Uint8Array(65536);
         const n = await this.#conn.read(buf);
         if (n === null) break;
@@ -214,6 +218,17 @@ export class RawWebSocket implements AsyncDisposable {
     return this.frame(1, encoder.encode(text));
   }
 
+  /** Stops reading the socket after the read under way (a browser that stops reading). */
+  pause(): void {
+    this.#paused ??= Promise.withResolvers();
+  }
+
+  /** Reads the socket again. */
+  resume(): void {
+    this.#paused?.resolve();
+    this.#paused = undefined;
+  }
+
   /** Writes raw bytes on the socket. */
   async raw(bytes: Uint8Array): Promise<void> {
     await this.#conn.write(bytes);
@@ -260,6 +275,7 @@ export class RawWebSocket implements AsyncDisposable {
 
   /** Closes the TCP socket at once (an abrupt disconnect), and waits for the reader. */
   async abort(): Promise<void> {
+    this.resume();
     try {
       this.#conn.close();
     } catch {

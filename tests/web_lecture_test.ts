@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import type { LectureEvent } from "../server/web/lecture_model.ts";
-import { join, LineClient, WAIT_MS } from "./helpers.ts";
+import { join, LineClient } from "./line_client.ts";
+import { WAIT_MS } from "./wait.ts";
 import { joinWeb, startWebServer, type WebTestServer } from "./web_helpers.ts";
 
 /** Waits until the model holds an event that `match` accepts. */

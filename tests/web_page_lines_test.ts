@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
-import { join, type LineClient, WAIT_MS } from "./helpers.ts";
+import { join, type LineClient } from "./line_client.ts";
+import { WAIT_MS } from "./wait.ts";
 import { HAVE_CHROMIUM, launch, NO_CHROMIUM } from "./browser.ts";
 import { startWebServer } from "./web_helpers.ts";
 

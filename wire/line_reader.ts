@@ -9,6 +9,8 @@
  */
 
 import { MAX_LINE_BYTES } from "../protocol.ts";
+import { Telnet } from "./telnet.ts";
+import { TelnetParser, TelnetStep } from "./telnet_parser.ts";
 import { type HighBytes, type LineEnd, TypedLine } from "./typed_line.ts";
 
 const LF = 0x0a;
@@ -22,20 +24,11 @@ const NUL = 0x00;
 const ETX = 0x03;
 const EOT = 0x04;
 const STAR = 0x2a;
-const IAC = 0xff;
-const SB = 0xfa;
-const SE = 0xf0;
-const WILL = 0xfb;
-const DONT = 0xfe;
-const EC = 0xf7;
-const EL = 0xf8;
-const IP = 0xf4;
-const AYT = 0xf6;
+const { IAC, EC, EL, IP, AYT } = Telnet;
 /**
  * Telnet's EOF, SUSP, ABORT (RFC 1184) and EOR (RFC 885), 0xec to 0xef, are
  * commands too: EOF, SUSP (Ctrl+Z) and EOR are dropped, ABORT is leaving.
  */
-const EOF = 0xec;
 const ABORT = 0xee;
 /** The most bytes a subnegotiation may hold before the reader gives up on it. */
 const MAX_SUB_BYTES = 64;
@@ -52,11 +45,9 @@ const INTERRUPT: LineEvent = { kind: "telnet", command: IP };
 const enum State {
   Text,
   AfterCr,
-  Iac,
-  Negotiation,
+  /** In a telnet sequence: {@linkcode TelnetParser} reads it. */
+  Telnet,
   Ss3,
-  Sub,
-  SubIac,
   Esc,
   Csi,
 }
@@ -93,11 +84,9 @@ const enum State {
 export class LineReader {
   readonly #line: TypedLine;
   readonly #keys: boolean;
+  /** The one telnet parser; a subnegotiation that never ends holds nothing back for long. */
+  readonly #telnet = new TelnetParser(MAX_SUB_BYTES);
   #state = State.Text;
-  /** The telnet command whose option byte comes next. */
-  #command = 0;
-  /** Bytes of the subnegotiation being skipped. */
-  #subBytes = 0;
 
   /**
    * @param maxBytes The most bytes a line may have.
@@ -184,47 +173,23 @@ export class LineReader {
           this.#state = State.Text;
           if (b !== LF && b !== NUL) i--;
           break;
-        case State.Iac:
-          if (b === IAC) {
-            this.#state = State.Text;
-            if (line.keep(b) && shown) shown[i] = STAR;
-          } else if (b === SB) {
-            this.#state = State.Sub;
-            this.#subBytes = 0;
-          } else if (b >= WILL && b <= DONT) {
-            this.#command = b;
-            this.#state = State.Negotiation;
-          } else {
-            this.#state = State.Text;
-            if (b === ABORT || b === IP) {
-              // IP, or ABORT (RFC 1184): the user wants out; a half-typed line's row ends.
-              line.discard();
-              out.push({ kind: "telnet", command: IP });
-            } else if (b < EOF) {
-              // Not a telnet command: a stray 0xFF byte, and `b` is read again.
-              line.keep(IAC);
-              i--;
-            } else if (b === AYT) out.push({ kind: "telnet", command: b });
-            else if (b === EC) line.erase();
-            else if (b === EL) line.eraseLine();
-            // NOP, DM, BRK, AO, GA: nothing to do
-          }
-          break;
-        case State.Negotiation:
+        case State.Telnet: {
+          const step = this.#telnet.push(b);
+          if (step === TelnetStep.held) break;
           this.#state = State.Text;
-          out.push({ kind: "telnet", command: this.#command, option: b });
+          if (step === TelnetStep.text) {
+            // IAC IAC: the byte 255
+            if (line.keep(b) && shown) shown[i] = STAR;
+          } else if (step === TelnetStep.option) {
+            out.push({ kind: "telnet", command: this.#telnet.command, option: b });
+          } else if (step === TelnetStep.command) this.#command(this.#telnet.command, out);
+          else if (step === TelnetStep.stray) {
+            // Not a telnet command: a stray 0xFF byte, and `b` is read again.
+            line.keep(IAC);
+            i--;
+          } else if (step === TelnetStep.subOverflow) line.taint();
           break;
-        case State.Sub:
-          if (b === IAC) this.#state = State.SubIac;
-          else if (++this.#subBytes > MAX_SUB_BYTES) {
-            // A subnegotiation that never ends (or a stray IAC SB) holds nothing back for long.
-            this.#state = State.Text;
-            line.taint();
-          }
-          break;
-        case State.SubIac:
-          this.#state = b === SE ? State.Text : State.Sub;
-          break;
+        }
         case State.Esc:
           // CSI (ESC [) runs to its final byte; SS3 (ESC O) has one more byte
           this.#state = b === 0x5b ? State.Csi : b === 0x4f ? State.Ss3 : State.Text;
@@ -247,11 +212,26 @@ export class LineReader {
     return out;
   }
 
+  /** A telnet command (IAC and one byte) but for the negotiation of options. */
+  #command(command: number, out: LineEvent[]): void {
+    const line = this.#line;
+    if (command === ABORT || command === IP) {
+      // IP, or ABORT (RFC 1184): the user wants out; a half-typed line's row ends.
+      line.discard();
+      out.push(INTERRUPT);
+    } else if (command === AYT) out.push({ kind: "telnet", command });
+    else if (command === EC) line.erase();
+    else if (command === EL) line.eraseLine();
+    // NOP, DM, BRK, AO, GA, EOF, SUSP, EOR: nothing to do
+  }
+
   /** A byte that is not printable ASCII; returns whether it was kept as part of the token. */
   #special(b: number): boolean {
     const line = this.#line;
-    if (b === IAC) this.#state = State.Iac;
-    else if (b === BS || b === DEL) line.erase();
+    if (b === IAC) {
+      this.#telnet.push(b);
+      this.#state = State.Telnet;
+    } else if (b === BS || b === DEL) line.erase();
     else if (b === ESC) this.#state = State.Esc;
     else if (b === TAB) return line.keep(0x20);
     else if (b > 0x7f) return line.keep(b);

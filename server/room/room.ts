@@ -207,8 +207,9 @@ export function bounded<T>(
 }
 
 /**
- * Waits for a room call at most `ms` milliseconds: a stuck engine delays one
- * session, never the others or shutdown.
+ * Waits for a room call at most `ms` milliseconds (and at most
+ * {@linkcode DEADLINE_TICK_MS} more): a stuck engine delays one session,
+ * never the others or shutdown.
  *
  * @param call The call's promise.
  * @param ms The deadline.
@@ -227,67 +228,79 @@ export function bounded<T>(
  */
 export function withDeadline<T>(call: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const entry: Pending = { due: performance.now() + ms, what, reject };
-    pending.add(entry);
+    // Expires on the tick after `ms` have passed whole: never early, at most one tick late.
+    const entry: Pending = {
+      due: ticks + Math.ceil(ms / DEADLINE_TICK_MS) + 1,
+      what,
+      reject,
+      done: false,
+    };
+    waiting.push(entry);
+    open++;
+    timer ??= setInterval(tick, DEADLINE_TICK_MS);
     call.then(
       (value) => {
-        settled(entry);
-        resolve(value);
+        if (settle(entry)) resolve(value);
       },
       (e) => {
-        settled(entry);
-        reject(e);
+        if (settle(entry)) reject(e);
       },
     );
-    // A call that settles at once (the in-memory room) never costs a timer.
-    queueMicrotask(() => {
-      if (pending.has(entry)) armFor(entry.due);
-    });
   });
 }
 
-/** A room call waiting, and when it is late. */
+/**
+ * Milliseconds between the ticks of the deadlines' one clock: a call that
+ * passed its deadline fails on the next tick.
+ */
+export const DEADLINE_TICK_MS = 100;
+
+/** A room call waiting, and the tick on which it is late. */
 interface Pending {
   readonly due: number;
   readonly what: string;
   readonly reject: (e: Error) => void;
+  done: boolean;
 }
 
 /**
- * Every call still waiting after its turn, under one timer for all (set for
- * the earliest deadline, stopped when none waits): the routing of a message
- * costs no timer of its own.
+ * Every call waiting, under one clock for all (issue 23: a call costs no
+ * timer, time reading or set of its own, only its place in a list): an
+ * interval runs while a call waits, counts ticks, fails the calls whose tick
+ * has come and forgets the settled ones; it stops when none waits.
  */
-const pending = new Set<Pending>();
-let timer: ReturnType<typeof setTimeout> | undefined;
-let timerDue = Infinity;
+let waiting: Pending[] = [];
+let open = 0;
+let ticks = 0;
+let timer: ReturnType<typeof setInterval> | undefined;
 
-function settled(entry: Pending): void {
-  pending.delete(entry);
-  if (pending.size === 0 && timer !== undefined) {
-    clearTimeout(timer);
-    timer = undefined;
-    timerDue = Infinity;
-  }
+/** Marks a call settled; `false` when it had failed already (its deadline passed). */
+function settle(entry: Pending): boolean {
+  if (entry.done) return false;
+  entry.done = true;
+  if (--open === 0) stop();
+  return true;
 }
 
-function armFor(due: number): void {
-  if (timer !== undefined && timerDue <= due) return;
-  clearTimeout(timer);
-  timerDue = due;
-  timer = setTimeout(expire, Math.max(0, due - performance.now()));
-}
-
-function expire(): void {
+function stop(): void {
+  clearInterval(timer);
   timer = undefined;
-  timerDue = Infinity;
-  const now = performance.now();
-  let next = Infinity;
-  for (const entry of pending) {
-    if (entry.due <= now) {
-      pending.delete(entry);
-      entry.reject(new RoomTimeout(entry.what));
-    } else if (entry.due < next) next = entry.due;
+  waiting = [];
+}
+
+function tick(): void {
+  ticks++;
+  const still: Pending[] = [];
+  for (const entry of waiting) {
+    if (entry.done) continue;
+    if (entry.due > ticks) {
+      still.push(entry);
+      continue;
+    }
+    entry.done = true;
+    open--;
+    entry.reject(new RoomTimeout(entry.what));
   }
-  if (next !== Infinity) armFor(next);
+  waiting = still;
+  if (open === 0) stop();
 }

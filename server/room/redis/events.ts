@@ -11,10 +11,10 @@
  * - `t=m k=KEY o=0|1`: a nickname muted or unmuted (C3), for the member's node.
  *
  * A node's inbox (`inbox:NODE`), read by that node only:
- * - `t=w o=NODE` then `m=ID\nNICK\nSENDER\nTO\nTEXT` once for each private message, in order:
- *   the private messages of node NODE's one batch to this node (P4: one entry, not one each), each
- *   for member ID from member SENDER, sent to nickname TO (the sender had its `OK` when this was
- *   added);
+ * - `t=w o=NODE b=ID\nNICK\nSENDER\nTO\nTEXT\n...`: the private messages of node NODE's one
+ *   batch to this node (P4: one entry, not one each; issue 23: one field, not one each), in order,
+ *   each for member ID from member SENDER, sent to nickname TO (the sender had its `OK` when this
+ *   was added); `m=ID\nNICK\nSENDER\nTO\nTEXT` fields, one per message, are read too;
  * - `t=a q=SENDER k=0 n=TO`: SENDER's private message to TO found its target gone (P4: told late);
  * - `t=k i=ID`: remove member ID (kick or ban, C3).
  *
@@ -91,6 +91,13 @@ function fieldsOf(fields: readonly string[]): Map<string, string> {
  * ```
  */
 export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
+  // The hot path (P4): a public message as the batch script writes it, read without a map.
+  if (
+    fields.length === 8 && fields[0] === "t" && fields[1] === "p" && fields[2] === "f" &&
+    fields[4] === "x" && fields[6] === "i"
+  ) {
+    return { t: "public", id: fields[7]!, from: fields[3]!, text: fields[5]! };
+  }
   const f = fieldsOf(fields);
   const id = f.get("i") ?? "";
   switch (f.get("t")) {
@@ -131,6 +138,9 @@ export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
  * assert.deepEqual(inboxEvent(["t", "w", "o", "a~1", "m", "b~2/1\nana\na~1/4\nBob\noi"]), {
  *   t: "whisper", replyTo: "a~1", messages: [{ id: "b~2/1", from: "ana", text: "oi", req: "a~1/4", to: "Bob" }],
  * });
+ * assert.deepEqual(inboxEvent(["t", "w", "o", "a~1", "b", "b~2/1\nana\na~1/4\nBob\noi\n"]), {
+ *   t: "whisper", replyTo: "a~1", messages: [{ id: "b~2/1", from: "ana", text: "oi", req: "a~1/4", to: "Bob" }],
+ * });
  * ```
  */
 export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
@@ -151,9 +161,11 @@ export function inboxEvent(fields: readonly string[]): InboxEvent | undefined {
 }
 
 /**
- * A `whisper` entry: `o` once, then `m` for each message, its target's id,
- * sender's nickname, sender's id and the nickname as typed, each ended by a
- * line feed (none of them can hold one), then the text (which may hold anything).
+ * A `whisper` entry: `o` once, then its messages: in one `b` field (issue
+ * 23: the batch script's way), each message's target id, sender's nickname,
+ * sender's id, the nickname as typed and the text, each ended by a line feed
+ * (none can hold one); or one `m` field each (the way before: the same
+ * fields, the text last and not ended, so it may hold anything).
  */
 function whispers(fields: readonly string[]): InboxEvent {
   let replyTo = "";
@@ -161,21 +173,44 @@ function whispers(fields: readonly string[]): InboxEvent {
   for (let i = 2; i + 1 < fields.length; i += 2) {
     const value = fields[i + 1]!;
     if (fields[i] === "o") replyTo = value;
-    if (fields[i] !== "m") continue;
-    const a = value.indexOf("\n");
+    else if (fields[i] === "b") batched(value, messages);
+    else if (fields[i] === "m") {
+      const a = value.indexOf("\n");
+      const b = value.indexOf("\n", a + 1);
+      const c = value.indexOf("\n", b + 1);
+      const d = value.indexOf("\n", c + 1);
+      if (a < 0 || b < 0 || c < 0 || d < 0) continue;
+      messages.push({
+        id: value.slice(0, a),
+        from: value.slice(a + 1, b),
+        req: value.slice(b + 1, c),
+        to: value.slice(c + 1, d),
+        text: value.slice(d + 1),
+      });
+    }
+  }
+  return { t: "whisper", replyTo, messages };
+}
+
+/** The messages of a `b` field, five fields each, each field ended by a line feed. */
+function batched(value: string, into: Whisper[]): void {
+  let at = 0;
+  for (;;) {
+    const a = value.indexOf("\n", at);
     const b = value.indexOf("\n", a + 1);
     const c = value.indexOf("\n", b + 1);
     const d = value.indexOf("\n", c + 1);
-    if (a < 0 || b < 0 || c < 0 || d < 0) continue;
-    messages.push({
-      id: value.slice(0, a),
+    const e = value.indexOf("\n", d + 1);
+    if (a < 0 || b < 0 || c < 0 || d < 0 || e < 0) return;
+    into.push({
+      id: value.slice(at, a),
       from: value.slice(a + 1, b),
       req: value.slice(b + 1, c),
       to: value.slice(c + 1, d),
-      text: value.slice(d + 1),
+      text: value.slice(d + 1, e),
     });
+    at = e + 1;
   }
-  return { t: "whisper", replyTo, messages };
 }
 
 /** P1 on Redis: how many were online after a join or leave (`c`), when the entry says. */

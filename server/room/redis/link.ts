@@ -15,9 +15,9 @@ import { errorName } from "../../log.ts";
 /** What the link tells its owner. */
 export interface LinkEvents {
   /** A connection was lost or reported an error. */
-  down(which: "commands" | "reader", why: string): void;
+  down(which: "commands" | "reader" | "batches", why: string): void;
   /** A connection is ready again after being lost. */
-  up(which: "commands" | "reader"): void;
+  up(which: "commands" | "reader" | "batches"): void;
 }
 
 /** A node-redis client, as far as papo uses one. */

@@ -14,6 +14,7 @@ import { RoomUnavailable, withDeadline } from "../room.ts";
 import { Keeper } from "./keeper.ts";
 import { Keys } from "./keys.ts";
 import { type Client, connectClient, type LinkEvents, RedisConnectError } from "./link.ts";
+import { Lane } from "./lane.ts";
 import { LocalMembers } from "./members.ts";
 import { StreamReader } from "./reader.ts";
 import { Router } from "./router.ts";
@@ -84,32 +85,47 @@ const DEFAULT_OPTIONS: Omit<Resolved, "url" | "clock"> = {
 interface Parts {
   store: Store;
   cmd: Client;
+  batches: Client;
   reader: Client;
   epoch: string;
   from: string;
 }
 
 /**
- * Connects both connections and joins the room as a new node: the room's
- * epoch, where the stream is now, and a first lease; each step bounded.
- * @throws {RedisConnectError} With one sentence, both connections dropped.
+ * Connects the three connections (commands, batches, the reader) and joins
+ * the room as a new node: the room's epoch, where the stream is now, and a
+ * first lease; each step bounded.
+ * @throws {RedisConnectError} With one sentence, every connection dropped.
  */
 async function handshake(o: Resolved, events: LinkEvents): Promise<Parts> {
   const incarnation = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
   const node = `${o.nodeName}~${incarnation}`;
   const ms = o.connectTimeoutMs;
   const cmd = await connectClient(o.url, "commands", ms, events);
+  let batches: Client | undefined;
   let reader: Client | undefined;
   try {
-    reader = await connectClient(o.url, "reader", ms, events);
     const scripts = await Scripts.load();
-    const store = new Store((a) => cmd.sendCommand(a), scripts, new Keys(o.prefix), node);
+    // The batch script is known before the first batch: batches in flight are never run again
+    // (EVAL after NOSCRIPT) after a later one, which would break a sender's order.
+    const load = [["SCRIPT", "LOAD", scripts.source("batch")]];
+    batches = await Lane.connect(o.url, "batches", ms, events, load);
+    reader = await Lane.connect(o.url, "reader", ms, events);
+    const lane = batches;
+    const store = new Store(
+      (a) => cmd.sendCommand(a),
+      scripts,
+      new Keys(o.prefix),
+      node,
+      (a) => lane.sendCommand(a),
+    );
     const epoch = await withDeadline(store.epoch(crypto.randomUUID()), ms, "epoch");
     const from = await withDeadline(store.lastEventId(), ms, "stream");
     await withDeadline(store.renew(o.leaseMs), ms, "lease");
-    return { store, cmd, reader, epoch, from };
+    return { store, cmd, batches, reader, epoch, from };
   } catch (e) {
     cmd.destroy();
+    batches?.destroy();
     reader?.destroy();
     if (e instanceof RedisConnectError) throw e;
     throw new RedisConnectError(`Cannot use Redis at ${shown(o.url)}: ${errorName(e)}`);
@@ -147,6 +163,7 @@ export class RedisNode {
   readonly #clock: (() => number) | undefined;
   readonly #reader: StreamReader;
   readonly #cmd: Client;
+  readonly #batches: Client;
   readonly #log: (line: string) => void;
   #closed: Promise<void> | undefined;
 
@@ -154,6 +171,7 @@ export class RedisNode {
     this.store = parts.store;
     this.name = parts.store.node;
     this.#cmd = parts.cmd;
+    this.#batches = parts.batches;
     this.history = o.history;
     this.answerMs = o.answerMs;
     this.kickMs = o.kickMs;
@@ -169,25 +187,32 @@ export class RedisNode {
       epoch: parts.epoch,
       where: shown(o.url),
       log: o.log,
-      ready: () => this.#cmd.isReady,
+      ready: () => this.#ready,
     });
     this.router.onLostMember = () => this.keeper.suspect();
     const keys = this.store.keys;
     this.#reader = new StreamReader(parts.reader, {
       streams: [keys.events, keys.inbox(this.name)],
       from: [parts.from, "0-0"],
-      reconnect: () => connectClient(o.url, "reader", o.connectTimeoutMs, this.#events),
+      reconnect: () => Lane.connect(o.url, "reader", o.connectTimeoutMs, this.#events),
       handle: (events, inbox) => this.router.handle(events, inbox),
       log: o.log,
     });
   }
 
-  /** What the connections tell the node. */
+  /** What the connections tell the node: the room is usable again once both that send are back. */
   get #events(): LinkEvents {
     return {
       down: (which, why) => this.keeper.down(`${which} connection: ${why}`),
-      up: () => this.keeper.up(),
+      up: () => {
+        if (this.#ready) this.keeper.up();
+      },
     };
+  }
+
+  /** Whether the connections that send (commands, batches) are both connected. */
+  get #ready(): boolean {
+    return this.#cmd.isReady && this.#batches.isReady;
   }
 
   /**
@@ -246,6 +271,7 @@ export class RedisNode {
       await this.#reader.stop();
       this.router.close();
       this.#cmd.destroy();
+      this.#batches.destroy();
     })();
     return this.#closed;
   }

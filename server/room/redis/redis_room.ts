@@ -27,11 +27,30 @@ import {
   type WhisperResult,
   withDeadline,
 } from "../room.ts";
+import type { Keeper } from "./keeper.ts";
 import { RedisModeration } from "./moderation.ts";
 import { RedisNode, type RedisRoomOptions, unavailable } from "./node.ts";
+import { whisperTarget } from "./store.ts";
 import { addTeacher, toTeachers } from "./teachers.ts";
 
 export { RedisConnectError } from "./link.ts";
+
+/** A call refused at once, as a rejected promise (never a throw): the room is away. */
+function refused(keeper: Keeper): Promise<never> {
+  try {
+    keeper.ensureUp();
+    return Promise.reject(new RoomUnavailable("the room is not up"));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** A public message's answer: published, or its sender no longer holds its nickname. */
+function published(answer: string, from: Member, keeper: Keeper): void {
+  if (answer === "1") return;
+  keeper.suspect();
+  throw new RoomUnavailable(`${from.nick} does not hold the nickname in Redis now`);
+}
 export type { RedisRoomOptions } from "./node.ts";
 
 /**
@@ -111,16 +130,10 @@ export class RedisRoom implements Room {
   }
 
   /** N1: into the room's one stream; every node delivers it from there. */
-  async publish(from: Member, text: string): Promise<void> {
+  publish(from: Member, text: string): Promise<void> {
     const { keeper, store } = this.#node;
-    keeper.ensureUp();
-    const ok = await store.publish(from, text, this.#node.history).catch((e) =>
-      Promise.reject(unavailable(e))
-    );
-    if (!ok) {
-      keeper.suspect();
-      throw new RoomUnavailable(`${from.nick} does not hold the nickname in Redis now`);
-    }
+    if (keeper.state !== "up") return refused(keeper);
+    return store.publish(from, text, this.#node.history, published, from, keeper);
   }
 
   /**
@@ -129,17 +142,21 @@ export class RedisRoom implements Room {
    * it there (P4: one round trip, not four). Should the target be gone by the
    * time its node reads it, its node says so and the sender gets `ERRO 02` then.
    */
-  async whisper(
+  whisper(
     from: Member,
     to: string,
     text: string,
     teacherOnly = false,
   ): Promise<WhisperResult> {
     const { keeper, store } = this.#node;
-    keeper.ensureUp();
-    const target = await store.whisper(from, to, text, teacherOnly, from.id).catch((e) =>
-      Promise.reject(unavailable(e))
-    );
+    if (keeper.state !== "up") return refused(keeper);
+    return store.whisper(from, to, text, teacherOnly, this.#whispered, from, text);
+  }
+
+  /** A private message's answer: where its target is; one on this node is delivered to now. */
+  readonly #whispered = (answer: string, from: Member, text: string): WhisperResult => {
+    if (answer === "r") return "sent";
+    const target = whisperTarget(answer);
     switch (target.kind) {
       case "none":
         return "noSuchUser";
@@ -152,7 +169,7 @@ export class RedisRoom implements Room {
       case "remote":
         return "sent";
     }
-  }
+  };
 
   /** C2 (issue 19.2): a private message to every teacher, on every node (`teachers.ts`). */
   toTeachers(from: Member, text: string): Promise<number> {

@@ -21,7 +21,11 @@ import type { LocalMembers } from "./members.ts";
 import type { Store } from "./store.ts";
 import { nickKey } from "../../../wire/commands.ts";
 
-/** A private message of this node waiting for its target's node to answer. */
+/** The milliseconds of a stream entry's id (`MS-SEQ`): when Redis added it. */
+function msOf(id: string): number {
+  return Number(id.slice(0, id.indexOf("-")));
+}
+
 /** Routes what the streams bring. */
 export class Router {
   readonly #members: LocalMembers;
@@ -81,12 +85,26 @@ export class Router {
   }
 
   /**
-   * Handles one read: the room's entries, then the inbox's. Public messages
-   * one after the other go out together, as one run (P4).
+   * Handles one read: the room's entries and the inbox's, in the order Redis
+   * added them (by the milliseconds of their ids; an inbox entry of the same
+   * millisecond first, so that what follows a private message's `OK` comes
+   * after it). Public messages one after the other go out together, as one
+   * run (P4).
    */
   handle(events: readonly Entry[], inbox: readonly Entry[]): void {
     let run: Run | undefined;
-    for (const [, fields] of events) {
+    let next = 0;
+    let nextMs = inbox.length > 0 ? msOf(inbox[0]![0]) : Infinity;
+    for (const [id, fields] of events) {
+      if (nextMs !== Infinity && nextMs <= msOf(id)) {
+        if (run !== undefined) this.#members.deliverRun(run);
+        run = undefined;
+        const ms = msOf(id);
+        while (next < inbox.length && nextMs <= ms) {
+          this.#inbox(inbox[next++]![1]);
+          nextMs = next < inbox.length ? msOf(inbox[next]![0]) : Infinity;
+        }
+      }
       const e = roomEvent(fields);
       if (e === undefined) continue;
       if (e.t === "public") {
@@ -99,7 +117,7 @@ export class Router {
       this.#room(e);
     }
     if (run !== undefined) this.#members.deliverRun(run);
-    for (const [, fields] of inbox) this.#inbox(fields);
+    while (next < inbox.length) this.#inbox(inbox[next++]![1]);
   }
 
   #room(e: RoomEvent): void {

@@ -80,35 +80,47 @@ return drop(ARGV[3], ARGV[4]) and 1 or 0
   /**
    * P4: a batch of members' messages, in the order they were sent, in one
    * script run (several sessions' lines, sent together by `batch.ts`). ARGV:
-   * me (this node), then for each message either `p, id, key, nick, text,
-   * histMax` (N1, C4: a public message into the stream and the history, from
-   * a member that still holds its nickname: 1, or 0) or `w` (`W`: to the
-   * teacher only), key, then `FROM\nSENDER\nTO\nTEXT` (the sender's nickname
-   * and member id, the nickname as typed, the text)
-   * (S12: finds the target of a private message and, on another live node,
-   * puts it in that node's inbox: `{'none'}`, `{'notTeacher'}`,
-   * `{'local', id}` or `{'remote', id}`). Returns each message's answer, in order.
-   * A target and a node's lease are looked up once per batch, and a node's
-   * private messages of one batch go into its inbox as one entry, in their
-   * order (`t=w o=ME` then `m=ID\nFROM\nSENDER\nTO\nTEXT` for each), before the
-   * script answers.
+   * me (this node), then the batch as one string (issue 23: one argument for
+   * the whole batch, not several per message): its messages one after the
+   * other, each field ended by a line feed (none can hold one: they come
+   * from lines). A public message is `p`, id, key, nick, text, histMax (N1,
+   * C4: into the stream and the history, from a member that still holds its
+   * nickname); a private one is `w` (`W`: to the teacher only), key, then
+   * the sender's nickname, the sender's member id, the nickname as typed and
+   * the text (S12: its target found and, on another live node, the message
+   * put in that node's inbox). Returns the answers as one string, one line
+   * each, in order: `1` or `0` (public: published, or the sender no longer
+   * holds its nickname); `n` (no such user), `t` (not the teacher), `r`
+   * (in the target's node's inbox) or `l` and the target's member id (a
+   * target on this node). A target and a node's lease are looked up once per
+   * batch, and a node's private messages of one batch go into its inbox as
+   * one entry, one field (`t=w o=ME b=...`: each message's target id then its
+   * four fields as they came, each ended by a line feed), before the script
+   * answers.
    */
   batch: `
-local me = ARGV[3]
-local out, i, trim = {}, 4, 0
+local me, b = ARGV[3], ARGV[4]
+local out, at, trim = {}, 1, 0
 -- Looked up once per batch (P4): nothing in a batch changes them.
 local targets, leases, now = {}, {}, nil
 -- Each inbox's private messages, added as one entry at the end, in order.
 local inboxes, nodes = {}, {}
+local find, sub = string.find, string.sub
+local function field()
+  local e = find(b, '\\n', at, true)
+  local v = sub(b, at, e - 1)
+  at = e + 1
+  return v
+end
 local function publish(id, key, nick, text, histMax)
-  if redis.call('HGET', k('nicks'), key) ~= id then return 0 end
+  if redis.call('HGET', k('nicks'), key) ~= id then return '0' end
   local xid = event('t', 'p', 'f', nick, 'x', text, 'i', id)
   if histMax > 0 then
-    local at = tonumber(string.match(xid, '^(%d+)'))
-    redis.call('RPUSH', k('history'), cjson.encode({at = at, from = nick, text = text}))
+    local ms = tonumber(string.match(xid, '^(%d+)'))
+    redis.call('RPUSH', k('history'), cjson.encode({at = ms, from = nick, text = text}))
     trim = histMax
   end
-  return 1
+  return '1'
 end
 local function target(key)
   local t = targets[key]
@@ -134,36 +146,42 @@ local function live(node)
   end
   return l
 end
-local function whisper(key, teacherOnly, tail)
+-- The message's four fields (from, sender, to, text) are b's bytes [first, at).
+local function whisper(key, teacherOnly, first)
   local t = target(key)
-  if not t then return {'none'} end
-  if teacherOnly and t.r ~= 'teacher' then return {'notTeacher'} end
-  if t.o == me then return {'local', t.id} end
-  if not live(t.o) then return {'none'} end
+  if not t then return 'n' end
+  if teacherOnly and t.r ~= 'teacher' then return 't' end
+  if t.o == me then return 'l' .. t.id end
+  if not live(t.o) then return 'n' end
   local f = inboxes[t.o]
   if not f then
-    f = {'t', 'w', 'o', me}
+    f = {}
     inboxes[t.o] = f
     nodes[#nodes + 1] = t.o
   end
-  local n = #f
-  f[n + 1], f[n + 2] = 'm', t.id .. '\\n' .. tail
-  return {'remote', t.id}
+  f[#f + 1] = t.id
+  f[#f + 1] = '\\n'
+  f[#f + 1] = sub(b, first, at - 1)
+  return 'r'
 end
-while i <= #ARGV do
-  if ARGV[i] == 'p' then
-    out[#out + 1] = publish(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], tonumber(ARGV[i + 5]))
-    i = i + 6
+while at <= #b do
+  local kind = field()
+  if kind == 'p' then
+    local id, key, nick, text = field(), field(), field(), field()
+    out[#out + 1] = publish(id, key, nick, text, tonumber(field()))
   else
-    out[#out + 1] = whisper(ARGV[i + 1], ARGV[i] == 'W', ARGV[i + 2])
-    i = i + 3
+    local key = field()
+    local first = at
+    for _ = 1, 4 do at = find(b, '\\n', at, true) + 1 end
+    out[#out + 1] = whisper(key, kind == 'W', first)
   end
 end
 for _, node in ipairs(nodes) do
-  redis.call('XADD', k('inbox:') .. node, 'MAXLEN', '~', MAXLEN, '*', unpack(inboxes[node]))
+  redis.call('XADD', k('inbox:') .. node, 'MAXLEN', '~', MAXLEN, '*',
+    't', 'w', 'o', me, 'b', table.concat(inboxes[node]))
 end
 if trim > 0 then redis.call('LTRIM', k('history'), -trim, -1) end
-return out
+return table.concat(out, '\\n')
 `,
   /** C2: records that a member is the teacher. ARGV: id. */
   promote: `
@@ -284,6 +302,11 @@ export class Scripts {
       scripts.#shas.set(name, sha.join(""));
     }
     return scripts;
+  }
+
+  /** A script's source, with the prelude (for `SCRIPT LOAD`). */
+  source(name: ScriptName): string {
+    return this.#sources.get(name)!;
   }
 
   /**

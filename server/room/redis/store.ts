@@ -12,7 +12,7 @@ import type { HistoryItem } from "../message.ts";
 import type { Admission, Ban, Member } from "../room.ts";
 import { ackFields, noticeFields } from "./events.ts";
 import type { Keys } from "./keys.ts";
-import { Batcher } from "./batch.ts";
+import { type Answer, Batcher } from "./batch.ts";
 import type { ScriptName, Scripts, Send } from "./scripts.ts";
 
 /** What the join script answers. */
@@ -31,6 +31,40 @@ export type JoinReply =
 export type WhisperTarget =
   | { readonly kind: "none" | "notTeacher" }
   | { readonly kind: "local" | "remote"; readonly id: string };
+
+/**
+ * Where the batch script found a private message's target (its answer).
+ *
+ * @example
+ * ```ts
+ * import { whisperTarget } from "./store.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(whisperTarget("la~1/4"), { kind: "local", id: "a~1/4" });
+ * assert.deepEqual(whisperTarget("r"), { kind: "remote", id: "" });
+ * assert.deepEqual(whisperTarget("t"), { kind: "notTeacher" });
+ * ```
+ */
+export function whisperTarget(answer: string): WhisperTarget {
+  switch (answer[0]) {
+    case "r":
+      return REMOTE;
+    case "l":
+      return { kind: "local", id: answer.slice(1) };
+    case "t":
+      return { kind: "notTeacher" };
+  }
+  return { kind: "none" };
+}
+
+const REMOTE: WhisperTarget = { kind: "remote", id: "" };
+
+/**
+ * A field of a batch's record: a line feed would end it early, and none comes
+ * in a line (the doors split lines at it); should one come anyway, it goes as a space.
+ */
+function oneLine(s: string): string {
+  return s.includes("\n") ? s.replaceAll("\n", " ") : s;
+}
 
 /** A member found for a kick or a ban. */
 export interface Target {
@@ -57,13 +91,16 @@ export class Store {
    * @param scripts The scripts.
    * @param keys The key names.
    * @param node This node's name in Redis.
+   * @param sendBatch How to send the batches of members' messages (issue 23:
+   *   a connection of their own, `lane.ts`). @default {send}
    */
-  constructor(send: Send, scripts: Scripts, keys: Keys, node: string) {
+  constructor(send: Send, scripts: Scripts, keys: Keys, node: string, sendBatch: Send = send) {
     this.#send = send;
     this.#scripts = scripts;
     this.keys = keys;
     this.node = node;
-    this.#batch = new Batcher((args) => this.#run("batch", node, ...args));
+    const argv = [keys.prefix, String(STREAM_MAXLEN), node];
+    this.#batch = new Batcher((batch) => scripts.run(sendBatch, "batch", [...argv, batch]));
   }
 
   #run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
@@ -105,26 +142,43 @@ export class Store {
     return await this.#run("leave", m.id, removed ? 1 : 0) === 1;
   }
 
-  /** N1: a public message into the stream (batched, P4); `false` when `m` no longer holds its nickname. */
-  async publish(m: Member, text: string, history: number): Promise<boolean> {
-    const args = ["p", m.id, nickKey(m.nick), m.nick, text, String(history)];
-    return await this.#batch.add(args) === 1;
+  /**
+   * N1: a public message into the stream (batched, P4).
+   * @param answer What the script's answer becomes (`"1"`, or `"0"` when `m`
+   *   no longer holds its nickname), with `a` and `b`.
+   */
+  publish<T, A, B>(
+    m: Member,
+    text: string,
+    history: number,
+    answer: Answer<T, A, B>,
+    a: A,
+    b: B,
+  ): Promise<T> {
+    const record = `p\n${m.id}\n${nickKey(m.nick)}\n${m.nick}\n${oneLine(text)}\n${history}\n`;
+    return this.#batch.add(record, answer, a, b);
   }
 
-  /** S12: finds a private message's target (batched, P4); a remote one gets it in its node's inbox. */
-  async whisper(
+  /**
+   * S12: finds a private message's target (batched, P4); a remote one gets it
+   * in its node's inbox, as it is here: the sender's nickname and member id,
+   * the nickname as typed, the text (`events.ts`).
+   * @param answer What the script's answer becomes (read by
+   *   {@linkcode whisperTarget}), with `a` and `b`.
+   */
+  whisper<T, A, B>(
     from: Member,
     to: string,
     text: string,
     teacherOnly: boolean,
-    req: string,
-  ): Promise<WhisperTarget> {
-    // The tail goes into the target's inbox as it is (events.ts): nickname, id, the nickname
-    // as typed (none holds a line feed), then the text.
-    const args = [teacherOnly ? "W" : "w", nickKey(to), `${from.nick}\n${req}\n${to}\n${text}`];
-    const r = await this.#batch.add(args) as [string, string?];
-    if (r[0] === "local" || r[0] === "remote") return { kind: r[0], id: r[1]! };
-    return { kind: r[0] === "notTeacher" ? "notTeacher" : "none" };
+    answer: Answer<T, A, B>,
+    a: A,
+    b: B,
+  ): Promise<T> {
+    const record = `${teacherOnly ? "W" : "w"}\n${nickKey(to)}\n${from.nick}\n${from.id}\n${
+      oneLine(to)
+    }\n${oneLine(text)}\n`;
+    return this.#batch.add(record, answer, a, b);
   }
 
   /** Tells a private message's sender's node (`req`: the sender) what became of it. */

@@ -1,0 +1,100 @@
+/**
+ * Issue 23: the plain RESP connection of the batches and the reader
+ * (server/room/redis/lane.ts) and its codec (resp.ts). The codec reads a
+ * reply cut anywhere; with a real redis-server, commands sent together are
+ * answered in order, an error answers its own command only, the URL's
+ * database is used, and a connection cut through a proxy is said lost, then
+ * back. Skipped, saying why, where redis-server is not installed.
+ */
+import assert from "node:assert/strict";
+import { Lane } from "../server/room/redis/lane.ts";
+import { encodeCommand, RedisReplyError, ReplyReader } from "../server/room/redis/resp.ts";
+import { hasRedis, RedisProxy, RedisServer, sayIfSkipped, until } from "./redis_helpers.ts";
+
+sayIfSkipped("tests/redis_lane_test.ts");
+
+Deno.test("ReplyReader reads every kind of reply, cut at any byte (issue 23)", () => {
+  const text = "+OK\r\n-NOSCRIPT No matching script\r\n:42\r\n$-1\r\n*-1\r\n$0\r\n\r\n" +
+    "*2\r\n*2\r\n$5\r\n1-0\r\n\r\n*1\r\n$4\r\nolá\r\n$1\r\n\n\r\n";
+  const bytes = new TextEncoder().encode(text);
+  const want = (got: unknown[]) => {
+    assert.equal(got.length, 7);
+    assert.equal(got[0], "OK");
+    assert.ok(got[1] instanceof RedisReplyError);
+    assert.equal((got[1] as Error).message, "NOSCRIPT No matching script");
+    assert.deepEqual(got.slice(2), [42, null, null, "", [["1-0\r\n", ["olá"]], "\n"]]);
+  };
+  want(new ReplyReader().push(bytes));
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const reader = new ReplyReader();
+    want([...reader.push(bytes.subarray(0, cut)), ...reader.push(bytes.subarray(cut))]);
+  }
+  const oneByOne = new ReplyReader();
+  want([...bytes].flatMap((b) => oneByOne.push(new Uint8Array([b]))));
+});
+
+Deno.test("encodeCommand() counts bytes, not characters (issue 23)", () => {
+  assert.equal(
+    new TextDecoder().decode(encodeCommand(["SET", "k", "olá"])),
+    "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4\r\nolá\r\n",
+  );
+});
+
+Deno.test({
+  name:
+    "Lane: commands in flight answered in order, errors their own, the URL's database (issue 23)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const events = { down: () => {}, up: () => {} };
+    const lane = await Lane.connect(`${redis.url}/2`, "batches", 3_000, events);
+    try {
+      const big = "x".repeat(200_000);
+      const replies = await Promise.all([
+        lane.sendCommand(["SET", "k", big]),
+        lane.sendCommand(["INCR", "k"]).catch((e) => e),
+        ...Array.from({ length: 100 }, (_, i) => lane.sendCommand(["ECHO", `e${i}`])),
+        lane.sendCommand(["GET", "k"]),
+      ]);
+      assert.equal(replies[0], "OK");
+      assert.ok(replies[1] instanceof RedisReplyError, String(replies[1]));
+      assert.deepEqual(replies.slice(2, 102), Array.from({ length: 100 }, (_, i) => `e${i}`));
+      assert.equal(replies[102], big);
+      const other = await Lane.connect(redis.url, "reader", 3_000, events);
+      try {
+        assert.equal(await other.sendCommand(["EXISTS", "k"]), 0, "database 0 has no k");
+      } finally {
+        other.destroy();
+      }
+    } finally {
+      lane.destroy();
+    }
+  },
+});
+
+Deno.test({
+  name: "Lane: a cut connection fails at once, is said lost, then is made anew (issue 23)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    await using proxy = new RedisProxy(redis.port);
+    const said: string[] = [];
+    const events = {
+      down: (which: string) => said.push(`down ${which}`),
+      up: (which: string) => said.push(`up ${which}`),
+    };
+    const lane = await Lane.connect(proxy.url, "batches", 3_000, events, [["SELECT", "3"]]);
+    try {
+      assert.equal(await lane.sendCommand(["SET", "k", "1"]), "OK");
+      await proxy.cut();
+      await until(() => said.includes("down batches"), "the loss said");
+      await assert.rejects(lane.sendCommand(["PING"]));
+      proxy.mend();
+      await until(() => said.includes("up batches"), "the connection back");
+      assert.equal(await lane.sendCommand(["GET", "k"]), "1", "its hello commands again");
+      assert.deepEqual(said, ["down batches", "up batches"]);
+    } finally {
+      lane.destroy();
+    }
+  },
+});
