@@ -20,7 +20,11 @@ export class LineCutter {
   readonly #carry = new Uint8Array(4096);
   #carryLen = 0;
 
-  /** @param line Called with each line: the bytes of `b` from `s` to `e` (its LF, excluded). */
+  /**
+   * A cutter with nothing carried over.
+   *
+   * @param line Called with each line: the bytes of `b` from `s` to `e` (its LF, excluded).
+   */
   constructor(line: (b: Uint8Array, s: number, e: number) => void) {
     this.#line = line;
   }
@@ -97,7 +101,11 @@ export class TurnWriter {
   /** Whether it waits for the turn's end. */
   dirty = false;
 
-  /** @param target The connection written to. */
+  /**
+   * A writer with nothing gathered.
+   *
+   * @param target The connection written to.
+   */
   constructor(target: WriteTarget) {
     this.#target = target;
   }

@@ -59,7 +59,11 @@ export class ChatLines {
   /** Whether the user was told that a plain line went to everyone. */
   #toldPublic = false;
 
-  /** @param interactive Whether a person types (a terminal), or input is piped. */
+  /**
+   * Lines with nothing remembered yet.
+   *
+   * @param interactive Whether a person types (a terminal), or input is piped.
+   */
   constructor(interactive: boolean) {
     this.#interactive = interactive;
   }

@@ -46,6 +46,8 @@ export class ChatView {
   #muted = false;
 
   /**
+   * A view of the chat on a screen.
+   *
    * @param screen Where lines are printed.
    * @param options The language, the colours, the bell.
    */

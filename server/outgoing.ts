@@ -8,6 +8,7 @@
  */
 
 import type { Flushable, FlushScheduler } from "./queue.ts";
+import { type Sleepers, sleepOn, wakeAll } from "./sleepers.ts";
 
 /**
  * L7: how many times its bound a client's queue may hold while its writes
@@ -95,7 +96,7 @@ export class Outbox implements Flushable {
   #sealed = false;
   /** Writes nothing more. */
   #dead = false;
-  #waiters: Set<() => void> | undefined;
+  #sleepers: Sleepers | undefined;
 
   /**
    * @param sink Where to write.
@@ -296,32 +297,17 @@ export class Outbox implements Flushable {
    */
   sleep(ms: number): Promise<void> {
     if (this.#dead) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#waiters?.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      (this.#waiters ??= new Set()).add(done);
-    });
+    return sleepOn(this.#sleepers ??= new Set(), ms);
   }
 
   /** Resolves when no write is in flight (after a close: once the last write ended or failed). */
   idle(): Promise<void> {
     if (!this.#writing) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.#waiters?.delete(done);
-        resolve();
-      };
-      (this.#waiters ??= new Set()).add(done);
-    });
+    return sleepOn(this.#sleepers ??= new Set());
   }
 
   #wake(): void {
-    if (this.#waiters === undefined) return;
-    for (const done of [...this.#waiters]) done();
+    wakeAll(this.#sleepers);
   }
 
   /** Takes no more lines; what is queued still leaves. */
