@@ -17,7 +17,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { setImmediate } from "node:timers";
+import { flushAtTurnEnd, type TurnOutput } from "./client_io.ts";
 
 const encoder = new TextEncoder();
 const LF = 0x0a;
@@ -30,16 +30,6 @@ const SENT = encoder.encode("OK Mensagem enviada\r\n");
 const IDLE_BYTES = 4096;
 
 const members = new Map<string, Peer>();
-const dirty: Output[] = [];
-let flushQueued = false;
-
-function flushAll(): void {
-  flushQueued = false;
-  for (const p of dirty.splice(0)) {
-    p.dirty = false;
-    p.flush();
-  }
-}
 
 /** One connected client. */
 class Peer {
@@ -216,7 +206,7 @@ class Peer {
  * per write; while it is idle only small ones are kept, so an idle client
  * holds little memory.
  */
-class Output {
+class Output implements TurnOutput {
   /** Whether it waits for the turn's end. */
   dirty = false;
   readonly #peer: Peer;
@@ -268,14 +258,7 @@ class Output {
   }
 
   #queue(): void {
-    if (!this.dirty) {
-      this.dirty = true;
-      dirty.push(this);
-      if (!flushQueued) {
-        flushQueued = true;
-        setImmediate(flushAll);
-      }
-    }
+    flushAtTurnEnd(this);
   }
 
   /** Writes what is queued, unless a write is going (it writes the rest when it ends). */

@@ -77,15 +77,34 @@ export interface WriteTarget {
 }
 
 const encoder = new TextEncoder();
-const dirty: TurnWriter[] = [];
+
+/** An output written once at the end of the event loop's turn. */
+export interface TurnOutput {
+  /** Whether it waits for the turn's end. */
+  dirty: boolean;
+  /** Writes what it gathered. */
+  flush(): void;
+}
+
+const dirty: TurnOutput[] = [];
 let flushQueued = false;
 
 function flushAll(): void {
   flushQueued = false;
-  const list = dirty.splice(0);
-  for (const w of list) {
+  for (const w of dirty.splice(0)) {
     w.dirty = false;
     w.flush();
+  }
+}
+
+/** Has `out` flushed at the end of this turn, with every other output of the process. */
+export function flushAtTurnEnd(out: TurnOutput): void {
+  if (out.dirty) return;
+  out.dirty = true;
+  dirty.push(out);
+  if (!flushQueued) {
+    flushQueued = true;
+    setImmediate(flushAll);
   }
 }
 
@@ -94,7 +113,7 @@ function flushAll(): void {
  * the process, into one write per connection at the turn's end; a write
  * still going gathers what comes meanwhile into the next.
  */
-export class TurnWriter {
+export class TurnWriter implements TurnOutput {
   readonly #target: WriteTarget;
   #out = "";
   #writing = false;
@@ -113,14 +132,7 @@ export class TurnWriter {
   /** Adds `text` to this turn's write. */
   send(text: string): void {
     this.#out += text;
-    if (!this.dirty) {
-      this.dirty = true;
-      dirty.push(this);
-      if (!flushQueued) {
-        flushQueued = true;
-        setImmediate(flushAll);
-      }
-    }
+    flushAtTurnEnd(this);
   }
 
   /** Writes what was gathered, unless a write is going (it writes the rest when it ends). */

@@ -164,8 +164,9 @@ export class Run {
   arrived(nextSeq: number[], b: Uint8Array, s: number, e: number): number {
     const ts = trailingInt(b, s, e);
     if (ts >= 0) this.hist.record(this.nowUs() - ts);
-    const seq = intBefore(b, s, digitsStart - 1);
-    const id = intBefore(b, s, numberStart - 1);
+    // Each read moves digitsStart to its own number: the body ends "<id> <seq> <ts>".
+    const seq = trailingInt(b, s, digitsStart - 1);
+    const id = trailingInt(b, s, digitsStart - 1);
     if (seq >= 0 && id >= 0) {
       const next = nextSeq[id] ?? 0;
       if (seq === next) nextSeq[id] = next + 1;
@@ -192,26 +193,3 @@ export const state: { run: Run | undefined; join: JoinOrder | undefined } = {
   run: undefined,
   join: undefined,
 };
-
-/** Where the digits {@linkcode intBefore} read last start. */
-let numberStart = 0;
-
-/**
- * Reads the whole number that ends just before `end` (a space at `end`),
- * scanning backwards no further than `start`; sets `numberStart`.
- * @returns The number, or -1 when there are no digits there.
- */
-function intBefore(b: Uint8Array, start: number, end: number): number {
-  let i = end - 1;
-  let value = 0;
-  let scale = 1;
-  while (i >= start) {
-    const c = b[i]! - 48;
-    if (c < 0 || c > 9) break;
-    value += c * scale;
-    scale *= 10;
-    i--;
-  }
-  numberStart = i + 1;
-  return i === end - 1 ? -1 : value;
-}

@@ -216,12 +216,18 @@ export class Outbox implements Flushable {
   #queued(size: number, lazy: boolean): void {
     this.#opts.stats.queuedBytes += size;
     if (this.#writing) return; // the writer takes it when done
-    if (!lazy && this.#scheduled < 2) {
-      this.#scheduled = 2;
-      this.#opts.scheduler.add(this);
-    } else if (lazy && this.#scheduled === 0) {
+    if (!lazy) this.#schedule();
+    else if (this.#scheduled === 0) {
       this.#scheduled = 1;
       this.#opts.scheduler.addLazy(this);
+    }
+  }
+
+  /** Asks for a flush at the end of this turn's round. */
+  #schedule(): void {
+    if (this.#scheduled < 2) {
+      this.#scheduled = 2;
+      this.#opts.scheduler.add(this);
     }
   }
 
@@ -276,10 +282,7 @@ export class Outbox implements Flushable {
     if (this.#pendingBytes > 0 && !this.#dead) {
       // P3: what came while writing leaves with the rest of this turn's lines, in one write
       // (a write ends in the same turn as the reads whose lines it would otherwise split).
-      if (this.#scheduled < 2) {
-        this.#scheduled = 2;
-        this.#opts.scheduler.add(this);
-      }
+      this.#schedule();
     } else if (this.#pendingBytes === 0) this.#wake();
   }
 

@@ -170,11 +170,7 @@ export class TypedLine {
       this.#echo?.push(secret ? STAR : b > 0x7f ? QUESTION : b);
       return secret;
     }
-    if (this.#len === this.#buf.length) {
-      const bigger = new Uint8Array(Math.min(this.#max, this.#buf.length * 4));
-      bigger.set(this.#buf);
-      this.#buf = bigger;
-    }
+    this.#room(1);
     this.#buf[this.#len++] = b;
     if (this.#echo !== undefined) this.#echoKept(b, secret);
     if (!secret && b === SPACE) this.#secretFrom = this.#adminEnd();
@@ -205,13 +201,7 @@ export class TypedLine {
     // P3: past where `{admin ` could end, the rest is copied: no token starts, nothing is echoed.
     const kept = Math.min(to - i, this.#max - this.#len);
     if (kept > 0) {
-      if (this.#len + kept > this.#buf.length) {
-        let size = this.#buf.length * 4;
-        while (size < this.#len + kept) size *= 4;
-        const bigger = new Uint8Array(Math.min(this.#max, size));
-        bigger.set(this.#buf.subarray(0, this.#len));
-        this.#buf = bigger;
-      }
+      this.#room(kept);
       const buf = this.#buf;
       let len = this.#len;
       for (let j = i; j < i + kept; j++) buf[len++] = bytes[j]!;
@@ -219,6 +209,17 @@ export class TypedLine {
     }
     this.#excess += to - i - kept;
     return -1;
+  }
+
+  /** Grows the buffer (4 times at a step, at most the line's limit) to hold `n` more bytes. */
+  #room(n: number): void {
+    const need = this.#len + n;
+    if (need <= this.#buf.length) return;
+    let size = this.#buf.length * 4;
+    while (size < need) size *= 4;
+    const bigger = new Uint8Array(Math.min(this.#max, size));
+    bigger.set(this.#buf.subarray(0, this.#len));
+    this.#buf = bigger;
   }
 
   /**

@@ -39,8 +39,6 @@ export class LocalRoom implements Room {
   readonly #moderation: Moderation;
   readonly #listeners = new Set<(message: ServerMessage) => void>();
   readonly #crowd: Crowd<Member>;
-  /** P3: each sender's last private target, good while no nickname was let go since. */
-  readonly #lastTarget = new WeakMap<Member, { to: string; target: Member; releases: number }>();
 
   /** @param options What the room remembers, and when it summarizes. */
   constructor(options: LocalRoomOptions = {}) {
@@ -113,25 +111,11 @@ export class LocalRoom implements Room {
 
   /** Sends `text` from `from` to `to` alone. */
   whisper(from: Member, to: string, text: string, teacherOnly = false): WhisperResult {
-    const target = this.#target(from, to);
+    const target = this.#members.get(to);
     if (target === undefined) return "noSuchUser";
     if (teacherOnly && target.role !== "teacher") return "notTeacher";
     target.deliver(new Outgoing({ kind: "private", from: from.nick, text }));
     return "sent";
-  }
-
-  /** The member called `to`, looked up once per sender and target (P3: a sender writes to one). */
-  #target(from: Member, to: string): Member | undefined {
-    const members = this.#members;
-    const last = this.#lastTarget.get(from);
-    if (last !== undefined && last.to === to && last.releases === members.releases) {
-      return last.target;
-    }
-    const target = members.get(to);
-    if (target !== undefined) {
-      this.#lastTarget.set(from, { to, target, releases: members.releases });
-    }
-    return target;
   }
 
   /** Sends `text` from `from` to every teacher online. */

@@ -32,12 +32,6 @@ export interface Named {
  */
 export class NickRegistry<T extends Named = Named> {
   readonly #byKey = new Map<string, T>();
-  /**
-   * How many nicknames were let go so far: a member found by its nickname
-   * is still the one called so while this has not changed (P3: a cache of
-   * lookups is good until then).
-   */
-  releases = 0;
 
   /** How many nicknames are claimed. */
   get size(): number {
@@ -63,7 +57,6 @@ export class NickRegistry<T extends Named = Named> {
     const key = nickKey(member.nick);
     if (this.#byKey.get(key)?.id !== member.id) return false;
     this.#byKey.delete(key);
-    this.releases++;
     return true;
   }
 
