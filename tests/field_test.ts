@@ -291,7 +291,11 @@ Deno.test({
     );
   }
   await bob.send(":depois");
-  const pane = await tmux.waitLine((l) => l.endsWith("bob: depois"), "the next message");
+  // The message is printed, then the input line drawn again below it: wait for both.
+  const pane = await tmux.waitPane(
+    (p) => p.some((l) => l.endsWith("bob: depois")) && p.some((l) => l.startsWith("ana> ")),
+    "the next message above the input line",
+  );
   const text = pane.join("\n");
   assert.equal(pane.filter((l) => l.startsWith("ana> ")).length, 1, `one input line:\n${text}`);
   assert.ok(pane.some((l) => l.endsWith("bob: antes")), `kept:\n${text}`);

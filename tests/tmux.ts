@@ -55,12 +55,21 @@ export class Tmux implements AsyncDisposable {
   }
 
   /** Waits until a visible line satisfies `ok`, and returns the pane. */
-  async waitLine(ok: (line: string) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
+  waitLine(ok: (line: string) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
+    return this.waitPane((pane) => pane.some(ok), what, ms);
+  }
+
+  /**
+   * Waits until the visible lines as a whole satisfy `ok`, and returns them:
+   * for a state drawn in several writes (a line printed, then the input line
+   * drawn again below it), which a capture between the writes sees half done.
+   */
+  async waitPane(ok: (pane: string[]) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
     let pane: string[] = [];
     const deadline = Date.now() + ms;
     for (let i = 0; i < ms / 10 && Date.now() <= deadline; i++) {
       pane = await this.pane();
-      if (pane.some(ok)) return pane;
+      if (ok(pane)) return pane;
       await pause(50);
     }
     throw new Error(`Timed out waiting for ${what} in the pane:\n${pane.join("\n")}`);
