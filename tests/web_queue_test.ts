@@ -1,13 +1,13 @@
 /**
  * The web door under L7 over real sockets: a browser that stops reading
  * fills its own queue only and is dropped as a TCP client is (ERRO 03, then
- * the close), with at most a window of its lines handed to Deno's WebSocket;
- * a WebSocket user and a TCP user who read get every line, in order. And
- * the door's write itself: whole lines, one message each (W2), at most a
- * window of them per write.
+ * the close); a WebSocket user and a TCP user who read get every line, in
+ * order. And the door's write itself: whole lines, one message each (W2),
+ * at most WS_WRITE_MOST bytes of them per write.
  */
 import assert from "node:assert/strict";
-import { webDoorStats, WebSocketStream, WS_WINDOW, WS_WINDOW_LINES } from "../server/doors/ws.ts";
+import { WebSocketStream, WS_WRITE_MOST } from "../server/doors/ws.ts";
+import { acceptFor, switchAnswer } from "../server/doors/ws_handshake.ts";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { join } from "./line_client.ts";
 import { linesStarting } from "./load_helpers.ts";
@@ -18,14 +18,13 @@ const ERR_QUEUE_FULL = "ERRO 03 Cancelamento de conexao forcado: cliente nao le 
 
 Deno.test("L7, W2: a web user that stops reading is dropped like a TCP one; readers get every line", async () => {
   const maxQueueBytes = 64 * 1024;
-  webDoorStats.peakBuffered = 0;
   await using s = startWebServer({ maxQueueBytes, floodBurst: 0 });
   const stats = s.tcp.server.stats;
   await using reader = await join(s.tcp.port, "reader");
   await using flooder = await join(s.tcp.port, "flooder");
   await using webReader = await joinWeb(s.webPort, "leitor");
   await using slow = await joinWeb(s.webPort, "slow");
-  slow.pause(); // its socket is read no more: the kernel's buffers fill, then Deno's, then its queue
+  slow.pause(); // its socket is read no more: the kernel's buffers fill, then its queue
   await reader.expect("ENTROU slow");
   await webReader.expect("ENTROU slow");
 
@@ -49,11 +48,9 @@ Deno.test("L7, W2: a web user that stops reading is dropped like a TCP one; read
   assert.equal(await reader.expect("SAIU slow"), "SAIU slow saiu do chat");
   assert.ok(webReader.texts.includes("SAIU slow saiu do chat"), "no SAIU at the web reader");
 
-  // Its bytes waited in its queue, bounded as a TCP client's, not in Deno's WebSocket.
+  // Its bytes waited in its queue, bounded as a TCP client's.
   const peak = stats.peakConnectionBytes;
   assert.ok(peak <= maxQueueBytes * BURST_FACTOR + 1100, `a queue reached ${peak} bytes`);
-  const held = webDoorStats.peakBuffered;
-  assert.ok(held > 0 && held <= WS_WINDOW + 1100, `a WebSocket held ${held} bytes`);
 
   // Reading again, it finds whole lines in order, then ERRO 03, then the close.
   slow.resume();
@@ -86,18 +83,23 @@ Deno.test("L7, W2: a web user that stops reading is dropped like a TCP one; read
   );
 });
 
-Deno.test("WebSocketStream.write() takes whole lines, at most a window of them, one message each (W2, L7)", async () => {
-  const opened = Promise.withResolvers<WebSocketStream>();
-  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    const { socket, response } = Deno.upgradeWebSocket(req);
-    const stream = new WebSocketStream(socket);
-    socket.onopen = () => opened.resolve(stream);
-    return response;
-  });
-  await using client = await RawWebSocket.connect(server.addr.port, null, "/");
-  const stream = await opened.promise;
-  const long = "y".repeat(WS_WINDOW + 100); // one line longer than the window still leaves whole
-  const lines = [...Array.from({ length: 1000 }, (_, i) => `PUBLICA ana: ${i}`), long, "fim"];
+Deno.test("WebSocketStream.write() takes whole lines, at most WS_WRITE_MOST bytes of them, one message each (W2, L7)", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const opened = (async () => {
+    const conn = await listener.accept();
+    const buf = new Uint8Array(4096);
+    let request = "";
+    while (!request.includes("\r\n\r\n")) {
+      request += new TextDecoder().decode(buf.subarray(0, (await conn.read(buf)) ?? 0));
+    }
+    const key = /sec-websocket-key: *(\S+)/i.exec(request)![1]!;
+    await conn.write(switchAnswer(await acceptFor(key)));
+    return new WebSocketStream(conn);
+  })();
+  await using client = await RawWebSocket.connect(listener.addr.port, null, "/");
+  const stream = await opened;
+  const long = "y".repeat(WS_WRITE_MOST + 100); // one line longer than the most still leaves whole
+  const lines = [...Array.from({ length: 5000 }, (_, i) => `PUBLICA ana: ${i}`), long, "fim"];
   const bytes = encoder.encode(lines.map((l) => l + "\r\n").join(""));
   const takes: Uint8Array[] = [];
   for (let at = 0; at < bytes.length;) {
@@ -105,15 +107,16 @@ Deno.test("WebSocketStream.write() takes whole lines, at most a window of them, 
     takes.push(bytes.subarray(at, at + n));
     at += n;
   }
+  assert.ok(takes.length > 1, "everything in one write");
   for (const take of takes) {
     const text = new TextDecoder().decode(take);
     assert.ok(text.endsWith("\r\n"), "a write took part of a line");
     const count = text.split("\r\n").length - 1;
-    assert.ok(count <= WS_WINDOW_LINES, `a write took ${count} lines`);
-    assert.ok(count === 1 || take.length <= WS_WINDOW, `a write took ${take.length} bytes`);
+    assert.ok(count === 1 || take.length <= WS_WRITE_MOST, `a write took ${take.length} bytes`);
   }
   await client.expect("fim");
   assert.deepEqual(client.texts, lines);
   stream.close();
   await client.closed();
+  assert.equal(client.closeCode, 1000);
 });

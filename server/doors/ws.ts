@@ -1,15 +1,18 @@
 /**
- * The WebSocket door (W2, W5): a browser's WebSocket, upgraded from an HTTP
- * request by `Deno.upgradeWebSocket`, handed to the chat server as a
- * {@linkcode ByteStream} and a {@linkcode Peer} whose door is `web`, as the
- * TCP door hands a socket. Each text message the browser sends is the bytes
- * of one line (its text and `\n`); each line the server writes (ending in
- * CRLF) leaves as one text message without its CRLF. A binary frame is
- * refused (close 1003); a message longer than a line's limit reaches the line
- * reader cut just past the limit, so the server answers `ERRO 08` as to a TCP
- * user; Deno pings an idle socket and drops it when no pong comes. Deno is
- * handed a window of lines at a time, the rest waiting in the client's
- * queue (L7), so a browser that does not read is dropped as a TCP client is.
+ * The WebSocket door (W2, W5): a browser's socket, taken raw after the HTTP
+ * upgrade (`ws_handshake.ts`), its frames spoken by us (`ws_frames.ts`), and
+ * handed to the chat server as a {@linkcode ByteStream} and a
+ * {@linkcode Peer} whose door is `web`, as the TCP door hands a socket. Each
+ * text message the browser sends is the bytes of one line (its text and
+ * `\n`); the lines the server writes (ending in CRLF) leave as one text frame
+ * each, without their CRLF, all the frames of a write in one socket write. A
+ * binary frame is refused (close 1003), a broken one closes with its code
+ * (1002, 1007); a message longer than a line's limit reaches the line reader
+ * cut just past the limit, so the server answers `ERRO 08` as to a TCP user.
+ * A write resolves when the kernel took the frames, and the socket is read
+ * only as the chat server reads: a browser that does not read, or sends too
+ * much, meets the socket's own bounds, exactly as a TCP client does (L7). An
+ * idle socket is pinged, and dropped when no frame comes back.
  *
  * @module
  */
@@ -17,189 +20,249 @@
 import { MAX_LINE_BYTES } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
-import { DrainWatch } from "./ws_drain.ts";
+import {
+  CloseCode,
+  closeFrame,
+  controlFrame,
+  type FrameEvent,
+  frameLines,
+  FrameReader,
+  linesEnd,
+  Opcode,
+} from "./ws_frames.ts";
 
-/** Seconds without a frame before the door pings; with no pong as long again, it drops the socket. */
+/** Seconds without a frame before the door pings; with nothing back as long again, it drops the socket. */
 export const WS_IDLE_SECONDS = 30;
 
 /**
- * Bytes received and not read by the chat server yet past which the socket is closed (1008): a
- * socket's kernel buffer bounds this for TCP; here the frames arrive whether or not it reads.
+ * Bytes of lines framed for one socket write at most (at least one whole
+ * line): the connection's writer comes back with the rest, as it does when
+ * a socket takes part of a write.
  */
-export const WS_MAX_UNREAD = 1024 * 1024;
+export const WS_WRITE_MOST = 64 * 1024;
 
-/**
- * Bytes of lines the door hands Deno's WebSocket at most before it waits
- * (L7). Deno keeps each message it was handed as a task of its own until the
- * socket takes it, about 1 KiB of memory for a 60-byte line: the rest of a
- * client's lines wait in its queue, as compact bytes, where L7 counts them.
- */
-export const WS_WINDOW = 16 * 1024;
-
-/** Lines (messages) the door hands Deno's WebSocket at most in one write: each costs about 1 KiB there. */
-export const WS_WINDOW_LINES = 64;
-
-/**
- * A write resolves once Deno's WebSocket holds at most this many bytes, as a
- * socket's write resolves once the kernel took the bytes: what a browser
- * has not taken yet is counted in its queue (L7) but for these.
- */
-export const WS_LOW = 4 * 1024;
-
-/** What the web door saw, for tests (a module's counter: every server in the process shares it). */
-export const webDoorStats = {
-  /** The most bytes one WebSocket ever held right after the door handed it lines. */
-  peakBuffered: 0,
-};
-
-/** Sockets whose writes wait for the browser to take what they were handed. */
-const drains = new DrainWatch();
+/** Milliseconds a closing socket waits for its close frame to leave before it is shut anyway. */
+export const WS_CLOSE_GRACE_MS = 2000;
 
 const NEWLINE = 0x0a;
-const CR = 0x0d;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+
+/** How a stream tells its owner (the web server) that its socket is closed. */
+export type Gone = (stream: WebSocketStream) => void;
 
 /**
- * A WebSocket as a byte stream: messages in, lines out.
+ * A browser's upgraded socket as a byte stream: frames in, lines out.
  */
 export class WebSocketStream implements ByteStream {
-  readonly #socket: WebSocket;
-  readonly #in = new ByteQueue();
-  #pending = ""; // written bytes of a line not ended yet
-  #closing = false;
+  readonly #conn: Deno.Conn;
+  readonly #frames = new FrameReader(MAX_LINE_BYTES);
+  readonly #events: FrameEvent[] = [];
+  readonly #lines = new ByteQueue();
+  readonly #raw = new Uint8Array(16 * 1024);
+  readonly #gone: Gone | undefined;
+  #reading: Promise<Uint8Array | null> | undefined; // a read begun before the handshake
+  #pending: Uint8Array | undefined; // written bytes of a line not ended yet
+  #ended = false; // no more frames: the browser's close, a failure, or the end of its stream
+  #closeSent = false;
+  #shut = false; // the socket is closed
+  #tail: Promise<void> = Promise.resolve(); // the last socket write queued
+  #writing = 0; // socket writes under way
+  #heard = true; // a frame came since the idle timer last looked
+  #pinged = false;
+  #idle: ReturnType<typeof setInterval> | undefined;
+  #grace: ReturnType<typeof setTimeout> | undefined;
 
-  /** @param socket An upgraded WebSocket, open or about to open. */
-  constructor(socket: WebSocket) {
-    this.#socket = socket;
-    socket.binaryType = "arraybuffer";
-    socket.onmessage = (e: MessageEvent) => this.#message(e.data);
-    socket.onclose = () => this.#in.end();
-    socket.onerror = () => this.#in.end();
-  }
-
-  #message(data: unknown): void {
-    if (typeof data !== "string") {
-      // W5: binary frames are not the protocol's; 1003 is "cannot accept this type of data".
-      this.#closeSocket(1003, "binary frames are refused; send text");
-      return;
-    }
-    const bytes = encoder.encode(data);
-    // One message is one line. Past the limit, only limit+1 bytes go on: the reader says ERRO 08.
-    const cut = bytes.length > MAX_LINE_BYTES ? bytes.subarray(0, MAX_LINE_BYTES + 1) : bytes;
-    const line = new Uint8Array(cut.length + 1);
-    line.set(cut);
-    line[cut.length] = NEWLINE;
-    if (this.#in.queued + line.length > WS_MAX_UNREAD) {
-      this.#closeSocket(1008, "too much sent at once");
-      this.#in.end();
-      return;
-    }
-    this.#in.push(line);
+  /**
+   * @param conn The socket, past the handshake's answer.
+   * @param head Bytes the browser sent after its request (frames already).
+   * @param reading A read of the socket under way, whose bytes follow `head`.
+   * @param gone Told once the socket is closed.
+   */
+  constructor(
+    conn: Deno.Conn,
+    head: Uint8Array = new Uint8Array(0),
+    reading?: Promise<Uint8Array | null>,
+    gone?: Gone,
+  ) {
+    this.#conn = conn;
+    this.#reading = reading;
+    this.#gone = gone;
+    if (head.length > 0) this.#take(head.slice());
+    this.#idle = setInterval(this.#look, WS_IDLE_SECONDS * 1000);
   }
 
   /** Part of {@linkcode ByteStream}: the next bytes of the browser's lines. */
-  read(buffer: Uint8Array): Promise<number | null> {
-    return this.#in.read(buffer);
+  async read(buffer: Uint8Array): Promise<number | null> {
+    for (;;) {
+      if (this.#lines.queued > 0) return this.#lines.read(buffer);
+      if (this.#ended || this.#shut) return null;
+      const bytes = await this.#readSocket();
+      if (bytes === null) {
+        this.#ended = true; // the TCP stream ended without a close frame
+        return null;
+      }
+      this.#heard = true;
+      this.#take(bytes);
+    }
+  }
+
+  async #readSocket(): Promise<Uint8Array | null> {
+    const begun = this.#reading;
+    if (begun !== undefined) {
+      this.#reading = undefined;
+      return await begun;
+    }
+    const n = await this.#conn.read(this.#raw);
+    return n === null ? null : this.#raw.subarray(0, n);
+  }
+
+  /** Reads frames from bytes received. */
+  #take(bytes: Uint8Array): void {
+    const events = this.#events;
+    events.length = 0;
+    this.#frames.push(bytes, events);
+    for (const ev of events) {
+      if (ev.kind === "text") {
+        // One message is one line. Past the limit, only limit+1 bytes go on: the reader says ERRO 08.
+        const line = new Uint8Array(ev.bytes.length + 1);
+        line.set(ev.bytes);
+        line[ev.bytes.length] = NEWLINE;
+        this.#lines.push(line);
+      } else if (ev.kind === "ping") {
+        if (!this.#closeSent) {
+          void this.#send(controlFrame(Opcode.pong, ev.payload)).catch(() => {});
+        }
+      } else if (ev.kind === "pong") {
+        this.#pinged = false;
+      } else {
+        // The browser's close is answered with its code; a failure is told with ours.
+        this.#ended = true;
+        const code = ev.kind === "fail" ? ev.code : ev.code ?? CloseCode.normal;
+        this.#sendClose(code, ev.kind === "fail" ? ev.reason : "");
+      }
+    }
   }
 
   /**
-   * Part of {@linkcode ByteStream}: each whole line leaves as one text
-   * message (W2). Hands Deno's WebSocket at most {@linkcode WS_WINDOW} bytes
-   * and {@linkcode WS_WINDOW_LINES} lines (at least one line) and resolves with how many it took, once the
-   * socket holds at most {@linkcode WS_LOW}; the connection's writer comes
-   * back with the rest, so a browser that does not read fills its own queue
-   * (L7) and not the server's memory.
+   * Part of {@linkcode ByteStream}: the whole lines of `bytes` (at most
+   * {@linkcode WS_WRITE_MOST} bytes of them, at least one line) leave as one
+   * text frame each, in one socket write (W2); resolves with how many bytes
+   * were taken once the kernel took the frames, as a socket's write does.
    */
   async write(bytes: Uint8Array): Promise<number> {
-    const socket = this.#socket;
-    if (socket.readyState !== WebSocket.OPEN) throw new Deno.errors.BrokenPipe("closed");
-    let buffered = socket.bufferedAmount;
-    if (buffered > WS_LOW) {
-      await drains.until(socket, WS_LOW);
-      if (socket.readyState !== WebSocket.OPEN) throw new Deno.errors.BrokenPipe("closed");
-      buffered = socket.bufferedAmount;
-    }
-    const end = linesEnd(bytes, WS_WINDOW - buffered, WS_WINDOW_LINES);
+    if (this.#closeSent || this.#shut) throw new Deno.errors.BrokenPipe("closed");
+    const end = linesEnd(bytes, WS_WRITE_MOST);
     if (end === 0) {
       // No line ends in these bytes (never from the chat server, which writes whole lines).
-      this.#pending += decoder.decode(bytes);
+      this.#pending = concat(this.#pending, bytes);
       return bytes.length;
     }
-    // One decode for all the lines taken; each leaves as one message without its CRLF.
-    const lines = decoder.decode(bytes.subarray(0, end - 2)).split("\r\n");
-    if (this.#pending !== "") {
-      lines[0] = this.#pending + lines[0];
-      this.#pending = "";
+    let lines = bytes.subarray(0, end);
+    if (this.#pending !== undefined) {
+      lines = concat(this.#pending, lines);
+      this.#pending = undefined;
     }
-    for (let i = 0; i < lines.length; i++) socket.send(lines[i]!);
-    buffered += end;
-    if (buffered > webDoorStats.peakBuffered) webDoorStats.peakBuffered = buffered;
-    if (buffered > WS_LOW) await drains.until(socket, WS_LOW);
+    await this.#send(frameLines(lines));
     return end;
   }
 
   /** Part of {@linkcode ByteStream}: the close frame; reading goes on until the browser's. */
   closeWrite(): Promise<void> {
-    this.#closeSocket(1000, "");
-    return Promise.resolve();
+    if (this.#shut) return Promise.reject(new Deno.errors.BrokenPipe("closed"));
+    return this.#sendClose(CloseCode.normal, "");
   }
 
-  /** Part of {@linkcode ByteStream}: closes at once. */
+  /**
+   * Part of {@linkcode ByteStream}: ends reading at once and closes the
+   * socket once the close frame left (at most {@linkcode WS_CLOSE_GRACE_MS}
+   * later; at once when a write is stuck on a browser that does not read).
+   */
   close(): void {
-    this.#closeSocket(1000, "");
-    this.#in.end();
+    if (this.#shut) return;
+    this.#ended = true;
+    this.#lines.end();
+    if (this.#writing > 0 && !this.#closeSent) return this.shut();
+    this.#sendClose(CloseCode.normal, "").catch(() => {});
+    this.#grace ??= setTimeout(() => this.shut(), WS_CLOSE_GRACE_MS);
+    void this.#tail.then(() => this.shut());
   }
 
-  #closeSocket(code: number, reason: string): void {
-    if (this.#closing) return;
-    this.#closing = true;
+  /** Closes the socket now (the close, or the web server stopping). */
+  shut(): void {
+    if (this.#shut) return;
+    this.#shut = true;
+    this.#ended = true;
+    clearInterval(this.#idle);
+    clearTimeout(this.#grace);
     try {
-      this.#socket.close(code, reason);
+      this.#conn.close();
     } catch {
-      // Already closed or never opened: nothing to say goodbye to.
+      // closed already
     }
+    this.#gone?.(this);
   }
+
+  /** Sends the close frame, once. */
+  #sendClose(code: number, reason: string): Promise<void> {
+    if (this.#closeSent) return Promise.resolve();
+    this.#closeSent = true;
+    return this.#send(closeFrame(code, reason));
+  }
+
+  /** Queues a socket write after those under way; resolves when the kernel took it all. */
+  #send(bytes: Uint8Array): Promise<void> {
+    this.#writing++;
+    const written = this.#tail.then(() => writeAll(this.#conn, bytes)).finally(() => {
+      this.#writing--;
+    });
+    this.#tail = written.catch(() => {});
+    return written;
+  }
+
+  /** The idle timer: a ping after a quiet period, the drop after a second one. */
+  #look = (): void => {
+    if (this.#heard) {
+      this.#heard = false;
+      this.#pinged = false;
+      return;
+    }
+    if (this.#pinged || this.#closeSent) return this.shut();
+    this.#pinged = true;
+    void this.#send(controlFrame(Opcode.ping)).catch(() => {});
+  };
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+}
+
+function concat(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
+  if (a === undefined) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /**
- * Where the lines taken from `bytes` end: just past the last of at most
- * `most` CRLFs within the first `room` bytes, or past the first CRLF when
- * none ends there (a line is never cut); 0 when no line ends in `bytes`.
- */
-function linesEnd(bytes: Uint8Array, room: number, most: number): number {
-  let end = 0;
-  let taken = 0;
-  let at = 0;
-  while (taken < most) {
-    const nl = bytes.indexOf(NEWLINE, at);
-    if (nl < 0) break;
-    at = nl + 1;
-    if (nl === 0 || bytes[nl - 1] !== CR) continue; // a bare LF inside a line
-    if (at > room && end > 0) break;
-    end = at;
-    taken++;
-  }
-  return end;
-}
-
-/**
- * Upgrades an HTTP request to a WebSocket and hands it to the chat server
- * once open.
+ * Hands an upgraded socket to the chat server (the handshake answered).
  *
  * @param entrance The chat server.
- * @param request The upgrade request (its Origin already checked).
- * @param remote The browser's address, as the HTTP server saw it.
- * @returns The HTTP response that completes the upgrade.
+ * @param conn The socket.
+ * @param head Bytes the browser sent past its request.
+ * @param reading A read of the socket under way, whose bytes follow `head`.
+ * @param gone Told once the socket is closed.
+ * @returns The stream handed.
  */
 export function enterWebSocket(
   entrance: Entrance,
-  request: Request,
-  remote: Deno.NetAddr,
-): Response {
-  const { socket, response } = Deno.upgradeWebSocket(request, { idleTimeout: WS_IDLE_SECONDS });
-  const stream = new WebSocketStream(socket);
-  const peer: Peer = { address: remote.hostname, port: remote.port, door: "web" };
-  socket.addEventListener("open", () => entrance.enter(stream, peer), { once: true });
-  return response;
+  conn: Deno.Conn,
+  head: Uint8Array,
+  reading: Promise<Uint8Array | null> | undefined,
+  gone?: Gone,
+): WebSocketStream {
+  const stream = new WebSocketStream(conn, head, reading, gone);
+  const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+  const peer: Peer = { address: hostname, port, door: "web" };
+  entrance.enter(stream, peer);
+  return stream;
 }

@@ -1,55 +1,46 @@
 /**
- * The web door's HTTP server (W1, W5), the one place that serves HTTP: with
- * `--web PORT`, beside the TCP listener, on the same address. It answers a
- * fixed set of paths from text embedded in the program (no file is read, so
- * there is no path to traverse, and `deno compile` carries the pages):
- *
- * - `/` the chat page, `/chat.js`, `/style.css`;
- * - `/ws` the WebSocket door (Origin checked: the page's own, or one given
- *   with `--web-origin`);
- * - `/lecture` the lecture view, `/lecture.js`, `/lecture.css`;
- *   `/lecture/events` its feed, only for this computer (loopback) or a page
- *   that gave the teacher's token to `POST /lecture/login` (never in a URL).
- *
- * Every answer carries a content security policy that allows only the page's
- * own scripts, styles and connections: nothing from the internet.
+ * The web door's HTTP server (W1, W5, T1), the one place that serves HTTP:
+ * with `--web PORT`, beside the TCP listener, on the same address. Our own
+ * listener (`Deno.listen`, or `Deno.listenTls` with a certificate: HTTPS and
+ * WSS) accepts each socket; node:http reads the requests off it and
+ * `web_answers.ts` answers them (a fixed set of paths). A WebSocket upgrade
+ * at `/ws` is checked here (RFC 6455's handshake, the Origin) and its socket
+ * is taken back raw and handed to the WebSocket door (`../doors/ws.ts`),
+ * which frames on it itself: a browser's lines leave as TCP's do, in one
+ * socket write per turn.
  *
  * @module
  */
 
-import { ERROR_TEXTS } from "../../protocol.ts";
-import { enterWebSocket } from "../doors/ws.ts";
+import { Buffer } from "node:buffer";
+import http from "node:http";
 import type { Entrance } from "../doors/door.ts";
-import { lectureFeed } from "./lecture_feed.ts";
+import { enterWebSocket, type WebSocketStream, WS_CLOSE_GRACE_MS } from "../doors/ws.ts";
+import {
+  acceptFor,
+  checkUpgrade,
+  type Refusal,
+  refusalAnswer,
+  switchAnswer,
+} from "../doors/ws_handshake.ts";
+import {
+  answer,
+  type Asked,
+  isLoopback,
+  originAllowed,
+  SAFE_HEADERS,
+  type Site,
+} from "./web_answers.ts";
+import { ConnDuplex } from "./conn_duplex.ts";
 import type { LectureModel } from "./lecture_model.ts";
-import CHAT_HTML from "./pages/chat.html" with { type: "text" };
-import STYLE_CSS from "./pages/style.css" with { type: "text" };
-import LECTURE_HTML from "./pages/lecture.html" with { type: "text" };
-import LECTURE_CSS from "./pages/lecture.css" with { type: "text" };
-import CHAT_JS from "./bundle/chat.js" with { type: "text" };
-import LECTURE_JS from "./bundle/lecture.js" with { type: "text" };
 
-/** The content security policy of every answer: the page's own files and connections only. */
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; " +
-  "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; " +
-  "frame-ancestors 'none'";
+export { CSP, isLoopback } from "./web_answers.ts";
 
-/** The fixed files, by path: nothing else is served. */
-const FILES: Readonly<Record<string, { body: string; type: string }>> = {
-  "/": { body: CHAT_HTML, type: "text/html; charset=utf-8" },
-  "/chat.js": { body: CHAT_JS, type: "text/javascript; charset=utf-8" },
-  "/style.css": { body: STYLE_CSS, type: "text/css; charset=utf-8" },
-  "/lecture": { body: LECTURE_HTML, type: "text/html; charset=utf-8" },
-  "/lecture.js": { body: LECTURE_JS, type: "text/javascript; charset=utf-8" },
-  "/lecture.css": { body: LECTURE_CSS, type: "text/css; charset=utf-8" },
-  "/texts.json": { body: JSON.stringify(ERROR_TEXTS), type: "application/json; charset=utf-8" },
-};
+/** Milliseconds an HTTP connection may stay silent both ways before it is closed. */
+export const HTTP_IDLE_MS = 60_000;
 
-/** The cookie a page that gave the token carries to the feed. */
-const SESSION_COOKIE = "papo_lecture";
-
-/** Most lecture sessions kept (each a page that gave the token); the oldest go first. */
-const MAX_SESSIONS = 32;
+/** The most bytes of a request body read (the lecture's token is short). */
+const MAX_BODY = 4096;
 
 /** What the web server needs from the chat server. */
 export interface WebChat extends Entrance {
@@ -84,7 +75,11 @@ export interface WebServer {
   readonly addr: Deno.NetAddr;
   /** Whether it speaks HTTPS. */
   readonly secure: boolean;
-  /** Stops it: the lecture feeds end, open connections are waited for. */
+  /**
+   * Stops it: no one else comes in, the lecture feeds end, HTTP connections
+   * close; the WebSockets, the chat server's, are waited for (they close
+   * with its goodbye), a few seconds at most.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -93,121 +88,194 @@ export interface WebServer {
  *
  * @param options Where, for whom, and what with.
  * @returns The server, listening.
- * @throws What `Deno.serve` throws when it cannot listen (the port in use).
+ * @throws What `Deno.listen` throws when it cannot listen (the port in use).
  */
 export function serveWeb(options: WebOptions): WebServer {
+  const listener = options.tls === undefined
+    ? Deno.listen({ hostname: options.hostname, port: options.port })
+    : Deno.listenTls({ hostname: options.hostname, port: options.port, ...options.tls });
   const stopping = new AbortController();
-  const sessions = new Set<string>();
-  const secure = options.tls !== undefined;
-  const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
-    answer(request, info.remoteAddr, { ...options, sessions, secure, signal: stopping.signal });
-  const server = Deno.serve({
-    hostname: options.hostname,
-    port: options.port,
-    onListen: () => {},
-    onError: () => new Response("Internal error\n", { status: 500 }),
-    ...(options.tls ?? {}),
-  }, handler);
+  const site: Site = {
+    adminToken: options.chat.adminToken,
+    lecture: options.lecture,
+    origins: options.origins,
+    lectureLocal: options.lectureLocal ?? isLoopback,
+    secure: options.tls !== undefined,
+    sessions: new Set(),
+    signal: stopping.signal,
+  };
+  const sockets = new Set<ConnDuplex>();
+  const browsers = new Set<WebSocketStream>();
+  const allGone = { wake: () => {} };
+  const gone = (stream: WebSocketStream) => {
+    browsers.delete(stream);
+    if (browsers.size === 0) allGone.wake();
+  };
+  const server = http.createServer((req, res) => void respond(req, res, site));
+  server.timeout = HTTP_IDLE_MS;
+  server.on("upgrade", (req: http.IncomingMessage, socket: ConnDuplex, head: Buffer) => {
+    void upgrade(req, socket, head, site).then((taken) => {
+      if (taken === undefined) return;
+      browsers.add(enterWebSocket(options.chat, taken.conn, taken.head, taken.reading, gone));
+    });
+  });
+  server.on("clientError", (_e: Error, socket: ConnDuplex) => {
+    if (socket.writable) {
+      socket.end(refusalAnswer({ status: 400, text: "Bad request\n" }, SAFE_HEADERS));
+    } else socket.destroy();
+  });
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      if ("setNoDelay" in conn) noDelay(conn);
+      const socket = new ConnDuplex(conn);
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+      server.emit("connection", socket);
+    }
+  })().catch(() => {});
   return {
-    addr: server.addr,
-    secure,
+    addr: listener.addr as Deno.NetAddr,
+    secure: site.secure,
     async shutdown() {
-      stopping.abort();
-      await server.shutdown();
+      if (!stopping.signal.aborted) {
+        stopping.abort();
+        try {
+          listener.close();
+        } catch {
+          // closed already
+        }
+      }
+      await accepting;
+      for (const socket of sockets) socket.destroy();
+      if (browsers.size > 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          allGone.wake = resolve;
+          timer = setTimeout(resolve, 2 * WS_CLOSE_GRACE_MS);
+        });
+        clearTimeout(timer);
+        for (const stream of [...browsers]) stream.shut();
+      }
     },
   };
 }
 
-interface Context extends WebOptions {
-  sessions: Set<string>;
-  secure: boolean;
-  signal: AbortSignal;
+function noDelay(conn: Deno.TcpConn): void {
+  try {
+    conn.setNoDelay(true);
+    conn.setKeepAlive(true);
+  } catch {
+    // the socket may be gone already: its read says so
+  }
 }
 
-/** The answer to one request. */
-async function answer(request: Request, remote: Deno.NetAddr, ctx: Context): Promise<Response> {
-  const url = new URL(request.url);
-  const path = url.pathname;
-  if (path === "/ws") {
-    if (request.method !== "GET") return plain(405, "Use GET with a WebSocket upgrade\n");
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return plain(426, "This path is the chat's WebSocket: open / in a browser\n");
+/** A node request as the answers read it. */
+function asked(req: http.IncomingMessage, address: string): Asked {
+  return {
+    method: req.method ?? "GET",
+    path: pathOf(req.url),
+    address,
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    async text() {
+      const parts: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BODY) throw new Error("body too long");
+        parts.push(chunk as Buffer);
+      }
+      return Buffer.concat(parts).toString("utf8");
+    },
+  };
+}
+
+/** The path of a request's target, without its query ("" when it is no path). */
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? "", "http://host").pathname;
+  } catch {
+    return "";
+  }
+}
+
+/** Answers one HTTP request on node's response. */
+async function respond(req: http.IncomingMessage, res: http.ServerResponse, site: Site) {
+  const socket = req.socket as unknown as ConnDuplex;
+  try {
+    const response = await answer(asked(req, socket.remoteAddress), site);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => headers[name] = value);
+    res.writeHead(response.status, headers);
+    if (response.body === null) return void res.end();
+    const reader = response.body.getReader();
+    res.once("close", () => void reader.cancel().catch(() => {}));
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
     }
-    if (!originAllowed(request, ctx)) return plain(403, "Origin not allowed\n");
-    return enterWebSocket(ctx.chat, request, remote);
+    res.end();
+  } catch {
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+    res.end();
   }
-  if (path === "/lecture/login") {
-    if (request.method !== "POST") return plain(405, "Use POST\n");
-    if (!originAllowed(request, ctx)) return plain(403, "Origin not allowed\n");
-    const token = (await request.text().catch(() => "")).trim();
-    if (token !== ctx.chat.adminToken) return plain(403, "Wrong token\n");
-    const id = crypto.randomUUID();
-    ctx.sessions.add(id);
-    if (ctx.sessions.size > MAX_SESSIONS) ctx.sessions.delete(ctx.sessions.values().next().value!);
-    const secure = ctx.secure ? "; Secure" : "";
-    return plain(204, null, {
-      "set-cookie": `${SESSION_COOKIE}=${id}; Path=/lecture; HttpOnly; SameSite=Strict${secure}`,
-    });
-  }
-  if (path === "/lecture/events") {
-    if (request.method !== "GET" && request.method !== "HEAD") return plain(405, "Use GET\n");
-    const local = (ctx.lectureLocal ?? isLoopback)(remote.hostname);
-    if (!local && !hasSession(request, ctx.sessions)) {
-      return plain(403, "The lecture view is the teacher's: give the token in the page\n");
-    }
-    if (request.method === "HEAD") return plain(200, null);
-    return withHeaders(lectureFeed(ctx.lecture, ctx.signal));
-  }
-  const file = Object.hasOwn(FILES, path) ? FILES[path] : undefined;
-  if (file === undefined) return plain(404, "Not found\n");
-  if (request.method !== "GET" && request.method !== "HEAD") return plain(405, "Use GET\n");
-  return withHeaders(
-    new Response(request.method === "HEAD" ? null : file.body, {
-      headers: { "content-type": file.type, "cache-control": "no-cache" },
-    }),
-  );
+}
+
+/** A socket taken back from node:http, and what the browser sent past its request. */
+interface Taken {
+  conn: Deno.Conn;
+  head: Uint8Array;
+  reading?: Promise<Uint8Array | null>;
 }
 
 /**
- * Whether a browser's request comes from the page's own origin or one
- * allowed with `--web-origin` (W5). A request without Origin is no
- * browser's (a command-line WebSocket client): it is let in, as `nc` is.
+ * Checks a WebSocket upgrade (RFC 6455 4.2, W5's Origin) and answers it on
+ * the raw socket: the switch, taking the socket back from node:http, or a refusal.
+ *
+ * @returns The socket and the bytes past the request, or `undefined` when refused.
  */
-function originAllowed(request: Request, ctx: Context): boolean {
-  const origin = request.headers.get("origin");
-  if (origin === null) return true;
-  const host = request.headers.get("host");
-  if (host !== null && origin === `${ctx.secure ? "https" : "http"}://${host}`) return true;
-  return ctx.origins?.includes(origin) ?? false;
-}
-
-/** Whether the address is this computer's loopback. */
-export function isLoopback(address: string): boolean {
-  return address.startsWith("127.") || address === "::1" || address === "::ffff:127.0.0.1";
-}
-
-function hasSession(request: Request, sessions: Set<string>): boolean {
-  const cookies = request.headers.get("cookie") ?? "";
-  for (const part of cookies.split(";")) {
-    const [name, value] = part.trim().split("=");
-    if (name === SESSION_COOKIE && value !== undefined && sessions.has(value)) return true;
+async function upgrade(
+  req: http.IncomingMessage,
+  socket: ConnDuplex,
+  head: Buffer,
+  site: Site,
+): Promise<Taken | undefined> {
+  const request = asked(req, socket.remoteAddress);
+  const checked: { key: string } | Refusal = request.path !== "/ws"
+    ? { status: 404, text: "Not found: the WebSocket is at /ws\n" }
+    : checkUpgrade({
+      method: request.method,
+      httpVersion: req.httpVersion,
+      header: request.header,
+    });
+  let refusal = "status" in checked ? checked : undefined;
+  if (refusal === undefined && !originAllowed(request, site)) {
+    refusal = { status: 403, text: "Origin not allowed\n" };
   }
-  return false;
+  if (refusal !== undefined || site.signal.aborted) {
+    const bytes = refusalAnswer(refusal ?? { status: 503, text: "Stopping\n" }, SAFE_HEADERS);
+    socket.end(Buffer.from(bytes), () => socket.destroy());
+    return undefined;
+  }
+  const accept = await acceptFor((checked as { key: string }).key);
+  const taken = socket.detach(head);
+  const conn = socket.conn;
+  try {
+    await writeAll(conn, switchAnswer(accept));
+  } catch {
+    try {
+      conn.close();
+    } catch {
+      // closed already
+    }
+    return undefined;
+  }
+  return { conn, ...taken };
 }
 
-function plain(status: number, body: string | null, headers: Record<string, string> = {}) {
-  return withHeaders(
-    new Response(body, {
-      status,
-      headers: { "content-type": "text/plain; charset=utf-8", ...headers },
-    }),
-  );
-}
-
-function withHeaders(response: Response): Response {
-  response.headers.set("content-security-policy", CSP);
-  response.headers.set("x-content-type-options", "nosniff");
-  response.headers.set("referrer-policy", "no-referrer");
-  response.headers.set("x-frame-options", "DENY");
-  return response;
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }

@@ -1,0 +1,186 @@
+/**
+ * What the web door answers (W1, W3, W5): a fixed set of paths, from text
+ * embedded in the program (no file is read, so there is no path to
+ * traverse, and `deno compile` carries the pages):
+ *
+ * - `/` the chat page, `/chat.js`, `/style.css`, `/texts.json`;
+ * - `/ws` the WebSocket door, upgraded by the web server (here only its
+ *   refusal to a request without an upgrade);
+ * - `/lecture` the lecture view, `/lecture.js`, `/lecture.css`;
+ *   `/lecture/events` its feed, only for this computer (loopback) or a page
+ *   that gave the teacher's token to `POST /lecture/login` (never in a URL).
+ *
+ * Every answer carries a content security policy that allows only the page's
+ * own scripts, styles and connections: nothing from the internet.
+ *
+ * @module
+ */
+
+import { ERROR_TEXTS } from "../../protocol.ts";
+import { lectureFeed } from "./lecture_feed.ts";
+import type { LectureModel } from "./lecture_model.ts";
+import CHAT_HTML from "./pages/chat.html" with { type: "text" };
+import STYLE_CSS from "./pages/style.css" with { type: "text" };
+import LECTURE_HTML from "./pages/lecture.html" with { type: "text" };
+import LECTURE_CSS from "./pages/lecture.css" with { type: "text" };
+import CHAT_JS from "./bundle/chat.js" with { type: "text" };
+import LECTURE_JS from "./bundle/lecture.js" with { type: "text" };
+
+/** The content security policy of every answer: the page's own files and connections only. */
+export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+  "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; " +
+  "frame-ancestors 'none'";
+
+/** The headers every answer carries (W5). */
+export const SAFE_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": CSP,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
+/** The fixed files, by path: nothing else is served. */
+const FILES: Readonly<Record<string, { body: string; type: string }>> = {
+  "/": { body: CHAT_HTML, type: "text/html; charset=utf-8" },
+  "/chat.js": { body: CHAT_JS, type: "text/javascript; charset=utf-8" },
+  "/style.css": { body: STYLE_CSS, type: "text/css; charset=utf-8" },
+  "/lecture": { body: LECTURE_HTML, type: "text/html; charset=utf-8" },
+  "/lecture.js": { body: LECTURE_JS, type: "text/javascript; charset=utf-8" },
+  "/lecture.css": { body: LECTURE_CSS, type: "text/css; charset=utf-8" },
+  "/texts.json": { body: JSON.stringify(ERROR_TEXTS), type: "application/json; charset=utf-8" },
+};
+
+/** The cookie a page that gave the token carries to the feed. */
+const SESSION_COOKIE = "papo_lecture";
+
+/** Most lecture sessions kept (each a page that gave the token); the oldest go first. */
+const MAX_SESSIONS = 32;
+
+/** A request, as the web server read it. */
+export interface Asked {
+  /** The method. */
+  readonly method: string;
+  /** The path, without the query. */
+  readonly path: string;
+  /** The browser's address. */
+  readonly address: string;
+  /** A header's value, or `undefined` (names in lowercase). */
+  header(name: string): string | undefined;
+  /** The body, as text (a short one: the token). */
+  text(): Promise<string>;
+}
+
+/** What the answers need: the teacher's token, the lecture, who may read it, the origins. */
+export interface Site {
+  /** The teacher's token: a lecture view from another computer must give it. */
+  readonly adminToken: string;
+  /** The lecture's events. */
+  readonly lecture: LectureModel;
+  /** Origins allowed besides the page's own (`--web-origin`). */
+  readonly origins: readonly string[] | undefined;
+  /** Whether an address may read the lecture feed without the token. */
+  readonly lectureLocal: (address: string) => boolean;
+  /** Whether the server speaks HTTPS. */
+  readonly secure: boolean;
+  /** The lecture sessions (pages that gave the token). */
+  readonly sessions: Set<string>;
+  /** Aborted when the server stops: the feeds end. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The answer to one request (but a WebSocket upgrade's, which the web server takes).
+ *
+ * @param request The request.
+ * @param site What the answers need.
+ * @returns The answer.
+ */
+export async function answer(request: Asked, site: Site): Promise<Response> {
+  const path = request.path;
+  if (path === "/ws") {
+    if (request.method !== "GET") return plain(405, "Use GET with a WebSocket upgrade\n");
+    return plain(426, "This path is the chat's WebSocket: open / in a browser\n", {
+      upgrade: "websocket",
+      "sec-websocket-version": "13",
+    });
+  }
+  if (path === "/lecture/login") {
+    if (request.method !== "POST") return plain(405, "Use POST\n");
+    if (!originAllowed(request, site)) return plain(403, "Origin not allowed\n");
+    const token = (await request.text().catch(() => "")).trim();
+    if (token !== site.adminToken) return plain(403, "Wrong token\n");
+    const id = crypto.randomUUID();
+    site.sessions.add(id);
+    if (site.sessions.size > MAX_SESSIONS) {
+      site.sessions.delete(site.sessions.values().next().value!);
+    }
+    const secure = site.secure ? "; Secure" : "";
+    return plain(204, null, {
+      "set-cookie": `${SESSION_COOKIE}=${id}; Path=/lecture; HttpOnly; SameSite=Strict${secure}`,
+    });
+  }
+  if (path === "/lecture/events") {
+    if (request.method !== "GET" && request.method !== "HEAD") return plain(405, "Use GET\n");
+    const local = site.lectureLocal(request.address);
+    if (!local && !hasSession(request, site.sessions)) {
+      return plain(403, "The lecture view is the teacher's: give the token in the page\n");
+    }
+    if (request.method === "HEAD") return plain(200, null);
+    return withHeaders(lectureFeed(site.lecture, site.signal));
+  }
+  const file = Object.hasOwn(FILES, path) ? FILES[path] : undefined;
+  if (file === undefined) return plain(404, "Not found\n");
+  if (request.method !== "GET" && request.method !== "HEAD") return plain(405, "Use GET\n");
+  return withHeaders(
+    new Response(request.method === "HEAD" ? null : file.body, {
+      headers: { "content-type": file.type, "cache-control": "no-cache" },
+    }),
+  );
+}
+
+/**
+ * Whether a browser's request comes from the page's own origin or one
+ * allowed with `--web-origin` (W5). A request without Origin is no
+ * browser's (a command-line WebSocket client): it is let in, as `nc` is.
+ *
+ * @param request The request.
+ * @param site Whether HTTPS, and the origins allowed.
+ */
+export function originAllowed(
+  request: Pick<Asked, "header">,
+  site: Pick<Site, "secure" | "origins">,
+): boolean {
+  const origin = request.header("origin");
+  if (origin === undefined) return true;
+  const host = request.header("host");
+  if (host !== undefined && origin === `${site.secure ? "https" : "http"}://${host}`) return true;
+  return site.origins?.includes(origin) ?? false;
+}
+
+/** Whether the address is this computer's loopback. */
+export function isLoopback(address: string): boolean {
+  return address.startsWith("127.") || address === "::1" || address === "::ffff:127.0.0.1";
+}
+
+function hasSession(request: Asked, sessions: Set<string>): boolean {
+  const cookies = request.header("cookie") ?? "";
+  for (const part of cookies.split(";")) {
+    const [name, value] = part.trim().split("=");
+    if (name === SESSION_COOKIE && value !== undefined && sessions.has(value)) return true;
+  }
+  return false;
+}
+
+function plain(status: number, body: string | null, headers: Record<string, string> = {}) {
+  return withHeaders(
+    new Response(body, {
+      status,
+      headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+    }),
+  );
+}
+
+function withHeaders(response: Response): Response {
+  for (const [name, value] of Object.entries(SAFE_HEADERS)) response.headers.set(name, value);
+  return response;
+}
