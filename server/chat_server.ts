@@ -87,8 +87,6 @@ export class ChatServer implements Entrance, SessionHost {
   readonly tokenGuard: TokenGuard;
   /** Part of {@linkcode SessionHost}: each address's budgets of lines and joins (L10). */
   readonly budgets: AddressBuckets;
-  /** Part of {@linkcode SessionHost}: the time now, by the server's timers. */
-  readonly clock: () => number;
   readonly #quiet: QuietLog;
   readonly #observer: ConnectionOptions["observer"];
   readonly #transcript: Transcript | undefined;
@@ -119,7 +117,6 @@ export class ChatServer implements Entrance, SessionHost {
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
     const timers = this.limits.timers;
-    this.clock = () => timers.now();
     // L10: an address churning connections has its connect/nick/leave lines summarized.
     this.#quiet = new QuietLog(options.log ?? logLine, timers);
     this.log = this.#quiet.write;
