@@ -2,11 +2,15 @@
  * What one WebSocket message costs the server in Deno, beside a TCP write
  * (issue 23 item 3, docs/performance.md "The web door's cost"). A server
  * sends `--lines` 61-character lines to each of `--clients` clients (a child
- * process reads them), in rounds of `--batch` lines, four ways: one text
- * message per line (what W2 asks of the web door), the round's lines joined
- * in one text message, one TCP write per line, and one TCP write per round
- * (what the TCP door does). Prints the server's CPU time per line, user and
- * system, read from `process.cpuUsage()`; compare within one run.
+ * process reads them with Deno's WebSocket, as a browser would, or a TCP
+ * socket), in rounds of `--batch` lines, five ways: Deno's WebSocket
+ * (`Deno.upgradeWebSocket`, the door before issue 23) sending one text
+ * message per line (what W2 asks), the same with the round's lines joined in
+ * one message, papo's web door (`server/doors/ws.ts`: one text frame per
+ * line, the round's frames in one socket write), one TCP write per line,
+ * and one TCP write per round (what the TCP door does). Prints the server's
+ * CPU time per line, user and system, read from `process.cpuUsage()`;
+ * compare within one run.
  *
  * ```sh
  * deno run --allow-net --allow-run --allow-read scripts/ws_send_cost.ts --clients 200 --lines 3200 --batch 16
@@ -17,11 +21,14 @@
 
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { WebSocketStream } from "../server/doors/ws.ts";
+import { acceptFor, switchAnswer } from "../server/doors/ws_handshake.ts";
 
 const LINE = "PUBLICA alice: " + "x".repeat(46);
 const MODES = [
   "ws-message-per-line",
   "ws-lines-joined",
+  "door-frames-per-round",
   "tcp-write-per-line",
   "tcp-write-per-round",
 ];
@@ -31,6 +38,7 @@ const { values } = parseArgs({
     clients: { type: "string", default: "200" },
     lines: { type: "string", default: "3200" },
     batch: { type: "string", default: "16" },
+    modes: { type: "string", default: MODES.join(",") }, // some of them only
     child: { type: "string" }, // internal: `ws:PORT` or `tcp:PORT`, the reading side
   },
 });
@@ -43,7 +51,7 @@ if (values.child !== undefined) {
   await Promise.all(Array.from({ length: clients }, () => readAll(kind!, Number(port))));
   Deno.exit(0);
 }
-for (const mode of MODES) await measure(mode);
+for (const mode of values.modes!.split(",")) await measure(mode);
 
 /** The reading side: counts lines until all came. */
 async function readAll(kind: string, port: number): Promise<void> {
@@ -71,8 +79,10 @@ async function readAll(kind: string, port: number): Promise<void> {
 /** Runs one mode with its own server and reading process; prints its line. */
 async function measure(mode: string): Promise<void> {
   const ws = mode.startsWith("ws");
+  const door = mode.startsWith("door");
   const sockets: WebSocket[] = [];
   const conns: Deno.Conn[] = [];
+  const streams: WebSocketStream[] = [];
   const all = Promise.withResolvers<void>();
   let port: number;
   let stop: () => Promise<void>;
@@ -84,6 +94,15 @@ async function measure(mode: string): Promise<void> {
     });
     port = server.addr.port;
     stop = () => server.shutdown();
+  } else if (door) {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    port = listener.addr.port;
+    (async () => {
+      for await (const c of listener) {
+        void upgrade(c).then((s) => streams.push(s) === clients && all.resolve());
+      }
+    })();
+    stop = () => Promise.resolve(listener.close());
   } else {
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     port = listener.addr.port;
@@ -99,7 +118,7 @@ async function measure(mode: string): Promise<void> {
       import.meta.filename!,
       ...Deno.args,
       "--child",
-      `${ws ? "ws" : "tcp"}:${port}`,
+      `${ws || door ? "ws" : "tcp"}:${port}`,
     ],
   }).spawn();
   await all.promise;
@@ -111,7 +130,11 @@ async function measure(mode: string): Promise<void> {
     if (mode === "ws-message-per-line") {
       for (const s of sockets) for (let i = 0; i < batch; i++) s.send(LINE);
     } else if (mode === "ws-lines-joined") { for (const s of sockets) s.send(joined); }
-    else if (mode === "tcp-write-per-line") {
+    else if (door) {
+      await Promise.all(streams.map(async (s) => {
+        for (let at = 0; at < round.length;) at += await s.write(round.subarray(at));
+      }));
+    } else if (mode === "tcp-write-per-line") {
       await Promise.all(conns.map(async (c) => {
         for (let i = 0; i < batch; i++) await c.write(one);
       }));
@@ -129,5 +152,19 @@ async function measure(mode: string): Promise<void> {
       `(user ${per(used.user)}, system ${per(used.system)})`,
   );
   for (const c of conns) c.close();
+  for (const s of streams) s.shut();
   await stop();
+}
+
+/** papo's web door on an accepted socket: the handshake answered, the stream made. */
+async function upgrade(conn: Deno.TcpConn): Promise<WebSocketStream> {
+  conn.setNoDelay(true);
+  const buf = new Uint8Array(4096);
+  let request = "";
+  while (!request.includes("\r\n\r\n")) {
+    request += new TextDecoder().decode(buf.subarray(0, (await conn.read(buf)) ?? 0));
+  }
+  const key = /sec-websocket-key: *(\S+)/i.exec(request)![1]!;
+  await conn.write(switchAnswer(await acceptFor(key)));
+  return new WebSocketStream(conn);
 }

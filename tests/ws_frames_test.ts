@@ -74,7 +74,7 @@ Deno.test("frameLines: one unmasked text frame per CRLF line, lengths in 7, 16 a
     "e".repeat(65536),
     "f\ng",
   ];
-  const frames = frameLines(encoder.encode(lines.map((l) => l + "\r\n").join("")));
+  const { frames } = frameLines(encoder.encode(lines.map((l) => l + "\r\n").join("")));
   const got: string[] = [];
   for (let at = 0; at < frames.length;) {
     assert.equal(frames[at], 0x81);

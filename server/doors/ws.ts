@@ -27,7 +27,6 @@ import {
   type FrameEvent,
   frameLines,
   FrameReader,
-  linesEnd,
   Opcode,
 } from "./ws_frames.ts";
 
@@ -150,19 +149,29 @@ export class WebSocketStream implements ByteStream {
    */
   async write(bytes: Uint8Array): Promise<number> {
     if (this.#closeSent || this.#shut) throw new Deno.errors.BrokenPipe("closed");
-    const end = linesEnd(bytes, WS_WRITE_MOST);
+    if (this.#pending !== undefined) return this.#writeAfterPart(bytes);
+    const { frames, end } = frameLines(bytes, WS_WRITE_MOST);
     if (end === 0) {
       // No line ends in these bytes (never from the chat server, which writes whole lines).
-      this.#pending = concat(this.#pending, bytes);
+      this.#pending = bytes.slice();
       return bytes.length;
     }
-    let lines = bytes.subarray(0, end);
-    if (this.#pending !== undefined) {
-      lines = concat(this.#pending, lines);
-      this.#pending = undefined;
-    }
-    await this.#send(frameLines(lines));
+    await this.#send(frames);
     return end;
+  }
+
+  /** A write after one that ended inside a line: that part goes first. */
+  async #writeAfterPart(bytes: Uint8Array): Promise<number> {
+    const part = this.#pending!;
+    const joined = concat(part, bytes);
+    const { frames, end } = frameLines(joined, WS_WRITE_MOST + part.length);
+    if (end === 0) {
+      this.#pending = joined;
+      return bytes.length;
+    }
+    this.#pending = undefined;
+    await this.#send(frames);
+    return end - part.length;
   }
 
   /** Part of {@linkcode ByteStream}: the close frame; reading goes on until the browser's. */
@@ -210,13 +219,16 @@ export class WebSocketStream implements ByteStream {
 
   /** Queues a socket write after those under way; resolves when the kernel took it all. */
   #send(bytes: Uint8Array): Promise<void> {
-    this.#writing++;
-    const written = this.#tail.then(() => writeAll(this.#conn, bytes)).finally(() => {
-      this.#writing--;
-    });
-    this.#tail = written.catch(() => {});
+    const written = this.#writing++ === 0
+      ? writeAll(this.#conn, bytes)
+      : this.#tail.then(() => writeAll(this.#conn, bytes));
+    this.#tail = written.then(this.#wrote, this.#wrote);
     return written;
   }
+
+  #wrote = (): void => {
+    this.#writing--;
+  };
 
   /** The idle timer: a ping after a quiet period, the drop after a second one. */
   #look = (): void => {
