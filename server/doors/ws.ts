@@ -56,7 +56,6 @@ export class WebSocketStream implements ByteStream {
   readonly #frames = new FrameReader(MAX_LINE_BYTES);
   readonly #events: FrameEvent[] = [];
   readonly #lines = new ByteQueue();
-  readonly #raw = new Uint8Array(16 * 1024);
   readonly #gone: Gone | undefined;
   #reading: Promise<Uint8Array | null> | undefined; // a read begun before the handshake
   #pending: Uint8Array | undefined; // written bytes of a line not ended yet
@@ -94,7 +93,9 @@ export class WebSocketStream implements ByteStream {
     for (;;) {
       if (this.#lines.queued > 0) return this.#lines.read(buffer);
       if (this.#ended || this.#shut) return null;
-      const bytes = await this.#readSocket();
+      // The frames are read into the caller's buffer: the frame reader takes all it needs of
+      // them (what it keeps, it copies) before the lines are put there.
+      const bytes = await this.#readSocket(buffer);
       if (bytes === null) {
         this.#ended = true; // the TCP stream ended without a close frame
         return null;
@@ -104,14 +105,14 @@ export class WebSocketStream implements ByteStream {
     }
   }
 
-  async #readSocket(): Promise<Uint8Array | null> {
+  async #readSocket(buffer: Uint8Array): Promise<Uint8Array | null> {
     const begun = this.#reading;
     if (begun !== undefined) {
       this.#reading = undefined;
       return await begun;
     }
-    const n = await this.#conn.read(this.#raw);
-    return n === null ? null : this.#raw.subarray(0, n);
+    const n = await this.#conn.read(buffer);
+    return n === null ? null : buffer.subarray(0, n);
   }
 
   /** Reads frames from bytes received. */
