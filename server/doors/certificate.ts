@@ -60,7 +60,7 @@ function readPem(flag: string, path: string, allow: string, marker: RegExp, what
 export interface Certificate {
   /** What the TLS door's handshakes use. */
   readonly context: SecureContext;
-  /** The certificate chain, PEM (for `Deno.serve`'s HTTPS). */
+  /** The certificate chain, PEM (for the web door's HTTPS listener). */
   readonly certPem: string;
   /** The private key, PEM. */
   readonly keyPem: string;
