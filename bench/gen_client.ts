@@ -208,6 +208,18 @@ export abstract class Client implements WriteTarget {
     return text;
   }
 
+  /**
+   * Starts a private or broadcast run: nothing sent, nothing in flight, no
+   * sequence number seen (a warm-up run and the timed run after it each
+   * start from message 0).
+   */
+  startRun(): void {
+    this.sent = 0;
+    this.inFlight = 0;
+    this.#unsent = 0;
+    this.nextSeq = [];
+  }
+
   /** Sends `text` with the rest of this turn's lines, in one write. */
   send(text: string): void {
     if (!this.closed) this.#writer.send(text);

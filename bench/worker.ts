@@ -106,9 +106,10 @@ function privateRun(order: PrivateOrder): void {
   for (const [s, t] of order.pairs) {
     const sender = clients[s]!;
     const receiver = clients[t]!;
+    sender.startRun();
+    receiver.startRun();
     sender.head = sender.privateHead(receiver.nick) + body(s, order.shape);
     receiver.left = order.messages;
-    receiver.nextSeq = [];
     sender.acked = sender instanceof PapoClient;
     sender.okPaces = sender.acked && order.shape === "reply";
     receiver.sender = sender.okPaces ? undefined : sender;
@@ -128,7 +129,7 @@ function broadcastRun(order: BroadcastOrder): void {
   const senders = new Set(order.senders.map(([i]) => i));
   for (let i = 0; i < clients.length; i++) {
     const c = clients[i]!;
-    c.nextSeq = [];
+    c.startRun();
     c.left = (order.sendersTotal - (senders.has(i) ? 1 : 0)) * order.messages;
     r.expected += c.left;
   }
