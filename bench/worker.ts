@@ -108,12 +108,13 @@ function privateRun(order: PrivateOrder): void {
     const receiver = clients[t]!;
     sender.startRun();
     receiver.startRun();
-    sender.head = sender.privateHead(receiver.nick) + body(s, order.shape);
+    const w = sender.window;
+    w.head = sender.privateHead(receiver.nick) + body(s, order.shape);
     receiver.left = order.messages;
-    sender.acked = sender instanceof PapoClient;
-    sender.okPaces = sender.acked && order.shape === "reply";
-    receiver.sender = sender.okPaces ? undefined : sender;
-    r.expected += sender.acked ? 2 * order.messages : order.messages;
+    w.acked = sender instanceof PapoClient;
+    w.okPaces = w.acked && order.shape === "reply";
+    receiver.sender = w.okPaces ? undefined : sender;
+    r.expected += w.acked ? 2 * order.messages : order.messages;
   }
   arm(r, () => {
     for (const [s] of order.pairs) clients[s]!.pump(r);
@@ -139,7 +140,7 @@ function broadcastRun(order: BroadcastOrder): void {
     clients[order.pacer]!.paces = paces;
   }
   for (const [i, id] of order.senders) {
-    clients[i]!.head = clients[i]!.publicHead() + body(id, order.shape);
+    clients[i]!.window.head = clients[i]!.publicHead() + body(id, order.shape);
   }
   arm(r, () => {
     for (const [i] of order.senders) clients[i]!.pump(r);
