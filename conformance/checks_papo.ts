@@ -36,7 +36,7 @@ import {
   USERS_HEAD,
 } from "./lines.ts";
 import type { Probe } from "./probe.ts";
-import { sleep } from "./client_conn.ts";
+import { sleep } from "./waits.ts";
 
 async function prompt(ctx: Context): Promise<void> {
   const p = await ctx.connect(ctx.nick());

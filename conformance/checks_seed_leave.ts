@@ -9,7 +9,7 @@
 import { CheckSkip, type Context, type Text } from "./check.ts";
 import { fold, hasPhrase } from "./match.ts";
 import type { Probe } from "./probe.ts";
-import { sleep } from "./client_conn.ts";
+import { sleep } from "./waits.ts";
 import { enter, type Seat, sees } from "./seed_seats.ts";
 
 /** `from` sends two public messages; each of `to` must get both. */

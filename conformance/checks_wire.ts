@@ -26,7 +26,7 @@ import {
   type Member,
 } from "./lines.ts";
 import type { Probe } from "./probe.ts";
-import { sleep } from "./client_conn.ts";
+import { sleep } from "./waits.ts";
 
 const encoder = new TextEncoder();
 const IAC = 0xff;

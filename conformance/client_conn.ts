@@ -1,9 +1,9 @@
 /**
  * The one line client's mechanism (issue 20 item 5): a client's connection
  * to a line server that reads until the server ends it, takes telnet's
- * sequences out of the text (`telnet_split.ts`), waits for what the caller
- * expects, each wait bounded in time and by a deadline, sends within the
- * deadline, and leaves politely, abruptly or with a reset. The conformance
+ * sequences out of the text (`telnet_split.ts`), wakes the waits for what the
+ * caller expects (`waits.ts`: each bounded in time and by a deadline), sends
+ * within the deadline, and leaves politely, abruptly or with a reset. The conformance
  * kit's {@linkcode Probe} (`probe.ts`) and the tests' `LineClient`
  * (`tests/line_client.ts`) are views on it: they differ only in how they
  * keep the text (positions, or lines). It needs no permission but the
@@ -13,6 +13,7 @@
  */
 
 import { TelnetSplitter } from "./telnet_split.ts";
+import { Waits } from "./waits.ts";
 
 /** What a client needs of its socket: Deno's `Conn` has it, and so has `ResettableConn`. */
 export interface ByteConn {
@@ -54,27 +55,19 @@ export interface ClientConnOptions {
   readSize?: number;
 }
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
 /** One connection to a line server, read until it ends: the mechanism under the line clients. */
 export class ClientConn {
   /** Every byte received, telnet sequences included (when kept). */
   readonly raw: number[] = [];
   readonly #conn: ByteConn;
-  readonly #deadline: number;
+  readonly #waits: Waits;
   readonly #maxBytes: number;
   readonly #keepRaw: boolean;
   readonly #text: (bytes: number[]) => void;
   readonly #telnet = new TelnetSplitter();
-  readonly #wakers = new Set<() => void>();
   readonly #reading: Promise<void>;
   #count = 0;
-  #lastByteAt = performance.now();
   #ended = false;
-  #done = false;
   #flooded = false;
   #stop = false;
   #closed = false;
@@ -88,7 +81,7 @@ export class ClientConn {
   constructor(conn: ByteConn, options: ClientConnOptions) {
     this.#conn = conn;
     this.#text = options.text;
-    this.#deadline = options.deadline ?? Infinity;
+    this.#waits = new Waits(options.deadline);
     this.#maxBytes = options.maxBytes ?? Infinity;
     this.#keepRaw = options.keepRaw ?? true;
     this.#reading = this.#read(options.readSize ?? 16384);
@@ -106,12 +99,12 @@ export class ClientConn {
 
   /** Whether no more bytes will come (the connection ended, was closed, or reading stopped). */
   get done(): boolean {
-    return this.#done;
+    return this.#waits.done;
   }
 
   /** Whether reading stopped with the connection still open. */
   get paused(): boolean {
-    return this.#done && !this.#ended;
+    return this.#waits.done && !this.#ended;
   }
 
   /** Whether the server sent more than `maxBytes`: reading stopped there. */
@@ -119,48 +112,14 @@ export class ClientConn {
     return this.#flooded;
   }
 
-  /**
-   * Waits until `ok()` holds, checking each time bytes arrive.
-   *
-   * @param ok The condition.
-   * @param ms The most milliseconds to wait (the deadline may cut it shorter).
-   * @returns Whether it holds; `false` when time ran out or the bytes ended first.
-   */
+  /** Waits until `ok()` holds, at most `ms` and the deadline: {@linkcode Waits.until}. */
   until(ok: () => boolean, ms: number): Promise<boolean> {
-    if (ok()) return Promise.resolve(true);
-    const limit = Math.min(ms, this.#deadline - performance.now());
-    if (limit <= 0 || this.#done) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wakers.delete(wake);
-        resolve(ok());
-      };
-      const wake = (): void => {
-        if (ok() || this.#done) done();
-      };
-      const timer = setTimeout(done, limit);
-      this.#wakers.add(wake);
-    });
+    return this.#waits.until(ok, ms);
   }
 
-  /**
-   * Waits until nothing has arrived for `ms` milliseconds, counted from now
-   * or from the last byte, whichever is later.
-   *
-   * @param ms The silence that ends the wait.
-   * @param max The most milliseconds to wait in all.
-   * @default {ms * 10}
-   */
-  async quiet(ms: number, max: number = ms * 10): Promise<void> {
-    const start = performance.now();
-    const end = Math.min(start + max, this.#deadline);
-    while (!this.#done) {
-      const now = performance.now();
-      const idle = now - Math.max(start, this.#lastByteAt);
-      if (idle >= ms || now >= end) return;
-      await sleep(Math.min(ms - idle, end - now));
-    }
+  /** Waits for `ms` of silence, at most `max` and the deadline: {@linkcode Waits.quiet}. */
+  quiet(ms: number, max?: number): Promise<void> {
+    return this.#waits.quiet(ms, max);
   }
 
   /**
@@ -172,8 +131,9 @@ export class ClientConn {
   async send(bytes: Uint8Array): Promise<void> {
     if (this.#closed) throw new ConnectionLostError("the connection is closed");
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = this.#deadline === Infinity ? undefined : new Promise<never>((_, reject) => {
-      const ms = Math.max(0, this.#deadline - performance.now());
+    const deadline = this.#waits.deadline;
+    const late = deadline === Infinity ? undefined : new Promise<never>((_, reject) => {
+      const ms = Math.max(0, deadline - performance.now());
       timer = setTimeout(() => reject(new ConnectionLostError("the server does not read")), ms);
     });
     try {
@@ -218,7 +178,7 @@ export class ClientConn {
    * @param ms The most milliseconds to wait for the server.
    */
   async leave(ms: number): Promise<void> {
-    if (!this.#closed && !this.#done) {
+    if (!this.#closed && !this.#waits.done) {
       await this.closeWrite();
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([this.#reading, new Promise((r) => timer = setTimeout(r, ms))]);
@@ -258,35 +218,25 @@ export class ClientConn {
           break;
         }
         this.#take(buf.subarray(0, n));
-        if (this.#done) break; // it sent more than the connection keeps
+        if (this.#waits.done) break; // it sent more than the connection keeps
       }
     } catch {
       // reset, or closed by us
       if (!this.#closed) this.#ended = true;
     }
-    this.#end();
+    this.#waits.end();
   }
 
   #take(chunk: Uint8Array): void {
     if (this.#count + chunk.length > this.#maxBytes) {
       this.#flooded = true;
-      return this.#end();
+      return this.#waits.end();
     }
     this.#count += chunk.length;
-    this.#lastByteAt = performance.now();
     if (this.#keepRaw) { for (const b of chunk) this.raw.push(b); }
     const text: number[] = [];
     this.#telnet.split(chunk, text);
     this.#text(text);
-    this.#wake();
-  }
-
-  #end(): void {
-    this.#done = true;
-    this.#wake();
-  }
-
-  #wake(): void {
-    for (const wake of [...this.#wakers]) wake();
+    this.#waits.arrived();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The chat server: what every door hands its clients to (`doors/door.ts`).
  * For each client it decides admission (L5, C3), runs its session, and at
- * shutdown tells every client and waits for their sessions to end (S13).
+ * shutdown tells every client and waits for their sessions to end (S13;
+ * what runs is counted in `sessions.ts`).
  * It listens on nothing itself: `server.ts` listens and accepts.
  *
  * @module
@@ -29,6 +30,7 @@ import type { Member, Room } from "./room/room.ts";
 import type { Transcript } from "./transcript.ts";
 import type { SessionHost } from "./commands.ts";
 import { CLOSE_DRAIN_MS, Session } from "./session.ts";
+import { Sessions } from "./sessions.ts";
 
 /** The room of a server given none: one in memory, with the server's history, crowd and kicks. */
 function memoryRoom(options: ServerOptions): Room {
@@ -87,17 +89,12 @@ export class ChatServer implements Entrance, SessionHost {
   readonly tokenGuard: TokenGuard;
   /** Part of {@linkcode SessionHost}: each address's budgets of lines and joins (L10). */
   readonly budgets: AddressBuckets;
-  /** Part of {@linkcode SessionHost}: the time now, by the server's timers. */
-  readonly clock: () => number;
   readonly #quiet: QuietLog;
   readonly #observer: ConnectionOptions["observer"];
   readonly #transcript: Transcript | undefined;
   readonly #scheduler = new FlushScheduler();
-  readonly #sessions = new Set<Session>();
+  readonly #sessions = new Sessions<Session>();
   readonly #joined = new Set<Member>();
-  /** Sessions running, and what to call when the last ends after shutdown. */
-  #running = 0;
-  #allEnded: (() => void) | undefined;
   /** What every connection shares: its queue's bounds, the scheduler, the counters, the observer. */
   readonly #connectionOptions: ConnectionOptions;
   readonly #admission: Admission;
@@ -119,7 +116,6 @@ export class ChatServer implements Entrance, SessionHost {
     this.adminToken = options.adminToken ?? randomToken();
     this.limits = resolveLimits(options);
     const timers = this.limits.timers;
-    this.clock = () => timers.now();
     // L10: an address churning connections has its connect/nick/leave lines summarized.
     this.#quiet = new QuietLog(options.log ?? logLine, timers);
     this.log = this.#quiet.write;
@@ -189,18 +185,17 @@ export class ChatServer implements Entrance, SessionHost {
   async shutdown(): Promise<void> {
     if (!this.#stopping) {
       this.#stopping = true;
-      const closing: Promise<void>[] = [];
-      for (const s of this.#sessions) closing.push(s.end("shutdown"));
+      const closing = this.#sessions.endAll("shutdown");
       this.#scheduler.runNow();
       this.#stopped?.();
-      await Promise.all(closing);
+      await closing;
     }
     await this.finished;
   }
 
   /** After shutdown: waits for the last session, then closes the room. */
   async #ended(): Promise<void> {
-    if (this.#running > 0) await new Promise<void>((resolve) => this.#allEnded = resolve);
+    await this.#sessions.idle();
     await this.room.close();
     this.#quiet.close();
   }
@@ -210,20 +205,14 @@ export class ChatServer implements Entrance, SessionHost {
    * runs until it leaves; whatever it does is contained to it.
    */
   enter(stream: ByteStream, peer: Peer): void {
-    this.#running++;
     // A session never rejects: whatever a client does is contained to it.
-    this.#serve(stream, peer).catch(this.#failed).finally(this.#sessionEnded);
+    this.#sessions.run(this.#serve(stream, peer), this.#failed);
   }
 
   /** One session failed; contained, counted and logged. */
   #failed = (e: unknown): void => {
     this.stats.socketErrors++;
     this.log(`session failed: ${errorName(e)}`);
-  };
-
-  /** One session ended; the last one after shutdown lets {@linkcode finished} resolve. */
-  #sessionEnded = (): void => {
-    if (--this.#running === 0 && this.#allEnded !== undefined) this.#allEnded();
   };
 
   async #serve(stream: ByteStream, peer: Peer): Promise<void> {

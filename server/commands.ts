@@ -49,8 +49,6 @@ export interface SessionHost {
   readonly tokenGuard: TokenGuard;
   /** Each address's budgets of lines and joins (L10). */
   readonly budgets: AddressBuckets;
-  /** The time now, in milliseconds, by the server's timers (`limits.timers.now`). */
-  readonly clock: () => number;
   /** Writes a log line (S9). */
   log(line: string): void;
   /** Records a teacher's action, with who did it, in the log and the transcript (C3, C5). */

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { type Clock, SYSTEM_TIMERS } from "../common/time.ts";
+
 /**
  * L4 flood control: a bucket of `burst` tokens that refills at `rate` tokens
  * a second; each line takes one.
@@ -77,7 +79,7 @@ export interface Gated {
 export class FloodGate extends TokenBucket {
   readonly #warning: Uint8Array;
   readonly #shared: TokenBucket | undefined;
-  readonly #clock: () => number;
+  readonly #clock: Clock;
   /** Whether the connection's own bucket counts (a burst of 0 turns it off). */
   readonly #own: boolean;
   /** The connection's own token is taken; the line waits for the address's. */
@@ -89,16 +91,16 @@ export class FloodGate extends TokenBucket {
    * @param rate Lines a second that may keep coming.
    * @param warning The line sent when a burst starts to wait.
    * @param shared The budget the connection's address shares (L10), if any.
-   * @param clock The time now. @default {Date.now}
+   * @param clock The time now. @default {SYSTEM_TIMERS}
    */
   constructor(
     burst: number,
     rate: number,
     warning: Uint8Array,
     shared?: TokenBucket,
-    clock: () => number = Date.now,
+    clock: Clock = SYSTEM_TIMERS,
   ) {
-    super(Math.max(1, burst), Math.max(1, rate), clock());
+    super(Math.max(1, burst), Math.max(1, rate), clock.now());
     this.#own = burst > 0;
     this.#warning = warning;
     this.#shared = shared;
@@ -122,7 +124,7 @@ export class FloodGate extends TokenBucket {
 
   /** Takes the connection's token, then the address's: 0, or how long to wait for one. */
   #next(): number {
-    const now = this.#clock();
+    const now = this.#clock.now();
     if (this.#own && !this.#ownTaken) {
       const wait = this.take(now);
       if (wait > 0) return wait;

@@ -151,11 +151,6 @@ export class AddressBuckets {
     this.#refillMs = Math.max(lines, joins);
   }
 
-  /** The time now, by the budgets' clock. */
-  now(): number {
-    return this.#clock.now();
-  }
-
   /** The budget of `ip`, made when it has none. */
   of(ip: string): AddressBudget {
     const now = this.#clock.now();

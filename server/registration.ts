@@ -107,12 +107,12 @@ async function stillAdmitted(s: Registrant): Promise<boolean> {
 /** Waits for the address's turn to register (L10); `false` when the connection closed. */
 async function joinTurn(s: Registrant): Promise<boolean> {
   const joins = s.host.budgets.of(s.ip).joins;
-  let wait = joins.take(s.host.clock());
+  let wait = joins.take(s.host.limits.timers.now());
   if (wait > 0) s.send(Reply.joinsTooFast);
   while (wait > 0) {
     await s.c.sleep(wait);
     if (s.c.closing) return false;
-    wait = joins.take(s.host.clock());
+    wait = joins.take(s.host.limits.timers.now());
   }
   return true;
 }

@@ -137,7 +137,7 @@ export class Session implements Member, Caller, ConnectionOwner, Registrant {
     // L4 per connection, L10 per address: one budget shared by the address's connections.
     const shared = limits.ipFloodBurst > 0 ? host.budgets.of(c.ip).lines : undefined;
     const gate = limits.floodBurst > 0 || shared !== undefined
-      ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood, shared, host.clock)
+      ? new FloodGate(limits.floodBurst, limits.floodRate, Reply.flood, shared, limits.timers)
       : undefined;
     try {
       c.send(Reply.prompt);

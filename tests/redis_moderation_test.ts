@@ -8,6 +8,7 @@
  * `room_contract.ts`; on the memory room over TCP, in `moderation_test.ts`.
  */
 import assert from "node:assert/strict";
+import { SYSTEM_TIMERS } from "../common/time.ts";
 import { bytes } from "./helpers.ts";
 import { join, LineClient } from "./line_client.ts";
 import {
@@ -95,7 +96,10 @@ Deno.test({
   ignore: !hasRedis,
   async fn(t) {
     let now = 5_000_000;
-    await using nodes = await twoNodes({ kickMinutes: 5, clock: () => now });
+    await using nodes = await twoNodes({
+      kickMinutes: 5,
+      timers: { ...SYSTEM_TIMERS, now: () => now },
+    });
     const { a, b } = nodes;
     await using prof = await teacher(a.port);
     await using eve = await join(b.port, "eve", { from: "127.0.10.4" });

@@ -22,9 +22,15 @@ function prefix(): string {
 roomContract({
   name: "RedisRoom",
   ...(hasRedis ? {} : { skip: "redis-server is not installed" }),
-  async open(history, clock) {
+  async open(history, timers) {
     const redis = await RedisServer.start();
-    const o = { url: redis.url, prefix: prefix(), history, log: () => {}, ...(clock && { clock }) };
+    const o = {
+      url: redis.url,
+      prefix: prefix(),
+      history,
+      log: () => {},
+      ...(timers && { timers }),
+    };
     const a = await RedisRoom.connect({ ...o, nodeName: "a" });
     const b = await RedisRoom.connect({ ...o, nodeName: "b" });
     return {

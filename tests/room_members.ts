@@ -7,6 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import type { Timers } from "../common/time.ts";
 import { HOW_TO_LINE, type Role } from "../protocol.ts";
 import type { Outgoing } from "../server/room/message.ts";
 import type { Member, RemovalReason, Room } from "../server/room/room.ts";
@@ -187,9 +188,9 @@ export interface RoomEngine {
   /**
    * Opens a new, empty room, where a kick keeps an address out 5 minutes (C3).
    * @param history How many public messages a latecomer is shown (C4).
-   * @param clock The time now, for kicks (C3): the test moves it. @default the engine's own
+   * @param timers The clock of kicks (C3), whose time the test moves. @default the engine's own
    */
-  open(history: number, clock?: () => number): Promise<OpenRoom>;
+  open(history: number, timers?: Timers): Promise<OpenRoom>;
 }
 
 /** Registers one of the contract's tests for an engine (its name is prefixed, skipped with it). */

@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { SYSTEM_TIMERS } from "../common/time.ts";
 import { barrier, type ContractTest, enter, type RoomEngine } from "./room_members.ts";
 
 /** Registers the moderation tests for `engine` through the contract's `test`. */
@@ -108,7 +109,7 @@ export function moderationContract(engine: RoomEngine, test: ContractTest): void
 
   test("a kick keeps the address out on every node for its minutes; unban lifts it (C3)", async (t) => {
     let now = 7_000_000;
-    await using open = await engine.open(0, () => now);
+    await using open = await engine.open(0, { ...SYSTEM_TIMERS, now: () => now });
     const [a, b] = open.rooms;
     const prof = await enter(a, "prof", "10.0.0.1", "teacher");
     const kick = async (room: typeof a, nick: string, ip: string) => {

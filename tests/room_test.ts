@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { LocalRoom } from "../server/room/local.ts";
-import { SYSTEM_TIMERS } from "../common/time.ts";
 import { ManualTimers } from "./helpers.ts";
 import { ENTRY_LIST_MAX, USERS_LINE_BYTES } from "../protocol.ts";
 import { Outgoing } from "../server/room/message.ts";
@@ -17,11 +16,8 @@ const decoder = new TextDecoder();
 
 roomContract({
   name: "LocalRoom",
-  open(history, clock) {
-    const room = new LocalRoom({
-      history,
-      ...(clock === undefined ? {} : { timers: { ...SYSTEM_TIMERS, now: clock } }),
-    });
+  open(history, timers) {
+    const room = new LocalRoom({ history, ...(timers && { timers }) });
     return Promise.resolve({ rooms: [room, room], [Symbol.asyncDispose]: () => room.close() });
   },
 });

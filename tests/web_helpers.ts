@@ -1,14 +1,18 @@
 /**
  * What the web door's tests share: a chat server with its TCP listener and
  * its web server on free ports of 127.0.0.1, and a WebSocket client written
- * from RFC 6455 over a real TCP socket, so that a test can send what a
- * browser never would (a foreign Origin, a binary or broken frame).
+ * from RFC 6455 over a real TCP socket (its frames: `web_frames.ts`), so
+ * that a test can send what a browser never would (a foreign Origin, a
+ * binary or broken frame).
  */
 import type { ServerOptions } from "../server/options.ts";
 import { LectureModel } from "../server/web/lecture_model.ts";
 import { serveWeb, type WebServer } from "../server/web/web_server.ts";
 import { startServer, type TestServer } from "./helpers.ts";
 import { WAIT_MS } from "./wait.ts";
+import { clientFrame, closeCode, concat, readFrame, upgradeRequest } from "./web_frames.ts";
+
+export type { Frame } from "./web_frames.ts";
 
 /** A chat server with both doors. */
 export interface WebTestServer extends AsyncDisposable {
@@ -59,14 +63,6 @@ export function startWebServer(
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A frame received. */
-export interface Frame {
-  /** Its opcode (1 text, 2 binary, 8 close, 9 ping, 10 pong). */
-  opcode: number;
-  /** Its payload. */
-  payload: Uint8Array;
-}
-
 /** A WebSocket client over a raw TCP socket (RFC 6455, client frames masked). */
 export class RawWebSocket implements AsyncDisposable {
   /** The HTTP status of the handshake. */
@@ -109,19 +105,7 @@ export class RawWebSocket implements AsyncDisposable {
     const conn = caCerts === undefined
       ? await Deno.connect({ hostname: "127.0.0.1", port })
       : await Deno.connectTls({ hostname: "127.0.0.1", port, caCerts });
-    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-    const request = [
-      `GET ${path} HTTP/1.1`,
-      `Host: 127.0.0.1:${port}`,
-      "Upgrade: websocket",
-      "Connection: Upgrade",
-      `Sec-WebSocket-Key: ${key}`,
-      "Sec-WebSocket-Version: 13",
-      ...(origin === null ? [] : [`Origin: ${origin}`]),
-      "",
-      "",
-    ].join("\r\n");
-    await conn.write(encoder.encode(request));
+    await conn.write(upgradeRequest(port, path, origin));
     let head: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < 100; i++) {
       const buf = new Uint8Array(4096);
@@ -158,28 +142,12 @@ export class RawWebSocket implements AsyncDisposable {
   }
 
   #parse(): void {
-    for (;;) {
-      const b = this.#buffer;
-      if (b.length < 2) return;
-      let length = b[1]! & 0x7f;
-      let at = 2;
-      if (length === 126) {
-        if (b.length < 4) return;
-        length = (b[2]! << 8) | b[3]!;
-        at = 4;
-      } else if (length === 127) {
-        if (b.length < 10) return;
-        length = Number(new DataView(b.buffer, b.byteOffset + 2, 8).getBigUint64(0));
-        at = 10;
-      }
-      if (b.length < at + length) return;
-      const frame: Frame = { opcode: b[0]! & 0x0f, payload: b.slice(at, at + length) };
-      this.#buffer = b.slice(at + length);
+    for (let got = readFrame(this.#buffer); got !== undefined; got = readFrame(this.#buffer)) {
+      const { frame, size } = got;
+      this.#buffer = this.#buffer.slice(size);
       if (frame.opcode === 1) this.texts.push(decoder.decode(frame.payload));
       if (frame.opcode === 8 && this.closeCode === undefined) {
-        this.closeCode = frame.payload.length >= 2
-          ? (frame.payload[0]! << 8) | frame.payload[1]!
-          : 1005;
+        this.closeCode = closeCode(frame.payload);
         this.frame(8, frame.payload.slice(0, 2)).catch(() => {}); // the closing handshake's answer
       }
       if (frame.opcode === 9) this.frame(10, frame.payload).catch(() => {});
@@ -199,18 +167,7 @@ export class RawWebSocket implements AsyncDisposable {
     payload: Uint8Array,
     options: { mask?: boolean; fin?: boolean } = {},
   ): Promise<void> {
-    const masked = options.mask ?? true;
-    const head: number[] = [((options.fin ?? true) ? 0x80 : 0) | opcode];
-    const m = masked ? 0x80 : 0;
-    if (payload.length < 126) head.push(m | payload.length);
-    else if (payload.length < 65536) head.push(m | 126, payload.length >> 8, payload.length & 0xff);
-    else {
-      head.push(m | 127, 0, 0, 0, 0);
-      for (let s = 24; s >= 0; s -= 8) head.push((payload.length >>> s) & 0xff);
-    }
-    const key = masked ? crypto.getRandomValues(new Uint8Array(4)) : new Uint8Array(0);
-    const body = payload.map((x, i) => masked ? x ^ key[i % 4]! : x);
-    await this.#conn.write(concat(new Uint8Array(head), key, body));
+    await this.#conn.write(clientFrame(opcode, payload, options));
   }
 
   /** Sends one text message: one protocol line. */
@@ -298,14 +255,4 @@ export async function joinWeb(port: number, nick: string): Promise<RawWebSocket>
   await ws.expect("BEMVINDO");
   await ws.expect("AJUDA");
   return ws;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

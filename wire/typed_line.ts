@@ -1,35 +1,27 @@
 /**
  * The line being typed (S1, S2, X3, L8): what a user's keys add to it
  * (a character, a tab, backspace, telnet's erase line), the echo a
- * character-mode telnet expects, and what of it may be shown. The
+ * character-mode telnet expects (made by `line_echo.ts`), and what of it may
+ * be shown. The
  * teacher's token in `{admin TOKEN}` is known here, where the line is
  * assembled, however it was typed (split over reads, key by key, with a tab
  * or erased letters): it is never echoed nor shown, only `*` (up to the
  * line's end, the closing brace too: a wrong guess may hold one, and the
- * line may not end where the token does).
+ * line may not end where the token does); `token_start.ts` says where it starts.
  *
  * @module
  */
 
 import { latin1 } from "./ascii.ts";
+import { LineEcho } from "./line_echo.ts";
+import { mayBeAdmin, TOKEN_BEFORE, tokenStart } from "./token_start.ts";
 import { toAscii } from "../protocol/ascii.ts";
 
-const BS = 0x08;
 const SPACE = 0x20;
 const STAR = 0x2a;
-const QUESTION = 0x3f;
-const CR = 0x0d;
 const LF = 0x0a;
-/** The echo of erasing one column: back, blank, back. */
-const ERASE = [BS, SPACE, BS];
 /** The smallest line buffer, which a long line's buffer shrinks back to. */
 const MIN_BUF = 64;
-/** `{admin ` in lower case: what starts a line whose rest is the teacher's token. */
-const ADMIN = [0x7b, 0x61, 0x64, 0x6d, 0x69, 0x6e, 0x20];
-/** Leading blanks the token's check looks past (the parser trims them). */
-const MAX_LEAD = 16;
-/** A line at least this long cannot be `{admin ` after blanks: the token begins no later. */
-const TOKEN_BEFORE = MAX_LEAD + ADMIN.length;
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 /** P3: ASCII bytes read as UTF-8 are the same text, and a decoder makes it faster than Latin-1 does. */
@@ -52,38 +44,6 @@ export type HighBytes =
   | "latin1"
   /** UTF-8 made ASCII as the client does (`olá` is `ola`); not UTF-8 is `notAscii` (X3). */
   | "fold";
-
-/** The length of the UTF-8 sequence a lead byte starts (1 for a byte that cannot start one). */
-function sequenceLength(lead: number): number {
-  return lead >= 0xf0 && lead < 0xf8
-    ? 4
-    : lead >= 0xe0
-    ? (lead < 0xf0 ? 3 : 1)
-    : lead >= 0xc2
-    ? 2
-    : 1;
-}
-
-/**
- * Where the UTF-8 character ending at `end` of `buf` starts, or -1 while it
- * is not complete; a byte that is no part of a character is one by itself.
- */
-function charStart(buf: Uint8Array, end: number): number {
-  let start = end - 1;
-  while (start > end - 4 && start > 0 && (buf[start]! & 0xc0) === 0x80) start--;
-  const need = sequenceLength(buf[start]!);
-  if (need === 1) return end - 1;
-  return end - start === need ? start : end - start < need ? -1 : end - 1;
-}
-
-/** The ASCII form of the bytes of `buf` from `start` to `end` (`?` when they are not UTF-8). */
-function folded(buf: Uint8Array, start: number, end: number): string {
-  try {
-    return toAscii(UTF8.decode(buf.subarray(start, end)));
-  } catch {
-    return "?";
-  }
-}
 
 /**
  * One line as it is typed, at most `maxBytes` bytes kept (bytes past it are
@@ -114,7 +74,7 @@ export class TypedLine {
   /** Whether the line held something that was no text at all (it is `notAscii`). */
   #tainted = false;
   /** What is echoed since {@linkcode takeEcho}, when echoing. */
-  #echo: number[] | undefined;
+  #echo: LineEcho | undefined;
 
   /**
    * @param maxBytes The most bytes a line may have.
@@ -142,15 +102,12 @@ export class TypedLine {
   }
 
   set echo(on: boolean) {
-    this.#echo = on ? (this.#echo ?? []) : undefined;
+    this.#echo = on ? (this.#echo ?? new LineEcho(this.#high === "fold")) : undefined;
   }
 
   /** The echo made since the last call, or `undefined` when there is none. */
   takeEcho(): Uint8Array | undefined {
-    const echo = this.#echo;
-    if (echo === undefined || echo.length === 0) return undefined;
-    this.#echo = [];
-    return new Uint8Array(echo);
+    return this.#echo?.take();
   }
 
   /** A byte kept although it is not ASCII text (a telnet subnegotiation that never ended). */
@@ -167,13 +124,13 @@ export class TypedLine {
     if (b > 0x7f) this.#highCount++;
     if (this.#len >= this.#max) {
       this.#excess++;
-      this.#echo?.push(secret ? STAR : b > 0x7f ? QUESTION : b);
+      this.#echo?.past(b, secret);
       return secret;
     }
     this.#room(1);
     this.#buf[this.#len++] = b;
-    if (this.#echo !== undefined) this.#echoKept(b, secret);
-    if (!secret && b === SPACE) this.#secretFrom = this.#adminEnd();
+    this.#echo?.kept(this.#buf, this.#len, secret);
+    if (!secret && b === SPACE) this.#secretFrom = tokenStart(this.#buf, this.#len);
     return secret;
   }
 
@@ -187,7 +144,8 @@ export class TypedLine {
     let i = from;
     // Byte by byte while the token may begin here (a short line that may read `{admin `), is
     // being typed, or is echoed.
-    const mayBegin = this.#len < TOKEN_BEFORE && this.#mayBeAdmin(bytes, from, to);
+    const mayBegin = this.#len < TOKEN_BEFORE &&
+      mayBeAdmin(this.#buf, this.#len, bytes, from, to);
     for (
       ;
       i < to && ((mayBegin && this.#len < TOKEN_BEFORE) || this.#echo || this.#secretFrom >= 0);
@@ -222,81 +180,35 @@ export class TypedLine {
     this.#buf = bigger;
   }
 
-  /**
-   * Whether the line, with the run `bytes` from `from` to `to` after it, may
-   * read `{admin ` after its leading blanks: its first byte that is no blank
-   * is a `{`, or comes later than this run shows.
-   */
-  #mayBeAdmin(bytes: Uint8Array, from: number, to: number): boolean {
-    for (let i = 0; i <= MAX_LEAD; i++) {
-      const b = i < this.#len
-        ? this.#buf[i]!
-        : from + i - this.#len < to
-        ? bytes[from + i - this.#len]!
-        : -1;
-      if (b === -1) return true;
-      if (b !== SPACE) return b === ADMIN[0];
-    }
-    return false;
-  }
-
-  #echoKept(b: number, secret: boolean): void {
-    const echo = this.#echo!;
-    if (b <= 0x7f) echo.push(secret ? STAR : b);
-    else if (this.#high !== "fold") echo.push(secret ? STAR : QUESTION);
-    else {
-      // A character shows once its last byte comes, as the ASCII the others will read.
-      const start = charStart(this.#buf, this.#len);
-      if (start < 0) return;
-      const shown = folded(this.#buf, start, this.#len);
-      for (let i = 0; i < shown.length; i++) echo.push(secret ? STAR : shown.charCodeAt(i));
-    }
-  }
-
-  /** Where the token starts, when the line so far reads `{admin ` after blanks; else -1. */
-  #adminEnd(): number {
-    let i = 0;
-    while (i < this.#len && i < MAX_LEAD && this.#buf[i] === SPACE) i++;
-    if (this.#len - i !== ADMIN.length) return -1;
-    for (let j = 0; j < ADMIN.length; j++) {
-      const b = this.#buf[i + j]!;
-      if (b !== ADMIN[j] && (b | 0x20) !== ADMIN[j]) return -1;
-    }
-    return this.#len;
-  }
-
   /** Backspace or DEL: the last character goes (bytes past the cap first). */
   erase(): void {
     if (this.#excess > 0) {
       this.#excess--;
-      this.#echo?.push(...ERASE);
+      this.#echo?.erase(1);
       return;
     }
     if (this.#len === 0) return;
     let start = this.#len - 1;
-    let columns = 1;
     if (this.#buf[start]! > 0x7f && this.#high === "fold") {
-      // A whole character goes, and as many columns as its echo took.
-      const complete = charStart(this.#buf, this.#len);
+      // A whole character goes.
       while (start > 0 && (this.#buf[start]! & 0xc0) === 0x80) start--;
-      columns = complete < 0 ? 0 : folded(this.#buf, start, this.#len).length;
     }
+    this.#echo?.erased(this.#buf, start, this.#len);
     for (let i = start; i < this.#len; i++) if (this.#buf[i]! > 0x7f) this.#highCount--;
     this.#len = start;
     if (this.#len < this.#secretFrom) this.#secretFrom = -1;
-    if (this.#echo) { for (let i = 0; i < columns; i++) this.#echo.push(...ERASE); }
   }
 
   /** Telnet's erase line (EL): the whole unfinished line goes. */
   eraseLine(): void {
     const shown = this.partial().length + this.#excess;
     this.#clear();
-    if (this.#echo) { for (let i = 0; i < shown; i++) this.#echo.push(...ERASE); }
+    this.#echo?.erase(shown);
   }
 
   /** The unfinished line is dropped (the user pressed Ctrl+C): the echo ends its row. */
   discard(): void {
-    if (!this.empty) this.#echo?.push(CR, LF);
+    if (!this.empty) this.#echo?.newline();
     this.#clear();
   }
 
@@ -338,7 +250,7 @@ export class TypedLine {
         ended = NOT_ASCII;
       }
     } else ended = NOT_ASCII;
-    this.#echo?.push(CR, LF);
+    this.#echo?.newline();
     this.#clear();
     // A long line's buffer is let go: a quiet connection holds a small one (P2).
     if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);

@@ -5,7 +5,10 @@
  * so what matters is what a command costs in the node: here one string
  * encoded once and one write, and the reply read with `resp.ts`, without
  * the Node streams that node-redis writes and reads through. The commands
- * on it are pipelined, their replies taken in order. Like the node-redis
+ * on it are pipelined, their replies taken in order (`resp_conn.ts`, one
+ * connection as long as it lasts); this is the lane that outlives its
+ * connections: it opens each one (authenticated, the database selected,
+ * its first commands sent) and makes it anew when it is lost. Like the node-redis
  * connections (`link.ts`): connecting has a deadline; once connected, a lost
  * connection is said once and made anew every {@linkcode RECONNECT_MS}, and
  * a command fails at once while it is away.
@@ -15,14 +18,20 @@
 
 import { errorName } from "../../log.ts";
 import { type Client, type LinkEvents, RECONNECT_MS, RedisConnectError } from "./link.ts";
-import { encodeCommand, RedisReplyError, ReplyReader } from "./resp.ts";
+import { RespConn } from "./resp_conn.ts";
 
 /** Which connection a lane is, in the events. */
 export type LaneName = "batches" | "reader";
 
-interface Waiting {
-  resolve(reply: unknown): void;
-  reject(e: unknown): void;
+/** The commands that open a connection to `url`: its password and its database. */
+function opening(url: URL): string[][] {
+  const commands: string[][] = [];
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  if (password !== "") commands.push(user ? ["AUTH", user, password] : ["AUTH", password]);
+  const db = url.pathname.replace(/^\//, "");
+  if (db !== "" && db !== "0") commands.push(["SELECT", db]);
+  return commands;
 }
 
 /** One plain connection to Redis, made anew when lost, until destroyed. */
@@ -31,12 +40,8 @@ export class Lane implements Client {
   readonly #which: LaneName;
   readonly #events: LinkEvents;
   readonly #hello: readonly (readonly string[])[];
-  #conn: Deno.TcpConn | undefined;
-  #waiting: Waiting[] = [];
-  #head = 0;
-  #out: Uint8Array[] = [];
-  /** The connection a write loop runs on, if one does. */
-  #writer: Deno.TcpConn | undefined;
+  /** The connection, while there is one. */
+  #conn: RespConn | undefined;
   #destroyed = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -103,7 +108,7 @@ export class Lane implements Client {
     if (this.#conn === undefined) {
       return Promise.reject(new Error(`the ${this.#which} connection to Redis is away`));
     }
-    return this.#send(this.#conn, encodeCommand(args));
+    return this.#conn.send(args);
   }
 
   /** Drops the connection for good; the commands waiting fail. */
@@ -111,39 +116,6 @@ export class Lane implements Client {
     this.#destroyed = true;
     clearTimeout(this.#timer);
     this.#lost(new Error("the connection was closed"));
-  }
-
-  #send(conn: Deno.TcpConn, bytes: Uint8Array): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.#waiting.push({ resolve, reject });
-      this.#out.push(bytes);
-      if (this.#writer !== conn) void this.#write(conn);
-    });
-  }
-
-  /** Writes what is queued, everything queued meanwhile in one write. */
-  async #write(conn: Deno.TcpConn): Promise<void> {
-    this.#writer = conn;
-    try {
-      while (this.#out.length > 0 && this.#conn === conn) {
-        const parts = this.#out;
-        this.#out = [];
-        let bytes = parts[0]!;
-        if (parts.length > 1) {
-          bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-          let at = 0;
-          for (const p of parts) {
-            bytes.set(p, at);
-            at += p.length;
-          }
-        }
-        for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
-      }
-    } catch (e) {
-      if (this.#conn === conn) this.#lost(e);
-    } finally {
-      if (this.#writer === conn) this.#writer = undefined;
-    }
   }
 
   /** Connects, authenticates and selects the database of the URL; then reads replies. */
@@ -158,68 +130,25 @@ export class Lane implements Client {
       throw new Error("the connection was closed");
     }
     conn.setNoDelay(true);
-    this.#conn = conn;
-    const reading = this.#read(conn);
-    const hello: Promise<unknown>[] = [];
-    const user = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
-    if (password !== "") {
-      hello.push(
-        this.#send(conn, encodeCommand(user ? ["AUTH", user, password] : ["AUTH", password])),
-      );
-    }
-    const db = url.pathname.replace(/^\//, "");
-    if (db !== "" && db !== "0") hello.push(this.#send(conn, encodeCommand(["SELECT", db])));
-    for (const command of this.#hello) hello.push(this.#send(conn, encodeCommand(command)));
+    const resp: RespConn = new RespConn(conn, (why) => {
+      if (this.#conn === resp) this.#lost(why);
+    });
+    this.#conn = resp;
     try {
-      await Promise.all(hello);
+      await Promise.all([...opening(url), ...this.#hello].map((command) => resp.send(command)));
     } catch (e) {
-      if (this.#conn === conn) this.#lost(e);
-      await reading;
+      if (this.#conn === resp) this.#lost(e);
+      await resp.reading;
       throw e;
     }
-  }
-
-  async #read(conn: Deno.TcpConn): Promise<void> {
-    const reader = new ReplyReader();
-    const buf = new Uint8Array(64 * 1024);
-    let why: unknown = new Error("Redis closed the connection");
-    try {
-      for (;;) {
-        const n = await conn.read(buf);
-        if (n === null) break;
-        for (const reply of reader.push(buf.subarray(0, n))) {
-          const w = this.#waiting[this.#head++];
-          if (this.#head === this.#waiting.length) {
-            this.#waiting = [];
-            this.#head = 0;
-          }
-          if (w === undefined) continue;
-          if (reply instanceof RedisReplyError) w.reject(reply);
-          else w.resolve(reply);
-        }
-      }
-    } catch (e) {
-      why = e;
-    }
-    if (this.#conn === conn) this.#lost(why);
   }
 
   /** The connection is gone: the commands waiting fail; said once, and made anew. */
   #lost(why: unknown): void {
     const conn = this.#conn;
     this.#conn = undefined;
-    this.#out = [];
-    const waiting = this.#waiting.slice(this.#head);
-    this.#waiting = [];
-    this.#head = 0;
-    for (const w of waiting) w.reject(why);
     if (conn !== undefined) {
-      try {
-        conn.close();
-      } catch {
-        // closed already
-      }
+      conn.close(why);
       if (!this.#destroyed) this.#events.down(this.#which, errorName(why));
     }
     if (!this.#destroyed) this.#retry();

@@ -14,7 +14,7 @@
 import type { NoticeKind } from "../../../protocol.ts";
 import type { Admission, Ban, Member } from "../room.ts";
 import type { RedisNode } from "./node.ts";
-import type { Target } from "./store.ts";
+import type { Target } from "./moderation_store.ts";
 
 /** The teacher's calls, for one node. */
 export class RedisModeration {
@@ -27,12 +27,12 @@ export class RedisModeration {
 
   /** C2: the member's role, where the other nodes see it (private messages from muted users). */
   promote(member: Member): Promise<void> {
-    return this.#node.call(() => this.#node.store.promote(member));
+    return this.#node.call(() => this.#node.store.moderation.promote(member));
   }
 
   /** C3: a notice to every member on every node. */
   notice(kind: NoticeKind, arg: string): Promise<void> {
-    return this.#node.call(() => this.#node.store.notice(kind, arg));
+    return this.#node.call(() => this.#node.store.moderation.notice(kind, arg));
   }
 
   /** C3, N4: removes the member wherever it is. */
@@ -42,7 +42,7 @@ export class RedisModeration {
 
   /** C3, N4: mutes or unmutes the member and its address, on the member's node too. */
   async mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
-    const done = await this.#node.call(() => this.#node.store.mute(nick, on));
+    const done = await this.#node.call(() => this.#node.store.moderation.mute(nick, on));
     const here = this.#node.members.byNick(nick);
     if (done !== undefined && here !== undefined) here.muted = on;
     return done;
@@ -56,28 +56,30 @@ export class RedisModeration {
 
   /** C3: lifts the ban and the kick of an address, or of the nickname they were made with, on every node. */
   unban(ipOrNick: string): Promise<boolean> {
-    return this.#node.call(() => this.#node.store.unban(ipOrNick, this.#node.now()));
+    return this.#node.call(() => this.#node.store.moderation.unban(ipOrNick, this.#node.now()));
   }
 
   /** C3: the bans, the kicks still running and the muted addresses, each oldest first. */
   bans(): Promise<Ban[]> {
-    return this.#node.call(() => this.#node.store.bans(this.#node.now()));
+    return this.#node.call(() => this.#node.store.moderation.bans(this.#node.now()));
   }
 
   /** C3: locks or unlocks the room on every node. */
   lock(on: boolean): Promise<boolean> {
-    return this.#node.call(() => this.#node.store.lock(on));
+    return this.#node.call(() => this.#node.store.moderation.lock(on));
   }
 
   /** C3: whether a connection from `ip` may come in, on any node. */
   admits(ip: string): Promise<Admission> {
-    return this.#node.call(() => this.#node.store.admits(ip, this.#node.now()));
+    return this.#node.call(() => this.#node.store.moderation.admits(ip, this.#node.now()));
   }
 
   /** The member to kick or ban, found (its address kept out) in Redis; removed here when it is this node's. */
   async #remove(nick: string, mode: "kick" | "ban"): Promise<Target | undefined> {
     const node = this.#node;
-    const t = await node.call(() => node.store.target(nick, mode, node.kickMs, node.now()));
+    const t = await node.call(() =>
+      node.store.moderation.target(nick, mode, node.kickMs, node.now())
+    );
     if (t !== undefined && t.node === this.#node.name) this.#node.members.get(t.id)?.remove();
     return t;
   }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { Timers } from "../../../common/time.ts";
 import { errorName, logLine } from "../../log.ts";
 import { RoomUnavailable, withDeadline } from "../room.ts";
 import { Keeper } from "./keeper.ts";
@@ -47,12 +48,16 @@ export interface RedisRoomOptions {
   log?: (line: string) => void;
   /** C3: milliseconds a kicked user's address may not join again, on every node; 0 never. @default {300000} */
   kickMs?: number;
-  /** C3: the time now, for kicks (a test's clock). @default Redis's clock (`TIME`), one for every node */
-  clock?: () => number;
+  /**
+   * The clock of kicks (C3), and the timers the summaries (P1) wait with, as
+   * the memory room's and the server's (a test's own, moved by hand).
+   * @default Redis's clock (`TIME`, one for every node) for kicks; the system's timers
+   */
+  timers?: Timers;
 }
 
-/** {@linkcode RedisRoomOptions} with every default filled in (the clock has none: Redis's). */
-type Resolved = Omit<Required<RedisRoomOptions>, "clock"> & Pick<RedisRoomOptions, "clock">;
+/** {@linkcode RedisRoomOptions} with every default filled in (the timers have none: Redis's clock). */
+type Resolved = Omit<Required<RedisRoomOptions>, "timers"> & Pick<RedisRoomOptions, "timers">;
 
 /** A URL without its password, for logs. */
 function shown(url: string): string {
@@ -67,7 +72,7 @@ function shown(url: string): string {
 }
 
 /** The defaults of {@linkcode RedisRoomOptions}. */
-const DEFAULT_OPTIONS: Omit<Resolved, "url" | "clock"> = {
+const DEFAULT_OPTIONS: Omit<Resolved, "url" | "timers"> = {
   nodeName: "papo",
   history: 0,
   prefix: "papo:",
@@ -160,7 +165,7 @@ export class RedisNode {
   readonly answerMs: number;
   /** C3: milliseconds a kicked user's address stays out. */
   readonly kickMs: number;
-  readonly #clock: (() => number) | undefined;
+  readonly #timers: Timers | undefined;
   readonly #reader: StreamReader;
   readonly #cmd: Client;
   readonly #batches: Client;
@@ -175,11 +180,12 @@ export class RedisNode {
     this.history = o.history;
     this.answerMs = o.answerMs;
     this.kickMs = o.kickMs;
-    this.#clock = o.clock;
+    this.#timers = o.timers;
     this.#log = o.log;
     this.router = new Router(this.members, this.store, o.log, {
       threshold: o.crowd,
       intervalMs: o.crowdIntervalMs,
+      ...(o.timers === undefined ? {} : { timers: o.timers }),
     });
     this.keeper = new Keeper(this.store, this.members, {
       leaseMs: o.leaseMs,
@@ -252,9 +258,9 @@ export class RedisNode {
     }
   }
 
-  /** C3: the time now for the moderation scripts: the test's clock's, or `""` for Redis's. */
+  /** C3: the time now for the moderation scripts: the given timers', or `""` for Redis's. */
   now(): string {
-    return this.#clock === undefined ? "" : String(this.#clock());
+    return this.#timers === undefined ? "" : String(this.#timers.now());
   }
 
   /** Leaves the room (its lease, its members, its inbox) and closes the connections, in bounded time. */

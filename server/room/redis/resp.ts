@@ -2,7 +2,7 @@
  * RESP2, Redis's wire protocol, both ways (issue 23): a command as the bytes
  * Redis reads, and Redis's replies read back from bytes as they come, a
  * reply split over several reads included. Pure: no socket here (the
- * connection is `lane.ts`).
+ * connection is `resp_conn.ts`).
  *
  * @example
  * ```ts

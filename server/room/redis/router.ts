@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { Timers } from "../../../common/time.ts";
 import type { ServerMessage } from "../message.ts";
 import { Outgoing } from "../message.ts";
 import { errorName } from "../../log.ts";
@@ -42,12 +43,16 @@ export class Router {
    * @param members This node's members.
    * @param store The room in Redis (for answers).
    * @param log Writes a log line.
+   * @param crowd P1: when joins and leaves are summarized, how often, and the summaries' timers.
    */
   constructor(
     members: LocalMembers,
     store: Store,
     log: (line: string) => void,
-    crowd: { threshold: number; intervalMs: number } = { threshold: 0, intervalMs: 1000 },
+    crowd: { threshold: number; intervalMs: number; timers?: Timers } = {
+      threshold: 0,
+      intervalMs: 1000,
+    },
   ) {
     this.#members = members;
     this.#store = store;

@@ -1,19 +1,23 @@
 /**
  * The room's state in Redis, as typed calls (N1-N4): each call is one
  * script or one command, so each change is atomic. This module knows the
- * replies' shapes; it keeps no state of its own but the names.
+ * replies' shapes; it keeps no state of its own but the names. The
+ * teacher's calls are its part {@linkcode ModerationStore}
+ * (`moderation_store.ts`); how a call reaches Redis is `calls.ts`.
  *
  * @module
  */
 
-import { ENTRY_LIST_MAX, type NoticeKind } from "../../../protocol.ts";
+import { ENTRY_LIST_MAX } from "../../../protocol.ts";
 import { nickKey } from "../../../wire/commands.ts";
 import type { HistoryItem } from "../message.ts";
-import type { Admission, Ban, Member } from "../room.ts";
-import { ackFields, noticeFields } from "./events.ts";
-import type { Keys } from "./keys.ts";
+import type { Member } from "../room.ts";
 import { type Answer, Batcher } from "./batch.ts";
-import type { ScriptName, Scripts, Send } from "./scripts.ts";
+import { RedisCalls } from "./calls.ts";
+import { ackFields } from "./events.ts";
+import type { Keys } from "./keys.ts";
+import { ModerationStore } from "./moderation_store.ts";
+import type { Scripts, Send } from "./scripts.ts";
 
 /** What the join script answers. */
 export type JoinReply =
@@ -66,25 +70,16 @@ function oneLine(s: string): string {
   return s.includes("\n") ? s.replaceAll("\n", " ") : s;
 }
 
-/** A member found for a kick or a ban. */
-export interface Target {
-  readonly id: string;
-  readonly nick: string;
-  readonly node: string;
-  readonly ip: string;
-}
-
-/** The most entries kept in each stream (approximately: `MAXLEN ~`). */
-export const STREAM_MAXLEN = 10_000;
-
 /** The room's state in Redis, for one node. */
 export class Store {
-  readonly #send: Send;
-  readonly #scripts: Scripts;
+  readonly #calls: RedisCalls;
   readonly #batch: Batcher;
+  /** The key names. */
   readonly keys: Keys;
   /** This node's name in Redis (its lease, its inbox). */
   readonly node: string;
+  /** The teacher's calls (C2, C3, N4). */
+  readonly moderation: ModerationStore;
 
   /**
    * @param send How to send a command.
@@ -95,36 +90,24 @@ export class Store {
    *   a connection of their own, `lane.ts`). @default {send}
    */
   constructor(send: Send, scripts: Scripts, keys: Keys, node: string, sendBatch: Send = send) {
-    this.#send = send;
-    this.#scripts = scripts;
+    const calls = new RedisCalls(send, scripts, keys);
+    this.#calls = calls;
     this.keys = keys;
     this.node = node;
-    const argv = [keys.prefix, String(STREAM_MAXLEN), node];
-    this.#batch = new Batcher((batch) => scripts.run(sendBatch, "batch", [...argv, batch]));
-  }
-
-  #run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
-    const argv = [this.keys.prefix, String(STREAM_MAXLEN), ...args.map(String)];
-    return this.#scripts.run(this.#send, name, argv);
+    this.moderation = new ModerationStore(calls, node);
+    this.#batch = new Batcher((batch) => calls.run("batch", [node, batch], sendBatch));
   }
 
   /** Sends one plain command. */
   command(...args: string[]): Promise<unknown> {
-    return this.#send(args);
+    return this.#calls.send(args);
   }
 
   /** N2: claims `m`'s nickname and announces it. */
   async join(m: Member, history: number): Promise<JoinReply> {
-    const r = await this.#run(
+    const r = await this.#calls.run(
       "join",
-      m.id,
-      nickKey(m.nick),
-      m.nick,
-      m.role,
-      this.node,
-      m.ip,
-      ENTRY_LIST_MAX,
-      history,
+      [m.id, nickKey(m.nick), m.nick, m.role, this.node, m.ip, ENTRY_LIST_MAX, history],
     ) as [number, number?, string?, number?, string[]?, string[]?];
     if (r[0] === -1) return { kind: "noLease" };
     if (r[0] === 0) return { kind: "taken" };
@@ -139,7 +122,7 @@ export class Store {
 
   /** Drops `m` and announces it; `false` when it was not in. */
   async leave(m: Member, removed: boolean): Promise<boolean> {
-    return await this.#run("leave", m.id, removed ? 1 : 0) === 1;
+    return await this.#calls.run("leave", [m.id, removed ? 1 : 0]) === 1;
   }
 
   /**
@@ -183,85 +166,22 @@ export class Store {
 
   /** Tells a private message's sender's node (`req`: the sender) what became of it. */
   async ack(node: string, req: string, delivered: boolean, to = ""): Promise<void> {
-    await this.#xadd(this.keys.inbox(node), ackFields(req, delivered, to));
-  }
-
-  /**
-   * C3, N4: the member to kick or ban, told to its node; its address kept
-   * out (a ban until {@linkcode unban}, a kick for `kickMs`).
-   * @param now The time now, or `""` for Redis's clock.
-   */
-  async target(
-    nick: string,
-    mode: "kick" | "ban",
-    kickMs: number,
-    now: string,
-  ): Promise<Target | undefined> {
-    const r = await this.#run("target", nickKey(nick), this.node, mode, kickMs, now) as
-      | [string, string, string, string]
-      | null;
-    return r === null ? undefined : { id: r[0], nick: r[1], node: r[2], ip: r[3] };
-  }
-
-  /** C3: mutes or unmutes a member online: its nickname and its address. */
-  async mute(nick: string, on: boolean): Promise<{ nick: string; changed: boolean } | undefined> {
-    const r = await this.#run("mute", nickKey(nick), on ? 1 : 0) as [string, number] | null;
-    return r === null ? undefined : { nick: r[0], changed: r[1] === 1 };
-  }
-
-  /** C3: a notice to everyone, into the stream. */
-  async notice(kind: NoticeKind, arg: string): Promise<void> {
-    await this.#xadd(this.keys.events, noticeFields(kind, arg));
-  }
-
-  /** C3: whether an address may come in; `now` is the time, or `""` for Redis's clock. */
-  async admits(ip: string, now: string): Promise<Admission> {
-    return await this.#run("admits", ip, now) as Admission;
-  }
-
-  /** C3: locks or unlocks; whether that changed anything. */
-  async lock(on: boolean): Promise<boolean> {
-    const k = this.keys.locked;
-    if (on) return await this.#send(["SET", k, "1", "NX"]) !== null;
-    return await this.#send(["DEL", k]) === 1;
-  }
-
-  /** C3: lifts the bans and kicks of an address or nickname; whether there was one. */
-  async unban(ipOrNick: string, now: string): Promise<boolean> {
-    return await this.#run("unban", ipOrNick, nickKey(ipOrNick), now) === 1;
-  }
-
-  /** C3: the bans, the kicks still running (with their time left) and the muted addresses. */
-  async bans(now: string): Promise<Ban[]> {
-    const r = await this.#run("bans", now) as string[];
-    const out: Ban[] = [];
-    for (let i = 0; i + 3 < r.length; i += 4) {
-      const [kind, ip, nick, left] = [r[i]!, r[i + 1]!, r[i + 2]!, r[i + 3]!];
-      if (kind === "kick") out.push({ ip, nick, kind, leftMs: Number(left) });
-      else if (kind === "mute") out.push({ ip, nick, kind });
-      else out.push({ ip, nick });
-    }
-    return out;
-  }
-
-  /** C2: records that `m` is the teacher. */
-  async promote(m: Member): Promise<void> {
-    await this.#run("promote", m.id);
+    await this.#calls.xadd(this.keys.inbox(node), ackFields(req, delivered, to));
   }
 
   /** X1: every nickname online, in join order. */
   async nicks(): Promise<string[]> {
-    return await this.#run("nicks") as string[];
+    return await this.#calls.run("nicks", []) as string[];
   }
 
   /** How many members are online. */
   async size(): Promise<number> {
-    return Number(await this.#send(["ZCARD", this.keys.order]));
+    return Number(await this.#calls.send(["ZCARD", this.keys.order]));
   }
 
   /** N3: renews this node's lease and reaps dead nodes. */
   async renew(leaseMs: number): Promise<{ had: boolean; nodes: number; members: number }> {
-    const r = await this.#run("renew", this.node, leaseMs) as [number, number, number];
+    const r = await this.#calls.run("renew", [this.node, leaseMs]) as [number, number, number];
     return { had: r[0] === 1, nodes: r[1], members: r[2] };
   }
 
@@ -273,37 +193,30 @@ export class Store {
   ): Promise<{ had: boolean; taken: string[] }> {
     const args: string[] = [];
     for (const m of members) args.push(m.id, nickKey(m.nick), m.nick, m.role, m.ip);
-    const r = await this.#run(
+    const r = await this.#calls.run(
       "reclaim",
-      this.node,
-      leaseMs,
-      announce ? "auto" : "quiet",
-      ...args,
+      [this.node, leaseMs, announce ? "auto" : "quiet", ...args],
     ) as [number, string[]];
     return { had: r[0] === 1, taken: r[1] };
   }
 
   /** Leaves the room for good. */
   async goodbye(): Promise<void> {
-    await this.#run("goodbye", this.node);
+    await this.#calls.run("goodbye", [this.node]);
   }
 
   /** The room's epoch: set when there is none, then read. */
   async epoch(proposal: string): Promise<string> {
-    await this.#send(["SET", this.keys.epoch, proposal, "NX"]);
-    return String(await this.#send(["GET", this.keys.epoch]));
+    await this.#calls.send(["SET", this.keys.epoch, proposal, "NX"]);
+    return String(await this.#calls.send(["GET", this.keys.epoch]));
   }
 
   /** The id of the room stream's last entry, or `0-0`. */
   async lastEventId(): Promise<string> {
-    const r = await this.#send(["XREVRANGE", this.keys.events, "+", "-", "COUNT", "1"]);
+    const r = await this.#calls.send(["XREVRANGE", this.keys.events, "+", "-", "COUNT", "1"]);
     const first = Array.isArray(r) ? r[0] : undefined;
     if (Array.isArray(first)) return String(first[0]);
     if (first !== null && typeof first === "object" && "id" in first) return String(first.id);
     return "0-0";
-  }
-
-  #xadd(key: string, fields: string[]): Promise<unknown> {
-    return this.#send(["XADD", key, "MAXLEN", "~", String(STREAM_MAXLEN), "*", ...fields]);
   }
 }

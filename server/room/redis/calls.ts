@@ -1,0 +1,50 @@
+/**
+ * How the room's calls reach Redis (N1-N4): a script run with the key
+ * prefix and the streams' bound before its own arguments (as every script
+ * of `scripts.ts` reads them), a plain command, an entry added to a stream
+ * under that bound. The store's parts share one (`store.ts`,
+ * `moderation_store.ts`).
+ *
+ * @module
+ */
+
+import type { Keys } from "./keys.ts";
+import type { ScriptName, Scripts, Send } from "./scripts.ts";
+
+/** The most entries kept in each stream (approximately: `MAXLEN ~`). */
+export const STREAM_MAXLEN = 10_000;
+
+/** The calls of one node to the room in Redis. */
+export class RedisCalls {
+  /** The key names. */
+  readonly keys: Keys;
+  readonly #send: Send;
+  readonly #scripts: Scripts;
+
+  /**
+   * @param send How to send a command.
+   * @param scripts The scripts.
+   * @param keys The key names.
+   */
+  constructor(send: Send, scripts: Scripts, keys: Keys) {
+    this.#send = send;
+    this.#scripts = scripts;
+    this.keys = keys;
+  }
+
+  /** Runs script `name` with its own arguments, sent by `send`. @default {the commands' send} */
+  run(name: ScriptName, args: (string | number)[], send: Send = this.#send): Promise<unknown> {
+    const argv = [this.keys.prefix, String(STREAM_MAXLEN), ...args.map(String)];
+    return this.#scripts.run(send, name, argv);
+  }
+
+  /** Sends one plain command. */
+  send(args: readonly string[]): Promise<unknown> {
+    return this.#send(args);
+  }
+
+  /** Adds an entry to the stream `key`, keeping the stream bounded. */
+  xadd(key: string, fields: string[]): Promise<unknown> {
+    return this.#send(["XADD", key, "MAXLEN", "~", String(STREAM_MAXLEN), "*", ...fields]);
+  }
+}
