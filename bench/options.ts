@@ -88,7 +88,7 @@ export const BENCH_FLAGS = {
     help: "private, broadcast: messages per sender sent first in the same shape on the same " +
       "server and clients, untimed (the run's p99 leaves out the cold start; its p99 is " +
       "warmup_p99_ms in JSON); 0 for none; --quick: 20",
-    default: 1500,
+    default: 3000,
   },
   settle: {
     type: "string",
