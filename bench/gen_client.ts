@@ -73,6 +73,9 @@ export abstract class Client implements WriteTarget {
     void this.#read();
   }
 
+  // Lines are found in place in the read buffer, not with wire/line_splitter.ts (the one
+  // line splitter): that one makes a string of each chunk and each line, and the generator
+  // must not allocate per line, or it, not the server, becomes what the bench measures.
   async #read(): Promise<void> {
     const conn = this.conn!;
     const buf = this.buf;
@@ -81,15 +84,12 @@ export abstract class Client implements WriteTarget {
       while (true) {
         const n = await conn.read(buf);
         if (n === null) break;
-        this.#bytes(n);
+        this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
+        const r = state.run;
+        if (r !== undefined && !r.reported && r.complete) r.check();
       }
     } catch (e) {
       why = describe(e);
-    }
-    if (why === "") {
-      why = this.lastErro === ""
-        ? "the server closed the connection"
-        : `the server closed the connection after "${this.lastErro}"`;
     }
     if (!this.closed) {
       this.closed = true;
@@ -99,18 +99,10 @@ export abstract class Client implements WriteTarget {
         // Deno already closed it at the end of its input.
       }
       const r = state.run;
-      if (r !== undefined && !r.reported) r.fail(`${this.nick}: ${why}`);
+      if (r !== undefined && !r.reported) {
+        r.fail(`${this.nick}: ${why === "" ? closedBy("connection", this.lastErro) : why}`);
+      }
     }
-  }
-
-  // Lines are found in place in the read buffer, not with wire/line_splitter.ts (the one
-  // line splitter): that one makes a string of each chunk and each line, and the generator
-  // must not allocate per line, or it, not the server, becomes what the bench measures.
-  #bytes(n: number): void {
-    const buf = this.buf;
-    this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
-    const r = state.run;
-    if (r !== undefined && !r.reported && r.complete) r.check();
   }
 
   /** Counts this client as registered (once), with its latency in join runs. */
@@ -219,6 +211,16 @@ export abstract class Client implements WriteTarget {
       // already closed
     }
   }
+}
+
+/**
+ * Why a server's connection ended with no error: it closed it, after the
+ * last error line it sent, if any.
+ */
+export function closedBy(what: string, lastErro: string): string {
+  return lastErro === ""
+    ? `the server closed the ${what}`
+    : `the server closed the ${what} after "${lastErro}"`;
 }
 
 /** The bytes of `b` from `s` to `e` as a string (for the rare lines that need one). */

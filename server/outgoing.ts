@@ -233,7 +233,7 @@ export class Outbox implements Flushable {
       // P3: what came while writing leaves with the rest of this turn's lines, in one write
       // (a write ends in the same turn as the reads whose lines it would otherwise split).
       this.#schedule();
-    } else if (this.#pending.length === 0) this.#wake();
+    } else if (this.#pending.length === 0) wakeAll(this.#sleepers);
   }
 
   /**
@@ -259,10 +259,6 @@ export class Outbox implements Flushable {
     return sleepOn(this.#sleepers ??= new Set());
   }
 
-  #wake(): void {
-    wakeAll(this.#sleepers);
-  }
-
   /** Takes no more lines; what is queued still leaves. */
   seal(): void {
     this.#sealed = true;
@@ -274,6 +270,6 @@ export class Outbox implements Flushable {
     this.#dead = true;
     this.#sealed = true;
     this.#drop();
-    this.#wake();
+    wakeAll(this.#sleepers);
   }
 }
