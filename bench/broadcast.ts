@@ -13,6 +13,7 @@ import { joinAll } from "./join.ts";
 import { cpuPerMessage, measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
 import { CHANNEL, type Spec } from "./spec.ts";
+import { warmUp } from "./warmup.ts";
 import { type Order, wallMs } from "./wire.ts";
 
 /**
@@ -35,29 +36,34 @@ export async function broadcast(x: Executor, s: Spec): Promise<Measured> {
   }
   const expected = o.senders * o.broadcastMessages * (clients - 1);
   if (!(await joinAll(x, s, nicks, CHANNEL, webFrom))) return notRun(expected);
-  const epochMs = wallMs();
-  const orders: Order[] = gens.map((_, k) => {
-    const senders: [number, number][] = [];
-    for (let i = k; i < o.senders; i += g) senders.push([Math.floor(i / g), i]);
-    // The first non-sender of this generator paces its senders.
-    let pacer = -1;
-    for (let i = k; i < clients; i += g) {
-      if (i >= o.senders) {
-        pacer = Math.floor(i / g);
-        break;
+  const ordersOf = (messages: number): Order[] => {
+    const epochMs = wallMs();
+    return gens.map((_, k) => {
+      const senders: [number, number][] = [];
+      for (let i = k; i < o.senders; i += g) senders.push([Math.floor(i / g), i]);
+      // The first non-sender of this generator paces its senders.
+      let pacer = -1;
+      for (let i = k; i < clients; i += g) {
+        if (i >= o.senders) {
+          pacer = Math.floor(i / g);
+          break;
+        }
       }
-    }
-    return {
-      op: "broadcast",
-      shape: s.shape,
-      epochMs,
-      messages: o.broadcastMessages,
-      window: o.window,
-      senders,
-      sendersTotal: o.senders,
-      pacer,
-    };
-  });
+      return {
+        op: "broadcast",
+        shape: s.shape,
+        epochMs,
+        messages,
+        window: o.window,
+        senders,
+        sendersTotal: o.senders,
+        pacer,
+      };
+    });
+  };
+  const warm = await warmUp(x, s, ordersOf(o.warmup), o.senders * o.warmup * (clients - 1));
+  if (!warm.done) return notRun(expected);
+  const orders = ordersOf(o.broadcastMessages);
   const ran = await x.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
   const received = sum(ran.results, (r) => r.received);
   const m = measure(ran, expected, received);
@@ -65,5 +71,6 @@ export async function broadcast(x: Executor, s: Spec): Promise<Measured> {
     ...m,
     rate: m.time_s > 0 ? round(received / m.time_s, 0) : 0,
     server_us_per_msg: cpuPerMessage(ran, received),
+    warmup_p99_ms: warm.p99_ms,
   };
 }

@@ -10,6 +10,9 @@
 import { setImmediate } from "node:timers";
 import { LF } from "./wire.ts";
 
+/** Four LF bytes in one 32-bit word. */
+const LF_WORD = LF * 0x01010101;
+
 /**
  * Cuts bytes into lines where they lie: each line is handed on as the bytes
  * of a buffer from a start to its LF (excluded), copied only when it spans
@@ -19,6 +22,8 @@ export class LineCutter {
   readonly #line: (b: Uint8Array, s: number, e: number) => void;
   readonly #carry = new Uint8Array(4096);
   #carryLen = 0;
+  /** The last buffer scanned, as 32-bit words. */
+  #words: Int32Array | undefined;
 
   /**
    * A cutter with nothing carried over.
@@ -29,7 +34,15 @@ export class LineCutter {
     this.#line = line;
   }
 
-  /** Hands on every line ended in `view`, and keeps the start of an unfinished one. */
+  /**
+   * Hands on every line ended in `view`, and keeps the start of an unfinished one.
+   *
+   * The bytes are scanned four at a time where `view` lies on a 4-byte
+   * boundary of its buffer (a client's read buffer does): a word with no LF
+   * is passed over in one test, so the generator, which reads as many bytes
+   * as the server writes, spends less per line than a call to `indexOf` per
+   * line costs.
+   */
   cut(view: Uint8Array): void {
     const n = view.length;
     let start = 0;
@@ -46,13 +59,47 @@ export class LineCutter {
       this.#line(carry, 0, carry[len - 1] === LF ? len - 1 : len);
       start = lf + 1;
     }
-    let lf = view.indexOf(LF, start);
-    while (lf >= 0) {
-      this.#line(view, start, lf);
-      start = lf + 1;
-      lf = view.indexOf(LF, start);
+    let i = start;
+    const words = this.#wordsOf(view);
+    if (words !== undefined) {
+      for (; i < n && (i & 3) !== 0; i++) {
+        if (view[i] === LF) {
+          this.#line(view, start, i);
+          start = i + 1;
+        }
+      }
+      const base = view.byteOffset >> 2;
+      const last = n >> 2;
+      for (let k = i >> 2; k < last; k++) {
+        // Whether one of the word's four bytes is LF: x has a zero byte where one is.
+        const x = words[base + k]! ^ LF_WORD;
+        if (((x - 0x01010101) & ~x & 0x80808080) === 0) continue;
+        for (let j = k << 2, end = j + 4; j < end; j++) {
+          if (view[j] === LF) {
+            this.#line(view, start, j);
+            start = j + 1;
+          }
+        }
+      }
+      if (i < last << 2) i = last << 2;
+    }
+    for (; i < n; i++) {
+      if (view[i] === LF) {
+        this.#line(view, start, i);
+        start = i + 1;
+      }
     }
     if (start < n) this.#keep(view, start, n);
+  }
+
+  /** `view`'s buffer as 32-bit words when `view` starts on a word boundary (kept for the next read). */
+  #wordsOf(view: Uint8Array): Int32Array | undefined {
+    if ((view.byteOffset & 3) !== 0) return undefined;
+    if (this.#words?.buffer !== view.buffer) {
+      const buffer = view.buffer as ArrayBuffer;
+      this.#words = new Int32Array(buffer, 0, buffer.byteLength >> 2);
+    }
+    return this.#words;
   }
 
   /** Keeps the start of an unfinished line (lines are short; a longer tail is cut). */

@@ -11,6 +11,7 @@
 
 import { type Run, state } from "./run.ts";
 import { LineCutter, TurnWriter, type WriteTarget } from "./client_io.ts";
+import { SendWindow } from "./send_window.ts";
 
 /** One client connection of the bench; a subclass reads its protocol's lines. */
 export abstract class Client implements WriteTarget {
@@ -19,8 +20,8 @@ export abstract class Client implements WriteTarget {
   readonly buf: Uint8Array;
   readonly #lines = new LineCutter((b, s, e) => this.line(b, s, e));
   readonly #writer = new TurnWriter(this);
-  /** Senders: the first message let go by the window and not yet written. */
-  #unsent = 0;
+  /** Senders: their messages' window. */
+  readonly window = new SendWindow();
   closed = false;
   registered = false;
   startedAt = 0;
@@ -28,15 +29,6 @@ export abstract class Client implements WriteTarget {
   joinsLeft = -1;
   /** Private and broadcast runs: deliveries this client still waits for. */
   left = 0;
-  /** Senders: messages sent, and sent but not yet acknowledged. */
-  sent = 0;
-  inFlight = 0;
-  /** Senders: what each message line starts with, before its sequence number and timestamp. */
-  head = "";
-  /** papo private senders: an `OK` reply is expected per message. */
-  acked = false;
-  /** papo private senders in the reply shape: each `OK` reply opens the window by one. */
-  okPaces = false;
   /** Receivers: the next sequence number expected from each sender, by sender id. */
   nextSeq: number[] = [];
   /** Receivers that pace one sender (IRC private): each delivery opens its window by one. */
@@ -81,6 +73,9 @@ export abstract class Client implements WriteTarget {
     void this.#read();
   }
 
+  // Lines are found in place in the read buffer, not with wire/line_splitter.ts (the one
+  // line splitter): that one makes a string of each chunk and each line, and the generator
+  // must not allocate per line, or it, not the server, becomes what the bench measures.
   async #read(): Promise<void> {
     const conn = this.conn!;
     const buf = this.buf;
@@ -89,15 +84,12 @@ export abstract class Client implements WriteTarget {
       while (true) {
         const n = await conn.read(buf);
         if (n === null) break;
-        this.#bytes(n);
+        this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
+        const r = state.run;
+        if (r !== undefined && !r.reported && r.complete) r.check();
       }
     } catch (e) {
       why = describe(e);
-    }
-    if (why === "") {
-      why = this.lastErro === ""
-        ? "the server closed the connection"
-        : `the server closed the connection after "${this.lastErro}"`;
     }
     if (!this.closed) {
       this.closed = true;
@@ -107,18 +99,10 @@ export abstract class Client implements WriteTarget {
         // Deno already closed it at the end of its input.
       }
       const r = state.run;
-      if (r !== undefined && !r.reported) r.fail(`${this.nick}: ${why}`);
+      if (r !== undefined && !r.reported) {
+        r.fail(`${this.nick}: ${why === "" ? closedBy("connection", this.lastErro) : why}`);
+      }
     }
-  }
-
-  // Lines are found in place in the read buffer, not with wire/line_splitter.ts (the one
-  // line splitter): that one makes a string of each chunk and each line, and the generator
-  // must not allocate per line, or it, not the server, becomes what the bench measures.
-  #bytes(n: number): void {
-    const buf = this.buf;
-    this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
-    const r = state.run;
-    if (r !== undefined && !r.reported && r.complete) r.check();
   }
 
   /** Counts this client as registered (once), with its latency in join runs. */
@@ -133,7 +117,6 @@ export abstract class Client implements WriteTarget {
     this.onRegistered?.(this);
   }
 
-  /** Counts a join notice: one expected, or one too many. */
   /** Records `count` joins announced (one line, or a summary of a large room, P1). */
   protected joinSeen(count = 1): void {
     const r = state.run;
@@ -166,16 +149,14 @@ export abstract class Client implements WriteTarget {
       r.received++;
     } else r.extra++;
     const sender = this.sender;
-    if (sender !== undefined) {
-      sender.inFlight--;
-      sender.pump(r);
-    } else if (this.paces !== undefined && id >= 0) {
-      const paced = this.paces[id];
-      if (paced !== undefined) {
-        paced.inFlight--;
-        paced.pump(r);
-      }
-    }
+    if (sender !== undefined) sender.arrived(r);
+    else if (this.paces !== undefined && id >= 0) this.paces[id]?.arrived(r);
+  }
+
+  /** One of this sender's messages arrived (or was acknowledged): its window opens by one. */
+  arrived(r: Run): void {
+    this.window.inFlight--;
+    this.pump(r);
   }
 
   /**
@@ -183,12 +164,7 @@ export abstract class Client implements WriteTarget {
    * this turn. Each carries the time that write is made ({@linkcode beforeWrite}).
    */
   pump(r: Run): void {
-    if (this.sent >= r.messages || this.inFlight >= r.window) return;
-    while (this.sent < r.messages && this.inFlight < r.window) {
-      this.sent++;
-      this.inFlight++;
-    }
-    this.send("");
+    if (this.window.open(r.messages, r.window)) this.send("");
   }
 
   /**
@@ -199,13 +175,18 @@ export abstract class Client implements WriteTarget {
    * that time).
    */
   beforeWrite(): string {
-    if (this.#unsent >= this.sent) return "";
     const r = state.run;
-    const tail = ` ${r === undefined ? 0 : r.nowUs()}${this.eol}`;
-    let text = "";
-    for (let seq = this.#unsent; seq < this.sent; seq++) text += `${this.head}${seq}${tail}`;
-    this.#unsent = this.sent;
-    return text;
+    return this.window.take(r === undefined ? 0 : r.nowUs(), this.eol);
+  }
+
+  /**
+   * Starts a private or broadcast run: nothing sent, nothing in flight, no
+   * sequence number seen (a warm-up run and the timed run after it each
+   * start from message 0).
+   */
+  startRun(): void {
+    this.window.reset();
+    this.nextSeq = [];
   }
 
   /** Sends `text` with the rest of this turn's lines, in one write. */
@@ -230,6 +211,16 @@ export abstract class Client implements WriteTarget {
       // already closed
     }
   }
+}
+
+/**
+ * Why a server's connection ended with no error: it closed it, after the
+ * last error line it sent, if any.
+ */
+export function closedBy(what: string, lastErro: string): string {
+  return lastErro === ""
+    ? `the server closed the ${what}`
+    : `the server closed the ${what} after "${lastErro}"`;
 }
 
 /** The bytes of `b` from `s` to `e` as a string (for the rare lines that need one). */

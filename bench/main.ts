@@ -73,6 +73,11 @@ function legend(o: BenchOptions): string {
     "  delivery, every window opened by a delivery, 64-byte bodies. Every body carries its sender's id,",
     "  a sequence number and its send time: a message seen twice, or a sequence number skipped (late or lost), is",
     "  noted and makes the exit code 1.",
+    o.warmup > 0
+      ? `warm-up (private, broadcast): before each run, ${o.warmup} messages per sender in the same ` +
+        "shape on the same server and\n  clients, untimed: the figures leave out the cold start " +
+        "(its p99 is warmup_p99_ms in JSON; --warmup 0 runs cold)."
+      : "warm-up: none (--warmup 0): private and broadcast are timed from a cold start.",
     "check: a new client registered and got answers ({users}, {quit}; LUSERS, QUIT) after the run.",
     "ngircd: at most 8 clients connect at once (its listen backlog is 10); no OK reply to a private",
     "  message, so each delivery opens the sender's window; it sets no TCP_NODELAY (Nagle).",
@@ -82,6 +87,17 @@ function legend(o: BenchOptions): string {
     `${c.kibPerClient} KiB per client settled.`,
     ...(o.external ? [`papo rows: the server at ${o.external.host}:${o.external.port}.`] : []),
   ].join("\n");
+}
+
+/**
+ * The line under a private or broadcast group that keeps its cold start in
+ * sight: each server's p99 in the untimed warm-up run (`--warmup`).
+ */
+function warmupLine(group: Row[]): string | undefined {
+  const warm = group.filter((r) => r.warmup_p99_ms !== null);
+  if (warm.length === 0) return undefined;
+  const each = warm.map((r) => `${r.target} ${r.warmup_p99_ms!.toFixed(1)}`).join(", ");
+  return `  warm-up, ${warm[0]!.warmup} messages per sender, untimed: p99 ms ${each}`;
 }
 
 /** The header's lines: the machine and each server's command. */
@@ -206,6 +222,8 @@ export async function main(args: string[]): Promise<number> {
       if (!opts.jsonOnly && webNote?.vs_without_web !== undefined) {
         console.log(webRatioLine(webNote, webNote.vs_without_web));
       }
+      const cold = warmupLine(group);
+      if (!opts.jsonOnly && cold !== undefined) console.log(cold);
       if (!opts.jsonOnly && papo) {
         for (const other of ["ceiling", "ngircd"] as const) {
           const line = ratioRow(papo, other);

@@ -37,6 +37,7 @@ export type Measured = Pick<
   | "duplicates"
   | "disorder"
   | "generator_cpu"
+  | "warmup_p99_ms"
 >;
 
 /** What a rate counts, per scenario. */
@@ -73,6 +74,7 @@ export function measure(ran: Executed, expected: number, received: number): Meas
     server_cpu: ran.server_cpu,
     server_us_per_msg: null,
     generator_cpu: ran.generator_cpu,
+    warmup_p99_ms: null,
   };
 }
 
@@ -95,6 +97,7 @@ export function notRun(expected: number): Measured {
     server_cpu: null,
     server_us_per_msg: null,
     generator_cpu: 0,
+    warmup_p99_ms: null,
   };
 }
 

@@ -82,6 +82,14 @@ export const BENCH_FLAGS = {
     default: 16,
     min: 1,
   },
+  warmup: {
+    type: "string",
+    value: "N",
+    help: "private, broadcast: messages per sender sent first in the same shape on the same " +
+      "server and clients, untimed (the run's p99 leaves out the cold start; its p99 is " +
+      "warmup_p99_ms in JSON); 0 for none; --quick: 20",
+    default: 3000,
+  },
   settle: {
     type: "string",
     value: "S",
@@ -175,6 +183,8 @@ export interface BenchOptions {
   pairs: number;
   privateMessages: number;
   window: number;
+  /** Private, broadcast: messages per sender of the untimed warm-up run before each (0: none). */
+  warmup: number;
   /** The web scenario (`--scenario web`): its WebSocket users, or 0 when it does not run. */
   webUsers: number;
   /** The load shapes private and broadcast run in, each once. */
@@ -279,7 +289,15 @@ export function readOptions(args: string[]): BenchOptions | "help" {
     );
   }
   const int = (
-    name: "pairs" | "senders" | "window" | "workers" | "concurrency" | "timeout" | "web-users",
+    name:
+      | "pairs"
+      | "senders"
+      | "window"
+      | "workers"
+      | "concurrency"
+      | "timeout"
+      | "web-users"
+      | "warmup",
   ) => intOf(BENCH_FLAGS, f, name);
   const senders = quick && f.senders === undefined ? 2 : int("senders");
   const shapes: Shape[] = [];
@@ -308,6 +326,7 @@ export function readOptions(args: string[]): BenchOptions | "help" {
     pairs: quick && f.pairs === undefined ? 4 : int("pairs"),
     privateMessages: messages ?? (quick ? 200 : 4000),
     window: quick && f.window === undefined ? 8 : int("window"),
+    warmup: quick && f.warmup === undefined ? 20 : int("warmup"),
     webUsers: web ? (quick && f["web-users"] === undefined ? 6 : int("web-users")) : 0,
     shapes: [...new Set(shapes)],
     pin: f.pin === true,

@@ -35,12 +35,9 @@ export class PapoClient extends Client {
         this.delivered(r, b, s, e);
       }
     } else if (c0 === O && c1 === K) {
-      if (r === undefined || r.reported || !this.acked) return;
+      if (r === undefined || r.reported || !this.window.acked) return;
       r.received++;
-      if (this.okPaces) {
-        this.inFlight--;
-        this.pump(r);
-      }
+      if (this.window.okPaces) this.arrived(r);
     } else if (c0 === E && c1 === N) {
       // ENTROU; those before this client's USUARIOS line came before it joined. A large
       // room's summary, "ENTROU 37 pessoas entraram ...", tells of 37 at once (P1).

@@ -13,6 +13,7 @@ import { joinAll } from "./join.ts";
 import { count, cpuPerMessage, measure, type Measured, notRun, sum } from "./measure.ts";
 import { round } from "./report.ts";
 import type { Spec } from "./spec.ts";
+import { warmUp } from "./warmup.ts";
 import { type Order, wallMs } from "./wire.ts";
 
 /**
@@ -43,15 +44,20 @@ export async function privateMessages(x: Executor, s: Spec): Promise<Measured> {
   const perMessage = s.protocol === "irc" ? 1 : 2;
   const expected = perMessage * o.pairs * o.privateMessages;
   if (!(await joinAll(x, s, nicks, "", webFrom))) return notRun(expected);
-  const epochMs = wallMs();
-  const orders: Order[] = pairs.map((list) => ({
-    op: "private",
-    shape: s.shape,
-    epochMs,
-    messages: o.privateMessages,
-    window: o.window,
-    pairs: list,
-  }));
+  const ordersOf = (messages: number): Order[] => {
+    const epochMs = wallMs();
+    return pairs.map((list) => ({
+      op: "private",
+      shape: s.shape,
+      epochMs,
+      messages,
+      window: o.window,
+      pairs: list,
+    }));
+  };
+  const warm = await warmUp(x, s, ordersOf(o.warmup), perMessage * o.pairs * o.warmup);
+  if (!warm.done) return notRun(expected);
+  const orders = ordersOf(o.privateMessages);
   const ran = await x.execute(s.label, gens, orders, expected, s.notes, s.server.proc);
   const m = measure(ran, expected, sum(ran.results, (r) => r.received));
   const delivered = sum(ran.results, count);
@@ -59,5 +65,6 @@ export async function privateMessages(x: Executor, s: Spec): Promise<Measured> {
     ...m,
     rate: m.time_s > 0 ? round(delivered / m.time_s, 0) : 0,
     server_us_per_msg: cpuPerMessage(ran, delivered),
+    warmup_p99_ms: warm.p99_ms,
   };
 }

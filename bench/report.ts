@@ -25,6 +25,13 @@ export interface Row {
   readonly senders: number | null;
   readonly messages: number | null;
   readonly window: number | null;
+  /** Private, broadcast: messages per sender of the untimed warm-up run before it (`--warmup`). */
+  readonly warmup: number | null;
+  /**
+   * Private, broadcast: the warm-up run's p99 in ms, the cold start the row's
+   * figures leave out (null with no warm-up).
+   */
+  readonly warmup_p99_ms: number | null;
   /** Generator processes, and cores shared by them and the server. */
   readonly workers: number;
   readonly cores: number;

@@ -24,6 +24,7 @@ export type RowBase = Pick<
   | "senders"
   | "messages"
   | "window"
+  | "warmup"
   | "size"
   | "settle_s"
   | "goal"
@@ -78,6 +79,7 @@ export function rowBase(
       ? o.broadcastMessages
       : null,
     window: joins ? null : o.window,
+    warmup: joins ? null : o.warmup,
     size: joins
       ? `${fmt(clients)} clients`
       : scenario === "private"
@@ -124,6 +126,7 @@ export function failedRow(base: RowBase, notes: string[]): Row {
     duplicates: 0,
     disorder: 0,
     generator_cpu: 0,
+    warmup_p99_ms: null,
     notes,
   };
 }

@@ -9,6 +9,7 @@
  */
 
 import { state } from "./run.ts";
+import { closedBy } from "./gen_client.ts";
 import { PapoClient } from "./papo_client.ts";
 import { splitLines } from "../wire/line_splitter.ts";
 
@@ -52,9 +53,7 @@ export class WebClient extends PapoClient {
       opened();
       if (this.closed) return;
       this.closed = true;
-      const why = this.lastErro === ""
-        ? `the server closed the WebSocket (${e.code})`
-        : `the server closed the WebSocket after "${this.lastErro}"`;
+      const why = closedBy(`WebSocket (${e.code})`, this.lastErro);
       const r = state.run;
       if (r !== undefined && !r.reported) r.fail(`${this.nick}: ${why}`);
     };

@@ -106,13 +106,15 @@ function privateRun(order: PrivateOrder): void {
   for (const [s, t] of order.pairs) {
     const sender = clients[s]!;
     const receiver = clients[t]!;
-    sender.head = sender.privateHead(receiver.nick) + body(s, order.shape);
+    sender.startRun();
+    receiver.startRun();
+    const w = sender.window;
+    w.head = sender.privateHead(receiver.nick) + body(s, order.shape);
     receiver.left = order.messages;
-    receiver.nextSeq = [];
-    sender.acked = sender instanceof PapoClient;
-    sender.okPaces = sender.acked && order.shape === "reply";
-    receiver.sender = sender.okPaces ? undefined : sender;
-    r.expected += sender.acked ? 2 * order.messages : order.messages;
+    w.acked = sender instanceof PapoClient;
+    w.okPaces = w.acked && order.shape === "reply";
+    receiver.sender = w.okPaces ? undefined : sender;
+    r.expected += w.acked ? 2 * order.messages : order.messages;
   }
   arm(r, () => {
     for (const [s] of order.pairs) clients[s]!.pump(r);
@@ -128,7 +130,7 @@ function broadcastRun(order: BroadcastOrder): void {
   const senders = new Set(order.senders.map(([i]) => i));
   for (let i = 0; i < clients.length; i++) {
     const c = clients[i]!;
-    c.nextSeq = [];
+    c.startRun();
     c.left = (order.sendersTotal - (senders.has(i) ? 1 : 0)) * order.messages;
     r.expected += c.left;
   }
@@ -138,7 +140,7 @@ function broadcastRun(order: BroadcastOrder): void {
     clients[order.pacer]!.paces = paces;
   }
   for (const [i, id] of order.senders) {
-    clients[i]!.head = clients[i]!.publicHead() + body(id, order.shape);
+    clients[i]!.window.head = clients[i]!.publicHead() + body(id, order.shape);
   }
   arm(r, () => {
     for (const [i] of order.senders) clients[i]!.pump(r);

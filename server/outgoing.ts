@@ -7,6 +7,7 @@
  * @module
  */
 
+import { PendingBytes } from "./pending_bytes.ts";
 import type { Flushable, FlushScheduler } from "./queue.ts";
 import { type Sleepers, sleepOn, wakeAll } from "./sleepers.ts";
 
@@ -74,16 +75,8 @@ export interface Sink {
 export class Outbox implements Flushable {
   readonly #sink: Sink;
   readonly #opts: OutboxOptions;
-  /** Bytes waiting for the next write, in a pooled buffer (none when empty or shared). */
-  #out: Uint8Array | undefined;
-  /**
-   * P3: bytes waiting that are all one run of shared bytes (a room's
-   * messages rendered one after the other into the same slab), written as
-   * they are, without a copy: the buffer and where the run starts.
-   */
-  #shared: ArrayBuffer | undefined;
-  #sharedAt = 0;
-  #pendingBytes = 0;
+  /** Bytes waiting for the next write (P3: a broadcast's shared bytes without a copy). */
+  readonly #pending: PendingBytes;
   #inFlight = 0;
   #writing = false;
   /** When the write in flight started (performance.now()). */
@@ -105,11 +98,12 @@ export class Outbox implements Flushable {
   constructor(sink: Sink, options: OutboxOptions) {
     this.#sink = sink;
     this.#opts = options;
+    this.#pending = new PendingBytes(options.scheduler.pool);
   }
 
   /** Bytes queued or being written. */
   get queued(): number {
-    return this.#pendingBytes + this.#inFlight;
+    return this.#pending.length + this.#inFlight;
   }
 
   /** Whether the queue takes no more lines. */
@@ -152,7 +146,7 @@ export class Outbox implements Flushable {
       this.#sink.overflowed();
       return false;
     }
-    if (!shared || !this.#share(bytes)) this.#enqueue(bytes);
+    this.#pending.add(bytes, shared);
     this.#queued(bytes.length, lazy);
     if (size > stats.peakConnectionBytes) stats.peakConnectionBytes = size;
     return true;
@@ -169,47 +163,8 @@ export class Outbox implements Flushable {
   sendFinal(bytes: Uint8Array): void {
     if (this.#dead) return;
     this.#sealed = true;
-    this.#enqueue(bytes);
+    this.#pending.add(bytes, false);
     this.#queued(bytes.length, false);
-  }
-
-  /**
-   * Takes shared bytes without copying them when nothing waits, or when
-   * what waits is shared bytes they follow in the same buffer.
-   * @returns Whether they were taken.
-   */
-  #share(bytes: Uint8Array): boolean {
-    const len = this.#pendingBytes;
-    if (len === 0) {
-      this.#shared = bytes.buffer as ArrayBuffer;
-      this.#sharedAt = bytes.byteOffset;
-    } else if (
-      this.#shared === undefined || bytes.buffer !== this.#shared ||
-      bytes.byteOffset !== this.#sharedAt + len
-    ) return false;
-    this.#pendingBytes = len + bytes.length;
-    return true;
-  }
-
-  /** Copies bytes in after those waiting (shared ones waiting are copied first). */
-  #enqueue(bytes: Uint8Array): void {
-    const len = this.#pendingBytes;
-    const need = len + bytes.length;
-    const pool = this.#opts.scheduler.pool;
-    let out = this.#out;
-    if (this.#shared !== undefined) {
-      out = this.#out = pool.take(need);
-      if (len > 0) out.set(new Uint8Array(this.#shared, this.#sharedAt, len));
-      this.#shared = undefined;
-    } else if (out === undefined) out = this.#out = pool.take(need);
-    else if (need > out.length) {
-      const bigger = pool.take(need);
-      bigger.set(out.subarray(0, len));
-      pool.give(out);
-      out = this.#out = bigger;
-    }
-    out.set(bytes, len);
-    this.#pendingBytes = need;
   }
 
   /** Counts bytes just queued, and asks for a flush unless the writer will take them. */
@@ -232,31 +187,26 @@ export class Outbox implements Flushable {
   }
 
   #drop(): void {
-    this.#opts.stats.queuedBytes -= this.#pendingBytes;
-    this.#pendingBytes = 0;
-    if (this.#out !== undefined) this.#opts.scheduler.pool.give(this.#out);
-    this.#out = undefined;
-    this.#shared = undefined;
+    this.#opts.stats.queuedBytes -= this.#pending.length;
+    this.#pending.drop();
   }
 
   /** Writes everything pending in one write. Called by the scheduler. */
   flush(): void {
     this.#scheduled = 0;
-    if (this.#writing || this.#dead || this.#pendingBytes === 0) return;
-    const total = this.#pendingBytes;
-    const shared = this.#shared;
+    const pending = this.#pending;
+    if (this.#writing || this.#dead || pending.length === 0) return;
+    const total = pending.length;
     // Shared bytes leave as they are; a pooled buffer goes back to the pool once written.
-    const buf = shared === undefined ? this.#out! : new Uint8Array(shared, this.#sharedAt, total);
-    this.#out = undefined;
-    this.#shared = undefined;
+    const pooled = pending.pooled;
+    const buf = pending.take();
     this.#inFlight = total;
-    this.#pendingBytes = 0;
     this.#writing = true;
     // (A connection closing flushes outside a round; it takes no more lines, so it is never
     // judged stalled, and the round's time is good enough.)
     this.#writeStart = this.#opts.scheduler.now;
     this.#writeRound = this.#opts.scheduler.round;
-    void this.#write(buf, total, shared === undefined);
+    void this.#write(buf, total, pooled);
   }
 
   async #write(buf: Uint8Array, total: number, pooled: boolean): Promise<void> {
@@ -279,11 +229,11 @@ export class Outbox implements Flushable {
       this.#inFlight = 0;
       this.#writing = false;
     }
-    if (this.#pendingBytes > 0 && !this.#dead) {
+    if (this.#pending.length > 0 && !this.#dead) {
       // P3: what came while writing leaves with the rest of this turn's lines, in one write
       // (a write ends in the same turn as the reads whose lines it would otherwise split).
       this.#schedule();
-    } else if (this.#pendingBytes === 0) this.#wake();
+    } else if (this.#pending.length === 0) wakeAll(this.#sleepers);
   }
 
   /**
@@ -309,10 +259,6 @@ export class Outbox implements Flushable {
     return sleepOn(this.#sleepers ??= new Set());
   }
 
-  #wake(): void {
-    wakeAll(this.#sleepers);
-  }
-
   /** Takes no more lines; what is queued still leaves. */
   seal(): void {
     this.#sealed = true;
@@ -324,6 +270,6 @@ export class Outbox implements Flushable {
     this.#dead = true;
     this.#sealed = true;
     this.#drop();
-    this.#wake();
+    wakeAll(this.#sleepers);
   }
 }

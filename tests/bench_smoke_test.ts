@@ -30,45 +30,48 @@ interface Smoke {
 
 let smoke: Promise<Smoke> | undefined;
 
+/**
+ * Runs `bench/main.ts --quick --json-only` with `args`, killed after
+ * {@linkcode LIMIT_MS} (a bound, not an assertion).
+ */
+async function bench(args: string[]): Promise<Smoke> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), LIMIT_MS);
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-run",
+        "--allow-read",
+        "--allow-env",
+        "--allow-sys",
+        BENCH,
+        "--quick",
+        "--json-only",
+        "--timeout",
+        "60",
+        ...args,
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: controller.signal,
+    }).output();
+  } finally {
+    clearTimeout(timer);
+  }
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  const context = `exit code ${output.code}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
+  const rows = stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+  return { code: output.code, context, rows };
+}
+
 /** Runs the bench once (the first test that needs it), every scenario on every server. */
 function smokeRun(): Promise<Smoke> {
-  return smoke ??= (async () => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), LIMIT_MS);
-    let output: Deno.CommandOutput;
-    try {
-      output = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-net",
-          "--allow-run",
-          "--allow-read",
-          "--allow-env",
-          "--allow-sys",
-          BENCH,
-          "--quick",
-          "--json-only",
-          "--scenario",
-          [...SCENARIOS, "web"].join(","),
-          "--target",
-          "all",
-          "--timeout",
-          "60",
-        ],
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        signal: controller.signal,
-      }).output();
-    } finally {
-      clearTimeout(timer);
-    }
-    const stdout = new TextDecoder().decode(output.stdout);
-    const stderr = new TextDecoder().decode(output.stderr);
-    const context = `exit code ${output.code}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
-    const rows = stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
-    return { code: output.code, context, rows };
-  })();
+  return smoke ??= bench(["--scenario", [...SCENARIOS, "web"].join(","), "--target", "all"]);
 }
 
 // deno-lint-ignore no-explicit-any
@@ -98,6 +101,9 @@ function checkRows(rows: any[], target: string, context: string): void {
     if (row.scenario === "private" || row.scenario === "broadcast") {
       assert.equal(row.duplicates, 0, `a message delivered twice in ${name}`);
       assert.equal(row.disorder, 0, `a message delivered out of order in ${name}`);
+      // Issue 23: --quick warms up with 20 messages per sender, and keeps that run's p99.
+      assert.equal(row.warmup, 20, `no warm-up of 20 messages per sender in ${name}`);
+      assert.equal(typeof row.warmup_p99_ms, "number", `no warm-up p99 in ${name}`);
     }
     if (row.scenario === "connect" || row.scenario === "idle") {
       assert.equal(typeof row.settle_s, "number", `no settle time in ${name}`);
@@ -166,5 +172,26 @@ Deno.test("bench main() --quick --scenario web: WebSocket users beside TCP users
       );
       assert.ok(without, `no run without WebSocket users for ${name}`);
     }
+  }
+});
+
+Deno.test("bench main() --warmup 0 runs private and broadcast cold, with no warm-up p99", async () => {
+  const { code, context, rows } = await bench([
+    "--scenario",
+    "private,broadcast",
+    "--shape",
+    "delivery",
+    "--target",
+    "papo",
+    "--warmup",
+    "0",
+  ]);
+  assert.equal(code, 0, context);
+  assert.equal(rows.length, 2, context);
+  for (const row of rows) {
+    assert.equal(row.warmup, 0, context);
+    assert.equal(row.warmup_p99_ms, null, context);
+    assert.equal(row.lost, 0, context);
+    assert.equal(row.received, row.expected, context);
   }
 });
