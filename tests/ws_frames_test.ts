@@ -1,16 +1,12 @@
 /**
- * The web door's framing on its own (`server/doors/ws_frames.ts`, pure):
+ * The web door's framing on its own (`server/doors/ws_frames.ts` and
+ * `ws_write.ts`, pure):
  * a browser's frames read the same however the bytes are split, lengths at
  * every encoding's edge, and the server's frames as RFC 6455 writes them.
  */
 import assert from "node:assert/strict";
-import {
-  closeFrame,
-  type FrameEvent,
-  frameLines,
-  FrameReader,
-  linesEnd,
-} from "../server/doors/ws_frames.ts";
+import { type FrameEvent, FrameReader } from "../server/doors/ws_frames.ts";
+import { closeFrame, frameLines, linesEnd } from "../server/doors/ws_write.ts";
 import { clientFrame, closePayload } from "./ws_raw.ts";
 
 const encoder = new TextEncoder();

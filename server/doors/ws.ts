@@ -1,6 +1,7 @@
 /**
  * The WebSocket door (W2, W5): a browser's socket, taken raw after the HTTP
- * upgrade (`ws_handshake.ts`), its frames spoken by us (`ws_frames.ts`), and
+ * upgrade (`ws_handshake.ts`), its frames spoken by us (`ws_frames.ts` reads,
+ * `ws_write.ts` writes), and
  * handed to the chat server as a {@linkcode ByteStream} and a
  * {@linkcode Peer} whose door is `web`, as the TCP door hands a socket. Each
  * text message the browser sends is the bytes of one line (its text and
@@ -20,15 +21,8 @@
 import { MAX_LINE_BYTES } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
-import {
-  CloseCode,
-  closeFrame,
-  controlFrame,
-  type FrameEvent,
-  frameLines,
-  FrameReader,
-  Opcode,
-} from "./ws_frames.ts";
+import { CloseCode, type FrameEvent, FrameReader, Opcode } from "./ws_frames.ts";
+import { closeFrame, controlFrame, frameLines } from "./ws_write.ts";
 
 /** Seconds without a frame before the door pings; with nothing back as long again, it drops the socket. */
 export const WS_IDLE_SECONDS = 30;
