@@ -6,10 +6,13 @@
  * nothing) closes with 1002, invalid UTF-8 (across fragments too) with 1007,
  * a binary frame with 1003; lengths in 16 and 64 bits; an over-long message
  * gets ERRO 08 and the user stays; the handshake refuses a bad version, key,
- * method or Origin. Whatever one socket does, the others carry on.
+ * method or Origin; an idle socket is pinged and, silent, dropped. Whatever
+ * one socket does, the others carry on.
  */
 import assert from "node:assert/strict";
 import { MAX_LINE_BYTES } from "../protocol.ts";
+import { WebSocketStream } from "../server/doors/ws.ts";
+import { acceptFor, switchAnswer } from "../server/doors/ws_handshake.ts";
 import { join } from "./line_client.ts";
 import { startWebServer } from "./web_helpers.ts";
 import { clientFrame, closePayload, FrameClient } from "./ws_raw.ts";
@@ -217,4 +220,43 @@ Deno.test("W5: the handshake refuses a bad version, key, method, Connection, Ori
   using ok = await FrameClient.upgrade(s.webPort, { Origin: `http://127.0.0.1:${s.webPort}` });
   assert.equal(ok.status, 101);
   await text(ok, "APELIDO");
+});
+
+/** A WebSocketStream on a socket of our own listener, its idle timer short, and a client of it. */
+async function idleStream(idleMs: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const opened = (async () => {
+    const conn = await listener.accept();
+    const buf = new Uint8Array(4096);
+    let request = "";
+    while (!request.includes("\r\n\r\n")) {
+      request += decoder.decode(buf.subarray(0, (await conn.read(buf)) ?? 0));
+    }
+    const key = /sec-websocket-key: *(\S+)/i.exec(request)![1]!;
+    await conn.write(switchAnswer(await acceptFor(key)));
+    const gone = Promise.withResolvers<void>();
+    const stream = new WebSocketStream(conn, undefined, undefined, () => gone.resolve(), idleMs);
+    return { stream, gone: gone.promise };
+  })();
+  const client = await FrameClient.upgrade(listener.addr.port);
+  const { stream, gone } = await opened;
+  listener.close();
+  return { client, stream, gone };
+}
+
+Deno.test("W2: an idle socket is pinged; a pong keeps it; silence after the ping drops it", async () => {
+  const { client, stream, gone } = await idleStream(100);
+  using _client = client;
+  // A read waits, as the chat server's does: the frames are read only while it reads.
+  const reading = stream.read(new Uint8Array(1024)).catch(() => null);
+  let ping = await client.frame();
+  assert.equal(ping?.opcode, 9);
+  await client.send(clientFrame(0x8a, ping!.payload)); // the pong: the socket stays
+  ping = await client.frame();
+  assert.equal(ping?.opcode, 9, "pinged again after more quiet");
+  // No pong this time: the socket is closed.
+  assert.ok(await client.ended(), "the silent socket was not dropped");
+  await gone;
+  await reading;
+  stream.close();
 });

@@ -68,18 +68,20 @@ export class WebSocketStream implements ByteStream {
    * @param head Bytes the browser sent after its request (frames already).
    * @param reading A read of the socket under way, whose bytes follow `head`.
    * @param gone Told once the socket is closed.
+   * @param idleMs How long the idle timer waits between two looks. @default {WS_IDLE_SECONDS} s
    */
   constructor(
     conn: Deno.Conn,
     head: Uint8Array = new Uint8Array(0),
     reading?: Promise<Uint8Array | null>,
     gone?: Gone,
+    idleMs = WS_IDLE_SECONDS * 1000,
   ) {
     this.#conn = conn;
     this.#reading = reading;
     this.#gone = gone;
     if (head.length > 0) this.#take(head.slice());
-    this.#idle = setInterval(this.#look, WS_IDLE_SECONDS * 1000);
+    this.#idle = setInterval(this.#look, idleMs);
   }
 
   /** Part of {@linkcode ByteStream}: the next bytes of the browser's lines. */
