@@ -210,6 +210,7 @@ async function respond(req: http.IncomingMessage, res: http.ServerResponse, site
     response.headers.forEach((value, name) => headers[name] = value);
     res.writeHead(response.status, headers);
     if (response.body === null) return void res.end();
+    res.flushHeaders(); // a feed's headers leave now, not with its first event
     const reader = response.body.getReader();
     res.once("close", () => void reader.cancel().catch(() => {}));
     for (;;) {
