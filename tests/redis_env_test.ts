@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import config from "../deno.json" with { type: "json" };
 import { REDIS_ALLOW_ENV, REDIS_ENV_NAMES } from "../server/room/redis/env.ts";
-import { inboxEvent, roomEvent } from "../server/room/redis/events.ts";
+import { idAfter, inboxEvent, roomEvent } from "../server/room/redis/events.ts";
 import { PRELUDE, SCRIPTS } from "../server/room/redis/scripts.ts";
 import { SERVER_PERMISSIONS } from "../scripts/compile.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
@@ -158,4 +158,12 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
     }
     assert.deepEqual([...written].sort(), ["j", "k", "l", "m", "p", "w"]);
   });
+});
+
+Deno.test("idAfter() orders stream entry ids as Redis does: by milliseconds, then sequence", () => {
+  assert.ok(idAfter("1700000000001-0", "1700000000000-5"));
+  assert.ok(idAfter("1700000000000-10", "1700000000000-9")); // numbers, not text
+  assert.ok(idAfter("999-0", "0-0"));
+  assert.ok(!idAfter("1700000000000-5", "1700000000000-5"));
+  assert.ok(!idAfter("999-0", "1000-0"));
 });

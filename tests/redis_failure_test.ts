@@ -233,12 +233,18 @@ Deno.test({
     assert.equal(await cid.expect("ENTROU bob"), "ENTROU bob entrou no chat");
     // The reclaim announces bob before a is up again: a message sent between would get ERRO 17.
     await until(() => a.logs.some((l) => l.startsWith("redis back")), "a to say redis is back");
+    // a's reader reads on from where it was cut: past the reaper's "bob left" (written before
+    // the reclaim, answered by it) by the time bob reads ANA's join. That stale entry must not
+    // take the room down again for a second reclaim, refusing bob's message meanwhile.
+    await bob.expect("ENTROU ANA");
     await bob.send(":voltei");
     assert.equal(await cid.expect("PUBLICA"), "PUBLICA bob: voltei");
     assert.equal(await ana2.expect("PUBLICA"), "PUBLICA bob: voltei");
     await cid.send("{users}");
     assert.equal(await cid.expect("USUARIOS"), "USUARIOS 3 online: cid, ANA, bob");
     assert.ok(a.logs.some((l) => l.includes("ana was taken by another user meanwhile")));
+    const backs = a.logs.filter((l) => l.startsWith("redis back"));
+    assert.equal(backs.length, 1, `one recovery, not one per stale entry: ${backs.join(" / ")}`);
   },
 });
 

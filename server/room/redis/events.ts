@@ -65,6 +65,17 @@ export interface Whisper {
 /** A stream entry as Redis returns it: its id and its fields, name then value. */
 export type Entry = readonly [id: string, fields: readonly string[]];
 
+/**
+ * Whether stream entry id `a` comes after `b` (ids are `MS-SEQ`, compared as numbers).
+ * @param a An entry id.
+ * @param b An entry id (`0-0` before every entry).
+ */
+export function idAfter(a: string, b: string): boolean {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am !== bm ? am > bm : as > bs;
+}
+
 const NOTICES: ReadonlySet<string> = new Set(["say", "muted", "unmuted", "locked", "unlocked"]);
 
 /** The fields of an entry by name. */

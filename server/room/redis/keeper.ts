@@ -11,6 +11,7 @@
 
 import { errorName } from "../../log.ts";
 import { RoomUnavailable, withDeadline } from "../room.ts";
+import { idAfter } from "./events.ts";
 import type { LocalMembers } from "./members.ts";
 import type { Store } from "./store.ts";
 
@@ -44,6 +45,8 @@ export class Keeper {
   #renewing: Promise<void> | undefined;
   #recovering: Promise<void> | undefined;
   #failSaid = false;
+  /** The room stream's last entry when the last reclaim was done: what it answered. */
+  #reclaimedAt = "0-0";
 
   /**
    * @param store The room in Redis.
@@ -87,8 +90,15 @@ export class Keeper {
     this.#members.cancelAll(why);
   }
 
-  /** Something says this node lost its lease: take it back now. */
-  suspect(): void {
+  /**
+   * Something says this node lost its lease: take it back now.
+   * @param at The stream entry that says so, when one does: an entry the last
+   *   reclaim answered already (a reader catching up after an outage reads the
+   *   reaper's "gone" of users the reclaim took back) is no reason for another,
+   *   which would refuse every call while it runs.
+   */
+  suspect(at?: string): void {
+    if (at !== undefined && !idAfter(at, this.#reclaimedAt)) return;
     if (this.#state === "up") void this.#recover("this node's users were announced gone");
   }
 
@@ -156,7 +166,7 @@ export class Keeper {
         );
         this.#epoch = epoch;
       }
-      const { had, taken } = await withDeadline(
+      const { had, taken, at } = await withDeadline(
         this.#store.reclaim(this.#o.leaseMs, !lost, this.#members.values()),
         ms,
         "reclaim",
@@ -169,6 +179,7 @@ export class Keeper {
         m.remove("nickLost");
       }
       if (this.#state !== "recovering") return;
+      this.#reclaimedAt = at;
       this.#state = "up";
       this.#o.log(
         `redis back (${why}${had ? "" : "; lease renewed"}): ${this.#members.size} user(s) kept, ` +

@@ -195,7 +195,7 @@ export class RedisNode {
       log: o.log,
       ready: () => this.#ready,
     });
-    this.router.onLostMember = () => this.keeper.suspect();
+    this.router.onLostMember = (at) => this.keeper.suspect(at);
     const keys = this.store.keys;
     this.#reader = new StreamReader(parts.reader, {
       streams: [keys.events, keys.inbox(this.name)],

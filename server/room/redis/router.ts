@@ -36,8 +36,8 @@ export class Router {
   readonly #crowd: Crowd<CrowdMember>;
   /** How many are online on every node, as the last join or leave entry said. */
   #online = 0;
-  /** Called when the stream says a member this node holds left without this node asking. */
-  onLostMember: (() => void) | undefined;
+  /** Called (with the entry's id) when the stream says a member this node holds left unasked. */
+  onLostMember: ((at: string) => void) | undefined;
 
   /**
    * @param members This node's members.
@@ -119,13 +119,13 @@ export class Router {
       }
       if (run !== undefined) this.#members.deliverRun(run);
       run = undefined;
-      this.#room(e);
+      this.#room(e, id);
     }
     if (run !== undefined) this.#members.deliverRun(run);
     while (next < inbox.length) this.#inbox(inbox[next++]![1]);
   }
 
-  #room(e: RoomEvent): void {
+  #room(e: RoomEvent, at: string): void {
     let message: ServerMessage;
     switch (e.t) {
       case "public":
@@ -144,7 +144,7 @@ export class Router {
         const mine = this.#members.get(e.id);
         this.#notice(message, e.id);
         // This node still holds the member: another node took this one for dead (N3, N5).
-        if (mine !== undefined) this.onLostMember?.();
+        if (mine !== undefined) this.onLostMember?.(at);
         break;
       }
       case "notice":

@@ -232,7 +232,9 @@ return {had and 1 or 0, #dead, gone}
    * keeps or re-claims its nickname, or is listed as taken. ARGV: me,
    * leaseMs, mode (`auto`: announce the re-claimed when this node had lost
    * its lease, so the others had announced them gone; `quiet`: never), then
-   * id, key, nick, role, ip for each member. Returns `{had, takenIds}`.
+   * id, key, nick, role, ip for each member. Returns `{had, takenIds, lastId}`:
+   * the room stream's last entry once it is done, which the reclaim answers
+   * (and every entry before it).
    */
   reclaim: `
 local me, lease, mode = ARGV[3], tonumber(ARGV[4]), ARGV[5]
@@ -262,7 +264,8 @@ for i = 6, #ARGV, 5 do
     taken[#taken + 1] = id
   end
 end
-return {had and 1 or 0, taken}
+local last = redis.call('XREVRANGE', k('events'), '+', '-', 'COUNT', 1)[1]
+return {had and 1 or 0, taken, last and last[1] or '0-0'}
 `,
   /** Leaves the room for good (shutdown): the lease, the members left, the inbox. ARGV: me. */
   goodbye: `

@@ -185,19 +185,23 @@ export class Store {
     return { had: r[0] === 1, nodes: r[1], members: r[2] };
   }
 
-  /** N5: takes this node's lease and members back; the ids whose nickname is taken. */
+  /**
+   * N5: takes this node's lease and members back; the ids whose nickname is
+   * taken, and the room stream's last entry then (`at`: the entries up to it
+   * are answered by the reclaim).
+   */
   async reclaim(
     leaseMs: number,
     announce: boolean,
     members: Iterable<Member>,
-  ): Promise<{ had: boolean; taken: string[] }> {
+  ): Promise<{ had: boolean; taken: string[]; at: string }> {
     const args: string[] = [];
     for (const m of members) args.push(m.id, nickKey(m.nick), m.nick, m.role, m.ip);
     const r = await this.#calls.run(
       "reclaim",
       [this.node, leaseMs, announce ? "auto" : "quiet", ...args],
-    ) as [number, string[]];
-    return { had: r[0] === 1, taken: r[1] };
+    ) as [number, string[], string];
+    return { had: r[0] === 1, taken: r[1], at: String(r[2]) };
   }
 
   /** Leaves the room for good. */
