@@ -20,7 +20,8 @@
  */
 
 import { parseFlags } from "../common/cli.ts";
-import { Client, cpuMsOf, setup, waitFor } from "./redis_setup.ts";
+import { Client, cpuMsOf, setup, startsWith, waitFor } from "./redis_setup.ts";
+import { Histogram, leadingInt, trailingInt } from "./wire.ts";
 import { type Row, summary, table } from "./redis_runs.ts";
 import { profileInto } from "./launch.ts";
 
@@ -61,17 +62,24 @@ const SETUPS: readonly (readonly [name: string, nodes: number, redis: boolean])[
   ["2 nodes, Redis", 2, true],
 ];
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0
-    ? 0
-    : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+/** Latencies (in each message's text, µs) and the rate; latencies in ms. */
+function summarize(lat: Histogram, count: number, ms: number) {
+  return {
+    rate: count / (ms / 1000),
+    p50: lat.percentile(0.5) / 1000,
+    p99: lat.percentile(0.99) / 1000,
+  };
 }
 
-/** Latencies from the time in each message's text, and the rate. */
-function summarize(lat: number[], count: number, ms: number) {
-  const sorted = Float64Array.from(lat).sort();
-  return { rate: count / (ms / 1000), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+/** This process's clock in whole microseconds, the time each message carries as its text. */
+function nowUs(): number {
+  return Math.round(performance.now() * 1000);
 }
+
+const encoder = new TextEncoder();
+const PUBLICA_S = encoder.encode("PUBLICA s");
+const PRIVADA = encoder.encode("PRIVADA");
+const OK = encoder.encode("OK");
 
 /** Broadcast: S senders, R receivers, spread over the nodes; each sender paced by one receiver. */
 async function broadcast(
@@ -86,7 +94,7 @@ async function broadcast(
     Array.from({ length: s.senders }, (_, i) => Client.join(at(i), `s${i}`)),
   );
   await new Promise((r) => setTimeout(r, 300));
-  const lat: number[] = [];
+  const lat = new Histogram();
   let delivered = 0;
   const acked = new Array(s.senders).fill(0);
   const expected = s.receivers * s.senders * s.perSender;
@@ -96,12 +104,12 @@ async function broadcast(
     waiting.clear();
   };
   receivers.forEach((r, ri) => {
-    r.onLine = (line) => {
-      if (!line.startsWith("PUBLICA s")) return;
+    // "PUBLICA s3: 1234567": sender 3's message, sent at 1234567 µs.
+    r.onLine = (b, st, e) => {
+      if (!startsWith(b, st, e, PUBLICA_S)) return;
       delivered++;
-      const colon = line.indexOf(": ");
-      lat.push(performance.now() - Number(line.slice(colon + 3)));
-      const si = Number(line.slice(9, colon));
+      lat.record(nowUs() - trailingInt(b, st, e));
+      const si = leadingInt(b, st + 9, e);
       if (ri === si % s.receivers) {
         acked[si]++;
         wake();
@@ -112,7 +120,7 @@ async function broadcast(
   await Promise.all(senders.map(async (c, si) => {
     for (let k = 0; k < s.perSender; k++) {
       while (k - acked[si] >= s.window) await new Promise<void>((r) => waiting.add(r));
-      await c.send(`:t${performance.now()}`);
+      await c.send(`:${nowUs()}`);
     }
   }));
   await waitFor(() => delivered >= expected, "every delivery", 60_000).catch(() => {});
@@ -139,22 +147,23 @@ async function privates(
     Array.from({ length: s.pairs }, (_, i) => Client.join(ports[1 % ports.length]!, `g${i}`)),
   );
   await new Promise((r) => setTimeout(r, 300));
-  const lat: number[] = [];
+  const lat = new Histogram();
   let oks = 0;
   let received = 0;
   to.forEach((c) =>
-    c.onLine = (line) => {
-      if (!line.startsWith("PRIVADA")) return;
+    // "PRIVADA f3: 1234567": sent at 1234567 µs.
+    c.onLine = (b, s, e) => {
+      if (!startsWith(b, s, e, PRIVADA)) return;
       received++;
-      lat.push(performance.now() - Number(line.slice(line.lastIndexOf(": t") + 3)));
+      lat.record(nowUs() - trailingInt(b, s, e));
     }
   );
   const start = performance.now();
   await Promise.all(from.map(async (c, i) => {
     let acked = 0;
     let wake: () => void = () => {};
-    c.onLine = (line) => {
-      if (line.startsWith("OK")) {
+    c.onLine = (b, s, e) => {
+      if (startsWith(b, s, e, OK)) {
         acked++;
         oks++;
         wake();
@@ -162,7 +171,7 @@ async function privates(
     };
     for (let k = 0; k < s.perPair; k++) {
       while (k - acked >= s.window) await new Promise<void>((r) => wake = r);
-      await c.send(`g${i}:t${performance.now()}`);
+      await c.send(`g${i}:${nowUs()}`);
     }
     await waitFor(() => acked >= s.perPair, "every OK", 60_000).catch(() => {});
   }));

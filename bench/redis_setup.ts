@@ -10,7 +10,7 @@ import { REDIS_ALLOW_ENV } from "../server/room/redis/env.ts";
 import { REDIS_ALLOW_READ } from "../server/start.ts";
 import { PAPO_ARGS } from "./options.ts";
 import { profileFlags } from "./launch.ts";
-import { LineSplitter } from "../wire/line_splitter.ts";
+import { LineCutter } from "./client_io.ts";
 
 const SERVER = decodeURIComponent(new URL("../server.ts", import.meta.url).pathname);
 const encoder = new TextEncoder();
@@ -59,13 +59,18 @@ export async function cpuMsOf(pid: number): Promise<number> {
   }
 }
 
-/** A line client that hands each line to `onLine`. */
+/**
+ * A line client that hands each line to `onLine` as bytes where they lie in
+ * its read buffer (`client_io.ts`'s {@linkcode LineCutter}, as the main
+ * bench's generator does): no string per line, so the generator spends
+ * little CPU per delivery and leaves the cores to the nodes it measures.
+ */
 export class Client {
   /** The connection. */
   readonly conn: Deno.TcpConn;
-  /** Gets each line the server sends, without its CRLF. */
-  onLine: (line: string) => void = () => {};
-  readonly #lines = new LineSplitter();
+  /** Gets each line the server sends: the bytes of `b` from `s` to `e` (its LF, excluded). */
+  onLine: (b: Uint8Array, s: number, e: number) => void = () => {};
+  readonly #lines = new LineCutter((b, s, e) => this.onLine(b, s, e));
   /** Settles when the connection is closed. */
   readonly reading: Promise<void>;
 
@@ -78,7 +83,7 @@ export class Client {
   static async join(port: number, nick: string): Promise<Client> {
     const c = new Client(await Deno.connect({ hostname: "127.0.0.1", port }));
     let joined = false;
-    c.onLine = (l) => joined ||= l.startsWith("USUARIOS");
+    c.onLine = (b, s, e) => joined ||= startsWith(b, s, e, USUARIOS);
     await c.send(nick);
     await waitFor(() => joined, `${nick} to join`);
     c.onLine = () => {};
@@ -98,7 +103,7 @@ export class Client {
       while (true) {
         const n = await this.conn.read(buf);
         if (n === null) return;
-        for (const line of this.#lines.push(buf.subarray(0, n))) this.onLine(line);
+        this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
       }
     } catch {
       // closed
@@ -114,6 +119,15 @@ export class Client {
     }
     await this.reading;
   }
+}
+
+const USUARIOS = encoder.encode("USUARIOS");
+
+/** Whether the line of `b` from `s` to `e` starts with the bytes `prefix`. */
+export function startsWith(b: Uint8Array, s: number, e: number, prefix: Uint8Array): boolean {
+  if (e - s < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (b[s + i] !== prefix[i]) return false;
+  return true;
 }
 
 /** A process started by the bench, stopped at the end of its setup. */
