@@ -108,7 +108,7 @@ async function broadcast(
     r.onLine = (b, st, e) => {
       if (!startsWith(b, st, e, PUBLICA_S)) return;
       delivered++;
-      lat.record(nowUs() - trailingInt(b, st, e));
+      lat.record(r.readUs - trailingInt(b, st, e));
       const si = leadingInt(b, st + 9, e);
       if (ri === si % s.receivers) {
         acked[si]++;
@@ -155,7 +155,7 @@ async function privates(
     c.onLine = (b, s, e) => {
       if (!startsWith(b, s, e, PRIVADA)) return;
       received++;
-      lat.record(nowUs() - trailingInt(b, s, e));
+      lat.record(c.readUs - trailingInt(b, s, e));
     }
   );
   const start = performance.now();

@@ -70,6 +70,12 @@ export class Client {
   readonly conn: Deno.TcpConn;
   /** Gets each line the server sends: the bytes of `b` from `s` to `e` (its LF, excluded). */
   onLine: (b: Uint8Array, s: number, e: number) => void = () => {};
+  /**
+   * `performance.now()` in whole microseconds when the bytes being cut were
+   * read: read once per read, not per line (every line of a read arrived
+   * before it), as the main bench's generator does (bench/run.ts).
+   */
+  readUs = 0;
   readonly #lines = new LineCutter((b, s, e) => this.onLine(b, s, e));
   /** Settles when the connection is closed. */
   readonly reading: Promise<void>;
@@ -103,6 +109,7 @@ export class Client {
       while (true) {
         const n = await this.conn.read(buf);
         if (n === null) return;
+        this.readUs = Math.round(performance.now() * 1000);
         this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
       }
     } catch {
