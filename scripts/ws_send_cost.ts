@@ -21,8 +21,8 @@
 
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { WebSocketStream } from "../server/doors/ws.ts";
-import { acceptFor, switchAnswer } from "../server/doors/ws_handshake.ts";
+import type { WebSocketStream } from "../server/doors/ws.ts";
+import { upgradeAccepted } from "../tests/ws_raw.ts";
 
 const LINE = "PUBLICA alice: " + "x".repeat(46);
 const MODES = [
@@ -99,7 +99,7 @@ async function measure(mode: string): Promise<void> {
     port = listener.addr.port;
     (async () => {
       for await (const c of listener) {
-        void upgrade(c).then((s) => streams.push(s) === clients && all.resolve());
+        void upgradeAccepted(c).then((s) => streams.push(s) === clients && all.resolve());
       }
     })();
     stop = () => Promise.resolve(listener.close());
@@ -154,17 +154,4 @@ async function measure(mode: string): Promise<void> {
   for (const c of conns) c.close();
   for (const s of streams) s.shut();
   await stop();
-}
-
-/** papo's web door on an accepted socket: the handshake answered, the stream made. */
-async function upgrade(conn: Deno.TcpConn): Promise<WebSocketStream> {
-  conn.setNoDelay(true);
-  const buf = new Uint8Array(4096);
-  let request = "";
-  while (!request.includes("\r\n\r\n")) {
-    request += new TextDecoder().decode(buf.subarray(0, (await conn.read(buf)) ?? 0));
-  }
-  const key = /sec-websocket-key: *(\S+)/i.exec(request)![1]!;
-  await conn.write(switchAnswer(await acceptFor(key)));
-  return new WebSocketStream(conn);
 }

@@ -6,12 +6,12 @@
  * at most WS_WRITE_MOST bytes of them per write.
  */
 import assert from "node:assert/strict";
-import { WebSocketStream, WS_WRITE_MOST } from "../server/doors/ws.ts";
-import { acceptFor, switchAnswer } from "../server/doors/ws_handshake.ts";
+import { WS_WRITE_MOST } from "../server/doors/ws.ts";
 import { BURST_FACTOR } from "../server/outgoing.ts";
 import { join } from "./line_client.ts";
 import { linesStarting } from "./load_helpers.ts";
 import { joinWeb, RawWebSocket, startWebServer } from "./web_helpers.ts";
+import { upgradeAccepted } from "./ws_raw.ts";
 
 const encoder = new TextEncoder();
 const ERR_QUEUE_FULL = "ERRO 03 Cancelamento de conexao forcado: cliente nao le o que recebe";
@@ -85,17 +85,7 @@ Deno.test("L7, W2: a web user that stops reading is dropped like a TCP one; read
 
 Deno.test("WebSocketStream.write() takes whole lines, at most WS_WRITE_MOST bytes of them, one message each (W2, L7)", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const opened = (async () => {
-    const conn = await listener.accept();
-    const buf = new Uint8Array(4096);
-    let request = "";
-    while (!request.includes("\r\n\r\n")) {
-      request += new TextDecoder().decode(buf.subarray(0, (await conn.read(buf)) ?? 0));
-    }
-    const key = /sec-websocket-key: *(\S+)/i.exec(request)![1]!;
-    await conn.write(switchAnswer(await acceptFor(key)));
-    return new WebSocketStream(conn);
-  })();
+  const opened = listener.accept().then(upgradeAccepted);
   await using client = await RawWebSocket.connect(listener.addr.port, null, "/");
   const stream = await opened;
   const long = "y".repeat(WS_WRITE_MOST + 100); // one line longer than the most still leaves whole

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { type FrameEvent, FrameReader } from "../server/doors/ws_frames.ts";
 import { closeFrame, frameLines, linesEnd } from "../server/doors/ws_write.ts";
+import { concat } from "./web_frames.ts";
 import { clientFrame, closePayload } from "./ws_raw.ts";
 
 const encoder = new TextEncoder();
@@ -17,16 +18,6 @@ function read(bytes: Uint8Array, limit = 1024, step = bytes.length): FrameEvent[
   const out: FrameEvent[] = [];
   const copy = bytes.slice();
   for (let at = 0; at < copy.length; at += step) reader.push(copy.subarray(at, at + step), out);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

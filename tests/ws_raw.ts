@@ -8,6 +8,8 @@
  * @module
  */
 
+import { WebSocketStream } from "../server/doors/ws.ts";
+import { acceptFor, switchAnswer } from "../server/doors/ws_handshake.ts";
 import { WAIT_MS } from "./wait.ts";
 
 const encoder = new TextEncoder();
@@ -204,4 +206,22 @@ function frameSize(b: Uint8Array): number {
 
 function indexOf(b: Uint8Array, text: string): number {
   return decoder.decode(b).indexOf(text);
+}
+
+/**
+ * papo's web door on a socket accepted by a bare listener (no HTTP server):
+ * the upgrade request read, the handshake answered, the door's stream made.
+ */
+export async function upgradeAccepted(conn: Deno.TcpConn): Promise<WebSocketStream> {
+  conn.setNoDelay(true);
+  const buf = new Uint8Array(4096);
+  let request = "";
+  while (!request.includes("\r\n\r\n")) {
+    const n = await conn.read(buf);
+    if (n === null) throw new Error("the socket ended before its upgrade request");
+    request += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  const key = /sec-websocket-key: *(\S+)/i.exec(request)![1]!;
+  await conn.write(switchAnswer(await acceptFor(key)));
+  return new WebSocketStream(conn);
 }
