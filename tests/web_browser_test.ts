@@ -67,6 +67,14 @@ browserTest("W2: a browser user and an nc user chat both ways on a 360 px page",
     await page.keyboard.type("psiu");
     await page.keyboard.press("Enter");
     assert.match(await nc.expect("PRIVADA"), /bia: psiu$/);
+    // A private line is read as the terminal client reads it: accents dropped first, a space
+    // before the colon allowed, {reply} answering the last private message (field test).
+    await typeLine(page, "ána:só pra você");
+    assert.match(await nc.expect("PRIVADA"), /bia: so pra voce$/);
+    await typeLine(page, "ana :de novo");
+    assert.match(await nc.expect("PRIVADA"), /bia: de novo$/);
+    await typeLine(page, "{reply combinado}");
+    assert.match(await nc.expect("PRIVADA"), /bia: combinado$/);
     const scroll = Number(await page.evaluate("document.documentElement.scrollWidth"));
     const width = Number(await page.evaluate("innerWidth"));
     assert.ok(scroll <= width, `no sideways scrolling at 360 px (${scroll} > ${width})`);

@@ -123,6 +123,9 @@ var VERSION = deno_default.version;
 var MAX_LINE_BYTES = 1024;
 var MAX_BLANK_RUN = 4;
 var LONG_BLANKS = new RegExp(` {${MAX_BLANK_RUN + 1},}`, "g");
+function shortenBlanks(text) {
+  return text.length <= MAX_BLANK_RUN ? text : text.replace(LONG_BLANKS, " ".repeat(MAX_BLANK_RUN));
+}
 var MAX_NICK_LENGTH = 16;
 var CRLF = "\r\n";
 var Keyword = {
@@ -363,8 +366,8 @@ function listOf(items, lang2) {
   return `${items.slice(0, -1).join(", ")} ${lang2 === "pt" ? "ou" : "or"} ${items.at(-1)}`;
 }
 function commandHint(lang2, brief = false) {
-  const hinted2 = COMMANDS.filter((c) => c.hint === true);
-  return listOf(hinted2.map((c) => brief && c.brief ? `${hintForm(c, lang2)} ${c.brief[lang2]}` : hintForm(c, lang2)), lang2);
+  const hinted = COMMANDS.filter((c) => c.hint === true);
+  return listOf(hinted.map((c) => brief && c.brief ? `${hintForm(c, lang2)} ${c.brief[lang2]}` : hintForm(c, lang2)), lang2);
 }
 var HELP_COLUMN = {
   pt: 16,
@@ -1130,6 +1133,177 @@ function translate(text, lang2) {
   return text;
 }
 
+// wire/commands.ts
+var TABLE = COMMANDS;
+var BY_NAME = new Map(TABLE.filter((c) => c.syntax === "brace").map((c) => [
+  c.name,
+  c
+]));
+var BY_WORD = new Map(TABLE.flatMap((c) => (c.words ?? []).map((w) => [
+  w,
+  c
+])));
+var EMPTY = {
+  kind: "empty"
+};
+var UNKNOWN = {
+  kind: "invalid",
+  detail: "unknownCommand"
+};
+var EMPTY_MESSAGE = {
+  kind: "invalid",
+  detail: "emptyMessage"
+};
+var BARE = new Map(TABLE.filter((c) => c.syntax === "brace" && (c.arg ?? "none") === "none").map((c) => [
+  c.name,
+  {
+    kind: c.name
+  }
+]));
+function parseCommand(line2, phase2 = "chat") {
+  const colon = line2.indexOf(":");
+  if (colon >= 0) {
+    const to = colon === 0 ? "" : line2.slice(0, colon).trim();
+    if (to === "") {
+      const text = messageText(line2, colon);
+      return text === void 0 ? EMPTY_MESSAGE : {
+        kind: "public",
+        text
+      };
+    }
+    if (isNickShaped(to)) {
+      const text = messageText(line2, colon);
+      return text === void 0 ? EMPTY_MESSAGE : {
+        kind: "private",
+        to,
+        text
+      };
+    }
+  }
+  const word = line2.trim();
+  if (word === "") return EMPTY;
+  const spec = braceCommand(word) ?? BY_WORD.get(word.toLowerCase());
+  if (spec === void 0 || !usableIn(spec, phase2)) return UNKNOWN;
+  return brace(spec, word);
+}
+var LONG_BLANKS2 = " ".repeat(MAX_BLANK_RUN + 1);
+function messageText(line2, colon) {
+  let text = line2.slice(colon + 1);
+  if (text.includes(LONG_BLANKS2)) text = shortenBlanks(text);
+  return text.trim().length > 0 ? text : void 0;
+}
+function braceCommand(word) {
+  if (word.length < 3 || word[0] !== "{" || word[word.length - 1] !== "}") return void 0;
+  const inner = word.slice(1, -1);
+  const space = inner.indexOf(" ");
+  return BY_NAME.get((space < 0 ? inner : inner.slice(0, space)).toLowerCase());
+}
+function brace(spec, word) {
+  const inner = word[0] === "{" ? word.slice(1, -1) : word;
+  const space = inner.indexOf(" ");
+  const arg = space < 0 ? "" : inner.slice(space + 1).trim();
+  const kind = spec.name;
+  switch (spec.arg ?? "none") {
+    case "none":
+      return arg === "" ? BARE.get(kind) : UNKNOWN;
+    case "word":
+      return arg !== "" && !arg.includes(" ") ? {
+        kind,
+        arg
+      } : {
+        kind: "invalid",
+        detail: "usage",
+        command: kind
+      };
+    case "text":
+      return arg !== "" ? {
+        kind,
+        arg: shortenBlanks(arg)
+      } : {
+        kind: "invalid",
+        detail: "usage",
+        command: kind
+      };
+  }
+}
+function usableIn(spec, phase2) {
+  return spec.phase === "both" || spec.phase === phase2;
+}
+function isNickShaped(name) {
+  if (name.length === 0 || name.length > MAX_NICK_LENGTH) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const letter = (c | 32) >= 97 && (c | 32) <= 122;
+    if (!letter && !(c >= 48 && c <= 57) && c !== 95 && c !== 45) return false;
+  }
+  return true;
+}
+
+// client/chat_line.ts
+var CHAT_LINE_TEXTS = {
+  noReply: {
+    pt: "Ningu\xE9m lhe mandou mensagem privada ainda: {reply} responde \xE0 \xFAltima",
+    en: "Nobody has sent you a private message yet: {reply} answers the last one"
+  },
+  sentAsPublic: {
+    pt: "Enviado para todos. Da pr\xF3xima vez comece com : (:texto), ou apelido:texto para uma pessoa",
+    en: "Sent to everyone. Next time start with : (:text), or nick:text for one person"
+  }
+};
+var ChatLines = class {
+  #interactive;
+  /** Who sent the last private message, for `{reply}` (C6). */
+  #lastFrom;
+  /** Whether the user was told that a plain line went to everyone. */
+  #toldPublic = false;
+  /**
+   * Lines with nothing remembered yet.
+   *
+   * @param interactive Whether a person types (a terminal), or input is piped.
+   */
+  constructor(interactive) {
+    this.#interactive = interactive;
+  }
+  /** A private message came from `nick`: `{reply}` now answers it. */
+  privateFrom(nick) {
+    this.#lastFrom = nick;
+  }
+  /** What the line `typed` becomes. */
+  typed(typed) {
+    let line2 = typed;
+    const reply = /^\s*\{reply(?: (.*))?\}\s*$/i.exec(line2);
+    if (reply) {
+      if (this.#lastFrom === void 0) return {
+        kind: "tell",
+        text: CHAT_LINE_TEXTS.noReply
+      };
+      line2 = `${this.#lastFrom}:${reply[1] ?? ""}`;
+    }
+    const command = parseCommand(line2);
+    if (this.#interactive && command.kind === "invalid" && command.detail === "unknownCommand" && !line2.trimStart().startsWith("{") && line2.trim().toLowerCase() !== "quit") {
+      line2 = `:${line2}`;
+      const told = this.#toldPublic;
+      this.#toldPublic = true;
+      return {
+        kind: "send",
+        line: line2,
+        command: parseCommand(line2),
+        ...told ? {} : {
+          tell: CHAT_LINE_TEXTS.sentAsPublic
+        }
+      };
+    }
+    if (command.kind === "quit") return {
+      kind: "quit"
+    };
+    return {
+      kind: "send",
+      line: line2,
+      command
+    };
+  }
+};
+
 // server/web/pages/chat.ts
 var UI = {
   pt: {
@@ -1170,7 +1344,7 @@ var users = $("users");
 var lang = (localStorage.getItem("papo-lang") ?? navigator.language).toLowerCase().startsWith("pt") ? "pt" : "en";
 var phase = "nick";
 var me = "";
-var hinted = false;
+var chatLines = new ChatLines(true);
 var online = /* @__PURE__ */ new Set();
 var scheme = location.protocol === "https:" ? "wss" : "ws";
 var socket = new WebSocket(`${scheme}://${location.host}/ws`);
@@ -1252,6 +1426,7 @@ function track(line2) {
 function receive(text) {
   const line2 = parseServerLine(text);
   track(line2);
+  if (line2.kind === "private") chatLines.privateFrom(line2.from);
   switch (line2.kind) {
     case "nick":
       phase = "nick";
@@ -1283,12 +1458,14 @@ $("form").onsubmit = (e) => {
   let line2 = input.value;
   if (line2 === "" || socket.readyState !== WebSocket.OPEN) return;
   $("hint").textContent = "";
-  if (phase === "chat" && !/^[:{]|^[A-Za-z0-9_-]+:/.test(line2)) {
-    line2 = `:${line2}`;
-    if (!hinted) $("hint").textContent = UI[lang].plain;
-    hinted = true;
-  }
   line2 = toAscii(line2);
+  if (phase === "chat") {
+    const typed = chatLines.typed(line2);
+    input.value = "";
+    if (typed.kind === "tell") return show(say(typed.text, lang), "error");
+    line2 = typed.kind === "quit" ? "{quit}" : typed.line;
+    if (typed.kind === "send" && typed.tell !== void 0) $("hint").textContent = UI[lang].plain;
+  }
   socket.send(line2);
   input.value = "";
   if (phase === "chat" && line2.startsWith(":")) show(`${me}: ${line2.slice(1)}`, "own");

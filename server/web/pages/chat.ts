@@ -15,6 +15,7 @@ import { parseServerLine, type ServerLine } from "../../../wire/server_lines.ts"
 // The terminal client's rendering (X3), pure: the page says every line as the client does,
 // errors with their detail (review 7a), OK and notices in the page's language (7b).
 import { type Shown, showServerLine } from "../../../client/render.ts";
+import { ChatLines } from "../../../client/chat_line.ts";
 
 const UI = {
   pt: {
@@ -59,7 +60,8 @@ let lang: Lang = (localStorage.getItem("papo-lang") ?? navigator.language).toLow
   : "en";
 let phase: "nick" | "chat" = "nick";
 let me = "";
-let hinted = false;
+/** What a typed line becomes, read as the terminal client reads it (a plain line, {reply}). */
+const chatLines = new ChatLines(true);
 const online = new Set<string>();
 
 const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -158,6 +160,7 @@ function track(line: ServerLine): void {
 function receive(text: string): void {
   const line = parseServerLine(text);
   track(line);
+  if (line.kind === "private") chatLines.privateFrom(line.from); // {reply} answers it
   switch (line.kind) {
     case "nick":
       phase = "nick";
@@ -191,13 +194,16 @@ $<HTMLFormElement>("form").onsubmit = (e) => {
   let line = input.value;
   if (line === "" || socket.readyState !== WebSocket.OPEN) return;
   $("hint").textContent = "";
-  if (phase === "chat" && !/^[:{]|^[A-Za-z0-9_-]+:/.test(line)) {
-    // As the client does: a plain line goes to everyone, and the user is told how, once.
-    line = `:${line}`;
-    if (!hinted) $("hint").textContent = UI[lang].plain;
-    hinted = true;
-  }
   line = toAscii(line); // as the client does: the wire is ASCII, accents dropped (S1, X3)
+  if (phase === "chat") {
+    // As the client reads it (client/chat_line.ts): a plain line goes to everyone, the user told
+    // how once; `nome :texto` is private; {reply} answers the last private message.
+    const typed = chatLines.typed(line);
+    input.value = "";
+    if (typed.kind === "tell") return show(say(typed.text, lang), "error");
+    line = typed.kind === "quit" ? "{quit}" : typed.line;
+    if (typed.kind === "send" && typed.tell !== undefined) $("hint").textContent = UI[lang].plain;
+  }
   socket.send(line);
   input.value = "";
   // The server does not echo one's own public line: the page shows it, as the client does.
