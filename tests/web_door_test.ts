@@ -7,6 +7,7 @@
  * policy.
  */
 import assert from "node:assert/strict";
+import net from "node:net";
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { join } from "./line_client.ts";
 import { joinWeb, RawWebSocket, startWebServer } from "./web_helpers.ts";
@@ -149,4 +150,40 @@ Deno.test("W2: lock and kick reach the WebSocket user", async () => {
   await teacher.send("{kick bia}");
   await ws.closed();
   assert.ok(ws.texts.some((t) => /^ERRO|^AVISO|^SAIU/.test(t)));
+});
+
+/** Connects, writes `request` and resets the connection (RST) at once, as a rude client does. */
+function resetAfter(port: number, request: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => {
+      socket.write(request, () => {
+        socket.resetAndDestroy();
+        resolve();
+      });
+    });
+    socket.on("error", () => resolve());
+  });
+}
+
+Deno.test("W5: clients that reset their socket mid-answer leave the door answering (review)", async () => {
+  await using s = startWebServer();
+  const host = `Host: 127.0.0.1:${s.webPort}\r\n`;
+  const requests = [
+    `GET /ws HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
+    `Origin: http://evil.example\r\n\r\n`,
+    `GET /ws HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    `GET / HTTP/1.1\r\n${host}\r\n`,
+    `GET / HTTP/1.1\r\n${host}X-Half: `,
+    "garbage\r\n\r\n",
+  ];
+  for (let round = 0; round < 3; round++) {
+    for (const request of requests) await resetAfter(s.webPort, request);
+  }
+  const page = await fetch(`http://127.0.0.1:${s.webPort}/`);
+  assert.equal(page.status, 200);
+  await page.body?.cancel();
+  await using ws = await joinWeb(s.webPort, "ana");
+  await ws.send(":ainda aqui");
 });

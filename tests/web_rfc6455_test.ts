@@ -260,3 +260,34 @@ Deno.test("W2: an idle socket is pinged; a pong keeps it; silence after the ping
   await reading;
   stream.close();
 });
+
+Deno.test("W2 L7: a ping flood from a socket that does not read keeps one pong waiting, the latest ping's (RFC 6455 5.5.3)", async () => {
+  await using s = startWebServer();
+  using ws = await joinFrames(s.webPort, "bia");
+  const pings = 100_000; // 12.7 MB of pongs: more than the kernel's buffers hold
+  const payload = (i: number) => String(i).padStart(120, "p");
+  for (let at = 0; at < pings; at += 1000) {
+    const frames = [];
+    for (let i = at; i < at + 1000; i++) frames.push(clientFrame(0x89, payload(i)));
+    const bytes = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    let to = 0;
+    for (const f of frames) {
+      bytes.set(f, to);
+      to += f.length;
+    }
+    await ws.send(bytes);
+  }
+  await ws.send(clientFrame(0x81, "{users}"));
+  let pongs = 0;
+  let last = "";
+  for (;;) {
+    const f = await ws.frame();
+    assert.ok(f !== null, "the socket ended");
+    if (f.opcode === 10) {
+      pongs++;
+      last = decoder.decode(f.payload);
+    } else if (f.opcode === 1 && decoder.decode(f.payload).startsWith("USUARIOS")) break;
+  }
+  assert.ok(pongs < pings, `every ping's pong was kept (${pongs})`);
+  assert.equal(last, payload(pings - 1));
+});

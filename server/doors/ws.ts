@@ -58,6 +58,8 @@ export class WebSocketStream implements ByteStream {
   #shut = false; // the socket is closed
   #tail: Promise<void> = Promise.resolve(); // the last socket write queued
   #writing = 0; // socket writes under way
+  /** The payload of the pong waiting behind the writes under way, if one waits. */
+  #pongPayload: Uint8Array | undefined;
   #heard = true; // a frame came since the idle timer last looked
   #pinged = false;
   #idle: ReturnType<typeof setInterval> | undefined;
@@ -124,9 +126,7 @@ export class WebSocketStream implements ByteStream {
         line[ev.bytes.length] = NEWLINE;
         this.#lines.push(line);
       } else if (ev.kind === "ping") {
-        if (!this.#closeSent) {
-          void this.#send(controlFrame(Opcode.pong, ev.payload)).catch(() => {});
-        }
+        if (!this.#closeSent) this.#pong(ev.payload);
       } else if (ev.kind === "pong") {
         this.#pinged = false;
       } else {
@@ -214,11 +214,31 @@ export class WebSocketStream implements ByteStream {
     return this.#send(closeFrame(code, reason));
   }
 
-  /** Queues a socket write after those under way; resolves when the kernel took it all. */
-  #send(bytes: Uint8Array): Promise<void> {
+  /**
+   * Answers a ping. At most one pong waits behind the writes under way: a
+   * later ping's payload replaces a waiting one's (RFC 6455 5.5.3), so a
+   * ping flood from a browser that does not read holds one pong, not one each.
+   */
+  #pong(payload: Uint8Array): void {
+    const waiting = this.#pongPayload !== undefined;
+    this.#pongPayload = payload;
+    if (waiting) return;
+    void this.#send(() => {
+      const latest = this.#pongPayload ?? payload;
+      this.#pongPayload = undefined;
+      return controlFrame(Opcode.pong, latest);
+    }).catch(() => {});
+  }
+
+  /**
+   * Queues a socket write after those under way (its bytes, or made when its
+   * turn comes); resolves when the kernel took it all.
+   */
+  #send(bytes: Uint8Array | (() => Uint8Array)): Promise<void> {
+    const made = () => typeof bytes === "function" ? bytes() : bytes;
     const written = this.#writing++ === 0
-      ? writeAll(this.#conn, bytes)
-      : this.#tail.then(() => writeAll(this.#conn, bytes));
+      ? writeAll(this.#conn, made())
+      : this.#tail.then(() => writeAll(this.#conn, made()));
     this.#tail = written.then(this.#wrote, this.#wrote);
     return written;
   }

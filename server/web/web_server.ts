@@ -117,7 +117,7 @@ export function serveWeb(options: WebOptions): WebServer {
     void upgrade(req, socket, head, site).then((taken) => {
       if (taken === undefined) return;
       browsers.add(enterWebSocket(options.chat, taken.conn, taken.head, taken.reading, gone));
-    });
+    }, () => socket.destroy());
   });
   server.on("clientError", (_e: Error, socket: ConnDuplex) => {
     if (socket.writable) {
@@ -125,14 +125,28 @@ export function serveWeb(options: WebOptions): WebServer {
     } else socket.destroy();
   });
   const accepting = (async () => {
-    for await (const conn of listener) {
+    for (let failures = 0; !stopping.signal.aborted;) {
+      let conn: Deno.TcpConn | Deno.TlsConn;
+      try {
+        conn = await listener.accept();
+        failures = 0;
+      } catch (e) {
+        if (stopping.signal.aborted || e instanceof Deno.errors.BadResource) return;
+        // One client's failed accept (a reset, a TLS handshake gone wrong, no descriptors left)
+        // is that client's: the door goes on accepting after a pause that grows to 1 s.
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** Math.min(failures++, 5))));
+        continue;
+      }
       if ("setNoDelay" in conn) noDelay(conn);
       const socket = new ConnDuplex(conn);
       sockets.add(socket);
       socket.once("close", () => sockets.delete(socket));
+      // A socket's error (a reset while an answer is written, after node:http let go of it at an
+      // upgrade) ends that socket only; never an uncaught error.
+      socket.on("error", () => socket.destroy());
       server.emit("connection", socket);
     }
-  })().catch(() => {});
+  })();
   return {
     addr: listener.addr as Deno.NetAddr,
     secure: site.secure,
