@@ -82,3 +82,14 @@ export interface Entrance {
    */
   enter(stream: ByteStream, peer: Peer): void;
 }
+
+/**
+ * Writes all of `bytes` to `conn` (a write may take part of them), for the
+ * doors that write to a socket themselves.
+ *
+ * @param conn The socket.
+ * @param bytes What to write.
+ */
+export async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+}

@@ -22,6 +22,7 @@ import { type SecureContext, TLSSocket } from "node:tls";
 import { ErrorCode, errorDataLine } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
+import { writeAll } from "./door.ts";
 
 /** How long a client has to finish the TLS handshake before its socket is closed. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -99,9 +100,6 @@ function logOncePerMinute(door: TlsDoor, address: string, line: string): void {
 }
 
 /** Writes all of `bytes` to `conn`. */
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
-}
 
 /**
  * The accepted socket as a Node stream for `TLSSocket`: its encrypted bytes

@@ -21,6 +21,7 @@
 import { MAX_LINE_BYTES } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
+import { writeAll } from "./door.ts";
 import { CloseCode, type FrameEvent, FrameReader, Opcode } from "./ws_frames.ts";
 import { closeFrame, controlFrame, frameLines } from "./ws_write.ts";
 
@@ -258,10 +259,6 @@ export class WebSocketStream implements ByteStream {
     this.#pinged = true;
     void this.#send(controlFrame(Opcode.ping)).catch(() => {});
   };
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }
 
 function concat(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {

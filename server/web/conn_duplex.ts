@@ -11,6 +11,7 @@
 
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
+import { writeAll } from "../doors/door.ts";
 
 /** Bytes read from the socket at a time. */
 const READ_SIZE = 16 * 1024;
@@ -138,8 +139,4 @@ export class ConnDuplex extends Duplex {
     );
     return reading === undefined ? { head: bytes } : { head: bytes, reading };
   }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }

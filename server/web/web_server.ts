@@ -15,6 +15,7 @@
 import { Buffer } from "node:buffer";
 import http from "node:http";
 import type { Entrance } from "../doors/door.ts";
+import { writeAll } from "../doors/door.ts";
 import { enterWebSocket, type WebSocketStream, WS_CLOSE_GRACE_MS } from "../doors/ws.ts";
 import {
   acceptFor,
@@ -289,8 +290,4 @@ async function upgrade(
     return undefined;
   }
   return { conn, ...taken };
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }
