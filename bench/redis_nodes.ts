@@ -20,7 +20,7 @@
  */
 
 import { parseFlags } from "../common/cli.ts";
-import { Client, cpuMsOf, setup, startsWith, waitFor } from "./redis_setup.ts";
+import { Client, cpuMsOf, nowUs, setup, startsWith, waitFor } from "./redis_setup.ts";
 import { Histogram, leadingInt, trailingInt } from "./wire.ts";
 import { type Row, summary, table } from "./redis_runs.ts";
 import { profileInto } from "./launch.ts";
@@ -69,11 +69,6 @@ function summarize(lat: Histogram, count: number, ms: number) {
     p50: lat.percentile(0.5) / 1000,
     p99: lat.percentile(0.99) / 1000,
   };
-}
-
-/** This process's clock in whole microseconds, the time each message carries as its text. */
-function nowUs(): number {
-  return Math.round(performance.now() * 1000);
 }
 
 const encoder = new TextEncoder();

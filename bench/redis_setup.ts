@@ -59,6 +59,11 @@ export async function cpuMsOf(pid: number): Promise<number> {
   }
 }
 
+/** This process's clock in whole microseconds, the time each message carries as its text. */
+export function nowUs(): number {
+  return Math.round(performance.now() * 1000);
+}
+
 /**
  * A line client that hands each line to `onLine` as bytes where they lie in
  * its read buffer (`client_io.ts`'s {@linkcode LineCutter}, as the main
@@ -109,7 +114,7 @@ export class Client {
       while (true) {
         const n = await this.conn.read(buf);
         if (n === null) return;
-        this.readUs = Math.round(performance.now() * 1000);
+        this.readUs = nowUs();
         this.#lines.cut(n === buf.length ? buf : buf.subarray(0, n));
       }
     } catch {

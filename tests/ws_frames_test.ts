@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type FrameEvent, FrameReader } from "../server/doors/ws_frames.ts";
-import { closeFrame, frameLines, linesEnd } from "../server/doors/ws_write.ts";
+import { closeFrame, frameLines } from "../server/doors/ws_write.ts";
 import { concat } from "./web_frames.ts";
 import { clientFrame, closePayload } from "./ws_raw.ts";
 
@@ -77,12 +77,12 @@ Deno.test("frameLines: one unmasked text frame per CRLF line, lengths in 7, 16 a
   assert.deepEqual(got, lines);
 });
 
-Deno.test("linesEnd: whole lines within the most, at least one; none without a CRLF", () => {
+Deno.test("frameLines: its end is past the whole lines within the most, at least one; none without a CRLF", () => {
   const bytes = encoder.encode("aaaa\r\nbb\ncc\r\ndd");
-  assert.equal(linesEnd(bytes, 100), 13);
-  assert.equal(linesEnd(bytes, 8), 6);
-  assert.equal(linesEnd(bytes, 1), 6);
-  assert.equal(linesEnd(encoder.encode("no end"), 100), 0);
+  assert.equal(frameLines(bytes, 100).end, 13);
+  assert.equal(frameLines(bytes, 8).end, 6);
+  assert.equal(frameLines(bytes, 1).end, 6);
+  assert.equal(frameLines(encoder.encode("no end"), 100).end, 0);
 });
 
 Deno.test("closeFrame: the code in two bytes, the reason cut to fit a control frame", () => {

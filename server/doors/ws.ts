@@ -261,8 +261,7 @@ export class WebSocketStream implements ByteStream {
   };
 }
 
-function concat(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
-  if (a === undefined) return b.slice();
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);

@@ -30,6 +30,16 @@ export interface Refusal {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The refusal of a request to the WebSocket's path with a method other than GET. */
+export const WS_USE_GET: Refusal = { status: 405, text: "Use GET with a WebSocket upgrade\n" };
+
+/** The refusal of a request to the WebSocket's path that asks for no WebSocket (RFC 6455 4.2.2). */
+export const WS_NOT_AN_UPGRADE: Refusal = {
+  status: 426,
+  text: "This path is the chat's WebSocket: open / in a browser\n",
+  headers: { upgrade: "websocket", "sec-websocket-version": "13" },
+};
+
 /** Whether a comma-separated header holds `token` (case-insensitive). */
 function hasToken(value: string | undefined, token: string): boolean {
   return value?.split(",").some((t) => t.trim().toLowerCase() === token) ?? false;
@@ -43,14 +53,8 @@ function hasToken(value: string | undefined, token: string): boolean {
  * @returns The key, or why not.
  */
 export function checkUpgrade(request: UpgradeRequest): { key: string } | Refusal {
-  if (request.method !== "GET") return { status: 405, text: "Use GET with a WebSocket upgrade\n" };
-  if (!hasToken(request.header("upgrade"), "websocket")) {
-    return {
-      status: 426,
-      text: "This path is the chat's WebSocket: open / in a browser\n",
-      headers: { upgrade: "websocket", "sec-websocket-version": "13" },
-    };
-  }
+  if (request.method !== "GET") return WS_USE_GET;
+  if (!hasToken(request.header("upgrade"), "websocket")) return WS_NOT_AN_UPGRADE;
   const [major, minor] = request.httpVersion.split(".").map(Number);
   if (!(major! > 1 || (major === 1 && minor! >= 1)) || request.header("host") === undefined) {
     return { status: 400, text: "A WebSocket upgrade needs HTTP/1.1 and a Host\n" };

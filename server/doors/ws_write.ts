@@ -62,21 +62,10 @@ function findLines(bytes: Uint8Array, most: number): number {
 }
 
 /**
- * Where the whole lines in `bytes` end: just past the last CRLF that ends
- * within the first `most` bytes, or past the first CRLF when none does (a
- * line is never cut); 0 when no line ends in `bytes`. A bare LF is part of
- * its line.
- *
- * @param bytes Lines, each ending in CRLF.
- * @param most The most bytes wanted.
- */
-export function linesEnd(bytes: Uint8Array, most: number): number {
-  return findLines(bytes, most);
-}
-
-/**
- * The whole lines of `bytes` (see {@linkcode linesEnd}: at most `most`
- * bytes of them, at least one) as one unmasked text frame each, without
+ * The whole lines of `bytes` (at most `most` bytes of them, at least one:
+ * `end` is just past the last CRLF that ends within the first `most` bytes,
+ * or past the first CRLF when none does, so a line is never cut; 0 when no
+ * line ends in `bytes`; a bare LF is part of its line) as one unmasked text frame each, without
  * their CRLF, all in one buffer: one pass to find the lines, one to copy.
  *
  * @example

@@ -17,6 +17,7 @@
  */
 
 import { ERROR_TEXTS } from "../../protocol.ts";
+import { WS_NOT_AN_UPGRADE, WS_USE_GET } from "../doors/ws_handshake.ts";
 import { lectureFeed } from "./lecture_feed.ts";
 import type { LectureModel } from "./lecture_model.ts";
 import CHAT_HTML from "./pages/chat.html" with { type: "text" };
@@ -98,11 +99,9 @@ export interface Site {
 export async function answer(request: Asked, site: Site): Promise<Response> {
   const path = request.path;
   if (path === "/ws") {
-    if (request.method !== "GET") return plain(405, "Use GET with a WebSocket upgrade\n");
-    return plain(426, "This path is the chat's WebSocket: open / in a browser\n", {
-      upgrade: "websocket",
-      "sec-websocket-version": "13",
-    });
+    // A request here that the web server did not take as an upgrade asks for no WebSocket.
+    const refusal = request.method === "GET" ? WS_NOT_AN_UPGRADE : WS_USE_GET;
+    return plain(refusal.status, refusal.text, { ...refusal.headers });
   }
   if (path === "/lecture/login") {
     if (request.method !== "POST") return plain(405, "Use POST\n");

@@ -20,6 +20,8 @@ export class RedisCalls {
   readonly keys: Keys;
   readonly #send: Send;
   readonly #scripts: Scripts;
+  /** What every script reads first: the key prefix and the streams' bound. */
+  readonly #head: readonly string[];
 
   /**
    * @param send How to send a command.
@@ -30,11 +32,12 @@ export class RedisCalls {
     this.#send = send;
     this.#scripts = scripts;
     this.keys = keys;
+    this.#head = [keys.prefix, String(STREAM_MAXLEN)];
   }
 
   /** Runs script `name` with its own arguments, sent by `send`. @default {the commands' send} */
   run(name: ScriptName, args: (string | number)[], send: Send = this.#send): Promise<unknown> {
-    const argv = [this.keys.prefix, String(STREAM_MAXLEN), ...args.map(String)];
+    const argv = [...this.#head, ...args.map(String)];
     return this.#scripts.run(send, name, argv);
   }
 

@@ -74,12 +74,15 @@ function oneLine(s: string): string {
 export class Store {
   readonly #calls: RedisCalls;
   readonly #batch: Batcher;
-  /** The key names. */
-  readonly keys: Keys;
   /** This node's name in Redis (its lease, its inbox). */
   readonly node: string;
   /** The teacher's calls (C2, C3, N4). */
   readonly moderation: ModerationStore;
+
+  /** The key names. */
+  get keys(): Keys {
+    return this.#calls.keys;
+  }
 
   /**
    * @param send How to send a command.
@@ -92,7 +95,6 @@ export class Store {
   constructor(send: Send, scripts: Scripts, keys: Keys, node: string, sendBatch: Send = send) {
     const calls = new RedisCalls(send, scripts, keys);
     this.#calls = calls;
-    this.keys = keys;
     this.node = node;
     this.moderation = new ModerationStore(calls, node);
     this.#batch = new Batcher((batch) => calls.run("batch", [node, batch], sendBatch));

@@ -1316,7 +1316,6 @@ var UI = {
     connecting: "conectando\u2026",
     connected: "conectado",
     closed: "desconectado: recarregue a p\xE1gina para voltar",
-    plain: "Foi para todos. Use :texto para todos, nome:texto para uma pessoa.",
     privateTo: "Mensagem privada para",
     switchTo: "English",
     from: "de"
@@ -1331,7 +1330,6 @@ var UI = {
     connecting: "connecting\u2026",
     connected: "connected",
     closed: "disconnected: reload the page to come back",
-    plain: "It went to everyone. Use :text for everyone, name:text for one person.",
     privateTo: "Private message to",
     switchTo: "Portugu\xEAs",
     from: "from"
@@ -1464,7 +1462,9 @@ $("form").onsubmit = (e) => {
     input.value = "";
     if (typed.kind === "tell") return show(say(typed.text, lang), "error");
     line2 = typed.kind === "quit" ? "{quit}" : typed.line;
-    if (typed.kind === "send" && typed.tell !== void 0) $("hint").textContent = UI[lang].plain;
+    if (typed.kind === "send" && typed.tell !== void 0) {
+      $("hint").textContent = say(typed.tell, lang);
+    }
   }
   socket.send(line2);
   input.value = "";

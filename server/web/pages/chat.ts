@@ -28,7 +28,6 @@ const UI = {
     connecting: "conectando…",
     connected: "conectado",
     closed: "desconectado: recarregue a página para voltar",
-    plain: "Foi para todos. Use :texto para todos, nome:texto para uma pessoa.",
     privateTo: "Mensagem privada para",
     switchTo: "English",
     from: "de",
@@ -43,7 +42,6 @@ const UI = {
     connecting: "connecting…",
     connected: "connected",
     closed: "disconnected: reload the page to come back",
-    plain: "It went to everyone. Use :text for everyone, name:text for one person.",
     privateTo: "Private message to",
     switchTo: "Português",
     from: "from",
@@ -202,7 +200,9 @@ $<HTMLFormElement>("form").onsubmit = (e) => {
     input.value = "";
     if (typed.kind === "tell") return show(say(typed.text, lang), "error");
     line = typed.kind === "quit" ? "{quit}" : typed.line;
-    if (typed.kind === "send" && typed.tell !== undefined) $("hint").textContent = UI[lang].plain;
+    if (typed.kind === "send" && typed.tell !== undefined) {
+      $("hint").textContent = say(typed.tell, lang);
+    }
   }
   socket.send(line);
   input.value = "";
