@@ -200,6 +200,18 @@ export class Screen {
     this.#columns = columns;
   };
 
+  /**
+   * Puts a line back into the input line, to be edited and sent again (a
+   * line refused: nothing typed is lost), when nothing is typed there now
+   * (a line half typed is not disturbed; the refused one is on the screen).
+   *
+   * @param text The line.
+   */
+  giveBack(text: string): void {
+    if (this.#closed || text === "" || this.#rl.line !== "") return;
+    this.#rl.write(text);
+  }
+
   /** Rings the terminal's bell (C6). */
   bell(): void {
     if (!this.#closed) this.#out.write("\x07");
