@@ -1656,7 +1656,7 @@ function refused(id, typed, why) {
   li.classList.replace("own", "refused");
   const reason = document.createElement("span");
   reason.className = "why";
-  reason.textContent = ` (${UI[lang].notSent}: ${why})`;
+  reason.textContent = ` \u2014 ${UI[lang].notSent}: ${why}`;
   li.append(reason);
   if (input.value === "") input.value = typed;
   input.focus();

@@ -164,7 +164,7 @@ function refused(id: number, typed: string, why: string): boolean {
   li.classList.replace("own", "refused");
   const reason = document.createElement("span");
   reason.className = "why";
-  reason.textContent = ` (${UI[lang].notSent}: ${why})`;
+  reason.textContent = ` — ${UI[lang].notSent}: ${why}`;
   li.append(reason);
   // Unless a new line is being typed there: the refused one stays in the messages, marked.
   if (input.value === "") input.value = typed;
