@@ -277,10 +277,10 @@ var COMMANDS = [
   ]),
   teacher("unmute", "word", [
     "{unmute apelido}",
-    "deixar falar"
+    "deixar falar (apelido ou IP)"
   ], [
     "{unmute nick}",
-    "let speak"
+    "let speak (nick or IP)"
   ]),
   teacher("ban", "word", [
     "{ban apelido}",
@@ -291,17 +291,17 @@ var COMMANDS = [
   ]),
   teacher("unban", "word", [
     "{unban IP}",
-    "desbanir um endere\xE7o"
+    "liberar ban, kick e sil\xEAncio (IP ou apelido)"
   ], [
     "{unban IP}",
-    "unban an address"
+    "lift ban, kick and mute (IP or nick)"
   ]),
   teacher("bans", "none", [
     "{bans}",
-    "endere\xE7os banidos"
+    "bans, kicks e sil\xEAncios"
   ], [
     "{bans}",
-    "banned addresses"
+    "bans, kicks and mutes"
   ]),
   teacher("lock", "none", [
     "{lock}",
