@@ -15,7 +15,8 @@
  * refusal of a message (`ERRO 08`, `09`, `14`, `17` "mensagem nao enviada")
  * refuses the newest message waiting: what refuses messages (a mute, an
  * outage) refuses every one sent after it began, so the refused ones are the
- * latest sent.
+ * latest sent. A `{kick}` or `{ban}` gets its `OK` or an `ERRO`; only after an
+ * `OK` does its `SAIU` come, and only that one is kept back.
  *
  * @module
  */
@@ -74,8 +75,11 @@ export const OWN_WAITING_MAX = 64;
  */
 export class OwnLines {
   readonly #waiting: OwnLine[] = [];
-  /** Nickname keys the user's `{kick}` or `{ban}` is removing. */
-  readonly #removing = new Set<string>();
+  /**
+   * The user's `{kick}` and `{ban}`, in order: the nickname key, and whether its `OK` came
+   * (until its `SAIU`). One refused (`ERRO`) removes nobody: no `SAIU` of its own follows.
+   */
+  readonly #removing: { key: string; done: boolean }[] = [];
   #next = 1;
 
   /**
@@ -87,7 +91,8 @@ export class OwnLines {
    */
   sent(command: Command, typed: string): OwnLine | undefined {
     if (command.kind === "kick" || command.kind === "ban") {
-      this.#removing.add(nickKey(command.arg));
+      this.#removing.push({ key: nickKey(command.arg), done: false });
+      if (this.#removing.length > OWN_WAITING_MAX) this.#removing.shift();
       return undefined;
     }
     if (command.kind !== "public" && command.kind !== "private") return undefined;
@@ -107,20 +112,23 @@ export class OwnLines {
       case "sent":
         this.#settle(this.#oldestPrivate());
         return undefined;
+      case "ok": {
+        // A teacher's command's answer: the oldest kick waiting for one was done.
+        const kick = this.#removing.find((r) => !r.done);
+        if (kick !== undefined) kick.done = true;
+        return undefined;
+      }
       case "left":
-        if (line.removed !== true || !this.#removing.delete(nickKey(line.nick))) return undefined;
-        return { kind: "told" };
+        return line.removed === true && this.#removed(line.nick) ? { kind: "told" } : undefined;
       case "leftMany":
-        for (const nick of line.names) this.#removing.delete(nickKey(nick));
+        for (const nick of line.names) this.#removed(nick);
         return undefined;
       case "error": {
-        if (line.code === ErrorCode.noSuchUser && line.detail.startsWith("{")) {
-          // `{kick zed}` of nobody online: no SAIU follows.
-          const m = /^\{(?:kick|ban) (.*)\}$/.exec(line.detail);
-          if (m) this.#removing.delete(nickKey(m[1]!));
-          return undefined;
-        }
-        if (!REFUSALS.has(line.code)) return undefined;
+        // Any refusal while a kick waits for its answer may be its own (`{kick zed}` of nobody,
+        // ERRO 13, 17): it is then forgotten, so that no one else's SAIU is ever kept back.
+        const kick = this.#removing.findIndex((r) => !r.done);
+        if (kick >= 0 && line.code !== ErrorCode.flood) this.#removing.splice(kick, 1);
+        if (!REFUSALS.has(line.code) || line.detail.startsWith("{")) return undefined;
         if (line.code === ErrorCode.roomDown && line.detail !== NOT_SENT) return undefined;
         const at = line.code === ErrorCode.noSuchUser
           ? this.#oldestPrivate()
@@ -132,6 +140,13 @@ export class OwnLines {
       }
     }
     return undefined;
+  }
+
+  /** Whether `nick`'s removal is one the user's own command made (then it is forgotten). */
+  #removed(nick: string): boolean {
+    const at = this.#removing.findIndex((r) => r.key === nickKey(nick));
+    if (at >= 0) this.#removing.splice(at, 1);
+    return at >= 0;
   }
 
   /** Where the oldest private message waiting is, or -1. */

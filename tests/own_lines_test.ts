@@ -91,6 +91,16 @@ Deno.test("OwnLines: the SAIU of a member one's own {kick} or {ban} removed is t
       [undefined, undefined],
     );
   });
+  await t.step("a kick refused (not the teacher) expects no SAIU", () => {
+    assert.deepEqual(
+      run([
+        "> {kick bob}",
+        "ERRO 13 Comando so do professor",
+        "SAIU bob foi removido pelo professor",
+      ]),
+      [undefined, undefined],
+    );
+  });
   await t.step("a kick of nobody online expects no SAIU", () => {
     assert.deepEqual(
       run([

@@ -1345,8 +1345,11 @@ var NOT_SENT = toAscii(Detail.notSent.pt);
 var OWN_WAITING_MAX = 64;
 var OwnLines = class {
   #waiting = [];
-  /** Nickname keys the user's `{kick}` or `{ban}` is removing. */
-  #removing = /* @__PURE__ */ new Set();
+  /**
+   * The user's `{kick}` and `{ban}`, in order: the nickname key, and whether its `OK` came
+   * (until its `SAIU`). One refused (`ERRO`) removes nobody: no `SAIU` of its own follows.
+   */
+  #removing = [];
   #next = 1;
   /**
    * The user sent a line.
@@ -1357,7 +1360,11 @@ var OwnLines = class {
    */
   sent(command, typed) {
     if (command.kind === "kick" || command.kind === "ban") {
-      this.#removing.add(nickKey(command.arg));
+      this.#removing.push({
+        key: nickKey(command.arg),
+        done: false
+      });
+      if (this.#removing.length > OWN_WAITING_MAX) this.#removing.shift();
       return void 0;
     }
     if (command.kind !== "public" && command.kind !== "private") return void 0;
@@ -1380,21 +1387,22 @@ var OwnLines = class {
       case "sent":
         this.#settle(this.#oldestPrivate());
         return void 0;
+      case "ok": {
+        const kick = this.#removing.find((r) => !r.done);
+        if (kick !== void 0) kick.done = true;
+        return void 0;
+      }
       case "left":
-        if (line2.removed !== true || !this.#removing.delete(nickKey(line2.nick))) return void 0;
-        return {
+        return line2.removed === true && this.#removed(line2.nick) ? {
           kind: "told"
-        };
+        } : void 0;
       case "leftMany":
-        for (const nick of line2.names) this.#removing.delete(nickKey(nick));
+        for (const nick of line2.names) this.#removed(nick);
         return void 0;
       case "error": {
-        if (line2.code === ErrorCode.noSuchUser && line2.detail.startsWith("{")) {
-          const m = /^\{(?:kick|ban) (.*)\}$/.exec(line2.detail);
-          if (m) this.#removing.delete(nickKey(m[1]));
-          return void 0;
-        }
-        if (!REFUSALS.has(line2.code)) return void 0;
+        const kick = this.#removing.findIndex((r) => !r.done);
+        if (kick >= 0 && line2.code !== ErrorCode.flood) this.#removing.splice(kick, 1);
+        if (!REFUSALS.has(line2.code) || line2.detail.startsWith("{")) return void 0;
         if (line2.code === ErrorCode.roomDown && line2.detail !== NOT_SENT) return void 0;
         const at = line2.code === ErrorCode.noSuchUser ? this.#oldestPrivate() : this.#waiting.length - 1;
         const own = this.#waiting[at];
@@ -1407,6 +1415,12 @@ var OwnLines = class {
       }
     }
     return void 0;
+  }
+  /** Whether `nick`'s removal is one the user's own command made (then it is forgotten). */
+  #removed(nick) {
+    const at = this.#removing.findIndex((r) => r.key === nickKey(nick));
+    if (at >= 0) this.#removing.splice(at, 1);
+    return at >= 0;
   }
   /** Where the oldest private message waiting is, or -1. */
   #oldestPrivate() {
