@@ -48,13 +48,18 @@ export function browserTest(name: string, fn: () => Promise<void>): void {
   });
 }
 
-/** Waits until the page's text (all of it, as a reader finds it) matches. */
-export async function textOf(page: Page, pattern: RegExp): Promise<string> {
+/**
+ * Waits until the text of `selector` (the whole page, as a reader finds it, when not given)
+ * matches.
+ */
+export async function textOf(page: Page, pattern: RegExp, selector = "body"): Promise<string> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    const text = String(await page.evaluate("document.body.innerText"));
+    const text = String(
+      await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).innerText`),
+    );
     if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`page lacks ${pattern}:\n${text}`);
+    if (Date.now() > deadline) throw new Error(`${selector} lacks ${pattern}:\n${text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

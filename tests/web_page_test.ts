@@ -10,12 +10,33 @@
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { MAX_LINE_BYTES } from "../protocol.ts";
-import { join } from "./line_client.ts";
+import { join, type LineClient } from "./line_client.ts";
 import { browserTest, launch, textOf, typeLine } from "./browser.ts";
-import { startWebServer } from "./web_helpers.ts";
+import { startWebServer, type WebTestServer } from "./web_helpers.ts";
 import { WAIT_MS } from "./wait.ts";
 
 const TOKEN = "giz-azul-longo";
+
+/** A server with both doors, the teacher's token `TOKEN`, and its page open in chromium. */
+async function onPage(fn: (page: Page, s: WebTestServer) => Promise<void>): Promise<void> {
+  await using s = startWebServer({ adminToken: TOKEN });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${s.webPort}/`);
+    await fn(page, s);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** An nc user made the teacher. */
+async function teacher(port: number): Promise<LineClient> {
+  const prof = await join(port, "prof");
+  await prof.send(`{admin ${TOKEN}}`);
+  await prof.expect("OK");
+  return prof;
+}
 
 /** Waits until `fn`, run in the page, returns true. */
 async function until(page: Page, fn: string, what: string): Promise<void> {
@@ -58,11 +79,7 @@ async function onlineIs(page: Page, names: string[]): Promise<void> {
 browserTest(
   "W2 L1 (field test): the field leaves room for the page's ':', a full field goes to everyone, a line made too long is refused before it goes",
   async () => {
-    await using s = startWebServer();
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${s.webPort}/`);
+    await onPage(async (page, s) => {
       await using ana = await join(s.tcp.port, "ana");
       await typeLine(page, "bia");
       await ana.expect("ENTROU bia");
@@ -89,23 +106,15 @@ browserTest(
       await ana.send("{users}");
       await ana.expect("USUARIOS");
       assert.ok(!ana.received.some((l) => l.startsWith("PUBLICA bia: xx") && l.length > 1100));
-    } finally {
-      await browser.close();
-    }
+    });
   },
 );
 
 browserTest(
   "W2 C3 (field test): a line the server refuses is marked refused with its sentence, and its text comes back into the field",
   async () => {
-    await using s = startWebServer({ adminToken: TOKEN });
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${s.webPort}/`);
-      await using prof = await join(s.tcp.port, "prof");
-      await prof.send(`{admin ${TOKEN}}`);
-      await prof.expect("OK");
+    await onPage(async (page, s) => {
+      await using prof = await teacher(s.tcp.port);
       await typeLine(page, "bia");
       await prof.expect("ENTROU bia");
       await typeLine(page, "antes");
@@ -137,23 +146,15 @@ browserTest(
       await typeLine(page, "voltei");
       assert.equal(await prof.expect("PUBLICA"), "PUBLICA bia: voltei");
       assert.ok(!prof.received.some((l) => l.includes("posso falar")));
-    } finally {
-      await browser.close();
-    }
+    });
   },
 );
 
 browserTest(
   "W2 S11 (field test): the Online list follows the room: a quit, a kick, and it empties when the server stops",
   async () => {
-    await using s = startWebServer({ adminToken: TOKEN });
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${s.webPort}/`);
-      await using prof = await join(s.tcp.port, "prof");
-      await prof.send(`{admin ${TOKEN}}`);
-      await prof.expect("OK");
+    await onPage(async (page, s) => {
+      await using prof = await teacher(s.tcp.port);
       await using _ana = await join(s.tcp.port, "ana");
       await using caio = await join(s.tcp.port, "caio");
       await typeLine(page, "bia");
@@ -165,20 +166,14 @@ browserTest(
       await s.tcp.stop();
       await textOf(page, /desconectado|disconnected/);
       await onlineIs(page, []);
-    } finally {
-      await browser.close();
-    }
+    });
   },
 );
 
 browserTest(
   "W2 C3 (field test): a teacher on the page sees a kick once, and a quit ends the list",
   async () => {
-    await using s = startWebServer({ adminToken: TOKEN });
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${s.webPort}/`);
+    await onPage(async (page, s) => {
       await using ana = await join(s.tcp.port, "ana");
       await typeLine(page, "prof");
       await ana.expect("ENTROU prof");
@@ -195,8 +190,6 @@ browserTest(
       await typeLine(page, "{quit}");
       await textOf(page, /desconectado|disconnected/);
       await onlineIs(page, []);
-    } finally {
-      await browser.close();
-    }
+    });
   },
 );

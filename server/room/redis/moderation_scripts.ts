@@ -40,6 +40,43 @@ local function kick_until(ip, v, now)
   redis.call('HDEL', k('kicks'), ip)
   return nil
 end
+local HASHES = {ban = 'bans', kick = 'kicks', mute = 'mutedips'}
+-- What {bans} lists of the kinds asked (a comma list), each kind oldest first:
+-- rows {seq, kind, ip, nick, leftMs} (leftMs empty but for a kick), kicks whose time is up dropped.
+local function listed(kinds, now)
+  local rows = {}
+  for _, kind in ipairs({'ban', 'kick', 'mute'}) do
+    if string.find(',' .. kinds .. ',', ',' .. kind .. ',', 1, true) then
+      local all = redis.call('HGETALL', k(HASHES[kind]))
+      local some = {}
+      for i = 1, #all, 2 do
+        local ip, v = all[i], all[i + 1]
+        local left, live = '', true
+        if kind == 'kick' then
+          local t = kick_until(ip, v, now)
+          live = t ~= nil
+          if live then left = tostring(t - now) end
+          v = string.match(v, '^%d+|(.*)$')
+        end
+        if live then
+          local seq, nick = string.match(v, '^(%d+)|(.*)$')
+          some[#some + 1] = {tonumber(seq), kind, ip, nick, left}
+        end
+      end
+      table.sort(some, function(a, b) return a[1] < b[1] end)
+      for _, r in ipairs(some) do rows[#rows + 1] = r end
+    end
+  end
+  return rows
+end
+-- Rows of listed(), as the scripts return them: a flat list of kind, ip, nick, leftMs.
+local function flat(rows)
+  local out = {}
+  for _, r in ipairs(rows) do
+    for j = 2, 5 do out[#out + 1] = r[j] end
+  end
+  return out
+end
 `;
 
 /** The moderation scripts, by name: `ARGV[3]` on are each script's own arguments. */
@@ -117,40 +154,17 @@ return 'ok'
    * what was lifted as `bans` lists it: a flat list of `kind, ip, nick, leftMs`.
    */
   unban: MODERATION_PRELUDE + `
-local arg, key, now, kinds = ARGV[3], ARGV[4], clock(ARGV[5]), ARGV[6]
-local out, freed = {}, {}
-for _, kind in ipairs({'ban', 'kick', 'mute'}) do
-  if string.find(',' .. kinds .. ',', ',' .. kind .. ',', 1, true) then
-    local name = ({ban = 'bans', kick = 'kicks', mute = 'mutedips'})[kind]
-    local all = redis.call('HGETALL', k(name))
-    local rows = {}
-    for i = 1, #all, 2 do
-      local ip, v = all[i], all[i + 1]
-      local left = ''
-      local live = true
-      if kind == 'kick' then
-        local t = kick_until(ip, v, now)
-        live = t ~= nil
-        if live then left = tostring(t - now) end
-        v = string.match(v, '^%d+|(.*)$')
-      end
-      local seq, nick = string.match(v, '^(%d+)|(.*)$')
-      if live and (ip == arg or string.lower(nick) == key) then
-        redis.call('HDEL', k(name), ip)
-        if kind == 'mute' then
-          redis.call('SREM', k('muted'), string.lower(nick))
-          freed[ip] = true
-        end
-        rows[#rows + 1] = {tonumber(seq), ip, nick, left}
-      end
+local arg, key, kinds = ARGV[3], ARGV[4], ARGV[6]
+local lifted, freed = {}, {}
+for _, r in ipairs(listed(kinds, clock(ARGV[5]))) do
+  local kind, ip, nick = r[2], r[3], r[4]
+  if ip == arg or string.lower(nick) == key then
+    redis.call('HDEL', k(HASHES[kind]), ip)
+    if kind == 'mute' then
+      redis.call('SREM', k('muted'), string.lower(nick))
+      freed[ip] = true
     end
-    table.sort(rows, function(a, b) return a[1] < b[1] end)
-    for _, r in ipairs(rows) do
-      out[#out + 1] = kind
-      out[#out + 1] = r[2]
-      out[#out + 1] = r[3]
-      out[#out + 1] = r[4]
-    end
+    lifted[#lifted + 1] = r
   end
 end
 if string.find(',' .. kinds .. ',', ',mute,', 1, true) then redis.call('SREM', k('muted'), key) end
@@ -164,7 +178,7 @@ if next(freed) then
     end
   end
 end
-return out
+return flat(lifted)
 `,
   /**
    * C3: what `{bans}` lists: the bans, the kicks still running and the muted
@@ -172,35 +186,6 @@ return out
    * `kind, ip, nick, leftMs` (`leftMs` empty but for a kick).
    */
   bans: MODERATION_PRELUDE + `
-local now = clock(ARGV[3])
-local out = {}
-for _, kind in ipairs({'ban', 'kick', 'mute'}) do
-  local name = ({ban = 'bans', kick = 'kicks', mute = 'mutedips'})[kind]
-  local all = redis.call('HGETALL', k(name))
-  local rows = {}
-  for i = 1, #all, 2 do
-    local ip, v = all[i], all[i + 1]
-    local left = ''
-    local live = true
-    if kind == 'kick' then
-      local t = kick_until(ip, v, now)
-      live = t ~= nil
-      if live then left = tostring(t - now) end
-      v = string.match(v, '^%d+|(.*)$')
-    end
-    if live then
-      local seq, nick = string.match(v, '^(%d+)|(.*)$')
-      rows[#rows + 1] = {tonumber(seq), ip, nick, left}
-    end
-  end
-  table.sort(rows, function(a, b) return a[1] < b[1] end)
-  for _, r in ipairs(rows) do
-    out[#out + 1] = kind
-    out[#out + 1] = r[2]
-    out[#out + 1] = r[3]
-    out[#out + 1] = r[4]
-  end
-end
-return out
+return flat(listed('ban,kick,mute', clock(ARGV[3])))
 `,
 } as const;
