@@ -209,7 +209,11 @@ export class Screen {
    */
   giveBack(text: string): void {
     if (this.#closed || text === "" || this.#rl.line !== "") return;
-    this.#rl.write(text);
+    // Into readline's buffer, drawn by the prompt (a write would echo it where the cursor is).
+    const edited = this.#rl as unknown as { line: string; cursor: number };
+    edited.line = text;
+    edited.cursor = text.length;
+    if (this.#showing) this.#rl.prompt(true);
   }
 
   /** Rings the terminal's bell (C6). */

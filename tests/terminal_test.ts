@@ -384,3 +384,27 @@ Deno.test({
   await tmux.keys("C-c");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
 });
+
+Deno.test({
+  name:
+    "client: a line too long for the protocol is told and given back, not sent (L1, field test)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  await using tmux = new Tmux();
+  await client(tmux, srv.port, "ana");
+  // A plain line of 1024 bytes: with the ':' it gets, one byte over the line limit.
+  await tmux.type("y".repeat(1024), true);
+  await tmux.waitLine((l) => l.includes("máximo de 1024 bytes"), "the refusal");
+  const pane = await tmux.waitLine((l) => /^y+$/.test(l), "the line given back");
+  const given = pane.filter((l) => /^(ana> )?y+$/.test(l)).join("").replace("ana> ", "");
+  assert.equal(given.length, 1024, `all of it, once, in the input line:\n${pane.join("\n")}`);
+  assert.ok(pane.some((l) => l.startsWith("ana> y")), pane.join("\n"));
+  await tmux.keys("C-u");
+  await tmux.type(":curta", true);
+  assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: curta");
+  assert.ok(!bob.received.some((l) => l.includes("yyy")), "the long one never went");
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});
