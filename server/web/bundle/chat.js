@@ -1654,7 +1654,16 @@ var STYLE_CLASS = {
   error: "error"
 };
 var askedUsers = 0;
+var ROSTER_LINES = /* @__PURE__ */ new Set([
+  "welcome",
+  "users",
+  "joined",
+  "left",
+  "joinedMany",
+  "leftMany"
+]);
 function track(line2) {
+  if (!ROSTER_LINES.has(line2.kind)) return;
   roster.update(line2);
   drawUsers();
   if (line2.kind !== "joinedMany" && line2.kind !== "leftMany") return;
