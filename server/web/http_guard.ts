@@ -72,6 +72,7 @@ export interface GuardOptions {
  * assert.ok(!guard.admit({ destroy() {} }, "10.0.0.7"));
  * guard.leave(socket);
  * assert.ok(guard.admit({ destroy() {} }, "10.0.0.7") && guard.size === 1);
+ * guard.clear(); // (its deadline stopped)
  * ```
  */
 export class HttpGuard {
