@@ -137,8 +137,7 @@ export function serveWeb(options: WebOptions): WebServer {
   const server = http.createServer((req, res) => void respond(req, res, site, guard));
   server.timeout = HTTP_IDLE_MS;
   server.on("upgrade", (req: http.IncomingMessage, socket: ConnDuplex, head: Buffer) => {
-    guard.begun(socket);
-    void upgrade(req, socket, head, site).then((taken) => {
+    void upgrade(req, socket, head, site, guard).then((taken) => {
       if (taken === undefined) return;
       guard.leave(socket); // a WebSocket: the chat server counts it from here
       browsers.add(enterWebSocket(options.chat, taken.conn, taken.head, taken.reading, gone));
@@ -308,7 +307,8 @@ async function answerRaw(socket: ConnDuplex, response: Response): Promise<void> 
   const body = stream || response.body === null
     ? undefined
     : new Uint8Array(await response.arrayBuffer());
-  const head = [`HTTP/1.1 ${response.status} ${response.statusText || "OK"}`, "connection: close"];
+  const status = `${response.status} ${http.STATUS_CODES[response.status] ?? ""}`;
+  const head = [`HTTP/1.1 ${status}`, "connection: close"];
   response.headers.forEach((value, name) => head.push(`${name}: ${value}`));
   if (!stream) head.push(`content-length: ${body?.length ?? 0}`);
   const write = (bytes: Uint8Array) =>
@@ -342,8 +342,10 @@ interface Taken {
 }
 
 /**
- * Checks a WebSocket upgrade (RFC 6455 4.2, W5's Origin) and answers it on
- * the raw socket: the switch, taking the socket back from node:http, or a refusal.
+ * Checks a WebSocket upgrade (RFC 6455 4.2, W5's Host and Origin) and
+ * answers it on the raw socket: the switch, taking the socket back from
+ * node:http, or a refusal. An upgrade to another protocol is answered as the
+ * request without it. The request's deadline stops once it was read.
  *
  * @returns The socket and the bytes past the request, or `undefined` when refused.
  */
@@ -352,16 +354,17 @@ async function upgrade(
   socket: ConnDuplex,
   head: Buffer,
   site: Site,
+  guard: HttpGuard,
 ): Promise<Taken | undefined> {
   const request = asked(req, socket.remoteAddress);
-  if (
-    hostAllowed(request.header("host"), site.origins) &&
-    !hasToken(request.header("upgrade"), "websocket")
-  ) {
+  if (!hasToken(request.header("upgrade"), "websocket")) {
     // Another protocol (h2c, ...): ignored (RFC 7230 6.7), the request answered as without it.
-    await answerRaw(socket, await answer(request, site));
+    const response = await answer(request, site);
+    guard.begun(socket);
+    await answerRaw(socket, response);
     return undefined;
   }
+  guard.begun(socket);
   const checked: { key: string } | Refusal = !hostAllowed(request.header("host"), site.origins)
     ? MISDIRECTED
     : request.path !== "/ws"
