@@ -111,7 +111,10 @@ var deno_default = {
   },
   test: {
     sanitizeOps: true,
-    sanitizeResources: true
+    sanitizeResources: true,
+    exclude: [
+      "server/web/bundle/"
+    ]
   },
   exclude: [
     "dist/"
