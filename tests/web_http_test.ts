@@ -237,6 +237,34 @@ Deno.test("W5: a Host that is no IP literal, localhost or a --web-origin name is
   assert.equal(ws.status, 101);
 });
 
+Deno.test("W5 (review): a name with its trailing dot, a *.localhost name and a Host in capitals open the page and its WebSocket", async () => {
+  await using s = startWebServer({}, ["https://chat.school.example"]);
+  const port = s.webPort;
+  // As a browser sends them for http://localhost.:PORT/, http://sala.localhost:PORT/ ...: the Host
+  // is the URL's own (lowercase), the Origin the page's.
+  for (
+    const host of [
+      `localhost.:${port}`,
+      `sala.localhost:${port}`,
+      `chat.school.example.:${port}`,
+      "chat.school.example.",
+    ]
+  ) {
+    using http = await FrameClient.upgrade(port, { Host: host, Origin: `http://${host}` });
+    assert.equal(http.status, 101, host);
+  }
+  // A tool's Host in capitals names the same origin as the browser's lowercase Origin.
+  using caps = await FrameClient.upgrade(port, {
+    Host: `LocalHost:${port}`,
+    Origin: `http://localhost:${port}`,
+  });
+  assert.equal(caps.status, 101, "Host in capitals");
+  for (const host of ["localhost.evil.example", "evil.example.", "chat.school.example.evil"]) {
+    using refused = await FrameClient.upgrade(port, { Host: host, Origin: `http://${host}` });
+    assert.equal(refused.status, 421, host);
+  }
+});
+
 Deno.test("W4 W5: every students' URL of the banner, and the lecture's, passes the Host check", () => {
   const addr = { transport: "tcp", hostname: "0.0.0.0", port: 8080 } as const;
   const urls = [

@@ -163,7 +163,7 @@ export function originAllowed(
   const origin = request.header("origin");
   if (origin === undefined) return true;
   const host = request.header("host");
-  if (host !== undefined && origin === `${site.secure ? "https" : "http"}://${host}`) return true;
+  if (host !== undefined && origin === originOf(site.secure ? "https" : "http", host)) return true;
   return site.origins?.includes(origin) ?? false;
 }
 
@@ -179,7 +179,8 @@ export const MISDIRECTED: Refusal = {
 
 /**
  * Whether a request's `Host` names this server as it may be named (W5): an IP
- * literal, `localhost`, or the name of an origin given with `--web-origin`.
+ * literal, `localhost` (or a `*.localhost` name), or the name of an origin
+ * given with `--web-origin`; in any case, with a trailing dot or not.
  * A page of another site whose name was made to resolve to this computer's
  * address (DNS rebinding) sends its own name, and is refused; so the page's
  * own origin (`http://` + `Host`) can be trusted by {@linkcode originAllowed}.
@@ -196,6 +197,7 @@ export const MISDIRECTED: Refusal = {
  * assert.ok(hostAllowed("localhost:8080", undefined));
  * assert.ok(!hostAllowed("evil.example:8080", undefined));
  * assert.ok(hostAllowed("chat.school.example", ["https://chat.school.example"]));
+ * assert.ok(hostAllowed("localhost.:8080", undefined));
  * ```
  */
 export function hostAllowed(
@@ -205,17 +207,33 @@ export function hostAllowed(
   if (host === undefined) return true;
   const name = hostName(host);
   if (name === undefined) return false;
-  if (name === "localhost" || name.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(name)) {
+  if (LOOPBACK_NAME.test(name) || name.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(name)) {
     return true;
   }
   return origins?.some((origin) => hostName(new URL(origin).host) === name) ?? false;
 }
 
-/** A `Host`'s name, as a browser's URL reads it (lowercase, IPv4 in dotted form), if it is one. */
+/** `localhost` and its subdomains, which browsers resolve to this computer themselves (RFC 6761). */
+const LOOPBACK_NAME = /^(?:.+\.)?localhost$/;
+
+/**
+ * A `Host`'s name, as a browser's URL reads it (lowercase, IPv4 in dotted
+ * form, a name's trailing dot left off: `localhost.` is `localhost`), if it is one.
+ */
 function hostName(host: string): string | undefined {
+  const origin = originOf("http", host);
+  return origin === undefined ? undefined : new URL(origin).hostname.replace(/\.$/, "");
+}
+
+/**
+ * The origin of a page at `host` (`Host`'s value) as a browser writes it in
+ * `Origin`: lowercase, the scheme's default port left off; `undefined` when
+ * `host` is no host.
+ */
+function originOf(scheme: "http" | "https", host: string): string | undefined {
   if (!/^[A-Za-z0-9.\-_:[\]]+$/.test(host)) return undefined;
   try {
-    return new URL(`http://${host}`).hostname;
+    return new URL(`${scheme}://${host}`).origin;
   } catch {
     return undefined;
   }
