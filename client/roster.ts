@@ -31,6 +31,11 @@ export class Roster {
     return [...this.#names.values()];
   }
 
+  /** Whether a user list's lines are still coming: the last `USUARIOS` line read was not its last. */
+  get listing(): boolean {
+    return this.#listing !== undefined;
+  }
+
   /** Forgets every name: the connection ended, nobody is known to be online. */
   clear(): void {
     this.#names.clear();

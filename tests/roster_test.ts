@@ -62,3 +62,16 @@ Deno.test("Roster: a whole user list replaces what was known, over all its lines
     assert.ok(names.includes("zed"));
   });
 });
+
+Deno.test("Roster says while a user list's lines are still coming (X1: the page hides a list it asked for, all its lines)", () => {
+  const roster = new Roster();
+  const names = Array.from({ length: 60 }, (_, i) => `aluno${String(i).padStart(2, "0")}abcdefghi`);
+  const lines = usersLines(names).split("\r\n").filter((l) => l !== "");
+  assert.equal(lines.length, 2);
+  roster.update(parseServerLine(lines[0]!));
+  assert.ok(roster.listing, "after its first line");
+  roster.update(parseServerLine(lines[1]!));
+  assert.ok(!roster.listing, "after its last");
+  roster.update(parseServerLine(entryUsersLine(names, 60).trimEnd()));
+  assert.ok(!roster.listing, "a list cut short (e mais N) is one line");
+});

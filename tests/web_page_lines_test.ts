@@ -69,3 +69,34 @@ browserTest("P1: a crowd's summary of joins keeps the page's online list whole",
     await browser.close();
   }
 });
+
+browserTest(
+  "P1 X1 (review): the whole list the page asks for after a summary is not shown, all its lines",
+  async () => {
+    await using s = startWebServer({ crowd: 1 });
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await englishPage(page, s.webPort);
+      await typeLine(page, "bia");
+      await textOf(page, /bia/, "#users");
+      // 60 names of 16 letters: a {users} answer of two USUARIOS lines (900 bytes of names each).
+      const names = Array.from(
+        { length: 60 },
+        (_, i) => `aluno${String(i).padStart(2, "0")}abcdefghi`,
+      );
+      const crowd: LineClient[] = [];
+      try {
+        for (const n of names) crowd.push(await join(s.tcp.port, n));
+        await textOf(page, new RegExp(names.at(-1)!), "#users");
+        await typeLine(page, "zed:oi"); // answered after every {users} the page asked before
+        const log = await textOf(page, /02.*zed/, "#log");
+        assert.doesNotMatch(log, /\d+ online: .*aluno/, "the lists asked are the page's own");
+      } finally {
+        for (const c of crowd) await c[Symbol.asyncDispose]();
+      }
+    } finally {
+      await browser.close();
+    }
+  },
+);

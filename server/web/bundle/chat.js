@@ -1458,6 +1458,10 @@ var Roster = class {
       ...this.#names.values()
     ];
   }
+  /** Whether a user list's lines are still coming: the last `USUARIOS` line read was not its last. */
+  get listing() {
+    return this.#listing !== void 0;
+  }
   /** Forgets every name: the connection ended, nobody is known to be online. */
   clear() {
     this.#names.clear();
@@ -1709,7 +1713,7 @@ function receive(text) {
       break;
     case "users":
       if (askedUsers > 0) {
-        askedUsers--;
+        if (!roster.listing) askedUsers--;
         return;
       }
   }

@@ -199,8 +199,9 @@ function receive(text: string): void {
       label();
       break;
     case "users":
+      // A list the page asked for is not shown, any of its lines; its last one answers the ask.
       if (askedUsers > 0) {
-        askedUsers--;
+        if (!roster.listing) askedUsers--;
         return;
       }
   }
