@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { join } from "./line_client.ts";
+import { clientFrame } from "./web_frames.ts";
 import { joinWeb, RawWebSocket, startWebServer } from "./web_helpers.ts";
 
 Deno.test("W2: a WebSocket user and an nc user chat both ways, public and private", async () => {
@@ -232,4 +233,25 @@ Deno.test("W2: messages with line breaks from a browser that stops reading: refu
   await ws.expect("ERRO 07");
   const refusals = ws.texts.filter((t) => t.startsWith("ERRO 07")).length;
   assert.ok(refusals >= 1 && refusals <= 2000, String(refusals));
+});
+
+Deno.test({
+  // Known (review): the door writes its ERRO 07 at once, beside the connection's one queue, so it
+  // passes the answers to the lines before it that the server has not written yet. Ordering it
+  // needs the refusal to reach the session in the line stream (a line event, as ERRO 08's cut
+  // line does), answered in turn; left for the lead, see the review's report.
+  name:
+    "W2: the ERRO 07 of a message with a line break comes after the answers to the lines before it",
+  ignore: true,
+}, async () => {
+  await using s = startWebServer();
+  await using ws = await joinWeb(s.webPort, "bia");
+  const first = clientFrame(1, new TextEncoder().encode("ze:oi")); // ERRO 02: nobody called ze
+  const second = clientFrame(1, new TextEncoder().encode("a\nb"));
+  const both = new Uint8Array(first.length + second.length);
+  both.set(first);
+  both.set(second, first.length);
+  await ws.raw(both);
+  const errors = [await ws.expect("ERRO"), await ws.expect("ERRO")].map((t) => t.slice(0, 7));
+  assert.deepEqual(errors, ["ERRO 02", "ERRO 07"]);
 });
