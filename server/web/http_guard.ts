@@ -53,9 +53,9 @@ interface Place {
 export interface GuardOptions {
   /** The clock and timers of the deadline. @default {SYSTEM_TIMERS} */
   timers?: Timers;
-  /** @default {MAX_HTTP} */
+  /** HTTP connections not upgraded, at most, in all. @default {MAX_HTTP} */
   maxHttp?: number;
-  /** @default {MAX_HTTP_PER_ADDRESS} */
+  /** HTTP connections not upgraded, at most, from one address. @default {MAX_HTTP_PER_ADDRESS} */
   maxHttpPerAddress?: number;
 }
 
@@ -82,7 +82,11 @@ export class HttpGuard {
   readonly #places = new Map<Guarded, Place>();
   readonly #perAddress = new Map<string, number>();
 
-  /** @param options The clock and the caps. */
+  /**
+   * A guard with no connection yet.
+   *
+   * @param options The clock and the caps.
+   */
   constructor(options: GuardOptions = {}) {
     this.#timers = options.timers ?? SYSTEM_TIMERS;
     this.#max = options.maxHttp ?? MAX_HTTP;
