@@ -100,6 +100,28 @@ Deno.test("C3 (field test): a mute outlives its user; {unmute name}, {unmute IP}
   );
 });
 
+Deno.test("C3 (review): a muted address lifted after its user left tells nobody else at it 'may speak again' (a class behind one NAT)", async () => {
+  await using srv = startServer({ adminToken: TOKEN });
+  await using prof = await teacher(srv.port);
+  await using ana = await join(srv.port, "ana", { from: "127.0.9.40" });
+  await prof.expect("ENTROU ana");
+  {
+    await using bia = await join(srv.port, "bia", { from: "127.0.9.40" });
+    await prof.expect("ENTROU bia");
+    await prof.send("{mute bia}");
+    await prof.expect("AVISO bia");
+    await bia.send("{quit}");
+    await prof.expect("SAIU bia");
+  }
+  await prof.send("{unmute bia}");
+  assert.equal(await prof.expect("OK"), "OK liberado: 127.0.9.40 (bia, mute)");
+  await prof.send("{users}"); // answered after anything the unmute made
+  await prof.expect("USUARIOS");
+  assert.deepEqual(prof.received.filter((l) => /^AVISO ana/.test(l)), [], "ana was never muted");
+  await ana.send(":ainda falo");
+  assert.equal(await prof.expect("PUBLICA"), "PUBLICA ana: ainda falo");
+});
+
 Deno.test("C3: a kicked student's address stays out for --kick-minutes; {unban} lifts it", async (t) => {
   let now = 5_000_000;
   await using srv = startServer({

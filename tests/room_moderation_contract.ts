@@ -148,6 +148,23 @@ export function moderationContract(engine: RoomEngine, test: ContractTest): void
       for (const m of [outra, eva]) await (m === outra ? a : b).leave(m);
       await b.leave(cid);
     });
+    await t.step(
+      "one online at the address all along, never muted, is not told it may speak (review: a class behind one NAT)",
+      async () => {
+        const ana = await enter(a, "ana", "10.0.0.14");
+        await mute("lia", "10.0.0.14");
+        assert.equal(ana.muted, false, "ana was there before the mute");
+        const cid = await enter(b, "cid", "10.0.0.15");
+        assert.deepEqual(await b.unban("lia", ["mute"]), [
+          { ip: "10.0.0.14", nick: "lia", kind: "mute" },
+        ]);
+        const [seen] = await barrier(a, [cid]);
+        assert.deepEqual(seen!.filter((l) => l.startsWith("AVISO ana")), [], seen!.join("\n"));
+        assert.equal(ana.muted, false);
+        await a.leave(ana);
+        await b.leave(cid);
+      },
+    );
     await t.step("unban by the address lifts a mute, a kick and a ban alike", async () => {
       await mute("ivo", "10.0.0.12");
       const kim = await enter(b, "kim", "10.0.0.13");

@@ -181,7 +181,8 @@ export class LocalRoom implements Room {
     const lifted = this.#moderation.unban(ipOrNick, kinds);
     const ips = new Set(lifted.filter((b) => b.kind === "mute").map((b) => b.ip));
     for (const m of ips.size > 0 ? this.#members.values() : []) {
-      if (!ips.has(m.ip) || this.#moderation.isMuted(m.nick, m.ip)) continue;
+      // Only one muted there is freed: one who spoke all along (a class behind one NAT) is not told.
+      if (!m.muted || !ips.has(m.ip) || this.#moderation.isMuted(m.nick, m.ip)) continue;
       m.muted = false;
       this.#everyone({ kind: "notice", notice: "unmuted", arg: m.nick });
     }

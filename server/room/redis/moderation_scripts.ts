@@ -129,6 +129,7 @@ else
     end
   end
 end
+mark_muted(m.id, on)
 event('t', 'm', 'k', key, 'o', on and '1' or '0')
 return {m.n, was ~= on and 1 or 0}
 `,
@@ -172,7 +173,9 @@ if next(freed) then
   local members = redis.call('HGETALL', k('members'))
   for i = 1, #members, 2 do
     local m = cjson.decode(members[i + 1])
-    if freed[m.i] and redis.call('SISMEMBER', k('muted'), m.k) == 0 then
+    -- Only one muted there is freed: one who spoke all along (a class behind one NAT) is not told.
+    if freed[m.i] and m.u == 1 and redis.call('SISMEMBER', k('muted'), m.k) == 0 then
+      mark_muted(members[i], false)
       event('t', 'm', 'k', m.k, 'o', '0')
       event('t', 'n', 'k', 'unmuted', 'a', m.n)
     end

@@ -23,9 +23,28 @@ end
 local function event(...)
   return redis.call('XADD', k('events'), 'MAXLEN', '~', MAXLEN, '*', ...)
 end
+-- C3: whether a member coming in is muted, under its nickname or from an address muted under any.
+local function muted_by(key, ip)
+  return redis.call('SISMEMBER', k('muted'), key) == 1
+    or redis.call('HEXISTS', k('mutedips'), ip) == 1
+end
+-- A member's record: u = 1 while it is muted (C3: who at an address lifted was muted, told it may speak).
+local function record(id, key, nick, role, node, ip, muted)
+  local rec = {k = key, n = nick, r = role, o = node, i = ip}
+  if muted then rec.u = 1 end
+  redis.call('HSET', k('members'), id, cjson.encode(rec))
+end
+-- Marks a member online muted or not in its record (C3).
+local function mark_muted(id, on)
+  local rec = redis.call('HGET', k('members'), id)
+  if not rec then return end
+  local m = cjson.decode(rec)
+  m.u = on and 1 or nil
+  redis.call('HSET', k('members'), id, cjson.encode(m))
+end
 local function claim(id, key, nick, role, node, ip)
   redis.call('HSET', k('nicks'), key, id)
-  redis.call('HSET', k('members'), id, cjson.encode({k = key, n = nick, r = role, o = node, i = ip}))
+  record(id, key, nick, role, node, ip, muted_by(key, ip))
   redis.call('ZADD', k('order'), redis.call('INCR', k('seq')), id)
   redis.call('SADD', k('node:') .. node, id)
 end
@@ -69,8 +88,7 @@ end
 local hist = {}
 if histMax > 0 then hist = redis.call('LRANGE', k('history'), -histMax, -1) end
 -- C3: muted under this nickname, or from an address muted under any (moderation_scripts.ts).
-local muted = (redis.call('SISMEMBER', k('muted'), key) == 1
-  or redis.call('HEXISTS', k('mutedips'), ip) == 1) and 1 or 0
+local muted = muted_by(key, ip) and 1 or 0
 return {1, muted, jid, redis.call('ZCARD', k('order')), names, hist}
 `,
   /** Lets a member go and announces it. ARGV: id, removed (0|1). Returns 1 when it was in. */
@@ -251,7 +269,9 @@ for i = 6, #ARGV, 5 do
   local id, key, nick, role, ip = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local owner = redis.call('HGET', k('nicks'), key)
   if owner == id then
-    redis.call('HSET', k('members'), id, cjson.encode({k = key, n = nick, r = role, o = me, i = ip}))
+    local old = redis.call('HGET', k('members'), id)
+    local muted = (old and cjson.decode(old).u == 1) or (not old and muted_by(key, ip))
+    record(id, key, nick, role, me, ip, muted)
     redis.call('SADD', k('node:') .. me, id)
     if not redis.call('ZSCORE', k('order'), id) then
       redis.call('ZADD', k('order'), redis.call('INCR', k('seq')), id)
