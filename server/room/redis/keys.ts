@@ -8,7 +8,7 @@
  * | `events`            | stream     | the room's one ordered path: public, join, leave, notice, mute |
  * | `inbox:NODE`        | stream     | one node's private messages, their acks, kicks             |
  * | `nicks`             | hash       | nickname in lower case -> member id (N2)                   |
- * | `members`           | hash       | member id -> JSON `{k, n, r, o, i}`: key, nick, role, node, IP |
+ * | `members`           | hash       | member id -> JSON `{k, n, r, o, i, u}`: key, nick, role, node, IP, `u: 1` while muted (C3) |
  * | `order`             | sorted set | member ids by join number, for `{users}` in join order     |
  * | `seq`               | string     | the join (and ban, kick, mute) counter                     |
  * | `nodes`             | sorted set | node -> lease expiry, ms of Redis's clock (N3)             |
