@@ -24,9 +24,12 @@ import type { ByteStream } from "./doors/door.ts";
 export type InputEvent =
   | Exclude<LineEvent, { kind: "telnet" }>
   | { readonly kind: "interrupt" }
-  | { readonly kind: "areYouThere" };
+  | { readonly kind: "areYouThere" }
+  /** W2: the door refused a message whole, here among the lines (`ByteStream.takeRefusal`). */
+  | { readonly kind: "oneLine" };
 
 const INTERRUPT: InputEvent = { kind: "interrupt" };
+const ONE_LINE: InputEvent = { kind: "oneLine" };
 const ARE_YOU_THERE: InputEvent = { kind: "areYouThere" };
 /** Back to the start of the row, and erase it: where a half-typed telnet line was. */
 const CLEAR_ROW = new Uint8Array([0x0d, 0x1b, 0x5b, 0x4b]);
@@ -135,6 +138,14 @@ export class Input {
       if (n === null) {
         received?.(END); // recv() returned 0: the peer closed
         return;
+      }
+      if (n === 0) {
+        // A message the door refused whole stands here: answered in its turn (W2).
+        if (this.#stream.takeRefusal?.() && !conn.closing) {
+          const done = handler(ONE_LINE);
+          if (done !== undefined) await done;
+        }
+        continue;
       }
       // L12: a closing connection reads on and drops what still comes, until the client's end,
       // so that the kernel never answers unread bytes with a reset that destroys the last line.

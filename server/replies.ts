@@ -35,6 +35,7 @@ export const Reply = {
   unknownCommand: err(ErrorCode.badCommand, "unknownCommand"),
   lineTooLong: err(ErrorCode.lineTooLong, "lineLimit"),
   notAscii: err(ErrorCode.notAscii, "asciiOnly"),
+  oneLine: err(ErrorCode.badCommand, "oneLine"),
   flood: err(ErrorCode.flood, "slowDown"),
   nickRules: err(ErrorCode.badNick, "nickRules"),
   nickReserved: err(ErrorCode.badNick, "nickReserved"),

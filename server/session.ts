@@ -196,6 +196,7 @@ export class Session implements Member, Caller, ConnectionOwner, Registrant {
     if (this.c.closing) return;
     if (ev.kind === "tooLong") return this.send(Reply.lineTooLong);
     if (ev.kind === "notAscii") return this.send(Reply.notAscii);
+    if (ev.kind === "oneLine") return this.send(Reply.oneLine);
     if (ev.kind === "areYouThere") return this.send(Reply.alive);
     // Ctrl+C in telnet (IAC IP): the user leaves, as with {quit} (S7).
     if (ev.kind === "interrupt") return this.quit(this.#joined ? byeReply(this.nick) : Reply.bye);

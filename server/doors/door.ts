@@ -34,7 +34,8 @@ export interface ByteStream {
    * Waits for bytes and reads them into `buffer`.
    *
    * @param buffer Where to put them; its length is the most wanted.
-   * @returns How many were read (at least 1), or `null` when the client ended its side.
+   * @returns How many were read (at least 1, but `0` where {@linkcode takeRefusal} has one),
+   *   or `null` when the client ended its side.
    * @throws When the stream broke (a reset): the session ends with that cause.
    */
   read(buffer: Uint8Array): Promise<number | null>;
@@ -68,6 +69,17 @@ export interface ByteStream {
    * reading end was reached); the caller ignores that.
    */
   close(): void;
+  /**
+   * Optional, for a door whose client sends whole messages (the WebSocket's,
+   * W2): whether the door refused a message whole right here, after the
+   * bytes read so far (a message with a line break inside). Where one
+   * stands, {@linkcode read} returns `0` once, and the reader asks this; the
+   * session answers it in the turn of that message (`ERRO 07`), through the
+   * connection's one queue.
+   *
+   * @returns Whether a refused message stands here (it is taken).
+   */
+  takeRefusal?(): boolean;
 }
 
 /** Where a door hands each client it lets in: the chat server. */

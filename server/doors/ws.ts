@@ -7,8 +7,9 @@
  * text message the browser sends is the bytes of one line (its text and
  * `\n`): one line end at its end (`\n`, `\r\n` or `\r`, a page that adds
  * one) is that line's end; a message with a line break inside is refused
- * whole, the door answering `ERRO 07` itself (at most one such answer
- * waits behind the writes under way); the lines the server writes (ending in CRLF) leave as one text frame
+ * whole, where it stands among the lines ({@linkcode ByteStream.takeRefusal}:
+ * the session answers `ERRO 07` in its turn); the lines the server writes
+ * (ending in CRLF) leave as one text frame
  * each, without their CRLF, all the frames of a write in one socket write. A
  * binary frame is refused (close 1003), a broken one closes with its code
  * (1002, 1007); a message longer than a line's limit reaches the line reader
@@ -21,7 +22,7 @@
  * @module
  */
 
-import { ErrorCode, errorLine, MAX_LINE_BYTES } from "../../protocol.ts";
+import { MAX_LINE_BYTES } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
 import { writeAll } from "./door.ts";
@@ -45,14 +46,6 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 
-/**
- * The door's answer to a message with a line break inside (W2: one message
- * is one line), framed: `ERRO 07 Comando invalido: uma mensagem e uma linha: ...`.
- */
-const ONE_LINE_REFUSAL: Uint8Array = frameLines(
-  new TextEncoder().encode(errorLine(ErrorCode.badCommand, "oneLine")),
-).frames;
-
 /** How a stream tells its owner (the web server) that its socket is closed. */
 export type Gone = (stream: WebSocketStream) => void;
 
@@ -75,14 +68,19 @@ export class WebSocketStream implements ByteStream {
   #writing = 0; // socket writes under way
   /** The payload of the pong waiting behind the writes under way, if one waits. */
   #pongPayload: Uint8Array | undefined;
-  /** Whether a refusal of a message with a line break waits behind the writes under way. */
-  #refusalWaiting = false;
+  /** Bytes of lines queued, and read, since the start: where the refused messages stand. */
+  #queuedBytes = 0;
+  #readBytes = 0;
+  /** Where each message refused whole stands (the bytes of lines before it), oldest first. */
+  readonly #refusals: number[] = [];
   #heard = true; // a frame came since the idle timer last looked
   #pinged = false;
   #idle: ReturnType<typeof setInterval> | undefined;
   #grace: ReturnType<typeof setTimeout> | undefined;
 
   /**
+   * A browser's stream on its upgraded socket; its idle timer starts.
+   *
    * @param conn The socket, past the handshake's answer.
    * @param head Bytes the browser sent after its request (frames already).
    * @param reading A read of the socket under way, whose bytes follow `head`.
@@ -103,10 +101,20 @@ export class WebSocketStream implements ByteStream {
     this.#idle = setInterval(this.#look, idleMs);
   }
 
-  /** Part of {@linkcode ByteStream}: the next bytes of the browser's lines. */
+  /**
+   * Part of {@linkcode ByteStream}: the next bytes of the browser's lines, up
+   * to where a refused message stands; there, `0` ({@linkcode takeRefusal}).
+   */
   async read(buffer: Uint8Array): Promise<number | null> {
     for (;;) {
-      if (this.#lines.queued > 0) return this.#lines.read(buffer);
+      const refusal = this.#refusals[0];
+      if (refusal === this.#readBytes) return 0;
+      if (this.#lines.queued > 0) {
+        const room = refusal === undefined ? buffer : buffer.subarray(0, refusal - this.#readBytes);
+        const n = (await this.#lines.read(room))!;
+        this.#readBytes += n;
+        return n;
+      }
       if (this.#ended || this.#shut) return null;
       // The frames are read into the caller's buffer: the frame reader takes all it needs of
       // them (what it keeps, it copies) before the lines are put there.
@@ -138,8 +146,11 @@ export class WebSocketStream implements ByteStream {
     for (const ev of events) {
       if (ev.kind === "text") {
         const line = lineOf(ev.bytes, ev.length);
-        if (line === undefined) this.#refuseLines();
-        else this.#lines.push(line);
+        if (line === undefined) this.#refusals.push(this.#queuedBytes);
+        else {
+          this.#lines.push(line);
+          this.#queuedBytes += line.length;
+        }
       } else if (ev.kind === "ping") {
         if (!this.#closeSent) this.#pong(ev.payload);
       } else if (ev.kind === "pong") {
@@ -245,18 +256,11 @@ export class WebSocketStream implements ByteStream {
     }).catch(() => {});
   }
 
-  /**
-   * Tells the browser that a message with a line break inside was refused
-   * (`ERRO 07`). At most one refusal waits behind the writes under way: a
-   * browser that sends such messages and does not read holds one, not one each.
-   */
-  #refuseLines(): void {
-    if (this.#closeSent || this.#refusalWaiting) return;
-    this.#refusalWaiting = true;
-    void this.#send(() => {
-      this.#refusalWaiting = false;
-      return ONE_LINE_REFUSAL;
-    }).catch(() => {});
+  /** Part of {@linkcode ByteStream}: whether a message refused whole stands here (W2), taken. */
+  takeRefusal(): boolean {
+    if (this.#refusals[0] !== this.#readBytes) return false;
+    this.#refusals.shift();
+    return true;
   }
 
   /**
