@@ -246,4 +246,13 @@ Deno.test("W2 (review): the ERRO 07 of a message with a line break comes after t
   await ws.raw(both);
   const errors = [await ws.expect("ERRO"), await ws.expect("ERRO")].map((t) => t.slice(0, 7));
   assert.deepEqual(errors, ["ERRO 02", "ERRO 07"]);
+  // Refused messages, then an abrupt disconnect: the session ends, the room goes on.
+  await using nc = await join(s.tcp.port, "ana");
+  await ws.raw(both);
+  await ws.raw(second);
+  await ws.abort();
+  await nc.expect("SAIU bia");
+  await using again = await joinWeb(s.webPort, "bia");
+  await again.send(":de volta");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: de volta");
 });
