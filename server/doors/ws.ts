@@ -23,11 +23,11 @@
  */
 
 import { MAX_LINE_BYTES } from "../../protocol.ts";
-import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
 import { writeAll } from "./door.ts";
 import { CloseCode, type FrameEvent, FrameReader, Opcode } from "./ws_frames.ts";
 import { closeFrame, controlFrame, frameLines } from "./ws_write.ts";
+import { MessageLines } from "./ws_lines.ts";
 
 /** Seconds without a frame before the door pings; with nothing back as long again, it drops the socket. */
 export const WS_IDLE_SECONDS = 30;
@@ -57,7 +57,7 @@ export class WebSocketStream implements ByteStream {
   /** (Two bytes more than a line kept: a line end at the end of a message is not the line's.) */
   readonly #frames = new FrameReader(MAX_LINE_BYTES + 2);
   readonly #events: FrameEvent[] = [];
-  readonly #lines = new ByteQueue();
+  readonly #lines = new MessageLines();
   readonly #gone: Gone | undefined;
   #reading: Promise<Uint8Array | null> | undefined; // a read begun before the handshake
   #pending: Uint8Array | undefined; // written bytes of a line not ended yet
@@ -68,11 +68,6 @@ export class WebSocketStream implements ByteStream {
   #writing = 0; // socket writes under way
   /** The payload of the pong waiting behind the writes under way, if one waits. */
   #pongPayload: Uint8Array | undefined;
-  /** Bytes of lines queued, and read, since the start: where the refused messages stand. */
-  #queuedBytes = 0;
-  #readBytes = 0;
-  /** Where each message refused whole stands (the bytes of lines before it), oldest first. */
-  readonly #refusals: number[] = [];
   #heard = true; // a frame came since the idle timer last looked
   #pinged = false;
   #idle: ReturnType<typeof setInterval> | undefined;
@@ -107,14 +102,7 @@ export class WebSocketStream implements ByteStream {
    */
   async read(buffer: Uint8Array): Promise<number | null> {
     for (;;) {
-      const refusal = this.#refusals[0];
-      if (refusal === this.#readBytes) return 0;
-      if (this.#lines.queued > 0) {
-        const room = refusal === undefined ? buffer : buffer.subarray(0, refusal - this.#readBytes);
-        const n = (await this.#lines.read(room))!;
-        this.#readBytes += n;
-        return n;
-      }
+      if (this.#lines.waiting) return this.#lines.read(buffer);
       if (this.#ended || this.#shut) return null;
       // The frames are read into the caller's buffer: the frame reader takes all it needs of
       // them (what it keeps, it copies) before the lines are put there.
@@ -146,11 +134,8 @@ export class WebSocketStream implements ByteStream {
     for (const ev of events) {
       if (ev.kind === "text") {
         const line = lineOf(ev.bytes, ev.length);
-        if (line === undefined) this.#refusals.push(this.#queuedBytes);
-        else {
-          this.#lines.push(line);
-          this.#queuedBytes += line.length;
-        }
+        if (line === undefined) this.#lines.refuse();
+        else this.#lines.push(line);
       } else if (ev.kind === "ping") {
         if (!this.#closeSent) this.#pong(ev.payload);
       } else if (ev.kind === "pong") {
@@ -258,9 +243,7 @@ export class WebSocketStream implements ByteStream {
 
   /** Part of {@linkcode ByteStream}: whether a message refused whole stands here (W2), taken. */
   takeRefusal(): boolean {
-    if (this.#refusals[0] !== this.#readBytes) return false;
-    this.#refusals.shift();
-    return true;
+    return this.#lines.takeRefusal();
   }
 
   /**
