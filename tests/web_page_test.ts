@@ -151,6 +151,30 @@ browserTest(
 );
 
 browserTest(
+  "W2 C3 (field test): on a phone, the server's sentence beside a refused line is scrolled into view",
+  async () => {
+    await onPage(async (page, s) => {
+      await page.setViewport({ width: 390, height: 844, isMobile: true });
+      await using prof = await teacher(s.tcp.port);
+      await typeLine(page, "bia");
+      await prof.expect("ENTROU bia");
+      // Enough of the room's lines that the messages scroll.
+      for (let i = 0; i < 40; i++) await prof.send(`{say aviso numero ${i} para a turma toda}`);
+      await textOf(page, /numero 39/);
+      await prof.send("{mute bia}");
+      await textOf(page, /silenciad|muted/);
+      await typeLine(page, "posso falar?");
+      await until(page, `document.querySelector("#log li.refused .why") !== null`, "the sentence");
+      const hidden = await page.evaluate(`(() => {
+        const log = document.getElementById("log");
+        return log.scrollHeight - log.clientHeight - log.scrollTop;
+      })()`);
+      assert.ok(Number(hidden) <= 1, `the messages' last ${hidden} px are below the fold`);
+    });
+  },
+);
+
+browserTest(
   "W2 S11 (field test): the Online list follows the room: a quit, a kick, and it empties when the server stops",
   async () => {
     await onPage(async (page, s) => {

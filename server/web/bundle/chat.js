@@ -1689,6 +1689,7 @@ function refused(id, typed, why) {
   reason.className = "why";
   reason.textContent = ` \u2014 ${UI[lang].notSent}: ${why}`;
   li.append(reason);
+  log.scrollTop = log.scrollHeight;
   if (input.value === "") input.value = typed;
   input.focus();
   return true;

@@ -177,6 +177,7 @@ function refused(id: number, typed: string, why: string): boolean {
   reason.className = "why";
   reason.textContent = ` — ${UI[lang].notSent}: ${why}`;
   li.append(reason);
+  log.scrollTop = log.scrollHeight; // the sentence often takes a row more (field test: a phone)
   // Unless a new line is being typed there: the refused one stays in the messages, marked.
   if (input.value === "") input.value = typed;
   input.focus();
