@@ -77,21 +77,27 @@ async function onlineIs(page: Page, names: string[]): Promise<void> {
 }
 
 browserTest(
-  "W2 L1 (field test): the field leaves room for the page's ':', a full field goes to everyone, a line made too long is refused before it goes",
+  "W2 L1 (field test): a line of the protocol's longest goes to everyone, a longer one (pasted too) stays whole in the field and is refused before it goes",
   async () => {
     await onPage(async (page, s) => {
       await using ana = await join(s.tcp.port, "ana");
       await typeLine(page, "bia");
       await ana.expect("ENTROU bia");
-      assert.equal(
-        Number(await page.evaluate(`document.getElementById("line").maxLength`)),
-        MAX_LINE_BYTES - 1,
-      );
-      // A full field of a plain line: the page adds ':' and the line is the protocol's longest.
+      // Pasted past the limit: nothing of it is cut off silently (the field has no maxLength);
+      // Enter refuses it with the sentence, and it stays whole in the field to shorten.
+      const pasted = "p".repeat(MAX_LINE_BYTES + 40) + "FIM";
+      await setField(page, "");
+      await page.focus("#line");
+      await page.evaluate(`document.execCommand("insertText", false, ${JSON.stringify(pasted)})`);
+      assert.equal(await field(page), pasted, "the paste is whole in the field");
+      await page.keyboard.press("Enter");
+      await textOf(page, /1024 bytes/);
+      assert.equal(await field(page), pasted, "the text stays in the field");
+      // A plain line of 1023 characters: the page adds ':' and the line is the protocol's longest.
       const full = "x".repeat(MAX_LINE_BYTES - 1);
       await setField(page, full.slice(2));
       await page.focus("#line");
-      await page.keyboard.type("xxyy"); // typed past the limit: the field keeps what fits
+      await page.keyboard.type("xx");
       assert.equal(await field(page), full);
       await page.keyboard.press("Enter");
       assert.equal(await ana.expect("PUBLICA"), `PUBLICA bia: ${full}`);

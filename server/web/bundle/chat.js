@@ -1609,7 +1609,6 @@ var chatLines = new ChatLines(true);
 var roster = new Roster();
 var ownLines = new OwnLines();
 var ownShown = /* @__PURE__ */ new Map();
-input.maxLength = TYPED_LINE_MAX;
 var scheme = location.protocol === "https:" ? "wss" : "ws";
 var socket = new WebSocket(`${scheme}://${location.host}/ws`);
 function label() {

@@ -15,7 +15,7 @@ import { parseServerLine, type ServerLine } from "../../../wire/server_lines.ts"
 // The terminal client's rendering (X3), pure: the page says every line as the client does,
 // errors with their detail (review 7a), OK and notices in the page's language (7b).
 import { ownText, type Shown, showServerLine } from "../../../client/render.ts";
-import { ChatLines, TYPED_LINE_MAX } from "../../../client/chat_line.ts";
+import { ChatLines } from "../../../client/chat_line.ts";
 // The client's own bookkeeping, shared: who is online (roster.ts), which line the server
 // refused and which SAIU one's own {kick} already told (own_lines.ts) (field test).
 import { OWN_WAITING_MAX, OwnLines } from "../../../client/own_lines.ts";
@@ -72,8 +72,8 @@ const roster = new Roster();
 const ownLines = new OwnLines();
 /** The entry of each own message shown, by its number, until the server's answer settles it. */
 const ownShown = new Map<number, HTMLLIElement>();
-// L1: the field leaves room for the ':' a plain line gets (the page's one limit, from protocol.ts).
-input.maxLength = TYPED_LINE_MAX;
+// L1: no maxLength on the field: a browser cuts a paste to it without a word (field test). A
+// line over the protocol's limit is refused when sent (ChatLines), and stays whole in the field.
 
 const scheme = location.protocol === "https:" ? "wss" : "ws";
 const socket = new WebSocket(`${scheme}://${location.host}/ws`);
