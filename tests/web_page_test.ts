@@ -181,6 +181,26 @@ browserTest(
 );
 
 browserTest(
+  "W2 (field test): on a phone, a class's Online list leaves the message field on the screen",
+  async () => {
+    await onPage(async (page, s) => {
+      await page.setViewport({ width: 390, height: 844, isMobile: true });
+      const class_: LineClient[] = [];
+      try {
+        for (let i = 0; i < 29; i++) class_.push(await join(s.tcp.port, `aluno${i}`));
+        await typeLine(page, "bia");
+        await onlineIs(page, [...class_.map((_, i) => `aluno${i}`), "bia"]);
+        const [bottom, screen] = await page.evaluate(`[
+          document.getElementById("line").getBoundingClientRect().bottom, innerHeight]`) as number[];
+        assert.ok(bottom! <= screen!, `the field ends at ${bottom} px, the screen at ${screen}`);
+      } finally {
+        for (const c of class_) await c[Symbol.asyncDispose]();
+      }
+    });
+  },
+);
+
+browserTest(
   "W2 S11 (field test): the Online list follows the room: a quit, a kick, and it empties when the server stops",
   async () => {
     await onPage(async (page, s) => {
