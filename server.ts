@@ -52,7 +52,12 @@ async function main(args: string[]): Promise<number> {
     await start.closeLesson(lesson);
     return start.startFailed(e);
   }
+  let stopped = false;
   const stop = () => {
+    // A second Ctrl+C while the clients are told and closed (field test: it closed the closed
+    // listener again, an uncaught error and exit 1): the shutdown under way goes on.
+    if (stopped) return;
+    stopped = true;
     logLine("shutting down");
     listener.close(); // accept() below ends: no one else comes in
     doors.tls?.listener.close();
