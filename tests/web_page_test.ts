@@ -201,6 +201,31 @@ browserTest(
 );
 
 browserTest(
+  "L8 W2 (field test): the teacher's token typed in the page's field is not drawn (a projector shows the page)",
+  async () => {
+    await onPage(async (page, s) => {
+      await using ana = await join(s.tcp.port, "ana");
+      await typeLine(page, "bia");
+      await ana.expect("ENTROU bia");
+      const kind = () => page.evaluate(`document.getElementById("line").type`);
+      await page.focus("#line");
+      await page.keyboard.type("{admin ");
+      assert.equal(await kind(), "text", "nothing secret yet");
+      await page.keyboard.type(TOKEN.slice(0, 3));
+      assert.equal(await kind(), "password", "the token's first letters are not drawn");
+      await page.keyboard.type(`${TOKEN.slice(3)}}`);
+      assert.equal(await kind(), "password");
+      await page.keyboard.press("Enter");
+      await textOf(page, /professor|teacher/);
+      assert.equal(await field(page), "");
+      assert.equal(await kind(), "text", "the next line is drawn again");
+      await page.keyboard.type(":oi {admin no meio");
+      assert.equal(await kind(), "text", "a message about {admin} is no token");
+    });
+  },
+);
+
+browserTest(
   "W2 S11 (field test): the Online list follows the room: a quit, a kick, and it empties when the server stops",
   async () => {
     await onPage(async (page, s) => {
