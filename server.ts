@@ -15,7 +15,7 @@ import { onStopSignals } from "./common/cli.ts";
 import { VERSION } from "./protocol.ts";
 import { announce } from "./server/banner.ts";
 import type { ChatServer } from "./server/chat_server.ts";
-import { enterTcp, LISTEN_BACKLOG } from "./server/doors/tcp.ts";
+import { enterTcp, LISTEN_BACKLOG, peerGone } from "./server/doors/tcp.ts";
 import { readServerOptions, SERVER_HELP, type StartOptions } from "./server/flags.ts";
 import { errorName, logLine } from "./server/log.ts";
 import * as start from "./server/start.ts";
@@ -52,7 +52,12 @@ async function main(args: string[]): Promise<number> {
     await start.closeLesson(lesson);
     return start.startFailed(e);
   }
+  let stopped = false;
   const stop = () => {
+    // A second Ctrl+C while the clients are told and closed (field test: it closed the closed
+    // listener again, an uncaught error and exit 1): the shutdown under way goes on.
+    if (stopped) return;
+    stopped = true;
     logLine("shutting down");
     listener.close(); // accept() below ends: no one else comes in
     doors.tls?.listener.close();
@@ -76,7 +81,8 @@ async function main(args: string[]): Promise<number> {
  * accept() until the listener is closed: each client's connection goes to
  * the chat server through the door (TCP, or TLS on the TLS port). A failing accept (out of file
  * descriptors) is logged once per episode and tried again after a pause
- * that grows from 50 ms to 1 s.
+ * that grows from 50 ms to 1 s; one that failed because its client reset
+ * the connection first is passed over at once.
  */
 async function acceptClients(
   listener: Deno.TcpListener,
@@ -90,6 +96,10 @@ async function acceptClients(
       conn = await listener.accept();
     } catch (e) {
       if (chat.stopping || e instanceof Deno.errors.BadResource) return; // closed by stop()
+      // L5: a client that reset its connection before it was accepted: that socket is gone,
+      // the server is fine; the next one is accepted at once (a pause here let a burst of
+      // resets keep the class out, field test).
+      if (peerGone(e)) continue;
       chat.socketError();
       if (failures++ === 0) {
         chat.log(

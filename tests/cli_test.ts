@@ -298,3 +298,21 @@ Deno.test("server.ts --trace says private text is shown, and traces each socket 
   server.child.kill("SIGTERM");
   assert.equal((await server.done()).code, 0);
 });
+
+Deno.test("server.ts: a second Ctrl+C while it shuts down does not crash it (S13, field test)", async () => {
+  await using server = new ServerProcess(["--port", "0"]);
+  const port = Number((await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+  // A client that does not close its side: the server waits for it a moment before it stops.
+  await using ana = await LineClient.connect(port);
+  await ana.expect("APELIDO");
+  server.child.kill("SIGTERM");
+  await server.waitFor(/shutting down/);
+  server.child.kill("SIGTERM"); // the impatient teacher's second Ctrl+C
+  assert.equal(
+    await ana.expect("ERRO 03"),
+    "ERRO 03 Cancelamento de conexao forcado: servidor encerrado",
+  );
+  const status = await server.done();
+  assert.doesNotMatch(server.stderr, /Uncaught|BadResource/, server.stderr);
+  assert.equal(status.code, 0, server.stderr);
+});

@@ -154,11 +154,16 @@ browserTest(
       await page.goto(`http://127.0.0.1:${s.webPort}/lecture`);
       await page.waitForSelector("#login:not([hidden])");
       const masks: string[] = [];
+      const pictures: string[] = [];
       for (const typed of ["x", "segredo-bem-longo-1"]) {
         await page.evaluate(`document.getElementById("token").value = ""`);
         await page.focus("#token");
         await page.keyboard.type(typed);
         masks.push(await page.$eval("#token-mask", (e) => e.textContent ?? ""));
+        // What the projector shows of the form: the same for 1 character as for 19 (field test:
+        // the caret stood after the last character, and its place told the length).
+        const form = await page.$("#login");
+        pictures.push(await form!.screenshot({ encoding: "base64" }));
         // The field's own bullets are not drawn: nothing on the projector counts the characters.
         const color = String(
           await page.evaluate(`getComputedStyle(document.getElementById("token")).color`),
@@ -166,6 +171,7 @@ browserTest(
         assert.match(color, /rgba\(0, 0, 0, 0\)|transparent/, color);
       }
       assert.equal(masks[0], masks[1]);
+      assert.ok(pictures[0] === pictures[1], "the form looks the same whatever the token's length");
       assert.ok(masks[0]!.length > 0);
       await page.keyboard.press("Enter");
       await page.waitForSelector("#login[hidden]");

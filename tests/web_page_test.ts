@@ -77,21 +77,27 @@ async function onlineIs(page: Page, names: string[]): Promise<void> {
 }
 
 browserTest(
-  "W2 L1 (field test): the field leaves room for the page's ':', a full field goes to everyone, a line made too long is refused before it goes",
+  "W2 L1 (field test): a line of the protocol's longest goes to everyone, a longer one (pasted too) stays whole in the field and is refused before it goes",
   async () => {
     await onPage(async (page, s) => {
       await using ana = await join(s.tcp.port, "ana");
       await typeLine(page, "bia");
       await ana.expect("ENTROU bia");
-      assert.equal(
-        Number(await page.evaluate(`document.getElementById("line").maxLength`)),
-        MAX_LINE_BYTES - 1,
-      );
-      // A full field of a plain line: the page adds ':' and the line is the protocol's longest.
+      // Pasted past the limit: nothing of it is cut off silently (the field has no maxLength);
+      // Enter refuses it with the sentence, and it stays whole in the field to shorten.
+      const pasted = "p".repeat(MAX_LINE_BYTES + 40) + "FIM";
+      await setField(page, "");
+      await page.focus("#line");
+      await page.evaluate(`document.execCommand("insertText", false, ${JSON.stringify(pasted)})`);
+      assert.equal(await field(page), pasted, "the paste is whole in the field");
+      await page.keyboard.press("Enter");
+      await textOf(page, /1024 bytes/);
+      assert.equal(await field(page), pasted, "the text stays in the field");
+      // A plain line of 1023 characters: the page adds ':' and the line is the protocol's longest.
       const full = "x".repeat(MAX_LINE_BYTES - 1);
       await setField(page, full.slice(2));
       await page.focus("#line");
-      await page.keyboard.type("xxyy"); // typed past the limit: the field keeps what fits
+      await page.keyboard.type("xx");
       assert.equal(await field(page), full);
       await page.keyboard.press("Enter");
       assert.equal(await ana.expect("PUBLICA"), `PUBLICA bia: ${full}`);
@@ -146,6 +152,75 @@ browserTest(
       await typeLine(page, "voltei");
       assert.equal(await prof.expect("PUBLICA"), "PUBLICA bia: voltei");
       assert.ok(!prof.received.some((l) => l.includes("posso falar")));
+    });
+  },
+);
+
+browserTest(
+  "W2 C3 (field test): on a phone, the server's sentence beside a refused line is scrolled into view",
+  async () => {
+    await onPage(async (page, s) => {
+      await page.setViewport({ width: 390, height: 844, isMobile: true });
+      await using prof = await teacher(s.tcp.port);
+      await typeLine(page, "bia");
+      await prof.expect("ENTROU bia");
+      // Enough of the room's lines that the messages scroll.
+      for (let i = 0; i < 40; i++) await prof.send(`{say aviso numero ${i} para a turma toda}`);
+      await textOf(page, /numero 39/);
+      await prof.send("{mute bia}");
+      await textOf(page, /silenciad|muted/);
+      await typeLine(page, "posso falar?");
+      await until(page, `document.querySelector("#log li.refused .why") !== null`, "the sentence");
+      const hidden = await page.evaluate(`(() => {
+        const log = document.getElementById("log");
+        return log.scrollHeight - log.clientHeight - log.scrollTop;
+      })()`);
+      assert.ok(Number(hidden) <= 1, `the messages' last ${hidden} px are below the fold`);
+    });
+  },
+);
+
+browserTest(
+  "W2 (field test): on a phone, a class's Online list leaves the message field on the screen",
+  async () => {
+    await onPage(async (page, s) => {
+      await page.setViewport({ width: 390, height: 844, isMobile: true });
+      const class_: LineClient[] = [];
+      try {
+        for (let i = 0; i < 29; i++) class_.push(await join(s.tcp.port, `aluno${i}`));
+        await typeLine(page, "bia");
+        await onlineIs(page, [...class_.map((_, i) => `aluno${i}`), "bia"]);
+        const [bottom, screen] = await page.evaluate(`[
+          document.getElementById("line").getBoundingClientRect().bottom, innerHeight]`) as number[];
+        assert.ok(bottom! <= screen!, `the field ends at ${bottom} px, the screen at ${screen}`);
+      } finally {
+        for (const c of class_) await c[Symbol.asyncDispose]();
+      }
+    });
+  },
+);
+
+browserTest(
+  "L8 W2 (field test): the teacher's token typed in the page's field is not drawn (a projector shows the page)",
+  async () => {
+    await onPage(async (page, s) => {
+      await using ana = await join(s.tcp.port, "ana");
+      await typeLine(page, "bia");
+      await ana.expect("ENTROU bia");
+      const kind = () => page.evaluate(`document.getElementById("line").type`);
+      await page.focus("#line");
+      await page.keyboard.type("{admin ");
+      assert.equal(await kind(), "text", "nothing secret yet");
+      await page.keyboard.type(TOKEN.slice(0, 3));
+      assert.equal(await kind(), "password", "the token's first letters are not drawn");
+      await page.keyboard.type(`${TOKEN.slice(3)}}`);
+      assert.equal(await kind(), "password");
+      await page.keyboard.press("Enter");
+      await textOf(page, /professor|teacher/);
+      assert.equal(await field(page), "");
+      assert.equal(await kind(), "text", "the next line is drawn again");
+      await page.keyboard.type(":oi {admin no meio");
+      assert.equal(await kind(), "text", "a message about {admin} is no token");
     });
   },
 );

@@ -115,6 +115,19 @@ Deno.test("W4: the banner names each students' URL, draws the first, names the l
   assert.match(lines.at(-1)!, /http:\/\/127\.0\.0\.1:8080\/lecture/);
 });
 
+Deno.test("W4 (field test): on 0.0.0.0 with its addresses unknown, no loopback URL or QR code for the class", () => {
+  // `deno run --allow-net server.ts --host 0.0.0.0 --web 8080`: no --allow-sys=networkInterfaces.
+  const addr: Deno.NetAddr = { transport: "tcp", hostname: "0.0.0.0", port: 8080 };
+  const lines = webBanner(addr, undefined);
+  const students = lines.filter((l) => l.startsWith("students:"));
+  assert.equal(students.length, 1, lines.join("\n"));
+  assert.doesNotMatch(students[0]!, /127\.0\.0\.1/, "a phone's own loopback is not the server");
+  assert.match(students[0]!, /http:\/\/ADDRESS:8080\/.*--allow-sys=networkInterfaces/);
+  assert.match(students[0]!, /http:\/\/ENDERECO:8080\//);
+  assert.ok(!lines.some((l) => l.includes("█")), "no QR code of a loopback URL");
+  assert.match(lines.at(-1)!, /http:\/\/127\.0\.0\.1:8080\/lecture/);
+});
+
 Deno.test("W1: the committed browser bundles are fresh (run deno task web after editing a page)", async () => {
   const dir = await Deno.makeTempDir();
   try {

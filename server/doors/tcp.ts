@@ -13,6 +13,28 @@ import type { ByteStream, Entrance } from "./door.ts";
 export const LISTEN_BACKLOG = 4096;
 
 /**
+ * Whether `accept()` failed for one socket only, its client gone before it
+ * was accepted (a connection reset at once: Deno's accept asks the socket for
+ * its peer, `NotConnected`): the listener is fine and the next client may be
+ * accepted at once (L5, field test).
+ *
+ * @param e What `accept()` threw.
+ * @returns Whether the client was gone.
+ *
+ * @example
+ * ```ts
+ * import { peerGone } from "./tcp.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(peerGone(new Deno.errors.NotConnected("gone")));
+ * assert.ok(!peerGone(new Error("EMFILE")));
+ * ```
+ */
+export function peerGone(e: unknown): boolean {
+  return e instanceof Deno.errors.NotConnected || e instanceof Deno.errors.ConnectionReset ||
+    e instanceof Deno.errors.ConnectionAborted;
+}
+
+/**
  * Hands an accepted TCP connection to the chat server: Nagle's delay off (a
  * chat line leaves at once), keepalive on (a client whose computer vanished
  * is found in the end), and the client's address with the door's name `tcp`.

@@ -32,7 +32,8 @@ export function studentUrls(
 
 /**
  * The banner's web lines, in English and Portuguese: each students' URL, the
- * first drawn as a QR code, and the lecture view's URL.
+ * first drawn as a QR code (on `0.0.0.0` with the addresses unknown, the URL
+ * with `ADDRESS` in it and no code), and the lecture view's URL.
  *
  * @param addr Where the web server listens.
  * @param addresses This computer's addresses, or `undefined` when unknown.
@@ -44,19 +45,31 @@ export function webBanner(
   addresses: readonly string[] | undefined,
   secure = false,
 ): string[] {
-  const urls = studentUrls(addr, addresses, secure);
-  const lines = urls.map((u) =>
-    `students: open ${u} in a browser / alunos: abram ${u} no navegador`
-  );
-  const first = urls[0]!;
-  if (addr.hostname === "127.0.0.1" || addr.hostname.startsWith("127.")) {
-    lines.push(
-      "only this computer can open it; start with --host 0.0.0.0 for the class" +
-        " / só este computador abre; use --host 0.0.0.0 para a turma",
-    );
-  }
-  lines.push(...qrBlocks(encodeQr(first)).map((row) => `${QR_INDENT}${row}`));
   const scheme = secure ? "https" : "http";
+  const lines: string[] = [];
+  if (addr.hostname === "0.0.0.0" && addresses === undefined) {
+    // Its addresses unknown (no --allow-sys=networkInterfaces): 127.0.0.1 would be each phone's
+    // own, no URL for the class, and a QR code of it would lead nowhere (field test).
+    const port = addr.port;
+    lines.push(
+      `students: open ${scheme}://ADDRESS:${port}/ in a browser, ADDRESS being this computer's` +
+        " (as above; with --allow-sys=networkInterfaces it is listed here, with its QR code)" +
+        ` / alunos: abram ${scheme}://ENDERECO:${port}/ no navegador, ENDERECO sendo o deste` +
+        " computador (como acima; com --allow-sys=networkInterfaces ele aparece aqui, com o QR code)",
+    );
+  } else {
+    const urls = studentUrls(addr, addresses, secure);
+    for (const u of urls) {
+      lines.push(`students: open ${u} in a browser / alunos: abram ${u} no navegador`);
+    }
+    if (addr.hostname === "127.0.0.1" || addr.hostname.startsWith("127.")) {
+      lines.push(
+        "only this computer can open it; start with --host 0.0.0.0 for the class" +
+          " / só este computador abre; use --host 0.0.0.0 para a turma",
+      );
+    }
+    lines.push(...qrBlocks(encodeQr(urls[0]!)).map((row) => `${QR_INDENT}${row}`));
+  }
   lines.push(
     `teacher: the lecture view is ${scheme}://127.0.0.1:${addr.port}/lecture on this computer` +
       " (from another, the page asks for the token)" +

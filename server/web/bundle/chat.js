@@ -954,6 +954,339 @@ function translateDetail(detail, lang2) {
   return head === void 0 ? detail : `${head[lang2]}${detail.slice(at)}`;
 }
 
+// wire/ascii.ts
+function latin1(buf, len = buf.length) {
+  if (len <= 256) {
+    return String.fromCharCode.apply(null, buf.subarray(0, len));
+  }
+  let s = "";
+  for (let i = 0; i < len; i += 256) {
+    s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(len, i + 256)));
+  }
+  return s;
+}
+
+// wire/line_echo.ts
+var BS = 8;
+var SPACE = 32;
+var STAR = 42;
+var QUESTION = 63;
+var CR = 13;
+var LF = 10;
+var ERASE = [
+  BS,
+  SPACE,
+  BS
+];
+var UTF8 = new TextDecoder("utf-8", {
+  fatal: true
+});
+function sequenceLength(lead) {
+  return lead >= 240 && lead < 248 ? 4 : lead >= 224 ? lead < 240 ? 3 : 1 : lead >= 194 ? 2 : 1;
+}
+function charStart(buf, end) {
+  let start = end - 1;
+  while (start > end - 4 && start > 0 && (buf[start] & 192) === 128) start--;
+  const need = sequenceLength(buf[start]);
+  if (need === 1) return end - 1;
+  return end - start === need ? start : end - start < need ? -1 : end - 1;
+}
+function folded(buf, start, end) {
+  try {
+    return toAscii(UTF8.decode(buf.subarray(start, end)));
+  } catch {
+    return "?";
+  }
+}
+var LineEcho = class {
+  #fold;
+  #out = [];
+  /** @param fold Whether UTF-8 is echoed made ASCII (else a byte over 127 is `?`). */
+  constructor(fold) {
+    this.#fold = fold;
+  }
+  /** The echo made since the last call, or `undefined` when there is none. */
+  take() {
+    if (this.#out.length === 0) return void 0;
+    const echo = new Uint8Array(this.#out);
+    this.#out = [];
+    return echo;
+  }
+  /** A byte past the line's cap, counted, not kept: shown as it comes. */
+  past(b, secret) {
+    this.#out.push(secret ? STAR : b > 127 ? QUESTION : b);
+  }
+  /**
+   * The byte that ends `buf`'s first `len` bytes was kept: a character shows
+   * once its last byte comes, as the ASCII the others will read.
+   */
+  kept(buf, len, secret) {
+    const b = buf[len - 1];
+    if (b <= 127) this.#out.push(secret ? STAR : b);
+    else if (!this.#fold) this.#out.push(secret ? STAR : QUESTION);
+    else {
+      const start = charStart(buf, len);
+      if (start < 0) return;
+      const shown = folded(buf, start, len);
+      for (let i = 0; i < shown.length; i++) this.#out.push(secret ? STAR : shown.charCodeAt(i));
+    }
+  }
+  /** The last character, `buf` from `start` to `end`, was erased: as many columns as its echo took. */
+  erased(buf, start, end) {
+    if (!this.#fold || buf[end - 1] <= 127) return this.erase(1);
+    this.erase(charStart(buf, end) < 0 ? 0 : folded(buf, start, end).length);
+  }
+  /** Erases `columns` columns. */
+  erase(columns) {
+    for (let i = 0; i < columns; i++) this.#out.push(...ERASE);
+  }
+  /** The line ended (or was dropped): the echo ends its row. */
+  newline() {
+    this.#out.push(CR, LF);
+  }
+};
+
+// wire/token_start.ts
+var SPACE2 = 32;
+var ADMIN = [
+  123,
+  97,
+  100,
+  109,
+  105,
+  110,
+  32
+];
+var MAX_LEAD = 16;
+var TOKEN_BEFORE = MAX_LEAD + ADMIN.length;
+function tokenStart(buf, len) {
+  let i = 0;
+  while (i < len && i < MAX_LEAD && buf[i] === SPACE2) i++;
+  if (len - i !== ADMIN.length) return -1;
+  for (let j = 0; j < ADMIN.length; j++) {
+    const b = buf[i + j];
+    if (b !== ADMIN[j] && (b | 32) !== ADMIN[j]) return -1;
+  }
+  return len;
+}
+function mayBeAdmin(buf, len, bytes, from, to) {
+  for (let i = 0; i <= MAX_LEAD; i++) {
+    const b = i < len ? buf[i] : from + i - len < to ? bytes[from + i - len] : -1;
+    if (b === -1) return true;
+    if (b !== SPACE2) return b === ADMIN[0];
+  }
+  return false;
+}
+
+// wire/typed_line.ts
+var SPACE3 = 32;
+var LF2 = 10;
+var MIN_BUF = 64;
+var UTF82 = new TextDecoder("utf-8", {
+  fatal: true
+});
+var ASCII = new TextDecoder();
+var TOO_LONG = {
+  kind: "tooLong"
+};
+var NOT_ASCII = {
+  kind: "notAscii"
+};
+var TypedLine = class {
+  #buf;
+  #max;
+  #high;
+  #len = 0;
+  /** Bytes past the cap: counted, never kept; backspace takes them first. */
+  #excess = 0;
+  /** How many bytes over 127 the line holds (backspace may erase them). */
+  #highCount = 0;
+  /** Where the token starts when the line is `{admin ...`; -1 when it is not. */
+  #secretFrom = -1;
+  /** Whether the line held something that was no text at all (it is `notAscii`). */
+  #tainted = false;
+  /** What is echoed since {@linkcode takeEcho}, when echoing. */
+  #echo;
+  /**
+   * @param maxBytes The most bytes a line may have.
+   * @param high What bytes over 127 become.
+   */
+  constructor(maxBytes, high) {
+    this.#max = maxBytes;
+    this.#high = high;
+    this.#buf = new Uint8Array(Math.min(maxBytes, MIN_BUF));
+  }
+  /** How many bytes of the unfinished line are held. */
+  get pending() {
+    return this.#len;
+  }
+  /** Whether nothing has been typed since the last line's end (or all was erased). */
+  get empty() {
+    return this.#len === 0 && this.#excess === 0;
+  }
+  /** Whether what is typed is echoed (a character-mode telnet asked for it). */
+  get echo() {
+    return this.#echo !== void 0;
+  }
+  set echo(on) {
+    this.#echo = on ? this.#echo ?? new LineEcho(this.#high === "fold") : void 0;
+  }
+  /** The echo made since the last call, or `undefined` when there is none. */
+  takeEcho() {
+    return this.#echo?.take();
+  }
+  /** A byte kept although it is not ASCII text (a telnet subnegotiation that never ended). */
+  taint() {
+    this.#tainted = true;
+  }
+  /**
+   * Adds a typed byte to the line.
+   * @returns Whether the byte is part of the teacher's token (to be shown as `*`).
+   */
+  keep(b) {
+    const secret = this.#secretFrom >= 0;
+    if (b > 127) this.#highCount++;
+    if (this.#len >= this.#max) {
+      this.#excess++;
+      this.#echo?.past(b, secret);
+      return secret;
+    }
+    this.#room(1);
+    this.#buf[this.#len++] = b;
+    this.#echo?.kept(this.#buf, this.#len, secret);
+    if (!secret && b === SPACE3) this.#secretFrom = tokenStart(this.#buf, this.#len);
+    return secret;
+  }
+  /**
+   * Adds a run of printable ASCII bytes (`bytes` from `from` to `to`), as
+   * {@linkcode keep} does byte by byte.
+   * @returns Where the teacher's token starts in the run (every byte from
+   *   there on is part of it), or -1 when none of the run is.
+   */
+  keepRun(bytes, from, to) {
+    let i = from;
+    const mayBegin = this.#len < TOKEN_BEFORE && mayBeAdmin(this.#buf, this.#len, bytes, from, to);
+    for (; i < to && (mayBegin && this.#len < TOKEN_BEFORE || this.#echo || this.#secretFrom >= 0); i++) {
+      if (!this.keep(bytes[i])) continue;
+      for (let j = i + 1; j < to; j++) this.keep(bytes[j]);
+      return i;
+    }
+    const kept = Math.min(to - i, this.#max - this.#len);
+    if (kept > 0) {
+      this.#room(kept);
+      const buf = this.#buf;
+      let len = this.#len;
+      for (let j = i; j < i + kept; j++) buf[len++] = bytes[j];
+      this.#len = len;
+    }
+    this.#excess += to - i - kept;
+    return -1;
+  }
+  /** Grows the buffer (4 times at a step, at most the line's limit) to hold `n` more bytes. */
+  #room(n) {
+    const need = this.#len + n;
+    if (need <= this.#buf.length) return;
+    let size = this.#buf.length * 4;
+    while (size < need) size *= 4;
+    const bigger = new Uint8Array(Math.min(this.#max, size));
+    bigger.set(this.#buf.subarray(0, this.#len));
+    this.#buf = bigger;
+  }
+  /** Backspace or DEL: the last character goes (bytes past the cap first). */
+  erase() {
+    if (this.#excess > 0) {
+      this.#excess--;
+      this.#echo?.erase(1);
+      return;
+    }
+    if (this.#len === 0) return;
+    let start = this.#len - 1;
+    if (this.#buf[start] > 127 && this.#high === "fold") {
+      while (start > 0 && (this.#buf[start] & 192) === 128) start--;
+    }
+    this.#echo?.erased(this.#buf, start, this.#len);
+    for (let i = start; i < this.#len; i++) if (this.#buf[i] > 127) this.#highCount--;
+    this.#len = start;
+    if (this.#len < this.#secretFrom) this.#secretFrom = -1;
+  }
+  /** Telnet's erase line (EL): the whole unfinished line goes. */
+  eraseLine() {
+    const shown = this.partial().length + this.#excess;
+    this.#clear();
+    this.#echo?.erase(shown);
+  }
+  /** The unfinished line is dropped (the user pressed Ctrl+C): the echo ends its row. */
+  discard() {
+    if (!this.empty) this.#echo?.newline();
+    this.#clear();
+  }
+  /** The unfinished line as the user's screen shows it (for drawing it again): token as `*`. */
+  partial() {
+    let text = this.#high === "fold" && this.#highCount > 0 ? toAscii(new TextDecoder().decode(this.#buf.subarray(0, this.#len))) : latin1(this.#buf, this.#len).replace(/[^ -~]/g, "?");
+    if (this.#secretFrom >= 0) {
+      text = text.slice(0, this.#secretFrom) + "*".repeat(text.length - this.#secretFrom);
+    }
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+  /** Forgets the unfinished line: a fresh one begins. */
+  #clear() {
+    this.#len = 0;
+    this.#excess = 0;
+    this.#highCount = 0;
+    this.#tainted = false;
+    this.#secretFrom = -1;
+  }
+  /** The line's end: what it was, and a fresh line begins. */
+  end() {
+    let ended;
+    if (this.#excess > 0) ended = TOO_LONG;
+    else if (this.#tainted) ended = NOT_ASCII;
+    else if (this.#highCount === 0) {
+      ended = {
+        kind: "line",
+        text: ASCII.decode(this.#buf.subarray(0, this.#len))
+      };
+    } else if (this.#high === "latin1") {
+      ended = {
+        kind: "line",
+        text: latin1(this.#buf, this.#len)
+      };
+    } else if (this.#high === "fold") {
+      try {
+        ended = {
+          kind: "line",
+          text: toAscii(UTF82.decode(this.#buf.subarray(0, this.#len)))
+        };
+      } catch {
+        ended = NOT_ASCII;
+      }
+    } else ended = NOT_ASCII;
+    this.#echo?.newline();
+    this.#clear();
+    if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);
+    return ended;
+  }
+};
+function maskText(text) {
+  let out = "";
+  let from = 0;
+  for (const i of tokenAt(text.length, (i2) => Math.min(text.charCodeAt(i2), 255))) {
+    out += text.slice(from, i) + "*";
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+function* tokenAt(length, at) {
+  const line2 = new TypedLine(Math.max(length, 1), "latin1");
+  for (let i = 0; i < length; i++) {
+    const b = at(i);
+    if (b === LF2) line2.end();
+    else if (line2.keep(b)) yield i;
+  }
+}
+
 // client/render.ts
 var TEXTS = {
   askHost: {
@@ -1613,7 +1946,12 @@ var chatLines = new ChatLines(true);
 var roster = new Roster();
 var ownLines = new OwnLines();
 var ownShown = /* @__PURE__ */ new Map();
-input.maxLength = TYPED_LINE_MAX;
+function hideToken() {
+  const secret = maskText(input.value) !== input.value;
+  const type = secret ? "password" : "text";
+  if (input.type !== type) input.type = type;
+}
+input.addEventListener("input", hideToken);
 var scheme = location.protocol === "https:" ? "wss" : "ws";
 var socket = new WebSocket(`${scheme}://${location.host}/ws`);
 function label() {
@@ -1693,7 +2031,9 @@ function refused(id, typed, why) {
   reason.className = "why";
   reason.textContent = ` \u2014 ${UI[lang].notSent}: ${why}`;
   li.append(reason);
+  log.scrollTop = log.scrollHeight;
   if (input.value === "") input.value = typed;
+  hideToken();
   input.focus();
   return true;
 }
@@ -1742,11 +2082,13 @@ $("form").onsubmit = (e) => {
   if (phase !== "chat") {
     socket.send(line2);
     input.value = "";
+    hideToken();
     return;
   }
   const chat = chatLines.typed(line2);
   if (chat.kind === "tell") return void show(say(chat.text, lang), "error");
   input.value = "";
+  hideToken();
   if (chat.kind === "quit") return socket.send("{quit}");
   line2 = chat.line;
   if (chat.tell !== void 0) $("hint").textContent = say(chat.tell, lang);

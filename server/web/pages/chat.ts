@@ -12,10 +12,11 @@ import { toAscii } from "../../../protocol/ascii.ts";
 import type { Lang } from "../../../protocol/limits.ts";
 import { Message, say } from "../../../protocol.ts";
 import { parseServerLine, type ServerLine } from "../../../wire/server_lines.ts";
+import { maskText } from "../../../wire/typed_line.ts";
 // The terminal client's rendering (X3), pure: the page says every line as the client does,
 // errors with their detail (review 7a), OK and notices in the page's language (7b).
 import { ownText, type Shown, showServerLine } from "../../../client/render.ts";
-import { ChatLines, TYPED_LINE_MAX } from "../../../client/chat_line.ts";
+import { ChatLines } from "../../../client/chat_line.ts";
 // The client's own bookkeeping, shared: who is online (roster.ts), which line the server
 // refused and which SAIU one's own {kick} already told (own_lines.ts) (field test).
 import { OWN_WAITING_MAX, OwnLines } from "../../../client/own_lines.ts";
@@ -72,8 +73,20 @@ const roster = new Roster();
 const ownLines = new OwnLines();
 /** The entry of each own message shown, by its number, until the server's answer settles it. */
 const ownShown = new Map<number, HTMLLIElement>();
-// L1: the field leaves room for the ':' a plain line gets (the page's one limit, from protocol.ts).
-input.maxLength = TYPED_LINE_MAX;
+// L1: no maxLength on the field: a browser cuts a paste to it without a word (field test). A
+// line over the protocol's limit is refused when sent (ChatLines), and stays whole in the field.
+
+/**
+ * L8: while the field holds the teacher's token (`{admin TOKEN}`, by the rule the server's trace
+ * masks it with), it is a password field, so the page on a projector does not draw it (field
+ * test: the page showed it as typed, where the client's input line shows `*`).
+ */
+function hideToken(): void {
+  const secret = maskText(input.value) !== input.value;
+  const type = secret ? "password" : "text";
+  if (input.type !== type) input.type = type;
+}
+input.addEventListener("input", hideToken);
 
 const scheme = location.protocol === "https:" ? "wss" : "ws";
 const socket = new WebSocket(`${scheme}://${location.host}/ws`);
@@ -177,8 +190,10 @@ function refused(id: number, typed: string, why: string): boolean {
   reason.className = "why";
   reason.textContent = ` — ${UI[lang].notSent}: ${why}`;
   li.append(reason);
+  log.scrollTop = log.scrollHeight; // the sentence often takes a row more (field test: a phone)
   // Unless a new line is being typed there: the refused one stays in the messages, marked.
   if (input.value === "") input.value = typed;
+  hideToken();
   input.focus();
   return true;
 }
@@ -233,6 +248,7 @@ $<HTMLFormElement>("form").onsubmit = (e) => {
   if (phase !== "chat") {
     socket.send(line);
     input.value = "";
+    hideToken();
     return;
   }
   // As the client reads it (client/chat_line.ts): a plain line goes to everyone, the user told
@@ -241,6 +257,7 @@ $<HTMLFormElement>("form").onsubmit = (e) => {
   const chat = chatLines.typed(line);
   if (chat.kind === "tell") return void show(say(chat.text, lang), "error");
   input.value = "";
+  hideToken();
   if (chat.kind === "quit") return socket.send("{quit}");
   line = chat.line;
   if (chat.tell !== undefined) $("hint").textContent = say(chat.tell, lang);
