@@ -51,6 +51,10 @@ export class StreamReader {
   #ids: [string, string];
   #stopped = false;
   #wake: (() => void) | undefined;
+  /** When the read in flight was sent (`performance.now()`); 0 while none is. */
+  #sentAt = 0;
+  /** The watchdog found the read in flight wedged and dropped its connection. */
+  #wedged = false;
   /** Resolves when the loop has ended. */
   readonly finished: Promise<void>;
 
@@ -85,55 +89,59 @@ export class StreamReader {
     const max = this.#o.count ?? 1000;
     const count = String(max);
     const gather = this.#o.gatherMs ?? 1;
-    while (!this.#stopped) {
-      const client = this.#client;
-      const args = [
-        "XREAD",
-        "COUNT",
-        count,
-        "BLOCK",
-        String(block),
-        "STREAMS",
-        events,
-        inbox,
-        ...this.#ids,
-      ];
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        const reply = await Promise.race([
-          client.sendCommand(args),
-          new Promise<"wedged">((r) => timer = setTimeout(() => r("wedged"), block + wedge)),
-        ]);
-        if (reply === "wedged") {
+    // One watchdog for every read (issue 23: not a timer and a race per read).
+    const watchdog = setInterval(() => this.#watch(block, wedge), Math.min(wedge, 500));
+    try {
+      while (!this.#stopped) {
+        const client = this.#client;
+        const ids = this.#ids;
+        const args = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
+        args.push(ids[0], ids[1]);
+        try {
+          this.#sentAt = performance.now();
+          const reply = await client.sendCommand(args);
+          this.#sentAt = 0;
+          if (this.#wedged) throw new Error("wedged");
+          const got = xreadEntries(reply);
+          const e = got.get(events) ?? [];
+          const i = got.get(inbox) ?? [];
+          if (e.length > 0) ids[0] = e[e.length - 1]![0];
+          if (i.length > 0) ids[1] = i[i.length - 1]![0];
+          if (e.length > 0 || i.length > 0) {
+            this.#o.handle(e, i);
+            if (gather > 0 && e.length < max && i.length < max) await this.#sleep(gather);
+          }
+        } catch (e) {
+          this.#sentAt = 0;
           if (this.#stopped) break;
-          this.#o.log(
-            `redis reader: no answer ${block + wedge} ms into a ${block} ms read; reconnecting it`,
-          );
-          client.destroy();
-          this.#client = await this.#reconnected();
-          continue;
-        }
-        const got = xreadEntries(reply);
-        const e = got.get(events) ?? [];
-        const i = got.get(inbox) ?? [];
-        if (e.length > 0) this.#ids[0] = e[e.length - 1]![0];
-        if (i.length > 0) this.#ids[1] = i[i.length - 1]![0];
-        if (e.length > 0 || i.length > 0) {
-          this.#o.handle(e, i);
-          if (gather > 0 && e.length < max && i.length < max) await this.#sleep(gather);
-        }
-      } catch (e) {
-        if (this.#stopped) break;
-        // Offline or lost: node-redis reconnects by itself; try again shortly.
-        if (!client.isReady) await this.#sleep(100);
-        else {
-          this.#o.log(`redis reader: ${errorName(e)}`);
+          if (this.#wedged) {
+            this.#wedged = false;
+            client.destroy();
+            this.#client = await this.#reconnected();
+            continue;
+          }
+          // Offline or lost: node-redis reconnects by itself; try again shortly.
+          if (client.isReady) this.#o.log(`redis reader: ${errorName(e)}`);
           await this.#sleep(100);
         }
-      } finally {
-        clearTimeout(timer);
       }
+    } finally {
+      clearInterval(watchdog);
     }
+  }
+
+  /**
+   * A read that has not answered `wedge` ms past its block time counts as a
+   * wedged connection: it is dropped (the read fails) and made anew.
+   */
+  #watch(block: number, wedge: number): void {
+    if (this.#sentAt === 0 || this.#stopped || this.#wedged) return;
+    if (performance.now() - this.#sentAt <= block + wedge) return;
+    this.#wedged = true;
+    this.#o.log(
+      `redis reader: no answer ${block + wedge} ms into a ${block} ms read; reconnecting it`,
+    );
+    this.#client.destroy();
   }
 
   /** A new connection, tried until one comes or the reader stops. */
