@@ -1,9 +1,11 @@
 /**
  * The node's reader (N1): one loop that reads the room's stream and the
  * node's inbox with one blocking `XREAD`, from the last ids it handled, on
- * a connection of its own; after a read that brought something, it waits a
- * millisecond before the next (issue 23), so that a busy room is read in
- * larger pieces. After a lost connection it goes on from those
+ * a connection of its own. In a busy room (a read that brought something
+ * soon after the last that did), it waits a millisecond and reads once more
+ * without blocking before it hands the entries on, so that what the other
+ * nodes add just after (their batches) goes to each member in the same piece
+ * of bytes (issue 23). After a lost connection it goes on from those
  * ids, so nothing still in the streams is missed. A read that does not
  * answer long after its block time counts as a wedged connection (the
  * failure Centrifugo's users saw after a failover, centrifugo#1189): the
@@ -35,14 +37,27 @@ export interface ReaderOptions {
   /** Entries per read at most. @default {1000} */
   count?: number;
   /**
-   * Issue 23: milliseconds to wait after a read that brought entries, before
-   * the next, so that the next brings more at once (each member gets one
-   * piece of bytes per read: fewer writes to its socket). A read that blocks
-   * (a quiet room) answers at once, as ever.
+   * Issue 23: milliseconds a busy room's read waits, once it has brought
+   * entries, for what follows (another node's batch, added a moment later),
+   * read then without blocking and handed on with them: each member gets
+   * one piece of bytes for both, not one each (fewer writes to its socket,
+   * larger reads for the client). A read in a quiet room (none brought
+   * entries in the {@linkcode BUSY_MS} before) hands its entries on at once.
+   * 0: never wait.
    * @default {1}
    */
   gatherMs?: number;
 }
+
+/**
+ * Issue 23: milliseconds after a read that brought entries during which the
+ * room counts as busy (the next read's entries wait {@linkcode ReaderOptions.gatherMs}
+ * for more).
+ */
+export const BUSY_MS = 10;
+
+/** The entries of a read, the room's and the inbox's. */
+type Read = [events: readonly Entry[], inbox: readonly Entry[]];
 
 /** Reads the streams until stopped. */
 export class StreamReader {
@@ -89,28 +104,31 @@ export class StreamReader {
     const max = this.#o.count ?? 1000;
     const count = String(max);
     const gather = this.#o.gatherMs ?? 1;
+    const blocking = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
+    const now = ["XREAD", "COUNT", count, "STREAMS", events, inbox];
+    let busyUntil = 0;
     // One watchdog for every read (issue 23: not a timer and a race per read).
     const watchdog = setInterval(() => this.#watch(block, wedge), Math.min(wedge, 500));
     try {
       while (!this.#stopped) {
         const client = this.#client;
-        const ids = this.#ids;
-        const args = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
-        args.push(ids[0], ids[1]);
         try {
-          this.#sentAt = performance.now();
-          const reply = await client.sendCommand(args);
-          this.#sentAt = 0;
-          if (this.#wedged) throw new Error("wedged");
-          const got = xreadEntries(reply);
-          const e = got.get(events) ?? [];
-          const i = got.get(inbox) ?? [];
-          if (e.length > 0) ids[0] = e[e.length - 1]![0];
-          if (i.length > 0) ids[1] = i[i.length - 1]![0];
-          if (e.length > 0 || i.length > 0) {
-            this.#o.handle(e, i);
-            if (gather > 0 && e.length < max && i.length < max) await this.#sleep(gather);
+          let [e, i] = await this.#read(client, blocking);
+          if (e.length === 0 && i.length === 0) continue;
+          if (gather > 0 && performance.now() < busyUntil && e.length < max && i.length < max) {
+            await this.#sleep(gather);
+            let more: Read;
+            try {
+              more = this.#stopped ? [[], []] : await this.#read(client, now);
+            } catch (err) {
+              this.#o.handle(e, i); // read already: handed on, then the read goes on as after any failure
+              throw err;
+            }
+            if (more[0].length > 0) e = e.concat(more[0]);
+            if (more[1].length > 0) i = i.concat(more[1]);
           }
+          busyUntil = performance.now() + BUSY_MS;
+          this.#o.handle(e, i);
         } catch (e) {
           this.#sentAt = 0;
           if (this.#stopped) break;
@@ -128,6 +146,22 @@ export class StreamReader {
     } finally {
       clearInterval(watchdog);
     }
+  }
+
+  /** One `XREAD` from the last ids (`command` without them); the ids move past its entries. */
+  async #read(client: Client, command: readonly string[]): Promise<Read> {
+    const ids = this.#ids;
+    this.#sentAt = performance.now();
+    const reply = await client.sendCommand([...command, ids[0], ids[1]]);
+    this.#sentAt = 0;
+    if (this.#wedged) throw new Error("wedged");
+    const [events, inbox] = this.#o.streams;
+    const got = xreadEntries(reply);
+    const e = got.get(events) ?? [];
+    const i = got.get(inbox) ?? [];
+    if (e.length > 0) ids[0] = e[e.length - 1]![0];
+    if (i.length > 0) ids[1] = i[i.length - 1]![0];
+    return [e, i];
   }
 
   /**
