@@ -10,7 +10,7 @@ import { parseIPv4 } from "../common/address.ts";
 import { DEFAULT_HOST, type DetailName, toAscii } from "../protocol.ts";
 import { LineReader } from "../wire/line_reader.ts";
 import { traceLine } from "../common/trace.ts";
-import { maskToken } from "../wire/typed_line.ts";
+import { hideToken } from "../wire/typed_line.ts";
 
 /** How long a connection attempt may take before it counts as timed out (ERRO 04). */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -197,7 +197,7 @@ export class ServerLink {
         while (at < bytes.length && !this.#closed) {
           const n = await this.#conn.write(bytes.subarray(at));
           // L8: the trace may be on the projector; the token shows as `*`, as in the server's.
-          this.#trace?.(traceLine(1, "send", maskToken(bytes).subarray(at, at + n)));
+          this.#trace?.(traceLine(1, "send", hideToken(bytes, at, at + n)));
           at += n;
         }
       } catch {

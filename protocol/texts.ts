@@ -93,6 +93,11 @@ export const Detail = {
     pt: `máximo de ${MAX_LINE_BYTES} bytes; linha descartada`,
     en: `at most ${MAX_LINE_BYTES} bytes; line dropped`,
   },
+  /** W2: a WebSocket message holding a line break (one message is one line). */
+  oneLine: {
+    pt: "uma mensagem é uma linha: quebra de linha no meio; mensagem descartada",
+    en: "one message is one line: a line break inside; message dropped",
+  },
   asciiOnly: {
     pt:
       "não é UTF-8 (terminal em Latin-1 ou CP850?): configure o terminal em UTF-8 ou digite sem acentos; linha descartada",

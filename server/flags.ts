@@ -244,9 +244,11 @@ export const SERVER_FLAGS = {
     type: "string",
     value: "ORIGINS",
     help: "more origins allowed on the WebSocket besides the page's own (a proxy's), " +
-      "comma-separated, e.g. https://chat.school.example",
+      "comma-separated, e.g. https://chat.school.example; their names may open the page " +
+      "(otherwise only an IP address or localhost)",
     doc: "more origins allowed on the WebSocket besides the page's own (a proxy's), " +
-      "comma-separated, e.g. `https://chat.school.example` (W5)",
+      "comma-separated, e.g. `https://chat.school.example`; their names may open the page " +
+      "(otherwise only an IP address or `localhost`: `421`, W5)",
   },
   ...HELP_FLAGS,
 } as const satisfies Readonly<Record<string, Flag>>;

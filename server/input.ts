@@ -11,6 +11,7 @@
 
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { type LineEvent, LineReader } from "../wire/line_reader.ts";
+import { showHidden } from "../wire/typed_line.ts";
 import { TelnetPeer } from "../wire/telnet.ts";
 import type { ByteStream } from "./doors/door.ts";
 
@@ -31,6 +32,8 @@ const ARE_YOU_THERE: InputEvent = { kind: "areYouThere" };
 const CLEAR_ROW = new Uint8Array([0x0d, 0x1b, 0x5b, 0x4b]);
 
 const END = new Uint8Array(0);
+
+const STAR = 0x2a;
 
 /** Where a connection's input answers the client (telnet, the echo): its outgoing queue. */
 export interface Answers {
@@ -73,6 +76,8 @@ export class Input {
   #letGo: (() => void) | undefined;
   /** Whether the read loop waits in a read (where closing lets the session go at once). */
   #inRead = false;
+  /** Whether the last bytes read ended inside the teacher's token (what an observer is shown). */
+  #inToken = false;
 
   /**
    * @param conn The connection: whether it is closing or closed.
@@ -137,10 +142,10 @@ export class Input {
       const got = buf.subarray(0, n);
       if (received === undefined) this.#push(got);
       else {
-        // The observer is shown what came, with the token the line reader found masked.
-        const shown = got.slice();
-        this.#push(got, shown);
-        received(shown);
+        // The observer is shown what came, the token the line reader found as one fixed mask.
+        const hidden = new Uint8Array(n);
+        this.#push(got, hidden);
+        received(this.#shown(got, hidden));
       }
       space.read(n);
       for (let ev = this.#next(); ev !== undefined; ev = this.#next()) {
@@ -150,7 +155,17 @@ export class Input {
     }
   }
 
-  /** Reads bytes just received (`shown`: the trace's copy, the token in it masked, L8). */
+  /**
+   * What an observer is shown of bytes read (L8): the token as one fixed
+   * mask, or one `*` for a read that goes on with the token (`showHidden`).
+   */
+  #shown(got: Uint8Array, hidden: Uint8Array): Uint8Array {
+    const shown = showHidden(got, hidden, this.#inToken);
+    this.#inToken = got.length > 0 && hidden[got.length - 1] === STAR;
+    return shown;
+  }
+
+  /** Reads bytes just received (`shown`: marks `*` where the teacher's token is, L8). */
   #push(bytes: Uint8Array, shown?: Uint8Array): void {
     this.#events.length = 0;
     this.#at = 0;

@@ -174,3 +174,34 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "L8 W3: the lecture's token field shows a fixed mask, not one bullet per character",
+  async () => {
+    await using s = startWebServer({ adminToken: "segredo-bem-longo-1" }, [], () => false);
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${s.webPort}/lecture`);
+      await page.waitForSelector("#login:not([hidden])");
+      const masks: string[] = [];
+      for (const typed of ["x", "segredo-bem-longo-1"]) {
+        await page.evaluate(`document.getElementById("token").value = ""`);
+        await page.focus("#token");
+        await page.keyboard.type(typed);
+        masks.push(await page.$eval("#token-mask", (e) => e.textContent ?? ""));
+        // The field's own bullets are not drawn: nothing on the projector counts the characters.
+        const color = String(
+          await page.evaluate(`getComputedStyle(document.getElementById("token")).color`),
+        );
+        assert.match(color, /rgba\(0, 0, 0, 0\)|transparent/, color);
+      }
+      assert.equal(masks[0], masks[1]);
+      assert.ok(masks[0]!.length > 0);
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#login[hidden]");
+    } finally {
+      await browser.close();
+    }
+  },
+);

@@ -187,3 +187,49 @@ Deno.test("W5: clients that reset their socket mid-answer leave the door answeri
   await using ws = await joinWeb(s.webPort, "ana");
   await ws.send(":ainda aqui");
 });
+
+Deno.test("W2: a message holding a line break is refused whole with ERRO 07; one line end at its end is the line's end", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  const ws = await RawWebSocket.connect(s.webPort);
+  await ws.expect("APELIDO");
+  await ws.send("bia\nana"); // before the nickname too: refused, the prompt stays
+  assert.match(await ws.expect("ERRO 07"), /uma linha/);
+  await ws.send("bia\n"); // a page that ends its message with a line end
+  await ws.expect("BEMVINDO");
+  await nc.expect("ENTROU bia");
+  for (
+    const text of [":um\n:dois", ":um\r:dois", ":um\r\n:dois", ":um\n\n", "\n:um", ":olá\nvocê"]
+  ) {
+    await ws.send(text);
+    assert.match(await ws.expect("ERRO 07"), /uma linha/, JSON.stringify(text));
+  }
+  await ws.send(":com fim\n");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: com fim", "nothing of the refused ones");
+  await ws.send(":com CRLF\r\n");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: com CRLF");
+  await ws.send("ana:a sós\r");
+  assert.match(await nc.expect("PRIVADA"), /bia: a sos$/);
+  await ws.send(":" + "x".repeat(MAX_LINE_BYTES - 1) + "\r\n"); // at the limit, and its line end
+  assert.match(await nc.expect("PUBLICA"), /^PUBLICA bia: x{1023}$/);
+  await ws.send(":" + "x\n".repeat(MAX_LINE_BYTES)); // too long as well: ERRO 08 says so
+  await ws.expect("ERRO 08");
+  await ws.send(":fim");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: fim");
+  await ws.abort();
+});
+
+Deno.test("W2: messages with line breaks from a browser that stops reading: refused, the user carries on", async () => {
+  await using s = startWebServer();
+  await using nc = await join(s.tcp.port, "ana");
+  await using ws = await joinWeb(s.webPort, "bia");
+  ws.pause();
+  const payload = ":" + "a\nb".repeat(300);
+  for (let i = 0; i < 2000; i++) await ws.send(payload);
+  ws.resume();
+  await ws.send(":depois");
+  assert.equal(await nc.expect("PUBLICA"), "PUBLICA bia: depois", "none of them went out");
+  await ws.expect("ERRO 07");
+  const refusals = ws.texts.filter((t) => t.startsWith("ERRO 07")).length;
+  assert.ok(refusals >= 1 && refusals <= 2000, String(refusals));
+});

@@ -7,7 +7,7 @@
  */
 import type { ServerOptions } from "../server/options.ts";
 import { LectureModel } from "../server/web/lecture_model.ts";
-import { serveWeb, type WebServer } from "../server/web/web_server.ts";
+import { serveWeb, type WebOptions, type WebServer } from "../server/web/web_server.ts";
 import { startServer, type TestServer } from "./helpers.ts";
 import { WAIT_MS } from "./wait.ts";
 import { clientFrame, closeCode, concat, readFrame, upgradeRequest } from "./web_frames.ts";
@@ -32,11 +32,13 @@ export interface WebTestServer extends AsyncDisposable {
  * @param options The chat server's limits.
  * @param origins Origins allowed besides the page's own.
  * @param lectureLocal Who reads the lecture feed without the token (loopback when not given).
+ * @param more More of the web server's options (its timers, its caps on HTTP connections).
  */
 export function startWebServer(
   options: ServerOptions = {},
   origins: string[] = [],
   lectureLocal?: (address: string) => boolean,
+  more: Partial<Pick<WebOptions, "timers" | "maxHttp" | "maxHttpPerAddress">> = {},
 ): WebTestServer {
   const lecture = new LectureModel();
   const tcp = startServer({ observer: lecture, ...options });
@@ -47,6 +49,7 @@ export function startWebServer(
     lecture,
     origins,
     ...(lectureLocal ? { lectureLocal } : {}),
+    ...more,
   });
   return {
     tcp,

@@ -163,3 +163,28 @@ Deno.test("W3: the students' WebSocket carries no trace event and no other pair'
   const seen = caio.texts.join("\n");
   assert.doesNotMatch(seen, /so para voce|recv|accept/);
 });
+
+Deno.test("L8 W3: the token is shown as one fixed mask: nothing tells its length, in one read or two", async () => {
+  await using s = startWebServer({ adminToken: "segredo1" });
+  await using nc = await join(s.tcp.port, "prof");
+  const typed = ["{admin segredo1}", "{admin x}", `{admin ${"y".repeat(40)}}`];
+  for (const line of typed) {
+    await nc.send(line);
+    await nc.expect(line === typed[0] ? "OK" : "ERRO 12");
+  }
+  const recvs = s.lecture.events().filter((e) =>
+    e.kind === "recv" && (e.lines?.[0] ?? "").startsWith("{admin")
+  );
+  assert.equal(recvs.length, 3);
+  for (const e of recvs) {
+    assert.equal(e.text, '"{admin ********\\n"', JSON.stringify(e));
+    assert.deepEqual(e.lines, ["{admin ********"]);
+    assert.equal(e.bytes, recvs[0]!.bytes, "the count shown is the same for every token");
+  }
+  // Split inside the token: the mask once, the rest of the token one `*` (no length either).
+  await nc.sendRaw(new TextEncoder().encode("{admin seg"));
+  await eventLike(s, (e) => e.kind === "recv" && e.partial === "{admin ********");
+  await nc.sendRaw(new TextEncoder().encode("redo1}\n"));
+  await eventLike(s, (e) => e.kind === "recv" && e.text === '"*\\n"');
+  assert.doesNotMatch(JSON.stringify(s.lecture.events()), /segredo1|yyy|\{admin x/);
+});

@@ -259,30 +259,78 @@ export class TypedLine {
 }
 
 /**
- * A copy of whole lines of bytes with the teacher's token shown as `*`, by
- * the rule the server's line reader keeps (L8): what the client's trace
- * (C1) shows of the lines it sends.
+ * The fixed mask the teacher's token is shown as where the class can see it
+ * (L8: the server's trace, the lecture view, the client's trace): the same
+ * whatever the token's length.
+ */
+export const TOKEN_MASK = "********";
+
+/**
+ * Bytes as the class may see them (L8): each run of the token's bytes (those
+ * `hidden` marks with `*`) becomes one {@linkcode TOKEN_MASK}, or one `*`
+ * when the run at the start goes on with a token shown before (`goesOn`: the
+ * rest of a line split over reads, a key of a character-mode telnet).
  *
- * @param bytes Whole lines, each ending with LF.
- * @returns The same bytes, each byte of a token `*`.
+ * @param bytes The bytes.
+ * @param hidden As long as `bytes`: `*` where the token is.
+ * @param goesOn Whether the bytes before these ended inside the token.
+ * @returns The bytes to show.
  *
  * @example
  * ```ts
- * import { maskToken } from "./typed_line.ts";
+ * import { showHidden } from "./typed_line.ts";
  * import assert from "node:assert/strict";
- * const shown = maskToken(new TextEncoder().encode("{ADMIN s3cr}\n:oi\n"));
- * assert.equal(new TextDecoder().decode(shown), "{ADMIN *****\n:oi\n");
+ * const bytes = new TextEncoder().encode("{admin s3cr}\n");
+ * const hidden = new Uint8Array(bytes.length).fill(0x2a, 7, 12);
+ * assert.equal(new TextDecoder().decode(showHidden(bytes, hidden)), "{admin ********\n");
  * ```
  */
-export function maskToken(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
-  for (const i of tokenAt(bytes.length, (i) => bytes[i]!)) out[i] = STAR;
-  return out;
+export function showHidden(bytes: Uint8Array, hidden: Uint8Array, goesOn = false): Uint8Array {
+  if (!hidden.includes(STAR)) return bytes.slice();
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length;) {
+    if (hidden[i] !== STAR) {
+      out.push(bytes[i++]!);
+      continue;
+    }
+    if (i === 0 && goesOn) out.push(STAR);
+    else for (let k = 0; k < TOKEN_MASK.length; k++) out.push(STAR);
+    while (i < bytes.length && hidden[i] === STAR) i++;
+  }
+  return new Uint8Array(out);
+}
+
+/**
+ * Part of whole lines of bytes as the class may see them (L8): the token
+ * found by the rule the server's line reader keeps, shown by
+ * {@linkcode showHidden} (what the client's trace, C1, shows of a write).
+ *
+ * @param bytes Whole lines, each ending with LF.
+ * @param from Where the part shown begins. @default {0}
+ * @param to Where it ends. @default {bytes.length}
+ * @returns The part, the token as one fixed mask.
+ *
+ * @example
+ * ```ts
+ * import { hideToken } from "./typed_line.ts";
+ * import assert from "node:assert/strict";
+ * const shown = hideToken(new TextEncoder().encode("{ADMIN s3cr}\n:oi\n"));
+ * assert.equal(new TextDecoder().decode(shown), "{ADMIN ********\n:oi\n");
+ * ```
+ */
+export function hideToken(bytes: Uint8Array, from = 0, to: number = bytes.length): Uint8Array {
+  const hidden = new Uint8Array(bytes.length);
+  for (const i of tokenAt(bytes.length, (i) => bytes[i]!)) hidden[i] = STAR;
+  return showHidden(
+    bytes.subarray(from, to),
+    hidden.subarray(from, to),
+    from > 0 && hidden[from - 1] === STAR,
+  );
 }
 
 /**
  * The text of a line being typed with the teacher's token shown as `*`, by
- * the same rule as {@linkcode maskToken}: what the client's input line
+ * the same rule as {@linkcode hideToken}: what the client's input line
  * draws (L8).
  *
  * @param text One line, as typed so far.

@@ -5,7 +5,10 @@
  * handed to the chat server as a {@linkcode ByteStream} and a
  * {@linkcode Peer} whose door is `web`, as the TCP door hands a socket. Each
  * text message the browser sends is the bytes of one line (its text and
- * `\n`); the lines the server writes (ending in CRLF) leave as one text frame
+ * `\n`): one line end at its end (`\n`, `\r\n` or `\r`, a page that adds
+ * one) is that line's end; a message with a line break inside is refused
+ * whole, the door answering `ERRO 07` itself (at most one such answer
+ * waits behind the writes under way); the lines the server writes (ending in CRLF) leave as one text frame
  * each, without their CRLF, all the frames of a write in one socket write. A
  * binary frame is refused (close 1003), a broken one closes with its code
  * (1002, 1007); a message longer than a line's limit reaches the line reader
@@ -18,7 +21,7 @@
  * @module
  */
 
-import { MAX_LINE_BYTES } from "../../protocol.ts";
+import { ErrorCode, errorLine, MAX_LINE_BYTES } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
 import { writeAll } from "./door.ts";
@@ -39,6 +42,16 @@ export const WS_WRITE_MOST = 64 * 1024;
 export const WS_CLOSE_GRACE_MS = 2000;
 
 const NEWLINE = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+
+/**
+ * The door's answer to a message with a line break inside (W2: one message
+ * is one line), framed: `ERRO 07 Comando invalido: uma mensagem e uma linha: ...`.
+ */
+const ONE_LINE_REFUSAL: Uint8Array = frameLines(
+  new TextEncoder().encode(errorLine(ErrorCode.badCommand, "oneLine")),
+).frames;
 
 /** How a stream tells its owner (the web server) that its socket is closed. */
 export type Gone = (stream: WebSocketStream) => void;
@@ -48,7 +61,8 @@ export type Gone = (stream: WebSocketStream) => void;
  */
 export class WebSocketStream implements ByteStream {
   readonly #conn: Deno.Conn;
-  readonly #frames = new FrameReader(MAX_LINE_BYTES);
+  /** (Two bytes more than a line kept: a line end at the end of a message is not the line's.) */
+  readonly #frames = new FrameReader(MAX_LINE_BYTES + 2);
   readonly #events: FrameEvent[] = [];
   readonly #lines = new ByteQueue();
   readonly #gone: Gone | undefined;
@@ -61,6 +75,8 @@ export class WebSocketStream implements ByteStream {
   #writing = 0; // socket writes under way
   /** The payload of the pong waiting behind the writes under way, if one waits. */
   #pongPayload: Uint8Array | undefined;
+  /** Whether a refusal of a message with a line break waits behind the writes under way. */
+  #refusalWaiting = false;
   #heard = true; // a frame came since the idle timer last looked
   #pinged = false;
   #idle: ReturnType<typeof setInterval> | undefined;
@@ -121,11 +137,9 @@ export class WebSocketStream implements ByteStream {
     this.#frames.push(bytes, events);
     for (const ev of events) {
       if (ev.kind === "text") {
-        // One message is one line. Past the limit, only limit+1 bytes go on: the reader says ERRO 08.
-        const line = new Uint8Array(ev.bytes.length + 1);
-        line.set(ev.bytes);
-        line[ev.bytes.length] = NEWLINE;
-        this.#lines.push(line);
+        const line = lineOf(ev.bytes, ev.length);
+        if (line === undefined) this.#refuseLines();
+        else this.#lines.push(line);
       } else if (ev.kind === "ping") {
         if (!this.#closeSent) this.#pong(ev.payload);
       } else if (ev.kind === "pong") {
@@ -232,6 +246,20 @@ export class WebSocketStream implements ByteStream {
   }
 
   /**
+   * Tells the browser that a message with a line break inside was refused
+   * (`ERRO 07`). At most one refusal waits behind the writes under way: a
+   * browser that sends such messages and does not read holds one, not one each.
+   */
+  #refuseLines(): void {
+    if (this.#closeSent || this.#refusalWaiting) return;
+    this.#refusalWaiting = true;
+    void this.#send(() => {
+      this.#refusalWaiting = false;
+      return ONE_LINE_REFUSAL;
+    }).catch(() => {});
+  }
+
+  /**
    * Queues a socket write after those under way (its bytes, or made when its
    * turn comes); resolves when the kernel took it all.
    */
@@ -259,6 +287,35 @@ export class WebSocketStream implements ByteStream {
     this.#pinged = true;
     void this.#send(controlFrame(Opcode.ping)).catch(() => {});
   };
+}
+
+/**
+ * The line a text message is (W2): its bytes and `\n`, one line end at its
+ * end (`\n`, `\r\n`, `\r`) taken as that line's end; `undefined` when a
+ * line break is inside (the message is refused). Past the line limit, only
+ * the limit and one byte go on (line breaks as blanks): the line reader says
+ * ERRO 08, as to a TCP user.
+ *
+ * @param kept The message's first bytes (all of it, when `length` says so).
+ * @param length The message's whole length.
+ */
+function lineOf(kept: Uint8Array, length: number): Uint8Array | undefined {
+  const whole = kept.length === length;
+  let end = kept.length;
+  if (whole && end > 0 && kept[end - 1] === NEWLINE) end--;
+  if (whole && end > 0 && kept[end - 1] === CR) end--;
+  const tooLong = !whole || end > MAX_LINE_BYTES;
+  if (tooLong) end = MAX_LINE_BYTES + 1;
+  const line = new Uint8Array(end + 1);
+  for (let i = 0; i < end; i++) {
+    const b = kept[i]!;
+    if (b === NEWLINE || b === CR) {
+      if (!tooLong) return undefined;
+      line[i] = SPACE;
+    } else line[i] = b;
+  }
+  line[end] = NEWLINE;
+  return line;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -40,8 +40,13 @@ export const WS_NOT_AN_UPGRADE: Refusal = {
   headers: { upgrade: "websocket", "sec-websocket-version": "13" },
 };
 
-/** Whether a comma-separated header holds `token` (case-insensitive). */
-function hasToken(value: string | undefined, token: string): boolean {
+/**
+ * Whether a comma-separated header holds `token` (case-insensitive).
+ *
+ * @param value The header's value, if any.
+ * @param token The token, in lowercase.
+ */
+export function hasToken(value: string | undefined, token: string): boolean {
   return value?.split(",").some((t) => t.trim().toLowerCase() === token) ?? false;
 }
 
@@ -117,6 +122,7 @@ const REASONS: Readonly<Record<number, string>> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  421: "Misdirected Request",
   426: "Upgrade Required",
   503: "Service Unavailable",
 };

@@ -3,7 +3,8 @@
  * embedded in the program (no file is read, so there is no path to
  * traverse, and `deno compile` carries the pages):
  *
- * - `/` the chat page, `/chat.js`, `/style.css`, `/texts.json`;
+ * - `/` the chat page, `/chat.js`, `/style.css`, `/texts.json`, `/favicon.ico`
+ *   (no icon: `204`, so that no browser's console shows a 404);
  * - `/ws` the WebSocket door, upgraded by the web server (here only its
  *   refusal to a request without an upgrade);
  * - `/lecture` the lecture view, `/lecture.js`, `/lecture.css`;
@@ -11,13 +12,16 @@
  *   that gave the teacher's token to `POST /lecture/login` (never in a URL).
  *
  * Every answer carries a content security policy that allows only the page's
- * own scripts, styles and connections: nothing from the internet.
+ * own scripts, styles and connections: nothing from the internet. A request
+ * whose `Host` is no IP literal, `localhost` or a name given with
+ * `--web-origin` is refused (`421`): a page of another site whose name was
+ * made to resolve to this computer (DNS rebinding) reads nothing.
  *
  * @module
  */
 
 import { ERROR_TEXTS } from "../../protocol.ts";
-import { WS_NOT_AN_UPGRADE, WS_USE_GET } from "../doors/ws_handshake.ts";
+import { type Refusal, WS_NOT_AN_UPGRADE, WS_USE_GET } from "../doors/ws_handshake.ts";
 import { lectureFeed } from "./lecture_feed.ts";
 import type { LectureModel } from "./lecture_model.ts";
 import CHAT_HTML from "./pages/chat.html" with { type: "text" };
@@ -97,7 +101,14 @@ export interface Site {
  * @returns The answer.
  */
 export async function answer(request: Asked, site: Site): Promise<Response> {
+  if (!hostAllowed(request.header("host"), site.origins)) {
+    return plain(MISDIRECTED.status, MISDIRECTED.text);
+  }
   const path = request.path;
+  if (path === "/favicon.ico") {
+    if (request.method !== "GET" && request.method !== "HEAD") return plain(405, "Use GET\n");
+    return plain(204, null, { "cache-control": "max-age=86400" });
+  }
   if (path === "/ws") {
     // A request here that the web server did not take as an upgrade asks for no WebSocket.
     const refusal = request.method === "GET" ? WS_NOT_AN_UPGRADE : WS_USE_GET;
@@ -154,6 +165,60 @@ export function originAllowed(
   const host = request.header("host");
   if (host !== undefined && origin === `${site.secure ? "https" : "http"}://${host}`) return true;
   return site.origins?.includes(origin) ?? false;
+}
+
+/**
+ * The refusal of a request whose `Host` names this server by a name it was
+ * not told of (W5: DNS rebinding), for the page and the WebSocket alike.
+ */
+export const MISDIRECTED: Refusal = {
+  status: 421,
+  text: "Misdirected request: this server answers to its IP address or localhost; " +
+    "to open it by a name, start it with --web-origin http://NAME:PORT\n",
+};
+
+/**
+ * Whether a request's `Host` names this server as it may be named (W5): an IP
+ * literal, `localhost`, or the name of an origin given with `--web-origin`.
+ * A page of another site whose name was made to resolve to this computer's
+ * address (DNS rebinding) sends its own name, and is refused; so the page's
+ * own origin (`http://` + `Host`) can be trusted by {@linkcode originAllowed}.
+ * A request without `Host` is no browser's (HTTP/1.0 from a tool): let in.
+ *
+ * @param host The `Host` header, if any.
+ * @param origins The origins given with `--web-origin`.
+ *
+ * @example
+ * ```ts
+ * import { hostAllowed } from "./web_answers.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(hostAllowed("192.168.0.7:8080", undefined));
+ * assert.ok(hostAllowed("localhost:8080", undefined));
+ * assert.ok(!hostAllowed("evil.example:8080", undefined));
+ * assert.ok(hostAllowed("chat.school.example", ["https://chat.school.example"]));
+ * ```
+ */
+export function hostAllowed(
+  host: string | undefined,
+  origins: readonly string[] | undefined,
+): boolean {
+  if (host === undefined) return true;
+  const name = hostName(host);
+  if (name === undefined) return false;
+  if (name === "localhost" || name.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(name)) {
+    return true;
+  }
+  return origins?.some((origin) => hostName(new URL(origin).host) === name) ?? false;
+}
+
+/** A `Host`'s name, as a browser's URL reads it (lowercase, IPv4 in dotted form), if it is one. */
+function hostName(host: string): string | undefined {
+  if (!/^[A-Za-z0-9.\-_:[\]]+$/.test(host)) return undefined;
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the address is this computer's loopback. */

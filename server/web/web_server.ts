@@ -7,19 +7,24 @@
  * at `/ws` is checked here (RFC 6455's handshake, the Origin) and its socket
  * is taken back raw and handed to the WebSocket door (`../doors/ws.ts`),
  * which frames on it itself: a browser's lines leave as TCP's do, in one
- * socket write per turn.
+ * socket write per turn. Connections not upgraded are counted and timed by
+ * `http_guard.ts` (node:http's own timeouts never see our sockets); an
+ * upgrade to anything but a WebSocket is ignored (RFC 7230 6.7): the answer
+ * is the one without it.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
 import http from "node:http";
+import type { Timers } from "../../common/time.ts";
 import type { Entrance } from "../doors/door.ts";
 import { writeAll } from "../doors/door.ts";
 import { enterWebSocket, type WebSocketStream, WS_CLOSE_GRACE_MS } from "../doors/ws.ts";
 import {
   acceptFor,
   checkUpgrade,
+  hasToken,
   type Refusal,
   refusalAnswer,
   switchAnswer,
@@ -27,15 +32,19 @@ import {
 import {
   answer,
   type Asked,
+  hostAllowed,
   isLoopback,
+  MISDIRECTED,
   originAllowed,
   SAFE_HEADERS,
   type Site,
 } from "./web_answers.ts";
 import { ConnDuplex } from "./conn_duplex.ts";
+import { HttpGuard } from "./http_guard.ts";
 import type { LectureModel } from "./lecture_model.ts";
 
 export { CSP, isLoopback } from "./web_answers.ts";
+export { HTTP_HEADERS_MS, MAX_HTTP, MAX_HTTP_PER_ADDRESS } from "./http_guard.ts";
 
 /** Milliseconds an HTTP connection may stay silent both ways before it is closed. */
 export const HTTP_IDLE_MS = 60_000;
@@ -68,6 +77,12 @@ export interface WebOptions {
   lectureLocal?: (address: string) => boolean;
   /** A certificate and key to serve HTTPS instead (the TLS door's hook, W with T). */
   tls?: { cert: string; key: string };
+  /** The clock of the request heads' deadline (a test's, moved by hand). @default {SYSTEM_TIMERS} */
+  timers?: Timers;
+  /** HTTP connections not upgraded, at most, in all. @default {MAX_HTTP} */
+  maxHttp?: number;
+  /** HTTP connections not upgraded, at most, from one address. @default {MAX_HTTP_PER_ADDRESS} */
+  maxHttpPerAddress?: number;
 }
 
 /** The running web server. */
@@ -106,17 +121,25 @@ export function serveWeb(options: WebOptions): WebServer {
     signal: stopping.signal,
   };
   const sockets = new Set<ConnDuplex>();
+  const guard = new HttpGuard({
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.maxHttp !== undefined ? { maxHttp: options.maxHttp } : {}),
+    ...(options.maxHttpPerAddress !== undefined
+      ? { maxHttpPerAddress: options.maxHttpPerAddress }
+      : {}),
+  });
   const browsers = new Set<WebSocketStream>();
   const allGone = { wake: () => {} };
   const gone = (stream: WebSocketStream) => {
     browsers.delete(stream);
     if (browsers.size === 0) allGone.wake();
   };
-  const server = http.createServer((req, res) => void respond(req, res, site));
+  const server = http.createServer((req, res) => void respond(req, res, site, guard));
   server.timeout = HTTP_IDLE_MS;
   server.on("upgrade", (req: http.IncomingMessage, socket: ConnDuplex, head: Buffer) => {
-    void upgrade(req, socket, head, site).then((taken) => {
+    void upgrade(req, socket, head, site, guard).then((taken) => {
       if (taken === undefined) return;
+      guard.leave(socket); // a WebSocket: the chat server counts it from here
       browsers.add(enterWebSocket(options.chat, taken.conn, taken.head, taken.reading, gone));
     }, () => socket.destroy());
   });
@@ -140,8 +163,15 @@ export function serveWeb(options: WebOptions): WebServer {
       }
       if ("setNoDelay" in conn) noDelay(conn);
       const socket = new ConnDuplex(conn);
+      if (!guard.admit(socket, socket.remoteAddress)) {
+        refuseBusy(conn);
+        continue;
+      }
       sockets.add(socket);
-      socket.once("close", () => sockets.delete(socket));
+      socket.once("close", () => {
+        sockets.delete(socket);
+        guard.leave(socket);
+      });
       // A socket's error (a reset while an answer is written, after node:http let go of it at an
       // upgrade) ends that socket only; never an uncaught error.
       socket.on("error", () => socket.destroy());
@@ -162,6 +192,7 @@ export function serveWeb(options: WebOptions): WebServer {
       }
       await accepting;
       for (const socket of sockets) socket.destroy();
+      guard.clear();
       if (browsers.size > 0) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         await new Promise<void>((resolve) => {
@@ -173,6 +204,18 @@ export function serveWeb(options: WebOptions): WebServer {
       }
     },
   };
+}
+
+/** A connection beyond the caps on HTTP connections: told `503` and closed (L5). */
+function refuseBusy(conn: Deno.Conn): void {
+  const busy = { status: 503, text: "Too many connections waiting here; try again in a moment\n" };
+  void writeAll(conn, refusalAnswer(busy, SAFE_HEADERS)).catch(() => {}).finally(() => {
+    try {
+      conn.close();
+    } catch {
+      // closed already
+    }
+  });
 }
 
 function noDelay(conn: Deno.TcpConn): void {
@@ -216,11 +259,23 @@ function pathOf(url: string | undefined): string {
   }
 }
 
-/** Answers one HTTP request on node's response. */
-async function respond(req: http.IncomingMessage, res: http.ServerResponse, site: Site) {
+/**
+ * Answers one HTTP request on node's response; the request's deadline
+ * (`http_guard.ts`) stops once it was read whole, and the next one's starts
+ * when the answer ends.
+ */
+async function respond(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  site: Site,
+  guard: HttpGuard,
+) {
   const socket = req.socket as unknown as ConnDuplex;
+  let begun = false;
   try {
     const response = await answer(asked(req, socket.remoteAddress), site);
+    guard.begun(socket);
+    begun = true;
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => headers[name] = value);
     res.writeHead(response.status, headers);
@@ -237,7 +292,46 @@ async function respond(req: http.IncomingMessage, res: http.ServerResponse, site
   } catch {
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
     res.end();
+  } finally {
+    if (begun) guard.answered(socket);
   }
+}
+
+/**
+ * Writes an answer on a socket node:http let go of (an upgrade it does not
+ * parse on), then closes it: an event stream (the lecture's feed) runs until
+ * either side ends it; any other body is written with its length.
+ */
+async function answerRaw(socket: ConnDuplex, response: Response): Promise<void> {
+  const stream = response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
+  const body = stream || response.body === null
+    ? undefined
+    : new Uint8Array(await response.arrayBuffer());
+  const status = `${response.status} ${http.STATUS_CODES[response.status] ?? ""}`;
+  const head = [`HTTP/1.1 ${status}`, "connection: close"];
+  response.headers.forEach((value, name) => head.push(`${name}: ${value}`));
+  if (!stream) head.push(`content-length: ${body?.length ?? 0}`);
+  const write = (bytes: Uint8Array) =>
+    new Promise<void>((resolve, reject) => {
+      if (socket.destroyed) return reject(new Error("closed"));
+      socket.write(bytes, (e) => e ? reject(e) : resolve());
+    });
+  try {
+    await write(new TextEncoder().encode(head.join("\r\n") + "\r\n\r\n"));
+    if (body !== undefined && body.length > 0) await write(body);
+    if (stream && response.body !== null) {
+      const reader = response.body.getReader();
+      socket.once("close", () => void reader.cancel().catch(() => {}));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        await write(value);
+      }
+    }
+  } catch {
+    // the client went away
+  }
+  socket.end(() => socket.destroy());
 }
 
 /** A socket taken back from node:http, and what the browser sent past its request. */
@@ -248,8 +342,10 @@ interface Taken {
 }
 
 /**
- * Checks a WebSocket upgrade (RFC 6455 4.2, W5's Origin) and answers it on
- * the raw socket: the switch, taking the socket back from node:http, or a refusal.
+ * Checks a WebSocket upgrade (RFC 6455 4.2, W5's Host and Origin) and
+ * answers it on the raw socket: the switch, taking the socket back from
+ * node:http, or a refusal. An upgrade to another protocol is answered as the
+ * request without it. The request's deadline stops once it was read.
  *
  * @returns The socket and the bytes past the request, or `undefined` when refused.
  */
@@ -258,9 +354,20 @@ async function upgrade(
   socket: ConnDuplex,
   head: Buffer,
   site: Site,
+  guard: HttpGuard,
 ): Promise<Taken | undefined> {
   const request = asked(req, socket.remoteAddress);
-  const checked: { key: string } | Refusal = request.path !== "/ws"
+  if (!hasToken(request.header("upgrade"), "websocket")) {
+    // Another protocol (h2c, ...): ignored (RFC 7230 6.7), the request answered as without it.
+    const response = await answer(request, site);
+    guard.begun(socket);
+    await answerRaw(socket, response);
+    return undefined;
+  }
+  guard.begun(socket);
+  const checked: { key: string } | Refusal = !hostAllowed(request.header("host"), site.origins)
+    ? MISDIRECTED
+    : request.path !== "/ws"
     ? { status: 404, text: "Not found: the WebSocket is at /ws\n" }
     : checkUpgrade({
       method: request.method,

@@ -516,6 +516,11 @@ var Detail = {
     pt: `m\xE1ximo de ${MAX_LINE_BYTES} bytes; linha descartada`,
     en: `at most ${MAX_LINE_BYTES} bytes; line dropped`
   },
+  /** W2: a WebSocket message holding a line break (one message is one line). */
+  oneLine: {
+    pt: "uma mensagem \xE9 uma linha: quebra de linha no meio; mensagem descartada",
+    en: "one message is one line: a line break inside; message dropped"
+  },
   asciiOnly: {
     pt: "n\xE3o \xE9 UTF-8 (terminal em Latin-1 ou CP850?): configure o terminal em UTF-8 ou digite sem acentos; linha descartada",
     en: "not UTF-8 (a Latin-1 or CP850 terminal?): set the terminal to UTF-8 or type without accents; line dropped"

@@ -214,6 +214,9 @@ $("export").onclick = () => {
   a.click();
 };
 $("print").onclick = () => print();
+$("token").oninput = () => {
+  $("token-mask").textContent = $("token").value === "" ? "" : "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
+};
 $("login").onsubmit = async (ev) => {
   ev.preventDefault();
   const r = await fetch("/lecture/login", {
@@ -221,6 +224,7 @@ $("login").onsubmit = async (ev) => {
     body: $("token").value
   });
   $("token").value = "";
+  $("token-mask").textContent = "";
   if (r.ok) {
     $("login").hidden = true;
     connect();

@@ -259,6 +259,10 @@ $("export").onclick = () => {
   a.click();
 };
 $("print").onclick = () => print();
+// L8: one fixed mask while anything is typed, whatever the token's length (the field draws none).
+$("token").oninput = () => {
+  $("token-mask").textContent = $<HTMLInputElement>("token").value === "" ? "" : "••••••••";
+};
 $<HTMLFormElement>("login").onsubmit = async (ev) => {
   ev.preventDefault();
   const r = await fetch("/lecture/login", {
@@ -266,6 +270,7 @@ $<HTMLFormElement>("login").onsubmit = async (ev) => {
     body: $<HTMLInputElement>("token").value,
   });
   $<HTMLInputElement>("token").value = "";
+  $("token-mask").textContent = "";
   if (r.ok) {
     $("login").hidden = true;
     connect();
