@@ -14,6 +14,7 @@
  * @module
  */
 
+import { setTimeout as armTimer } from "node:timers";
 import { errorName } from "../../log.ts";
 import { type Entry, xreadEntries } from "./events.ts";
 import type { Client } from "./link.ts";
@@ -70,6 +71,9 @@ export class StreamReader {
   #sentAt = 0;
   /** The watchdog found the read in flight wedged and dropped its connection. */
   #wedged = false;
+  /** The busy room's pause: one timer, armed again for each (issue 23: none made per read). */
+  #pauseTimer: ReturnType<typeof armTimer> | undefined;
+  #paused: (() => void) | undefined;
   /** Resolves when the loop has ended. */
   readonly finished: Promise<void>;
 
@@ -116,7 +120,7 @@ export class StreamReader {
           let [e, i] = await this.#read(client, blocking);
           if (e.length === 0 && i.length === 0) continue;
           if (gather > 0 && performance.now() < busyUntil && e.length < max && i.length < max) {
-            await this.#sleep(gather);
+            await this.#pause(gather);
             let more: Read;
             try {
               more = this.#stopped ? [[], []] : await this.#read(client, now);
@@ -145,7 +149,19 @@ export class StreamReader {
       }
     } finally {
       clearInterval(watchdog);
+      clearTimeout(this.#pauseTimer);
     }
+  }
+
+  /** Waits `ms` on the one pause timer (or until stopped). */
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#paused = resolve;
+      this.#wake = resolve;
+      if (this.#pauseTimer === undefined) {
+        this.#pauseTimer = armTimer(() => this.#paused?.(), ms);
+      } else this.#pauseTimer.refresh();
+    });
   }
 
   /** One `XREAD` from the last ids (`command` without them); the ids move past its entries. */
