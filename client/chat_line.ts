@@ -8,8 +8,17 @@
  * @module
  */
 
-import type { Text } from "../protocol.ts";
+import { ErrorCode, MAX_LINE_BYTES, type Text } from "../protocol.ts";
 import { type Command, parseCommand } from "../wire/commands.ts";
+import { clientError } from "./render.ts";
+
+/**
+ * The longest line a person may type in the chat (L1): the protocol's line
+ * limit, less the `:` a plain line gets when it goes to everyone. A longer
+ * line that the chat makes of it (`{reply}` names the nickname) is refused
+ * here, before it goes, as the server would ({@linkcode CHAT_LINE_TEXTS}).
+ */
+export const TYPED_LINE_MAX = MAX_LINE_BYTES - ":".length;
 
 /** What the chat's own lines tell the user (X3: both languages). */
 export const CHAT_LINE_TEXTS = {
@@ -22,6 +31,10 @@ export const CHAT_LINE_TEXTS = {
       "Enviado para todos. Da próxima vez comece com : (:texto), ou apelido:texto para uma pessoa",
     en: "Sent to everyone. Next time start with : (:text), or nick:text for one person",
   },
+  tooLong: {
+    pt: clientError(ErrorCode.lineTooLong, "lineLimit", "pt"),
+    en: clientError(ErrorCode.lineTooLong, "lineLimit", "en"),
+  },
 } as const satisfies Record<string, Text>;
 
 /** What a typed line becomes. */
@@ -33,8 +46,8 @@ export type ChatLine =
     readonly command: Command;
     readonly tell?: Text;
   }
-  /** Send nothing; tell the user `text`. */
-  | { readonly kind: "tell"; readonly text: Text }
+  /** Send nothing; tell the user `text` (an error when `error`); the line typed is theirs to edit again. */
+  | { readonly kind: "tell"; readonly text: Text; readonly error?: true }
   /** The user typed `{quit}`. */
   | { readonly kind: "quit" };
 
@@ -88,6 +101,7 @@ export class ChatLines {
     ) {
       // A beginner's plain line (`oi pessoal`) goes to everyone, and once they are told how.
       line = `:${line}`;
+      if (tooLong(line)) return { kind: "tell", text: CHAT_LINE_TEXTS.tooLong, error: true };
       const told = this.#toldPublic;
       this.#toldPublic = true;
       return {
@@ -98,6 +112,14 @@ export class ChatLines {
       };
     }
     if (command.kind === "quit") return { kind: "quit" };
+    if (tooLong(line)) return { kind: "tell", text: CHAT_LINE_TEXTS.tooLong, error: true };
     return { kind: "send", line, command };
   }
+}
+
+const encoder = new TextEncoder();
+
+/** Whether a line is over the protocol's limit (L1): the server would refuse it (ERRO 08). */
+function tooLong(line: string): boolean {
+  return encoder.encode(line).length > MAX_LINE_BYTES;
 }

@@ -10,8 +10,9 @@
 import { ErrorCode, type Lang, Message, say } from "../protocol.ts";
 import type { Command } from "../wire/commands.ts";
 import { type ServerLine, wireTemplate } from "../wire/server_lines.ts";
-import { clock, showServerLine, type Style, TEXTS } from "./render.ts";
+import { clock, ownText, showServerLine, type Style, TEXTS } from "./render.ts";
 import { paint, type Screen } from "./screen.ts";
+import { type OwnLine, OwnLines } from "./own_lines.ts";
 
 /** The teacher's notices that mute and unmute a user, as they come on the wire. */
 const MUTED = wireTemplate(Message.mutedBy);
@@ -44,6 +45,8 @@ export class ChatView {
   readonly #options: ChatViewOptions;
   /** Whether the teacher muted this user: its public messages are shown as refused (issue 19.6). */
   #muted = false;
+  /** The user's messages waiting for the server's answer, and the members its commands removed. */
+  readonly #own = new OwnLines();
 
   /**
    * A view of the chat on a screen.
@@ -63,13 +66,23 @@ export class ChatView {
   }
 
   /**
-   * Shows a server line; a private message or a mention of the user rings the bell (C6).
+   * Shows a server line; a private message or a mention of the user rings the bell (C6). The
+   * room's `SAIU` for a member the user's own `{kick}` or `{ban}` removed is not shown: the
+   * command's `OK` said it (field test: a kick was shown twice).
    *
    * @param line The line.
    * @param nick The user's nickname, or `""` before it is accepted.
+   * @returns The user's message this line refuses (an `ERRO`), to give its text back.
    */
-  serverLine(line: ServerLine, nick: string): void {
+  serverLine(line: ServerLine, nick: string): OwnLine | undefined {
     this.#noteMuted(line, nick);
+    const answer = this.#own.answer(line);
+    if (answer?.kind === "told") return;
+    this.#show(line, nick);
+    return answer?.own;
+  }
+
+  #show(line: ServerLine, nick: string): void {
     const shown = showServerLine(line, this.#options.lang, nick);
     if (shown === undefined) return;
     // A line from before one joined shows once the time it was said, where the others show now.
@@ -93,16 +106,18 @@ export class ChatView {
    *
    * @param command The command sent, when it was a chat line.
    * @param nick The user's nickname.
+   * @param line The line sent, given back if the server refuses it.
    */
-  own(command: Command | undefined, nick: string): void {
+  own(command: Command | undefined, nick: string, line = ""): void {
     const c = command;
+    if (c === undefined) return;
+    this.#own.sent(c, line);
+    if (c.kind !== "public" && c.kind !== "private") return;
     const lang = this.#options.lang;
-    if (c?.kind === "public" && this.#muted) {
-      this.show("error", `${nick}: ${c.text}  (${say(TEXTS.notSentMuted, lang)})`);
-    } else if (c?.kind === "public") this.show("own", `${nick}: ${c.text}`);
-    else if (c?.kind === "private") {
-      this.show("own", `${say(TEXTS.privateTo, lang, c.to)}: ${c.text}`);
-    }
+    const text = ownText(c, nick, lang);
+    if (c.kind === "public" && this.#muted) {
+      this.show("error", `${text}  (${say(TEXTS.notSentMuted, lang)})`);
+    } else this.show("own", text);
   }
 
   /** Follows whether this user is muted: the teacher's notices about it, and ERRO 14. */

@@ -17,6 +17,7 @@ import {
   toAscii,
 } from "../protocol.ts";
 import { clockOf } from "../common/time.ts";
+import type { Command } from "../wire/commands.ts";
 import {
   describeError,
   escapeRegExp,
@@ -213,6 +214,24 @@ export function clientError(
 ): string {
   const wire = typeof detail === "object" ? detail.data : toAscii(Detail[detail].pt);
   return describeError(code, wire, lang);
+}
+
+/**
+ * The user's own message as the chat shows it (the server does not echo it):
+ * `ana: text` for a public one, `Message to bob: text` for a private one.
+ *
+ * @param command The message.
+ * @param nick The user's nickname.
+ * @param lang The interface language.
+ */
+export function ownText(
+  command: Extract<Command, { kind: "public" | "private" }>,
+  nick: string,
+  lang: Lang,
+): string {
+  return command.kind === "public"
+    ? `${nick}: ${command.text}`
+    : `${say(TEXTS.privateTo, lang, command.to)}: ${command.text}`;
 }
 
 /** The time now as `HH:MM`, local time (as history lines give theirs). */

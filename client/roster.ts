@@ -22,11 +22,19 @@ const COMMAND_FORMS: readonly string[] = [
 
 /** The names online as the client knows them. */
 export class Roster {
-  readonly #names = new Map<string, string>();
+  #names = new Map<string, string>();
+  /** A user list arriving in several `USUARIOS` lines (X1): the names so far, and how many. */
+  #listing: { names: Map<string, string>; total: number } | undefined;
 
   /** The names known, in the order they came. */
   get names(): string[] {
     return [...this.#names.values()];
+  }
+
+  /** Forgets every name: the connection ended, nobody is known to be online. */
+  clear(): void {
+    this.#names.clear();
+    this.#listing = undefined;
   }
 
   /** Learns from a line of the server. */
@@ -46,9 +54,28 @@ export class Roster {
         for (const nick of line.names) this.#names.delete(nick.toLowerCase());
         return;
       case "users":
-        for (const nick of listedNames(line.text)) this.#names.set(nick.toLowerCase(), nick);
-        return;
+        return this.#listed(line.text);
     }
+  }
+
+  /**
+   * A user list is the room's whole list (S10, X1): once its lines have named
+   * everyone it counts, it replaces what was known, so a departure missed
+   * (a summary's names beyond the first) is forgotten then. A list cut short
+   * (`e mais 10`) only adds its names.
+   */
+  #listed(text: string): void {
+    const list = listedNames(text);
+    if (list.total === undefined) {
+      for (const nick of list.names) this.#names.set(nick.toLowerCase(), nick);
+      return;
+    }
+    const listing = this.#listing ?? { names: new Map<string, string>(), total: list.total };
+    for (const nick of list.names) listing.names.set(nick.toLowerCase(), nick);
+    this.#listing = listing;
+    if (listing.names.size < listing.total) return;
+    this.#names = listing.names;
+    this.#listing = undefined;
   }
 
   /**
@@ -89,12 +116,15 @@ export class Roster {
 /**
  * The names in a `USUARIOS` line: `3 online: a, b, c`; the last may be
  * followed by the count of the others (`c e mais 10; ...`), and a name has
- * no spaces, so each item's first word is a name.
+ * no spaces, so each item's first word is a name. `total` is how many are
+ * online, when the line lists them all (one line of several, or the only one).
  */
-function listedNames(text: string): string[] {
+function listedNames(text: string): { names: string[]; total?: number } {
   const at = text.indexOf(": ");
-  if (at < 0) return [];
-  return text.slice(at + 2).split(", ").map((item) => item.split(" ")[0]!).filter((n) =>
-    /^[A-Za-z0-9_-]+$/.test(n)
-  );
+  if (at < 0) return { names: [] };
+  const items = text.slice(at + 2).split(", ");
+  const names = items.map((item) => item.split(" ")[0]!).filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
+  const total = Number(/^(\d+) /.exec(text)?.[1]);
+  const cut = items.some((item) => item.includes(" "));
+  return Number.isInteger(total) && !cut ? { names, total } : { names };
 }

@@ -200,6 +200,22 @@ export class Screen {
     this.#columns = columns;
   };
 
+  /**
+   * Puts a line back into the input line, to be edited and sent again (a
+   * line refused: nothing typed is lost), when nothing is typed there now
+   * (a line half typed is not disturbed; the refused one is on the screen).
+   *
+   * @param text The line.
+   */
+  giveBack(text: string): void {
+    if (this.#closed || text === "" || this.#rl.line !== "") return;
+    // Into readline's buffer, drawn by the prompt (a write would echo it where the cursor is).
+    const edited = this.#rl as unknown as { line: string; cursor: number };
+    edited.line = text;
+    edited.cursor = text.length;
+    if (this.#showing) this.#rl.prompt(true);
+  }
+
   /** Rings the terminal's bell (C6). */
   bell(): void {
     if (!this.#closed) this.#out.write("\x07");

@@ -38,8 +38,17 @@ export type Action =
   | { readonly kind: "enterChat"; readonly nick: string }
   /** Close the connection now (a refused `--nick` with nobody to ask). */
   | { readonly kind: "close" }
-  /** Tell the user something of the client's own. */
-  | { readonly kind: "tell"; readonly text: Text; readonly args?: readonly string[] };
+  /**
+   * Tell the user something of the client's own (an error when `error`); `line`, when set, is a
+   * line typed that was not sent, given back to be edited (nothing typed is lost).
+   */
+  | {
+    readonly kind: "tell";
+    readonly text: Text;
+    readonly args?: readonly string[];
+    readonly error?: true;
+    readonly line?: string;
+  };
 
 /** How the session ends: the exit code, and whether to say the connection was lost. */
 export interface Ending {
@@ -268,7 +277,7 @@ export class ClientSession {
   #chatLine(typed: string, out: Action[]): void {
     const chat = this.#chatLines.typed(typed);
     if (chat.kind === "quit") return this.#quit(out);
-    if (chat.kind === "tell") return void out.push(chat);
+    if (chat.kind === "tell") return void out.push({ ...chat, line: typed });
     out.push({ kind: "send", line: chat.line, command: chat.command });
     if (chat.tell !== undefined) out.push({ kind: "tell", text: chat.tell });
   }

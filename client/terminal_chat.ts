@@ -13,7 +13,6 @@ import {
   DEFAULT_PORT,
   ErrorCode,
   type Lang,
-  MAX_LINE_BYTES,
   Message,
   say,
   type Text,
@@ -59,8 +58,6 @@ export interface TerminalOptions {
 export async function runTerminal(options: TerminalOptions): Promise<number> {
   return await new TerminalChat(options).run();
 }
-
-const encoder = new TextEncoder();
 
 /** A port to connect to: 1 to 65535, blank for the default. */
 export function clientPort(text: string): number | undefined {
@@ -170,12 +167,16 @@ class TerminalChat {
   #apply(actions: Action[]): void {
     for (const a of actions) {
       switch (a.kind) {
-        case "show":
+        case "show": {
           this.#roster.update(a.line);
-          this.#view.serverLine(a.line, this.#session.nick);
+          // A message the server refused comes back to the input line, to edit (nothing is lost).
+          const refused = this.#view.serverLine(a.line, this.#session.nick);
+          if (refused !== undefined) this.#screen.giveBack(refused.typed);
           break;
+        }
         case "tell":
-          this.#view.show("system", this.#say(a.text, ...(a.args ?? [])));
+          this.#view.show(a.error ? "error" : "system", this.#say(a.text, ...(a.args ?? [])));
+          if (a.line !== undefined) this.#screen.giveBack(a.line);
           break;
         case "askNick":
           this.#screen.prompt(this.#say(TEXTS.askNick, this.#say(Message.askNick)));
@@ -185,7 +186,7 @@ class TerminalChat {
           this.#screen.prompt(`${a.nick}> `);
           break;
         case "send":
-          this.#view.own(a.command, this.#session.nick);
+          this.#view.own(a.command, this.#session.nick, a.line);
           void this.#link?.send(a.line);
           break;
         case "close":
@@ -202,11 +203,6 @@ class TerminalChat {
     if (this.#session.registered) {
       if (line.trim() === "") {
         this.#screen.eraseEntered(typed);
-        this.#screen.prompt();
-        return;
-      }
-      if (encoder.encode(line).length > MAX_LINE_BYTES) {
-        this.#view.show("error", clientError(ErrorCode.lineTooLong, "lineLimit", this.#lang));
         this.#screen.prompt();
         return;
       }

@@ -115,18 +115,24 @@ export const COMMANDS = [
     "remove from the room",
   ]),
   teacher("mute", "word", ["{mute apelido}", "silenciar"], ["{mute nick}", "mute"]),
-  teacher("unmute", "word", ["{unmute apelido}", "deixar falar"], ["{unmute nick}", "let speak"]),
+  teacher("unmute", "word", ["{unmute apelido}", "deixar falar (apelido ou IP)"], [
+    "{unmute nick}",
+    "let speak (nick or IP)",
+  ]),
   teacher(
     "ban",
     "word",
     ["{ban apelido}", "remover e banir o endereço"],
     ["{ban nick}", "remove and ban the address"],
   ),
-  teacher("unban", "word", ["{unban IP}", "desbanir um endereço"], [
+  teacher("unban", "word", ["{unban IP}", "liberar ban, kick e silêncio (IP ou apelido)"], [
     "{unban IP}",
-    "unban an address",
+    "lift ban, kick and mute (IP or nick)",
   ]),
-  teacher("bans", "none", ["{bans}", "endereços banidos"], ["{bans}", "banned addresses"]),
+  teacher("bans", "none", ["{bans}", "bans, kicks e silêncios"], [
+    "{bans}",
+    "bans, kicks and mutes",
+  ]),
   teacher("lock", "none", ["{lock}", "trancar: ninguém mais entra"], [
     "{lock}",
     "lock: nobody else joins",

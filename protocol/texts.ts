@@ -214,13 +214,17 @@ export const Message = {
     pt: "%s foi removido e o endereço %s banido",
     en: "%s was removed and address %s banned",
   },
-  unbanDone: { pt: "endereço %s desbanido", en: "address %s unbanned" },
-  notBanned: { pt: "%s não estava banido; nada mudou", en: "%s was not banned; nothing changed" },
+  unbanDone: { pt: "liberado: %s", en: "lifted: %s" },
+  notBanned: {
+    pt:
+      "nada a liberar para %s: nenhum ban, kick ou silêncio com esse endereço ou apelido; veja {bans}",
+    en: "nothing to lift for %s: no ban, kick or mute with that address or nickname; see {bans}",
+  },
   nobodyOnline: { pt: "Ninguém online com esse apelido", en: "Nobody online with that nickname" },
   bans: { pt: "banidos: %s", en: "banned: %s" },
   noBans: { pt: "nenhum endereço banido", en: "no address banned" },
   alreadyMuted: { pt: "%s já estava silenciado", en: "%s was muted already" },
-  notMuted: { pt: "%s não estava silenciado", en: "%s was not muted" },
+  notMuted: { pt: "%s não estava silenciado; nada mudou", en: "%s was not muted; nothing changed" },
   alreadyLocked: {
     pt: "a sala já estava trancada; nada mudou",
     en: "the room was locked already; nothing changed",

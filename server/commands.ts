@@ -30,6 +30,8 @@ import { byeReply, errorReply, helpReply, Reply } from "./replies.ts";
 import type { Limits } from "./options.ts";
 import {
   type Ban,
+  BAN_KINDS,
+  type BanKind,
   type Member,
   type Room,
   RoomUnavailable,
@@ -154,10 +156,27 @@ function logAction(s: Caller, action: string): void {
 
 async function mute(s: Caller, nick: string, on: boolean): Promise<void> {
   const done = await s.call(s.host.room.mute(nick, on), "mute");
-  if (done === undefined) throw nobodyOnline(on ? "mute" : "unmute", nick);
+  // Nobody online so called: `{unmute}` lifts a muted address by the name it was muted under,
+  // or by the address itself (field test: a mute outlived its user).
+  if (done === undefined && !on) return unban(s, nick, "unmute");
+  if (done === undefined) throw nobodyOnline("mute", nick);
   logAction(s, `${on ? "mute" : "unmute"} ${done.nick}`);
   if (done.changed) await s.call(s.host.room.notice(on ? "muted" : "unmuted", done.nick), "notice");
   else s.send(ok(on ? Message.alreadyMuted : Message.notMuted, done.nick));
+}
+
+/**
+ * Lifts what `{bans}` lists for an address or for the nickname it was recorded
+ * under (C3): `{unban}` every kind, `{unmute}` the muted addresses. The teacher
+ * is told each entry lifted, or that nothing matched.
+ */
+async function unban(s: Caller, arg: string, command: "unban" | "unmute"): Promise<void> {
+  const kinds: readonly BanKind[] = command === "unban" ? BAN_KINDS : ["mute"];
+  const lifted = await s.call(s.host.room.unban(arg, kinds), "unban");
+  const list = lifted.map(banEntry).join(", ");
+  logAction(s, `${command} ${arg}: ${list || "nothing"}`);
+  if (list !== "") s.send(ok(Message.unbanDone, list));
+  else s.send(ok(command === "unban" ? Message.notBanned : Message.notMuted, arg));
 }
 
 async function lock(s: Caller, on: boolean): Promise<void> {
@@ -260,17 +279,7 @@ export const HANDLERS: { readonly [K in CommandName]: Handler<K> } = {
     logAction(s, `ban ${ban.nick} ${ban.ip}`);
     s.send(ok(Message.banDone, ban.nick, ban.ip));
   },
-  async unban(s, { arg }) {
-    // By nickname, the reply names the addresses lifted (`127.0.0.2 (bob)`), not only `bob`.
-    const key = nickKey(arg);
-    const ips = (await s.call(s.host.room.bans(), "bans"))
-      .filter((b) => b.kind !== "mute" && b.ip !== arg && nickKey(b.nick) === key)
-      .map((b) => b.ip);
-    const lifted = await s.call(s.host.room.unban(arg), "unban");
-    const what = ips.length > 0 ? `${[...new Set(ips)].join(", ")} (${arg})` : arg;
-    logAction(s, `unban ${what}`);
-    s.send(ok(lifted ? Message.unbanDone : Message.notBanned, what));
-  },
+  unban: (s, { arg }) => unban(s, arg, "unban"),
   async bans(s) {
     const bans = await s.call(s.host.room.bans(), "bans");
     const list = bans.map(banEntry).join(", ");

@@ -2,7 +2,8 @@
  * Debian's chromium, headless, driven by puppeteer-core for the web door's
  * tests and screenshots. Without chromium the tests say they are skipped.
  */
-import puppeteer, { type Browser } from "puppeteer-core";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { WAIT_MS } from "./wait.ts";
 
 /** Where Debian installs chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -34,4 +35,38 @@ export function launch(): Promise<Browser> {
       "--disable-dev-shm-usage",
     ],
   });
+}
+
+/** A browser test: chromium's child process and its pipes outlive the sanitizers' view. */
+export function browserTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({
+    name: HAVE_CHROMIUM ? name : `${name} (${NO_CHROMIUM})`,
+    ignore: !HAVE_CHROMIUM,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn,
+  });
+}
+
+/**
+ * Waits until the text of `selector` (the whole page, as a reader finds it, when not given)
+ * matches.
+ */
+export async function textOf(page: Page, pattern: RegExp, selector = "body"): Promise<string> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const text = String(
+      await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).innerText`),
+    );
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`${selector} lacks ${pattern}:\n${text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Types a line into the page's one field and presses Enter. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.focus("#line");
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
 }

@@ -3,7 +3,8 @@
  * no network.
  */
 import assert from "node:assert/strict";
-import { CHAT_LINE_TEXTS, ChatLines } from "../client/chat_line.ts";
+import { CHAT_LINE_TEXTS, ChatLines, TYPED_LINE_MAX } from "../client/chat_line.ts";
+import { MAX_LINE_BYTES } from "../protocol.ts";
 
 Deno.test("ChatLines.typed() turns each kind of typed line into what is sent or told", async (t) => {
   await t.step("{reply} before any private message is told, not sent", () => {
@@ -35,5 +36,31 @@ Deno.test("ChatLines.typed() turns each kind of typed line into what is sent or 
   });
   await t.step("{quit} is the user leaving", () => {
     assert.deepEqual(new ChatLines(true).typed("{quit}"), { kind: "quit" });
+  });
+});
+
+Deno.test("ChatLines.typed(): a line the chat makes too long is told, not sent (L1, field test)", async (t) => {
+  const tooLong = { kind: "tell", text: CHAT_LINE_TEXTS.tooLong, error: true };
+  await t.step("the field's limit leaves room for the ':' of a plain line", () => {
+    assert.equal(TYPED_LINE_MAX, MAX_LINE_BYTES - 1);
+    const out = new ChatLines(true).typed("x".repeat(TYPED_LINE_MAX));
+    assert.equal(out.kind === "send" && out.line.length, MAX_LINE_BYTES);
+  });
+  await t.step("a plain line of the protocol's limit becomes one byte too long", () => {
+    assert.deepEqual(new ChatLines(true).typed("x".repeat(MAX_LINE_BYTES)), tooLong);
+    assert.match(CHAT_LINE_TEXTS.tooLong.pt, /1024 bytes/);
+  });
+  await t.step("{reply} that names a long nickname past the limit", () => {
+    const lines = new ChatLines(true);
+    lines.privateFrom("a-long-nickname1");
+    const typed = `{reply ${"x".repeat(TYPED_LINE_MAX - 8)}}`;
+    assert.equal(typed.length, TYPED_LINE_MAX);
+    assert.deepEqual(lines.typed(typed), tooLong);
+  });
+  await t.step("a line sent as typed: the limit itself goes, one more is told", () => {
+    const lines = new ChatLines(false);
+    const out = lines.typed(`:${"x".repeat(MAX_LINE_BYTES - 1)}`);
+    assert.equal(out.kind, "send");
+    assert.deepEqual(lines.typed(`:${"x".repeat(MAX_LINE_BYTES)}`), tooLong);
   });
 });

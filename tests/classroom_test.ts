@@ -232,9 +232,12 @@ Deno.test("{ban} removes a user and refuses its address with ERRO 15 until {unba
   await prof.send("{bans}");
   assert.equal(await prof.expect("OK"), "OK banidos: 127.0.0.2 (bob)");
   await prof.send("{unban bob}"); // by nickname: the reply names the address lifted
-  assert.equal(await prof.expect("OK"), "OK endereco 127.0.0.2 (bob) desbanido");
+  assert.equal(await prof.expect("OK"), "OK liberado: 127.0.0.2 (bob)");
   await prof.send("{unban 127.0.0.2}");
-  assert.equal(await prof.expect("OK"), "OK 127.0.0.2 nao estava banido; nada mudou");
+  assert.equal(
+    await prof.expect("OK"),
+    "OK nada a liberar para 127.0.0.2: nenhum ban, kick ou silencio com esse endereco ou apelido; veja {bans}",
+  );
   await prof.send("{bans}");
   assert.equal(await prof.expect("OK"), "OK nenhum endereco banido");
   await using back = await join(srv.port, "bob", { from: "127.0.0.2" });

@@ -48,6 +48,58 @@ Deno.test("C3: a muted student stays muted under another nickname from the same 
   assert.equal(await other.expect("PUBLICA outra"), "PUBLICA outra: liberada");
 });
 
+Deno.test("C3 (field test): a mute outlives its user; {unmute name}, {unmute IP} and {unban IP} lift it and say what", async (t) => {
+  await using srv = startServer({ adminToken: TOKEN });
+  await using prof = await teacher(srv.port);
+  const muteAndLeave = async (nick: string, from: string) => {
+    await using m = await join(srv.port, nick, { from });
+    await prof.send(`{mute ${nick}}`);
+    await prof.expect(`AVISO ${nick}`);
+    await m.send("{quit}");
+    await prof.expect(`SAIU ${nick}`);
+  };
+  const joinsFree = async (nick: string, from: string) => {
+    await using back = await join(srv.port, nick, { from });
+    await back.send(":voltei");
+    assert.equal(await prof.expect("PUBLICA"), `PUBLICA ${nick}: voltei`);
+    await back.send("{quit}");
+    await prof.expect(`SAIU ${nick}`);
+  };
+  await t.step("{unmute davi}: by the name it was muted under", async () => {
+    await muteAndLeave("davi", "127.0.9.20");
+    await prof.send("{bans}");
+    assert.equal(await prof.expect("OK"), "OK banidos: 127.0.9.20 (davi, mute)");
+    await prof.send("{unmute davi}");
+    assert.equal(await prof.expect("OK"), "OK liberado: 127.0.9.20 (davi, mute)");
+    await prof.send("{unmute davi}");
+    assert.equal(await prof.expect("OK"), "OK davi nao estava silenciado; nada mudou");
+    await joinsFree("davi", "127.0.9.20");
+  });
+  await t.step("{unmute IP}: by the address", async () => {
+    await muteAndLeave("davi", "127.0.9.21");
+    await prof.send("{unmute 127.0.9.21}");
+    assert.equal(await prof.expect("OK"), "OK liberado: 127.0.9.21 (davi, mute)");
+    await joinsFree("outro", "127.0.9.21");
+  });
+  await t.step("{unban IP}: everything {bans} lists for it, a mute too", async () => {
+    await muteAndLeave("davi", "127.0.9.22");
+    await prof.send("{unban 127.0.9.22}");
+    assert.equal(await prof.expect("OK"), "OK liberado: 127.0.9.22 (davi, mute)");
+    await prof.send("{unban 127.0.9.22}");
+    assert.equal(
+      await prof.expect("OK"),
+      "OK nada a liberar para 127.0.9.22: nenhum ban, kick ou silencio com esse endereco ou apelido; veja {bans}",
+    );
+    await prof.send("{bans}");
+    assert.equal(await prof.expect("OK"), "OK nenhum endereco banido");
+    await joinsFree("davi", "127.0.9.22");
+  });
+  assert.ok(
+    srv.logs.some((l) => l.includes("unban 127.0.9.22: 127.0.9.22 (davi, mute)")),
+    srv.logs.join("\n"),
+  );
+});
+
 Deno.test("C3: a kicked student's address stays out for --kick-minutes; {unban} lifts it", async (t) => {
   let now = 5_000_000;
   await using srv = startServer({

@@ -92,6 +92,42 @@ Deno.test({
 
 Deno.test({
   name:
+    "C3 over Redis (field test): a mute outlives its user; {unmute name} on node a, {unban IP} on node b lift it",
+  ignore: !hasRedis,
+  async fn() {
+    await using nodes = await twoNodes();
+    const { a, b } = nodes;
+    await using prof = await teacher(a.port);
+    await using tia = await join(b.port, "tia", { from: "127.0.10.9" });
+    await tia.send(`{admin ${TOKEN}}`);
+    await tia.expect("OK");
+    for (const [lift, there] of [["{unmute DAVI}", prof], ["{unban 127.0.10.20}", tia]] as const) {
+      {
+        await using davi = await join(b.port, "davi", { from: "127.0.10.20" });
+        await prof.send("{mute davi}");
+        await prof.expect("AVISO davi");
+        await davi.send("{quit}");
+        await prof.expect("SAIU davi");
+      }
+      // One already online at the address, under another name, is muted by it, until the lift.
+      await using outra = await join(b.port, "outra", { from: "127.0.10.20" });
+      await outra.send(":oi");
+      assert.match(await outra.expect("ERRO"), /^ERRO 14 /);
+      await there.send(lift);
+      assert.equal(await there.expect("OK"), "OK liberado: 127.0.10.20 (davi, mute)", lift);
+      assert.equal(await outra.expect("AVISO outra"), "AVISO outra pode falar de novo");
+      await outra.send(":liberada");
+      assert.equal(await prof.expect("PUBLICA"), "PUBLICA outra: liberada");
+      await prof.send("{bans}");
+      assert.equal(await prof.expect("OK"), "OK nenhum endereco banido");
+      await outra.send("{quit}");
+      await prof.expect("SAIU outra");
+    }
+  },
+});
+
+Deno.test({
+  name:
     "C3 over Redis: a kicked address is refused on every node for --kick-minutes; {unban} lifts it",
   ignore: !hasRedis,
   async fn(t) {
@@ -156,10 +192,13 @@ Deno.test({
     await using nodes = await twoNodes();
     const { a, b } = nodes;
     await using prof = await teacher(a.port);
-    for (const cmd of ["kick", "mute", "ban", "unmute"]) {
+    for (const cmd of ["kick", "mute", "ban"]) {
       await prof.send(`{${cmd} ninguem}`);
       assert.match(await prof.expect("ERRO"), /^ERRO 02 /, cmd);
     }
+    // {unmute} of nobody online looks for a muted address under that name (field test).
+    await prof.send("{unmute ninguem}");
+    assert.equal(await prof.expect("OK"), "OK ninguem nao estava silenciado; nada mudou");
     // Garbage, oversize and non-ASCII arguments reach the scripts harmlessly, or not at all.
     await prof.sendRaw(new TextEncoder().encode("{mute zoé}\n"));
     assert.match(await prof.expect("ERRO"), /^ERRO 02 /);

@@ -31,7 +31,9 @@ export function moderationContract(engine: RoomEngine, test: ContractTest): void
         assert.equal(await a.kick("zed"), undefined);
         // C3: the kicked address stays out for a while, on every node; {unban} by nickname lifts it.
         for (const room of open.rooms) assert.equal(await room.admits("10.0.0.2"), "kicked");
-        assert.equal(await b.unban("bob"), true);
+        assert.deepEqual((await b.unban("bob")).map((x) => [x.ip, x.nick, x.kind]), [
+          ["10.0.0.2", "bob", "kick"],
+        ]);
         for (const room of open.rooms) assert.equal(await room.admits("10.0.0.2"), "ok");
       },
     );
@@ -46,8 +48,8 @@ export function moderationContract(engine: RoomEngine, test: ContractTest): void
         assert.deepEqual(await room.bans(), [{ ip: "10.0.0.3", nick: "cid" }]);
       }
       assert.equal(await a.ban("zed"), undefined);
-      assert.equal(await b.unban("10.0.0.3"), true);
-      assert.equal(await a.unban("10.0.0.3"), false);
+      assert.deepEqual(await b.unban("10.0.0.3"), [{ ip: "10.0.0.3", nick: "cid" }]);
+      assert.deepEqual(await a.unban("10.0.0.3"), []);
       for (const room of open.rooms) {
         assert.equal(await room.admits("10.0.0.3"), "ok");
         assert.deepEqual(await room.bans(), []);
@@ -107,6 +109,60 @@ export function moderationContract(engine: RoomEngine, test: ContractTest): void
     assert.deepEqual(await a.bans(), []);
   });
 
+  test("a muted address outlives its user: lifted by the name it was muted under or by the address, on every node (C3, field test)", async (t) => {
+    await using open = await engine.open(0);
+    const [a, b] = open.rooms;
+    const prof = await enter(a, "prof", "10.0.0.1", "teacher");
+    const mute = async (nick: string, ip: string) => {
+      const m = await enter(b, nick, ip);
+      assert.deepEqual(await a.mute(nick, true), { nick, changed: true });
+      await m.waitFor(() => m.muted, `${nick} muted`);
+      await b.leave(m);
+      await prof.expect(`SAIU ${nick}`);
+    };
+    await t.step("unmute by the name, in any case, with its user gone", async () => {
+      await mute("davi", "10.0.0.8");
+      assert.deepEqual(await b.bans(), [{ ip: "10.0.0.8", nick: "davi", kind: "mute" }]);
+      assert.deepEqual(await a.unban("DAVI", ["ban", "kick"]), [], "not a ban nor a kick");
+      assert.deepEqual(await a.unban("Davi", ["mute"]), [
+        { ip: "10.0.0.8", nick: "davi", kind: "mute" },
+      ]);
+      for (const room of open.rooms) assert.deepEqual(await room.bans(), []);
+      const back = await enter(b, "davi", "10.0.0.8");
+      assert.equal(back.muted, false, "neither the name nor the address is muted");
+      await b.leave(back);
+      assert.deepEqual(await a.unban("davi", ["mute"]), [], "nothing matched");
+    });
+    await t.step("unmute by the address; one online there is told it may speak", async () => {
+      await mute("eva", "10.0.0.9");
+      const outra = await enter(a, "outra", "10.0.0.9");
+      assert.equal(outra.muted, true, "the address is muted");
+      const cid = await enter(b, "cid", "10.0.0.10");
+      assert.deepEqual(await b.unban("10.0.0.9", ["mute"]), [
+        { ip: "10.0.0.9", nick: "eva", kind: "mute" },
+      ]);
+      await outra.waitFor(() => !outra.muted, "outra unmuted on its node");
+      assert.equal(await cid.expect("AVISO"), "AVISO outra pode falar de novo");
+      const eva = await enter(b, "eva", "10.0.0.11");
+      assert.equal(eva.muted, false, "the name it was muted under is free too");
+      for (const m of [outra, eva]) await (m === outra ? a : b).leave(m);
+      await b.leave(cid);
+    });
+    await t.step("unban by the address lifts a mute, a kick and a ban alike", async () => {
+      await mute("ivo", "10.0.0.12");
+      const kim = await enter(b, "kim", "10.0.0.13");
+      assert.equal(await a.kick("kim"), "kim");
+      await kim.waitFor(() => kim.removals.length > 0, "kim removed");
+      await b.leave(kim, true);
+      assert.deepEqual(await b.unban("10.0.0.12"), [
+        { ip: "10.0.0.12", nick: "ivo", kind: "mute" },
+      ]);
+      assert.deepEqual((await a.unban("KIM")).map((x) => [x.ip, x.kind]), [["10.0.0.13", "kick"]]);
+      for (const room of open.rooms) assert.deepEqual(await room.bans(), []);
+      assert.deepEqual(await b.unban("10.0.0.12"), [], "nothing matched");
+    });
+  });
+
   test("a kick keeps the address out on every node for its minutes; unban lifts it (C3)", async (t) => {
     let now = 7_000_000;
     await using open = await engine.open(0, { ...SYSTEM_TIMERS, now: () => now });
@@ -141,7 +197,7 @@ export function moderationContract(engine: RoomEngine, test: ContractTest): void
         assert.equal(await room.admits("10.0.0.2"), "ok");
         assert.deepEqual(await room.bans(), []);
       }
-      assert.equal(await a.unban("bob"), false, "nothing left to lift");
+      assert.deepEqual(await a.unban("bob"), [], "nothing left to lift");
     });
     await t.step(
       "unban by address lifts a kick before its time; a ban is listed before it",
@@ -155,9 +211,15 @@ export function moderationContract(engine: RoomEngine, test: ContractTest): void
           { ip: "10.0.0.4", nick: "dan" },
           { ip: "10.0.0.3", nick: "cid", kind: "kick", leftMs: 5 * 60_000 },
         ]);
-        assert.equal(await b.unban("10.0.0.3"), true);
+        assert.deepEqual(await b.unban("10.0.0.3"), [
+          { ip: "10.0.0.3", nick: "cid", kind: "kick", leftMs: 5 * 60_000 },
+        ]);
         for (const room of open.rooms) assert.equal(await room.admits("10.0.0.3"), "ok");
-        assert.equal(await a.unban("DAN"), true, "a ban by nickname, in any case");
+        assert.deepEqual(
+          await a.unban("DAN"),
+          [{ ip: "10.0.0.4", nick: "dan" }],
+          "a ban by nickname, in any case",
+        );
         assert.deepEqual(await a.bans(), []);
       },
     );

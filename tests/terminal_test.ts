@@ -336,6 +336,9 @@ Deno.test({
     "the message shown as not sent",
   );
   await tmux.waitLine((l) => l.includes("ERRO 14"), "the server's refusal");
+  // The refused line comes back to the input line, to edit (field test: nothing typed is lost).
+  await tmux.waitLine((l) => l === "ana> :posso falar?", "the line given back");
+  await tmux.keys("C-u");
   await tmux.type("professor:posso falar?", true);
   assert.equal(await prof.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: posso falar?");
   await prof.send("{unmute ana}");
@@ -344,6 +347,64 @@ Deno.test({
   assert.equal(await prof.expect("PUBLICA"), "PUBLICA ana: voltei");
   const pane = await tmux.waitLine((l) => l.endsWith("ana: voltei"), "sent as usual");
   assert.ok(!pane.some((l) => l.includes("voltei  (")), pane.join("\n"));
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});
+
+Deno.test({
+  name: "client: the teacher sees a kick once: the OK, not also the room's SAIU (field test, C3)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer({ adminToken: "s3nha-do-prof" });
+  await using bob = await join(srv.port, "bob");
+  await using tmux = new Tmux();
+  await client(tmux, srv.port, "prof");
+  await tmux.type("{admin s3nha-do-prof}", true);
+  await tmux.waitLine((l) => l.endsWith("você agora é o professor; digite {help}"), "the teacher");
+  await tmux.type("{kick bob}", true);
+  await bob.closed();
+  await tmux.waitLine((l) => l.endsWith("bob foi removido"), "the kick's OK");
+  // A later answer: every line of the kick has come before it.
+  await tmux.type("{users}", true);
+  const pane = await tmux.waitLine((l) => l.includes("1 online: prof"), "the list");
+  assert.deepEqual(pane.filter((l) => /bob foi removido/.test(l)).length, 1, pane.join("\n"));
+  // A kick of nobody online is refused, and a later kick of the same name is shown again.
+  await tmux.type("{kick bob}", true);
+  await tmux.waitLine((l) => l.includes("{kick bob}") && l.includes("02"), "ERRO 02");
+  await using cid = await join(srv.port, "cid", { from: "127.0.0.3" });
+  await tmux.waitLine((l) => l.endsWith("cid entrou no chat"), "cid");
+  await tmux.type("{ban cid}", true);
+  await cid.closed();
+  await tmux.type("{users}", true);
+  const after = await tmux.waitPane(
+    (p) => p.filter((l) => l.includes("1 online: prof")).length === 2,
+    "the second list",
+  );
+  assert.equal(after.filter((l) => /cid foi removido/.test(l)).length, 1, after.join("\n"));
+  await tmux.keys("C-c");
+  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+});
+
+Deno.test({
+  name:
+    "client: a line too long for the protocol is told and given back, not sent (L1, field test)",
+  ignore: !TMUX,
+}, async () => {
+  await using srv = startServer();
+  await using bob = await join(srv.port, "bob");
+  await using tmux = new Tmux();
+  await client(tmux, srv.port, "ana");
+  // A plain line of 1024 bytes: with the ':' it gets, one byte over the line limit.
+  await tmux.type("y".repeat(1024), true);
+  await tmux.waitLine((l) => l.includes("máximo de 1024 bytes"), "the refusal");
+  const pane = await tmux.waitLine((l) => /^y+$/.test(l), "the line given back");
+  const given = pane.filter((l) => /^(ana> )?y+$/.test(l)).join("").replace("ana> ", "");
+  assert.equal(given.length, 1024, `all of it, once, in the input line:\n${pane.join("\n")}`);
+  assert.ok(pane.some((l) => l.startsWith("ana> y")), pane.join("\n"));
+  await tmux.keys("C-u");
+  await tmux.type(":curta", true);
+  assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: curta");
+  assert.ok(!bob.received.some((l) => l.includes("yyy")), "the long one never went");
   await tmux.keys("C-c");
   await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
 });

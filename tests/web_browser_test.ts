@@ -7,40 +7,9 @@
  * the token. Without chromium each test says it is skipped.
  */
 import assert from "node:assert/strict";
-import type { Page } from "puppeteer-core";
 import { join, LineClient } from "./line_client.ts";
-import { WAIT_MS } from "./wait.ts";
-import { HAVE_CHROMIUM, launch, NO_CHROMIUM } from "./browser.ts";
+import { browserTest, launch, textOf, typeLine } from "./browser.ts";
 import { startWebServer } from "./web_helpers.ts";
-
-/** A browser test: chromium's child process and its pipes outlive the sanitizers' view. */
-function browserTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({
-    name: HAVE_CHROMIUM ? name : `${name} (${NO_CHROMIUM})`,
-    ignore: !HAVE_CHROMIUM,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn,
-  });
-}
-
-/** Waits until the page's text (all of it, as a reader finds it) matches. */
-async function textOf(page: Page, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const text = String(await page.evaluate("document.body.innerText"));
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`page lacks ${pattern}:\n${text}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Types a line into the page's one field and presses Enter. */
-async function typeLine(page: Page, line: string): Promise<void> {
-  await page.focus("#line");
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
 
 browserTest("W2: a browser user and an nc user chat both ways on a 360 px page", async () => {
   await using s = startWebServer();

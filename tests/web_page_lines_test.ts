@@ -8,39 +8,8 @@
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { join, type LineClient } from "./line_client.ts";
-import { WAIT_MS } from "./wait.ts";
-import { HAVE_CHROMIUM, launch, NO_CHROMIUM } from "./browser.ts";
+import { browserTest, launch, textOf, typeLine } from "./browser.ts";
 import { startWebServer } from "./web_helpers.ts";
-
-/** A browser test: chromium's child process and its pipes outlive the sanitizers' view. */
-function browserTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({
-    name: HAVE_CHROMIUM ? name : `${name} (${NO_CHROMIUM})`,
-    ignore: !HAVE_CHROMIUM,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn,
-  });
-}
-
-/** Waits until the text of `selector` matches. */
-async function textOf(page: Page, pattern: RegExp, selector = "body"): Promise<string> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const text = String(
-      await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).innerText`),
-    );
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`${selector} lacks ${pattern}:\n${text}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function typeLine(page: Page, line: string): Promise<void> {
-  await page.focus("#line");
-  await page.keyboard.type(line);
-  await page.keyboard.press("Enter");
-}
 
 /** Opens the page in English. */
 async function englishPage(page: Page, port: number): Promise<void> {

@@ -12,7 +12,7 @@ import { Moderation } from "./moderation.ts";
 import { NickRegistry } from "./registry.ts";
 import { SYSTEM_TIMERS, type Timers } from "../../common/time.ts";
 import { CHURN_PAIRS, Crowd } from "./crowd.ts";
-import type { Admission, Ban, Member, Room, WhisperResult } from "./room.ts";
+import type { Admission, Ban, BanKind, Member, Room, WhisperResult } from "./room.ts";
 
 /** Options of a {@linkcode LocalRoom}. */
 export interface LocalRoomOptions {
@@ -176,9 +176,16 @@ export class LocalRoom implements Room {
     return Promise.resolve(ban);
   }
 
-  /** Lifts a ban or a kick, by address or nickname. */
-  unban(ip: string): Promise<boolean> {
-    return Promise.resolve(this.#moderation.unban(ip));
+  /** Lifts bans, kicks and muted addresses, by address or nickname; who is online there may speak. */
+  unban(ipOrNick: string, kinds?: readonly BanKind[]): Promise<Ban[]> {
+    const lifted = this.#moderation.unban(ipOrNick, kinds);
+    const ips = new Set(lifted.filter((b) => b.kind === "mute").map((b) => b.ip));
+    for (const m of ips.size > 0 ? this.#members.values() : []) {
+      if (!ips.has(m.ip) || this.#moderation.isMuted(m.nick, m.ip)) continue;
+      m.muted = false;
+      this.#everyone({ kind: "notice", notice: "unmuted", arg: m.nick });
+    }
+    return Promise.resolve(lifted);
   }
 
   /** The banned addresses. */

@@ -12,7 +12,7 @@
 
 import { type Clock, SYSTEM_TIMERS } from "../../common/time.ts";
 import { nickKey } from "../../wire/commands.ts";
-import type { Admission, Ban } from "./room.ts";
+import { type Admission, type Ban, BAN_KINDS, type BanKind } from "./room.ts";
 
 /** The teacher's decisions about one room. */
 export class Moderation {
@@ -73,18 +73,26 @@ export class Moderation {
   }
 
   /**
-   * Lifts the ban and the kick of an address, or of the nickname they were made with.
-   * @returns Whether there was one.
+   * Lifts what {@linkcode bans} lists for an address, or for the nickname it
+   * was recorded under (C3): bans, kicks and muted addresses, of `kinds`. A
+   * muted address lifted also frees the nickname it was muted under.
+   *
+   * @param ipOrNick An address, or a nickname in any case.
+   * @param kinds What to lift. @default {["ban", "kick", "mute"]}
+   * @returns What was lifted, as {@linkcode bans} listed it; empty when nothing matched.
    */
-  unban(ipOrNick: string): boolean {
-    this.#expire();
+  unban(ipOrNick: string, kinds: readonly BanKind[] = BAN_KINDS): Ban[] {
     const key = nickKey(ipOrNick);
-    let lifted = false;
-    for (const map of [this.#bans, this.#kicks] as Map<string, Ban>[]) {
-      for (const [ip, b] of map) {
-        if (ip === ipOrNick || nickKey(b.nick) === key) lifted = map.delete(ip) || lifted;
-      }
+    const matches = (b: Ban) => b.ip === ipOrNick || nickKey(b.nick) === key;
+    const lifted = this.bans().filter((b) => kinds.includes(b.kind ?? "ban") && matches(b));
+    for (const b of lifted) {
+      if (b.kind === "kick") this.#kicks.delete(b.ip);
+      else if (b.kind === "mute") {
+        this.#mutedIps.delete(b.ip);
+        this.#muted.delete(nickKey(b.nick));
+      } else this.#bans.delete(b.ip);
     }
+    if (kinds.includes("mute")) this.#muted.delete(key);
     return lifted;
   }
 

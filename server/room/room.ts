@@ -59,10 +59,16 @@ export interface Ban {
   /** The nickname that was removed with it. */
   readonly nick: string;
   /** A ban (until `{unban}`, when not given), a kick (for a while) or a muted address (C3). */
-  readonly kind?: "ban" | "kick" | "mute";
+  readonly kind?: BanKind;
   /** A kick's time left, in milliseconds. */
   readonly leftMs?: number;
 }
+
+/** What `{bans}` lists (C3): a ban, a kick's minutes, a muted address. */
+export type BanKind = "ban" | "kick" | "mute";
+
+/** Every kind of entry `{bans}` lists, in its order; what `{unban}` lifts. */
+export const BAN_KINDS: readonly BanKind[] = ["ban", "kick", "mute"];
 
 /** Whether a new connection from an address may come in (C3). */
 export type Admission = "ok" | "banned" | "locked" | "kicked";
@@ -135,8 +141,15 @@ export interface Room {
    * @returns The ban, or `undefined` when nobody has the nickname.
    */
   ban(nick: string): Promise<Ban | undefined>;
-  /** @returns Whether the address was banned. */
-  unban(ip: string): Promise<boolean>;
+  /**
+   * Lifts what {@linkcode bans} lists for the address `ipOrNick`, or for the
+   * nickname it was recorded under, in any case, of `kinds` (C3, N4): a
+   * member online is not needed. A member online at a muted address lifted
+   * may speak again, and the room is told (`unmuted`), on every node.
+   * @param kinds What to lift. @default {BAN_KINDS}
+   * @returns What was lifted, as {@linkcode bans} listed it; empty when nothing matched.
+   */
+  unban(ipOrNick: string, kinds?: readonly BanKind[]): Promise<Ban[]>;
   /** The banned addresses, in the order they were banned. */
   bans(): Promise<Ban[]>;
   /**

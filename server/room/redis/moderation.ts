@@ -12,7 +12,7 @@
  */
 
 import type { NoticeKind } from "../../../protocol.ts";
-import type { Admission, Ban, Member } from "../room.ts";
+import { type Admission, type Ban, BAN_KINDS, type BanKind, type Member } from "../room.ts";
 import type { RedisNode } from "./node.ts";
 import type { Target } from "./moderation_store.ts";
 
@@ -54,9 +54,10 @@ export class RedisModeration {
     return t === undefined ? undefined : { ip: t.ip, nick: t.nick };
   }
 
-  /** C3: lifts the ban and the kick of an address, or of the nickname they were made with, on every node. */
-  unban(ipOrNick: string): Promise<boolean> {
-    return this.#node.call(() => this.#node.store.moderation.unban(ipOrNick, this.#node.now()));
+  /** C3: lifts bans, kicks and muted addresses, by address or by the nickname they were made with, on every node. */
+  unban(ipOrNick: string, kinds: readonly BanKind[] = BAN_KINDS): Promise<Ban[]> {
+    const node = this.#node;
+    return node.call(() => node.store.moderation.unban(ipOrNick, kinds, node.now()));
   }
 
   /** C3: the bans, the kicks still running and the muted addresses, each oldest first. */

@@ -40,6 +40,43 @@ local function kick_until(ip, v, now)
   redis.call('HDEL', k('kicks'), ip)
   return nil
 end
+local HASHES = {ban = 'bans', kick = 'kicks', mute = 'mutedips'}
+-- What {bans} lists of the kinds asked (a comma list), each kind oldest first:
+-- rows {seq, kind, ip, nick, leftMs} (leftMs empty but for a kick), kicks whose time is up dropped.
+local function listed(kinds, now)
+  local rows = {}
+  for _, kind in ipairs({'ban', 'kick', 'mute'}) do
+    if string.find(',' .. kinds .. ',', ',' .. kind .. ',', 1, true) then
+      local all = redis.call('HGETALL', k(HASHES[kind]))
+      local some = {}
+      for i = 1, #all, 2 do
+        local ip, v = all[i], all[i + 1]
+        local left, live = '', true
+        if kind == 'kick' then
+          local t = kick_until(ip, v, now)
+          live = t ~= nil
+          if live then left = tostring(t - now) end
+          v = string.match(v, '^%d+|(.*)$')
+        end
+        if live then
+          local seq, nick = string.match(v, '^(%d+)|(.*)$')
+          some[#some + 1] = {tonumber(seq), kind, ip, nick, left}
+        end
+      end
+      table.sort(some, function(a, b) return a[1] < b[1] end)
+      for _, r in ipairs(some) do rows[#rows + 1] = r end
+    end
+  end
+  return rows
+end
+-- Rows of listed(), as the scripts return them: a flat list of kind, ip, nick, leftMs.
+local function flat(rows)
+  local out = {}
+  for _, r in ipairs(rows) do
+    for j = 2, 5 do out[#out + 1] = r[j] end
+  end
+  return out
+end
 `;
 
 /** The moderation scripts, by name: `ARGV[3]` on are each script's own arguments. */
@@ -108,25 +145,40 @@ if redis.call('EXISTS', k('locked')) == 1 then return 'locked' end
 return 'ok'
 `,
   /**
-   * C3: lifts the bans and the kicks of an address, or of the nickname they
-   * were made with. ARGV: ipOrNick, the nickname key of it, now. Returns 1
-   * when there was one, or 0.
+   * C3: lifts what `{bans}` lists for an address, or for the nickname it was
+   * recorded under: bans, kicks still running, muted addresses (a muted
+   * address lifted frees its nickname too), of the kinds asked. Every member
+   * online at a muted address lifted, its own nickname not muted, may speak
+   * again: its node is told (`t=m`) and so is the room (`unmuted`). ARGV:
+   * ipOrNick, the nickname key of it, now, kinds (`ban,kick,mute`). Returns
+   * what was lifted as `bans` lists it: a flat list of `kind, ip, nick, leftMs`.
    */
   unban: MODERATION_PRELUDE + `
-local arg, key, now = ARGV[3], ARGV[4], clock(ARGV[5])
-local lifted = 0
-for _, name in ipairs({'bans', 'kicks'}) do
-  local all = redis.call('HGETALL', k(name))
-  for i = 1, #all, 2 do
-    local ip, v = all[i], all[i + 1]
-    local live = name == 'bans' or kick_until(ip, v, now)
-    if live and (ip == arg or string.lower(string.match(v, '|([^|]*)$')) == key) then
-      redis.call('HDEL', k(name), ip)
-      lifted = 1
+local arg, key, kinds = ARGV[3], ARGV[4], ARGV[6]
+local lifted, freed = {}, {}
+for _, r in ipairs(listed(kinds, clock(ARGV[5]))) do
+  local kind, ip, nick = r[2], r[3], r[4]
+  if ip == arg or string.lower(nick) == key then
+    redis.call('HDEL', k(HASHES[kind]), ip)
+    if kind == 'mute' then
+      redis.call('SREM', k('muted'), string.lower(nick))
+      freed[ip] = true
+    end
+    lifted[#lifted + 1] = r
+  end
+end
+if string.find(',' .. kinds .. ',', ',mute,', 1, true) then redis.call('SREM', k('muted'), key) end
+if next(freed) then
+  local members = redis.call('HGETALL', k('members'))
+  for i = 1, #members, 2 do
+    local m = cjson.decode(members[i + 1])
+    if freed[m.i] and redis.call('SISMEMBER', k('muted'), m.k) == 0 then
+      event('t', 'm', 'k', m.k, 'o', '0')
+      event('t', 'n', 'k', 'unmuted', 'a', m.n)
     end
   end
 end
-return lifted
+return flat(lifted)
 `,
   /**
    * C3: what `{bans}` lists: the bans, the kicks still running and the muted
@@ -134,35 +186,6 @@ return lifted
    * `kind, ip, nick, leftMs` (`leftMs` empty but for a kick).
    */
   bans: MODERATION_PRELUDE + `
-local now = clock(ARGV[3])
-local out = {}
-for _, kind in ipairs({'ban', 'kick', 'mute'}) do
-  local name = ({ban = 'bans', kick = 'kicks', mute = 'mutedips'})[kind]
-  local all = redis.call('HGETALL', k(name))
-  local rows = {}
-  for i = 1, #all, 2 do
-    local ip, v = all[i], all[i + 1]
-    local left = ''
-    local live = true
-    if kind == 'kick' then
-      local t = kick_until(ip, v, now)
-      live = t ~= nil
-      if live then left = tostring(t - now) end
-      v = string.match(v, '^%d+|(.*)$')
-    end
-    if live then
-      local seq, nick = string.match(v, '^(%d+)|(.*)$')
-      rows[#rows + 1] = {tonumber(seq), ip, nick, left}
-    end
-  end
-  table.sort(rows, function(a, b) return a[1] < b[1] end)
-  for _, r in ipairs(rows) do
-    out[#out + 1] = kind
-    out[#out + 1] = r[2]
-    out[#out + 1] = r[3]
-    out[#out + 1] = r[4]
-  end
-end
-return out
+return flat(listed('ban,kick,mute', clock(ARGV[3])))
 `,
 } as const;

@@ -9,7 +9,7 @@
 
 import type { NoticeKind } from "../../../protocol.ts";
 import { nickKey } from "../../../wire/commands.ts";
-import type { Admission, Ban, Member } from "../room.ts";
+import type { Admission, Ban, BanKind, Member } from "../room.ts";
 import type { RedisCalls } from "./calls.ts";
 import { noticeFields } from "./events.ts";
 
@@ -80,21 +80,26 @@ export class ModerationStore {
     return await this.#calls.send(["DEL", k]) === 1;
   }
 
-  /** C3: lifts the bans and kicks of an address or nickname; whether there was one. */
-  async unban(ipOrNick: string, now: string): Promise<boolean> {
-    return await this.#calls.run("unban", [ipOrNick, nickKey(ipOrNick), now]) === 1;
+  /** C3: lifts what `bans` lists for an address or nickname, of `kinds`; what was lifted. */
+  async unban(ipOrNick: string, kinds: readonly BanKind[], now: string): Promise<Ban[]> {
+    const args = [ipOrNick, nickKey(ipOrNick), now, kinds.join(",")];
+    return banList(await this.#calls.run("unban", args) as string[]);
   }
 
   /** C3: the bans, the kicks still running (with their time left) and the muted addresses. */
   async bans(now: string): Promise<Ban[]> {
-    const r = await this.#calls.run("bans", [now]) as string[];
-    const out: Ban[] = [];
-    for (let i = 0; i + 3 < r.length; i += 4) {
-      const [kind, ip, nick, left] = [r[i]!, r[i + 1]!, r[i + 2]!, r[i + 3]!];
-      if (kind === "kick") out.push({ ip, nick, kind, leftMs: Number(left) });
-      else if (kind === "mute") out.push({ ip, nick, kind });
-      else out.push({ ip, nick });
-    }
-    return out;
+    return banList(await this.#calls.run("bans", [now]) as string[]);
   }
+}
+
+/** A script's flat list of `kind, ip, nick, leftMs`, read back. */
+function banList(r: readonly string[]): Ban[] {
+  const out: Ban[] = [];
+  for (let i = 0; i + 3 < r.length; i += 4) {
+    const [kind, ip, nick, left] = [r[i]!, r[i + 1]!, r[i + 2]!, r[i + 3]!];
+    if (kind === "kick") out.push({ ip, nick, kind, leftMs: Number(left) });
+    else if (kind === "mute") out.push({ ip, nick, kind });
+    else out.push({ ip, nick });
+  }
+  return out;
 }

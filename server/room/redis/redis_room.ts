@@ -21,6 +21,7 @@ import { Outgoing, type ServerMessage } from "../message.ts";
 import {
   type Admission,
   type Ban,
+  type BanKind,
   type Member,
   type Room,
   RoomUnavailable,
@@ -213,8 +214,8 @@ export class RedisRoom implements Room {
   }
 
   /** C3: {@linkcode RedisModeration.unban}. */
-  unban(ip: string): Promise<boolean> {
-    return this.#moderation.unban(ip);
+  unban(ipOrNick: string, kinds?: readonly BanKind[]): Promise<Ban[]> {
+    return this.#moderation.unban(ipOrNick, kinds);
   }
 
   /** C3: {@linkcode RedisModeration.bans}. */

@@ -111,7 +111,10 @@ var deno_default = {
   },
   test: {
     sanitizeOps: true,
-    sanitizeResources: true
+    sanitizeResources: true,
+    exclude: [
+      "server/web/bundle/"
+    ]
   },
   exclude: [
     "dist/"
@@ -277,10 +280,10 @@ var COMMANDS = [
   ]),
   teacher("unmute", "word", [
     "{unmute apelido}",
-    "deixar falar"
+    "deixar falar (apelido ou IP)"
   ], [
     "{unmute nick}",
-    "let speak"
+    "let speak (nick or IP)"
   ]),
   teacher("ban", "word", [
     "{ban apelido}",
@@ -291,17 +294,17 @@ var COMMANDS = [
   ]),
   teacher("unban", "word", [
     "{unban IP}",
-    "desbanir um endere\xE7o"
+    "liberar ban, kick e sil\xEAncio (IP ou apelido)"
   ], [
     "{unban IP}",
-    "unban an address"
+    "lift ban, kick and mute (IP or nick)"
   ]),
   teacher("bans", "none", [
     "{bans}",
-    "endere\xE7os banidos"
+    "bans, kicks e sil\xEAncios"
   ], [
     "{bans}",
-    "banned addresses"
+    "bans, kicks and mutes"
   ]),
   teacher("lock", "none", [
     "{lock}",
@@ -721,12 +724,12 @@ var Message = {
     en: "%s was removed and address %s banned"
   },
   unbanDone: {
-    pt: "endere\xE7o %s desbanido",
-    en: "address %s unbanned"
+    pt: "liberado: %s",
+    en: "lifted: %s"
   },
   notBanned: {
-    pt: "%s n\xE3o estava banido; nada mudou",
-    en: "%s was not banned; nothing changed"
+    pt: "nada a liberar para %s: nenhum ban, kick ou sil\xEAncio com esse endere\xE7o ou apelido; veja {bans}",
+    en: "nothing to lift for %s: no ban, kick or mute with that address or nickname; see {bans}"
   },
   nobodyOnline: {
     pt: "Ningu\xE9m online com esse apelido",
@@ -745,8 +748,8 @@ var Message = {
     en: "%s was muted already"
   },
   notMuted: {
-    pt: "%s n\xE3o estava silenciado",
-    en: "%s was not muted"
+    pt: "%s n\xE3o estava silenciado; nada mudou",
+    en: "%s was not muted; nothing changed"
   },
   alreadyLocked: {
     pt: "a sala j\xE1 estava trancada; nada mudou",
@@ -1137,6 +1140,13 @@ function translate(text, lang2) {
   }
   return text;
 }
+function clientError(code, detail, lang2) {
+  const wire2 = typeof detail === "object" ? detail.data : toAscii(Detail[detail].pt);
+  return describeError(code, wire2, lang2);
+}
+function ownText(command, nick, lang2) {
+  return command.kind === "public" ? `${nick}: ${command.text}` : `${say(TEXTS.privateTo, lang2, command.to)}: ${command.text}`;
+}
 
 // wire/commands.ts
 var TABLE = COMMANDS;
@@ -1243,8 +1253,12 @@ function isNickShaped(name) {
   }
   return true;
 }
+function nickKey(nick) {
+  return nick.toLowerCase();
+}
 
 // client/chat_line.ts
+var TYPED_LINE_MAX = MAX_LINE_BYTES - ":".length;
 var CHAT_LINE_TEXTS = {
   noReply: {
     pt: "Ningu\xE9m lhe mandou mensagem privada ainda: {reply} responde \xE0 \xFAltima",
@@ -1253,6 +1267,10 @@ var CHAT_LINE_TEXTS = {
   sentAsPublic: {
     pt: "Enviado para todos. Da pr\xF3xima vez comece com : (:texto), ou apelido:texto para uma pessoa",
     en: "Sent to everyone. Next time start with : (:text), or nick:text for one person"
+  },
+  tooLong: {
+    pt: clientError(ErrorCode.lineTooLong, "lineLimit", "pt"),
+    en: clientError(ErrorCode.lineTooLong, "lineLimit", "en")
   }
 };
 var ChatLines = class {
@@ -1287,6 +1305,11 @@ var ChatLines = class {
     const command = parseCommand(line2);
     if (this.#interactive && command.kind === "invalid" && command.detail === "unknownCommand" && !line2.trimStart().startsWith("{") && line2.trim().toLowerCase() !== "quit") {
       line2 = `:${line2}`;
+      if (tooLong(line2)) return {
+        kind: "tell",
+        text: CHAT_LINE_TEXTS.tooLong,
+        error: true
+      };
       const told = this.#toldPublic;
       this.#toldPublic = true;
       return {
@@ -1301,6 +1324,11 @@ var ChatLines = class {
     if (command.kind === "quit") return {
       kind: "quit"
     };
+    if (tooLong(line2)) return {
+      kind: "tell",
+      text: CHAT_LINE_TEXTS.tooLong,
+      error: true
+    };
     return {
       kind: "send",
       line: line2,
@@ -1308,6 +1336,234 @@ var ChatLines = class {
     };
   }
 };
+var encoder = new TextEncoder();
+function tooLong(line2) {
+  return encoder.encode(line2).length > MAX_LINE_BYTES;
+}
+
+// client/own_lines.ts
+var REFUSALS = /* @__PURE__ */ new Set([
+  ErrorCode.noSuchUser,
+  ErrorCode.lineTooLong,
+  ErrorCode.notAscii,
+  ErrorCode.muted,
+  ErrorCode.roomDown
+]);
+var NOT_SENT = toAscii(Detail.notSent.pt);
+var OWN_WAITING_MAX = 64;
+var OwnLines = class {
+  #waiting = [];
+  /**
+   * The user's `{kick}` and `{ban}`, in order: the nickname key, and whether its `OK` came
+   * (until its `SAIU`). One refused (`ERRO`) removes nobody: no `SAIU` of its own follows.
+   */
+  #removing = [];
+  #next = 1;
+  /**
+   * The user sent a line.
+   *
+   * @param command The line, parsed.
+   * @param typed What the user typed for it.
+   * @returns The message waiting, for a public or private one; `undefined` for any other line.
+   */
+  sent(command, typed) {
+    if (command.kind === "kick" || command.kind === "ban") {
+      this.#removing.push({
+        key: nickKey(command.arg),
+        done: false
+      });
+      if (this.#removing.length > OWN_WAITING_MAX) this.#removing.shift();
+      return void 0;
+    }
+    if (command.kind !== "public" && command.kind !== "private") return void 0;
+    const own = {
+      id: this.#next++,
+      typed,
+      command
+    };
+    this.#waiting.push(own);
+    if (this.#waiting.length > OWN_WAITING_MAX) this.#waiting.shift();
+    return own;
+  }
+  /**
+   * A line of the server: what it means for the user's own lines, if anything.
+   *
+   * @param line The line.
+   */
+  answer(line2) {
+    switch (line2.kind) {
+      case "sent":
+        this.#settle(this.#oldestPrivate());
+        return void 0;
+      case "ok": {
+        const kick = this.#removing.find((r) => !r.done);
+        if (kick !== void 0) kick.done = true;
+        return void 0;
+      }
+      case "left":
+        return line2.removed === true && this.#removed(line2.nick) ? {
+          kind: "told"
+        } : void 0;
+      case "leftMany":
+        for (const nick of line2.names) this.#removed(nick);
+        return void 0;
+      case "error": {
+        const kick = this.#removing.findIndex((r) => !r.done);
+        if (kick >= 0 && line2.code !== ErrorCode.flood) this.#removing.splice(kick, 1);
+        if (!REFUSALS.has(line2.code) || line2.detail.startsWith("{")) return void 0;
+        if (line2.code === ErrorCode.roomDown && line2.detail !== NOT_SENT) return void 0;
+        const at = line2.code === ErrorCode.noSuchUser ? this.#oldestPrivate() : this.#waiting.length - 1;
+        const own = this.#waiting[at];
+        if (own === void 0) return void 0;
+        this.#waiting.splice(at, 1);
+        return {
+          kind: "refused",
+          own
+        };
+      }
+    }
+    return void 0;
+  }
+  /** Whether `nick`'s removal is one the user's own command made (then it is forgotten). */
+  #removed(nick) {
+    const at = this.#removing.findIndex((r) => r.key === nickKey(nick));
+    if (at >= 0) this.#removing.splice(at, 1);
+    return at >= 0;
+  }
+  /** Where the oldest private message waiting is, or -1. */
+  #oldestPrivate() {
+    return this.#waiting.findIndex((w) => w.command.kind === "private");
+  }
+  /** The private message at `at` went, and every message sent before it. */
+  #settle(at) {
+    if (at >= 0) this.#waiting.splice(0, at + 1);
+  }
+};
+
+// client/roster.ts
+var CLIENT_COMMANDS = [
+  "{reply "
+];
+var COMMAND_FORMS = [
+  ...COMMANDS.filter((c) => c.syntax === "brace").map((c) => (c.arg ?? "none") === "none" ? `{${c.name}}` : `{${c.name} `),
+  ...CLIENT_COMMANDS
+];
+var Roster = class {
+  #names = /* @__PURE__ */ new Map();
+  /** A user list arriving in several `USUARIOS` lines (X1): the names so far, and how many. */
+  #listing;
+  /** The names known, in the order they came. */
+  get names() {
+    return [
+      ...this.#names.values()
+    ];
+  }
+  /** Forgets every name: the connection ended, nobody is known to be online. */
+  clear() {
+    this.#names.clear();
+    this.#listing = void 0;
+  }
+  /** Learns from a line of the server. */
+  update(line2) {
+    switch (line2.kind) {
+      case "welcome":
+      case "joined":
+        if (line2.nick !== "") this.#names.set(line2.nick.toLowerCase(), line2.nick);
+        return;
+      case "left":
+        this.#names.delete(line2.nick.toLowerCase());
+        return;
+      case "joinedMany":
+        for (const nick of line2.names) this.#names.set(nick.toLowerCase(), nick);
+        return;
+      case "leftMany":
+        for (const nick of line2.names) this.#names.delete(nick.toLowerCase());
+        return;
+      case "users":
+        return this.#listed(line2.text);
+    }
+  }
+  /**
+   * A user list is the room's whole list (S10, X1): once its lines have named
+   * everyone it counts, it replaces what was known, so a departure missed
+   * (a summary's names beyond the first) is forgotten then. A list cut short
+   * (`e mais 10`) only adds its names.
+   */
+  #listed(text) {
+    const list = listedNames(text);
+    if (list.total === void 0) {
+      for (const nick of list.names) this.#names.set(nick.toLowerCase(), nick);
+      return;
+    }
+    const listing = this.#listing ?? {
+      names: /* @__PURE__ */ new Map(),
+      total: list.total
+    };
+    for (const nick of list.names) listing.names.set(nick.toLowerCase(), nick);
+    this.#listing = listing;
+    if (listing.names.size < listing.total) return;
+    this.#names = listing.names;
+    this.#listing = void 0;
+  }
+  /**
+   * Completes the word before the cursor: a `{command`, a nickname at the
+   * start of the line as `nick:` (a private message), or a nickname in a
+   * message's text.
+   *
+   * @param line The input line up to the cursor.
+   * @returns What it may become (several when it is ambiguous), and the word completed.
+   *
+   * @example
+   * ```ts
+   * import { Roster } from "./roster.ts";
+   * import { parseServerLine } from "../wire/server_lines.ts";
+   * import assert from "node:assert/strict";
+   * const roster = new Roster();
+   * roster.update(parseServerLine("USUARIOS 2 online: Beatriz, bob"));
+   * assert.deepEqual(roster.complete("bea"), [["Beatriz:"], "bea"]);
+   * assert.deepEqual(roster.complete(":oi b"), [["Beatriz", "bob"], "b"]);
+   * assert.deepEqual(roster.complete("{us"), [["{users}"], "{us"]);
+   * ```
+   */
+  complete(line2) {
+    const start = Math.max(line2.lastIndexOf(" "), line2.lastIndexOf(":")) + 1;
+    const word = line2.slice(start);
+    if (start === 0 && word.startsWith("{")) {
+      return [
+        COMMAND_FORMS.filter((c) => c.startsWith(word.toLowerCase())),
+        word
+      ];
+    }
+    if (word === "") return [
+      [],
+      word
+    ];
+    const prefix = word.toLowerCase();
+    const names = this.names.filter((n) => n.toLowerCase().startsWith(prefix));
+    const atStart = start === 0;
+    const inBraces = line2.startsWith("{");
+    return [
+      names.map((n) => atStart && !inBraces ? `${n}:` : n),
+      word
+    ];
+  }
+};
+function listedNames(text) {
+  const at = text.indexOf(": ");
+  if (at < 0) return {
+    names: []
+  };
+  const items = text.slice(at + 2).split(", ");
+  const names = items.map((item) => item.split(" ")[0]).filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
+  const total = Number(/^(\d+) /.exec(text)?.[1]);
+  const cut = items.some((item) => item.includes(" "));
+  return Number.isInteger(total) && !cut ? {
+    names,
+    total
+  } : {
+    names
+  };
+}
 
 // server/web/pages/chat.ts
 var UI = {
@@ -1323,7 +1579,8 @@ var UI = {
     closed: "desconectado: recarregue a p\xE1gina para voltar",
     privateTo: "Mensagem privada para",
     switchTo: "English",
-    from: "de"
+    from: "de",
+    notSent: "n\xE3o enviada"
   },
   en: {
     nick: "Nickname",
@@ -1337,7 +1594,8 @@ var UI = {
     closed: "disconnected: reload the page to come back",
     privateTo: "Private message to",
     switchTo: "Portugu\xEAs",
-    from: "from"
+    from: "from",
+    notSent: "not sent"
   }
 };
 var $ = (id) => document.getElementById(id);
@@ -1348,7 +1606,10 @@ var lang = (localStorage.getItem("papo-lang") ?? navigator.language).toLowerCase
 var phase = "nick";
 var me = "";
 var chatLines = new ChatLines(true);
-var online = /* @__PURE__ */ new Set();
+var roster = new Roster();
+var ownLines = new OwnLines();
+var ownShown = /* @__PURE__ */ new Map();
+input.maxLength = TYPED_LINE_MAX;
 var scheme = location.protocol === "https:" ? "wss" : "ws";
 var socket = new WebSocket(`${scheme}://${location.host}/ws`);
 function label() {
@@ -1376,11 +1637,10 @@ function show(text, kind = "") {
   }
   log.append(li);
   log.scrollTop = log.scrollHeight;
+  return li;
 }
 function drawUsers() {
-  users.replaceChildren(...[
-    ...online
-  ].sort().map((nick) => {
+  users.replaceChildren(...roster.names.sort().map((nick) => {
     const li = document.createElement("li");
     const b = document.createElement("button");
     b.type = "button";
@@ -1402,29 +1662,36 @@ var STYLE_CLASS = {
   error: "error"
 };
 var askedUsers = 0;
+var ROSTER_LINES = /* @__PURE__ */ new Set([
+  "welcome",
+  "users",
+  "joined",
+  "left",
+  "joinedMany",
+  "leftMany"
+]);
 function track(line2) {
-  switch (line2.kind) {
-    case "users": {
-      const names = line2.text.replace(/^\d+ online:\s*/, "").split(/,\s*/).filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
-      online.clear();
-      for (const n of names) online.add(n);
-      return drawUsers();
-    }
-    case "joined":
-      online.add(line2.nick);
-      return drawUsers();
-    case "left":
-      online.delete(line2.nick);
-      return drawUsers();
-    case "joinedMany":
-    case "leftMany":
-      for (const n of line2.names) line2.kind === "joinedMany" ? online.add(n) : online.delete(n);
-      drawUsers();
-      if (line2.count > line2.names.length && socket.readyState === WebSocket.OPEN) {
-        askedUsers++;
-        socket.send("{users}");
-      }
+  if (!ROSTER_LINES.has(line2.kind)) return;
+  roster.update(line2);
+  drawUsers();
+  if (line2.kind !== "joinedMany" && line2.kind !== "leftMany") return;
+  if (line2.count > line2.names.length && socket.readyState === WebSocket.OPEN) {
+    askedUsers++;
+    socket.send("{users}");
   }
+}
+function refused(id, typed, why) {
+  const li = ownShown.get(id);
+  if (li === void 0) return false;
+  ownShown.delete(id);
+  li.classList.replace("own", "refused");
+  const reason = document.createElement("span");
+  reason.className = "why";
+  reason.textContent = ` \u2014 ${UI[lang].notSent}: ${why}`;
+  li.append(reason);
+  if (input.value === "") input.value = typed;
+  input.focus();
+  return true;
 }
 function receive(text) {
   const line2 = parseServerLine(text);
@@ -1434,7 +1701,7 @@ function receive(text) {
     case "nick":
       phase = "nick";
       label();
-      return show(say(Message.askNick, lang), "notice");
+      return void show(say(Message.askNick, lang), "notice");
     case "welcome":
       phase = "chat";
       me = line2.nick;
@@ -1446,8 +1713,12 @@ function receive(text) {
         return;
       }
   }
+  const answer = ownLines.answer(line2);
+  if (answer?.kind === "told") return;
   const shown = showServerLine(line2, lang, me);
-  if (shown !== void 0) show(shown.text, STYLE_CLASS[shown.style] ?? "");
+  if (shown === void 0) return;
+  if (answer?.kind === "refused" && refused(answer.own.id, answer.own.typed, shown.text)) return;
+  show(shown.text, STYLE_CLASS[shown.style] ?? "");
 }
 socket.onopen = () => label();
 socket.onmessage = (e) => receive(String(e.data));
@@ -1455,25 +1726,31 @@ socket.onclose = () => {
   status(UI[lang].closed);
   show(UI[lang].closed, "error");
   input.disabled = true;
+  roster.clear();
+  drawUsers();
 };
 $("form").onsubmit = (e) => {
   e.preventDefault();
-  let line2 = input.value;
-  if (line2 === "" || socket.readyState !== WebSocket.OPEN) return;
+  const typed = input.value;
+  if (typed === "" || socket.readyState !== WebSocket.OPEN) return;
   $("hint").textContent = "";
-  line2 = toAscii(line2);
-  if (phase === "chat") {
-    const typed = chatLines.typed(line2);
+  let line2 = toAscii(typed);
+  if (phase !== "chat") {
+    socket.send(line2);
     input.value = "";
-    if (typed.kind === "tell") return show(say(typed.text, lang), "error");
-    line2 = typed.kind === "quit" ? "{quit}" : typed.line;
-    if (typed.kind === "send" && typed.tell !== void 0) {
-      $("hint").textContent = say(typed.tell, lang);
-    }
+    return;
   }
-  socket.send(line2);
+  const chat = chatLines.typed(line2);
+  if (chat.kind === "tell") return void show(say(chat.text, lang), "error");
   input.value = "";
-  if (phase === "chat" && line2.startsWith(":")) show(`${me}: ${line2.slice(1)}`, "own");
+  if (chat.kind === "quit") return socket.send("{quit}");
+  line2 = chat.line;
+  if (chat.tell !== void 0) $("hint").textContent = say(chat.tell, lang);
+  socket.send(line2);
+  const own = ownLines.sent(chat.command, typed);
+  if (own === void 0) return;
+  ownShown.set(own.id, show(ownText(own.command, me, lang), "own"));
+  if (ownShown.size > OWN_WAITING_MAX) ownShown.delete(ownShown.keys().next().value);
 };
 $("lang").onclick = () => {
   lang = lang === "pt" ? "en" : "pt";

@@ -14,8 +14,12 @@ import { Message, say } from "../../../protocol.ts";
 import { parseServerLine, type ServerLine } from "../../../wire/server_lines.ts";
 // The terminal client's rendering (X3), pure: the page says every line as the client does,
 // errors with their detail (review 7a), OK and notices in the page's language (7b).
-import { type Shown, showServerLine } from "../../../client/render.ts";
-import { ChatLines } from "../../../client/chat_line.ts";
+import { ownText, type Shown, showServerLine } from "../../../client/render.ts";
+import { ChatLines, TYPED_LINE_MAX } from "../../../client/chat_line.ts";
+// The client's own bookkeeping, shared: who is online (roster.ts), which line the server
+// refused and which SAIU one's own {kick} already told (own_lines.ts) (field test).
+import { OWN_WAITING_MAX, OwnLines } from "../../../client/own_lines.ts";
+import { Roster } from "../../../client/roster.ts";
 
 const UI = {
   pt: {
@@ -31,6 +35,7 @@ const UI = {
     privateTo: "Mensagem privada para",
     switchTo: "English",
     from: "de",
+    notSent: "não enviada",
   },
   en: {
     nick: "Nickname",
@@ -45,6 +50,7 @@ const UI = {
     privateTo: "Private message to",
     switchTo: "Português",
     from: "from",
+    notSent: "not sent",
   },
 } as const;
 
@@ -60,7 +66,14 @@ let phase: "nick" | "chat" = "nick";
 let me = "";
 /** What a typed line becomes, read as the terminal client reads it (a plain line, {reply}). */
 const chatLines = new ChatLines(true);
-const online = new Set<string>();
+/** Who is online, followed from the room's lines as the terminal client follows it. */
+const roster = new Roster();
+/** One's own messages waiting for the server's answer, and the kicks one's commands made. */
+const ownLines = new OwnLines();
+/** The entry of each own message shown, by its number, until the server's answer settles it. */
+const ownShown = new Map<number, HTMLLIElement>();
+// L1: the field leaves room for the ':' a plain line gets (the page's one limit, from protocol.ts).
+input.maxLength = TYPED_LINE_MAX;
 
 const scheme = location.protocol === "https:" ? "wss" : "ws";
 const socket = new WebSocket(`${scheme}://${location.host}/ws`);
@@ -84,7 +97,7 @@ function status(text: string): void {
 }
 
 /** Adds one entry to the messages. */
-function show(text: string, kind = ""): void {
+function show(text: string, kind = ""): HTMLLIElement {
   const li = document.createElement("li");
   li.textContent = text;
   if (kind !== "") li.className = kind;
@@ -94,11 +107,12 @@ function show(text: string, kind = ""): void {
   }
   log.append(li);
   log.scrollTop = log.scrollHeight;
+  return li;
 }
 
 function drawUsers(): void {
   users.replaceChildren(
-    ...[...online].sort().map((nick) => {
+    ...roster.names.sort().map((nick) => {
       const li = document.createElement("li");
       const b = document.createElement("button");
       b.type = "button";
@@ -126,32 +140,47 @@ const STYLE_CLASS: Partial<Record<Shown["style"], string>> = {
 /** `{users}` lines the page asked for itself after a crowd's summary: refresh the list only. */
 let askedUsers = 0;
 
-/** Keeps the online list current from one line (X1, P1). */
+/** The lines that may change who is online. */
+const ROSTER_LINES: ReadonlySet<ServerLine["kind"]> = new Set([
+  "welcome",
+  "users",
+  "joined",
+  "left",
+  "joinedMany",
+  "leftMany",
+]);
+
+/** Keeps the online list current from one line (S11, X1, P1), as the terminal client does. */
 function track(line: ServerLine): void {
-  switch (line.kind) {
-    case "users": {
-      const names = line.text.replace(/^\d+ online:\s*/, "").split(/,\s*/)
-        .filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
-      online.clear();
-      for (const n of names) online.add(n);
-      return drawUsers();
-    }
-    case "joined":
-      online.add(line.nick);
-      return drawUsers();
-    case "left":
-      online.delete(line.nick);
-      return drawUsers();
-    case "joinedMany":
-    case "leftMany":
-      // A crowd's summary (P1) names the first ones only: ask for the whole list then.
-      for (const n of line.names) line.kind === "joinedMany" ? online.add(n) : online.delete(n);
-      drawUsers();
-      if (line.count > line.names.length && socket.readyState === WebSocket.OPEN) {
-        askedUsers++;
-        socket.send("{users}");
-      }
+  if (!ROSTER_LINES.has(line.kind)) return; // the list is drawn again only when it may change
+  roster.update(line);
+  drawUsers();
+  if (line.kind !== "joinedMany" && line.kind !== "leftMany") return;
+  // A crowd's summary (P1) names the first ones only: ask for the whole list then.
+  if (line.count > line.names.length && socket.readyState === WebSocket.OPEN) {
+    askedUsers++;
+    socket.send("{users}");
   }
+}
+
+/**
+ * One's own message refused by the server (`ERRO`): its entry is marked refused, with the
+ * server's sentence beside it, and its text goes back into the field to be sent again, when
+ * the field is empty.
+ */
+function refused(id: number, typed: string, why: string): boolean {
+  const li = ownShown.get(id);
+  if (li === undefined) return false;
+  ownShown.delete(id);
+  li.classList.replace("own", "refused");
+  const reason = document.createElement("span");
+  reason.className = "why";
+  reason.textContent = ` — ${UI[lang].notSent}: ${why}`;
+  li.append(reason);
+  // Unless a new line is being typed there: the refused one stays in the messages, marked.
+  if (input.value === "") input.value = typed;
+  input.focus();
+  return true;
 }
 
 /** One line from the server, shown as a sentence in the page's language, as the client shows it. */
@@ -163,7 +192,7 @@ function receive(text: string): void {
     case "nick":
       phase = "nick";
       label();
-      return show(say(Message.askNick, lang), "notice");
+      return void show(say(Message.askNick, lang), "notice");
     case "welcome":
       phase = "chat";
       me = line.nick;
@@ -175,8 +204,12 @@ function receive(text: string): void {
         return;
       }
   }
+  const answer = ownLines.answer(line);
+  if (answer?.kind === "told") return; // the OK of one's own {kick} said it
   const shown = showServerLine(line, lang, me);
-  if (shown !== undefined) show(shown.text, STYLE_CLASS[shown.style] ?? "");
+  if (shown === undefined) return;
+  if (answer?.kind === "refused" && refused(answer.own.id, answer.own.typed, shown.text)) return;
+  show(shown.text, STYLE_CLASS[shown.style] ?? "");
 }
 
 socket.onopen = () => label();
@@ -185,29 +218,39 @@ socket.onclose = () => {
   status(UI[lang].closed);
   show(UI[lang].closed, "error");
   input.disabled = true;
+  // Nobody is known to be online any more (field test: the list outlived a kick and a shutdown).
+  roster.clear();
+  drawUsers();
 };
 
 $<HTMLFormElement>("form").onsubmit = (e) => {
   e.preventDefault();
-  let line = input.value;
-  if (line === "" || socket.readyState !== WebSocket.OPEN) return;
+  const typed = input.value;
+  if (typed === "" || socket.readyState !== WebSocket.OPEN) return;
   $("hint").textContent = "";
-  line = toAscii(line); // as the client does: the wire is ASCII, accents dropped (S1, X3)
-  if (phase === "chat") {
-    // As the client reads it (client/chat_line.ts): a plain line goes to everyone, the user told
-    // how once; `nome :texto` is private; {reply} answers the last private message.
-    const typed = chatLines.typed(line);
+  let line = toAscii(typed); // as the client does: the wire is ASCII, accents dropped (S1, X3)
+  if (phase !== "chat") {
+    socket.send(line);
     input.value = "";
-    if (typed.kind === "tell") return show(say(typed.text, lang), "error");
-    line = typed.kind === "quit" ? "{quit}" : typed.line;
-    if (typed.kind === "send" && typed.tell !== undefined) {
-      $("hint").textContent = say(typed.tell, lang);
-    }
+    return;
   }
-  socket.send(line);
+  // As the client reads it (client/chat_line.ts): a plain line goes to everyone, the user told
+  // how once; `nome :texto` is private; {reply} answers the last private message; a line too
+  // long is refused here, as the server would, and stays in the field.
+  const chat = chatLines.typed(line);
+  if (chat.kind === "tell") return void show(say(chat.text, lang), "error");
   input.value = "";
-  // The server does not echo one's own public line: the page shows it, as the client does.
-  if (phase === "chat" && line.startsWith(":")) show(`${me}: ${line.slice(1)}`, "own");
+  if (chat.kind === "quit") return socket.send("{quit}");
+  line = chat.line;
+  if (chat.tell !== undefined) $("hint").textContent = say(chat.tell, lang);
+  socket.send(line);
+  // The server does not echo one's own message: the page shows it, as the client does, until
+  // the server refuses it (own_lines.ts).
+  const own = ownLines.sent(chat.command, typed);
+  if (own === undefined) return;
+  ownShown.set(own.id, show(ownText(own.command, me, lang), "own"));
+  // As many as may wait for an answer; an older one went (own_lines.ts).
+  if (ownShown.size > OWN_WAITING_MAX) ownShown.delete(ownShown.keys().next().value!);
 };
 
 $("lang").onclick = () => {
