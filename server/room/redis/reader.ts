@@ -2,11 +2,11 @@
  * The node's reader (N1): one loop that reads the room's stream and the
  * node's inbox with one blocking `XREAD`, from the last ids it handled, on
  * a connection of its own. In a busy room (a read that brought something
- * soon after the last that did), it waits a millisecond and reads once more
- * without blocking before it hands the entries on, so that what the other
- * nodes add just after (their batches) goes to each member in the same piece
- * of bytes (issue 23). After a lost connection it goes on from those
- * ids, so nothing still in the streams is missed. A read that does not
+ * soon after the last that did), it lets one turn of the event loop go by
+ * and reads once more without blocking before it hands the entries on, so
+ * that what the other nodes add just after (their batches) goes to each
+ * member in the same piece of bytes (issue 23). After a lost connection it
+ * goes on from those ids, so nothing still in the streams is missed. A read that does not
  * answer long after its block time counts as a wedged connection (the
  * failure Centrifugo's users saw after a failover, centrifugo#1189): the
  * connection is dropped and made anew.
@@ -14,7 +14,7 @@
  * @module
  */
 
-import { setTimeout as armTimer } from "node:timers";
+import { setImmediate } from "node:timers";
 import { errorName } from "../../log.ts";
 import { type Entry, xreadEntries } from "./events.ts";
 import type { Client } from "./link.ts";
@@ -38,22 +38,22 @@ export interface ReaderOptions {
   /** Entries per read at most. @default {1000} */
   count?: number;
   /**
-   * Issue 23: milliseconds a busy room's read waits, once it has brought
-   * entries, for what follows (another node's batch, added a moment later),
-   * read then without blocking and handed on with them: each member gets
-   * one piece of bytes for both, not one each (fewer writes to its socket,
-   * larger reads for the client). A read in a quiet room (none brought
-   * entries in the {@linkcode BUSY_MS} before) hands its entries on at once.
-   * 0: never wait.
-   * @default {1}
+   * Issue 23: once a busy room's read has brought entries, the reader lets
+   * one turn of the event loop go by (this node's own lines go out as a
+   * batch meanwhile), reads again without blocking, and hands both reads'
+   * entries on together: what another node added a moment later goes to each
+   * member in the same piece of bytes, not a piece each (fewer writes to its
+   * socket, larger reads for the client). A read in a quiet room (none
+   * brought entries in the {@linkcode BUSY_MS} before) is handed on at once.
+   * `false`: never a second read.
+   * @default {true}
    */
-  gatherMs?: number;
+  gather?: boolean;
 }
 
 /**
  * Issue 23: milliseconds after a read that brought entries during which the
- * room counts as busy (the next read's entries wait {@linkcode ReaderOptions.gatherMs}
- * for more).
+ * room counts as busy (the next read's entries wait for more: {@linkcode ReaderOptions.gather}).
  */
 export const BUSY_MS = 10;
 
@@ -71,9 +71,6 @@ export class StreamReader {
   #sentAt = 0;
   /** The watchdog found the read in flight wedged and dropped its connection. */
   #wedged = false;
-  /** The busy room's pause: one timer, armed again for each (issue 23: none made per read). */
-  #pauseTimer: ReturnType<typeof armTimer> | undefined;
-  #paused: (() => void) | undefined;
   /** Resolves when the loop has ended. */
   readonly finished: Promise<void>;
 
@@ -107,7 +104,7 @@ export class StreamReader {
     const [events, inbox] = this.#o.streams;
     const max = this.#o.count ?? 1000;
     const count = String(max);
-    const gather = this.#o.gatherMs ?? 1;
+    const gather = this.#o.gather ?? true;
     const blocking = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
     const now = ["XREAD", "COUNT", count, "STREAMS", events, inbox];
     let busyUntil = 0;
@@ -119,8 +116,8 @@ export class StreamReader {
         try {
           let [e, i] = await this.#read(client, blocking);
           if (e.length === 0 && i.length === 0) continue;
-          if (gather > 0 && performance.now() < busyUntil && e.length < max && i.length < max) {
-            await this.#pause(gather);
+          if (gather && performance.now() < busyUntil && e.length < max && i.length < max) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
             let more: Read;
             try {
               more = this.#stopped ? [[], []] : await this.#read(client, now);
@@ -149,19 +146,7 @@ export class StreamReader {
       }
     } finally {
       clearInterval(watchdog);
-      clearTimeout(this.#pauseTimer);
     }
-  }
-
-  /** Waits `ms` on the one pause timer (or until stopped). */
-  #pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.#paused = resolve;
-      this.#wake = resolve;
-      if (this.#pauseTimer === undefined) {
-        this.#pauseTimer = armTimer(() => this.#paused?.(), ms);
-      } else this.#pauseTimer.refresh();
-    });
   }
 
   /** One `XREAD` from the last ids (`command` without them); the ids move past its entries. */
