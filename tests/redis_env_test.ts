@@ -76,6 +76,15 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
       from: "ana",
       text: "a: b",
     }],
+    // Issue 23: a batch's public messages in one entry, one field, every field ended by a line feed.
+    [["t", "P", "b", "ana\na: b\nn~1/2\nBob\n\nn~1/3\n"], {
+      t: "publics",
+      messages: [
+        { id: "n~1/2", from: "ana", text: "a: b" },
+        { id: "n~1/3", from: "Bob", text: "" },
+      ],
+    }],
+    [["t", "P", "b", "ana\na: b"], { t: "publics", messages: [] }],
     [["t", "j", "n", "Bob", "i", "n~1/3"], { t: "joined", id: "n~1/3", nick: "Bob" }],
     [["t", "j", "n", "Bob", "i", "n~1/3", "c", "7"], {
       t: "joined",
@@ -156,7 +165,8 @@ Deno.test("roomEvent() and inboxEvent() read every entry the scripts write", asy
     for (const source of [PRELUDE, ...Object.values(SCRIPTS)]) {
       for (const m of source.matchAll(/'t', '(\w)'/g)) written.add(m[1]!);
     }
-    assert.deepEqual([...written].sort(), ["j", "k", "l", "m", "n", "p", "w"]); // n: {unban} frees a muted address
+    // n: {unban} frees a muted address; P: a batch's public messages (issue 23).
+    assert.deepEqual([...written].sort(), ["P", "j", "k", "l", "m", "n", "w"]);
   });
 });
 

@@ -4,10 +4,13 @@
  * reply cut anywhere; with a real redis-server, commands sent together are
  * answered in order, an error answers its own command only, the URL's
  * database is used, and a connection cut through a proxy is said lost, then
- * back. Skipped, saying why, where redis-server is not installed.
+ * back; the reader's read on a stalled connection is found wedged by its one
+ * watchdog and made anew, and reads on from where it was. Skipped, saying why, where redis-server is not installed.
  */
 import assert from "node:assert/strict";
 import { Lane } from "../server/room/redis/lane.ts";
+import type { Entry } from "../server/room/redis/events.ts";
+import { StreamReader } from "../server/room/redis/reader.ts";
 import { encodeCommand, RedisReplyError, ReplyReader } from "../server/room/redis/resp.ts";
 import { hasRedis, RedisProxy, RedisServer, sayIfSkipped, until } from "./redis_helpers.ts";
 
@@ -95,6 +98,42 @@ Deno.test({
       assert.deepEqual(said, ["down batches", "up batches"]);
     } finally {
       lane.destroy();
+    }
+  },
+});
+
+Deno.test({
+  name: "StreamReader: a read stalled past its block time is dropped and read anew (N5, issue 23)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    await using proxy = new RedisProxy(redis.port);
+    const events = { down: () => {}, up: () => {} };
+    const writer = await Lane.connect(redis.url, "batches", 3_000, events);
+    const got: string[] = [];
+    const logs: string[] = [];
+    const reader = new StreamReader(await Lane.connect(proxy.url, "reader", 3_000, events), {
+      streams: ["s", "i"],
+      from: ["0-0", "0-0"],
+      reconnect: () => Lane.connect(proxy.url, "reader", 3_000, events),
+      handle: (e: readonly Entry[]) => got.push(...e.map(([, f]) => f[1]!)),
+      log: (line) => logs.push(line),
+      blockMs: 100,
+      wedgeMs: 200,
+    });
+    try {
+      await writer.sendCommand(["XADD", "s", "*", "n", "1"]);
+      await until(() => got.length === 1, "the first entry");
+      proxy.stall();
+      await writer.sendCommand(["XADD", "s", "*", "n", "2"]);
+      await until(() => logs.some((l) => l.includes("no answer")), "the wedge found");
+      proxy.mend();
+      await writer.sendCommand(["XADD", "s", "*", "n", "3"]);
+      await until(() => got.length === 3, "the entries after");
+      assert.deepEqual(got, ["1", "2", "3"], "each once, in order");
+    } finally {
+      await reader.stop();
+      writer.destroy();
     }
   },
 });

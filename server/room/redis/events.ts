@@ -4,7 +4,10 @@
  * fields (`scripts.ts`); this module is pure and is tested without Redis.
  *
  * Room stream (`events`), read by every node:
- * - `t=p f=NICK x=TEXT i=ID`: a public message from member ID;
+ * - `t=P b=NICK\nTEXT\nID\n...`: the public messages of one batch (issue 23: one entry, one
+ *   field, not one entry each), in order, each from member ID, each field ended by a line feed
+ *   (none can hold one);
+ * - `t=p f=NICK x=TEXT i=ID`: a public message from member ID (the way before);
  * - `t=j n=NICK i=ID`: a member joined;
  * - `t=l n=NICK i=ID r=0|1`: a member left (`r=1`: removed by the teacher);
  * - `t=n k=KIND a=ARG`: a notice to everyone (C3);
@@ -26,6 +29,7 @@ import type { NoticeKind } from "../../../protocol.ts";
 /** An entry of the room's stream. */
 export type RoomEvent =
   | { readonly t: "public"; readonly id: string; readonly from: string; readonly text: string }
+  | { readonly t: "publics"; readonly messages: readonly Public[] }
   | { readonly t: "joined"; readonly id: string; readonly nick: string; readonly online?: number }
   | {
     readonly t: "left";
@@ -36,6 +40,15 @@ export type RoomEvent =
   }
   | { readonly t: "notice"; readonly notice: NoticeKind; readonly arg: string }
   | { readonly t: "mute"; readonly key: string; readonly on: boolean };
+
+/** One public message of a `publics` entry. */
+export interface Public {
+  /** The sender's member id. */
+  readonly id: string;
+  /** The sender's nickname. */
+  readonly from: string;
+  readonly text: string;
+}
 
 /** An entry of a node's inbox. */
 export type InboxEvent =
@@ -98,10 +111,17 @@ function fieldsOf(fields: readonly string[]): Map<string, string> {
  * assert.deepEqual(roomEvent(["t", "p", "f", "ana", "x", "oi: todos", "i", "n1/3"]), {
  *   t: "public", id: "n1/3", from: "ana", text: "oi: todos",
  * });
+ * assert.deepEqual(roomEvent(["t", "P", "b", "ana\noi\nn1/3\nbob\nola: x\nn2/1\n"]), {
+ *   t: "publics", messages: [{ id: "n1/3", from: "ana", text: "oi" }, { id: "n2/1", from: "bob", text: "ola: x" }],
+ * });
  * assert.equal(roomEvent(["t", "?"]), undefined);
  * ```
  */
 export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
+  // The hot path (issue 23): a batch's public messages, one field.
+  if (fields.length === 4 && fields[0] === "t" && fields[1] === "P" && fields[2] === "b") {
+    return { t: "publics", messages: publics(fields[3]!) };
+  }
   // The hot path (P4): a public message as the batch script writes it, read without a map.
   if (
     fields.length === 8 && fields[0] === "t" && fields[1] === "p" && fields[2] === "f" &&
@@ -221,6 +241,20 @@ function batched(value: string, into: Whisper[]): void {
       text: value.slice(d + 1, e),
     });
     at = e + 1;
+  }
+}
+
+/** The messages of a `publics` entry's field: nick, text and id, each ended by a line feed. */
+function publics(value: string): Public[] {
+  const out: Public[] = [];
+  let at = 0;
+  for (;;) {
+    const a = value.indexOf("\n", at);
+    const b = value.indexOf("\n", a + 1);
+    const c = value.indexOf("\n", b + 1);
+    if (a < 0 || b < 0 || c < 0) return out;
+    out.push({ id: value.slice(b + 1, c), from: value.slice(at, a), text: value.slice(a + 1, b) });
+    at = c + 1;
   }
 }
 

@@ -1,10 +1,12 @@
 /**
  * The node's reader (N1): one loop that reads the room's stream and the
  * node's inbox with one blocking `XREAD`, from the last ids it handled, on
- * a connection of its own; after a read that brought something, it waits a
- * millisecond before the next (issue 23), so that a busy room is read in
- * larger pieces. After a lost connection it goes on from those
- * ids, so nothing still in the streams is missed. A read that does not
+ * a connection of its own. In a busy room (a read that brought something
+ * soon after the last that did), it lets one turn of the event loop go by
+ * and reads once more without blocking before it hands the entries on, so
+ * that what the other nodes add just after (their batches) goes to each
+ * member in the same piece of bytes (issue 23). After a lost connection it
+ * goes on from those ids, so nothing still in the streams is missed. A read that does not
  * answer long after its block time counts as a wedged connection (the
  * failure Centrifugo's users saw after a failover, centrifugo#1189): the
  * connection is dropped and made anew.
@@ -12,6 +14,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { errorName } from "../../log.ts";
 import { type Entry, xreadEntries } from "./events.ts";
 import type { Client } from "./link.ts";
@@ -35,14 +38,27 @@ export interface ReaderOptions {
   /** Entries per read at most. @default {1000} */
   count?: number;
   /**
-   * Issue 23: milliseconds to wait after a read that brought entries, before
-   * the next, so that the next brings more at once (each member gets one
-   * piece of bytes per read: fewer writes to its socket). A read that blocks
-   * (a quiet room) answers at once, as ever.
-   * @default {1}
+   * Issue 23: once a busy room's read has brought entries, the reader lets
+   * one turn of the event loop go by (this node's own lines go out as a
+   * batch meanwhile), reads again without blocking, and hands both reads'
+   * entries on together: what another node added a moment later goes to each
+   * member in the same piece of bytes, not a piece each (fewer writes to its
+   * socket, larger reads for the client). A read in a quiet room (none
+   * brought entries in the {@linkcode BUSY_MS} before) is handed on at once.
+   * `false`: never a second read.
+   * @default {true}
    */
-  gatherMs?: number;
+  gather?: boolean;
 }
+
+/**
+ * Issue 23: milliseconds after a read that brought entries during which the
+ * room counts as busy (the next read's entries wait for more: {@linkcode ReaderOptions.gather}).
+ */
+export const BUSY_MS = 10;
+
+/** The entries of a read, the room's and the inbox's. */
+type Read = [events: readonly Entry[], inbox: readonly Entry[]];
 
 /** Reads the streams until stopped. */
 export class StreamReader {
@@ -51,6 +67,10 @@ export class StreamReader {
   #ids: [string, string];
   #stopped = false;
   #wake: (() => void) | undefined;
+  /** When the read in flight was sent (`performance.now()`); 0 while none is. */
+  #sentAt = 0;
+  /** The watchdog found the read in flight wedged and dropped its connection. */
+  #wedged = false;
   /** Resolves when the loop has ended. */
   readonly finished: Promise<void>;
 
@@ -84,56 +104,79 @@ export class StreamReader {
     const [events, inbox] = this.#o.streams;
     const max = this.#o.count ?? 1000;
     const count = String(max);
-    const gather = this.#o.gatherMs ?? 1;
-    while (!this.#stopped) {
-      const client = this.#client;
-      const args = [
-        "XREAD",
-        "COUNT",
-        count,
-        "BLOCK",
-        String(block),
-        "STREAMS",
-        events,
-        inbox,
-        ...this.#ids,
-      ];
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        const reply = await Promise.race([
-          client.sendCommand(args),
-          new Promise<"wedged">((r) => timer = setTimeout(() => r("wedged"), block + wedge)),
-        ]);
-        if (reply === "wedged") {
-          if (this.#stopped) break;
-          this.#o.log(
-            `redis reader: no answer ${block + wedge} ms into a ${block} ms read; reconnecting it`,
-          );
-          client.destroy();
-          this.#client = await this.#reconnected();
-          continue;
-        }
-        const got = xreadEntries(reply);
-        const e = got.get(events) ?? [];
-        const i = got.get(inbox) ?? [];
-        if (e.length > 0) this.#ids[0] = e[e.length - 1]![0];
-        if (i.length > 0) this.#ids[1] = i[i.length - 1]![0];
-        if (e.length > 0 || i.length > 0) {
+    const gather = this.#o.gather ?? true;
+    const blocking = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
+    const now = ["XREAD", "COUNT", count, "STREAMS", events, inbox];
+    let busyUntil = 0;
+    // One watchdog for every read (issue 23: not a timer and a race per read).
+    const watchdog = setInterval(() => this.#watch(block, wedge), Math.min(wedge, 500));
+    try {
+      while (!this.#stopped) {
+        const client = this.#client;
+        try {
+          let [e, i] = await this.#read(client, blocking);
+          if (e.length === 0 && i.length === 0) continue;
+          if (gather && performance.now() < busyUntil && e.length < max && i.length < max) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            let more: Read;
+            try {
+              more = this.#stopped ? [[], []] : await this.#read(client, now);
+            } catch (err) {
+              this.#o.handle(e, i); // read already: handed on, then the read goes on as after any failure
+              throw err;
+            }
+            if (more[0].length > 0) e = e.concat(more[0]);
+            if (more[1].length > 0) i = i.concat(more[1]);
+          }
+          busyUntil = performance.now() + BUSY_MS;
           this.#o.handle(e, i);
-          if (gather > 0 && e.length < max && i.length < max) await this.#sleep(gather);
-        }
-      } catch (e) {
-        if (this.#stopped) break;
-        // Offline or lost: node-redis reconnects by itself; try again shortly.
-        if (!client.isReady) await this.#sleep(100);
-        else {
-          this.#o.log(`redis reader: ${errorName(e)}`);
+        } catch (e) {
+          this.#sentAt = 0;
+          if (this.#stopped) break;
+          if (this.#wedged) {
+            this.#wedged = false;
+            client.destroy();
+            this.#client = await this.#reconnected();
+            continue;
+          }
+          // Offline or lost: node-redis reconnects by itself; try again shortly.
+          if (client.isReady) this.#o.log(`redis reader: ${errorName(e)}`);
           await this.#sleep(100);
         }
-      } finally {
-        clearTimeout(timer);
       }
+    } finally {
+      clearInterval(watchdog);
     }
+  }
+
+  /** One `XREAD` from the last ids (`command` without them); the ids move past its entries. */
+  async #read(client: Client, command: readonly string[]): Promise<Read> {
+    const ids = this.#ids;
+    this.#sentAt = performance.now();
+    const reply = await client.sendCommand([...command, ids[0], ids[1]]);
+    this.#sentAt = 0;
+    if (this.#wedged) throw new Error("wedged");
+    const [events, inbox] = this.#o.streams;
+    const got = xreadEntries(reply);
+    const e = got.get(events) ?? [];
+    const i = got.get(inbox) ?? [];
+    if (e.length > 0) ids[0] = e[e.length - 1]![0];
+    if (i.length > 0) ids[1] = i[i.length - 1]![0];
+    return [e, i];
+  }
+
+  /**
+   * A read that has not answered `wedge` ms past its block time counts as a
+   * wedged connection: it is dropped (the read fails) and made anew.
+   */
+  #watch(block: number, wedge: number): void {
+    if (this.#sentAt === 0 || this.#stopped || this.#wedged) return;
+    if (performance.now() - this.#sentAt <= block + wedge) return;
+    this.#wedged = true;
+    this.#o.log(
+      `redis reader: no answer ${block + wedge} ms into a ${block} ms read; reconnecting it`,
+    );
+    this.#client.destroy();
   }
 
   /** A new connection, tried until one comes or the reader stops. */

@@ -112,6 +112,14 @@ export class Router {
       }
       const e = roomEvent(fields);
       if (e === undefined) continue;
+      if (e.t === "publics") {
+        run ??= new Run();
+        for (const m of e.messages) {
+          const out = run.add(m.id, m.from, m.text);
+          for (const listener of this.#listeners) listener(out.message);
+        }
+        continue;
+      }
       if (e.t === "public") {
         const out = (run ??= new Run()).add(e.id, e.from, e.text);
         for (const listener of this.#listeners) listener(out.message);
@@ -132,6 +140,15 @@ export class Router {
         message = { kind: "public", from: e.from, text: e.text };
         this.#members.deliver(message, e.id, false);
         break;
+      case "publics": {
+        const run = new Run();
+        for (const m of e.messages) {
+          const out = run.add(m.id, m.from, m.text);
+          for (const listener of this.#listeners) listener(out.message);
+        }
+        this.#members.deliverRun(run);
+        return;
+      }
       case "joined":
         message = { kind: "joined", nick: e.nick };
         if (e.online !== undefined) this.#online = e.online;

@@ -103,7 +103,9 @@ return drop(ARGV[3], ARGV[4]) and 1 or 0
    * other, each field ended by a line feed (none can hold one: they come
    * from lines). A public message is `p`, id, key, nick, text, histMax (N1,
    * C4: into the stream and the history, from a member that still holds its
-   * nickname); a private one is `w` (`W`: to the teacher only), key, then
+   * nickname; issue 23: a batch's public messages are one stream entry, one
+   * field, `t=P b=...`: each message's nick, text and member id, each ended
+   * by a line feed, in order, added after the private messages' entries); a private one is `w` (`W`: to the teacher only), key, then
    * the sender's nickname, the sender's member id, the nickname as typed and
    * the text (S12: its target found and, on another live node, the message
    * put in that node's inbox). Returns the answers as one string, one line
@@ -130,12 +132,20 @@ local function field()
   at = e + 1
   return v
 end
+-- The public messages published, as one stream entry's field, and those the history keeps.
+local pubs, hist = {}, {}
 local function publish(id, key, nick, text, histMax)
   if redis.call('HGET', k('nicks'), key) ~= id then return '0' end
-  local xid = event('t', 'p', 'f', nick, 'x', text, 'i', id)
+  local n = #pubs
+  pubs[n + 1] = nick
+  pubs[n + 2] = '\\n'
+  pubs[n + 3] = text
+  pubs[n + 4] = '\\n'
+  pubs[n + 5] = id
+  pubs[n + 6] = '\\n'
   if histMax > 0 then
-    local ms = tonumber(string.match(xid, '^(%d+)'))
-    redis.call('RPUSH', k('history'), cjson.encode({at = ms, from = nick, text = text}))
+    hist[#hist + 1] = nick
+    hist[#hist + 1] = text
     trim = histMax
   end
   return '1'
@@ -197,6 +207,17 @@ end
 for _, node in ipairs(nodes) do
   redis.call('XADD', k('inbox:') .. node, 'MAXLEN', '~', MAXLEN, '*',
     't', 'w', 'o', me, 'b', table.concat(inboxes[node]))
+end
+if #pubs > 0 then
+  local xid = event('t', 'P', 'b', table.concat(pubs))
+  if #hist > 0 then
+    local ms = tonumber(string.match(xid, '^(%d+)'))
+    local items = {}
+    for i = 1, #hist, 2 do
+      items[#items + 1] = cjson.encode({at = ms, from = hist[i], text = hist[i + 1]})
+    end
+    redis.call('RPUSH', k('history'), unpack(items))
+  end
 end
 if trim > 0 then redis.call('LTRIM', k('history'), -trim, -1) end
 return table.concat(out, '\\n')
