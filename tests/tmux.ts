@@ -32,6 +32,7 @@ function lines(text: string): string[] {
 
 /** A tmux server of its own (a unique -L socket), killed at the end. */
 export class Tmux implements AsyncDisposable {
+  /** The tmux server's socket name (`-L`), unique to this test. */
   readonly socket = `papo-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   #socketPath = "";
 
