@@ -54,18 +54,18 @@ Deno.test({
     await tmux.record(raw);
     await bob.send(":sem mencao");
     await tmux.waitLine((l) => l.endsWith("bob: sem mencao"), "a plain message");
-    const before = await Deno.readFile(raw);
+    const before = await tmux.recorded("sem mencao");
     assert.ok(!before.includes(0x07), "no bell for a plain message");
     await bob.send(":ei ANA, olha isto");
     await tmux.waitLine((l) => l.endsWith("bob: ei ANA, olha isto"), "the mention");
-    let bytes = await Deno.readFile(raw);
+    let bytes = await tmux.recorded("olha isto");
     assert.ok(bytes.includes(0x07), "a bell for the mention");
     const text = new TextDecoder().decode(bytes);
     assert.ok(text.includes("\x1b[1;7mANA\x1b[0m"), "the mention is highlighted");
     const bells = bytes.filter((b) => b === 0x07).length;
     await bob.send("ana:psiu");
     await tmux.waitLine((l) => l.endsWith("Mensagem recebida de: bob: psiu"), "the private one");
-    bytes = await Deno.readFile(raw);
+    bytes = await tmux.recorded("psiu");
     assert.equal(bytes.filter((b) => b === 0x07).length, bells + 1, "a bell for a private message");
     // {reply} answers the last sender
     await tmux.type("{reply tudo bem}", true);
@@ -88,7 +88,7 @@ Deno.test({ name: "client: --no-bell rings no bell (C6)", ignore: !TMUX }, async
     await tmux.record(raw);
     await bob.send("ana:psiu");
     await tmux.waitLine((l) => l.endsWith("Mensagem recebida de: bob: psiu"), "the private one");
-    assert.ok(!(await Deno.readFile(raw)).includes(0x07));
+    assert.ok(!(await tmux.recorded("psiu")).includes(0x07));
     await tmux.keys("C-c");
     await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
   } finally {
@@ -119,7 +119,7 @@ Deno.test({
     await tmux.waitLine((l) => /^\d\d:\d\d bob: antes de voce$/.test(l), "the history line");
     await bob.send("{say prova sexta}");
     await tmux.waitLine((l) => l.endsWith("teacher: prova sexta"), "the notice, in English");
-    const text = new TextDecoder().decode(await Deno.readFile(raw));
+    const text = new TextDecoder().decode(await tmux.recorded("prova sexta"));
     const ESC = "\x1b";
     assert.match(
       text,

@@ -35,6 +35,7 @@ export class Tmux implements AsyncDisposable {
   /** The tmux server's socket name (`-L`), unique to this test. */
   readonly socket = `papo-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   #socketPath = "";
+  #recording: string | undefined;
 
   /** Starts the server with one session, `papo`, of a fixed size running `sh`. */
   async start(columns: number, rows: number): Promise<void> {
@@ -83,7 +84,26 @@ export class Tmux implements AsyncDisposable {
 
   /** Keeps every byte the pane's program writes, in `path` (for a bell, BEL). */
   async record(path: string): Promise<void> {
+    this.#recording = path;
     await this.run("pipe-pane", "-o", "-t", "papo", `cat >> '${path}'`);
+  }
+
+  /**
+   * Waits until the bytes recorded (see `record`) hold `text`, and returns
+   * them: tmux's pipe reaches the file a moment after the pane shows the same
+   * bytes, so a test reads the record after waiting for what it must hold.
+   */
+  async recorded(text: string, ms = WAIT_MS): Promise<Uint8Array> {
+    const path = this.#recording;
+    if (path === undefined) throw new Error("recorded() before record()");
+    const deadline = Date.now() + ms;
+    let bytes = new Uint8Array();
+    for (let i = 0; i < ms / 10 && Date.now() <= deadline; i++) {
+      bytes = await Deno.readFile(path);
+      if (new TextDecoder().decode(bytes).includes(text)) return bytes;
+      await pause(50);
+    }
+    throw new Error(`Timed out waiting for ${JSON.stringify(text)} in the recorded bytes`);
   }
 
   /** Types text (literally), then presses Enter when `enter`. */

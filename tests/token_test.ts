@@ -10,7 +10,7 @@ import { SYSTEM_TIMERS } from "../common/time.ts";
 import { SocketTrace } from "../server/trace.ts";
 import { bytes, startServer } from "./helpers.ts";
 import { join, LineClient } from "./line_client.ts";
-import { pause, WAIT_MS } from "./wait.ts";
+import { pause, until, WAIT_MS } from "./wait.ts";
 import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
 
 /** Letters no server line has side by side: a trace line with `qj` or `jq` shows the token. */
@@ -158,7 +158,13 @@ Deno.test({
   await tmux.keys("C-]");
   await tmux.waitLine((l) => l.startsWith("telnet>"), "telnet's prompt");
   await tmux.type("mode character", true);
-  await tmux.type(`{admin ${TOKEN}}`);
+  // Keys typed before telnet has the server's WILL ECHO are echoed by telnet itself: wait for it,
+  // and for the server's echo of a first key, which telnet reads after it.
+  const sent = (text: string) => trace.some((l) => l.includes(" send ") && l.includes(text));
+  await until(() => sent(String.raw`"\xff\xfb\x03\xff\xfb\x01"`), "the server's WILL ECHO");
+  await tmux.type("{");
+  await until(() => sent(`1 bytes "{"`), "the server's echo of a first key");
+  await tmux.type(`admin ${TOKEN}}`);
   await tmux.waitLine(
     (l) => l.endsWith(`{admin ${"*".repeat(TOKEN.length + 1)}`),
     "the masked echo",
