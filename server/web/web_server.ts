@@ -33,6 +33,7 @@ import {
 import {
   answer,
   type Asked,
+  foreignOrigin,
   hostAllowed,
   isLoopback,
   MISDIRECTED,
@@ -380,7 +381,7 @@ async function upgrade(
     });
   let refusal = "status" in checked ? checked : undefined;
   if (refusal === undefined && !originAllowed(request, site)) {
-    refusal = { status: 403, text: "Origin not allowed\n" };
+    refusal = foreignOrigin(request.header("origin"));
   }
   if (refusal !== undefined || site.signal.aborted) {
     const bytes = refusalAnswer(refusal ?? { status: 503, text: "Stopping\n" }, SAFE_HEADERS);
