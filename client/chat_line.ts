@@ -20,6 +20,13 @@ import { clientError } from "./render.ts";
  */
 export const TYPED_LINE_MAX = MAX_LINE_BYTES - ":".length;
 
+/** Why a line too long was not sent, and where it is (the wire's `lineLimit` says "dropped"). */
+const NOT_SENT_LONG = {
+  pt:
+    `máximo de ${MAX_LINE_BYTES} bytes; não enviada: continua na sua linha de digitação, para encurtar`,
+  en: `at most ${MAX_LINE_BYTES} bytes; not sent: it is still in your input line, to shorten`,
+} as const satisfies Text;
+
 /** What the chat's own lines tell the user (X3: both languages). */
 export const CHAT_LINE_TEXTS = {
   noReply: {
@@ -31,9 +38,13 @@ export const CHAT_LINE_TEXTS = {
       "Enviado para todos. Da próxima vez comece com : (:texto), ou apelido:texto para uma pessoa",
     en: "Sent to everyone. Next time start with : (:text), or nick:text for one person",
   },
+  /**
+   * A line too long, refused here: said as the server's ERRO 08 would be, but truthfully, for
+   * it is not dropped: it is back in the input line (the page's field), to shorten.
+   */
   tooLong: {
-    pt: clientError(ErrorCode.lineTooLong, "lineLimit", "pt"),
-    en: clientError(ErrorCode.lineTooLong, "lineLimit", "en"),
+    pt: clientError(ErrorCode.lineTooLong, { data: NOT_SENT_LONG.pt }, "pt"),
+    en: clientError(ErrorCode.lineTooLong, { data: NOT_SENT_LONG.en }, "en"),
   },
 } as const satisfies Record<string, Text>;
 

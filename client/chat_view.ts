@@ -106,12 +106,13 @@ export class ChatView {
    *
    * @param command The command sent, when it was a chat line.
    * @param nick The user's nickname.
-   * @param line The line sent, given back if the server refuses it.
+   * @param typed The line as the user typed it (accents and all), given back if the server
+   * refuses it.
    */
-  own(command: Command | undefined, nick: string, line = ""): void {
+  own(command: Command | undefined, nick: string, typed = ""): void {
     const c = command;
     if (c === undefined) return;
-    this.#own.sent(c, line);
+    this.#own.sent(c, typed);
     if (c.kind !== "public" && c.kind !== "private") return;
     const lang = this.#options.lang;
     const text = ownText(c, nick, lang);

@@ -28,8 +28,16 @@ export const Exit = {
 
 /** What the session asks its mode to do. */
 export type Action =
-  /** Send a line to the server; `command` is set for a chat line. */
-  | { readonly kind: "send"; readonly line: string; readonly command?: Command }
+  /**
+   * Send a line to the server; `command` is set for a chat line, and `typed` for a chat line
+   * typed (before its ASCII fold, to give back as typed if the server refuses it).
+   */
+  | {
+    readonly kind: "send";
+    readonly line: string;
+    readonly command?: Command;
+    readonly typed?: string;
+  }
   /** Show a line the server sent. */
   | { readonly kind: "show"; readonly line: ServerLine }
   /** Ask the user for a nickname (a terminal shows its prompt). */
@@ -92,8 +100,8 @@ function isNickRefusal(code: number): boolean {
 export class ClientSession {
   readonly #interactive: boolean;
   #flagNick: string | undefined;
-  /** Lines typed that may not go yet, in order. */
-  readonly #queue: string[] = [];
+  /** Lines typed that may not go yet, in order: as they go, and as they were typed. */
+  readonly #queue: { line: string; typed: string }[] = [];
   /** The server has asked for a nickname and none is on its way. */
   #asked = false;
   /** A nickname is on its way: whether it came from `--nick`. */
@@ -188,11 +196,16 @@ export class ClientSession {
     return out;
   }
 
-  /** A line the user typed (or piped in), in order. */
-  input(line: string): Action[] {
+  /**
+   * A line the user typed (or piped in), in order.
+   *
+   * @param line The line as it goes (ASCII, S1).
+   * @param typed The line as typed, accents and all: what a refusal gives back.
+   */
+  input(line: string, typed: string = line): Action[] {
     const out: Action[] = [];
     if (this.#quitSent) return out;
-    this.#queue.push(line);
+    this.#queue.push({ line, typed });
     if (this.#chatting || this.#asked) this.#flush(out);
     // A blank answer at the nickname prompt: ask again.
     if (this.#asked && this.#waiting === undefined && this.#interactive && !this.#quitSent) {
@@ -251,7 +264,7 @@ export class ClientSession {
         continue;
       }
       if (!this.#asked || this.#waiting !== undefined) break;
-      const line = this.#queue.shift()!;
+      const { line } = this.#queue.shift()!;
       const answer = parseNick(line);
       if (answer.kind === "empty") continue; // the server ignores it, and would not answer
       if (answer.kind === "quit") {
@@ -273,12 +286,15 @@ export class ClientSession {
     }
   }
 
-  /** A line typed in the chat: sent as it is, but for the client's own `{reply}`. */
-  #chatLine(typed: string, out: Action[]): void {
-    const chat = this.#chatLines.typed(typed);
+  /**
+   * A line typed in the chat: sent as it is, but for the client's own `{reply}`; one not sent
+   * is given back as typed.
+   */
+  #chatLine({ line, typed }: { line: string; typed: string }, out: Action[]): void {
+    const chat = this.#chatLines.typed(line);
     if (chat.kind === "quit") return this.#quit(out);
     if (chat.kind === "tell") return void out.push({ ...chat, line: typed });
-    out.push({ kind: "send", line: chat.line, command: chat.command });
+    out.push({ kind: "send", line: chat.line, command: chat.command, typed });
     if (chat.tell !== undefined) out.push({ kind: "tell", text: chat.tell });
   }
 

@@ -186,7 +186,7 @@ class TerminalChat {
           this.#screen.prompt(`${a.nick}> `);
           break;
         case "send":
-          this.#view.own(a.command, this.#session.nick, a.line);
+          this.#view.own(a.command, this.#session.nick, a.typed ?? a.line);
           void this.#link?.send(a.line);
           break;
         case "close":
@@ -208,7 +208,7 @@ class TerminalChat {
       }
       this.#screen.eraseEntered(typed);
     }
-    this.#apply(this.#session.input(line));
+    this.#apply(this.#session.input(line, typed));
     if (this.#session.registered && !this.#leaving) this.#screen.prompt();
   }
 

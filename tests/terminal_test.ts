@@ -165,15 +165,18 @@ Deno.test({
   await clientInTmux(tmux, srv.port, "ana");
   await prof.send("{mute ana}");
   await tmux.waitLine((l) => l.endsWith("ana foi silenciado pelo professor"), "the notice");
-  await tmux.type(":posso falar?", true);
+  await tmux.type(":posso falar? ação", true);
   await tmux.waitLine(
     (l) =>
-      l.endsWith("ana: posso falar?  (não enviada: você está silenciado; professor:texto passa)"),
+      l.endsWith(
+        "ana: posso falar? acao  (não enviada: você está silenciado; professor:texto passa)",
+      ),
     "the message shown as not sent",
   );
   await tmux.waitLine((l) => l.includes("ERRO 14"), "the server's refusal");
-  // The refused line comes back to the input line, to edit (field test: nothing typed is lost).
-  await tmux.waitLine((l) => l === "ana> :posso falar?", "the line given back");
+  // The refused line comes back to the input line as typed, accents and all, to edit (field
+  // test: nothing typed is lost; it came back as `acao`).
+  await tmux.waitLine((l) => l === "ana> :posso falar? ação", "the line given back as typed");
   await tmux.keys("C-u");
   await tmux.type("professor:posso falar?", true);
   assert.equal(await prof.expect("PRIVADA"), "PRIVADA Mensagem recebida de: ana: posso falar?");
@@ -230,13 +233,18 @@ Deno.test({
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
   await clientInTmux(tmux, srv.port, "ana");
-  // A plain line of 1024 bytes: with the ':' it gets, one byte over the line limit.
-  await tmux.type("y".repeat(1024), true);
-  await tmux.waitLine((l) => l.includes("máximo de 1024 bytes"), "the refusal");
+  // A plain line of 1024 characters (`ç` goes as `c`): with the ':' it gets, one byte over the
+  // line limit. It is given back as typed, accent and all, and the refusal says so (field
+  // test: it said "linha descartada" of a line given back).
+  await tmux.type("ç" + "y".repeat(1023), true);
+  const told = await tmux.waitLine((l) => l.includes("máximo de 1024 bytes"), "the refusal");
+  const refusal = told.find((l) => l.includes("máximo de 1024 bytes"))!;
+  assert.match(refusal, /não enviada/, refusal);
+  assert.doesNotMatch(refusal, /descartada/, refusal);
   const pane = await tmux.waitLine((l) => /^y+$/.test(l), "the line given back");
-  const given = pane.filter((l) => /^(ana> )?y+$/.test(l)).join("").replace("ana> ", "");
-  assert.equal(given.length, 1024, `all of it, once, in the input line:\n${pane.join("\n")}`);
-  assert.ok(pane.some((l) => l.startsWith("ana> y")), pane.join("\n"));
+  const given = pane.filter((l) => /^(ana> )?ç?y+$/.test(l)).join("").replace("ana> ", "");
+  assert.equal(given, "ç" + "y".repeat(1023), `all of it, once, as typed:\n${pane.join("\n")}`);
+  assert.ok(pane.some((l) => l.startsWith("ana> çy")), pane.join("\n"));
   await tmux.keys("C-u");
   await tmux.type(":curta", true);
   assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: curta");

@@ -10,6 +10,20 @@ import assert from "node:assert/strict";
 import { join, LineClient } from "./line_client.ts";
 import { browserTest, launch, textOf, typeLine } from "./browser.ts";
 import { startWebServer } from "./web_helpers.ts";
+import { WAIT_MS } from "./wait.ts";
+import { LANE_LINGER_MS, LANE_ROOM } from "../server/web/lecture_lanes.ts";
+import type { Page } from "puppeteer-core";
+
+/** Waits until the lecture view's lanes (the headers after time and SERVER) satisfy `ok`. */
+async function lanesWhen(page: Page, ok: (lanes: string[]) => boolean, what: string) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const lanes = await page.$$eval("#lanes th", (t) => t.map((c) => c.textContent ?? ""));
+    if (ok(lanes.slice(2))) return lanes.slice(2);
+    if (Date.now() > deadline) throw new Error(`${what}: lanes are\n${lanes.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 browserTest("W2: a browser user and an nc user chat both ways on a 360 px page", async () => {
   await using s = startWebServer();
@@ -175,6 +189,59 @@ browserTest(
       assert.ok(masks[0]!.length > 0);
       await page.keyboard.press("Enter");
       await page.waitForSelector("#login[hidden]");
+    } finally {
+      await browser.close();
+    }
+  },
+);
+
+browserTest(
+  "W3 (field test): the lecture view keeps the open connections' lanes; a closed one's shows its close, then goes, the first to go when room is needed",
+  async () => {
+    // The lecture's clock is the test's: a closed lane goes by the events' times, not the page's.
+    let now = 1_000_000;
+    await using s = startWebServer({}, [], undefined, { lectureNow: () => now });
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 720 });
+      await page.goto(`http://127.0.0.1:${s.webPort}/lecture`);
+      await using ana = await join(s.tcp.port, "ana");
+      await using bia = await join(s.tcp.port, "bia");
+      await lanesWhen(page, (l) => l.length === 2 && /#2 bia/.test(l[1]!), "ana's and bia's");
+      await bia.send("{quit}");
+      await bia.closed();
+      // The close is news: the lane stays, its close drawn in it.
+      await textOf(page, /close #2/);
+      await lanesWhen(page, (l) => l.some((x) => /#2 bia/.test(x)), "bia's lane with its close");
+      // The lecture moves on: the closed lane goes with its rows; the open one stays.
+      now += LANE_LINGER_MS;
+      await ana.send(":oi");
+      await textOf(page, /line ends: :oi/);
+      await lanesWhen(page, (l) => l.length === 1 && /#1 ana/.test(l[0]!), "only ana's lane");
+      assert.doesNotMatch(await textOf(page, /:oi/), /close #2/);
+      // Nothing is lost: the filter shows the closed connection's lane and its close.
+      await page.select("#filter", "2");
+      await lanesWhen(page, (l) => l.length === 1 && /#2 bia/.test(l[0]!), "bia's, filtered");
+      await textOf(page, /close #2/);
+      await page.select("#filter", "");
+      // Many connections come and go at once (a class trying nc): the closed lanes fill the
+      // room left, the latest kept; ana's open lane is never the one to go.
+      const churn = 12;
+      for (let i = 0; i < churn; i++) {
+        const c = await LineClient.connect(s.tcp.port);
+        await c.expect("APELIDO");
+        await c.close();
+      }
+      const last = 2 + churn;
+      await textOf(page, new RegExp(`close #${last}\\b`));
+      const lanes = await lanesWhen(page, (l) => l.length === LANE_ROOM, `${LANE_ROOM} lanes`);
+      assert.match(lanes[0]!, /#1 ana/);
+      assert.match(lanes.at(-1)!, new RegExp(`#${last} `));
+      const first = last - (LANE_ROOM - 1) + 1;
+      assert.match(lanes[1]!, new RegExp(`#${first} `), lanes.join("\n"));
+      const scroll = Number(await page.evaluate("document.documentElement.scrollWidth"));
+      assert.ok(scroll <= 1280, `${LANE_ROOM} lanes fit at 1280 px (${scroll})`);
     } finally {
       await browser.close();
     }

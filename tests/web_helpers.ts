@@ -38,9 +38,13 @@ export function startWebServer(
   options: ServerOptions = {},
   origins: string[] = [],
   lectureLocal?: (address: string) => boolean,
-  more: Partial<Pick<WebOptions, "timers" | "maxHttp" | "maxHttpPerAddress">> = {},
+  more: Partial<Pick<WebOptions, "timers" | "maxHttp" | "maxHttpPerAddress">> & {
+    /** The clock of the lecture's events. */
+    lectureNow?: () => number;
+  } = {},
 ): WebTestServer {
-  const lecture = new LectureModel();
+  const { lectureNow, ...webMore } = more;
+  const lecture = new LectureModel(lectureNow);
   const tcp = startServer({ observer: lecture, ...options });
   const web = serveWeb({
     hostname: "127.0.0.1",
@@ -49,7 +53,7 @@ export function startWebServer(
     lecture,
     origins,
     ...(lectureLocal ? { lectureLocal } : {}),
-    ...more,
+    ...webMore,
   });
   return {
     tcp,

@@ -338,3 +338,22 @@ Deno.test("W5: oversize, non-ASCII and cut-off request heads get a 4xx or a clos
   assert.equal(page.status, 200);
   await page.body?.cancel();
 });
+
+Deno.test("W5 (field test): a foreign Origin's 403 names the way out, --web-origin, as the 421 does", async () => {
+  await using s = startWebServer();
+  const port = s.webPort;
+  const ask = async (head: string) => {
+    using http = await RawHttp.open(port);
+    await http.send(`${head}Host: 127.0.0.1:${port}\r\nOrigin: http://evil.example\r\n`);
+    await http.send("Connection: close\r\n\r\n");
+    return await http.all();
+  };
+  const upgrade = "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  for (const head of [upgrade, "POST /lecture/login HTTP/1.1\r\nContent-Length: 0\r\n"]) {
+    const refused = await ask(head);
+    assert.equal(refused.status, 403, head);
+    assert.match(refused.body, /Origin not allowed/);
+    assert.match(refused.body, /--web-origin http:\/\/evil\.example/, head);
+  }
+});

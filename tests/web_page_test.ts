@@ -91,7 +91,10 @@ browserTest(
       await page.evaluate(`document.execCommand("insertText", false, ${JSON.stringify(pasted)})`);
       assert.equal(await field(page), pasted, "the paste is whole in the field");
       await page.keyboard.press("Enter");
-      await textOf(page, /1024 bytes/);
+      const told = (await textOf(page, /1024 bytes/)).split("\n").find((l) => /1024/.test(l))!;
+      // Said truthfully: not sent, and still there (field test: it said "linha descartada").
+      assert.match(told, /(não enviada|not sent)/, told);
+      assert.doesNotMatch(told, /(descartada|dropped)/, told);
       assert.equal(await field(page), pasted, "the text stays in the field");
       // A plain line of 1023 characters: the page adds ':' and the line is the protocol's longest.
       const full = "x".repeat(MAX_LINE_BYTES - 1);

@@ -75,7 +75,16 @@ export class LectureModel implements ConnectionObserver {
   readonly #events: LectureEvent[] = [];
   readonly #listeners = new Set<(e: LectureEvent) => void>();
   readonly #partial = new Map<number, string>();
+  readonly #now: () => number;
   #seq = 0;
+
+  /**
+   * @param now The clock that times the events (a test's, to show how long after a close the
+   * lecture moved on: the view removes a closed lane by the events' times).
+   */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   /** The events kept, oldest first. */
   events(): readonly LectureEvent[] {
@@ -130,7 +139,7 @@ export class LectureModel implements ConnectionObserver {
   #add(c: Connection, kind: LectureEvent["kind"], more: Partial<LectureEvent>): void {
     const event: LectureEvent = {
       seq: ++this.#seq,
-      time: Date.now(),
+      time: this.#now(),
       conn: c.id,
       kind,
       door: c.remote.door,

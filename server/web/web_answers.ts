@@ -116,7 +116,10 @@ export async function answer(request: Asked, site: Site): Promise<Response> {
   }
   if (path === "/lecture/login") {
     if (request.method !== "POST") return plain(405, "Use POST\n");
-    if (!originAllowed(request, site)) return plain(403, "Origin not allowed\n");
+    if (!originAllowed(request, site)) {
+      const refusal = foreignOrigin(request.header("origin"));
+      return plain(refusal.status, refusal.text);
+    }
     const token = (await request.text().catch(() => "")).trim();
     if (token !== site.adminToken) return plain(403, "Wrong token\n");
     const id = crypto.randomUUID();
@@ -176,6 +179,29 @@ export const MISDIRECTED: Refusal = {
   text: "Misdirected request: this server answers to its IP address or localhost; " +
     "to open it by a name, start it with --web-origin http://NAME:PORT\n",
 };
+
+/**
+ * The refusal of a browser's request from a page of another origin (W5): it
+ * names the way out, as {@linkcode MISDIRECTED} does, the flag that lets a
+ * page of that origin in (its origin shown when it is plain printable text).
+ *
+ * @param origin The request's `Origin` header.
+ *
+ * @example
+ * ```ts
+ * import { foreignOrigin } from "./web_answers.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(foreignOrigin("http://x.example").text, /--web-origin http:\/\/x\.example/);
+ * ```
+ */
+export function foreignOrigin(origin: string | undefined): Refusal {
+  const shown = origin !== undefined && /^[\x21-\x7e]{1,200}$/.test(origin) ? origin : "ORIGIN";
+  return {
+    status: 403,
+    text: "Origin not allowed: this server lets in its own page only; " +
+      `if the page at ${shown} is yours, start the server with --web-origin ${shown}\n`,
+  };
+}
 
 /**
  * Whether a request's `Host` names this server as it may be named (W5): an IP

@@ -21,6 +21,7 @@ import {
 } from "../doors/ws_handshake.ts";
 import {
   answer,
+  foreignOrigin,
   hostAllowed,
   MISDIRECTED,
   originAllowed,
@@ -118,7 +119,7 @@ export async function upgrade(
     });
   let refusal = "status" in checked ? checked : undefined;
   if (refusal === undefined && !originAllowed(request, site)) {
-    refusal = { status: 403, text: "Origin not allowed\n" };
+    refusal = foreignOrigin(request.header("origin"));
   }
   if (refusal !== undefined || site.signal.aborted) {
     const bytes = refusalAnswer(refusal ?? { status: 503, text: "Stopping\n" }, SAFE_HEADERS);

@@ -1592,6 +1592,10 @@ function nickKey(nick) {
 
 // client/chat_line.ts
 var TYPED_LINE_MAX = MAX_LINE_BYTES - ":".length;
+var NOT_SENT_LONG = {
+  pt: `m\xE1ximo de ${MAX_LINE_BYTES} bytes; n\xE3o enviada: continua na sua linha de digita\xE7\xE3o, para encurtar`,
+  en: `at most ${MAX_LINE_BYTES} bytes; not sent: it is still in your input line, to shorten`
+};
 var CHAT_LINE_TEXTS = {
   noReply: {
     pt: "Ningu\xE9m lhe mandou mensagem privada ainda: {reply} responde \xE0 \xFAltima",
@@ -1601,9 +1605,17 @@ var CHAT_LINE_TEXTS = {
     pt: "Enviado para todos. Da pr\xF3xima vez comece com : (:texto), ou apelido:texto para uma pessoa",
     en: "Sent to everyone. Next time start with : (:text), or nick:text for one person"
   },
+  /**
+   * A line too long, refused here: said as the server's ERRO 08 would be, but truthfully, for
+   * it is not dropped: it is back in the input line (the page's field), to shorten.
+   */
   tooLong: {
-    pt: clientError(ErrorCode.lineTooLong, "lineLimit", "pt"),
-    en: clientError(ErrorCode.lineTooLong, "lineLimit", "en")
+    pt: clientError(ErrorCode.lineTooLong, {
+      data: NOT_SENT_LONG.pt
+    }, "pt"),
+    en: clientError(ErrorCode.lineTooLong, {
+      data: NOT_SENT_LONG.en
+    }, "en")
   }
 };
 var ChatLines = class {

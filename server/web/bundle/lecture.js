@@ -1,3 +1,27 @@
+// server/web/lecture_lanes.ts
+var LANE_LINGER_MS = 15e3;
+var LANE_ROOM = 8;
+function lanesShown(events, room = LANE_ROOM, linger = LANE_LINGER_MS) {
+  const seen = /* @__PURE__ */ new Map();
+  let closes = 0;
+  for (const e of events) {
+    if (e.kind === "close") seen.set(e.conn, {
+      time: e.time,
+      order: closes++
+    });
+    else if (!seen.has(e.conn)) seen.set(e.conn, void 0);
+  }
+  const now = events.at(-1)?.time ?? 0;
+  const kept = [
+    ...seen
+  ].filter(([, closed2]) => closed2 === void 0 || now - closed2.time < linger);
+  const over = kept.length - room;
+  if (over <= 0) return kept.map(([conn]) => conn);
+  const closed = kept.filter(([, c]) => c !== void 0).sort((a, b) => a[1].order - b[1].order);
+  const gone = new Set(closed.slice(0, over).map(([conn]) => conn));
+  return kept.filter(([conn]) => !gone.has(conn)).map(([conn]) => conn);
+}
+
 // server/web/pages/lecture.ts
 var $ = (id) => document.getElementById(id);
 var all = [];
@@ -7,13 +31,14 @@ var paused = false;
 var playing;
 var source;
 var MAX_ROWS = 400;
-function visible(e) {
+function shownLanes() {
   const f = $("filter").value;
-  return f === "" || String(e.conn) === f;
+  if (f !== "") return lanes.filter((l) => String(l.conn) === f);
+  const kept = new Set(lanesShown(all.slice(0, cursor)));
+  return lanes.filter((l) => kept.has(l.conn));
 }
-function drawLanes() {
+function drawLanes(shown = shownLanes()) {
   const head = $("lanes");
-  const shown = lanes.filter((l) => $("filter").value === "" || String(l.conn) === $("filter").value);
   const cells = [
     th("time"),
     th("SERVER", "server"),
@@ -82,7 +107,7 @@ function groups(events) {
   }
   return out;
 }
-function row({ events: group, shared }) {
+function row({ events: group, shared }, drawn) {
   const first = group[0];
   const tr = document.createElement("tr");
   tr.dataset.seq = String(first.seq);
@@ -93,9 +118,7 @@ function row({ events: group, shared }) {
   server.className = "server";
   server.textContent = group.length > 1 ? `1 line to ${group.length} sockets: ${shared.at(-1)}` : "|";
   tr.append(time, server);
-  const f = $("filter").value;
-  for (const l of lanes) {
-    if (f !== "" && String(l.conn) !== f) continue;
+  for (const l of drawn) {
     const td = document.createElement("td");
     const e = group.find((x) => x.conn === l.conn);
     if (e !== void 0) {
@@ -107,9 +130,11 @@ function row({ events: group, shared }) {
   return tr;
 }
 function draw() {
-  drawLanes();
-  const shown = groups(all.slice(0, cursor).filter(visible)).slice(-MAX_ROWS);
-  $("rows").replaceChildren(...shown.map(row));
+  const drawnLanes = shownLanes();
+  drawLanes(drawnLanes);
+  const drawn = new Set(drawnLanes.map((l) => l.conn));
+  const shown = groups(all.slice(0, cursor)).filter((g) => g.events.some((e) => drawn.has(e.conn))).slice(-MAX_ROWS);
+  $("rows").replaceChildren(...shown.map((g) => row(g, drawnLanes)));
   $("state").textContent = `${paused ? "paused" : "live"}: event ${cursor} of ${all.length}`;
   $("pause").textContent = paused ? "resume" : "pause";
   if (!paused) scrollTo(0, document.body.scrollHeight);

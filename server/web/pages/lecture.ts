@@ -4,10 +4,14 @@
  * drawn as a sequence diagram (a table: time, the server, one lane per
  * connection), with pause, step, replay, speed, a filter by connection and
  * export. Every event is text in the page. From another computer the page
- * asks for the teacher's token and gives it in a POST, never in a URL.
+ * asks for the teacher's token and gives it in a POST, never in a URL. The
+ * lanes are the open connections' and, while its close is news or there is
+ * room, a closed one's (`lecture_lanes.ts`); the filter shows any one's.
  *
  * @module
  */
+
+import { lanesShown } from "../lecture_lanes.ts";
 
 interface LectureEvent {
   seq: number;
@@ -34,17 +38,19 @@ let source: EventSource | undefined;
 /** Most rows drawn at once (the export has them all). */
 const MAX_ROWS = 400;
 
-function visible(e: LectureEvent): boolean {
+/**
+ * The lanes drawn at the cursor: the one the filter names, or the open connections' and the
+ * closed ones still news (field test: every connection ever made kept its lane).
+ */
+function shownLanes(): typeof lanes {
   const f = $<HTMLSelectElement>("filter").value;
-  return f === "" || String(e.conn) === f;
+  if (f !== "") return lanes.filter((l) => String(l.conn) === f);
+  const kept = new Set(lanesShown(all.slice(0, cursor)));
+  return lanes.filter((l) => kept.has(l.conn));
 }
 
-function drawLanes(): void {
+function drawLanes(shown = shownLanes()): void {
   const head = $("lanes");
-  const shown = lanes.filter((l) =>
-    $<HTMLSelectElement>("filter").value === "" ||
-    String(l.conn) === $<HTMLSelectElement>("filter").value
-  );
   const cells = [
     th("time"),
     th("SERVER", "server"),
@@ -123,7 +129,10 @@ function groups(events: LectureEvent[]): { events: LectureEvent[]; shared: strin
   return out;
 }
 
-function row({ events: group, shared }: ReturnType<typeof groups>[number]): HTMLTableRowElement {
+function row(
+  { events: group, shared }: ReturnType<typeof groups>[number],
+  drawn: typeof lanes,
+): HTMLTableRowElement {
   const first = group[0]!;
   const tr = document.createElement("tr");
   tr.dataset.seq = String(first.seq);
@@ -136,9 +145,7 @@ function row({ events: group, shared }: ReturnType<typeof groups>[number]): HTML
     ? `1 line to ${group.length} sockets: ${shared.at(-1)}`
     : "|";
   tr.append(time, server);
-  const f = $<HTMLSelectElement>("filter").value;
-  for (const l of lanes) {
-    if (f !== "" && String(l.conn) !== f) continue;
+  for (const l of drawn) {
     const td = document.createElement("td");
     const e = group.find((x) => x.conn === l.conn);
     if (e !== undefined) {
@@ -151,9 +158,14 @@ function row({ events: group, shared }: ReturnType<typeof groups>[number]): HTML
 }
 
 function draw(): void {
-  drawLanes();
-  const shown = groups(all.slice(0, cursor).filter(visible)).slice(-MAX_ROWS);
-  $("rows").replaceChildren(...shown.map(row));
+  const drawnLanes = shownLanes();
+  drawLanes(drawnLanes);
+  // Rows of the lanes drawn; a fan-out row still counts every socket the line went to.
+  const drawn = new Set(drawnLanes.map((l) => l.conn));
+  const shown = groups(all.slice(0, cursor))
+    .filter((g) => g.events.some((e) => drawn.has(e.conn)))
+    .slice(-MAX_ROWS);
+  $("rows").replaceChildren(...shown.map((g) => row(g, drawnLanes)));
   $("state").textContent = `${paused ? "paused" : "live"}: event ${cursor} of ${all.length}`;
   $("pause").textContent = paused ? "resume" : "pause";
   if (!paused) scrollTo(0, document.body.scrollHeight);
