@@ -61,6 +61,11 @@ export class Tmux implements AsyncDisposable {
     return lines(await this.run("capture-pane", "-p", "-t", "papo"));
   }
 
+  /** Every line the pane holds, its history above the screen too, trailing spaces removed. */
+  async history(): Promise<string[]> {
+    return lines(await this.run("capture-pane", "-p", "-S", "-", "-t", "papo"));
+  }
+
   /** Waits until a visible line satisfies `ok`, and returns the pane. */
   waitLine(ok: (line: string) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
     return this.waitPane((pane) => pane.some(ok), what, ms);
