@@ -181,10 +181,11 @@ Deno.test("L8 W3: the token is shown as one fixed mask: nothing tells its length
     assert.deepEqual(e.lines, ["{admin ********"]);
     assert.equal(e.bytes, recvs[0]!.bytes, "the count shown is the same for every token");
   }
-  // Split inside the token: the mask once, the rest of the token one `*` (no length either).
+  // Split inside the token: shown up to it; the rest held until the line ends, then the mask once.
   await nc.sendRaw(new TextEncoder().encode("{admin seg"));
-  await eventLike(s, (e) => e.kind === "recv" && e.partial === "{admin ********");
+  await eventLike(s, (e) => e.kind === "recv" && e.partial === "{admin ");
   await nc.sendRaw(new TextEncoder().encode("redo1}\n"));
-  await eventLike(s, (e) => e.kind === "recv" && e.text === '"*\\n"');
+  const end = await eventLike(s, (e) => e.kind === "recv" && e.text === '"********\\n"');
+  assert.deepEqual(end.lines, ["{admin ********"]);
   assert.doesNotMatch(JSON.stringify(s.lecture.events()), /segredo1|yyy|\{admin x/);
 });
