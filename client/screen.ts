@@ -10,14 +10,9 @@
  */
 
 import process from "node:process";
-import {
-  clearScreenDown,
-  createInterface,
-  cursorTo,
-  type Interface,
-  moveCursor,
-} from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import { displayWidth } from "./width.ts";
+import { clearEntered, clearRowsUp, columnsOf, followRewrap } from "./input_rows.ts";
 import { maskText } from "../wire/typed_line.ts";
 import type { Style } from "./render.ts";
 
@@ -106,10 +101,7 @@ export class Screen {
       if (!this.#showing) this.prompt("");
     });
     hideToken(this.#rl);
-    this.#columns = this.#width();
-    // Before readline redraws for the new size (it moves up as many rows as
-    // its last drawing took at the old width), put the cursor where that
-    // lands on the input's first row: the terminal has re-wrapped the input.
+    this.#columns = columnsOf(this.#out);
     process.stdout.prependListener("resize", this.#onResize);
     this.#rl.on("SIGINT", () => this.#leave("interrupt"));
     this.#rl.on("close", () => this.#leave("end"));
@@ -184,18 +176,11 @@ export class Screen {
     this.#rl.prompt(true);
   }
 
-  #width(): number {
-    return Math.max(1, this.#out.columns || 80);
-  }
-
   #onResize = (): void => {
-    const columns = this.#width();
+    const columns = columnsOf(this.#out);
     if (this.#showing && !this.#closed && columns !== this.#columns) {
       const offset = displayWidth(this.#rl.getPrompt() + this.#rl.line.slice(0, this.#rl.cursor));
-      const drawn = Math.floor(offset / this.#columns);
-      const now = Math.floor(offset / columns);
-      if (now > drawn) moveCursor(this.#out, 0, -(now - drawn));
-      else if (drawn > now) this.#out.write("\n".repeat(drawn - now));
+      followRewrap(this.#out, offset, this.#columns, columns);
     }
     this.#columns = columns;
   };
@@ -229,23 +214,13 @@ export class Screen {
    */
   eraseEntered(line: string): void {
     if (this.#closed) return;
-    const columns = Math.max(1, this.#out.columns || 80);
-    const width = displayWidth(this.#rl.getPrompt() + line);
-    // The cursor ended on row floor(width / columns) of the line (a line that
-    // fills its last row exactly puts the cursor on the next), and Enter
-    // moved one row further down.
-    const rows = Math.floor(width / columns) + 1;
-    moveCursor(this.#out, 0, -rows);
-    cursorTo(this.#out, 0);
-    clearScreenDown(this.#out);
+    clearEntered(this.#out, displayWidth(this.#rl.getPrompt() + line));
   }
 
   /** Erases the prompt and input; returns the cursor's row within them. */
   #clearInput(): number {
     const { rows } = this.#rl.getCursorPos();
-    moveCursor(this.#out, 0, -rows);
-    cursorTo(this.#out, 0);
-    clearScreenDown(this.#out);
+    clearRowsUp(this.#out, rows);
     return rows;
   }
 

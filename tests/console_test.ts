@@ -4,7 +4,7 @@
  * and Portuguese like its other lines; its `{help}` says that `{quit}` stops
  * the server. The console's caller runs against a real server whose
  * students are real TCP clients; the terminal itself is tested in tmux in
- * `terminal_test.ts`.
+ * `terminal_console_test.ts`.
  */
 import assert from "node:assert/strict";
 import { ConsoleCaller } from "../server/console.ts";

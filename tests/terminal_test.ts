@@ -1,28 +1,16 @@
 /**
- * The client's comforts and the teacher's console in a real terminal (tmux):
- * Tab completion, the bell and the highlight of a mention, `{reply}`, history
- * and notices (C6), and teacher's commands typed at the server (C2).
+ * The client's comforts in a real terminal (tmux): Tab completion, the bell
+ * and the highlight of a mention, `{reply}`, history and notices (C6), and
+ * lines refused or given back to the input line (C3, L1). The teacher's
+ * console in a terminal: `terminal_console_test.ts`.
  */
 import assert from "node:assert/strict";
 import { startServer } from "./helpers.ts";
 import { join } from "./line_client.ts";
-import { WAIT_MS } from "./wait.ts";
-import { clientCommand, haveTmux, Tmux } from "./tmux.ts";
+import { clientCommand, clientInTmux, haveTmux, START_MS, Tmux } from "./tmux.ts";
 
-const SERVER = new URL("../server.ts", import.meta.url).pathname;
-const START_MS = 3 * WAIT_MS;
 const TMUX = await haveTmux();
 if (!TMUX) console.log("terminal_test.ts: skipped: tmux is not installed");
-
-/** Starts the client in tmux as `nick` and waits for its chat prompt. */
-async function client(tmux: Tmux, port: number, nick: string, extra = ""): Promise<void> {
-  await tmux.start(100, 30);
-  await tmux.type(
-    `env -u NO_COLOR ${clientCommand(port, `--nick ${nick} --lang pt ${extra}`)}; echo EXITED=$?`,
-    true,
-  );
-  await tmux.waitLine((l) => l === `${nick}>`, "the chat prompt", START_MS);
-}
 
 Deno.test(
   { name: "client: Tab completes nicknames and commands (C6)", ignore: !TMUX },
@@ -30,7 +18,7 @@ Deno.test(
     await using srv = startServer();
     await using beatriz = await join(srv.port, "Beatriz");
     await using tmux = new Tmux();
-    await client(tmux, srv.port, "ana");
+    await clientInTmux(tmux, srv.port, "ana");
     await tmux.type("bea");
     await tmux.keys("Tab");
     await tmux.waitLine((l) => l === "ana> Beatriz:", "the nickname completed as nick:");
@@ -62,7 +50,7 @@ Deno.test({
   const raw = await Deno.makeTempFile();
   try {
     await using tmux = new Tmux();
-    await client(tmux, srv.port, "ana");
+    await clientInTmux(tmux, srv.port, "ana");
     await tmux.record(raw);
     await bob.send(":sem mencao");
     await tmux.waitLine((l) => l.endsWith("bob: sem mencao"), "a plain message");
@@ -96,7 +84,7 @@ Deno.test({ name: "client: --no-bell rings no bell (C6)", ignore: !TMUX }, async
   const raw = await Deno.makeTempFile();
   try {
     await using tmux = new Tmux();
-    await client(tmux, srv.port, "ana", "--no-bell");
+    await clientInTmux(tmux, srv.port, "ana", "--no-bell");
     await tmux.record(raw);
     await bob.send("ana:psiu");
     await tmux.waitLine((l) => l.endsWith("Mensagem recebida de: bob: psiu"), "the private one");
@@ -147,66 +135,6 @@ Deno.test({
 });
 
 Deno.test({
-  name: "server: its console takes the teacher's commands without a token (C2)",
-  ignore: !TMUX,
-}, async () => {
-  await using tmux = new Tmux();
-  await tmux.start(120, 30);
-  await tmux.type(
-    `${Deno.execPath()} run --allow-net ${SERVER} --host 127.0.0.1 --port 0; echo EXITED=$?`,
-    true,
-  );
-  const pane = await tmux.waitLine(
-    (l) => /listening on 127\.0\.0\.1:\d+/.test(l),
-    "the banner",
-    START_MS,
-  );
-  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(pane.join("\n"))![1]);
-  await tmux.waitLine((l) => l.includes("console: type teacher's commands"), "the console's hint");
-  await using ana = await join(port, "ana");
-  await using bob = await join(port, "bob");
-  await tmux.type("{say bom dia, turma}", true);
-  assert.equal(await ana.expect("AVISO"), "AVISO professor: bom dia, turma");
-  await tmux.type("{kick bob}", true);
-  assert.match(await bob.expect("ERRO"), /removido pelo professor$/);
-  assert.equal(await ana.expect("SAIU"), "SAIU bob foi removido pelo professor");
-  await tmux.waitLine((l) => l.endsWith("/ bob foi removido"), "the answer on the console");
-  await tmux.waitLine((l) => l.endsWith("teacher console: kick bob"), "the action logged");
-  await tmux.type("{users}", true);
-  await tmux.waitLine((l) => l === "USUARIOS 1 online: ana", "the list on the console");
-  await tmux.keys("C-c");
-  await ana.expect("ERRO 03");
-  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
-});
-
-Deno.test({
-  name:
-    "server: the start-up prompts fit 80 columns, and a bad port typed is not called --port (issue 19 #6)",
-  ignore: !TMUX,
-}, async () => {
-  await using tmux = new Tmux();
-  await tmux.start(80, 24);
-  await tmux.type(`${Deno.execPath()} run --allow-net ${SERVER}; echo EXITED=$?`, true);
-  // The whole address question, with its default, on one row.
-  await tmux.waitLine(
-    (l) => l.includes("Endereço IP") && l.includes("0.0.0.0") && l.endsWith("[127.0.0.1]:"),
-    "the address prompt on one row",
-    START_MS,
-  );
-  await tmux.type("", true);
-  await tmux.waitLine((l) => l.startsWith("Porta / port [7777]:"), "the port prompt");
-  await tmux.type("sete", true);
-  const pane = await tmux.waitLine((l) => l.includes('"sete"'), "the error");
-  const error = pane.find((l) => l.includes('"sete"'))!;
-  assert.ok(!error.includes("--port"), error);
-  assert.match(error, /Porta "sete" inválida/);
-  await tmux.type("0", true);
-  await tmux.waitLine((l) => /listening on 127\.0\.0\.1:\d+/.test(l), "listening", START_MS);
-  await tmux.keys("C-c");
-  await tmux.waitLine((l) => l === "EXITED=0", "the exit");
-});
-
-Deno.test({
   name: "client: a typed line of emoji that wraps is replaced by its echo (issue 20 #8)",
   ignore: !TMUX,
 }, async () => {
@@ -225,98 +153,6 @@ Deno.test({
   await tmux.waitLine((l) => l === "EXITED=0", "the exit");
 });
 
-/** Starts server.ts in tmux, its console on the terminal, and returns its port. */
-async function serverInTmux(tmux: Tmux): Promise<number> {
-  await tmux.start(120, 30);
-  await tmux.type(
-    `${Deno.execPath()} run --allow-net ${SERVER} --host 127.0.0.1 --port 0; echo EXITED=$?`,
-    true,
-  );
-  const pane = await tmux.waitLine(
-    (l) => /listening on 127\.0\.0\.1:\d+/.test(l),
-    "the banner",
-    START_MS,
-  );
-  await tmux.waitLine((l) => l.includes("console: type teacher's commands"), "the console's hint");
-  return Number(/listening on 127\.0\.0\.1:(\d+)/.exec(pane.join("\n"))![1]);
-}
-
-Deno.test({
-  name: "server: quit at the console asks before stopping everyone (issue 19.2, C2)",
-  ignore: !TMUX,
-}, async () => {
-  await using tmux = new Tmux();
-  const port = await serverInTmux(tmux);
-  await using ana = await join(port, "ana");
-  // One answer line for each command, {say} and {lock} included (issue 19.2).
-  await tmux.type("{say bom dia}", true);
-  assert.equal(await ana.expect("AVISO"), "AVISO professor: bom dia");
-  await tmux.waitLine((l) => l === "OK done / feito: {say bom dia}", "the console's answer");
-  await tmux.type("{lock}", true);
-  await tmux.waitLine((l) => l === "OK done / feito: {lock}", "the lock's answer");
-  await tmux.type("{lock}", true);
-  await tmux.waitLine((l) => l.endsWith("/ a sala ja estava trancada; nada mudou"), "a repeat");
-  await tmux.type("quit", true);
-  await tmux.waitLine((l) => l.includes("stop the server and disconnect every"), "the question");
-  await tmux.type("", true);
-  await tmux.waitLine((l) => l.includes("the server goes on"), "no stop without a yes");
-  await ana.send("{users}");
-  assert.equal(await ana.expect("USUARIOS"), "USUARIOS 1 online: ana");
-  await tmux.type("{quit}", true);
-  await tmux.waitLine((l) => l.includes("digite sim"), "the question again");
-  await tmux.type("sim", true);
-  await ana.expect("ERRO 03");
-  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
-});
-
-Deno.test({
-  name: "server: Ctrl+D at the console says so, and the server goes on (issue 19.2, C2)",
-  ignore: !TMUX,
-}, async () => {
-  await using tmux = new Tmux();
-  const port = await serverInTmux(tmux);
-  await using ana = await join(port, "ana");
-  await tmux.keys("C-d");
-  await tmux.waitLine((l) => l.includes("its input ended (Ctrl+D); the server goes on"), "said");
-  await ana.send("{users}");
-  assert.equal(await ana.expect("USUARIOS"), "USUARIOS 1 online: ana");
-  await tmux.keys("C-c");
-  await ana.expect("ERRO 03");
-  await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
-});
-
-Deno.test({
-  name:
-    "server: the console keeps a half-typed line below the lines printed; professor: and apelido: (issue 19.2, C2)",
-  ignore: !TMUX,
-}, async () => {
-  await using tmux = new Tmux();
-  const port = await serverInTmux(tmux);
-  await tmux.type("{say bom");
-  await tmux.waitLine((l) => l === "console> {say bom", "the half-typed line");
-  await using ana = await join(port, "ana");
-  // The log line of ana's arrival is printed on its own row, the half-typed line below it.
-  const pane = await tmux.waitLine((l) => /^\S+ connect 127\.0\.0\.1:\d+/.test(l), "the log line");
-  const last = pane.filter((l) => l !== "").at(-1);
-  assert.equal(last, "console> {say bom", pane.join("\n"));
-  await tmux.type(" dia}", true);
-  assert.equal(await ana.expect("AVISO"), "AVISO professor: bom dia");
-  // A student's message to the teacher reaches the console.
-  await ana.send("Professor:posso ir ao banheiro?");
-  assert.equal(await ana.expect("OK"), "OK Mensagem enviada");
-  await tmux.waitLine((l) => l.endsWith(" ana -> professor: posso ir ao banheiro?"), "the message");
-  // apelido:texto at the console is a private message from the teacher.
-  await tmux.type("ana:pode ir", true);
-  assert.equal(await ana.expect("PRIVADA"), "PRIVADA Mensagem recebida de: professor: pode ir");
-  await tmux.waitLine((l) => l === "OK Mensagem enviada", "the console's answer");
-  await tmux.type("zed:oi", true);
-  await tmux.waitLine((l) => l.includes("ERRO 02 ") && l.includes("zed"), "nobody called zed");
-  await tmux.keys("C-c");
-  await ana.expect("ERRO 03");
-  const end = await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
-  assert.ok(!end.some((l) => l.includes("input ended")), "Ctrl+C is no Ctrl+D:\n" + end.join("\n"));
-});
-
 Deno.test({
   name: "client: a muted student's message is shown as not sent, not as sent (issue 19.6, C3)",
   ignore: !TMUX,
@@ -326,7 +162,7 @@ Deno.test({
   await prof.send("{admin s3nha-do-prof}");
   await prof.expect("OK");
   await using tmux = new Tmux();
-  await client(tmux, srv.port, "ana");
+  await clientInTmux(tmux, srv.port, "ana");
   await prof.send("{mute ana}");
   await tmux.waitLine((l) => l.endsWith("ana foi silenciado pelo professor"), "the notice");
   await tmux.type(":posso falar?", true);
@@ -358,7 +194,7 @@ Deno.test({
   await using srv = startServer({ adminToken: "s3nha-do-prof" });
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
-  await client(tmux, srv.port, "prof");
+  await clientInTmux(tmux, srv.port, "prof");
   await tmux.type("{admin s3nha-do-prof}", true);
   await tmux.waitLine((l) => l.endsWith("você agora é o professor; digite {help}"), "the teacher");
   await tmux.type("{kick bob}", true);
@@ -393,7 +229,7 @@ Deno.test({
   await using srv = startServer();
   await using bob = await join(srv.port, "bob");
   await using tmux = new Tmux();
-  await client(tmux, srv.port, "ana");
+  await clientInTmux(tmux, srv.port, "ana");
   // A plain line of 1024 bytes: with the ':' it gets, one byte over the line limit.
   await tmux.type("y".repeat(1024), true);
   await tmux.waitLine((l) => l.includes("máximo de 1024 bytes"), "the refusal");

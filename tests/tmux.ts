@@ -1,6 +1,7 @@
 /**
  * Real terminals for tests: a tmux server of its own per test, its pane read
- * back as text, and what a program wrote to it kept as raw bytes (S15, C6).
+ * back as text, and what a program wrote to it kept as raw bytes (S15, C6);
+ * papo's client and server started in one.
  *
  * @module
  */
@@ -8,6 +9,10 @@
 import { pause, WAIT_MS } from "./wait.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
+const SERVER = new URL("../server.ts", import.meta.url).pathname;
+
+/** How long a program started in a pane may take to show its prompt. */
+export const START_MS = 3 * WAIT_MS;
 
 /**
  * The shell command that runs papo's client against a local server, for a
@@ -27,6 +32,7 @@ function lines(text: string): string[] {
 
 /** A tmux server of its own (a unique -L socket), killed at the end. */
 export class Tmux implements AsyncDisposable {
+  /** The tmux server's socket name (`-L`), unique to this test. */
   readonly socket = `papo-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   #socketPath = "";
   #recording: string | undefined;
@@ -124,6 +130,53 @@ export class Tmux implements AsyncDisposable {
   }
 }
 
+/**
+ * Starts the client in a pane of 100 by 30, coloured, as `nick` in
+ * Portuguese, and waits for its chat prompt; `EXITED=code` follows its end.
+ *
+ * @param tmux A tmux server not started yet.
+ * @param port The server's port on 127.0.0.1.
+ * @param nick The nickname.
+ * @param extra The client's other flags.
+ */
+export async function clientInTmux(
+  tmux: Tmux,
+  port: number,
+  nick: string,
+  extra = "",
+): Promise<void> {
+  await tmux.start(100, 30);
+  await tmux.type(
+    `env -u NO_COLOR ${clientCommand(port, `--nick ${nick} --lang pt ${extra}`)}; echo EXITED=$?`,
+    true,
+  );
+  await tmux.waitLine((l) => l === `${nick}>`, "the chat prompt", START_MS);
+}
+
+/**
+ * Starts server.ts in a pane of 120 by 30 on a free port of 127.0.0.1, its
+ * console on the terminal, and waits for the console's hint; `EXITED=code`
+ * follows its end.
+ *
+ * @param tmux A tmux server not started yet.
+ * @returns The server's port.
+ */
+export async function serverInTmux(tmux: Tmux): Promise<number> {
+  await tmux.start(120, 30);
+  await tmux.type(
+    `${Deno.execPath()} run --allow-net ${SERVER} --host 127.0.0.1 --port 0; echo EXITED=$?`,
+    true,
+  );
+  const pane = await tmux.waitLine(
+    (l) => /listening on 127\.0\.0\.1:\d+/.test(l),
+    "the banner",
+    START_MS,
+  );
+  await tmux.waitLine((l) => l.includes("console: type teacher's commands"), "the console's hint");
+  return Number(/listening on 127\.0\.0\.1:(\d+)/.exec(pane.join("\n"))![1]);
+}
+
+/** Whether tmux runs here (tests that need it are skipped, saying so, without). */
 export async function haveTmux(): Promise<boolean> {
   try {
     return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })

@@ -1,7 +1,7 @@
 /**
  * The WebSocket door (W2, W5): a browser's socket, taken raw after the HTTP
  * upgrade (`ws_handshake.ts`), its frames spoken by us (`ws_frames.ts` reads,
- * `ws_write.ts` writes), and
+ * `ws_write.ts` makes, `ws_send.ts` sends in order), and
  * handed to the chat server as a {@linkcode ByteStream} and a
  * {@linkcode Peer} whose door is `web`, as the TCP door hands a socket. Each
  * text message the browser sends is the bytes of one line (its text and
@@ -24,10 +24,10 @@
 
 import { MAX_LINE_BYTES } from "../../protocol.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
-import { writeAll } from "./door.ts";
 import { CloseCode, type FrameEvent, FrameReader, Opcode } from "./ws_frames.ts";
-import { closeFrame, controlFrame, frameLines } from "./ws_write.ts";
+import { controlFrame, frameLines } from "./ws_write.ts";
 import { MessageLines } from "./ws_lines.ts";
+import { FrameQueue } from "./ws_send.ts";
 
 /** Seconds without a frame before the door pings; with nothing back as long again, it drops the socket. */
 export const WS_IDLE_SECONDS = 30;
@@ -54,6 +54,7 @@ export type Gone = (stream: WebSocketStream) => void;
  */
 export class WebSocketStream implements ByteStream {
   readonly #conn: Deno.Conn;
+  readonly #out: FrameQueue;
   /** (Two bytes more than a line kept: a line end at the end of a message is not the line's.) */
   readonly #frames = new FrameReader(MAX_LINE_BYTES + 2);
   readonly #events: FrameEvent[] = [];
@@ -62,12 +63,7 @@ export class WebSocketStream implements ByteStream {
   #reading: Promise<Uint8Array | null> | undefined; // a read begun before the handshake
   #pending: Uint8Array | undefined; // written bytes of a line not ended yet
   #ended = false; // no more frames: the browser's close, a failure, or the end of its stream
-  #closeSent = false;
   #shut = false; // the socket is closed
-  #tail: Promise<void> = Promise.resolve(); // the last socket write queued
-  #writing = 0; // socket writes under way
-  /** The payload of the pong waiting behind the writes under way, if one waits. */
-  #pongPayload: Uint8Array | undefined;
   #heard = true; // a frame came since the idle timer last looked
   #pinged = false;
   #idle: ReturnType<typeof setInterval> | undefined;
@@ -90,6 +86,7 @@ export class WebSocketStream implements ByteStream {
     idleMs = WS_IDLE_SECONDS * 1000,
   ) {
     this.#conn = conn;
+    this.#out = new FrameQueue(conn);
     this.#reading = reading;
     this.#gone = gone;
     if (head.length > 0) this.#take(head.slice());
@@ -137,14 +134,14 @@ export class WebSocketStream implements ByteStream {
         if (line === undefined) this.#lines.refuse();
         else this.#lines.push(line);
       } else if (ev.kind === "ping") {
-        if (!this.#closeSent) this.#pong(ev.payload);
+        if (!this.#out.closeSent) this.#out.pong(ev.payload);
       } else if (ev.kind === "pong") {
         this.#pinged = false;
       } else {
         // The browser's close is answered with its code; a failure is told with ours.
         this.#ended = true;
         const code = ev.kind === "fail" ? ev.code : ev.code ?? CloseCode.normal;
-        this.#sendClose(code, ev.kind === "fail" ? ev.reason : "");
+        this.#out.sendClose(code, ev.kind === "fail" ? ev.reason : "");
       }
     }
   }
@@ -156,7 +153,7 @@ export class WebSocketStream implements ByteStream {
    * were taken once the kernel took the frames, as a socket's write does.
    */
   async write(bytes: Uint8Array): Promise<number> {
-    if (this.#closeSent || this.#shut) throw new Deno.errors.BrokenPipe("closed");
+    if (this.#out.closeSent || this.#shut) throw new Deno.errors.BrokenPipe("closed");
     if (this.#pending !== undefined) return this.#writeAfterPart(bytes);
     const { frames, end } = frameLines(bytes, WS_WRITE_MOST);
     if (end === 0) {
@@ -164,7 +161,7 @@ export class WebSocketStream implements ByteStream {
       this.#pending = bytes.slice();
       return bytes.length;
     }
-    await this.#send(frames);
+    await this.#out.send(frames);
     return end;
   }
 
@@ -178,14 +175,14 @@ export class WebSocketStream implements ByteStream {
       return bytes.length;
     }
     this.#pending = undefined;
-    await this.#send(frames);
+    await this.#out.send(frames);
     return end - part.length;
   }
 
   /** Part of {@linkcode ByteStream}: the close frame; reading goes on until the browser's. */
   closeWrite(): Promise<void> {
     if (this.#shut) return Promise.reject(new Deno.errors.BrokenPipe("closed"));
-    return this.#sendClose(CloseCode.normal, "");
+    return this.#out.sendClose(CloseCode.normal, "");
   }
 
   /**
@@ -197,10 +194,10 @@ export class WebSocketStream implements ByteStream {
     if (this.#shut) return;
     this.#ended = true;
     this.#lines.end();
-    if (this.#writing > 0 && !this.#closeSent) return this.shut();
-    this.#sendClose(CloseCode.normal, "").catch(() => {});
+    if (this.#out.busy && !this.#out.closeSent) return this.shut();
+    this.#out.sendClose(CloseCode.normal, "").catch(() => {});
     this.#grace ??= setTimeout(() => this.shut(), WS_CLOSE_GRACE_MS);
-    void this.#tail.then(() => this.shut());
+    void this.#out.settled.then(() => this.shut());
   }
 
   /** Closes the socket now (the close, or the web server stopping). */
@@ -218,50 +215,10 @@ export class WebSocketStream implements ByteStream {
     this.#gone?.(this);
   }
 
-  /** Sends the close frame, once. */
-  #sendClose(code: number, reason: string): Promise<void> {
-    if (this.#closeSent) return Promise.resolve();
-    this.#closeSent = true;
-    return this.#send(closeFrame(code, reason));
-  }
-
-  /**
-   * Answers a ping. At most one pong waits behind the writes under way: a
-   * later ping's payload replaces a waiting one's (RFC 6455 5.5.3), so a
-   * ping flood from a browser that does not read holds one pong, not one each.
-   */
-  #pong(payload: Uint8Array): void {
-    const waiting = this.#pongPayload !== undefined;
-    this.#pongPayload = payload;
-    if (waiting) return;
-    void this.#send(() => {
-      const latest = this.#pongPayload ?? payload;
-      this.#pongPayload = undefined;
-      return controlFrame(Opcode.pong, latest);
-    }).catch(() => {});
-  }
-
   /** Part of {@linkcode ByteStream}: whether a message refused whole stands here (W2), taken. */
   takeRefusal(): boolean {
     return this.#lines.takeRefusal();
   }
-
-  /**
-   * Queues a socket write after those under way (its bytes, or made when its
-   * turn comes); resolves when the kernel took it all.
-   */
-  #send(bytes: Uint8Array | (() => Uint8Array)): Promise<void> {
-    const made = () => typeof bytes === "function" ? bytes() : bytes;
-    const written = this.#writing++ === 0
-      ? writeAll(this.#conn, made())
-      : this.#tail.then(() => writeAll(this.#conn, made()));
-    this.#tail = written.then(this.#wrote, this.#wrote);
-    return written;
-  }
-
-  #wrote = (): void => {
-    this.#writing--;
-  };
 
   /** The idle timer: a ping after a quiet period, the drop after a second one. */
   #look = (): void => {
@@ -270,9 +227,9 @@ export class WebSocketStream implements ByteStream {
       this.#pinged = false;
       return;
     }
-    if (this.#pinged || this.#closeSent) return this.shut();
+    if (this.#pinged || this.#out.closeSent) return this.shut();
     this.#pinged = true;
-    void this.#send(controlFrame(Opcode.ping)).catch(() => {});
+    void this.#out.send(controlFrame(Opcode.ping)).catch(() => {});
   };
 }
 

@@ -3,9 +3,10 @@
  * with `--web PORT`, beside the TCP listener, on the same address. Our own
  * listener (`Deno.listen`, or `Deno.listenTls` with a certificate: HTTPS and
  * WSS) accepts each socket; node:http reads the requests off it and
- * `web_answers.ts` answers them (a fixed set of paths). A WebSocket upgrade
- * at `/ws` is checked here (RFC 6455's handshake, the Origin) and its socket
- * is taken back raw and handed to the WebSocket door (`../doors/ws.ts`),
+ * `web_answers.ts` answers them (a fixed set of paths; `web_respond.ts`
+ * writes the answers back). A WebSocket upgrade at `/ws` is checked by
+ * `web_upgrade.ts` (RFC 6455's handshake, the Origin) and its socket is
+ * taken back raw and handed to the WebSocket door (`../doors/ws.ts`),
  * which frames on it itself: a browser's lines leave as TCP's do, in one
  * socket write per turn. Connections not upgraded are counted and timed by
  * `http_guard.ts` (node:http's own timeouts never see our sockets); an
@@ -15,43 +16,26 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import http from "node:http";
 import type { Timers } from "../../common/time.ts";
 import type { Entrance } from "../doors/door.ts";
 import { writeAll } from "../doors/door.ts";
 import { peerGone } from "../doors/tcp.ts";
 import { enterWebSocket, type WebSocketStream, WS_CLOSE_GRACE_MS } from "../doors/ws.ts";
-import {
-  acceptFor,
-  checkUpgrade,
-  hasToken,
-  type Refusal,
-  refusalAnswer,
-  switchAnswer,
-} from "../doors/ws_handshake.ts";
-import {
-  answer,
-  type Asked,
-  hostAllowed,
-  isLoopback,
-  MISDIRECTED,
-  originAllowed,
-  SAFE_HEADERS,
-  type Site,
-} from "./web_answers.ts";
+import { refusalAnswer } from "../doors/ws_handshake.ts";
+import { isLoopback, SAFE_HEADERS, type Site } from "./web_answers.ts";
 import { ConnDuplex } from "./conn_duplex.ts";
 import { HttpGuard } from "./http_guard.ts";
 import type { LectureModel } from "./lecture_model.ts";
+import { respond } from "./web_respond.ts";
+import { upgrade } from "./web_upgrade.ts";
 
 export { CSP, isLoopback } from "./web_answers.ts";
 export { HTTP_HEADERS_MS, MAX_HTTP, MAX_HTTP_PER_ADDRESS } from "./http_guard.ts";
 
 /** Milliseconds an HTTP connection may stay silent both ways before it is closed. */
 export const HTTP_IDLE_MS = 60_000;
-
-/** The most bytes of a request body read (the lecture's token is short). */
-const MAX_BODY = 4096;
 
 /** What the web server needs from the chat server. */
 export interface WebChat extends Entrance {
@@ -229,176 +213,4 @@ function noDelay(conn: Deno.TcpConn): void {
   } catch {
     // the socket may be gone already: its read says so
   }
-}
-
-/** A node request as the answers read it. */
-function asked(req: http.IncomingMessage, address: string): Asked {
-  return {
-    method: req.method ?? "GET",
-    path: pathOf(req.url),
-    address,
-    header: (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(", ") : value;
-    },
-    async text() {
-      const parts: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of req) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_BODY) throw new Error("body too long");
-        parts.push(chunk as Buffer);
-      }
-      return Buffer.concat(parts).toString("utf8");
-    },
-  };
-}
-
-/** The path of a request's target, without its query ("" when it is no path). */
-function pathOf(url: string | undefined): string {
-  try {
-    return new URL(url ?? "", "http://host").pathname;
-  } catch {
-    return "";
-  }
-}
-
-/**
- * Answers one HTTP request on node's response; the request's deadline
- * (`http_guard.ts`) stops once it was read whole, and the next one's starts
- * when the answer ends.
- */
-async function respond(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  site: Site,
-  guard: HttpGuard,
-) {
-  const socket = req.socket as unknown as ConnDuplex;
-  let begun = false;
-  try {
-    const response = await answer(asked(req, socket.remoteAddress), site);
-    guard.begun(socket);
-    begun = true;
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => headers[name] = value);
-    res.writeHead(response.status, headers);
-    if (response.body === null) return void res.end();
-    res.flushHeaders(); // a feed's headers leave now, not with its first event
-    const reader = response.body.getReader();
-    res.once("close", () => void reader.cancel().catch(() => {}));
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
-    }
-    res.end();
-  } catch {
-    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-    res.end();
-  } finally {
-    if (begun) guard.answered(socket);
-  }
-}
-
-/**
- * Writes an answer on a socket node:http let go of (an upgrade it does not
- * parse on), then closes it: an event stream (the lecture's feed) runs until
- * either side ends it; any other body is written with its length.
- */
-async function answerRaw(socket: ConnDuplex, response: Response): Promise<void> {
-  const stream = response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
-  const body = stream || response.body === null
-    ? undefined
-    : new Uint8Array(await response.arrayBuffer());
-  const status = `${response.status} ${http.STATUS_CODES[response.status] ?? ""}`;
-  const head = [`HTTP/1.1 ${status}`, "connection: close"];
-  response.headers.forEach((value, name) => head.push(`${name}: ${value}`));
-  if (!stream) head.push(`content-length: ${body?.length ?? 0}`);
-  const write = (bytes: Uint8Array) =>
-    new Promise<void>((resolve, reject) => {
-      if (socket.destroyed) return reject(new Error("closed"));
-      socket.write(bytes, (e) => e ? reject(e) : resolve());
-    });
-  try {
-    await write(new TextEncoder().encode(head.join("\r\n") + "\r\n\r\n"));
-    if (body !== undefined && body.length > 0) await write(body);
-    if (stream && response.body !== null) {
-      const reader = response.body.getReader();
-      socket.once("close", () => void reader.cancel().catch(() => {}));
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        await write(value);
-      }
-    }
-  } catch {
-    // the client went away
-  }
-  socket.end(() => socket.destroy());
-}
-
-/** A socket taken back from node:http, and what the browser sent past its request. */
-interface Taken {
-  conn: Deno.Conn;
-  head: Uint8Array;
-  reading?: Promise<Uint8Array | null>;
-}
-
-/**
- * Checks a WebSocket upgrade (RFC 6455 4.2, W5's Host and Origin) and
- * answers it on the raw socket: the switch, taking the socket back from
- * node:http, or a refusal. An upgrade to another protocol is answered as the
- * request without it. The request's deadline stops once it was read.
- *
- * @returns The socket and the bytes past the request, or `undefined` when refused.
- */
-async function upgrade(
-  req: http.IncomingMessage,
-  socket: ConnDuplex,
-  head: Buffer,
-  site: Site,
-  guard: HttpGuard,
-): Promise<Taken | undefined> {
-  const request = asked(req, socket.remoteAddress);
-  if (!hasToken(request.header("upgrade"), "websocket")) {
-    // Another protocol (h2c, ...): ignored (RFC 7230 6.7), the request answered as without it.
-    const response = await answer(request, site);
-    guard.begun(socket);
-    await answerRaw(socket, response);
-    return undefined;
-  }
-  guard.begun(socket);
-  const checked: { key: string } | Refusal = !hostAllowed(request.header("host"), site.origins)
-    ? MISDIRECTED
-    : request.path !== "/ws"
-    ? { status: 404, text: "Not found: the WebSocket is at /ws\n" }
-    : checkUpgrade({
-      method: request.method,
-      httpVersion: req.httpVersion,
-      header: request.header,
-    });
-  let refusal = "status" in checked ? checked : undefined;
-  if (refusal === undefined && !originAllowed(request, site)) {
-    refusal = { status: 403, text: "Origin not allowed\n" };
-  }
-  if (refusal !== undefined || site.signal.aborted) {
-    const bytes = refusalAnswer(refusal ?? { status: 503, text: "Stopping\n" }, SAFE_HEADERS);
-    socket.end(Buffer.from(bytes), () => socket.destroy());
-    return undefined;
-  }
-  const accept = await acceptFor((checked as { key: string }).key);
-  const taken = socket.detach(head);
-  const conn = socket.conn;
-  try {
-    await writeAll(conn, switchAnswer(accept));
-  } catch {
-    try {
-      conn.close();
-    } catch {
-      // closed already
-    }
-    return undefined;
-  }
-  return { conn, ...taken };
 }
