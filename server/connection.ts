@@ -45,7 +45,9 @@ export interface ConnectionObserver {
   accepted?(c: Connection): void;
   /**
    * Bytes were read from the socket, as they came but for the teacher's token
-   * (each of its bytes is `*`, however it was typed: L8); none at the end of the stream.
+   * (one fixed mask, however it was typed: L8); none at the end of the stream.
+   * From where the token begins until its line ends (or the connection does)
+   * reads are held back and then told as one: no event counts its keys.
    */
   received?(c: Connection, bytes: Uint8Array): void;
   /** Bytes were written to the socket. */
@@ -263,6 +265,7 @@ export class Connection implements Sink {
     } catch {
       // Already closed (Deno closes a socket whose reading end was reached).
     }
+    this.#input.showHeld(); // L8: a token's line held back is shown before the close
     this.#observer?.closed?.(this, this.cause ?? "eof");
     this.#input.closed();
     void this.#out.idle().then(this.#gone);

@@ -11,7 +11,7 @@
 
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { type LineEvent, LineReader } from "../wire/line_reader.ts";
-import { showHidden } from "../wire/typed_line.ts";
+import { showHidden, TOKEN_MASK } from "../wire/typed_line.ts";
 import { TelnetPeer } from "../wire/telnet.ts";
 import type { ByteStream } from "./doors/door.ts";
 
@@ -37,6 +37,8 @@ const CLEAR_ROW = new Uint8Array([0x0d, 0x1b, 0x5b, 0x4b]);
 const END = new Uint8Array(0);
 
 const STAR = 0x2a;
+/** The most bytes held back for an observer before they are shown anyway (L8: they count no key). */
+const HELD_MAX = 4096;
 
 /** Where a connection's input answers the client (telnet, the echo): its outgoing queue. */
 export interface Answers {
@@ -79,8 +81,15 @@ export class Input {
   #letGo: (() => void) | undefined;
   /** Whether the read loop waits in a read (where closing lets the session go at once). */
   #inRead = false;
-  /** Whether the last bytes read ended inside the teacher's token (what an observer is shown). */
-  #inToken = false;
+  /**
+   * What an observer is still to be shown, held back from where the
+   * teacher's token begins until its line ends (L8): each run of its bytes
+   * is one fixed mask here, so no row counts its keys. `undefined` when
+   * nothing is held.
+   */
+  #held: number[] | undefined;
+  /** Whether what is held ends with the token's mask (the token's next bytes add nothing). */
+  #heldMasked = false;
 
   /**
    * @param conn The connection: whether it is closing or closed.
@@ -136,6 +145,7 @@ export class Input {
       const n = await this.#stream.read(buf);
       this.#inRead = false;
       if (n === null) {
+        this.showHeld();
         received?.(END); // recv() returned 0: the peer closed
         return;
       }
@@ -156,7 +166,7 @@ export class Input {
         // The observer is shown what came, the token the line reader found as one fixed mask.
         const hidden = new Uint8Array(n);
         this.#push(got, hidden);
-        received(this.#shown(got, hidden));
+        this.#show(got, hidden, received);
       }
       space.read(n);
       for (let ev = this.#next(); ev !== undefined; ev = this.#next()) {
@@ -167,13 +177,67 @@ export class Input {
   }
 
   /**
-   * What an observer is shown of bytes read (L8): the token as one fixed
-   * mask, or one `*` for a read that goes on with the token (`showHidden`).
+   * Shows an observer bytes read (L8): the token as one fixed mask, and
+   * nothing that counts its keys. From where the token begins until its
+   * line ends, reads are held back (no row per key, typed one at a time);
+   * the line's end shows them in one row with the rest of its read.
    */
-  #shown(got: Uint8Array, hidden: Uint8Array): Uint8Array {
-    const shown = showHidden(got, hidden, this.#inToken);
-    this.#inToken = got.length > 0 && hidden[got.length - 1] === STAR;
-    return shown;
+  #show(got: Uint8Array, hidden: Uint8Array, received: (bytes: Uint8Array) => void): void {
+    const reader = this.#reader;
+    let split = got.length;
+    if (reader.inToken) {
+      const from = reader.lineFrom;
+      if (from === 0 && this.#held !== undefined) split = 0;
+      else {
+        const start = hidden.indexOf(STAR, from);
+        if (start >= 0) split = start;
+      }
+    }
+    if (split > 0) {
+      const now = got.subarray(0, split);
+      const nowHidden = hidden.subarray(0, split);
+      if (this.#held === undefined) received(showHidden(now, nowHidden));
+      else {
+        this.#hold(now, nowHidden);
+        const shown = new Uint8Array(this.#held);
+        this.#held = undefined;
+        this.#heldMasked = false;
+        received(shown);
+      }
+    }
+    if (split < got.length) {
+      this.#held ??= [];
+      this.#hold(got.subarray(split), hidden.subarray(split));
+      if (this.#held.length > HELD_MAX) {
+        // A client that sends no end of line: shown anyway (its telnet bytes; no key counted).
+        received(new Uint8Array(this.#held));
+        this.#held = [];
+        this.#heldMasked = false;
+      }
+    }
+  }
+
+  /** Adds bytes to what is held for an observer, each run of the token's one mask. */
+  #hold(bytes: Uint8Array, hidden: Uint8Array): void {
+    const held = this.#held!;
+    for (let i = 0; i < bytes.length; i++) {
+      if (hidden[i] !== STAR) {
+        held.push(bytes[i]!);
+        this.#heldMasked = false;
+      } else if (!this.#heldMasked) {
+        for (let k = 0; k < TOKEN_MASK.length; k++) held.push(STAR);
+        this.#heldMasked = true;
+      }
+    }
+  }
+
+  /** Shows an observer what is held back of a token's line (its end, or the connection's: L8). */
+  showHeld(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    this.#heldMasked = false;
+    if (held.length > 0) this.#received?.(new Uint8Array(held));
   }
 
   /** Reads bytes just received (`shown`: marks `*` where the teacher's token is, L8). */

@@ -237,6 +237,28 @@ Deno.test("LineReader echo: keys, erases and line ends as a character-mode telne
   assert.equal(reader.takeEcho(), undefined);
 });
 
+Deno.test("LineReader echo: the token's keys, and erasing them, echo nothing; its line's end the mask (L8)", () => {
+  const reader = new LineReader();
+  reader.echo = true;
+  const echo = () => new TextDecoder().decode(reader.takeEcho() ?? new Uint8Array());
+  for (const key of "{admin abc") reader.push(bytes(key));
+  assert.equal(echo(), "{admin ");
+  assert.ok(reader.inToken);
+  assert.deepEqual(reader.partial(), bytes("{admin "), "drawn again: nothing of the token");
+  reader.push(bytes("\x7f\x7f\x7f")); // the token gone: still `{admin `, nothing echoed
+  assert.equal(echo(), "");
+  reader.push(bytes("\x7f")); // the blank: erased on the screen
+  assert.equal(echo(), "\b \b");
+  assert.ok(!reader.inToken);
+  reader.push(bytes(" xy", [255, 248])); // telnet's erase line: the columns shown, `{admin `
+  assert.equal(echo(), " " + "\b \b".repeat(7));
+  const shown = new Uint8Array(9);
+  reader.push(bytes("{admin q\n"), [], shown);
+  assert.equal(echo(), "{admin ********\r\n");
+  assert.deepEqual([...shown].map((b) => b === 0x2a), [...Array(7).fill(false), true, false]);
+  assert.equal(reader.lineFrom, 9);
+});
+
 Deno.test("LineReader.push() keeps a run of text as it keeps each byte, the token masked alike (P3, L8)", () => {
   // The token's check looks past 16 leading blanks, not 17, whether a line comes at once or not.
   for (

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { LectureEvent } from "../server/web/lecture_model.ts";
 import { join, LineClient } from "./line_client.ts";
-import { WAIT_MS } from "./wait.ts";
+import { until, WAIT_MS } from "./wait.ts";
 import { joinWeb, startWebServer, type WebTestServer } from "./web_helpers.ts";
 
 /** Waits until the model holds an event that `match` accepts. */
@@ -181,10 +181,48 @@ Deno.test("L8 W3: the token is shown as one fixed mask: nothing tells its length
     assert.deepEqual(e.lines, ["{admin ********"]);
     assert.equal(e.bytes, recvs[0]!.bytes, "the count shown is the same for every token");
   }
-  // Split inside the token: the mask once, the rest of the token one `*` (no length either).
+  // Split inside the token: shown up to it; the rest held until the line ends, then the mask once.
   await nc.sendRaw(new TextEncoder().encode("{admin seg"));
-  await eventLike(s, (e) => e.kind === "recv" && e.partial === "{admin ********");
+  await eventLike(s, (e) => e.kind === "recv" && e.partial === "{admin ");
   await nc.sendRaw(new TextEncoder().encode("redo1}\n"));
-  await eventLike(s, (e) => e.kind === "recv" && e.text === '"*\\n"');
+  const end = await eventLike(s, (e) => e.kind === "recv" && e.text === '"********\\n"');
+  assert.deepEqual(end.lines, ["{admin ********"]);
   assert.doesNotMatch(JSON.stringify(s.lecture.events()), /segredo1|yyy|\{admin x/);
+});
+
+/**
+ * The feed's events of a session that types `{admin TOKEN}` one byte a read
+ * (a slow raw socket), from the first byte of the command on; what differs
+ * from one run to another (time, number, port) left out.
+ */
+async function feedKeyByKey(token: string): Promise<string[]> {
+  await using s = startWebServer({ adminToken: token });
+  await using nc = await join(s.tcp.port, "prof");
+  const response = await fetch(`http://127.0.0.1:${s.webPort}/lecture/events`);
+  const reading = readFeed(
+    response,
+    (events) => events.some((e) => e.kind === "send" && /OK /.test(e.text ?? "")),
+  );
+  const recvs = () => s.lecture.events().filter((e) => e.kind === "recv").length;
+  const typed = `{admin ${token}}\n`;
+  for (let i = 0; i < typed.length; i++) {
+    const before = recvs();
+    await nc.sendRaw(new TextEncoder().encode(typed[i]));
+    // The command's keys each show a row; the token's show none, until its line ends.
+    if (i < "{admin ".length) await until(() => recvs() > before, "a row");
+    else await new Promise((r) => setTimeout(r, 5)); // separate reads (pacing only)
+  }
+  await nc.expect("OK");
+  const events = await reading;
+  const from = events.findIndex((e) => e.kind === "recv" && e.text === '"{"');
+  return events.slice(from).map(({ seq: _s, time: _t, peer: _p, ...rest }) => JSON.stringify(rest));
+}
+
+Deno.test("L8 W3: a token typed key by key: the feed's events are the same for 3 and 19 keys", async () => {
+  const short = await feedKeyByKey("abc");
+  const long = await feedKeyByKey("abcdefghijklmnopqrs");
+  assert.deepEqual(long, short);
+  const recvs = short.filter((e) => e.includes('"recv"'));
+  assert.equal(recvs.length, 8, recvs.join("\n")); // `{admin `, a key a row; then one row
+  assert.match(recvs.at(-1)!, /"text":"\\"\*{8}\\\\n\\"","lines":\["\{admin \*{8}"\]/);
 });

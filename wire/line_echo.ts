@@ -1,8 +1,8 @@
 /**
  * The echo a character-mode telnet expects of the line being typed (S2,
  * L8): each character as the others will read it once its last byte comes
- * (`?` for a byte over 127 unless UTF-8 is made ASCII, `*` for the teacher's
- * token), backspace's back-blank-back for as many columns as the character
+ * (`?` for a byte over 127 unless UTF-8 is made ASCII; the teacher's token
+ * is echoed by nothing but one fixed mask at its line's end), backspace's back-blank-back for as many columns as the character
  * took, and CR LF at a line's end. `typed_line.ts` keeps the line and tells
  * this what happened to it.
  *
@@ -13,7 +13,6 @@ import { toAscii } from "../protocol/ascii.ts";
 
 const BS = 0x08;
 const SPACE = 0x20;
-const STAR = 0x2a;
 const QUESTION = 0x3f;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -73,23 +72,28 @@ export class LineEcho {
   }
 
   /** A byte past the line's cap, counted, not kept: shown as it comes. */
-  past(b: number, secret: boolean): void {
-    this.#out.push(secret ? STAR : b > 0x7f ? QUESTION : b);
+  past(b: number): void {
+    this.#out.push(b > 0x7f ? QUESTION : b);
+  }
+
+  /** Shows `text` (ASCII): the fixed mask of the teacher's token, at its line's end (L8). */
+  mask(text: string): void {
+    for (let i = 0; i < text.length; i++) this.#out.push(text.charCodeAt(i));
   }
 
   /**
    * The byte that ends `buf`'s first `len` bytes was kept: a character shows
    * once its last byte comes, as the ASCII the others will read.
    */
-  kept(buf: Uint8Array, len: number, secret: boolean): void {
+  kept(buf: Uint8Array, len: number): void {
     const b = buf[len - 1]!;
-    if (b <= 0x7f) this.#out.push(secret ? STAR : b);
-    else if (!this.#fold) this.#out.push(secret ? STAR : QUESTION);
+    if (b <= 0x7f) this.#out.push(b);
+    else if (!this.#fold) this.#out.push(QUESTION);
     else {
       const start = charStart(buf, len);
       if (start < 0) return;
       const shown = folded(buf, start, len);
-      for (let i = 0; i < shown.length; i++) this.#out.push(secret ? STAR : shown.charCodeAt(i));
+      for (let i = 0; i < shown.length; i++) this.#out.push(shown.charCodeAt(i));
     }
   }
 

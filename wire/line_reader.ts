@@ -87,6 +87,8 @@ export class LineReader {
   /** The one telnet parser; a subnegotiation that never ends holds nothing back for long. */
   readonly #telnet = new TelnetParser(MAX_SUB_BYTES);
   #state = State.Text;
+  /** Where, in the bytes last pushed, the unfinished line began. */
+  #lineFrom = 0;
 
   /**
    * @param maxBytes The most bytes a line may have.
@@ -133,6 +135,19 @@ export class LineReader {
     return this.#line.takeEcho();
   }
 
+  /** Whether the unfinished line holds the teacher's token from here on (L8). */
+  get inToken(): boolean {
+    return this.#line.inToken;
+  }
+
+  /**
+   * Where, in the bytes last pushed, the unfinished line began: 0 when it
+   * began before them (L8: what an observer holds back is from its token on).
+   */
+  get lineFrom(): number {
+    return this.#lineFrom;
+  }
+
   /** The unfinished line as it shows on the user's screen (for drawing it again). */
   partial(): Uint8Array {
     return this.#line.partial();
@@ -150,6 +165,7 @@ export class LineReader {
   push(bytes: Uint8Array, out: LineEvent[] = [], shown?: Uint8Array): LineEvent[] {
     const line = this.#line;
     const n = bytes.length;
+    this.#lineFrom = 0;
     for (let i = 0; i < n; i++) {
       const b = bytes[i]!;
       switch (this.#state) {
@@ -163,14 +179,17 @@ export class LineReader {
             i = end - 1;
           } else if (b === LF) {
             out.push(line.end());
+            this.#lineFrom = i + 1;
           } else if (b === CR) {
             out.push(line.end());
+            this.#lineFrom = i + 1;
             this.#state = State.AfterCr;
           } else if (this.#special(b) && shown) shown[i] = STAR;
           else if (
             this.#keys && (line.empty || (b === ETX && line.echo)) && (b === ETX || b === EOT)
           ) {
             line.discard();
+            this.#lineFrom = i + 1;
             out.push(INTERRUPT);
           }
           break;
@@ -187,8 +206,9 @@ export class LineReader {
             if (line.keep(b) && shown) shown[i] = STAR;
           } else if (step === TelnetStep.option) {
             out.push({ kind: "telnet", command: this.#telnet.command, option: b });
-          } else if (step === TelnetStep.command) this.#command(this.#telnet.command, out);
-          else if (step === TelnetStep.stray) {
+          } else if (step === TelnetStep.command) {
+            if (this.#command(this.#telnet.command, out)) this.#lineFrom = i + 1;
+          } else if (step === TelnetStep.stray) {
             // Not a telnet command: a stray 0xFF byte, and `b` is read again.
             line.keep(IAC);
             i--;
@@ -217,27 +237,38 @@ export class LineReader {
     return out;
   }
 
-  /** A telnet command (IAC and one byte) but for the negotiation of options. */
-  #command(command: number, out: LineEvent[]): void {
+  /**
+   * A telnet command (IAC and one byte) but for the negotiation of options.
+   * @returns Whether it dropped the unfinished line.
+   */
+  #command(command: number, out: LineEvent[]): boolean {
     const line = this.#line;
     if (command === ABORT || command === IP) {
       // IP, or ABORT (RFC 1184): the user wants out; a half-typed line's row ends.
       line.discard();
       out.push(INTERRUPT);
+      return true;
     } else if (command === AYT) out.push({ kind: "telnet", command });
     else if (command === EC) line.erase();
     else if (command === EL) line.eraseLine();
     // NOP, DM, BRK, AO, GA, EOF, SUSP, EOR: nothing to do
+    return false;
   }
 
-  /** A byte that is not printable ASCII; returns whether it was kept as part of the token. */
+  /**
+   * A byte that is not printable ASCII; returns whether it is to be shown as
+   * part of the token (kept in it, or a key that erased in it: L8).
+   */
   #special(b: number): boolean {
     const line = this.#line;
     if (b === IAC) {
       this.#telnet.push(b);
       this.#state = State.Telnet;
-    } else if (b === BS || b === DEL) line.erase();
-    else if (b === ESC) this.#state = State.Esc;
+    } else if (b === BS || b === DEL) {
+      const inToken = line.inToken;
+      line.erase();
+      return inToken;
+    } else if (b === ESC) this.#state = State.Esc;
     else if (b === TAB) return line.keep(0x20);
     else if (b > 0x7f) return line.keep(b);
     // other control characters are dropped (L2)

@@ -8,6 +8,8 @@
  * or erased letters): it is never echoed nor shown, only `*` (up to the
  * line's end, the closing brace too: a wrong guess may hold one, and the
  * line may not end where the token does); `token_start.ts` says where it starts.
+ * Nor is its length: its keys (and those erased in it) are echoed by
+ * nothing, and the line's end echoes the fixed {@linkcode TOKEN_MASK} once.
  *
  * @module
  */
@@ -56,8 +58,9 @@ export type HighBytes =
  * const line = new TypedLine(100, "fold");
  * line.echo = true;
  * for (const b of new TextEncoder().encode("{admin s3cr")) line.keep(b);
- * assert.equal(new TextDecoder().decode(line.takeEcho()), "{admin ****");
+ * assert.equal(new TextDecoder().decode(line.takeEcho()), "{admin ");
  * assert.deepEqual(line.end(), { kind: "line", text: "{admin s3cr" });
+ * assert.equal(new TextDecoder().decode(line.takeEcho()), "********\r\n");
  * ```
  */
 export class TypedLine {
@@ -96,6 +99,14 @@ export class TypedLine {
     return this.#len === 0 && this.#excess === 0;
   }
 
+  /**
+   * Whether the line holds the teacher's token from here on (`{admin ` was
+   * typed): each key now is part of it, until the line ends (L8).
+   */
+  get inToken(): boolean {
+    return this.#secretFrom >= 0;
+  }
+
   /** Whether what is typed is echoed (a character-mode telnet asked for it). */
   get echo(): boolean {
     return this.#echo !== undefined;
@@ -124,12 +135,12 @@ export class TypedLine {
     if (b > 0x7f) this.#highCount++;
     if (this.#len >= this.#max) {
       this.#excess++;
-      this.#echo?.past(b, secret);
+      if (!secret) this.#echo?.past(b);
       return secret;
     }
     this.#room(1);
     this.#buf[this.#len++] = b;
-    this.#echo?.kept(this.#buf, this.#len, secret);
+    if (!secret) this.#echo?.kept(this.#buf, this.#len);
     if (!secret && b === SPACE) this.#secretFrom = tokenStart(this.#buf, this.#len);
     return secret;
   }
@@ -184,7 +195,7 @@ export class TypedLine {
   erase(): void {
     if (this.#excess > 0) {
       this.#excess--;
-      this.#echo?.erase(1);
+      if (this.#secretFrom < 0) this.#echo?.erase(1);
       return;
     }
     if (this.#len === 0) return;
@@ -193,7 +204,10 @@ export class TypedLine {
       // A whole character goes.
       while (start > 0 && (this.#buf[start]! & 0xc0) === 0x80) start--;
     }
-    this.#echo?.erased(this.#buf, start, this.#len);
+    // L8: a key of the token was never echoed: nor is its erasing.
+    if (this.#secretFrom < 0 || start < this.#secretFrom) {
+      this.#echo?.erased(this.#buf, start, this.#len);
+    }
     for (let i = start; i < this.#len; i++) if (this.#buf[i]! > 0x7f) this.#highCount--;
     this.#len = start;
     if (this.#len < this.#secretFrom) this.#secretFrom = -1;
@@ -201,7 +215,7 @@ export class TypedLine {
 
   /** Telnet's erase line (EL): the whole unfinished line goes. */
   eraseLine(): void {
-    const shown = this.partial().length + this.#excess;
+    const shown = this.partial().length + (this.#secretFrom >= 0 ? 0 : this.#excess);
     this.#clear();
     this.#echo?.erase(shown);
   }
@@ -212,14 +226,15 @@ export class TypedLine {
     this.#clear();
   }
 
-  /** The unfinished line as the user's screen shows it (for drawing it again): token as `*`. */
+  /**
+   * The unfinished line as the user's screen shows it (for drawing it
+   * again): up to where the token begins (its keys are echoed by nothing, L8).
+   */
   partial(): Uint8Array {
     let text = this.#high === "fold" && this.#highCount > 0
       ? toAscii(new TextDecoder().decode(this.#buf.subarray(0, this.#len)))
       : latin1(this.#buf, this.#len).replace(/[^ -~]/g, "?");
-    if (this.#secretFrom >= 0) {
-      text = text.slice(0, this.#secretFrom) + "*".repeat(text.length - this.#secretFrom);
-    }
+    if (this.#secretFrom >= 0) text = text.slice(0, this.#secretFrom);
     const out = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
     return out;
@@ -250,6 +265,8 @@ export class TypedLine {
         ended = NOT_ASCII;
       }
     } else ended = NOT_ASCII;
+    // L8: the token's keys were echoed by nothing; its line's end shows the fixed mask once.
+    if (this.#secretFrom >= 0) this.#echo?.mask(TOKEN_MASK);
     this.#echo?.newline();
     this.#clear();
     // A long line's buffer is let go: a quiet connection holds a small one (P2).

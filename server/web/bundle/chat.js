@@ -969,7 +969,6 @@ function latin1(buf, len = buf.length) {
 // wire/line_echo.ts
 var BS = 8;
 var SPACE = 32;
-var STAR = 42;
 var QUESTION = 63;
 var CR = 13;
 var LF = 10;
@@ -1013,22 +1012,26 @@ var LineEcho = class {
     return echo;
   }
   /** A byte past the line's cap, counted, not kept: shown as it comes. */
-  past(b, secret) {
-    this.#out.push(secret ? STAR : b > 127 ? QUESTION : b);
+  past(b) {
+    this.#out.push(b > 127 ? QUESTION : b);
+  }
+  /** Shows `text` (ASCII): the fixed mask of the teacher's token, at its line's end (L8). */
+  mask(text) {
+    for (let i = 0; i < text.length; i++) this.#out.push(text.charCodeAt(i));
   }
   /**
    * The byte that ends `buf`'s first `len` bytes was kept: a character shows
    * once its last byte comes, as the ASCII the others will read.
    */
-  kept(buf, len, secret) {
+  kept(buf, len) {
     const b = buf[len - 1];
-    if (b <= 127) this.#out.push(secret ? STAR : b);
-    else if (!this.#fold) this.#out.push(secret ? STAR : QUESTION);
+    if (b <= 127) this.#out.push(b);
+    else if (!this.#fold) this.#out.push(QUESTION);
     else {
       const start = charStart(buf, len);
       if (start < 0) return;
       const shown = folded(buf, start, len);
-      for (let i = 0; i < shown.length; i++) this.#out.push(secret ? STAR : shown.charCodeAt(i));
+      for (let i = 0; i < shown.length; i++) this.#out.push(shown.charCodeAt(i));
     }
   }
   /** The last character, `buf` from `start` to `end`, was erased: as many columns as its echo took. */
@@ -1124,6 +1127,13 @@ var TypedLine = class {
   get empty() {
     return this.#len === 0 && this.#excess === 0;
   }
+  /**
+   * Whether the line holds the teacher's token from here on (`{admin ` was
+   * typed): each key now is part of it, until the line ends (L8).
+   */
+  get inToken() {
+    return this.#secretFrom >= 0;
+  }
   /** Whether what is typed is echoed (a character-mode telnet asked for it). */
   get echo() {
     return this.#echo !== void 0;
@@ -1148,12 +1158,12 @@ var TypedLine = class {
     if (b > 127) this.#highCount++;
     if (this.#len >= this.#max) {
       this.#excess++;
-      this.#echo?.past(b, secret);
+      if (!secret) this.#echo?.past(b);
       return secret;
     }
     this.#room(1);
     this.#buf[this.#len++] = b;
-    this.#echo?.kept(this.#buf, this.#len, secret);
+    if (!secret) this.#echo?.kept(this.#buf, this.#len);
     if (!secret && b === SPACE3) this.#secretFrom = tokenStart(this.#buf, this.#len);
     return secret;
   }
@@ -1196,7 +1206,7 @@ var TypedLine = class {
   erase() {
     if (this.#excess > 0) {
       this.#excess--;
-      this.#echo?.erase(1);
+      if (this.#secretFrom < 0) this.#echo?.erase(1);
       return;
     }
     if (this.#len === 0) return;
@@ -1204,14 +1214,16 @@ var TypedLine = class {
     if (this.#buf[start] > 127 && this.#high === "fold") {
       while (start > 0 && (this.#buf[start] & 192) === 128) start--;
     }
-    this.#echo?.erased(this.#buf, start, this.#len);
+    if (this.#secretFrom < 0 || start < this.#secretFrom) {
+      this.#echo?.erased(this.#buf, start, this.#len);
+    }
     for (let i = start; i < this.#len; i++) if (this.#buf[i] > 127) this.#highCount--;
     this.#len = start;
     if (this.#len < this.#secretFrom) this.#secretFrom = -1;
   }
   /** Telnet's erase line (EL): the whole unfinished line goes. */
   eraseLine() {
-    const shown = this.partial().length + this.#excess;
+    const shown = this.partial().length + (this.#secretFrom >= 0 ? 0 : this.#excess);
     this.#clear();
     this.#echo?.erase(shown);
   }
@@ -1220,12 +1232,13 @@ var TypedLine = class {
     if (!this.empty) this.#echo?.newline();
     this.#clear();
   }
-  /** The unfinished line as the user's screen shows it (for drawing it again): token as `*`. */
+  /**
+   * The unfinished line as the user's screen shows it (for drawing it
+   * again): up to where the token begins (its keys are echoed by nothing, L8).
+   */
   partial() {
     let text = this.#high === "fold" && this.#highCount > 0 ? toAscii(new TextDecoder().decode(this.#buf.subarray(0, this.#len))) : latin1(this.#buf, this.#len).replace(/[^ -~]/g, "?");
-    if (this.#secretFrom >= 0) {
-      text = text.slice(0, this.#secretFrom) + "*".repeat(text.length - this.#secretFrom);
-    }
+    if (this.#secretFrom >= 0) text = text.slice(0, this.#secretFrom);
     const out = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
     return out;
@@ -1263,12 +1276,14 @@ var TypedLine = class {
         ended = NOT_ASCII;
       }
     } else ended = NOT_ASCII;
+    if (this.#secretFrom >= 0) this.#echo?.mask(TOKEN_MASK);
     this.#echo?.newline();
     this.#clear();
     if (this.#buf.length > 4 * MIN_BUF) this.#buf = new Uint8Array(MIN_BUF);
     return ended;
   }
 };
+var TOKEN_MASK = "********";
 function maskText(text) {
   let out = "";
   let from = 0;
