@@ -70,3 +70,21 @@ export async function typeLine(page: Page, line: string): Promise<void> {
   await page.keyboard.type(line);
   await page.keyboard.press("Enter");
 }
+
+/**
+ * What a projector shows of `shown` (a screenshot, base64) once `typed` is typed into the emptied
+ * field `field` (L8: the same picture for a short token and a long one tells no length).
+ */
+export async function pictureTyped(
+  page: Page,
+  field: string,
+  typed: string,
+  shown = field,
+): Promise<string> {
+  await page.evaluate(`document.querySelector(${JSON.stringify(field)}).value = ""`);
+  await page.focus(field);
+  await page.keyboard.type(typed);
+  const element = await page.$(shown);
+  if (element === null) throw new Error(`no ${shown} on the page`);
+  return String(await element.screenshot({ encoding: "base64" }));
+}

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join, LineClient } from "./line_client.ts";
-import { browserTest, launch, textOf, typeLine } from "./browser.ts";
+import { browserTest, launch, pictureTyped, textOf, typeLine } from "./browser.ts";
 import { startWebServer } from "./web_helpers.ts";
 import { WAIT_MS } from "./wait.ts";
 import { LANE_LINGER_MS, LANE_ROOM } from "../server/web/lecture_lanes.ts";
@@ -170,14 +170,10 @@ browserTest(
       const masks: string[] = [];
       const pictures: string[] = [];
       for (const typed of ["x", "segredo-bem-longo-1"]) {
-        await page.evaluate(`document.getElementById("token").value = ""`);
-        await page.focus("#token");
-        await page.keyboard.type(typed);
-        masks.push(await page.$eval("#token-mask", (e) => e.textContent ?? ""));
         // What the projector shows of the form: the same for 1 character as for 19 (field test:
         // the caret stood after the last character, and its place told the length).
-        const form = await page.$("#login");
-        pictures.push(await form!.screenshot({ encoding: "base64" }));
+        pictures.push(await pictureTyped(page, "#token", typed, "#login"));
+        masks.push(await page.$eval("#token-mask", (e) => e.textContent ?? ""));
         // The field's own bullets are not drawn: nothing on the projector counts the characters.
         const color = String(
           await page.evaluate(`getComputedStyle(document.getElementById("token")).color`),

@@ -120,7 +120,17 @@ Deno.test("W5: HTTP answers its fixed paths only, each with a content security p
     await r.body?.cancel();
     return r;
   };
-  for (const path of ["/", "/chat.js", "/style.css", "/lecture", "/lecture.js", "/texts.json"]) {
+  for (
+    const path of [
+      "/",
+      "/chat.js",
+      "/style.css",
+      "/mask.css",
+      "/lecture",
+      "/lecture.js",
+      "/texts.json",
+    ]
+  ) {
     const r = await get(path);
     assert.equal(r.status, 200, path);
     assert.match(r.headers.get("content-security-policy") ?? "", /default-src 'none'/);

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { MAX_LINE_BYTES } from "../protocol.ts";
 import { join, type LineClient } from "./line_client.ts";
-import { browserTest, launch, textOf, typeLine } from "./browser.ts";
+import { browserTest, launch, pictureTyped, textOf, typeLine } from "./browser.ts";
 import { startWebServer, type WebTestServer } from "./web_helpers.ts";
 import { WAIT_MS } from "./wait.ts";
 
@@ -224,6 +224,36 @@ browserTest(
       assert.equal(await kind(), "text", "the next line is drawn again");
       await page.keyboard.type(":oi {admin no meio");
       assert.equal(await kind(), "text", "a message about {admin} is no token");
+    });
+  },
+);
+
+browserTest(
+  "L8 W2: the page's field holding the token looks the same whatever the token's length",
+  async () => {
+    await onPage(async (page, s) => {
+      await using ana = await join(s.tcp.port, "ana");
+      await typeLine(page, "bia");
+      await ana.expect("ENTROU bia");
+      // The field and what stands beside it, as a projector shows them: a password field's one
+      // bullet per character told the token's length.
+      const pictures: string[] = [];
+      for (const typed of ["{admin abc", "{admin abcdefghijklmnopqrs", `{admin ${TOKEN}}`]) {
+        pictures.push(await pictureTyped(page, "#line", typed, "#form .row"));
+      }
+      assert.ok(pictures[0] === pictures[1], "3 characters look as 19 do");
+      assert.ok(pictures[0] === pictures[2], "the whole line looks the same too");
+      const mask = await page.$eval("#line-mask", (e) => e.textContent ?? "");
+      assert.ok(mask.length > 0, "a fixed mask says something was typed");
+      await page.keyboard.press("Enter");
+      await textOf(page, /professor|teacher/);
+      assert.equal(await field(page), "");
+      assert.equal(await page.$eval("#line-mask", (e) => e.textContent ?? ""), "");
+      await page.keyboard.type(":oi");
+      const color = String(
+        await page.evaluate(`getComputedStyle(document.getElementById("line")).color`),
+      );
+      assert.doesNotMatch(color, /rgba\(0, 0, 0, 0\)|transparent/, "the next line is drawn");
     });
   },
 );

@@ -3,7 +3,8 @@
  * embedded in the program (no file is read, so there is no path to
  * traverse, and `deno compile` carries the pages):
  *
- * - `/` the chat page, `/chat.js`, `/style.css`, `/texts.json`, `/favicon.ico`
+ * - `/` the chat page, `/chat.js`, `/style.css`, `/mask.css` (L8, the token
+ *   field's mask, shared with the lecture view), `/texts.json`, `/favicon.ico`
  *   (no icon: `204`, so that no browser's console shows a 404);
  * - `/ws` the WebSocket door, upgraded by the web server (here only its
  *   refusal to a request without an upgrade);
@@ -26,6 +27,7 @@ import { lectureFeed } from "./lecture_feed.ts";
 import type { LectureModel } from "./lecture_model.ts";
 import CHAT_HTML from "./pages/chat.html" with { type: "text" };
 import STYLE_CSS from "./pages/style.css" with { type: "text" };
+import MASK_CSS from "./pages/mask.css" with { type: "text" };
 import LECTURE_HTML from "./pages/lecture.html" with { type: "text" };
 import LECTURE_CSS from "./pages/lecture.css" with { type: "text" };
 import CHAT_JS from "./bundle/chat.js" with { type: "text" };
@@ -49,6 +51,7 @@ const FILES: Readonly<Record<string, { body: string; type: string }>> = {
   "/": { body: CHAT_HTML, type: "text/html; charset=utf-8" },
   "/chat.js": { body: CHAT_JS, type: "text/javascript; charset=utf-8" },
   "/style.css": { body: STYLE_CSS, type: "text/css; charset=utf-8" },
+  "/mask.css": { body: MASK_CSS, type: "text/css; charset=utf-8" },
   "/lecture": { body: LECTURE_HTML, type: "text/html; charset=utf-8" },
   "/lecture.js": { body: LECTURE_JS, type: "text/javascript; charset=utf-8" },
   "/lecture.css": { body: LECTURE_CSS, type: "text/css; charset=utf-8" },

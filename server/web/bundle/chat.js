@@ -1302,6 +1302,15 @@ function* tokenAt(length, at) {
   }
 }
 
+// server/web/pages/token_mask.ts
+var TOKEN_MASK2 = "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
+function maskField(field, mask, secret, plain = "text") {
+  const type = secret ? "password" : plain;
+  if (field.type !== type) field.type = type;
+  field.classList.toggle("secret", secret);
+  mask.textContent = secret ? TOKEN_MASK2 : "";
+}
+
 // client/render.ts
 var TEXTS = {
   askHost: {
@@ -1974,9 +1983,7 @@ var roster = new Roster();
 var ownLines = new OwnLines();
 var ownShown = /* @__PURE__ */ new Map();
 function hideToken() {
-  const secret = maskText(input.value) !== input.value;
-  const type = secret ? "password" : "text";
-  if (input.type !== type) input.type = type;
+  maskField(input, $("line-mask"), maskText(input.value) !== input.value);
 }
 input.addEventListener("input", hideToken);
 var scheme = location.protocol === "https:" ? "wss" : "ws";

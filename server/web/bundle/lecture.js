@@ -22,6 +22,15 @@ function lanesShown(events, room = LANE_ROOM, linger = LANE_LINGER_MS) {
   return kept.filter(([conn]) => !gone.has(conn)).map(([conn]) => conn);
 }
 
+// server/web/pages/token_mask.ts
+var TOKEN_MASK = "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
+function maskField(field, mask, secret, plain = "text") {
+  const type = secret ? "password" : plain;
+  if (field.type !== type) field.type = type;
+  field.classList.toggle("secret", secret);
+  mask.textContent = secret ? TOKEN_MASK : "";
+}
+
 // server/web/pages/lecture.ts
 var $ = (id) => document.getElementById(id);
 var all = [];
@@ -239,9 +248,11 @@ $("export").onclick = () => {
   a.click();
 };
 $("print").onclick = () => print();
-$("token").oninput = () => {
-  $("token-mask").textContent = $("token").value === "" ? "" : "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
+var maskToken = () => {
+  const field = $("token");
+  maskField(field, $("token-mask"), field.value !== "", "password");
 };
+$("token").oninput = maskToken;
 $("login").onsubmit = async (ev) => {
   ev.preventDefault();
   const r = await fetch("/lecture/login", {
@@ -249,7 +260,7 @@ $("login").onsubmit = async (ev) => {
     body: $("token").value
   });
   $("token").value = "";
-  $("token-mask").textContent = "";
+  maskToken();
   if (r.ok) {
     $("login").hidden = true;
     connect();

@@ -13,6 +13,7 @@ import type { Lang } from "../../../protocol/limits.ts";
 import { Message, say } from "../../../protocol.ts";
 import { parseServerLine, type ServerLine } from "../../../wire/server_lines.ts";
 import { maskText } from "../../../wire/typed_line.ts";
+import { maskField } from "./token_mask.ts";
 // The terminal client's rendering (X3), pure: the page says every line as the client does,
 // errors with their detail (review 7a), OK and notices in the page's language (7b).
 import { ownText, type Shown, showServerLine } from "../../../client/render.ts";
@@ -78,13 +79,12 @@ const ownShown = new Map<number, HTMLLIElement>();
 
 /**
  * L8: while the field holds the teacher's token (`{admin TOKEN}`, by the rule the server's trace
- * masks it with), it is a password field, so the page on a projector does not draw it (field
- * test: the page showed it as typed, where the client's input line shows `*`).
+ * masks it with), the page on a projector draws neither it (field test: the page showed it as
+ * typed, where the client's input line shows `*`) nor its length (a password field's bullets,
+ * one per character): a fixed mask beside the field says something was typed (token_mask.ts).
  */
 function hideToken(): void {
-  const secret = maskText(input.value) !== input.value;
-  const type = secret ? "password" : "text";
-  if (input.type !== type) input.type = type;
+  maskField(input, $("line-mask"), maskText(input.value) !== input.value);
 }
 input.addEventListener("input", hideToken);
 

@@ -12,6 +12,7 @@
  */
 
 import { lanesShown } from "../lecture_lanes.ts";
+import { maskField } from "./token_mask.ts";
 
 interface LectureEvent {
   seq: number;
@@ -272,9 +273,11 @@ $("export").onclick = () => {
 };
 $("print").onclick = () => print();
 // L8: one fixed mask while anything is typed, whatever the token's length (the field draws none).
-$("token").oninput = () => {
-  $("token-mask").textContent = $<HTMLInputElement>("token").value === "" ? "" : "••••••••";
+const maskToken = () => {
+  const field = $<HTMLInputElement>("token");
+  maskField(field, $("token-mask"), field.value !== "", "password");
 };
+$("token").oninput = maskToken;
 $<HTMLFormElement>("login").onsubmit = async (ev) => {
   ev.preventDefault();
   const r = await fetch("/lecture/login", {
@@ -282,7 +285,7 @@ $<HTMLFormElement>("login").onsubmit = async (ev) => {
     body: $<HTMLInputElement>("token").value,
   });
   $<HTMLInputElement>("token").value = "";
-  $("token-mask").textContent = "";
+  maskToken();
   if (r.ok) {
     $("login").hidden = true;
     connect();
