@@ -6,7 +6,7 @@
  * @module
  */
 
-import { pause, WAIT_MS } from "./wait.ts";
+import { readUntil, WAIT_MS } from "./wait.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
@@ -76,15 +76,13 @@ export class Tmux implements AsyncDisposable {
    * for a state drawn in several writes (a line printed, then the input line
    * drawn again below it), which a capture between the writes sees half done.
    */
-  async waitPane(ok: (pane: string[]) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
-    let pane: string[] = [];
-    const deadline = Date.now() + ms;
-    for (let i = 0; i < ms / 10 && Date.now() <= deadline; i++) {
-      pane = await this.pane();
-      if (ok(pane)) return pane;
-      await pause(50);
-    }
-    throw new Error(`Timed out waiting for ${what} in the pane:\n${pane.join("\n")}`);
+  waitPane(ok: (pane: string[]) => boolean, what: string, ms = WAIT_MS): Promise<string[]> {
+    return readUntil(
+      () => this.pane(),
+      ok,
+      (pane) => `${what} in the pane:\n${(pane ?? []).join("\n")}`,
+      ms,
+    );
   }
 
   /** Keeps every byte the pane's program writes, in `path` (for a bell, BEL). */
@@ -98,17 +96,15 @@ export class Tmux implements AsyncDisposable {
    * them: tmux's pipe reaches the file a moment after the pane shows the same
    * bytes, so a test reads the record after waiting for what it must hold.
    */
-  async recorded(text: string, ms = WAIT_MS): Promise<Uint8Array> {
+  recorded(text: string, ms = WAIT_MS): Promise<Uint8Array> {
     const path = this.#recording;
     if (path === undefined) throw new Error("recorded() before record()");
-    const deadline = Date.now() + ms;
-    let bytes = new Uint8Array();
-    for (let i = 0; i < ms / 10 && Date.now() <= deadline; i++) {
-      bytes = await Deno.readFile(path);
-      if (new TextDecoder().decode(bytes).includes(text)) return bytes;
-      await pause(50);
-    }
-    throw new Error(`Timed out waiting for ${JSON.stringify(text)} in the recorded bytes`);
+    return readUntil(
+      () => Deno.readFile(path),
+      (bytes) => new TextDecoder().decode(bytes).includes(text),
+      () => `${JSON.stringify(text)} in the recorded bytes`,
+      ms,
+    );
   }
 
   /** Types text (literally), then presses Enter when `enter`. */

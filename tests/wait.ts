@@ -27,6 +27,28 @@ export async function until(
   }
 }
 
+/**
+ * Reads `read()` every 50 ms until `ok` holds of what it gave, and returns
+ * that (state read by a slower step: a terminal's capture, a file another
+ * process writes), failing after `ms`.
+ * @param what What is awaited, for the error, given the last value read.
+ */
+export async function readUntil<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: (last: T | undefined) => string,
+  ms: number = WAIT_MS,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() <= deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await pause(50);
+  }
+  throw new Error(`Timed out waiting for ${what(last)}`);
+}
+
 /** Resolves after `ms` milliseconds (for pacing, never for assertions). */
 export function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
