@@ -213,7 +213,7 @@ browserTest(
   "L8 W2 (field test): the teacher's token typed in the page's field is not drawn (a projector shows the page)",
   async () => {
     await onPage(async (page, s) => {
-      await using ana = await anaSees(page, s);
+      await using _ana = await anaSees(page, s);
       const kind = () => page.evaluate(`document.getElementById("line").type`);
       await page.focus("#line");
       await page.keyboard.type("{admin ");
@@ -236,7 +236,7 @@ browserTest(
   "L8 W2: the page's field holding the token looks the same whatever the token's length",
   async () => {
     await onPage(async (page, s) => {
-      await using ana = await anaSees(page, s);
+      await using _ana = await anaSees(page, s);
       // The field and what stands beside it, as a projector shows them: a password field's one
       // bullet per character told the token's length.
       const pictures: string[] = [];
