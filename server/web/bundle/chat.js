@@ -1836,25 +1836,31 @@ var Roster = class {
     this.#names.clear();
     this.#listing = void 0;
   }
-  /** Learns from a line of the server. */
+  /**
+   * Learns from a line of the server.
+   *
+   * @returns Whether the line is one that may change who is online (a page draws its list again).
+   */
   update(line2) {
     switch (line2.kind) {
       case "welcome":
       case "joined":
         if (line2.nick !== "") this.#names.set(line2.nick.toLowerCase(), line2.nick);
-        return;
+        return true;
       case "left":
         this.#names.delete(line2.nick.toLowerCase());
-        return;
+        return true;
       case "joinedMany":
         for (const nick of line2.names) this.#names.set(nick.toLowerCase(), nick);
-        return;
+        return true;
       case "leftMany":
         for (const nick of line2.names) this.#names.delete(nick.toLowerCase());
-        return;
+        return true;
       case "users":
-        return this.#listed(line2.text);
+        this.#listed(line2.text);
+        return true;
     }
+    return false;
   }
   /**
    * A user list is the room's whole list (S10, X1): once its lines have named
@@ -2038,17 +2044,8 @@ var STYLE_CLASS = {
   error: "error"
 };
 var askedUsers = 0;
-var ROSTER_LINES = /* @__PURE__ */ new Set([
-  "welcome",
-  "users",
-  "joined",
-  "left",
-  "joinedMany",
-  "leftMany"
-]);
 function track(line2) {
-  if (!ROSTER_LINES.has(line2.kind)) return;
-  roster.update(line2);
+  if (!roster.update(line2)) return;
   drawUsers();
   if (line2.kind !== "joinedMany" && line2.kind !== "leftMany") return;
   if (line2.count > line2.names.length && socket.readyState === WebSocket.OPEN) {
