@@ -1674,11 +1674,7 @@ var ChatLines = class {
     const command = parseCommand(line2);
     if (this.#interactive && command.kind === "invalid" && command.detail === "unknownCommand" && !line2.trimStart().startsWith("{") && line2.trim().toLowerCase() !== "quit") {
       line2 = `:${line2}`;
-      if (tooLong(line2)) return {
-        kind: "tell",
-        text: CHAT_LINE_TEXTS.tooLong,
-        error: true
-      };
+      if (tooLong(line2)) return TOO_LONG2;
       const told = this.#toldPublic;
       this.#toldPublic = true;
       return {
@@ -1693,11 +1689,7 @@ var ChatLines = class {
     if (command.kind === "quit") return {
       kind: "quit"
     };
-    if (tooLong(line2)) return {
-      kind: "tell",
-      text: CHAT_LINE_TEXTS.tooLong,
-      error: true
-    };
+    if (tooLong(line2)) return TOO_LONG2;
     return {
       kind: "send",
       line: line2,
@@ -1706,6 +1698,11 @@ var ChatLines = class {
   }
 };
 var encoder = new TextEncoder();
+var TOO_LONG2 = {
+  kind: "tell",
+  text: CHAT_LINE_TEXTS.tooLong,
+  error: true
+};
 function tooLong(line2) {
   return encoder.encode(line2).length > MAX_LINE_BYTES;
 }
