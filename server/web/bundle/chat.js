@@ -1792,7 +1792,8 @@ var OwnLines = class {
   }
   /** Whether `nick`'s removal is one the user's own command made (then it is forgotten). */
   #removed(nick) {
-    const at = this.#removing.findIndex((r) => r.key === nickKey(nick));
+    const key = nickKey(nick);
+    const at = this.#removing.findIndex((r) => r.key === key);
     if (at >= 0) this.#removing.splice(at, 1);
     return at >= 0;
   }
