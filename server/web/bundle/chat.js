@@ -1956,7 +1956,6 @@ var UI = {
     closed: "desconectado: recarregue a p\xE1gina para voltar",
     privateTo: "Mensagem privada para",
     switchTo: "English",
-    from: "de",
     notSent: "n\xE3o enviada"
   },
   en: {
@@ -1971,7 +1970,6 @@ var UI = {
     closed: "disconnected: reload the page to come back",
     privateTo: "Private message to",
     switchTo: "Portugu\xEAs",
-    from: "from",
     notSent: "not sent"
   }
 };

@@ -36,7 +36,6 @@ const UI = {
     closed: "desconectado: recarregue a página para voltar",
     privateTo: "Mensagem privada para",
     switchTo: "English",
-    from: "de",
     notSent: "não enviada",
   },
   en: {
@@ -51,7 +50,6 @@ const UI = {
     closed: "disconnected: reload the page to come back",
     privateTo: "Private message to",
     switchTo: "Português",
-    from: "from",
     notSent: "not sent",
   },
 } as const;
