@@ -112,7 +112,7 @@ export class ChatLines {
     ) {
       // A beginner's plain line (`oi pessoal`) goes to everyone, and once they are told how.
       line = `:${line}`;
-      if (tooLong(line)) return { kind: "tell", text: CHAT_LINE_TEXTS.tooLong, error: true };
+      if (tooLong(line)) return TOO_LONG;
       const told = this.#toldPublic;
       this.#toldPublic = true;
       return {
@@ -123,12 +123,15 @@ export class ChatLines {
       };
     }
     if (command.kind === "quit") return { kind: "quit" };
-    if (tooLong(line)) return { kind: "tell", text: CHAT_LINE_TEXTS.tooLong, error: true };
+    if (tooLong(line)) return TOO_LONG;
     return { kind: "send", line, command };
   }
 }
 
 const encoder = new TextEncoder();
+
+/** A line over the protocol's limit: not sent, the user told why (it stays theirs to shorten). */
+const TOO_LONG: ChatLine = { kind: "tell", text: CHAT_LINE_TEXTS.tooLong, error: true };
 
 /** Whether a line is over the protocol's limit (L1): the server would refuse it (ERRO 08). */
 function tooLong(line: string): boolean {

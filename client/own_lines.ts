@@ -144,7 +144,8 @@ export class OwnLines {
 
   /** Whether `nick`'s removal is one the user's own command made (then it is forgotten). */
   #removed(nick: string): boolean {
-    const at = this.#removing.findIndex((r) => r.key === nickKey(nick));
+    const key = nickKey(nick);
+    const at = this.#removing.findIndex((r) => r.key === key);
     if (at >= 0) this.#removing.splice(at, 1);
     return at >= 0;
   }

@@ -42,25 +42,31 @@ export class Roster {
     this.#listing = undefined;
   }
 
-  /** Learns from a line of the server. */
-  update(line: ServerLine): void {
+  /**
+   * Learns from a line of the server.
+   *
+   * @returns Whether the line is one that may change who is online (a page draws its list again).
+   */
+  update(line: ServerLine): boolean {
     switch (line.kind) {
       case "welcome":
       case "joined":
         if (line.nick !== "") this.#names.set(line.nick.toLowerCase(), line.nick);
-        return;
+        return true;
       case "left":
         this.#names.delete(line.nick.toLowerCase());
-        return;
+        return true;
       case "joinedMany":
         for (const nick of line.names) this.#names.set(nick.toLowerCase(), nick);
-        return;
+        return true;
       case "leftMany":
         for (const nick of line.names) this.#names.delete(nick.toLowerCase());
-        return;
+        return true;
       case "users":
-        return this.#listed(line.text);
+        this.#listed(line.text);
+        return true;
     }
+    return false;
   }
 
   /**

@@ -199,20 +199,17 @@ export class Input {
       if (this.#held === undefined) received(showHidden(now, nowHidden));
       else {
         this.#hold(now, nowHidden);
-        const shown = new Uint8Array(this.#held);
-        this.#held = undefined;
-        this.#heldMasked = false;
-        received(shown);
+        this.showHeld();
       }
     }
     if (split < got.length) {
       this.#held ??= [];
       this.#hold(got.subarray(split), hidden.subarray(split));
       if (this.#held.length > HELD_MAX) {
-        // A client that sends no end of line: shown anyway (its telnet bytes; no key counted).
-        received(new Uint8Array(this.#held));
+        // A client that sends no end of line: shown anyway (its telnet bytes; no key counted),
+        // and its line's rest held on.
+        this.showHeld();
         this.#held = [];
-        this.#heldMasked = false;
       }
     }
   }

@@ -46,7 +46,11 @@ browserTest(
   },
 );
 
-browserTest("P1: a crowd's summary of joins keeps the page's online list whole", async () => {
+/**
+ * A server that sums up joins past one (P1), its page in English joined as
+ * `bia`, then nc users `names` joining; `fn` runs while they are in.
+ */
+async function crowdJoins(names: string[], fn: (page: Page) => Promise<void>): Promise<void> {
   await using s = startWebServer({ crowd: 1 });
   const browser = await launch();
   try {
@@ -54,49 +58,40 @@ browserTest("P1: a crowd's summary of joins keeps the page's online list whole",
     await englishPage(page, s.webPort);
     await typeLine(page, "bia");
     await textOf(page, /bia/, "#users");
-    const names = ["ana1", "ana2", "ana3", "ana4", "ana5"];
     const crowd: LineClient[] = [];
     try {
       for (const n of names) crowd.push(await join(s.tcp.port, n));
-      // One summary names the first three and counts the rest; the list has all five.
-      await textOf(page, /ana1[\s\S]*ana2[\s\S]*ana3[\s\S]*ana4[\s\S]*ana5/, "#users");
-      const users = await textOf(page, /ana5/, "#users");
-      assert.doesNotMatch(users, /\bpeople\b|\(|online/, users);
+      await fn(page);
     } finally {
       for (const c of crowd) await c[Symbol.asyncDispose]();
     }
   } finally {
     await browser.close();
   }
+}
+
+browserTest("P1: a crowd's summary of joins keeps the page's online list whole", async () => {
+  await crowdJoins(["ana1", "ana2", "ana3", "ana4", "ana5"], async (page) => {
+    // One summary names the first three and counts the rest; the list has all five.
+    await textOf(page, /ana1[\s\S]*ana2[\s\S]*ana3[\s\S]*ana4[\s\S]*ana5/, "#users");
+    const users = await textOf(page, /ana5/, "#users");
+    assert.doesNotMatch(users, /\bpeople\b|\(|online/, users);
+  });
 });
 
 browserTest(
   "P1 X1 (review): the whole list the page asks for after a summary is not shown, all its lines",
   async () => {
-    await using s = startWebServer({ crowd: 1 });
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
-      await englishPage(page, s.webPort);
-      await typeLine(page, "bia");
-      await textOf(page, /bia/, "#users");
-      // 60 names of 16 letters: a {users} answer of two USUARIOS lines (900 bytes of names each).
-      const names = Array.from(
-        { length: 60 },
-        (_, i) => `aluno${String(i).padStart(2, "0")}abcdefghi`,
-      );
-      const crowd: LineClient[] = [];
-      try {
-        for (const n of names) crowd.push(await join(s.tcp.port, n));
-        await textOf(page, new RegExp(names.at(-1)!), "#users");
-        await typeLine(page, "zed:oi"); // answered after every {users} the page asked before
-        const log = await textOf(page, /02.*zed/, "#log");
-        assert.doesNotMatch(log, /\d+ online: .*aluno/, "the lists asked are the page's own");
-      } finally {
-        for (const c of crowd) await c[Symbol.asyncDispose]();
-      }
-    } finally {
-      await browser.close();
-    }
+    // 60 names of 16 letters: a {users} answer of two USUARIOS lines (900 bytes of names each).
+    const names = Array.from(
+      { length: 60 },
+      (_, i) => `aluno${String(i).padStart(2, "0")}abcdefghi`,
+    );
+    await crowdJoins(names, async (page) => {
+      await textOf(page, new RegExp(names.at(-1)!), "#users");
+      await typeLine(page, "zed:oi"); // answered after every {users} the page asked before
+      const log = await textOf(page, /02.*zed/, "#log");
+      assert.doesNotMatch(log, /\d+ online: .*aluno/, "the lists asked are the page's own");
+    });
   },
 );

@@ -38,6 +38,14 @@ async function teacher(port: number): Promise<LineClient> {
   return prof;
 }
 
+/** An nc user `ana` in the room, then the page's user joined as `name`, seen by her. */
+async function anaSees(page: Page, s: WebTestServer, name = "bia"): Promise<LineClient> {
+  const ana = await join(s.tcp.port, "ana");
+  await typeLine(page, name);
+  await ana.expect(`ENTROU ${name}`);
+  return ana;
+}
+
 /** Waits until `fn`, run in the page, returns true. */
 async function until(page: Page, fn: string, what: string): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
@@ -80,9 +88,7 @@ browserTest(
   "W2 L1 (field test): a line of the protocol's longest goes to everyone, a longer one (pasted too) stays whole in the field and is refused before it goes",
   async () => {
     await onPage(async (page, s) => {
-      await using ana = await join(s.tcp.port, "ana");
-      await typeLine(page, "bia");
-      await ana.expect("ENTROU bia");
+      await using ana = await anaSees(page, s);
       // Pasted past the limit: nothing of it is cut off silently (the field has no maxLength);
       // Enter refuses it with the sentence, and it stays whole in the field to shorten.
       const pasted = "p".repeat(MAX_LINE_BYTES + 40) + "FIM";
@@ -207,9 +213,7 @@ browserTest(
   "L8 W2 (field test): the teacher's token typed in the page's field is not drawn (a projector shows the page)",
   async () => {
     await onPage(async (page, s) => {
-      await using ana = await join(s.tcp.port, "ana");
-      await typeLine(page, "bia");
-      await ana.expect("ENTROU bia");
+      await using _ana = await anaSees(page, s);
       const kind = () => page.evaluate(`document.getElementById("line").type`);
       await page.focus("#line");
       await page.keyboard.type("{admin ");
@@ -232,9 +236,7 @@ browserTest(
   "L8 W2: the page's field holding the token looks the same whatever the token's length",
   async () => {
     await onPage(async (page, s) => {
-      await using ana = await join(s.tcp.port, "ana");
-      await typeLine(page, "bia");
-      await ana.expect("ENTROU bia");
+      await using _ana = await anaSees(page, s);
       // The field and what stands beside it, as a projector shows them: a password field's one
       // bullet per character told the token's length.
       const pictures: string[] = [];
@@ -282,9 +284,7 @@ browserTest(
   "W2 C3 (field test): a teacher on the page sees a kick once, and a quit ends the list",
   async () => {
     await onPage(async (page, s) => {
-      await using ana = await join(s.tcp.port, "ana");
-      await typeLine(page, "prof");
-      await ana.expect("ENTROU prof");
+      await using ana = await anaSees(page, s, "prof");
       await typeLine(page, `{admin ${TOKEN}}`);
       await textOf(page, /professor|teacher/);
       await typeLine(page, "{kick ana}");

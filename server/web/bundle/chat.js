@@ -1674,11 +1674,7 @@ var ChatLines = class {
     const command = parseCommand(line2);
     if (this.#interactive && command.kind === "invalid" && command.detail === "unknownCommand" && !line2.trimStart().startsWith("{") && line2.trim().toLowerCase() !== "quit") {
       line2 = `:${line2}`;
-      if (tooLong(line2)) return {
-        kind: "tell",
-        text: CHAT_LINE_TEXTS.tooLong,
-        error: true
-      };
+      if (tooLong(line2)) return TOO_LONG2;
       const told = this.#toldPublic;
       this.#toldPublic = true;
       return {
@@ -1693,11 +1689,7 @@ var ChatLines = class {
     if (command.kind === "quit") return {
       kind: "quit"
     };
-    if (tooLong(line2)) return {
-      kind: "tell",
-      text: CHAT_LINE_TEXTS.tooLong,
-      error: true
-    };
+    if (tooLong(line2)) return TOO_LONG2;
     return {
       kind: "send",
       line: line2,
@@ -1706,6 +1698,11 @@ var ChatLines = class {
   }
 };
 var encoder = new TextEncoder();
+var TOO_LONG2 = {
+  kind: "tell",
+  text: CHAT_LINE_TEXTS.tooLong,
+  error: true
+};
 function tooLong(line2) {
   return encoder.encode(line2).length > MAX_LINE_BYTES;
 }
@@ -1795,7 +1792,8 @@ var OwnLines = class {
   }
   /** Whether `nick`'s removal is one the user's own command made (then it is forgotten). */
   #removed(nick) {
-    const at = this.#removing.findIndex((r) => r.key === nickKey(nick));
+    const key = nickKey(nick);
+    const at = this.#removing.findIndex((r) => r.key === key);
     if (at >= 0) this.#removing.splice(at, 1);
     return at >= 0;
   }
@@ -1836,25 +1834,31 @@ var Roster = class {
     this.#names.clear();
     this.#listing = void 0;
   }
-  /** Learns from a line of the server. */
+  /**
+   * Learns from a line of the server.
+   *
+   * @returns Whether the line is one that may change who is online (a page draws its list again).
+   */
   update(line2) {
     switch (line2.kind) {
       case "welcome":
       case "joined":
         if (line2.nick !== "") this.#names.set(line2.nick.toLowerCase(), line2.nick);
-        return;
+        return true;
       case "left":
         this.#names.delete(line2.nick.toLowerCase());
-        return;
+        return true;
       case "joinedMany":
         for (const nick of line2.names) this.#names.set(nick.toLowerCase(), nick);
-        return;
+        return true;
       case "leftMany":
         for (const nick of line2.names) this.#names.delete(nick.toLowerCase());
-        return;
+        return true;
       case "users":
-        return this.#listed(line2.text);
+        this.#listed(line2.text);
+        return true;
     }
+    return false;
   }
   /**
    * A user list is the room's whole list (S10, X1): once its lines have named
@@ -1952,7 +1956,6 @@ var UI = {
     closed: "desconectado: recarregue a p\xE1gina para voltar",
     privateTo: "Mensagem privada para",
     switchTo: "English",
-    from: "de",
     notSent: "n\xE3o enviada"
   },
   en: {
@@ -1967,7 +1970,6 @@ var UI = {
     closed: "disconnected: reload the page to come back",
     privateTo: "Private message to",
     switchTo: "Portugu\xEAs",
-    from: "from",
     notSent: "not sent"
   }
 };
@@ -2038,17 +2040,8 @@ var STYLE_CLASS = {
   error: "error"
 };
 var askedUsers = 0;
-var ROSTER_LINES = /* @__PURE__ */ new Set([
-  "welcome",
-  "users",
-  "joined",
-  "left",
-  "joinedMany",
-  "leftMany"
-]);
 function track(line2) {
-  if (!ROSTER_LINES.has(line2.kind)) return;
-  roster.update(line2);
+  if (!roster.update(line2)) return;
   drawUsers();
   if (line2.kind !== "joinedMany" && line2.kind !== "leftMany") return;
   if (line2.count > line2.names.length && socket.readyState === WebSocket.OPEN) {

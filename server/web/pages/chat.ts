@@ -36,7 +36,6 @@ const UI = {
     closed: "desconectado: recarregue a página para voltar",
     privateTo: "Mensagem privada para",
     switchTo: "English",
-    from: "de",
     notSent: "não enviada",
   },
   en: {
@@ -51,7 +50,6 @@ const UI = {
     closed: "disconnected: reload the page to come back",
     privateTo: "Private message to",
     switchTo: "Português",
-    from: "from",
     notSent: "not sent",
   },
 } as const;
@@ -153,20 +151,9 @@ const STYLE_CLASS: Partial<Record<Shown["style"], string>> = {
 /** `{users}` lines the page asked for itself after a crowd's summary: refresh the list only. */
 let askedUsers = 0;
 
-/** The lines that may change who is online. */
-const ROSTER_LINES: ReadonlySet<ServerLine["kind"]> = new Set([
-  "welcome",
-  "users",
-  "joined",
-  "left",
-  "joinedMany",
-  "leftMany",
-]);
-
 /** Keeps the online list current from one line (S11, X1, P1), as the terminal client does. */
 function track(line: ServerLine): void {
-  if (!ROSTER_LINES.has(line.kind)) return; // the list is drawn again only when it may change
-  roster.update(line);
+  if (!roster.update(line)) return; // the list is drawn again only when it may change
   drawUsers();
   if (line.kind !== "joinedMany" && line.kind !== "leftMany") return;
   // A crowd's summary (P1) names the first ones only: ask for the whole list then.
