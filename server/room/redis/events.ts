@@ -122,13 +122,6 @@ export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
   if (fields.length === 4 && fields[0] === "t" && fields[1] === "P" && fields[2] === "b") {
     return { t: "publics", messages: publics(fields[3]!) };
   }
-  // The hot path (P4): a public message as the batch script writes it, read without a map.
-  if (
-    fields.length === 8 && fields[0] === "t" && fields[1] === "p" && fields[2] === "f" &&
-    fields[4] === "x" && fields[6] === "i"
-  ) {
-    return { t: "public", id: fields[7]!, from: fields[3]!, text: fields[5]! };
-  }
   const f = fieldsOf(fields);
   const id = f.get("i") ?? "";
   switch (f.get("t")) {
