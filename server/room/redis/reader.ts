@@ -55,7 +55,7 @@ export interface ReaderOptions {
  * Issue 23: milliseconds after a read that brought entries during which the
  * room counts as busy (the next read's entries wait for more: {@linkcode ReaderOptions.gather}).
  */
-export const BUSY_MS = 10;
+const BUSY_MS = 10;
 
 /** The entries of a read, the room's and the inbox's. */
 type Read = [events: readonly Entry[], inbox: readonly Entry[]];
