@@ -28,7 +28,7 @@ import type { NoticeKind } from "../../../protocol.ts";
 
 /** An entry of the room's stream. */
 export type RoomEvent =
-  | { readonly t: "public"; readonly id: string; readonly from: string; readonly text: string }
+  | ({ readonly t: "public" } & Public)
   | { readonly t: "publics"; readonly messages: readonly Public[] }
   | { readonly t: "joined"; readonly id: string; readonly nick: string; readonly online?: number }
   | {
