@@ -184,7 +184,7 @@ export class LocalRoom implements Room {
       // Only one muted there is freed: one who spoke all along (a class behind one NAT) is not told.
       if (!m.muted || !ips.has(m.ip) || this.#moderation.isMuted(m.nick, m.ip)) continue;
       m.muted = false;
-      this.#everyone({ kind: "notice", notice: "unmuted", arg: m.nick });
+      void this.notice("unmuted", m.nick);
     }
     return Promise.resolve(lifted);
   }

@@ -28,7 +28,7 @@ import type { NoticeKind } from "../../../protocol.ts";
 
 /** An entry of the room's stream. */
 export type RoomEvent =
-  | { readonly t: "public"; readonly id: string; readonly from: string; readonly text: string }
+  | ({ readonly t: "public" } & Public)
   | { readonly t: "publics"; readonly messages: readonly Public[] }
   | { readonly t: "joined"; readonly id: string; readonly nick: string; readonly online?: number }
   | {
@@ -121,13 +121,6 @@ export function roomEvent(fields: readonly string[]): RoomEvent | undefined {
   // The hot path (issue 23): a batch's public messages, one field.
   if (fields.length === 4 && fields[0] === "t" && fields[1] === "P" && fields[2] === "b") {
     return { t: "publics", messages: publics(fields[3]!) };
-  }
-  // The hot path (P4): a public message as the batch script writes it, read without a map.
-  if (
-    fields.length === 8 && fields[0] === "t" && fields[1] === "p" && fields[2] === "f" &&
-    fields[4] === "x" && fields[6] === "i"
-  ) {
-    return { t: "public", id: fields[7]!, from: fields[3]!, text: fields[5]! };
   }
   const f = fieldsOf(fields);
   const id = f.get("i") ?? "";

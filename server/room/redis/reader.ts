@@ -37,25 +37,18 @@ export interface ReaderOptions {
   wedgeMs?: number;
   /** Entries per read at most. @default {1000} */
   count?: number;
-  /**
-   * Issue 23: once a busy room's read has brought entries, the reader lets
-   * one turn of the event loop go by (this node's own lines go out as a
-   * batch meanwhile), reads again without blocking, and hands both reads'
-   * entries on together: what another node added a moment later goes to each
-   * member in the same piece of bytes, not a piece each (fewer writes to its
-   * socket, larger reads for the client). A read in a quiet room (none
-   * brought entries in the {@linkcode BUSY_MS} before) is handed on at once.
-   * `false`: never a second read.
-   * @default {true}
-   */
-  gather?: boolean;
 }
 
 /**
- * Issue 23: milliseconds after a read that brought entries during which the
- * room counts as busy (the next read's entries wait for more: {@linkcode ReaderOptions.gather}).
+ * Issue 23: once a busy room's read has brought entries, the reader lets one
+ * turn of the event loop go by (this node's own lines go out as a batch
+ * meanwhile), reads again without blocking, and hands both reads' entries on
+ * together: what another node added a moment later goes to each member in the
+ * same piece of bytes, not a piece each (fewer writes to its socket, larger
+ * reads for the client). The room counts as busy for these milliseconds after
+ * a read that brought entries; a read in a quiet room is handed on at once.
  */
-export const BUSY_MS = 10;
+const BUSY_MS = 10;
 
 /** The entries of a read, the room's and the inbox's. */
 type Read = [events: readonly Entry[], inbox: readonly Entry[]];
@@ -104,7 +97,6 @@ export class StreamReader {
     const [events, inbox] = this.#o.streams;
     const max = this.#o.count ?? 1000;
     const count = String(max);
-    const gather = this.#o.gather ?? true;
     const blocking = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
     const now = ["XREAD", "COUNT", count, "STREAMS", events, inbox];
     let busyUntil = 0;
@@ -116,7 +108,7 @@ export class StreamReader {
         try {
           let [e, i] = await this.#read(client, blocking);
           if (e.length === 0 && i.length === 0) continue;
-          if (gather && performance.now() < busyUntil && e.length < max && i.length < max) {
+          if (performance.now() < busyUntil && e.length < max && i.length < max) {
             await new Promise<void>((resolve) => setImmediate(resolve));
             let more: Read;
             try {

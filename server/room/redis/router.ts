@@ -12,7 +12,7 @@ import type { Timers } from "../../../common/time.ts";
 import type { ServerMessage } from "../message.ts";
 import { Outgoing } from "../message.ts";
 import { errorName } from "../../log.ts";
-import { type Entry, inboxEvent, type RoomEvent, roomEvent } from "./events.ts";
+import { type Entry, inboxEvent, type Public, type RoomEvent, roomEvent } from "./events.ts";
 import { Run } from "./run.ts";
 import { Crowd, type CrowdMember } from "../crowd.ts";
 
@@ -101,10 +101,10 @@ export class Router {
     let next = 0;
     let nextMs = inbox.length > 0 ? msOf(inbox[0]![0]) : Infinity;
     for (const [id, fields] of events) {
-      if (nextMs !== Infinity && nextMs <= msOf(id)) {
+      const ms = nextMs === Infinity ? Infinity : msOf(id);
+      if (nextMs <= ms) {
         if (run !== undefined) this.#members.deliverRun(run);
         run = undefined;
-        const ms = msOf(id);
         while (next < inbox.length && nextMs <= ms) {
           this.#inbox(inbox[next++]![1]);
           nextMs = next < inbox.length ? msOf(inbox[next]![0]) : Infinity;
@@ -114,15 +114,11 @@ export class Router {
       if (e === undefined) continue;
       if (e.t === "publics") {
         run ??= new Run();
-        for (const m of e.messages) {
-          const out = run.add(m.id, m.from, m.text);
-          for (const listener of this.#listeners) listener(out.message);
-        }
+        for (const m of e.messages) this.#public(run, m);
         continue;
       }
       if (e.t === "public") {
-        const out = (run ??= new Run()).add(e.id, e.from, e.text);
-        for (const listener of this.#listeners) listener(out.message);
+        this.#public(run ??= new Run(), e);
         continue;
       }
       if (run !== undefined) this.#members.deliverRun(run);
@@ -133,22 +129,16 @@ export class Router {
     while (next < inbox.length) this.#inbox(inbox[next++]![1]);
   }
 
-  #room(e: RoomEvent, at: string): void {
+  /** Adds a public message to the run and tells the listeners (C5). */
+  #public(run: Run, m: Public): void {
+    const out = run.add(m.id, m.from, m.text);
+    for (const listener of this.#listeners) listener(out.message);
+  }
+
+  /** Every other entry of the room's stream (public messages go in runs: {@linkcode handle}). */
+  #room(e: Exclude<RoomEvent, { t: "public" | "publics" }>, at: string): void {
     let message: ServerMessage;
     switch (e.t) {
-      case "public":
-        message = { kind: "public", from: e.from, text: e.text };
-        this.#members.deliver(message, e.id, false);
-        break;
-      case "publics": {
-        const run = new Run();
-        for (const m of e.messages) {
-          const out = run.add(m.id, m.from, m.text);
-          for (const listener of this.#listeners) listener(out.message);
-        }
-        this.#members.deliverRun(run);
-        return;
-      }
       case "joined":
         message = { kind: "joined", nick: e.nick };
         if (e.online !== undefined) this.#online = e.online;

@@ -42,11 +42,14 @@ local function mark_muted(id, on)
   m.u = on and 1 or nil
   redis.call('HSET', k('members'), id, cjson.encode(m))
 end
+-- Claims a nickname for a member; whether it comes in muted.
 local function claim(id, key, nick, role, node, ip)
+  local muted = muted_by(key, ip)
   redis.call('HSET', k('nicks'), key, id)
-  record(id, key, nick, role, node, ip, muted_by(key, ip))
+  record(id, key, nick, role, node, ip, muted)
   redis.call('ZADD', k('order'), redis.call('INCR', k('seq')), id)
   redis.call('SADD', k('node:') .. node, id)
+  return muted
 end
 -- Removes a member's record; announces it gone when it still held its nickname.
 local function drop(id, removed)
@@ -76,7 +79,8 @@ local id, key, nick, role, node, ip = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7
 local entryMax, histMax = tonumber(ARGV[9]), tonumber(ARGV[10])
 if not redis.call('ZSCORE', k('nodes'), node) then return {-1} end
 if redis.call('HEXISTS', k('nicks'), key) == 1 then return {0} end
-claim(id, key, nick, role, node, ip)
+-- C3: muted under this nickname, or from an address muted under any (moderation_scripts.ts).
+local muted = claim(id, key, nick, role, node, ip) and 1 or 0
 local jid = event('t', 'j', 'n', nick, 'i', id, 'c', redis.call('ZCARD', k('order')))
 local names = {}
 local ids = redis.call('ZRANGE', k('order'), 0, entryMax - 1)
@@ -87,8 +91,6 @@ if #ids > 0 then
 end
 local hist = {}
 if histMax > 0 then hist = redis.call('LRANGE', k('history'), -histMax, -1) end
--- C3: muted under this nickname, or from an address muted under any (moderation_scripts.ts).
-local muted = muted_by(key, ip) and 1 or 0
 return {1, muted, jid, redis.call('ZCARD', k('order')), names, hist}
 `,
   /** Lets a member go and announces it. ARGV: id, removed (0|1). Returns 1 when it was in. */
