@@ -100,7 +100,7 @@ export class WebSocketStream implements ByteStream {
   async read(buffer: Uint8Array): Promise<number | null> {
     for (;;) {
       if (this.#lines.waiting) return this.#lines.read(buffer);
-      if (this.#ended || this.#shut) return null;
+      if (this.#ended) return null; // (shut ends it too)
       // The frames are read into the caller's buffer: the frame reader takes all it needs of
       // them (what it keeps, it copies) before the lines are put there.
       const bytes = await this.#readSocket(buffer);
