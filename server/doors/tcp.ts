@@ -35,6 +35,23 @@ export function peerGone(e: unknown): boolean {
 }
 
 /**
+ * Sets an accepted socket as every door wants it: Nagle's delay off (a chat
+ * line leaves at once), keepalive on (a client whose computer vanished is
+ * found in the end). Not fatal when it fails: the socket may already be
+ * gone, and its read says so.
+ *
+ * @param conn The accepted socket.
+ */
+export function tuneSocket(conn: Deno.TcpConn): void {
+  try {
+    conn.setNoDelay(true);
+    conn.setKeepAlive(true);
+  } catch {
+    // the socket may be gone already: its read says so
+  }
+}
+
+/**
  * Hands an accepted TCP connection to the chat server: Nagle's delay off (a
  * chat line leaves at once), keepalive on (a client whose computer vanished
  * is found in the end), and the client's address with the door's name `tcp`.
@@ -43,12 +60,7 @@ export function peerGone(e: unknown): boolean {
  * @param conn The accepted socket.
  */
 export function enterTcp(entrance: Entrance, conn: Deno.TcpConn): void {
-  try {
-    conn.setNoDelay(true);
-    conn.setKeepAlive(true);
-  } catch {
-    // Not fatal: the socket may already be gone; its read says so.
-  }
+  tuneSocket(conn);
   const { hostname, port } = conn.remoteAddr;
   const stream: ByteStream = conn;
   entrance.enter(stream, { address: hostname, port, door: "tcp" });

@@ -23,6 +23,7 @@ import { ErrorCode, errorDataLine } from "../../protocol.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import type { ByteStream, Entrance, Peer } from "./door.ts";
 import { writeAll } from "./door.ts";
+import { tuneSocket } from "./tcp.ts";
 
 /** How long a client has to finish the TLS handshake before its socket is closed. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -98,8 +99,6 @@ function logOncePerMinute(door: TlsDoor, address: string, line: string): void {
   lastLogged.set(address, now);
   door.log(line);
 }
-
-/** Writes all of `bytes` to `conn`. */
 
 /**
  * The accepted socket as a Node stream for `TLSSocket`: its encrypted bytes
@@ -203,12 +202,7 @@ function tlsStream(tls: TLSSocket): ByteStream {
  * @param door The certificate and the log.
  */
 export function enterTls(entrance: Entrance, conn: Deno.TcpConn, door: TlsDoor): void {
-  try {
-    conn.setNoDelay(true);
-    conn.setKeepAlive(true);
-  } catch {
-    // Not fatal: the socket may already be gone; its read says so.
-  }
+  tuneSocket(conn);
   const { hostname, port } = conn.remoteAddr;
   const peer: Peer = { address: hostname, port, door: "tls" };
   const state = stateOf(door);

@@ -100,7 +100,7 @@ export class WebSocketStream implements ByteStream {
   async read(buffer: Uint8Array): Promise<number | null> {
     for (;;) {
       if (this.#lines.waiting) return this.#lines.read(buffer);
-      if (this.#ended || this.#shut) return null;
+      if (this.#ended) return null; // (shut ends it too)
       // The frames are read into the caller's buffer: the frame reader takes all it needs of
       // them (what it keeps, it copies) before the lines are put there.
       const bytes = await this.#readSocket(buffer);
@@ -154,29 +154,19 @@ export class WebSocketStream implements ByteStream {
    */
   async write(bytes: Uint8Array): Promise<number> {
     if (this.#out.closeSent || this.#shut) throw new Deno.errors.BrokenPipe("closed");
-    if (this.#pending !== undefined) return this.#writeAfterPart(bytes);
-    const { frames, end } = frameLines(bytes, WS_WRITE_MOST);
+    // A write after one that ended inside a line: that part goes first.
+    const part = this.#pending;
+    const partLength = part?.length ?? 0;
+    const joined = part === undefined ? bytes : concat(part, bytes);
+    const { frames, end } = frameLines(joined, WS_WRITE_MOST + partLength);
     if (end === 0) {
       // No line ends in these bytes (never from the chat server, which writes whole lines).
-      this.#pending = bytes.slice();
-      return bytes.length;
-    }
-    await this.#out.send(frames);
-    return end;
-  }
-
-  /** A write after one that ended inside a line: that part goes first. */
-  async #writeAfterPart(bytes: Uint8Array): Promise<number> {
-    const part = this.#pending!;
-    const joined = concat(part, bytes);
-    const { frames, end } = frameLines(joined, WS_WRITE_MOST + part.length);
-    if (end === 0) {
-      this.#pending = joined;
+      this.#pending = part === undefined ? bytes.slice() : joined;
       return bytes.length;
     }
     this.#pending = undefined;
     await this.#out.send(frames);
-    return end - part.length;
+    return end - partLength;
   }
 
   /** Part of {@linkcode ByteStream}: the close frame; reading goes on until the browser's. */

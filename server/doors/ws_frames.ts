@@ -81,7 +81,8 @@ export class FrameReader {
   #parts: Uint8Array[] = [];
   #kept = 0;
   #length = 0;
-  #utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  /** Checks a text message's UTF-8 across its frames; its final decode resets it for the next. */
+  readonly #utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   #done = false;
 
   /** @param limit A text message's bytes past `limit + 1` are counted but not kept. */
@@ -236,7 +237,6 @@ export class FrameReader {
     this.#parts = [];
     this.#kept = 0;
     this.#length = 0;
-    this.#utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   }
 
   #message(): Uint8Array {

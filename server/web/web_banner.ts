@@ -62,7 +62,7 @@ export function webBanner(
     for (const u of urls) {
       lines.push(`students: open ${u} in a browser / alunos: abram ${u} no navegador`);
     }
-    if (addr.hostname === "127.0.0.1" || addr.hostname.startsWith("127.")) {
+    if (addr.hostname.startsWith("127.")) {
       lines.push(
         "only this computer can open it; start with --host 0.0.0.0 for the class" +
           " / só este computador abre; use --host 0.0.0.0 para a turma",

@@ -21,7 +21,7 @@ import http from "node:http";
 import type { Timers } from "../../common/time.ts";
 import type { Entrance } from "../doors/door.ts";
 import { writeAll } from "../doors/door.ts";
-import { peerGone } from "../doors/tcp.ts";
+import { peerGone, tuneSocket } from "../doors/tcp.ts";
 import { enterWebSocket, type WebSocketStream, WS_CLOSE_GRACE_MS } from "../doors/ws.ts";
 import { refusalAnswer } from "../doors/ws_handshake.ts";
 import { isLoopback, SAFE_HEADERS, type Site } from "./web_answers.ts";
@@ -149,7 +149,7 @@ export function serveWeb(options: WebOptions): WebServer {
         await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** Math.min(failures++, 5))));
         continue;
       }
-      if ("setNoDelay" in conn) noDelay(conn);
+      if ("setNoDelay" in conn) tuneSocket(conn);
       const socket = new ConnDuplex(conn);
       if (!guard.admit(socket, socket.remoteAddress)) {
         refuseBusy(conn);
@@ -204,13 +204,4 @@ function refuseBusy(conn: Deno.Conn): void {
       // closed already
     }
   });
-}
-
-function noDelay(conn: Deno.TcpConn): void {
-  try {
-    conn.setNoDelay(true);
-    conn.setKeepAlive(true);
-  } catch {
-    // the socket may be gone already: its read says so
-  }
 }
