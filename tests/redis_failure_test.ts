@@ -278,3 +278,35 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name:
+    "RedisRoom: a node whose Redis stalled past its lease announces its users back, though its late renewal landed first (N3, N5)",
+  ignore: !hasRedis,
+  async fn() {
+    // Field test: Redis stopped (SIGSTOP) for 10 s. The other node's reaper announced this
+    // node's users gone; the renewal this node had sent into the stall then ran, putting its
+    // lease back, so its reclaim thought the lease had held and took them back without a word:
+    // the room was told they left and never that they were there again.
+    await using redis = await RedisServer.start();
+    await using proxy = new RedisProxy(redis.port);
+    const p = "thaw:";
+    const lease = { leaseMs: 2_000, renewMs: 400 };
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a", ...lease });
+    await using b = await startNode(proxy.url, { prefix: p, nodeName: "b", ...lease });
+    await using ana = await join(a.port, "ana");
+    await using bob = await join(b.port, "bob");
+    await ana.expect("ENTROU bob");
+    proxy.stall();
+    await until(() => b.logs.some((l) => l.startsWith("redis lost")), "b to say redis is lost");
+    assert.equal(await ana.expect("SAIU"), "SAIU bob saiu do chat");
+    // What b sent into the stall (its lease's renewal) reaches Redis now, before b's reclaim.
+    proxy.mend();
+    await until(() => b.logs.some((l) => l.startsWith("redis back")), "b to say redis is back");
+    assert.equal(await ana.expect("ENTROU"), "ENTROU bob entrou no chat");
+    await ana.send("{users}");
+    assert.equal(await ana.expect("USUARIOS"), "USUARIOS 2 online: ana, bob");
+    await bob.send(":voltei");
+    assert.equal(await ana.expect("PUBLICA"), "PUBLICA bob: voltei");
+  },
+});

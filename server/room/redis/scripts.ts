@@ -271,8 +271,11 @@ return {had and 1 or 0, #dead, gone}
    * N5: after an outage, this node takes its lease and its users back:
    * records of members it no longer holds are dropped, each member it holds
    * keeps or re-claims its nickname, or is listed as taken. ARGV: me,
-   * leaseMs, mode (`auto`: announce the re-claimed when this node had lost
-   * its lease, so the others had announced them gone; `quiet`: never), then
+   * leaseMs, mode (`auto`: announce each member whose nickname it claims
+   * again, since only a reaper, which announced it gone, drops a live
+   * member's record; whether the lease held says nothing of that, as a
+   * renewal sent into a stalled Redis may have put it back just before, field
+   * test; `quiet`: never, Redis lost the room and nobody saw them go), then
    * id, key, nick, role, ip for each member. Returns `{had, takenIds, lastId}`:
    * the room stream's last entry once it is done, which the reclaim answers
    * (and every entry before it).
@@ -281,7 +284,7 @@ return {had and 1 or 0, #dead, gone}
 local me, lease, mode = ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local had = redis.call('ZSCORE', k('nodes'), me)
 redis.call('ZADD', k('nodes'), now_ms() + lease, me)
-local announce = mode == 'auto' and not had
+local announce = mode == 'auto'
 local live = {}
 for i = 6, #ARGV, 5 do live[ARGV[i]] = true end
 for _, id in ipairs(redis.call('SMEMBERS', k('node:') .. me)) do
