@@ -82,6 +82,107 @@ export async function makeCert(): Promise<TestCert> {
   };
 }
 
+/** Runs openssl with `args` in `dir`; throws with its message when it fails. */
+async function openssl(dir: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
+    .output();
+  if (!out.success) throw new Error(`openssl failed: ${new TextDecoder().decode(out.stderr)}`);
+}
+
+/**
+ * Files a teacher may give by mistake, beside a good certificate (field test of T1): the key of
+ * another certificate, the good key encrypted with a passphrase, the good key's certificate
+ * expired (January 2020, signed by `openssl ca`), and a certificate made without
+ * `basicConstraints=critical,CA:FALSE` (a CA's, which Deno's TLS refuses as a server's own).
+ *
+ * @param good The certificate the others go with.
+ * @returns Their paths, in `good`'s folder.
+ */
+export async function makeBadCerts(
+  good: TestCert,
+): Promise<
+  { otherKey: string; encryptedKey: string; expired: string; caCert: string; caKey: string }
+> {
+  const dir = good.dir;
+  await openssl(dir, ["genpkey", "-algorithm", "ed25519", "-out", "other-key.pem"]);
+  await openssl(dir, [
+    "pkey",
+    "-in",
+    good.key,
+    "-aes256",
+    "-passout",
+    "pass:papo",
+    "-out",
+    "encrypted-key.pem",
+  ]);
+  await Deno.mkdir(`${dir}/ca`);
+  await Deno.writeTextFile(`${dir}/ca/index.txt`, "");
+  await Deno.writeTextFile(`${dir}/ca/serial`, "01\n");
+  await Deno.writeTextFile(
+    `${dir}/ca.cnf`,
+    [
+      "[ca]",
+      "default_ca = c",
+      "[c]",
+      "dir = ./ca",
+      "database = ./ca/index.txt",
+      "serial = ./ca/serial",
+      "new_certs_dir = ./ca",
+      "default_md = sha256",
+      "policy = p",
+      "x509_extensions = ext",
+      "[p]",
+      "commonName = supplied",
+      "[ext]",
+      "subjectAltName = DNS:localhost,IP:127.0.0.1",
+      "basicConstraints = critical,CA:FALSE",
+      "",
+    ].join("\n"),
+  );
+  await openssl(dir, ["req", "-new", "-key", good.key, "-subj", "/CN=localhost", "-out", "e.csr"]);
+  await openssl(dir, [
+    "ca",
+    "-batch",
+    "-config",
+    "ca.cnf",
+    "-selfsign",
+    "-keyfile",
+    good.key,
+    "-in",
+    "e.csr",
+    "-startdate",
+    "20200101000000Z",
+    "-enddate",
+    "20200201000000Z",
+    "-out",
+    "expired.pem",
+  ]);
+  await openssl(dir, [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-keyout",
+    "ca-key.pem",
+    "-out",
+    "ca-cert.pem",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1",
+  ]);
+  return {
+    otherKey: `${dir}/other-key.pem`,
+    encryptedKey: `${dir}/encrypted-key.pem`,
+    expired: `${dir}/expired.pem`,
+    caCert: `${dir}/ca-cert.pem`,
+    caKey: `${dir}/ca-key.pem`,
+  };
+}
+
 /** The secure context of a test certificate. */
 export function contextOf(c: TestCert): SecureContext {
   return createSecureContext({ cert: c.certPem, key: c.keyPem });

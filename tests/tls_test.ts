@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "./line_client.ts";
 import { RawWebSocket } from "./web_helpers.ts";
-import { makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
+import { makeBadCerts, makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
 import { Program } from "./program.ts";
 
 const ignore = NO_OPENSSL !== undefined;
@@ -264,6 +264,47 @@ Deno.test({
     assert.equal(await ana.expect("PUBLICA"), "PUBLICA bob: oi, ana");
     await ana.send(":oi, bob");
     assert.equal(await bob.expect("PUBLICA"), "PUBLICA ana: oi, bob");
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "TLS: a key of another certificate, an encrypted key, an expired or a CA's certificate is one sentence at start-up, exit 2 (T1)",
+  ignore,
+  async fn() {
+    // Field test: a mismatched pair crashed the start-up with a stack trace (exit 1); an expired
+    // certificate or a CA's started a TLS port that no client could use, saying nothing.
+    const cert = await makeCert();
+    const bad = await makeBadCerts(cert);
+    const cases: [string, string, RegExp][] = [
+      [
+        cert.cert,
+        bad.otherKey,
+        /^Cannot use --cert ".*cert\.pem" with --key ".*other-key\.pem": the key is not the certificate's own/,
+      ],
+      [
+        cert.cert,
+        bad.encryptedKey,
+        /^Cannot use --key ".*encrypted-key\.pem": it is encrypted with a passphrase; /,
+      ],
+      [bad.expired, cert.key, /^Cannot use --cert ".*expired\.pem": it expired on 2020-02-01; /],
+      [
+        bad.caCert,
+        bad.caKey,
+        /^Cannot use --cert ".*ca-cert\.pem": it is a CA's certificate \(CA:TRUE\), /,
+      ],
+    ];
+    for (const [c, k, pattern] of cases) {
+      const r = await run(
+        "server.ts",
+        ["--allow-net", `--allow-read=${cert.dir}`],
+        ["--port", "0", "--cert", c, "--key", k],
+      );
+      assert.equal(r.code, 2, r.out);
+      assert.match(r.out, pattern);
+      assert.equal(r.out.trim().split("\n").length, 1, r.out);
+    }
     await Deno.remove(cert.dir, { recursive: true });
   },
 });

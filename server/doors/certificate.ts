@@ -7,6 +7,7 @@
  * @module
  */
 
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { parsePort } from "../../common/address.ts";
 import { UsageError } from "../../common/cli.ts";
@@ -79,16 +80,73 @@ export function readCertificate(cert: string, key: string): Certificate {
   const allow = certReadFlag(cert, key);
   const certPem = readPem("--cert", cert, allow, /-----BEGIN CERTIFICATE-----/, "certificate");
   const keyPem = readPem("--key", key, allow, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, "private key");
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyPem)) {
+    throw new CertificateError(
+      `Cannot use --key "${key}": it is encrypted with a passphrase; give it unencrypted ` +
+        `(openssl pkey -in ${key} -out key-plain.pem)`,
+    );
+  }
+  checkPair(cert, key, certPem, keyPem, new Date());
   try {
     // Deno's TLS parses both here (node:tls would only at the first handshake).
     Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert: certPem, key: keyPem }).close();
   } catch (e) {
-    if (!(e instanceof Deno.errors.InvalidData)) throw e;
+    // Whatever Deno's TLS finds wrong in the pair (InvalidData, or a plain Error), one sentence.
     throw new CertificateError(
       `Cannot use --cert "${cert}" with --key "${key}": ${(e as Error).message}`,
     );
   }
   return { context: createSecureContext({ cert: certPem, key: keyPem }), certPem, keyPem };
+}
+
+/** A date as the teacher reads it: `2020-02-01`. */
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * What no TLS client would accept, said at start-up rather than at each
+ * handshake (field test: a server with such a pair started, and every
+ * client failed): the key of another certificate, a certificate out of its
+ * dates, a CA's certificate (Deno's TLS refuses it as a server's own). What
+ * node:crypto cannot parse is left to the check by Deno's TLS that follows.
+ *
+ * @throws {CertificateError} Naming the file and what to do.
+ */
+function checkPair(cert: string, key: string, certPem: string, keyPem: string, now: Date): void {
+  let x509: X509Certificate;
+  let matches: boolean;
+  try {
+    x509 = new X509Certificate(certPem);
+    matches = x509.checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return;
+  }
+  if (!matches) {
+    throw new CertificateError(
+      `Cannot use --cert "${cert}" with --key "${key}": the key is not the certificate's own; ` +
+        "give the key made with it",
+    );
+  }
+  if (now > x509.validToDate) {
+    throw new CertificateError(
+      `Cannot use --cert "${cert}": it expired on ${day(x509.validToDate)}; ` +
+        "make a new one (docs/tls.md)",
+    );
+  }
+  if (now < x509.validFromDate) {
+    throw new CertificateError(
+      `Cannot use --cert "${cert}": it is valid only from ${day(x509.validFromDate)}; ` +
+        "is this computer's clock right?",
+    );
+  }
+  if (x509.ca) {
+    throw new CertificateError(
+      `Cannot use --cert "${cert}": it is a CA's certificate (CA:TRUE), which TLS clients ` +
+        "refuse as a server's own; make it with -addext basicConstraints=critical,CA:FALSE " +
+        "(docs/tls.md)",
+    );
+  }
 }
 
 /** T1: where the TLS door listens and what it proves itself with. */
