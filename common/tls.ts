@@ -104,6 +104,17 @@ function handshakeReason(e: unknown, hostname: string, tls: ClientTls): string {
     return `TLS: the server's certificate is not made for "${hostname}"; ` +
       "connect with --host set to a name or address it was made for";
   }
+  // Out of its dates, a certificate is refused whoever signed it: --ca would not help (field test).
+  const after = /certificate expired:.*not valid after (\d+)/i.exec(message);
+  if (after !== null) {
+    return `TLS: the server's certificate expired on ${dayOf(after[1]!)}; ` +
+      "the server needs a new one (or this computer's clock is wrong)";
+  }
+  const before = /certificate not valid yet:.*not valid before (\d+)/i.exec(message);
+  if (before !== null) {
+    return `TLS: the server's certificate is valid only from ${dayOf(before[1]!)}; ` +
+      "is this computer's clock right?";
+  }
   if (/certificate|UnknownIssuer|CaUsedAsEndEntity|Expired|BadSignature/i.test(message)) {
     const reason = message.replace(/^.*invalid peer certificate: /i, "");
     return tls.caPath === undefined
@@ -114,4 +125,9 @@ function handshakeReason(e: unknown, hostname: string, tls: ClientTls): string {
   }
   return `TLS: no handshake (${message.replace(/ \(os error \d+\)$/, "")}); ` +
     "is this the server's TLS port (--tls-port, 7778 by default)?";
+}
+
+/** A UNIX time in seconds (Deno's TLS errors give them) as a day: `2020-02-01`. */
+function dayOf(seconds: string): string {
+  return new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
 }

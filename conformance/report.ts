@@ -90,6 +90,12 @@ export function exitCode(reports: readonly ServerReport[]): 0 | 1 | 2 {
  */
 export function unreachableSentence(report: ServerReport, lang: Lang = "en"): string {
   const where = report.target.label;
+  // A failed TLS handshake reached the server, and its reason says what to do (field test).
+  if (report.unreachable?.startsWith("TLS: ")) {
+    return lang === "pt"
+      ? `Não foi possível conectar a ${where}: ${report.unreachable}.`
+      : `Cannot connect to ${where}: ${report.unreachable}.`;
+  }
   return lang === "pt"
     ? `Não foi possível conectar a ${where}: ${report.unreachable}. O servidor está rodando, nesse endereço e nessa porta?`
     : `Cannot connect to ${where}: ${report.unreachable}. Is the server running, at that address and port?`;

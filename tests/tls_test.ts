@@ -9,7 +9,9 @@
 import assert from "node:assert/strict";
 import { join } from "./line_client.ts";
 import { RawWebSocket } from "./web_helpers.ts";
-import { makeBadCerts, makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
+import { createSecureContext } from "node:tls";
+import { startServer } from "./helpers.ts";
+import { listenTlsFor, makeBadCerts, makeCert, NO_OPENSSL, type TestCert } from "./tls_helpers.ts";
 import { Program } from "./program.ts";
 
 const ignore = NO_OPENSSL !== undefined;
@@ -305,6 +307,50 @@ Deno.test({
       assert.match(r.out, pattern);
       assert.equal(r.out.trim().split("\n").length, 1, r.out);
     }
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "TLS: a certificate that expired while the server ran: the client and the kit say so, not to pass --ca (T2, T3)",
+  ignore,
+  async fn() {
+    // Field test: with the right --ca, an expired certificate was "not trusted (...), nor
+    // signed by --ca; pass --ca with the PEM certificate that signed it", and the kit added
+    // "Is the server running, at that address and port?": both sent the student the wrong way.
+    const cert = await makeCert();
+    const bad = await makeBadCerts(cert);
+    const context = createSecureContext({
+      cert: await Deno.readTextFile(bad.expired),
+      key: cert.keyPem,
+    });
+    await using srv = startServer();
+    await using tls = listenTlsFor(srv.server, { context, log: () => {} });
+    const perms = ["--allow-net", `--allow-read=${bad.expired}`];
+    const target = ["--lang", "en", "--ca", bad.expired];
+    const client = await run("client.ts", perms, [
+      ...target,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(tls.port),
+      "--nick",
+      "bia",
+    ]);
+    assert.equal(client.code, 1, client.out);
+    assert.match(
+      client.out,
+      /ERRO 04:.*\(TLS: the server's certificate expired on 2020-02-01; the server needs a new one \(or this computer's clock is wrong\)\)/,
+    );
+    assert.doesNotMatch(client.out, /pass --ca/);
+    const kit = await run("conformance/main.ts", [...perms, "--allow-env"], [
+      ...target,
+      `127.0.0.1:${tls.port}`,
+    ]);
+    assert.equal(kit.code, 2, kit.out);
+    assert.match(kit.out, /TLS: the server's certificate expired on 2020-02-01; /);
+    assert.doesNotMatch(kit.out, /pass --ca|Is the server running/);
     await Deno.remove(cert.dir, { recursive: true });
   },
 });
