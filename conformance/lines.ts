@@ -8,7 +8,15 @@
  * @module
  */
 
-import { ErrorCode, errorLine, HOW_TO_LINE, usersLines } from "../protocol.ts";
+import {
+  ErrorCode,
+  errorLine,
+  HOW_TO_LINE,
+  joinedLine,
+  leftLine,
+  usersLines,
+} from "../protocol.ts";
+import { parseServerLine } from "../wire/server_lines.ts";
 import type { Context } from "./check.ts";
 import type { Probe } from "./probe.ts";
 
@@ -100,6 +108,56 @@ export async function expectLine(
       from,
     });
   }
+}
+
+/**
+ * Whether `line` tells that `nick` joined (or left): its own line
+ * (`SAIU ana saiu do chat`), or a summary naming it
+ * (`SAIU 2 pessoas sairam (5 online): ana, bia`), which PROTOCOL.md lets a
+ * server send for a large room or an address that churns (P1, L10).
+ */
+function notes(line: string, kind: "joined" | "left", nick: string): boolean {
+  if (line === bare(kind === "joined" ? joinedLine(nick) : leftLine(nick))) return true;
+  const parsed = parseServerLine(line);
+  return parsed.kind === `${kind}Many` && "names" in parsed && parsed.names.includes(nick);
+}
+
+/**
+ * Waits until `p` is told, after `from`, that `nick` joined (or left), in its
+ * own line or in a summary naming it.
+ *
+ * @param ctx The check.
+ * @param p The connection told.
+ * @param from Where to look from.
+ * @param kind A join or a departure.
+ * @param nick Who.
+ * @returns Whether it was told within the check's wait.
+ */
+export function told(
+  ctx: Context,
+  p: Probe,
+  from: number,
+  kind: "joined" | "left",
+  nick: string,
+): Promise<boolean> {
+  return p.until(() => p.lines(from).some((l) => notes(l, kind, nick)), ctx.timing.waitMs);
+}
+
+/**
+ * As {@linkcode told}, and fails the check when `p` is not told.
+ *
+ * @throws {CheckFailure} Naming the line expected, when none came in time.
+ */
+export async function expectNotice(
+  ctx: Context,
+  p: Probe,
+  from: number,
+  kind: "joined" | "left",
+  nick: string,
+): Promise<void> {
+  if (await told(ctx, p, from, kind, nick)) return;
+  const want = bare(kind === "joined" ? joinedLine(nick) : leftLine(nick));
+  throw ctx.fail(`${p.label} < ${want} (or a summary naming ${nick})`, { probe: p, from });
 }
 
 /**
