@@ -104,6 +104,10 @@ export interface Timing {
 /** The timing of a run from the command line. */
 export const DEFAULT_TIMING: Timing = { timeoutMs: 5000, waitMs: 2000, quietMs: 200 };
 
+/** What a failure shows of a connection the server never answered while it prompted others. */
+const UNSERVED = "(nothing at all, not even the prompt the others got: does the server serve one " +
+  "client at a time? it must accept new clients while others are connected, e.g. a thread each)";
+
 /** The most lines of one connection shown in a failure. */
 export const SEEN_LINES = 4;
 
@@ -167,8 +171,12 @@ export class Context {
       return probe;
     } catch (e) {
       if (e instanceof UnreachableError) {
+        // The server was reached when the run began (run.ts): refused now, it is gone.
+        const gone = e.message === "connection refused"
+          ? ": the server no longer accepts connections (did it stop? its terminal may say why)"
+          : "";
         throw new CheckFailure(`a new connection to be accepted (for ${label})`, [
-          `${e.message}`,
+          `${e.message}${gone}`,
         ]);
       }
       throw e;
@@ -197,7 +205,9 @@ export class Context {
         ? `${why}, dentro dos ${s} s da verificação`
         : `${why}, within the check's ${s} s`;
     };
-    const seen = seenLines(views.map((v) => v instanceof Probe ? { probe: v } : v));
+    // A server that prompts others but never answered this connection is not serving it.
+    const prompts = this.#probes.some((p) => p.greeted);
+    const seen = seenLines(views.map((v) => v instanceof Probe ? { probe: v } : v), prompts);
     if (typeof expected === "string") return new CheckFailure(say(expected, "en"), seen);
     return new CheckFailure({ en: say(expected.en, "en"), pt: say(expected.pt, "pt") }, seen);
   }
@@ -216,6 +226,8 @@ export class Context {
  * characters shown as `\xNN`.
  *
  * @param views The connections, each from a position.
+ * @param prompts Whether the server prompted other connections of the check
+ *   (then one it never sent a byte is said to be unserved).
  * @returns A few lines per connection.
  *
  * @example
@@ -223,11 +235,12 @@ export class Context {
  * seenLines([{ probe: bob, from: 0 }]); // ["bob < Usuarios online: ana, bob"]
  * ```
  */
-export function seenLines(views: readonly View[]): string[] {
+export function seenLines(views: readonly View[], prompts = false): string[] {
   const out: string[] = [];
   for (const { probe, from } of views) {
     const lines = probe.lines(from ?? 0, true).filter((l) => l.trim() !== "");
-    if (lines.length === 0) out.push(`${probe.label} < (nothing)`);
+    if (lines.length === 0 && prompts && probe.unserved) out.push(`${probe.label} < ${UNSERVED}`);
+    else if (lines.length === 0) out.push(`${probe.label} < (nothing)`);
     for (const line of lines.slice(-SEEN_LINES)) out.push(`${probe.label} < ${visible(line)}`);
     if (probe.ended) out.push(`${probe.label}: (the server closed the connection)`);
   }

@@ -52,10 +52,15 @@ export class Probe {
   readonly negotiation: number[][];
   readonly #in = new Received();
   readonly #conn: ClientConn;
+  #sent = false;
+  #greeted = false;
 
   private constructor(conn: ByteConn, deadline: number, label: string) {
     this.#conn = new ClientConn(conn, {
-      text: (bytes) => this.#in.take(bytes),
+      text: (bytes) => {
+        if (!this.#sent && bytes.length > 0) this.#greeted = true;
+        this.#in.take(bytes);
+      },
       deadline,
       maxBytes: MAX_RECEIVED_BYTES,
     });
@@ -96,6 +101,16 @@ export class Probe {
   /** Whether the server closed the connection (or reset it). */
   get ended(): boolean {
     return this.#conn.ended;
+  }
+
+  /** Whether the server spoke first: text came before the probe sent anything (a prompt). */
+  get greeted(): boolean {
+    return this.#greeted;
+  }
+
+  /** Whether the probe sent something and got no byte at all, ever (the server never served it). */
+  get unserved(): boolean {
+    return this.#sent && this.#conn.raw.length === 0 && !this.#conn.ended;
   }
 
   /** Whether the reader stopped after {@linkcode stopReading}. */
@@ -162,6 +177,7 @@ export class Probe {
    * @throws {ConnectionLostError} When the connection is gone or the deadline passed.
    */
   sendBytes(bytes: Uint8Array): Promise<void> {
+    this.#sent = true;
     return this.#conn.send(bytes);
   }
 

@@ -77,6 +77,27 @@ Deno.test("runConformance() passes papo's server with its own limits, after the 
   );
 });
 
+Deno.test("runConformance() tells why: a server that serves one client at a time, one that stopped", async () => {
+  // Field test: such servers failed almost every check with "(nothing)" or "connection
+  // refused", which told a student neither that the accept loop waits for each client nor
+  // that the server was gone.
+  await using serial = BrokenServer.start({ defect: "one-at-a-time" });
+  await using stops = BrokenServer.start({ defect: "stops-on-leave" });
+  const [one, gone] = await runConformance([local(serial.port), local(stops.port)], {
+    level: "seed",
+    timing: TIMING,
+  });
+  const seen = (r: ServerReport) => r.results.flatMap((x) => x.seen ?? []).join("\n");
+  assert.match(
+    seen(one!),
+    /< \(nothing at all, not even the prompt the others got: does the server serve one client at a time\?/,
+  );
+  assert.match(
+    seen(gone!),
+    /connection refused: the server no longer accepts connections \(did it stop\?/,
+  );
+});
+
 /** Each fixture, the level it is run at, and the checks it must fail and skip. */
 const FIXTURES: [Dialect, Defect, string[], string[]][] = [
   ["seed", "none", [], []],
