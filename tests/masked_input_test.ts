@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createInterface, type Interface } from "node:readline";
 import { PassThrough } from "node:stream";
 import { MaskedInput, shownInput } from "../client/masked_input.ts";
-import { TOKEN_MASK } from "../wire/typed_line.ts";
+import { maskText, TOKEN_MASK, tokenFrom } from "../wire/typed_line.ts";
 
 Deno.test("L8: shownInput masks the token with one mask, the cursor after it", () => {
   for (const token of ["a", "abc", "qjqjqjqj9qjqjqjqj9q", "x".repeat(900), "s3 cr}"]) {
@@ -33,6 +33,17 @@ Deno.test("L8: shownInput masks the token with one mask, the cursor after it", (
   assert.equal(shownInput(" s3cr", 5, true).text, ` ${TOKEN_MASK}`);
   assert.equal(shownInput("s3cr", 4, true).text, TOKEN_MASK);
   assert.equal(shownInput("{admi", 5, true).text, "{admi", "nothing left to hide");
+});
+
+Deno.test("L8: tokenFrom finds the token where maskText does (blanks before `{admin` too)", () => {
+  for (let lead = 0; lead <= 18; lead++) {
+    for (const rest of ["{admin x", "{ADMIN qjqj}", "{admin ", ":{admin x", "{admin  x"]) {
+      const line = " ".repeat(lead) + rest;
+      const masked = maskText(line);
+      const at = [...line].findIndex((_, i) => masked[i] !== line[i]);
+      assert.equal(tokenFrom(line), at, JSON.stringify(line));
+    }
+  }
 });
 
 /** A readline on streams of its own, 80 columns, and what it writes. */

@@ -388,7 +388,9 @@ export function maskText(text: string): string {
  * ```
  */
 export function tokenFrom(text: string): number {
-  for (const i of tokenAt(text.length, (i) => Math.min(text.charCodeAt(i), 0xff))) return i;
+  // The token begins no later than TOKEN_BEFORE: the characters past it need no look.
+  const length = Math.min(text.length, TOKEN_BEFORE + 1);
+  for (const i of tokenAt(length, (i) => Math.min(text.charCodeAt(i), 0xff))) return i;
   return -1;
 }
 
