@@ -113,6 +113,9 @@ Deno.test({
     await tmux.run("set-buffer", "-b", "papo", `{admin ${TOKEN}}\n`);
     await tmux.run("paste-buffer", "-d", "-b", "papo", "-t", "papo");
     await tmux.waitLine((l) => /you are now the teacher/.test(l), "the pasted token: the teacher");
+    // Ctrl+C with a token half typed leaves, the input line cleared.
+    await tmux.type(`{admin ${TOKEN.slice(0, 3)}`);
+    await tmux.waitPane((p) => inputLine(p) === MASKED, "the mask");
     await tmux.keys("C-c");
     await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
     assertHidden((await tmux.history()).join("\n"));
