@@ -109,12 +109,12 @@ function clientCommand(): string {
  *
  * @param cert The certificate's PEM file (`--cert`).
  * @param addr Where the TLS listener listens.
+ * @param on The address to join, when the listener's is every network's (`0.0.0.0`).
  * @returns The command line.
  */
-export function tlsClientCommand(cert: string, addr: Deno.NetAddr): string {
-  const host = addr.hostname === "127.0.0.1" || addr.hostname === "0.0.0.0"
-    ? ""
-    : ` --host ${addr.hostname}`;
+export function tlsClientCommand(cert: string, addr: Deno.NetAddr, on?: string): string {
+  const hostname = addr.hostname === "0.0.0.0" ? on : addr.hostname;
+  const host = hostname === undefined || hostname === "127.0.0.1" ? "" : ` --host ${hostname}`;
   const client = Deno.build.standalone
     ? "papo-client"
     : `deno run --allow-net --allow-read=${cert} client.ts`;
@@ -145,8 +145,13 @@ export function announce(
   logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
   if (tlsAddr !== undefined) {
     const tls = `${tlsAddr.hostname}:${tlsAddr.port}`;
-    const command = tlsClientCommand(options.tls?.cert ?? "CERT", tlsAddr);
-    logLine(`TLS on ${tls}: ${command} / TLS em ${tls}: ${command}`);
+    // On every network, one command per address the class joins, as for the plain port
+    // (field test); with none found, the client asks for it.
+    const listed = tlsAddr.hostname === "0.0.0.0" ? localAddresses() ?? [] : [];
+    for (const on of listed.length > 0 ? listed : [undefined]) {
+      const command = tlsClientCommand(options.tls?.cert ?? "CERT", tlsAddr, on);
+      logLine(`TLS on ${tls}: ${command} / TLS em ${tls}: ${command}`);
+    }
   }
   for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
     logLine(line);

@@ -354,3 +354,39 @@ Deno.test({
     await Deno.remove(cert.dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "TLS: on 0.0.0.0 the banner's TLS command names each address the class joins (--host) (T1)",
+  ignore,
+  async fn() {
+    // Field test: the plain port's hint said `--host 192.0.2.2`, the TLS command no --host, so a
+    // student's client asked for the address, offering 127.0.0.1 (the student's own computer).
+    const cert = await makeCert();
+    await using server = new Program(
+      "server.ts",
+      ["--allow-net", "--allow-sys=networkInterfaces", `--allow-read=${cert.cert},${cert.key}`],
+      [
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "0",
+        "--tls-port",
+        "0",
+        "--cert",
+        cert.cert,
+        "--key",
+        cert.key,
+      ],
+    );
+    await server.waitFor(/teacher's token/);
+    const output = server.stdout + server.stderr;
+    const plain = [...output.matchAll(/os alunos entram com: nc (\S+) \d+/g)].map((m) => m[1]);
+    const tls = [...output.matchAll(/TLS on 0\.0\.0\.0:\d+: (.*?) \/ TLS em/g)].map((m) => m[1]!);
+    if (plain.length === 0) {
+      assert.deepEqual(tls.length, 1, output); // no address found: the client asks for it
+    } else {
+      assert.deepEqual(tls.map((c) => / --host (\S+) /.exec(c)?.[1]), plain, output);
+    }
+    await Deno.remove(cert.dir, { recursive: true });
+  },
+});
