@@ -195,6 +195,7 @@ export const CONSOLE_TEXTS = {
 
 /** The teacher's replies the console says in English too (review 9d). */
 const CONSOLE_TEMPLATES: readonly [RegExp, Text][] = [
+  Message.sent,
   Message.kickDone,
   Message.banDone,
   Message.unbanDone,

@@ -42,3 +42,12 @@ Deno.test("C2: the console answers in both languages, and its {help} says {quit}
   assert.doesNotMatch(help, /sair do chat/, help);
   assert.match(help, /\{lock\}/);
 });
+
+Deno.test("C2: a private message from the console is answered in both languages too (field test)", async () => {
+  await using srv = startServer();
+  await using ana = await join(srv.port, "ana");
+  const { caller, printed } = consoleOf(srv.server);
+  await caller.run("ana:oi");
+  assert.equal(await ana.expect("PRIVADA"), "PRIVADA Mensagem recebida de: professor: oi");
+  assert.deepEqual(printed, ["OK Message sent / Mensagem enviada"]);
+});

@@ -128,7 +128,7 @@ Deno.test({
   // apelido:texto at the console is a private message from the teacher.
   await tmux.type("ana:pode ir", true);
   assert.equal(await ana.expect("PRIVADA"), "PRIVADA Mensagem recebida de: professor: pode ir");
-  await tmux.waitLine((l) => l === "OK Mensagem enviada", "the console's answer");
+  await tmux.waitLine((l) => l === "OK Message sent / Mensagem enviada", "the console's answer");
   await tmux.type("zed:oi", true);
   await tmux.waitLine((l) => l.includes("ERRO 02 ") && l.includes("zed"), "nobody called zed");
   await tmux.keys("C-c");
