@@ -13,7 +13,7 @@ import process from "node:process";
 import { createInterface, type Interface } from "node:readline";
 import { displayWidth } from "./width.ts";
 import { clearEntered, clearRowsUp, columnsOf, followRewrap } from "./input_rows.ts";
-import { maskText } from "../wire/typed_line.ts";
+import { MaskedInput } from "./masked_input.ts";
 import type { Style } from "./render.ts";
 
 const SGR: Readonly<Record<Style, string>> = {
@@ -68,6 +68,8 @@ export class Screen {
   readonly #onLeave: (how: "interrupt" | "end") => void;
   /** The terminal's width when the input line was last drawn. */
   #columns: number;
+  /** L8: how the input line is drawn while it holds the teacher's token. */
+  readonly #mask: MaskedInput;
 
   /**
    * Takes over the terminal (raw mode, line editing).
@@ -89,6 +91,7 @@ export class Screen {
       historySize: 100,
       ...(completer ? { completer } : {}),
     });
+    this.#mask = new MaskedInput(this.#rl);
     this.#rl.on("line", (line: string) => {
       this.#showing = false;
       const answer = this.#answer;
@@ -100,7 +103,6 @@ export class Screen {
       // apart from keys typed meanwhile.
       if (!this.#showing) this.prompt("");
     });
-    hideToken(this.#rl);
     this.#columns = columnsOf(this.#out);
     process.stdout.prependListener("resize", this.#onResize);
     this.#rl.on("SIGINT", () => this.#leave("interrupt"));
@@ -179,7 +181,7 @@ export class Screen {
   #onResize = (): void => {
     const columns = columnsOf(this.#out);
     if (this.#showing && !this.#closed && columns !== this.#columns) {
-      const offset = displayWidth(this.#rl.getPrompt() + this.#rl.line.slice(0, this.#rl.cursor));
+      const offset = displayWidth(this.#rl.getPrompt() + this.#mask.beforeCursor());
       followRewrap(this.#out, offset, this.#columns, columns);
     }
     this.#columns = columns;
@@ -214,7 +216,7 @@ export class Screen {
    */
   eraseEntered(line: string): void {
     if (this.#closed) return;
-    clearEntered(this.#out, displayWidth(this.#rl.getPrompt() + line));
+    clearEntered(this.#out, displayWidth(this.#rl.getPrompt() + this.#mask.shownEntered(line)));
   }
 
   /** Erases the prompt and input; returns the cursor's row within them. */
@@ -244,50 +246,4 @@ export class Screen {
     this.#answer = undefined;
     answer?.(undefined);
   }
-}
-
-/** What readline keeps that {@linkcode hideToken} reaches: its line, history and writer. */
-type ReadlineInside = Interface & {
-  line: string;
-  [write: symbol]: ((text: string) => void) | undefined;
-};
-
-/**
- * L8: the teacher's token in `{admin TOKEN}`, by the server's rule
- * ({@linkcode maskText}), is drawn as `*` on the input line (as typed, as
- * drawn again under incoming lines) and kept out of the history Up brings
- * back. readline writes through one method, found by its name; a readline
- * without it draws the line as typed.
- */
-function hideToken(rl: Interface): void {
-  const inside = rl as ReadlineInside;
-  let write: symbol | undefined;
-  for (
-    let o = Object.getPrototypeOf(rl);
-    o !== null && write === undefined;
-    o = Object.getPrototypeOf(o)
-  ) {
-    write = Object.getOwnPropertySymbols(o).find((s) => s.description === "_writeToOutput");
-  }
-  const original = write === undefined ? undefined : inside[write];
-  if (write !== undefined && typeof original === "function") {
-    const masked = (text: string) => original.call(rl, shownAs(text, inside.line));
-    try {
-      Object.defineProperty(rl, write, { value: masked, configurable: true, writable: true });
-    } catch {
-      // A readline that keeps it otherwise: the line is drawn as typed.
-    }
-  }
-  rl.on("history", (history: string[]) => {
-    if (history.length > 0 && maskText(history[0]!) !== history[0]) history.shift();
-  });
-}
-
-/** What readline's `text` shows when the input line is `line`: its token as `*`. */
-function shownAs(text: string, line: string): string {
-  const masked = maskText(line);
-  if (masked === line || text.length === 0) return text;
-  if (text.includes(line)) return text.split(line).join(masked); // the line drawn again
-  if (line.endsWith(text)) return masked.slice(line.length - text.length); // typed at its end
-  return text;
 }

@@ -61,6 +61,23 @@ export class Tmux implements AsyncDisposable {
     return lines(await this.run("capture-pane", "-p", "-t", "papo"));
   }
 
+  /** Where the pane's cursor is: its column and row, from 0 (L8: a token's length must not move it). */
+  async cursor(): Promise<[number, number]> {
+    const [x, y] =
+      (await this.run("display-message", "-p", "-t", "papo", "#{cursor_x},#{cursor_y}"))
+        .trim().split(",").map(Number);
+    return [x!, y!];
+  }
+
+  /** Waits until the cursor's place (column, row) satisfies `ok`, and returns it. */
+  readCursor(
+    ok: (at: [number, number]) => boolean,
+    what: string,
+    ms = WAIT_MS,
+  ): Promise<[number, number]> {
+    return readUntil(() => this.cursor(), ok, (at) => `${what}: the cursor at ${at}`, ms);
+  }
+
   /** Every line the pane holds, its history above the screen too, trailing spaces removed. */
   async history(): Promise<string[]> {
     return lines(await this.run("capture-pane", "-p", "-S", "-", "-t", "papo"));

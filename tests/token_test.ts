@@ -382,10 +382,12 @@ Deno.test("L8, C1: the client's --trace shows the token it sends as *, any case"
 });
 
 Deno.test({
-  name: "L8: the client's input line draws the token as *, and Up does not bring it back (tmux)",
+  name: "L8: the client's input line draws the token as one mask, under an incoming line too, " +
+    "and Up does not bring it back (tmux)",
   ignore: !(await haveTmux()),
   async fn() {
     await using srv = startServer({ adminToken: TOKEN });
+    await using bob = await join(srv.port, "bob");
     await using tmux = new Tmux();
     await tmux.start(100, 30);
     await tmux.type(`${clientCommand(srv.port, "--nick kim --lang en")}; echo EXITED=$?`, true);
@@ -393,12 +395,17 @@ Deno.test({
     await tmux.type(":oi", true);
     await tmux.waitLine((l) => l.endsWith("kim: oi"), "the message");
     await tmux.type(`{ADMIN ${TOKEN.slice(0, 4)}`);
-    await tmux.waitLine((l) => l === "kim> {ADMIN ****", "the half-typed token as *");
+    await tmux.waitLine((l) => l === "kim> {ADMIN ********", "the half-typed token as the mask");
+    await bob.send(":ola");
+    // The line printed above the input line, which is drawn again below it, masked.
+    await tmux.waitPane(
+      (p) => p.some((l) => l.endsWith("bob: ola")) && p.includes("kim> {ADMIN ********"),
+      "the input line drawn again under bob's",
+    );
     await tmux.type(TOKEN.slice(4));
-    await tmux.waitLine((l) => l === "kim> {ADMIN *********", "the whole token as *");
     await tmux.keys("Left", "Left", "BSpace", "Right", "Right"); // erased inside: drawn again
-    await tmux.waitLine((l) => l === "kim> {ADMIN ********", "the line drawn again as *");
     await tmux.keys("C-u");
+    await tmux.waitLine((l) => l === "kim>", "the line emptied");
     await tmux.type(`{admin ${TOKEN}}`, true);
     await tmux.waitLine((l) => /teacher/.test(l), "the teacher's OK");
     await tmux.keys("Up");

@@ -3,7 +3,8 @@
  * on a fresh Deno cache with no registry reachable it downloads nothing,
  * the banner names the students' URL with a QR code and the lecture URL,
  * the page is served, and a signal stops both doors; bad web flags are
- * told in a sentence.
+ * told in a sentence. On 0.0.0.0 with `--allow-sys=networkInterfaces`, the
+ * students' URLs are this computer's network addresses, never 127.0.0.1.
  */
 import assert from "node:assert/strict";
 import { WAIT_MS } from "./wait.ts";
@@ -59,6 +60,52 @@ Deno.test("W1 W4: server.ts --web on a fresh cache serves the page, draws the QR
   } finally {
     await Deno.remove(denoDir, { recursive: true });
   }
+});
+
+Deno.test("W4: on 0.0.0.0 with --allow-sys=networkInterfaces, the students' web URLs are the LAN's, not 127.0.0.1", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-sys=networkInterfaces",
+      SERVER,
+      "--host",
+      "0.0.0.0",
+      "--port",
+      "0",
+      "--web",
+      "0",
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  let stdout = "";
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const deadline = Date.now() + WAIT_MS * 3;
+  while (!/teacher's token/.test(stdout) && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += value;
+  }
+  child.kill("SIGTERM");
+  for (;;) {
+    const { done } = await reader.read();
+    if (done) break;
+  }
+  await child.status;
+  const web = /teacher: the lecture view is http:\/\/127\.0\.0\.1:(\d+)\/lecture/.exec(stdout);
+  assert.ok(web, stdout);
+  const students = stdout.split("\n").filter((l) => l.includes("students: "));
+  const lan = Deno.networkInterfaces()
+    .filter((i) => i.family === "IPv4" && !i.address.startsWith("127."))
+    .map((i) => `http://${i.address}:${web[1]}/`);
+  const urls = students.flatMap((l) => [...l.matchAll(/students: open (\S+)/g)].map((m) => m[1]));
+  assert.deepEqual(urls, lan, stdout);
+  if (lan.length === 0) assert.match(stdout, /no network address found/, stdout);
+  else assert.match(stdout, /█/, "the QR code of the first LAN URL");
+  assert.ok(!students.some((l) => /students: open http:\/\/127\./.test(l)), stdout);
 });
 
 Deno.test("W1 W5: bad web flags are told in a sentence, exit 2", async (t) => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { bundleWeb, WEB_SCRIPTS } from "../scripts/web_bundle.ts";
 import { encodeQr, QR_MAX_VERSION, type QrCode } from "../server/web/qr.ts";
 import { qrBlocks, QUIET_ZONE } from "../server/web/qr_blocks.ts";
-import { studentUrls, webBanner } from "../server/web/web_banner.ts";
+import { QR_INDENT, studentUrls, webBanner } from "../server/web/web_banner.ts";
 
 /** The code as a PBM image, `scale` pixels a module, with a quiet zone of 4. */
 function pbm(qr: QrCode, scale = 6): string {
@@ -104,15 +104,31 @@ Deno.test("W4: the block drawing holds every module (two rows per text row)", ()
 
 Deno.test("W4: the banner names each students' URL, draws the first, names the lecture URL", () => {
   const addr: Deno.NetAddr = { transport: "tcp", hostname: "0.0.0.0", port: 8080 };
+  // 127.0.0.1 is each student's own computer, not this one: not among the students' URLs.
   assert.deepEqual(studentUrls(addr, ["192.168.0.10", "10.0.0.5"]), [
     "http://192.168.0.10:8080/",
     "http://10.0.0.5:8080/",
-    "http://127.0.0.1:8080/",
   ]);
   const lines = webBanner(addr, ["192.168.0.10"]);
   assert.match(lines[0]!, /students: open http:\/\/192\.168\.0\.10:8080\//);
-  assert.ok(lines.some((l) => l.includes("█")));
-  assert.match(lines.at(-1)!, /http:\/\/127\.0\.0\.1:8080\/lecture/);
+  const students = lines.filter((l) => l.startsWith("students:"));
+  assert.equal(students.length, 1, lines.join("\n"));
+  assert.ok(!lines.slice(0, -1).some((l) => l.includes("127.0.0.1")), lines.join("\n"));
+  const qr = qrBlocks(encodeQr("http://192.168.0.10:8080/")).map((row) => `${QR_INDENT}${row}`);
+  assert.deepEqual(lines.filter((l) => l.startsWith(QR_INDENT)), qr, "the LAN URL's QR code");
+  assert.match(lines.at(-1)!, /http:\/\/127\.0\.0\.1:8080\/lecture on this computer/);
+});
+
+Deno.test("W4: on 0.0.0.0 with no network address, no students' URL nor QR code; 127.0.0.1 is this computer's", () => {
+  const addr: Deno.NetAddr = { transport: "tcp", hostname: "0.0.0.0", port: 8080 };
+  assert.deepEqual(studentUrls(addr, []), []);
+  const lines = webBanner(addr, []);
+  assert.ok(!lines.some((l) => l.includes("█")), "no QR code");
+  assert.ok(!lines.some((l) => l.startsWith("students: open")), lines.join("\n"));
+  const told = lines.find((l) => l.includes("no network address"));
+  assert.ok(told, lines.join("\n"));
+  assert.match(told, /nenhum endereço de rede/);
+  assert.match(told, /this computer alone opens http:\/\/127\.0\.0\.1:8080\//);
 });
 
 Deno.test("W4 (field test): on 0.0.0.0 with its addresses unknown, no loopback URL or QR code for the class", () => {

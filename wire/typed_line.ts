@@ -371,6 +371,29 @@ export function maskText(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
+/**
+ * Where the teacher's token begins in a line being typed, by the same rule as
+ * {@linkcode maskText}: every character from there to the line's end is the token's.
+ *
+ * @param text One line, as typed so far.
+ * @returns The index of the token's first character; -1 when the line holds none.
+ *
+ * @example
+ * ```ts
+ * import { tokenFrom } from "./typed_line.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(tokenFrom(" {Admin giz"), 8);
+ * assert.equal(tokenFrom("{admin "), -1);
+ * assert.equal(tokenFrom(":{admin giz"), -1);
+ * ```
+ */
+export function tokenFrom(text: string): number {
+  // The token begins no later than TOKEN_BEFORE: the characters past it need no look.
+  const length = Math.min(text.length, TOKEN_BEFORE + 1);
+  for (const i of tokenAt(length, (i) => Math.min(text.charCodeAt(i), 0xff))) return i;
+  return -1;
+}
+
 /** Where the token's bytes are in `length` bytes read by `at`, lines ending at LF. */
 function* tokenAt(length: number, at: (i: number) => number): Generator<number> {
   const line = new TypedLine(Math.max(length, 1), "latin1");

@@ -13,12 +13,14 @@ import { qrBlocks } from "./qr_blocks.ts";
 export const QR_INDENT = "  ";
 
 /**
- * The students' URLs: one per address the web server can be reached at.
+ * The students' URLs: one per address the class can reach the web server at. On `0.0.0.0`,
+ * this computer's network addresses, not 127.0.0.1 (on a student's computer it is the
+ * student's own, as the TCP banner's list leaves it out too).
  *
  * @param addr Where the web server listens.
  * @param addresses This computer's addresses other than loopback, or `undefined` when unknown.
  * @param secure HTTPS rather than HTTP.
- * @returns The URLs, the LAN's first.
+ * @returns The URLs, in the system's order of addresses.
  */
 export function studentUrls(
   addr: Deno.NetAddr,
@@ -26,14 +28,15 @@ export function studentUrls(
   secure = false,
 ): string[] {
   const scheme = secure ? "https" : "http";
-  const hosts = addr.hostname === "0.0.0.0" ? [...(addresses ?? []), "127.0.0.1"] : [addr.hostname];
+  const hosts = addr.hostname === "0.0.0.0" ? (addresses ?? []) : [addr.hostname];
   return hosts.map((h) => `${scheme}://${h}:${addr.port}/`);
 }
 
 /**
  * The banner's web lines, in English and Portuguese: each students' URL, the
  * first drawn as a QR code (on `0.0.0.0` with the addresses unknown, the URL
- * with `ADDRESS` in it and no code), and the lecture view's URL.
+ * with `ADDRESS` in it and no code; with none, a sentence saying so and no
+ * code), and the lecture view's URL, on this computer (127.0.0.1).
  *
  * @param addr Where the web server listens.
  * @param addresses This computer's addresses, or `undefined` when unknown.
@@ -56,6 +59,15 @@ export function webBanner(
         " (as above; with --allow-sys=networkInterfaces it is listed here, with its QR code)" +
         ` / alunos: abram ${scheme}://ENDERECO:${port}/ no navegador, ENDERECO sendo o deste` +
         " computador (como acima; com --allow-sys=networkInterfaces ele aparece aqui, com o QR code)",
+    );
+  } else if (addr.hostname === "0.0.0.0" && addresses?.length === 0) {
+    // No network address: no URL for the class, nor a QR code of this computer's own.
+    const local = `${scheme}://127.0.0.1:${addr.port}/`;
+    lines.push(
+      "students: no network address found: is this computer on the class's network?" +
+        ` (this computer alone opens ${local})` +
+        " / alunos: nenhum endereço de rede: este computador está na rede da turma?" +
+        ` (só este computador abre ${local})`,
     );
   } else {
     const urls = studentUrls(addr, addresses, secure);
