@@ -5,7 +5,10 @@
  * reads waits for the rest of the room's round (`round.ts`: a batch from
  * every node that sent lately, at most {@linkcode HOLD_MS}), so that the
  * nodes' batches go to each member in one piece of bytes (issue 23); a
- * private message's entry hands everything on at once. After a lost
+ * private message's entry hands everything on at once. A whole round in a
+ * busy room lets one turn of the event loop go by and reads once more
+ * without blocking before it is handed on (a batch a moment later goes in
+ * the same piece: on one node, its own next one). After a lost
  * connection it goes on from those ids, so nothing still in the streams is
  * missed. A read that does not
  * answer long after its block time counts as a wedged connection (the
@@ -15,10 +18,11 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { errorName } from "../../log.ts";
 import { type Entry, xreadEntries } from "./events.ts";
 import type { Client } from "./link.ts";
-import { HOLD_MS, Round } from "./round.ts";
+import { ACTIVE_MS, HOLD_MS, Round } from "./round.ts";
 
 /** Options of a {@linkcode StreamReader}. */
 export interface ReaderOptions {
@@ -94,6 +98,8 @@ export class StreamReader {
     const max = this.#o.count ?? 1000;
     const count = String(max);
     const blocking = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
+    const now = ["XREAD", "COUNT", count, "STREAMS", events, inbox];
+    let busyUntil = 0;
     // One watchdog for every read (issue 23: not a timer and a race per read).
     const watchdog = setInterval(() => this.#watch(block, wedge), Math.min(wedge, 500));
     try {
@@ -101,7 +107,27 @@ export class StreamReader {
         const client = this.#client;
         try {
           const [e, i] = await this.#read(client, blocking);
-          if (e.length > 0 || i.length > 0) this.#take(e, i, max);
+          if (e.length === 0 && i.length === 0) continue;
+          let read = this.#take(e, i, max);
+          if (read === undefined) continue; // held for the rest of the round
+          if (performance.now() < busyUntil && read[0].length < max && read[1].length < max) {
+            // A whole round in a busy room: one turn of the event loop, one more look.
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            let more: Read;
+            try {
+              more = this.#stopped ? [[], []] : await this.#read(client, now);
+            } catch (err) {
+              this.#o.handle(read[0], read[1]); // read already: handed on, then as after any failure
+              throw err;
+            }
+            this.#round.add(more[0], performance.now());
+            this.#round.clear();
+            if (more[0].length > 0 || more[1].length > 0) {
+              read = [read[0].concat(more[0]), read[1].concat(more[1])];
+            }
+          }
+          busyUntil = performance.now() + ACTIVE_MS;
+          this.#o.handle(read[0], read[1]);
         } catch (e) {
           this.#sentAt = 0;
           if (this.#stopped) break;
@@ -118,16 +144,19 @@ export class StreamReader {
       }
     } finally {
       clearInterval(watchdog);
-      if (this.#held !== undefined) this.#handOn(this.#held);
+      const held = this.#held;
+      this.#release();
+      if (held !== undefined) this.#o.handle(held[0], held[1]);
     }
   }
 
   /**
-   * Hands a read's entries on, after any held, or holds them all for the rest
-   * of the room's round: never past {@linkcode HOLD_MS}, nor once a private
-   * message's entry came (what follows its `OK` must not wait) or `max` are held.
+   * A read's entries, after any held, to hand on now; or `undefined` when
+   * they are held for the rest of the room's round: never past
+   * {@linkcode HOLD_MS}, nor once a private message's entry came (what follows
+   * its `OK` must not wait) or `max` are held.
    */
-  #take(events: readonly Entry[], inbox: readonly Entry[], max: number): void {
+  #take(events: readonly Entry[], inbox: readonly Entry[], max: number): Read | undefined {
     const now = performance.now();
     this.#round.add(events, now);
     const held = this.#held;
@@ -135,28 +164,28 @@ export class StreamReader {
       ? [events, inbox]
       : [held[0].concat(events), held[1].concat(inbox)];
     if (inbox.length > 0 || read[0].length >= max || this.#round.whole(now)) {
-      this.#handOn(read);
-      return;
+      this.#release();
+      return read;
     }
     this.#held = read;
     this.#holdTimer ??= setTimeout(() => {
-      this.#holdTimer = undefined;
-      if (this.#held === undefined) return;
+      const held = this.#held;
+      this.#release();
+      if (held === undefined) return;
       try {
-        this.#handOn(this.#held);
+        this.#o.handle(held[0], held[1]);
       } catch (e) {
         this.#o.log(`redis reader: ${errorName(e)}`);
       }
     }, HOLD_MS);
   }
 
-  /** Hands entries on to the node; a new round begins. */
-  #handOn(read: Read): void {
+  /** Nothing is held any more: a new round begins. */
+  #release(): void {
     this.#held = undefined;
     this.#round.clear();
     clearTimeout(this.#holdTimer);
     this.#holdTimer = undefined;
-    this.#o.handle(read[0], read[1]);
   }
 
   /** One `XREAD` from the last ids (`command` without them); the ids move past its entries. */
