@@ -99,6 +99,33 @@ function fieldsOf(fields: readonly string[]): Map<string, string> {
 }
 
 /**
+ * The node that sent a `t=P` entry (a batch's public messages): one node
+ * writes each batch, for its own members, whose ids begin with the node's
+ * name and a slash (`redis_room.ts`, `idPrefix`).
+ *
+ * @param fields The entry's fields, name then value.
+ * @returns The node's name; `undefined` for any other entry.
+ *
+ * @example
+ * ```ts
+ * import { publicsNode } from "./events.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(publicsNode(["t", "P", "b", "ana\noi\nn1/3\nbob\nola\nn1/4\n"]), "n1");
+ * assert.equal(publicsNode(["t", "j", "n", "ana", "i", "n1/3"]), undefined);
+ * ```
+ */
+export function publicsNode(fields: readonly string[]): string | undefined {
+  if (fields[1] !== "P" || fields[0] !== "t") return undefined;
+  const value = fields[3];
+  if (value === undefined) return undefined;
+  const a = value.indexOf("\n");
+  const b = a < 0 ? -1 : value.indexOf("\n", a + 1);
+  const c = b < 0 ? -1 : value.indexOf("\n", b + 1);
+  const slash = c < 0 ? -1 : value.lastIndexOf("/", c);
+  return slash <= b ? undefined : value.slice(b + 1, slash);
+}
+
+/**
  * Reads an entry of the room's stream.
  *
  * @param fields The entry's fields, name then value.

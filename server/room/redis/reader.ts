@@ -1,12 +1,16 @@
 /**
  * The node's reader (N1): one loop that reads the room's stream and the
  * node's inbox with one blocking `XREAD`, from the last ids it handled, on
- * a connection of its own. In a busy room (a read that brought something
- * soon after the last that did), it lets one turn of the event loop go by
- * and reads once more without blocking before it hands the entries on, so
- * that what the other nodes add just after (their batches) goes to each
- * member in the same piece of bytes (issue 23). After a lost connection it
- * goes on from those ids, so nothing still in the streams is missed. A read that does not
+ * a connection of its own. When several nodes' users talk at once, what it
+ * reads waits for the rest of the room's round (`round.ts`: a batch from
+ * every node that sent lately, at most {@linkcode HOLD_MS}), so that the
+ * nodes' batches go to each member in one piece of bytes (issue 23); a
+ * private message's entry hands everything on at once. A whole round in a
+ * busy room lets one turn of the event loop go by and reads once more
+ * without blocking before it is handed on (a batch a moment later goes in
+ * the same piece: on one node, its own next one). After a lost
+ * connection it goes on from those ids, so nothing still in the streams is
+ * missed. A read that does not
  * answer long after its block time counts as a wedged connection (the
  * failure Centrifugo's users saw after a failover, centrifugo#1189): the
  * connection is dropped and made anew.
@@ -18,6 +22,7 @@ import { setImmediate } from "node:timers";
 import { errorName } from "../../log.ts";
 import { type Entry, xreadEntries } from "./events.ts";
 import type { Client } from "./link.ts";
+import { ACTIVE_MS, HOLD_MS, Round } from "./round.ts";
 
 /** Options of a {@linkcode StreamReader}. */
 export interface ReaderOptions {
@@ -39,17 +44,6 @@ export interface ReaderOptions {
   count?: number;
 }
 
-/**
- * Issue 23: once a busy room's read has brought entries, the reader lets one
- * turn of the event loop go by (this node's own lines go out as a batch
- * meanwhile), reads again without blocking, and hands both reads' entries on
- * together: what another node added a moment later goes to each member in the
- * same piece of bytes, not a piece each (fewer writes to its socket, larger
- * reads for the client). The room counts as busy for these milliseconds after
- * a read that brought entries; a read in a quiet room is handed on at once.
- */
-const BUSY_MS = 10;
-
 /** The entries of a read, the room's and the inbox's. */
 type Read = [events: readonly Entry[], inbox: readonly Entry[]];
 
@@ -64,6 +58,12 @@ export class StreamReader {
   #sentAt = 0;
   /** The watchdog found the read in flight wedged and dropped its connection. */
   #wedged = false;
+  /** Which nodes talk lately, and which of them the held entries hold. */
+  readonly #round = new Round();
+  /** Entries read and not yet handed on: the room's round is not whole yet. */
+  #held: Read | undefined;
+  /** Hands the held entries on once {@linkcode HOLD_MS} have passed. */
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
   /** Resolves when the loop has ended. */
   readonly finished: Promise<void>;
 
@@ -106,22 +106,28 @@ export class StreamReader {
       while (!this.#stopped) {
         const client = this.#client;
         try {
-          let [e, i] = await this.#read(client, blocking);
+          const [e, i] = await this.#read(client, blocking);
           if (e.length === 0 && i.length === 0) continue;
-          if (performance.now() < busyUntil && e.length < max && i.length < max) {
+          let read = this.#take(e, i, max);
+          if (read === undefined) continue; // held for the rest of the round
+          if (performance.now() < busyUntil && read[0].length < max && read[1].length < max) {
+            // A whole round in a busy room: one turn of the event loop, one more look.
             await new Promise<void>((resolve) => setImmediate(resolve));
             let more: Read;
             try {
               more = this.#stopped ? [[], []] : await this.#read(client, now);
             } catch (err) {
-              this.#o.handle(e, i); // read already: handed on, then the read goes on as after any failure
+              this.#o.handle(read[0], read[1]); // read already: handed on, then as after any failure
               throw err;
             }
-            if (more[0].length > 0) e = e.concat(more[0]);
-            if (more[1].length > 0) i = i.concat(more[1]);
+            this.#round.add(more[0], performance.now());
+            this.#round.clear();
+            if (more[0].length > 0 || more[1].length > 0) {
+              read = [read[0].concat(more[0]), read[1].concat(more[1])];
+            }
           }
-          busyUntil = performance.now() + BUSY_MS;
-          this.#o.handle(e, i);
+          busyUntil = performance.now() + ACTIVE_MS;
+          this.#o.handle(read[0], read[1]);
         } catch (e) {
           this.#sentAt = 0;
           if (this.#stopped) break;
@@ -138,7 +144,48 @@ export class StreamReader {
       }
     } finally {
       clearInterval(watchdog);
+      const held = this.#held;
+      this.#release();
+      if (held !== undefined) this.#o.handle(held[0], held[1]);
     }
+  }
+
+  /**
+   * A read's entries, after any held, to hand on now; or `undefined` when
+   * they are held for the rest of the room's round: never past
+   * {@linkcode HOLD_MS}, nor once a private message's entry came (what follows
+   * its `OK` must not wait) or `max` are held.
+   */
+  #take(events: readonly Entry[], inbox: readonly Entry[], max: number): Read | undefined {
+    const now = performance.now();
+    this.#round.add(events, now);
+    const held = this.#held;
+    const read: Read = held === undefined
+      ? [events, inbox]
+      : [held[0].concat(events), held[1].concat(inbox)];
+    if (inbox.length > 0 || read[0].length >= max || this.#round.whole(now)) {
+      this.#release();
+      return read;
+    }
+    this.#held = read;
+    this.#holdTimer ??= setTimeout(() => {
+      const held = this.#held;
+      this.#release();
+      if (held === undefined) return;
+      try {
+        this.#o.handle(held[0], held[1]);
+      } catch (e) {
+        this.#o.log(`redis reader: ${errorName(e)}`);
+      }
+    }, HOLD_MS);
+  }
+
+  /** Nothing is held any more: a new round begins. */
+  #release(): void {
+    this.#held = undefined;
+    this.#round.clear();
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
   }
 
   /** One `XREAD` from the last ids (`command` without them); the ids move past its entries. */
