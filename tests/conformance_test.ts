@@ -98,6 +98,23 @@ Deno.test("runConformance() tells why: a server that serves one client at a time
   );
 });
 
+Deno.test("runConformance() waits for a nickname papo holds for its address's join rate (L10)", async () => {
+  // Field test: a second run of the kit within a minute met papo's join rate (ERRO 10 "entradas
+  // demais deste endereco; aguarde, seu apelido sera registrado em instantes") and failed the
+  // checks "the nickname to be accepted", though the server registers it a moment later.
+  await using papo = startServer({ joinBurst: 1, joinRate: 60 });
+  const [report] = await runConformance([local(papo.port)], {
+    level: "papo",
+    only: ["S10.welcome", "S12.sent", "S12.private"],
+    timing: { ...TIMING, timeoutMs: DEFAULT_TIMING.timeoutMs },
+  });
+  assert.deepEqual(
+    ids(report!, "ok"),
+    ["S10.welcome", "S12.private", "S12.sent"],
+    explain(report!),
+  );
+});
+
 /** Each fixture, the level it is run at, and the checks it must fail and skip. */
 const FIXTURES: [Dialect, Defect, string[], string[]][] = [
   ["seed", "none", [], []],
