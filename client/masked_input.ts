@@ -91,6 +91,10 @@ export class MaskedInput {
   readonly #rl: Inside;
   /** Whether the line held a token since it was last empty. */
   #held = false;
+  /** Whether a token was ever on the line (undo and the kill ring may bring it back). */
+  #tokenSeen = false;
+  /** Whether undo, redo or a yank is running (an empty line then does not end {@linkcode #held}). */
+  #restoring = false;
   /** Whether readline is drawing the line as shown (its own geometry, not ours, then). */
   #drawing = false;
   /** The line last entered, and how it was drawn. */
@@ -127,8 +131,8 @@ export class MaskedInput {
   /** The line now as shown; notes whether it holds a token, and forgets one when it is empty. */
   #shown(): ShownInput {
     const { line, cursor } = this.#rl;
-    if (line === "") this.#held = false;
-    else if (tokenFrom(line) >= 0) this.#held = true;
+    if (line === "") this.#held &&= this.#restoring;
+    else if (tokenFrom(line) >= 0) this.#held = this.#tokenSeen = true;
     return shownInput(line, cursor, this.#held);
   }
 
@@ -146,6 +150,21 @@ export class MaskedInput {
       rl.line = line;
       rl.cursor = cursor;
       this.#drawing = false;
+    }
+  }
+
+  /**
+   * Runs readline's undo, redo or yank: once a token was typed, what it brings back may be that
+   * token, its `{admin` edited (the undo list and the kill ring outlive the line), so the line
+   * is masked as one that held a token.
+   */
+  #restore(restore: () => unknown): unknown {
+    if (!this.#tokenSeen) return restore();
+    this.#held = this.#restoring = true;
+    try {
+      return restore();
+    } finally {
+      this.#restoring = false;
     }
   }
 
@@ -195,6 +214,12 @@ export class MaskedInput {
       this.#held = false;
       return onLine.call(rl, line);
     });
+    for (const name of RESTORERS) {
+      const restore = methodOf(rl, name);
+      if (restore !== undefined) {
+        replace(rl, name, (...args: unknown[]) => this.#restore(() => restore.call(rl, ...args)));
+      }
+    }
     return true;
   }
 }
@@ -212,6 +237,13 @@ const HOOKED = [
   "_tabComplete",
   "_onLine",
 ] as const;
+
+/**
+ * The methods through which readline brings back text typed before: undo (Ctrl+_), redo (Ctrl+^),
+ * the kill ring (Ctrl+Y, Alt+Y); each a method named by a symbol, its description this name. A
+ * readline without them has nothing to hook.
+ */
+const RESTORERS = ["kUndo", "kRedo", "kYank", "kYankPop"] as const;
 
 /** The method `name` of readline: under the symbol so described, or else the property. */
 function methodOf(rl: Inside, name: string): Method | undefined {

@@ -113,3 +113,58 @@ Deno.test("L8: this Deno's readline is hooked: the same bytes drawn for 3 and 19
     await new Promise((r) => setTimeout(r, 0));
   }
 });
+
+Deno.test("L8: once a token was typed, undo and the kill ring bring it back masked", async () => {
+  // Each way back to a token whose `{admin` was edited, after the line was emptied (which ends
+  // a line's masking): undo (Ctrl+_), redo (Ctrl+^), and the kill ring (Ctrl+Y, Alt+Y).
+  const ways: [string, Record<string, unknown>[], string][] = [
+    ["undo", [{ name: "home" }, { name: "delete" }, { ctrl: true, name: "k" }, {
+      sequence: "\x1f",
+    }], "admin qjqjq"],
+    ["redo", [
+      { name: "home" },
+      { name: "delete" },
+      { ctrl: true, name: "k" },
+      { sequence: "\x1f" },
+      { sequence: "\x1f" },
+      { sequence: "\x1e" },
+    ], "admin qjqjq"],
+    ["yank", [{ ctrl: true, name: "w" }, { ctrl: true, name: "u" }, { ctrl: true, name: "y" }, {
+      meta: true,
+      name: "y",
+    }], "qjqjq"],
+  ];
+  for (const [way, keys, line] of ways) {
+    const { rl, written, lines } = readline();
+    try {
+      type(rl, "{admin qjqjq");
+      for (const key of keys) rl.write(null, key);
+      assert.equal(rl.line, line, way);
+      assert.ok(!/qj|jq/.test(written()), `${way}: never the token`);
+      type(rl, "\r");
+      assert.deepEqual(lines, [line], `${way}: Enter gives the real line`);
+      assert.deepEqual((rl as unknown as { history: string[] }).history, [], "not in history");
+      // In the next line too: the undo list and the kill ring outlive a line.
+      rl.write(null, { sequence: "\x1f" });
+      rl.write(null, { ctrl: true, name: "y" });
+      assert.ok(!/qj|jq/.test(written()), `${way}: never the token, a line later`);
+    } finally {
+      rl.close();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+  // Before any token, undo and the kill ring draw as they always did.
+  const { rl, written } = readline();
+  try {
+    type(rl, ":oi bob");
+    rl.write(null, { ctrl: true, name: "w" });
+    rl.write(null, { ctrl: true, name: "y" });
+    rl.write(null, { name: "backspace" });
+    rl.write(null, { sequence: "\x1f" });
+    assert.equal(rl.line, ":oi bob");
+    assert.ok(written().endsWith(":oi bob\x1b[10G"), "drawn as typed");
+  } finally {
+    rl.close();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+});
