@@ -21,12 +21,23 @@ function assertHidden(text: string): void {
   assert.ok(!/qj|jq|j9|9q/.test(text), `the token shows:\n${text}`);
 }
 
-/** Starts the client in a pane as `prof`, in English, its bytes kept in `raw`. */
-async function teacherClient(tmux: Tmux, port: number, raw: string, columns = 100): Promise<void> {
-  await tmux.start(columns, 30);
-  await tmux.record(raw);
-  await tmux.type(`${clientCommand(port, "--nick prof --lang en")}; echo EXITED=$?`, true);
-  await tmux.waitLine((l) => l === "prof>", "the chat prompt", START_MS);
+/**
+ * Runs `steps` with a server whose token is {@linkcode TOKEN} and the client in a pane of
+ * `columns` as `prof`, in English, every byte it writes to the terminal recorded.
+ */
+async function withTeacher(columns: number, steps: (tmux: Tmux) => Promise<void>): Promise<void> {
+  await using srv = startServer({ adminToken: TOKEN });
+  const raw = await Deno.makeTempFile();
+  try {
+    await using tmux = new Tmux();
+    await tmux.start(columns, 30);
+    await tmux.record(raw);
+    await tmux.type(`${clientCommand(srv.port, "--nick prof --lang en")}; echo EXITED=$?`, true);
+    await tmux.waitLine((l) => l === "prof>", "the chat prompt", START_MS);
+    await steps(tmux);
+  } finally {
+    await Deno.remove(raw);
+  }
 }
 
 /** The input line is the last line of the pane with text. */
@@ -38,11 +49,7 @@ Deno.test({
   name: "L8: a 3-key and a 19-key token look the same in the input line, cursor and all (tmux)",
   ignore: !TMUX,
 }, async () => {
-  await using srv = startServer({ adminToken: TOKEN });
-  const raw = await Deno.makeTempFile();
-  try {
-    await using tmux = new Tmux();
-    await teacherClient(tmux, srv.port, raw);
+  await withTeacher(100, async (tmux) => {
     await tmux.type(":oi", true);
     await tmux.waitLine((l) => l.endsWith("prof: oi"), "the message");
     // 3 keys of a token (not sent), then the 19 keys of the real one.
@@ -78,9 +85,7 @@ Deno.test({
     await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
     assertHidden((await tmux.history()).join("\n"));
     assertHidden(new TextDecoder().decode(await tmux.recorded("EXITED=0")));
-  } finally {
-    await Deno.remove(raw);
-  }
+  });
 });
 
 Deno.test({
@@ -88,11 +93,7 @@ Deno.test({
     "after it show only the mask (tmux)",
   ignore: !TMUX,
 }, async () => {
-  await using srv = startServer({ adminToken: TOKEN });
-  const raw = await Deno.makeTempFile();
-  try {
-    await using tmux = new Tmux();
-    await teacherClient(tmux, srv.port, raw, 40);
+  await withTeacher(40, async (tmux) => {
     // A wrong token of 80 keys at 40 columns: one row, as a short one.
     await tmux.type(`{admin ${TOKEN.repeat(5).slice(0, 80)}`);
     const pane = await tmux.waitPane((p) => inputLine(p) === MASKED, "the mask, on one row");
@@ -120,7 +121,5 @@ Deno.test({
     await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
     assertHidden((await tmux.history()).join("\n"));
     assertHidden(new TextDecoder().decode(await tmux.recorded("EXITED=0")));
-  } finally {
-    await Deno.remove(raw);
-  }
+  });
 });
