@@ -168,6 +168,35 @@ export class MaskedInput {
     }
   }
 
+  /**
+   * TERM=dumb (an Emacs shell buffer, for one): readline's dumb path (its own `_ttyWrite`) adds
+   * each key to the line and echoes it through `_writeToOutput`, and never draws the line again.
+   * The echo of a key that leaves the line masked is what the line as shown gained by it: the
+   * mask once, at the token's first key, then nothing.
+   */
+  #maskEcho(): void {
+    const rl = this.#rl;
+    const echo = rl["_writeToOutput"];
+    if (!Object.hasOwn(rl, "_ttyWrite") || typeof echo !== "function") return;
+    const write = (text: string) => echo.call(rl, text);
+    const masked = (text: string) => {
+      const { line } = rl;
+      if (text === "" || !line.endsWith(text)) return write(text); // not a key's echo
+      const before = line.slice(0, line.length - text.length);
+      const was = shownInput(before, before.length, this.#held).text;
+      const now = this.#shown();
+      if (!now.masked) return write(text);
+      if (now.text.startsWith(was) && now.text.length > was.length) {
+        write(now.text.slice(was.length));
+      }
+    };
+    Object.defineProperty(rl, "_writeToOutput", {
+      value: masked,
+      configurable: true,
+      writable: true,
+    });
+  }
+
   #install(): boolean {
     const rl = this.#rl;
     const found = new Map<string, Method>();
@@ -214,6 +243,7 @@ export class MaskedInput {
       this.#held = false;
       return onLine.call(rl, line);
     });
+    this.#maskEcho();
     for (const name of RESTORERS) {
       const restore = methodOf(rl, name);
       if (restore !== undefined) {

@@ -47,7 +47,13 @@ Deno.test("L8: tokenFrom finds the token where maskText does (blanks before `{ad
 });
 
 /** A readline on streams of its own, 80 columns, and what it writes. */
-function readline(): { rl: Interface; mask: MaskedInput; written: () => string; lines: string[] } {
+function readline(): {
+  rl: Interface;
+  input: PassThrough;
+  mask: MaskedInput;
+  written: () => string;
+  lines: string[];
+} {
   const input = new PassThrough();
   const output = Object.assign(new PassThrough(), { columns: 80, isTTY: true });
   let written = "";
@@ -60,6 +66,7 @@ function readline(): { rl: Interface; mask: MaskedInput; written: () => string; 
   rl.on("line", (l) => lines.push(l));
   return {
     rl,
+    input,
     mask,
     lines,
     written: () => {
@@ -163,6 +170,43 @@ Deno.test("L8: once a token was typed, undo and the kill ring bring it back mask
     rl.write(null, { sequence: "\x1f" });
     assert.equal(rl.line, ":oi bob");
     assert.ok(written().endsWith(":oi bob\x1b[10G"), "drawn as typed");
+  } finally {
+    rl.close();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+});
+
+Deno.test("L8: with TERM=dumb (readline echoes each key as typed) the token is echoed as the mask, once", async () => {
+  // readline reads TERM when it is made: an Emacs shell buffer, for one, is such a terminal.
+  const term = Deno.env.get("TERM");
+  Deno.env.set("TERM", "dumb");
+  let made: ReturnType<typeof readline>;
+  try {
+    made = readline();
+  } finally {
+    if (term === undefined) Deno.env.delete("TERM");
+    else Deno.env.set("TERM", term);
+  }
+  const { rl, input, written, lines } = made;
+  /** Types text as a terminal's keys come: bytes on the input (readline's dumb path reads them). */
+  const keys = async (text: string) => {
+    for (const c of text) input.write(c);
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  try {
+    written();
+    await keys("{admin ");
+    assert.equal(written(), "{admin ", "echoed as typed before the token");
+    await keys("qjq");
+    const short = written();
+    await keys("jqjqjqj9qjqjqjqj9q");
+    assert.equal(short, TOKEN_MASK, "the mask once, at the token's first key");
+    assert.equal(written(), "", "nothing more for its other keys");
+    await keys("}\r");
+    assert.deepEqual(lines, ["{admin qjqjqjqjqj9qjqjqjqj9q}"], "Enter gives the real line");
+    assert.ok(!/qj|jq|j9/.test(written()), "never the token");
+    await keys(":oi");
+    assert.equal(written(), ":oi", "a line without a token is echoed as typed");
   } finally {
     rl.close();
     await new Promise((r) => setTimeout(r, 0));
