@@ -217,3 +217,27 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "RedisRoom: the history reads its items, and an item an earlier version wrote as JSON (C4)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const p = prefix();
+    await using a = await startNode(redis.url, { prefix: p, nodeName: "a", history: 5 });
+    await using ana = await join(a.port, "ana");
+    await using cid = await join(a.port, "cid");
+    await ana.send(":novo: com dois pontos");
+    await cid.expect("PUBLICA ana: novo: com dois pontos");
+    const old = JSON.stringify({ at: Date.UTC(2026, 0, 1, 9, 5), from: "eva", text: "antigo" });
+    const pushed = await new Deno.Command("redis-cli", {
+      args: ["-p", String(redis.port), "LPUSH", `${p}history`, old],
+      stdout: "null",
+    }).output();
+    assert.equal(pushed.code, 0, "redis-cli LPUSH");
+    await using bob = await join(a.port, "bob");
+    const history = [await bob.expect("HISTORICO"), await bob.expect("HISTORICO")];
+    assert.match(history[0]!, /^HISTORICO \d\d:05 eva: antigo$/);
+    assert.match(history[1]!, /^HISTORICO \d\d:\d\d ana: novo: com dois pontos$/);
+  },
+});

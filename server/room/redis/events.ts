@@ -25,6 +25,7 @@
  */
 
 import type { NoticeKind } from "../../../protocol.ts";
+import type { HistoryItem } from "../message.ts";
 
 /** An entry of the room's stream. */
 export type RoomEvent =
@@ -276,6 +277,46 @@ function publics(value: string): Public[] {
     out.push({ id: value.slice(b + 1, c), from: value.slice(at, a), text: value.slice(a + 1, b) });
     at = c + 1;
   }
+}
+
+/**
+ * One item of the room's history list (C4): the milliseconds of the stream
+ * entry that published it, the nickname and the text, each after a line feed
+ * but the first (issue 23: no JSON per message); an item written as JSON
+ * `{at, from, text}`, as before, reads too.
+ *
+ * @param raw The list's item.
+ * @returns The message, or none for an item that is neither.
+ *
+ * @example
+ * ```ts
+ * import { historyItem } from "./events.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(historyItem("1700000000000\nana\noi: todos"), [
+ *   { at: 1700000000000, from: "ana", text: "oi: todos" },
+ * ]);
+ * assert.deepEqual(historyItem('{"at":5,"from":"bob","text":"ola"}'), [
+ *   { at: 5, from: "bob", text: "ola" },
+ * ]);
+ * assert.deepEqual(historyItem("garbage"), []);
+ * ```
+ */
+export function historyItem(raw: string): HistoryItem[] {
+  if (raw.startsWith("{")) {
+    try {
+      const h = JSON.parse(raw);
+      if (typeof h?.from === "string" && typeof h?.text === "string" && Number.isFinite(h?.at)) {
+        return [{ at: h.at, from: h.from, text: h.text }];
+      }
+    } catch {
+      // not JSON after all: read as the other form
+    }
+  }
+  const a = raw.indexOf("\n");
+  const b = a < 0 ? -1 : raw.indexOf("\n", a + 1);
+  const at = Number(raw.slice(0, a));
+  if (b < 0 || !Number.isFinite(at)) return [];
+  return [{ at, from: raw.slice(a + 1, b), text: raw.slice(b + 1) }];
 }
 
 /** P1 on Redis: how many were online after a join or leave (`c`), when the entry says. */

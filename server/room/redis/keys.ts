@@ -13,7 +13,7 @@
  * | `seq`               | string     | the join (and ban, kick, mute) counter                     |
  * | `nodes`             | sorted set | node -> lease expiry, ms of Redis's clock (N3)             |
  * | `node:NODE`         | set        | the member ids a node holds, for its reaper                |
- * | `history`           | list       | the last public messages, JSON `{at, from, text}` (C4)     |
+ * | `history`           | list       | the last public messages, `AT\nNICK\nTEXT` each (C4)       |
  * | `muted`             | set        | muted nicknames in lower case (C3)                         |
  * | `teachers`          | set        | ids of members who became the teacher (C2; `teachers.ts`)  |
  * | `mutedips`          | hash       | muted address -> `SEQ|nick` it was muted under (C3)        |

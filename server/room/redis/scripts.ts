@@ -135,9 +135,15 @@ local function field()
   return v
 end
 -- The public messages published, as one stream entry's field, and those the history keeps.
-local pubs, hist = {}, {}
+local pubs, hist, holders = {}, {}, {}
 local function publish(id, key, nick, text, histMax)
-  if redis.call('HGET', k('nicks'), key) ~= id then return '0' end
+  -- Who holds each nickname, looked up once per batch (nobody joins or leaves within one).
+  local holder = holders[key]
+  if holder == nil then
+    holder = redis.call('HGET', k('nicks'), key)
+    holders[key] = holder
+  end
+  if holder ~= id then return '0' end
   local n = #pubs
   pubs[n + 1] = nick
   pubs[n + 2] = '\\n'
@@ -213,10 +219,12 @@ end
 if #pubs > 0 then
   local xid = event('t', 'P', 'b', table.concat(pubs))
   if #hist > 0 then
-    local ms = tonumber(string.match(xid, '^(%d+)'))
+    -- Each item: the entry's milliseconds, the nickname, the text, between line feeds (none
+    -- can hold one); no JSON to encode per message (issue 23).
+    local ms = string.match(xid, '^(%d+)') .. '\\n'
     local items = {}
     for i = 1, #hist, 2 do
-      items[#items + 1] = cjson.encode({at = ms, from = hist[i], text = hist[i + 1]})
+      items[#items + 1] = ms .. hist[i] .. '\\n' .. hist[i + 1]
     end
     redis.call('RPUSH', k('history'), unpack(items))
   end

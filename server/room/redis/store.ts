@@ -14,7 +14,7 @@ import type { HistoryItem } from "../message.ts";
 import type { Member } from "../room.ts";
 import { type Answer, Batcher } from "./batch.ts";
 import { RedisCalls } from "./calls.ts";
-import { ackFields } from "./events.ts";
+import { ackFields, historyItem } from "./events.ts";
 import type { Keys } from "./keys.ts";
 import { ModerationStore } from "./moderation_store.ts";
 import type { Scripts, Send } from "./scripts.ts";
@@ -118,7 +118,7 @@ export class Store {
       muted: r[1] === 1,
       total: Number(r[3]),
       first: r[4] ?? [],
-      history: (r[5] ?? []).map((h) => JSON.parse(h) as HistoryItem),
+      history: (r[5] ?? []).flatMap(historyItem),
     };
   }
 
