@@ -91,6 +91,10 @@ export class MaskedInput {
   readonly #rl: Inside;
   /** Whether the line held a token since it was last empty. */
   #held = false;
+  /** Whether a token was ever on the line (undo and the kill ring may bring it back). */
+  #tokenSeen = false;
+  /** Whether undo, redo or a yank is running (an empty line then does not end {@linkcode #held}). */
+  #restoring = false;
   /** Whether readline is drawing the line as shown (its own geometry, not ours, then). */
   #drawing = false;
   /** The line last entered, and how it was drawn. */
@@ -127,8 +131,8 @@ export class MaskedInput {
   /** The line now as shown; notes whether it holds a token, and forgets one when it is empty. */
   #shown(): ShownInput {
     const { line, cursor } = this.#rl;
-    if (line === "") this.#held = false;
-    else if (tokenFrom(line) >= 0) this.#held = true;
+    if (line === "") this.#held &&= this.#restoring;
+    else if (tokenFrom(line) >= 0) this.#held = this.#tokenSeen = true;
     return shownInput(line, cursor, this.#held);
   }
 
@@ -147,6 +151,50 @@ export class MaskedInput {
       rl.cursor = cursor;
       this.#drawing = false;
     }
+  }
+
+  /**
+   * Runs readline's undo, redo or yank: once a token was typed, what it brings back may be that
+   * token, its `{admin` edited (the undo list and the kill ring outlive the line), so the line
+   * is masked as one that held a token.
+   */
+  #restore(restore: () => unknown): unknown {
+    if (!this.#tokenSeen) return restore();
+    this.#held = this.#restoring = true;
+    try {
+      return restore();
+    } finally {
+      this.#restoring = false;
+    }
+  }
+
+  /**
+   * TERM=dumb (an Emacs shell buffer, for one): readline's dumb path (its own `_ttyWrite`) adds
+   * each key to the line and echoes it through `_writeToOutput`, and never draws the line again.
+   * The echo of a key that leaves the line masked is what the line as shown gained by it: the
+   * mask once, at the token's first key, then nothing.
+   */
+  #maskEcho(): void {
+    const rl = this.#rl;
+    const echo = rl["_writeToOutput"];
+    if (!Object.hasOwn(rl, "_ttyWrite") || typeof echo !== "function") return;
+    const write = (text: string) => echo.call(rl, text);
+    const masked = (text: string) => {
+      const { line } = rl;
+      if (text === "" || !line.endsWith(text)) return write(text); // not a key's echo
+      const before = line.slice(0, line.length - text.length);
+      const was = shownInput(before, before.length, this.#held).text;
+      const now = this.#shown();
+      if (!now.masked) return write(text);
+      if (now.text.startsWith(was) && now.text.length > was.length) {
+        write(now.text.slice(was.length));
+      }
+    };
+    Object.defineProperty(rl, "_writeToOutput", {
+      value: masked,
+      configurable: true,
+      writable: true,
+    });
   }
 
   #install(): boolean {
@@ -195,6 +243,13 @@ export class MaskedInput {
       this.#held = false;
       return onLine.call(rl, line);
     });
+    this.#maskEcho();
+    for (const name of RESTORERS) {
+      const restore = methodOf(rl, name);
+      if (restore !== undefined) {
+        replace(rl, name, (...args: unknown[]) => this.#restore(() => restore.call(rl, ...args)));
+      }
+    }
     return true;
   }
 }
@@ -212,6 +267,13 @@ const HOOKED = [
   "_tabComplete",
   "_onLine",
 ] as const;
+
+/**
+ * The methods through which readline brings back text typed before: undo (Ctrl+_), redo (Ctrl+^),
+ * the kill ring (Ctrl+Y, Alt+Y); each a method named by a symbol, its description this name. A
+ * readline without them has nothing to hook.
+ */
+const RESTORERS = ["kUndo", "kRedo", "kYank", "kYankPop"] as const;
 
 /** The method `name` of readline: under the symbol so described, or else the property. */
 function methodOf(rl: Inside, name: string): Method | undefined {

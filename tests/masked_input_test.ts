@@ -47,7 +47,13 @@ Deno.test("L8: tokenFrom finds the token where maskText does (blanks before `{ad
 });
 
 /** A readline on streams of its own, 80 columns, and what it writes. */
-function readline(): { rl: Interface; mask: MaskedInput; written: () => string; lines: string[] } {
+function readline(): {
+  rl: Interface;
+  input: PassThrough;
+  mask: MaskedInput;
+  written: () => string;
+  lines: string[];
+} {
   const input = new PassThrough();
   const output = Object.assign(new PassThrough(), { columns: 80, isTTY: true });
   let written = "";
@@ -60,6 +66,7 @@ function readline(): { rl: Interface; mask: MaskedInput; written: () => string; 
   rl.on("line", (l) => lines.push(l));
   return {
     rl,
+    input,
     mask,
     lines,
     written: () => {
@@ -108,6 +115,98 @@ Deno.test("L8: this Deno's readline is hooked: the same bytes drawn for 3 and 19
     assert.deepEqual((rl as unknown as { history: string[] }).history, [], "kept out of history");
     type(rl, ":oi");
     assert.ok(written().endsWith("i"), "a line without a token is drawn by readline, key by key");
+  } finally {
+    rl.close();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+});
+
+Deno.test("L8: once a token was typed, undo and the kill ring bring it back masked", async () => {
+  // Each way back to a token whose `{admin` was edited, after the line was emptied (which ends
+  // a line's masking): undo (Ctrl+_), redo (Ctrl+^), and the kill ring (Ctrl+Y, Alt+Y).
+  const ways: [string, Record<string, unknown>[], string][] = [
+    ["undo", [{ name: "home" }, { name: "delete" }, { ctrl: true, name: "k" }, {
+      sequence: "\x1f",
+    }], "admin qjqjq"],
+    ["redo", [
+      { name: "home" },
+      { name: "delete" },
+      { ctrl: true, name: "k" },
+      { sequence: "\x1f" },
+      { sequence: "\x1f" },
+      { sequence: "\x1e" },
+    ], "admin qjqjq"],
+    ["yank", [{ ctrl: true, name: "w" }, { ctrl: true, name: "u" }, { ctrl: true, name: "y" }, {
+      meta: true,
+      name: "y",
+    }], "qjqjq"],
+  ];
+  for (const [way, keys, line] of ways) {
+    const { rl, written, lines } = readline();
+    try {
+      type(rl, "{admin qjqjq");
+      for (const key of keys) rl.write(null, key);
+      assert.equal(rl.line, line, way);
+      assert.ok(!/qj|jq/.test(written()), `${way}: never the token`);
+      type(rl, "\r");
+      assert.deepEqual(lines, [line], `${way}: Enter gives the real line`);
+      assert.deepEqual((rl as unknown as { history: string[] }).history, [], "not in history");
+      // In the next line too: the undo list and the kill ring outlive a line.
+      rl.write(null, { sequence: "\x1f" });
+      rl.write(null, { ctrl: true, name: "y" });
+      assert.ok(!/qj|jq/.test(written()), `${way}: never the token, a line later`);
+    } finally {
+      rl.close();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+  // Before any token, undo and the kill ring draw as they always did.
+  const { rl, written } = readline();
+  try {
+    type(rl, ":oi bob");
+    rl.write(null, { ctrl: true, name: "w" });
+    rl.write(null, { ctrl: true, name: "y" });
+    rl.write(null, { name: "backspace" });
+    rl.write(null, { sequence: "\x1f" });
+    assert.equal(rl.line, ":oi bob");
+    assert.ok(written().endsWith(":oi bob\x1b[10G"), "drawn as typed");
+  } finally {
+    rl.close();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+});
+
+Deno.test("L8: with TERM=dumb (readline echoes each key as typed) the token is echoed as the mask, once", async () => {
+  // readline reads TERM when it is made: an Emacs shell buffer, for one, is such a terminal.
+  const term = Deno.env.get("TERM");
+  Deno.env.set("TERM", "dumb");
+  let made: ReturnType<typeof readline>;
+  try {
+    made = readline();
+  } finally {
+    if (term === undefined) Deno.env.delete("TERM");
+    else Deno.env.set("TERM", term);
+  }
+  const { rl, input, written, lines } = made;
+  /** Types text as a terminal's keys come: bytes on the input (readline's dumb path reads them). */
+  const keys = async (text: string) => {
+    for (const c of text) input.write(c);
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  try {
+    written();
+    await keys("{admin ");
+    assert.equal(written(), "{admin ", "echoed as typed before the token");
+    await keys("qjq");
+    const short = written();
+    await keys("jqjqjqj9qjqjqjqj9q");
+    assert.equal(short, TOKEN_MASK, "the mask once, at the token's first key");
+    assert.equal(written(), "", "nothing more for its other keys");
+    await keys("}\r");
+    assert.deepEqual(lines, ["{admin qjqjqjqjqj9qjqjqjqj9q}"], "Enter gives the real line");
+    assert.ok(!/qj|jq|j9/.test(written()), "never the token");
+    await keys(":oi");
+    assert.equal(written(), ":oi", "a line without a token is echoed as typed");
   } finally {
     rl.close();
     await new Promise((r) => setTimeout(r, 0));

@@ -5,7 +5,9 @@
  * answered in order, an error answers its own command only, the URL's
  * database is used, and a connection cut through a proxy is said lost, then
  * back; the reader's read on a stalled connection is found wedged by its one
- * watchdog and made anew, and reads on from where it was. Skipped, saying why, where redis-server is not installed.
+ * watchdog and made anew, and reads on from where it was; a read held for the rest of its round
+ * (P4) is handed on once, in order, when the hold ends or at stop. Skipped, saying why, where
+ * redis-server is not installed.
  */
 import assert from "node:assert/strict";
 import { Lane } from "../server/room/redis/lane.ts";
@@ -13,6 +15,7 @@ import type { Entry } from "../server/room/redis/events.ts";
 import { StreamReader } from "../server/room/redis/reader.ts";
 import { encodeCommand, RedisReplyError, ReplyReader } from "../server/room/redis/resp.ts";
 import { hasRedis, RedisProxy, RedisServer, sayIfSkipped, until } from "./redis_helpers.ts";
+import { readUntil } from "./wait.ts";
 
 sayIfSkipped("tests/redis_lane_test.ts");
 
@@ -134,6 +137,65 @@ Deno.test({
     } finally {
       await reader.stop();
       writer.destroy();
+    }
+  },
+});
+
+Deno.test({
+  name: "StreamReader: a read held for the rest of its round is handed on once, in order, by " +
+    "the hold's end or at stop, no timer left (N1, P4)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const events = { down: () => {}, up: () => {} };
+    const writer = await Lane.connect(redis.url, "batches", 3_000, events);
+    const batch = (node: string) => ["t", "P", "b", `ana\noi\n${node}/1\n`];
+    try {
+      // Node b's batch alone, then node a's a moment later: a's read waits for b's next batch,
+      // which never comes. The reader is stopped before, about when, and after the hold ends.
+      for (const [k, stopAfterMs] of [undefined, 0, 5].entries()) {
+        const stream = `s${k}`;
+        const got: string[] = [];
+        const logs: string[] = [];
+        let stopping: Promise<void> | undefined;
+        const reader: StreamReader = new StreamReader(
+          await Lane.connect(redis.url, "reader", 3_000, events),
+          {
+            streams: [stream, `i${k}`],
+            from: ["0-0", "0-0"],
+            reconnect: () => Lane.connect(redis.url, "reader", 3_000, events),
+            handle: (e: readonly Entry[]) => {
+              got.push(...e.map(([, f]) => f[3]!.split("\n")[2]!.split("/")[0]!));
+              if (got.length === 1 && stopAfterMs !== undefined) {
+                setTimeout(() => stopping = reader.stop(), stopAfterMs);
+              }
+            },
+            log: (line) => logs.push(line),
+          },
+        );
+        try {
+          await readUntil(blockedReads, (n) => n === 1, (n) => `the reader waiting (${n})`);
+          await Promise.all([
+            writer.sendCommand(["XADD", stream, "*", ...batch("b")]),
+            writer.sendCommand(["XADD", stream, "*", ...batch("a")]),
+          ]);
+          await until(() => got.length === 2 || stopping !== undefined, "the entries");
+          await (stopping ?? Promise.resolve());
+          await until(() => got.length === 2, "the held entry, handed on");
+          assert.deepEqual(got, ["b", "a"], `each once, in order (stop after ${stopAfterMs} ms)`);
+          assert.deepEqual(logs, []);
+        } finally {
+          await reader.stop();
+        }
+      }
+    } finally {
+      writer.destroy();
+    }
+
+    /** How many clients wait in a blocking XREAD. */
+    async function blockedReads(): Promise<number> {
+      const list = String(await writer.sendCommand(["CLIENT", "LIST"]));
+      return list.split("\n").filter((l) => / flags=b /.test(l) && / cmd=xread /.test(l)).length;
     }
   },
 });

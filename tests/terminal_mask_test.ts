@@ -21,12 +21,29 @@ function assertHidden(text: string): void {
   assert.ok(!/qj|jq|j9|9q/.test(text), `the token shows:\n${text}`);
 }
 
-/** Starts the client in a pane as `prof`, in English, its bytes kept in `raw`. */
-async function teacherClient(tmux: Tmux, port: number, raw: string, columns = 100): Promise<void> {
-  await tmux.start(columns, 30);
-  await tmux.record(raw);
-  await tmux.type(`${clientCommand(port, "--nick prof --lang en")}; echo EXITED=$?`, true);
-  await tmux.waitLine((l) => l === "prof>", "the chat prompt", START_MS);
+/**
+ * Runs `steps` with a server whose token is {@linkcode TOKEN} and the client in a pane of
+ * `columns` as `prof`, in English (after `env`, when given: `env TERM=dumb`), every byte it writes
+ * to the terminal recorded.
+ */
+async function withTeacher(
+  columns: number,
+  steps: (tmux: Tmux) => Promise<void>,
+  env = "",
+): Promise<void> {
+  await using srv = startServer({ adminToken: TOKEN });
+  const raw = await Deno.makeTempFile();
+  try {
+    await using tmux = new Tmux();
+    await tmux.start(columns, 30);
+    await tmux.record(raw);
+    const command = clientCommand(srv.port, "--nick prof --lang en");
+    await tmux.type(`${env === "" ? "" : `${env} `}${command}; echo EXITED=$?`, true);
+    await tmux.waitLine((l) => l === "prof>", "the chat prompt", START_MS);
+    await steps(tmux);
+  } finally {
+    await Deno.remove(raw);
+  }
 }
 
 /** The input line is the last line of the pane with text. */
@@ -38,24 +55,23 @@ Deno.test({
   name: "L8: a 3-key and a 19-key token look the same in the input line, cursor and all (tmux)",
   ignore: !TMUX,
 }, async () => {
-  await using srv = startServer({ adminToken: TOKEN });
-  const raw = await Deno.makeTempFile();
-  try {
-    await using tmux = new Tmux();
-    await teacherClient(tmux, srv.port, raw);
+  await withTeacher(100, async (tmux) => {
     await tmux.type(":oi", true);
     await tmux.waitLine((l) => l.endsWith("prof: oi"), "the message");
     // 3 keys of a token (not sent), then the 19 keys of the real one.
     await tmux.type(`{admin ${TOKEN.slice(0, 3)}`);
     const short = await tmux.waitPane((p) => inputLine(p) === MASKED, "the mask");
-    const shortCursor = await tmux.cursor();
-    assert.equal(shortCursor[0], MASKED.length, "the cursor after the mask");
+    // Read until it is there: the keys are drawn one after the other, each from the line's start.
+    const shortCursor = await tmux.readCursor(([x]) => x === MASKED.length, "after the mask");
     await tmux.keys("C-u");
     await tmux.waitPane((p) => inputLine(p) === "prof>", "the line emptied");
     await tmux.type(`{admin ${TOKEN}`);
     const long = await tmux.waitPane((p) => inputLine(p) === MASKED, "the mask");
     assert.deepEqual(long, short, "the same pane for 3 and 19 keys");
-    assert.deepEqual(await tmux.cursor(), shortCursor, "the cursor at the same place");
+    await tmux.readCursor(
+      ([x, y]) => x === shortCursor[0] && y === shortCursor[1],
+      `the cursor at the same place, ${shortCursor}`,
+    );
     // Editing inside the token changes nothing drawn; the cursor goes to the line's start with
     // Home (the text before the token is drawn as typed) and back after the mask with End.
     await tmux.keys("BSpace", "BSpace");
@@ -78,9 +94,7 @@ Deno.test({
     await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
     assertHidden((await tmux.history()).join("\n"));
     assertHidden(new TextDecoder().decode(await tmux.recorded("EXITED=0")));
-  } finally {
-    await Deno.remove(raw);
-  }
+  });
 });
 
 Deno.test({
@@ -88,16 +102,13 @@ Deno.test({
     "after it show only the mask (tmux)",
   ignore: !TMUX,
 }, async () => {
-  await using srv = startServer({ adminToken: TOKEN });
-  const raw = await Deno.makeTempFile();
-  try {
-    await using tmux = new Tmux();
-    await teacherClient(tmux, srv.port, raw, 40);
+  await withTeacher(40, async (tmux) => {
     // A wrong token of 80 keys at 40 columns: one row, as a short one.
     await tmux.type(`{admin ${TOKEN.repeat(5).slice(0, 80)}`);
     const pane = await tmux.waitPane((p) => inputLine(p) === MASKED, "the mask, on one row");
     assert.equal(pane.filter((l) => l.startsWith("prof>")).length, 1, pane.join("\n"));
-    assert.deepEqual(await tmux.cursor(), [MASKED.length, pane.lastIndexOf(MASKED)]);
+    const row = pane.lastIndexOf(MASKED);
+    await tmux.readCursor(([x, y]) => x === MASKED.length && y === row, "after the mask, its row");
     await tmux.type("}", true);
     await tmux.waitLine((l) => l.includes("Wrong teacher's token"), "the wrong token refused");
     // `{admin` edited after the token was typed: the token stays masked.
@@ -120,7 +131,22 @@ Deno.test({
     await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
     assertHidden((await tmux.history()).join("\n"));
     assertHidden(new TextDecoder().decode(await tmux.recorded("EXITED=0")));
-  } finally {
-    await Deno.remove(raw);
-  }
+  });
+});
+
+Deno.test({
+  name: "L8: with TERM=dumb, where readline echoes each key as it comes, the token shows as the " +
+    "mask (tmux)",
+  ignore: !TMUX,
+}, async () => {
+  await withTeacher(100, async (tmux) => {
+    await tmux.type(`{admin ${TOKEN}`);
+    await tmux.waitLine((l) => l === MASKED, "the mask");
+    await tmux.type("}", true);
+    await tmux.waitLine((l) => /you are now the teacher/.test(l), "the whole token: the teacher");
+    await tmux.keys("C-c");
+    await tmux.waitLine((l) => l === "EXITED=0", "the exit code");
+    assertHidden((await tmux.history()).join("\n"));
+    assertHidden(new TextDecoder().decode(await tmux.recorded("EXITED=0")));
+  }, "env TERM=dumb");
 });

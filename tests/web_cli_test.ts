@@ -7,6 +7,7 @@
  * students' URLs are this computer's network addresses, never 127.0.0.1.
  */
 import assert from "node:assert/strict";
+import { Program } from "./program.ts";
 import { WAIT_MS } from "./wait.ts";
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
@@ -63,38 +64,15 @@ Deno.test("W1 W4: server.ts --web on a fresh cache serves the page, draws the QR
 });
 
 Deno.test("W4: on 0.0.0.0 with --allow-sys=networkInterfaces, the students' web URLs are the LAN's, not 127.0.0.1", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-sys=networkInterfaces",
-      SERVER,
-      "--host",
-      "0.0.0.0",
-      "--port",
-      "0",
-      "--web",
-      "0",
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  let stdout = "";
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const deadline = Date.now() + WAIT_MS * 3;
-  while (!/teacher's token/.test(stdout) && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stdout += value;
-  }
-  child.kill("SIGTERM");
-  for (;;) {
-    const { done } = await reader.read();
-    if (done) break;
-  }
-  await child.status;
+  await using server = new Program(
+    "server.ts",
+    ["--allow-net", "--allow-sys=networkInterfaces"],
+    ["--host", "0.0.0.0", "--port", "0", "--web", "0"],
+    false,
+    { env: { NO_COLOR: "1" }, stdoutOnly: true },
+  );
+  await server.waitFor(/teacher's token/);
+  const stdout = server.stdout;
   const web = /teacher: the lecture view is http:\/\/127\.0\.0\.1:(\d+)\/lecture/.exec(stdout);
   assert.ok(web, stdout);
   const students = stdout.split("\n").filter((l) => l.includes("students: "));

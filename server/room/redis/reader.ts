@@ -144,9 +144,7 @@ export class StreamReader {
       }
     } finally {
       clearInterval(watchdog);
-      const held = this.#held;
-      this.#release();
-      if (held !== undefined) this.#o.handle(held[0], held[1]);
+      this.#handOnHeld();
     }
   }
 
@@ -168,16 +166,19 @@ export class StreamReader {
       return read;
     }
     this.#held = read;
-    this.#holdTimer ??= setTimeout(() => {
-      const held = this.#held;
-      this.#release();
-      if (held === undefined) return;
-      try {
-        this.#o.handle(held[0], held[1]);
-      } catch (e) {
-        this.#o.log(`redis reader: ${errorName(e)}`);
-      }
-    }, HOLD_MS);
+    this.#holdTimer ??= setTimeout(() => this.#handOnHeld(), HOLD_MS);
+  }
+
+  /** Hands the held entries on (the hold's time is up, or the reader stops). */
+  #handOnHeld(): void {
+    const held = this.#held;
+    this.#release();
+    if (held === undefined) return;
+    try {
+      this.#o.handle(held[0], held[1]);
+    } catch (e) {
+      this.#o.log(`redis reader: ${errorName(e)}`);
+    }
   }
 
   /** Nothing is held any more: a new round begins. */
