@@ -2,7 +2,7 @@
  * How the room's calls reach Redis (N1-N4): a script run with the key
  * prefix and the streams' bound before its own arguments (as every script
  * of `scripts.ts` reads them), a plain command, an entry added to a stream
- * under that bound. The store's parts share one (`store.ts`,
+ * under that bound and the room's clock. The store's parts share one (`store.ts`,
  * `moderation_store.ts`).
  *
  * @module
@@ -46,8 +46,12 @@ export class RedisCalls {
     return this.#send(args);
   }
 
-  /** Adds an entry to the stream `key`, keeping the stream bounded. */
+  /**
+   * Adds an entry to the stream `key`, keeping the stream bounded: by the
+   * `add` script, so that its id comes from the room's clock like every
+   * other entry's (P4: the room's stream and the inboxes ordered together).
+   */
   xadd(key: string, fields: string[]): Promise<unknown> {
-    return this.#send(["XADD", key, "MAXLEN", "~", String(STREAM_MAXLEN), "*", ...fields]);
+    return this.run("add", [key, ...fields]);
   }
 }

@@ -90,6 +90,35 @@ export function idAfter(a: string, b: string): boolean {
   return am !== bm ? am > bm : as > bs;
 }
 
+/**
+ * Whether stream entry `a` was added no later than `b` (P4): ids are
+ * `MS-SEQ`, compared as numbers, milliseconds then sequence. Every entry of
+ * the room's stream and of the inboxes takes its id from one clock (the
+ * scripts' `stamp`), so this orders entries of different streams as they
+ * were added; two entries written by Redis itself (`*`, before the clock)
+ * may share an id across streams, and then either may go first.
+ *
+ * @param a An entry id.
+ * @param b An entry id.
+ *
+ * @example
+ * ```ts
+ * import { notAfter } from "./events.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(notAfter("1700000000000-2", "1700000000000-10"), true);
+ * assert.equal(notAfter("1700000000001-0", "1700000000000-10"), false);
+ * assert.equal(notAfter("5-1", "5-1"), true);
+ * ```
+ */
+export function notAfter(a: string, b: string): boolean {
+  const da = a.indexOf("-");
+  const db = b.indexOf("-");
+  const am = Number(a.slice(0, da));
+  const bm = Number(b.slice(0, db));
+  if (am !== bm) return am < bm;
+  return Number(a.slice(da + 1)) <= Number(b.slice(db + 1));
+}
+
 const NOTICES: ReadonlySet<string> = new Set(["say", "muted", "unmuted", "locked", "unlocked"]);
 
 /** The fields of an entry by name. */

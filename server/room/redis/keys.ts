@@ -21,6 +21,7 @@
  * | `kicks`             | hash       | IP -> `UNTIL|SEQ|nick`: kept out until then, Redis's ms (C3) |
  * | `locked`            | string     | present while the room is locked (C3)                      |
  * | `epoch`             | string     | a random value; a new one means Redis lost the room (N5)   |
+ * | `clock`             | string     | `MS-SEQ`: the last entry id given to `events` or an inbox (P4) |
  *
  * @module
  */

@@ -2,7 +2,7 @@
  * The Lua scripts of the teacher's decisions on the shared room (C3, N4):
  * kicks and bans, mutes by nickname and by address, what `{bans}` lists and
  * `{unban}` lifts, and whether an address may come in. Each runs with the
- * prelude of `scripts.ts` (`k`, `now_ms`, `event`), and is one of its
+ * prelude of `scripts.ts` (`k`, `now_ms`, `event`, `xadd`: every entry's id from the room's clock, P4), and is one of its
  * `SCRIPTS`; the keys are laid out in `keys.ts`:
  *
  * - `bans`: IP -> `SEQ|nick` (until `{unban}`);
@@ -98,7 +98,7 @@ elseif kickMs > 0 then
   redis.call('HSET', k('kicks'), m.i, until_ .. '|' .. redis.call('INCR', k('seq')) .. '|' .. m.n)
 end
 if m.o ~= me then
-  redis.call('XADD', k('inbox:') .. m.o, 'MAXLEN', '~', MAXLEN, '*', 't', 'k', 'i', m.id)
+  xadd(k('inbox:') .. m.o, 't', 'k', 'i', m.id)
 end
 return {m.id, m.n, m.o, m.i}
 `,

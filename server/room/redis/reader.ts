@@ -20,7 +20,7 @@
 
 import { setImmediate } from "node:timers";
 import { errorName } from "../../log.ts";
-import { type Entry, xreadEntries } from "./events.ts";
+import { type Entry, notAfter, xreadEntries } from "./events.ts";
 import type { Client } from "./link.ts";
 import { ACTIVE_MS, HOLD_MS, Round } from "./round.ts";
 
@@ -32,7 +32,11 @@ export interface ReaderOptions {
   from: readonly [events: string, inbox: string];
   /** Makes a new connection (after a wedge). */
   reconnect: () => Promise<Client>;
-  /** Handles the entries of one read, in order: the room's first, then the inbox's. */
+  /**
+   * Handles the entries of one read: the room's and the inbox's, each in
+   * order, neither past the other's last when that one came full (`count`),
+   * for the handler to merge by their ids (P4).
+   */
   handle(events: readonly Entry[], inbox: readonly Entry[]): void;
   /** Writes a log line. */
   log(line: string): void;
@@ -42,6 +46,13 @@ export interface ReaderOptions {
   wedgeMs?: number;
   /** Entries per read at most. @default {1000} */
   count?: number;
+}
+
+/** The first of `entries` up to id `last` (ids in order). */
+function upTo(entries: readonly Entry[], last: string): readonly Entry[] {
+  let n = entries.length;
+  while (n > 0 && !notAfter(entries[n - 1]![0], last)) n--;
+  return n === entries.length ? entries : entries.slice(0, n);
 }
 
 /** The entries of a read, the room's and the inbox's. */
@@ -198,8 +209,13 @@ export class StreamReader {
     if (this.#wedged) throw new Error("wedged");
     const [events, inbox] = this.#o.streams;
     const got = xreadEntries(reply);
-    const e = got.get(events) ?? [];
-    const i = got.get(inbox) ?? [];
+    let e: readonly Entry[] = got.get(events) ?? [];
+    let i: readonly Entry[] = got.get(inbox) ?? [];
+    const count = this.#o.count ?? 1000;
+    // P4: a stream that brought `count` entries may hold more before the other's last: the
+    // other's entries past its last are left for the next read, so both go on in order.
+    if (e.length >= count && i.length > 0) i = upTo(i, e[e.length - 1]![0]);
+    if (i.length >= count && e.length > 0) e = upTo(e, i[i.length - 1]![0]);
     if (e.length > 0) ids[0] = e[e.length - 1]![0];
     if (i.length > 0) ids[1] = i[i.length - 1]![0];
     return [e, i];

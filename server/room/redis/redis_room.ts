@@ -3,8 +3,8 @@
  * change is one Lua script (`scripts.ts`); public messages and join and
  * leave notices go through one Redis stream that every node reads, the
  * sender's own included, so every node shows the same order; private
- * messages go to the target's node's inbox stream and are answered by that
- * node. The design, with what can be lost and when, is in `README.md`
+ * messages go to the target's node's inbox stream (this node's own too),
+ * ordered with the room's stream by one clock (P4). The design, with what can be lost and when, is in `README.md`
  * beside this file.
  *
  * @example
@@ -31,7 +31,7 @@ import {
 import type { Keeper } from "./keeper.ts";
 import { RedisModeration } from "./moderation.ts";
 import { RedisNode, type RedisRoomOptions, unavailable } from "./node.ts";
-import { whisperTarget } from "./store.ts";
+import { whisperResult } from "./store.ts";
 import { addTeacher, toTeachers } from "./teachers.ts";
 
 export { RedisConnectError } from "./link.ts";
@@ -138,10 +138,12 @@ export class RedisRoom implements Room {
   }
 
   /**
-   * S12: a target on this node gets it at once; one on another live node gets
-   * it in that node's inbox, and the sender its `OK` when the script has put
-   * it there (P4: one round trip, not four). Should the target be gone by the
-   * time its node reads it, its node says so and the sender gets `ERRO 02` then.
+   * S12: the target, on this node or another live one, gets it in its
+   * node's inbox, and the sender its `OK` when the script has put it there
+   * (P4: one round trip, not four); its node delivers it from there, in
+   * order with the room's stream (a sender's public and private messages
+   * arrive in the order sent). Should the target be gone by the time its
+   * node reads it, its node says so and the sender gets `ERRO 02` then.
    */
   whisper(
     from: Member,
@@ -151,26 +153,8 @@ export class RedisRoom implements Room {
   ): Promise<WhisperResult> {
     const { keeper, store } = this.#node;
     if (keeper.state !== "up") return refused(keeper);
-    return store.whisper(from, to, text, teacherOnly, this.#whispered, from, text);
+    return store.whisper(from, to, text, teacherOnly, whisperResult, undefined, undefined);
   }
-
-  /** A private message's answer: where its target is; one on this node is delivered to now. */
-  readonly #whispered = (answer: string, from: Member, text: string): WhisperResult => {
-    if (answer === "r") return "sent";
-    const target = whisperTarget(answer);
-    switch (target.kind) {
-      case "none":
-        return "noSuchUser";
-      case "notTeacher":
-        return "notTeacher";
-      case "local": {
-        const out = new Outgoing({ kind: "private", from: from.nick, text });
-        return this.#node.members.get(target.id)?.deliver(out) ? "sent" : "noSuchUser";
-      }
-      case "remote":
-        return "sent";
-    }
-  };
 
   /** C2 (issue 19.2): a private message to every teacher, on every node (`teachers.ts`). */
   toTeachers(from: Member, text: string): Promise<number> {

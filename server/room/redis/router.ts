@@ -12,7 +12,14 @@ import type { Timers } from "../../../common/time.ts";
 import type { ServerMessage } from "../message.ts";
 import { Outgoing } from "../message.ts";
 import { errorName } from "../../log.ts";
-import { type Entry, inboxEvent, type Public, type RoomEvent, roomEvent } from "./events.ts";
+import {
+  type Entry,
+  inboxEvent,
+  notAfter,
+  type Public,
+  type RoomEvent,
+  roomEvent,
+} from "./events.ts";
 import { Run } from "./run.ts";
 import { Crowd, type CrowdMember } from "../crowd.ts";
 
@@ -21,11 +28,6 @@ const NOBODY = { deliver: () => false };
 import type { LocalMembers } from "./members.ts";
 import type { Store } from "./store.ts";
 import { nickKey } from "../../../wire/commands.ts";
-
-/** The milliseconds of a stream entry's id (`MS-SEQ`): when Redis added it. */
-function msOf(id: string): number {
-  return Number(id.slice(0, id.indexOf("-")));
-}
 
 /** Routes what the streams bring. */
 export class Router {
@@ -90,25 +92,22 @@ export class Router {
   }
 
   /**
-   * Handles one read: the room's entries and the inbox's, in the order Redis
-   * added them (by the milliseconds of their ids; an inbox entry of the same
-   * millisecond first, so that what follows a private message's `OK` comes
-   * after it). Public messages one after the other go out together, as one
-   * run (P4).
+   * Handles one read: the room's entries and the inbox's, in the order they
+   * were added (P4, N1: by their whole ids, milliseconds then sequence, which
+   * the scripts take from one clock for every stream; `notAfter`), so that a
+   * sender's public and private messages come in the order sent, and what
+   * follows a private message's `OK` comes after it. Public messages one
+   * after the other go out together, as one run (P4).
    */
   handle(events: readonly Entry[], inbox: readonly Entry[]): void {
     let run: Run | undefined;
     let next = 0;
-    let nextMs = inbox.length > 0 ? msOf(inbox[0]![0]) : Infinity;
     for (const [id, fields] of events) {
-      const ms = nextMs === Infinity ? Infinity : msOf(id);
-      if (nextMs <= ms) {
+      if (next < inbox.length && notAfter(inbox[next]![0], id)) {
         if (run !== undefined) this.#members.deliverRun(run);
         run = undefined;
-        while (next < inbox.length && nextMs <= ms) {
-          this.#inbox(inbox[next++]![1]);
-          nextMs = next < inbox.length ? msOf(inbox[next]![0]) : Infinity;
-        }
+        this.#inbox(inbox[next++]![1]);
+        while (next < inbox.length && notAfter(inbox[next]![0], id)) this.#inbox(inbox[next++]![1]);
       }
       const e = roomEvent(fields);
       if (e === undefined) continue;

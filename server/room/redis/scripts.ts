@@ -20,8 +20,39 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- P4, N1: one clock for every entry of the room's streams (the room's and every inbox): each
+-- entry's id is taken from the counter key 'clock' ('MS-SEQ': Redis's TIME in ms, or the last id's ms
+-- while TIME is behind it, and a sequence within that ms), so that the ids of entries in different
+-- streams order them as they were added, even within one millisecond. The counter is read once per
+-- script run, at its first entry, and written once, as the run ends (Scripts.load).
+local stamp_ms, stamp_seq
+local function stamp()
+  if stamp_ms == nil then
+    stamp_ms, stamp_seq = now_ms(), -1
+    local last = redis.call('GET', k('clock'))
+    if last then
+      local ms, seq = string.match(last, '^(%d+)-(%d+)$')
+      ms, seq = tonumber(ms), tonumber(seq)
+      if ms and ms >= stamp_ms then stamp_ms, stamp_seq = ms, seq end
+    end
+  end
+  stamp_seq = stamp_seq + 1
+  return string.format('%d-%d', stamp_ms, stamp_seq)
+end
+-- Adds an entry to stream 'key' under the clock's next id. Should the stream already hold a later
+-- id (written by a version before the clock, or a run that failed before it wrote the clock), the
+-- entry takes Redis's own ('*', after that one) and the clock goes on from it: never an error.
+local function xadd(key, ...)
+  local id = redis.pcall('XADD', key, 'MAXLEN', '~', MAXLEN, stamp(), ...)
+  if type(id) == 'table' and id.err then
+    id = redis.call('XADD', key, 'MAXLEN', '~', MAXLEN, '*', ...)
+    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+    stamp_ms, stamp_seq = tonumber(ms), tonumber(seq)
+  end
+  return id
+end
 local function event(...)
-  return redis.call('XADD', k('events'), 'MAXLEN', '~', MAXLEN, '*', ...)
+  return xadd(k('events'), ...)
 end
 -- C3: whether a member coming in is muted, under its nickname or from an address muted under any.
 local function muted_by(key, ip)
@@ -66,6 +97,19 @@ local function drop(id, removed)
 end
 `;
 
+/**
+ * How every script ends: its body runs as a function, then the room's clock
+ * is written once if the run took ids from it (P4: one write per run, not
+ * per entry), then the body's reply is returned.
+ */
+const EPILOGUE = `
+local reply = main()
+if stamp_ms ~= nil then
+  redis.call('SET', k('clock'), string.format('%d-%d', stamp_ms, stamp_seq))
+end
+return reply
+`;
+
 /** The scripts, by name: `ARGV[3]` on are each script's own arguments. */
 export const SCRIPTS = {
   /**
@@ -105,27 +149,35 @@ return drop(ARGV[3], ARGV[4]) and 1 or 0
    * other, each field ended by a line feed (none can hold one: they come
    * from lines). A public message is `p`, id, key, nick, text, histMax (N1,
    * C4: into the stream and the history, from a member that still holds its
-   * nickname; issue 23: a batch's public messages are one stream entry, one
-   * field, `t=P b=...`: each message's nick, text and member id, each ended
-   * by a line feed, in order, added after the private messages' entries); a private one is `w` (`W`: to the teacher only), key, then
+   * nickname); a private one is `w` (`W`: to the teacher only), key, then
    * the sender's nickname, the sender's member id, the nickname as typed and
-   * the text (S12: its target found and, on another live node, the message
-   * put in that node's inbox). Returns the answers as one string, one line
-   * each, in order: `1` or `0` (public: published, or the sender no longer
-   * holds its nickname); `n` (no such user), `t` (not the teacher), `r`
-   * (in the target's node's inbox) or `l` and the target's member id (a
-   * target on this node). A target and a node's lease are looked up once per
-   * batch, and a node's private messages of one batch go into its inbox as
-   * one entry, one field (`t=w o=ME b=...`: each message's target id then its
-   * four fields as they came, each ended by a line feed), before the script
-   * answers.
+   * the text (S12: its target found and the message put in its node's
+   * inbox, this node's own included). Returns the answers as one string,
+   * one line each, in order: `1` or `0` (public: published, or the sender no
+   * longer holds its nickname); `n` (no such user), `t` (not the teacher) or
+   * `r` (in the target's node's inbox). A target and a node's lease are
+   * looked up once per batch.
+   *
+   * The entries are added in the order of the batch's messages (P4, N1),
+   * each id from the room's clock (`stamp`), so every node orders its room
+   * stream's and its inbox's entries as the messages were sent: public
+   * messages one after the other are one stream entry, one field (`t=P
+   * b=...`: each message's nick, text and member id, each ended by a line
+   * feed; issue 23); private messages one after the other are one entry per
+   * target node, one field (`t=w o=ME b=...`: each message's target id then
+   * its four fields as they came, each ended by a line feed), added before
+   * the next public message's entry and before the script answers (an `OK`
+   * means "in the target's node's inbox"). `:a`, `bob:b`, `:c` is three
+   * entries; `:a`, `:b`, `bob:c`, `ana:d` is two (three with bob and ana on
+   * two nodes).
    */
   batch: `
 local me, b = ARGV[3], ARGV[4]
 local out, at, trim = {}, 1, 0
 -- Looked up once per batch (P4): nothing in a batch changes them.
 local targets, leases, now = {}, {}, nil
--- Each inbox's private messages, added as one entry at the end, in order.
+-- The private messages since the last public one, each inbox's as one entry, added when a public
+-- message (or the batch's end) comes after them: in the order of the batch (P4, N1).
 local inboxes, nodes = {}, {}
 local find, sub = string.find, string.sub
 local function field()
@@ -134,8 +186,29 @@ local function field()
   at = e + 1
   return v
 end
--- The public messages published, as one stream entry's field, and those the history keeps.
-local pubs, hist, holders = {}, {}, {}
+-- The public messages since the last private one, as one stream entry's field (and the nickname
+-- and text of those the history keeps); the history's items, pushed at the end.
+local pubs, hist, items, holders = {}, {}, {}, {}
+local function flush_pubs()
+  if #pubs == 0 then return end
+  local xid = event('t', 'P', 'b', table.concat(pubs))
+  pubs = {}
+  if #hist == 0 then return end
+  -- Each item: the entry's milliseconds, the nickname, the text, between line feeds (none can
+  -- hold one); no JSON to encode per message (issue 23).
+  local ms = string.match(xid, '^(%d+)') .. '\\n'
+  for i = 1, #hist, 2 do
+    items[#items + 1] = ms .. hist[i] .. '\\n' .. hist[i + 1]
+  end
+  hist = {}
+end
+local function flush_inboxes()
+  if #nodes == 0 then return end
+  for _, node in ipairs(nodes) do
+    xadd(k('inbox:') .. node, 't', 'w', 'o', me, 'b', table.concat(inboxes[node]))
+  end
+  inboxes, nodes = {}, {}
+end
 local function publish(id, key, nick, text, histMax)
   -- Who holds each nickname, looked up once per batch (nobody joins or leaves within one).
   local holder = holders[key]
@@ -144,6 +217,7 @@ local function publish(id, key, nick, text, histMax)
     holders[key] = holder
   end
   if holder ~= id then return '0' end
+  flush_inboxes()
   local n = #pubs
   pubs[n + 1] = nick
   pubs[n + 2] = '\\n'
@@ -187,8 +261,8 @@ local function whisper(key, teacherOnly, first)
   local t = target(key)
   if not t then return 'n' end
   if teacherOnly and t.r ~= 'teacher' then return 't' end
-  if t.o == me then return 'l' .. t.id end
-  if not live(t.o) then return 'n' end
+  if t.o ~= me and not live(t.o) then return 'n' end
+  flush_pubs()
   local f = inboxes[t.o]
   if not f then
     f = {}
@@ -212,25 +286,20 @@ while at <= #b do
     out[#out + 1] = whisper(key, kind == 'W', first)
   end
 end
-for _, node in ipairs(nodes) do
-  redis.call('XADD', k('inbox:') .. node, 'MAXLEN', '~', MAXLEN, '*',
-    't', 'w', 'o', me, 'b', table.concat(inboxes[node]))
-end
-if #pubs > 0 then
-  local xid = event('t', 'P', 'b', table.concat(pubs))
-  if #hist > 0 then
-    -- Each item: the entry's milliseconds, the nickname, the text, between line feeds (none
-    -- can hold one); no JSON to encode per message (issue 23).
-    local ms = string.match(xid, '^(%d+)') .. '\\n'
-    local items = {}
-    for i = 1, #hist, 2 do
-      items[#items + 1] = ms .. hist[i] .. '\\n' .. hist[i + 1]
-    end
-    redis.call('RPUSH', k('history'), unpack(items))
-  end
-end
+flush_inboxes()
+flush_pubs()
+if #items > 0 then redis.call('RPUSH', k('history'), unpack(items)) end
 if trim > 0 then redis.call('LTRIM', k('history'), -trim, -1) end
 return table.concat(out, '\\n')
+`,
+  /**
+   * Adds one entry to a stream (a notice to the room, an ack to a node's
+   * inbox) under the room's clock (P4: ordered with every other entry).
+   * ARGV: the stream's whole key, then the entry's fields, name then value.
+   * Returns the entry's id.
+   */
+  add: `
+return xadd(ARGV[3], unpack(ARGV, 4))
 `,
   /** C2: records that a member is the teacher. ARGV: id. */
   promote: `
@@ -352,7 +421,7 @@ export class Scripts {
   static async load(): Promise<Scripts> {
     const scripts = new Scripts();
     for (const [name, body] of Object.entries(SCRIPTS) as [ScriptName, string][]) {
-      const source = PRELUDE + body;
+      const source = `${PRELUDE}local function main()\n${body}\nend\n${EPILOGUE}`;
       const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(source));
       const sha = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"));
       scripts.#sources.set(name, source);

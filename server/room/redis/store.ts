@@ -11,7 +11,7 @@
 import { ENTRY_LIST_MAX } from "../../../protocol.ts";
 import { nickKey } from "../../../wire/commands.ts";
 import type { HistoryItem } from "../message.ts";
-import type { Member } from "../room.ts";
+import type { Member, WhisperResult } from "../room.ts";
 import { type Answer, Batcher } from "./batch.ts";
 import { RedisCalls } from "./calls.ts";
 import { ackFields, historyItem } from "./events.ts";
@@ -31,36 +31,30 @@ export type JoinReply =
     readonly history: HistoryItem[];
   };
 
-/** Where a private message's target is. */
-export type WhisperTarget =
-  | { readonly kind: "none" | "notTeacher" }
-  | { readonly kind: "local" | "remote"; readonly id: string };
-
 /**
- * Where the batch script found a private message's target (its answer).
+ * What the batch script answered for a private message (P4): `r`, in its
+ * target's node's inbox (this node's own included: delivered from there,
+ * in order with the room's stream); `t`, the target is not the teacher;
+ * anything else (`n`), no such user.
  *
  * @example
  * ```ts
- * import { whisperTarget } from "./store.ts";
+ * import { whisperResult } from "./store.ts";
  * import assert from "node:assert/strict";
- * assert.deepEqual(whisperTarget("la~1/4"), { kind: "local", id: "a~1/4" });
- * assert.deepEqual(whisperTarget("r"), { kind: "remote", id: "" });
- * assert.deepEqual(whisperTarget("t"), { kind: "notTeacher" });
+ * assert.equal(whisperResult("r"), "sent");
+ * assert.equal(whisperResult("t"), "notTeacher");
+ * assert.equal(whisperResult("n"), "noSuchUser");
  * ```
  */
-export function whisperTarget(answer: string): WhisperTarget {
-  switch (answer[0]) {
+export function whisperResult(answer: string): WhisperResult {
+  switch (answer) {
     case "r":
-      return REMOTE;
-    case "l":
-      return { kind: "local", id: answer.slice(1) };
+      return "sent";
     case "t":
-      return { kind: "notTeacher" };
+      return "notTeacher";
   }
-  return { kind: "none" };
+  return "noSuchUser";
 }
-
-const REMOTE: WhisperTarget = { kind: "remote", id: "" };
 
 /**
  * A field of a batch's record: a line feed would end it early, and none comes
@@ -145,11 +139,11 @@ export class Store {
   }
 
   /**
-   * S12: finds a private message's target (batched, P4); a remote one gets it
-   * in its node's inbox, as it is here: the sender's nickname and member id,
+   * S12: finds a private message's target (batched, P4), which gets it in
+   * its node's inbox (this node's own too), as it is here: the sender's nickname and member id,
    * the nickname as typed, the text (`events.ts`).
    * @param answer What the script's answer becomes (read by
-   *   {@linkcode whisperTarget}), with `a` and `b`.
+   *   {@linkcode whisperResult}), with `a` and `b`.
    */
   whisper<T, A, B>(
     from: Member,
