@@ -4,9 +4,9 @@
  * fields (`scripts.ts`); this module is pure and is tested without Redis.
  *
  * Room stream (`events`), read by every node:
- * - `t=P b=NICK\nTEXT\nID\n...`: the public messages of one batch (issue 23: one entry, one
- *   field, not one entry each), in order, each from member ID, each field ended by a line feed
- *   (none can hold one);
+ * - `t=P b=NICK\nTEXT\nID\n...`: public messages of one batch sent one after the other
+ *   (issue 23: one entry, one field, not one entry each), in order, each from member ID, each
+ *   field ended by a line feed (none can hold one);
  * - `t=p f=NICK x=TEXT i=ID`: a public message from member ID (the way before);
  * - `t=j n=NICK i=ID`: a member joined;
  * - `t=l n=NICK i=ID r=0|1`: a member left (`r=1`: removed by the teacher);
@@ -14,12 +14,21 @@
  * - `t=m k=KEY o=0|1`: a nickname muted or unmuted (C3), for the member's node.
  *
  * A node's inbox (`inbox:NODE`), read by that node only:
- * - `t=w o=NODE b=ID\nNICK\nSENDER\nTO\nTEXT\n...`: the private messages of node NODE's one
- *   batch to this node (P4: one entry, not one each; issue 23: one field, not one each), in order,
- *   each for member ID from member SENDER, sent to nickname TO (the sender had its `OK` when this
- *   was added); `m=ID\nNICK\nSENDER\nTO\nTEXT` fields, one per message, are read too;
+ * - `t=w o=NODE b=ID\nNICK\nSENDER\nTO\nTEXT\n...`: private messages of node NODE's one
+ *   batch to this node, sent one after the other (P4: one entry, not one each; issue 23: one
+ *   field, not one each), in order, each for member ID from member SENDER, sent to nickname TO
+ *   (the sender had its `OK` when this was added); `m=ID\nNICK\nSENDER\nTO\nTEXT` fields, one
+ *   per message, are read too;
  * - `t=a q=SENDER k=0 n=TO`: SENDER's private message to TO found its target gone (P4: told late);
  * - `t=k i=ID`: remove member ID (kick or ban, C3).
+ *
+ * Order (P4, N1): every entry of the room's stream and of every inbox has
+ * its id from one clock (`scripts.ts`, `stamp`), so a node reads its two
+ * streams in the order their entries were added, by the whole id
+ * ({@linkcode notAfter}). A batch's messages go into entries in the order
+ * they were sent: a `t=P` entry holds public messages sent one after the
+ * other, a `t=w` entry private messages to one node sent one after the
+ * other (a private message to a member of the sender's own node too).
  *
  * @module
  */

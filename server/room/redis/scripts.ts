@@ -7,6 +7,13 @@
  * `keys.ts` lays them out (one Redis, not a Cluster). They are run by
  * EVALSHA, and by EVAL when Redis does not know them (after a restart).
  *
+ * Every entry they add to the room's stream or to a node's inbox takes its
+ * id from the room's one clock (`stamp`, `xadd`; P4): the ids order the
+ * entries of all those streams as they were added, so each node can merge
+ * its two streams (`router.ts`) and a sender's public and private messages
+ * arrive in the order sent. A run reads the clock at its first entry and
+ * writes it once, as it ends.
+ *
  * @module
  */
 
