@@ -15,8 +15,10 @@ import assert from "node:assert/strict";
 import { CHECKS, runConformance, type ServerReport } from "../conformance/run.ts";
 import { notAfter } from "../server/room/redis/events.ts";
 import { Lane } from "../server/room/redis/lane.ts";
+import { RedisRoom } from "../server/room/redis/redis_room.ts";
 import { StreamReader } from "../server/room/redis/reader.ts";
 import { join, type LineClient } from "./line_client.ts";
+import { enter } from "./room_members.ts";
 import { hasRedis, RedisServer, sayIfSkipped, startNode, until } from "./redis_helpers.ts";
 
 sayIfSkipped("tests/redis_order_test.ts");
@@ -166,6 +168,31 @@ Deno.test({
     } finally {
       await reader.stop();
       writer.destroy();
+    }
+  },
+});
+
+Deno.test({
+  name: "Redis order: a private message to a member of the sender's node gone by the time the " +
+    "node reads it: OK, then ERRO 02, never silence (P4)",
+  ignore: !hasRedis,
+  async fn() {
+    await using redis = await RedisServer.start();
+    const a = await RedisRoom.connect({
+      url: redis.url,
+      prefix: prefix(),
+      history: 0,
+      log: () => {},
+      nodeName: "a",
+    });
+    try {
+      const ana = await enter(a, "ana");
+      const bob = await enter(a, "bob");
+      bob.accepting = false; // bob's connection is being dropped: nothing reaches him
+      assert.equal(await a.whisper(ana, "bob", "oi"), "sent", "in a's inbox: OK");
+      assert.match(await ana.expect("ERRO"), /^ERRO 02 .*: bob$/);
+    } finally {
+      await a.close();
     }
   },
 });
