@@ -5,7 +5,8 @@
  * sees the public ones in that order too. The conformance kit's papo level
  * passes against a Redis node (its S1.pipe found the bug). Every entry of
  * the room's streams has its id from one clock, and the reader hands no
- * stream on past the other's unread entries. Real
+ * stream on past the other's unread entries; a private message to a member
+ * of the sender's node that is gone by the read is told back. Real
  * redis-server, real nodes over TCP; skipped, saying why, without redis-server.
  *
  * @module
