@@ -282,9 +282,16 @@ Deno.test({
   await tmux.waitLine((l) => l.endsWith("bob: antes"), "a message");
   const typed = ":" + "a".repeat(30) + "b".repeat(30);
   await tmux.type(typed);
-  await tmux.waitLine((l) => l.startsWith("ana> :aaa"), "the typed line");
+  // The whole line drawn before the first resize (keys still coming in while the terminal
+  // re-wraps are another case).
+  await tmux.waitPane((p) => p.join("").includes(`ana> ${typed}`), "the whole typed line");
+  // Each width in turn: the client has redrawn for one before the next (tmux re-wraps the pane
+  // itself at once, so the pane alone does not tell that the client has followed).
+  const raw = await Deno.makeTempFile({ prefix: "papo-resize-" });
+  await using _raw = { [Symbol.asyncDispose]: () => Deno.remove(raw) };
+  await tmux.record(raw);
   for (const columns of [30, 80, 30]) {
-    await tmux.run("resize-window", "-t", "papo", "-x", String(columns));
+    await tmux.resize(columns);
     await tmux.waitLine(
       (l) => l.length <= columns && l.startsWith("ana> :aaa"),
       `${columns} columns`,

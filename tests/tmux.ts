@@ -124,6 +124,29 @@ export class Tmux implements AsyncDisposable {
     );
   }
 
+  /** How many bytes the pane's program has written since `record` (what reached the file). */
+  async recordedLength(): Promise<number> {
+    const path = this.#recording;
+    if (path === undefined) throw new Error("recordedLength() before record()");
+    return (await Deno.stat(path)).size;
+  }
+
+  /**
+   * Resizes the window and waits until its program has written something
+   * since (its redraw for the new width): a test that resizes again only then
+   * gives the program each width in turn, not two at once (see `record`).
+   */
+  async resize(columns: number): Promise<void> {
+    const before = await this.recordedLength();
+    await this.run("resize-window", "-t", "papo", "-x", String(columns));
+    await readUntil(
+      () => this.recordedLength(),
+      (size) => size > before,
+      () => `the program's redraw after resizing to ${columns} columns`,
+      WAIT_MS,
+    );
+  }
+
   /** Types text (literally), then presses Enter when `enter`. */
   async type(text: string, enter = false): Promise<void> {
     if (text !== "") await this.run("send-keys", "-t", "papo", "-l", text);
