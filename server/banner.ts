@@ -143,23 +143,25 @@ export function announce(
   const { chat, trace, transcript } = lesson;
   const where = `${addr.hostname}:${addr.port}`;
   logLine(`papo-server ${VERSION} listening on ${where} / escutando em ${where}`);
+  // This computer's addresses, asked of the system once for every list below.
+  const addresses = localAddresses();
   if (tlsAddr !== undefined) {
     const tls = `${tlsAddr.hostname}:${tlsAddr.port}`;
     // On every network, one command per address the class joins, as for the plain port
     // (field test); with none found, the client asks for it.
-    const listed = tlsAddr.hostname === "0.0.0.0" ? localAddresses() ?? [] : [];
+    const listed = tlsAddr.hostname === "0.0.0.0" ? addresses ?? [] : [];
     for (const on of listed.length > 0 ? listed : [undefined]) {
       const command = tlsClientCommand(options.tls?.cert ?? "CERT", tlsAddr, on);
       logLine(`TLS on ${tls}: ${command} / TLS em ${tls}: ${command}`);
     }
   }
-  for (const line of joinHints(addr.hostname, addr.port, localAddresses(), clientCommand())) {
+  for (const line of joinHints(addr.hostname, addr.port, addresses, clientCommand())) {
     logLine(line);
   }
   if (web !== undefined) {
     // The sentences carry the log's time like the banner's other lines (review 9h); the QR's
     // rows stand alone, nothing beside the code a phone scans.
-    for (const line of webBanner(web.addr, localAddresses(), web.secure)) {
+    for (const line of webBanner(web.addr, addresses, web.secure)) {
       (line.startsWith(QR_INDENT) ? printLine : logLine)(line);
     }
   }

@@ -49,30 +49,7 @@ export async function makeCert(): Promise<TestCert> {
   const dir = await Deno.makeTempDir({ prefix: "papo_tls_" });
   const cert = `${dir}/cert.pem`;
   const key = `${dir}/key.pem`;
-  const out = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`openssl failed: ${new TextDecoder().decode(out.stderr)}`);
+  await openssl(dir, [...selfSigned(key, cert), "-addext", "basicConstraints=critical,CA:FALSE"]);
   return {
     dir,
     cert,
@@ -80,6 +57,27 @@ export async function makeCert(): Promise<TestCert> {
     certPem: await Deno.readTextFile(cert),
     keyPem: await Deno.readTextFile(key),
   };
+}
+
+/** openssl's arguments for a self-signed certificate for `localhost` and `127.0.0.1`, a day long. */
+function selfSigned(key: string, cert: string): string[] {
+  return [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1",
+  ];
 }
 
 /** Runs openssl with `args` in `dir`; throws with its message when it fails. */
@@ -157,23 +155,7 @@ export async function makeBadCerts(
     "-out",
     "expired.pem",
   ]);
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-keyout",
-    "ca-key.pem",
-    "-out",
-    "ca-cert.pem",
-    "-subj",
-    "/CN=localhost",
-    "-addext",
-    "subjectAltName=DNS:localhost,IP:127.0.0.1",
-  ]);
+  await openssl(dir, selfSigned("ca-key.pem", "ca-cert.pem"));
   return {
     otherKey: `${dir}/other-key.pem`,
     encryptedKey: `${dir}/encrypted-key.pem`,

@@ -74,14 +74,17 @@ local function flush_inboxes()
   end
   inboxes, nodes = {}, {}
 end
-local function publish(id, key, nick, text, histMax)
-  -- Who holds each nickname, looked up once per batch (nobody joins or leaves within one).
-  local holder = holders[key]
-  if holder == nil then
-    holder = redis.call('HGET', k('nicks'), key)
-    holders[key] = holder
+-- Who holds each nickname, looked up once per batch (nobody joins or leaves within one).
+local function holder(key)
+  local id = holders[key]
+  if id == nil then
+    id = redis.call('HGET', k('nicks'), key)
+    holders[key] = id
   end
-  if holder ~= id then return '0' end
+  return id
+end
+local function publish(id, key, nick, text, histMax)
+  if holder(key) ~= id then return '0' end
   flush_inboxes()
   local n = #pubs
   pubs[n + 1] = nick
@@ -101,7 +104,7 @@ local function target(key)
   local t = targets[key]
   if t == nil then
     t = false
-    local id = redis.call('HGET', k('nicks'), key)
+    local id = holder(key)
     local rec = id and redis.call('HGET', k('members'), id)
     if rec then
       local m = cjson.decode(rec)

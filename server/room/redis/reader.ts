@@ -63,6 +63,8 @@ export class StreamReader {
   readonly #o: ReaderOptions;
   #client: Client;
   #ids: [string, string];
+  /** Entries per read at most (`count`). */
+  readonly #max: number;
   #stopped = false;
   #wake: (() => void) | undefined;
   /** When the read in flight was sent (`performance.now()`); 0 while none is. */
@@ -86,6 +88,7 @@ export class StreamReader {
     this.#client = client;
     this.#o = options;
     this.#ids = [...options.from];
+    this.#max = options.count ?? 1000;
     this.finished = this.#loop();
   }
 
@@ -106,7 +109,7 @@ export class StreamReader {
     const block = this.#o.blockMs ?? 1000;
     const wedge = this.#o.wedgeMs ?? 3000;
     const [events, inbox] = this.#o.streams;
-    const max = this.#o.count ?? 1000;
+    const max = this.#max;
     const count = String(max);
     const blocking = ["XREAD", "COUNT", count, "BLOCK", String(block), "STREAMS", events, inbox];
     const now = ["XREAD", "COUNT", count, "STREAMS", events, inbox];
@@ -119,7 +122,7 @@ export class StreamReader {
         try {
           const [e, i] = await this.#read(client, blocking);
           if (e.length === 0 && i.length === 0) continue;
-          let read = this.#take(e, i, max);
+          let read = this.#take(e, i);
           if (read === undefined) continue; // held for the rest of the round
           if (performance.now() < busyUntil && read[0].length < max && read[1].length < max) {
             // A whole round in a busy room: one turn of the event loop, one more look.
@@ -131,8 +134,7 @@ export class StreamReader {
               this.#o.handle(read[0], read[1]); // read already: handed on, then as after any failure
               throw err;
             }
-            this.#round.add(more[0], performance.now());
-            this.#round.clear();
+            this.#round.add(more[0], performance.now(), true);
             if (more[0].length > 0 || more[1].length > 0) {
               read = [read[0].concat(more[0]), read[1].concat(more[1])];
             }
@@ -163,16 +165,16 @@ export class StreamReader {
    * A read's entries, after any held, to hand on now; or `undefined` when
    * they are held for the rest of the room's round: never past
    * {@linkcode HOLD_MS}, nor once a private message's entry came (what follows
-   * its `OK` must not wait) or `max` are held.
+   * its `OK` must not wait) or a read's most are held.
    */
-  #take(events: readonly Entry[], inbox: readonly Entry[], max: number): Read | undefined {
+  #take(events: readonly Entry[], inbox: readonly Entry[]): Read | undefined {
     const now = performance.now();
     this.#round.add(events, now);
     const held = this.#held;
     const read: Read = held === undefined
       ? [events, inbox]
       : [held[0].concat(events), held[1].concat(inbox)];
-    if (inbox.length > 0 || read[0].length >= max || this.#round.whole(now)) {
+    if (inbox.length > 0 || read[0].length >= this.#max || this.#round.whole(now)) {
       this.#release();
       return read;
     }
@@ -211,7 +213,7 @@ export class StreamReader {
     const got = xreadEntries(reply);
     let e: readonly Entry[] = got.get(events) ?? [];
     let i: readonly Entry[] = got.get(inbox) ?? [];
-    const count = this.#o.count ?? 1000;
+    const count = this.#max;
     // P4: a stream that brought `count` entries may hold more before the other's last: the
     // other's entries past its last are left for the next read, so both go on in order.
     if (e.length >= count && i.length > 0) i = upTo(i, e[e.length - 1]![0]);

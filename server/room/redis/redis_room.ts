@@ -31,7 +31,6 @@ import {
 import type { Keeper } from "./keeper.ts";
 import { RedisModeration } from "./moderation.ts";
 import { RedisNode, type RedisRoomOptions, unavailable } from "./node.ts";
-import { whisperResult } from "./store.ts";
 import { addTeacher, toTeachers } from "./teachers.ts";
 
 export { RedisConnectError } from "./link.ts";
@@ -153,7 +152,7 @@ export class RedisRoom implements Room {
   ): Promise<WhisperResult> {
     const { keeper, store } = this.#node;
     if (keeper.state !== "up") return refused(keeper);
-    return store.whisper(from, to, text, teacherOnly, whisperResult, undefined, undefined);
+    return store.whisper(from, to, text, teacherOnly);
   }
 
   /** C2 (issue 19.2): a private message to every teacher, on every node (`teachers.ts`). */

@@ -46,13 +46,16 @@ export class Round {
   /** The nodes whose public messages are among the entries read since the last hand-on. */
   readonly #held = new Set<string>();
 
-  /** Notes the nodes whose public messages `events` (one read, at `now`) hold. */
-  add(events: readonly Entry[], now: number): void {
+  /**
+   * Notes the nodes whose public messages `events` (one read, at `now`) hold;
+   * as part of the round being held, unless `handedOn` (read and handed on at once).
+   */
+  add(events: readonly Entry[], now: number, handedOn = false): void {
     for (const [, fields] of events) {
       const node = publicsNode(fields);
       if (node === undefined) continue;
       this.#seen.set(node, now);
-      this.#held.add(node);
+      if (!handedOn) this.#held.add(node);
     }
   }
 

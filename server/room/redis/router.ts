@@ -106,7 +106,6 @@ export class Router {
       if (next < inbox.length && notAfter(inbox[next]![0], id)) {
         if (run !== undefined) this.#members.deliverRun(run);
         run = undefined;
-        this.#inbox(inbox[next++]![1]);
         while (next < inbox.length && notAfter(inbox[next]![0], id)) this.#inbox(inbox[next++]![1]);
       }
       const e = roomEvent(fields);

@@ -140,24 +140,15 @@ export class Store {
 
   /**
    * S12: finds a private message's target (batched, P4), which gets it in
-   * its node's inbox (this node's own too), as it is here: the sender's nickname and member id,
-   * the nickname as typed, the text (`events.ts`).
-   * @param answer What the script's answer becomes (read by
-   *   {@linkcode whisperResult}), with `a` and `b`.
+   * its node's inbox (this node's own too), as it is here: the sender's
+   * nickname and member id, the nickname as typed, the text (`events.ts`).
+   * @returns What became of it ({@linkcode whisperResult}).
    */
-  whisper<T, A, B>(
-    from: Member,
-    to: string,
-    text: string,
-    teacherOnly: boolean,
-    answer: Answer<T, A, B>,
-    a: A,
-    b: B,
-  ): Promise<T> {
+  whisper(from: Member, to: string, text: string, teacherOnly: boolean): Promise<WhisperResult> {
     const record = `${teacherOnly ? "W" : "w"}\n${nickKey(to)}\n${from.nick}\n${from.id}\n${
       oneLine(to)
     }\n${oneLine(text)}\n`;
-    return this.#batch.add(record, answer, a, b);
+    return this.#batch.add(record, whisperResult, undefined, undefined);
   }
 
   /** Tells a private message's sender's node (`req`: the sender) what became of it. */
