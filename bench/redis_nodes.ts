@@ -7,9 +7,11 @@
  * and drives them with clients in this process. Separate from
  * `deno task bench` (bench/main.ts), which measures one node in depth.
  *
- * Usage: `deno task bench:redis [--quick] [--window N] [--runs N] [--json] [--scenario S]
- * [--setups 1,2,3] [--profile DIR]`; `--window 1`
- * measures latency without queueing (one message in flight per sender); `--runs 5` repeats
+ * Usage: `deno task bench:redis [--quick] [--window N] [--warmup N] [--runs N] [--json]
+ * [--scenario S] [--setups 1,2,3] [--profile DIR]`; `--window 1`
+ * measures latency without queueing (one message in flight per sender); `--warmup N` (1500 by
+ * default, 20 with `--quick`, 0 for none) has the same clients send N messages per sender (per
+ * pair) in the same shape first, untimed, and the CPU times count from its end; `--runs 5` repeats
  * every setup five times and reports the ratios' median and range (bench/redis_runs.ts). Each
  * row shows each node's, redis-server's and the generator's (this process) CPU time per
  * delivery, read from `/proc`. `--scenario broadcast` (or `private`) runs that one only,
@@ -55,6 +57,14 @@ const QUICK: Sizes = {
   window: 8,
 };
 
+/**
+ * Messages per sender (per pair) sent before the timed run, untimed: a server
+ * that has served a class for a minute is warm, a bench's first 300 ms are
+ * not (V8 has not compiled the message path yet, in the nodes or in the
+ * generator), and a cold start weighs on the setups unequally.
+ */
+const WARMUP = 1500;
+
 /** The setups, in order: `--setups 1,3` runs the first and the third. */
 const SETUPS: readonly (readonly [name: string, nodes: number, redis: boolean])[] = [
   ["1 node, memory room", 1, false],
@@ -76,11 +86,23 @@ const PUBLICA_S = encoder.encode("PUBLICA s");
 const PRIVADA = encoder.encode("PRIVADA");
 const OK = encoder.encode("OK");
 
+/** A scenario's clients, joined: each phase sends and measures, the first may warm up. */
+interface Prepared {
+  /** The timed phase's messages per sender (broadcast) or per pair (private). */
+  readonly count: number;
+  /** Sends `n` messages per sender (per pair) in the scenario's shape; waits for every one. */
+  phase(n: number): Promise<Measured>;
+  /** Closes every client. */
+  close(): Promise<void>;
+}
+
+/** Closes every client. */
+async function closeAll(clients: readonly Client[]): Promise<void> {
+  for (const c of clients) await c.close();
+}
+
 /** Broadcast: S senders, R receivers, spread over the nodes; each sender paced by one receiver. */
-async function broadcast(
-  ports: number[],
-  s: Sizes,
-): Promise<Measured> {
+async function broadcast(ports: number[], s: Sizes): Promise<Prepared> {
   const at = (i: number) => ports[i % ports.length]!;
   const receivers = await Promise.all(
     Array.from({ length: s.receivers }, (_, i) => Client.join(at(i + 1), `r${i}`)),
@@ -89,10 +111,9 @@ async function broadcast(
     Array.from({ length: s.senders }, (_, i) => Client.join(at(i), `s${i}`)),
   );
   await new Promise((r) => setTimeout(r, 300));
-  const lat = new Histogram();
+  let lat = new Histogram();
   let delivered = 0;
-  const acked = new Array(s.senders).fill(0);
-  const expected = s.receivers * s.senders * s.perSender;
+  const acked: number[] = new Array(s.senders).fill(0);
   const waiting = new Set<() => void>();
   const wake = () => {
     for (const w of waiting) w();
@@ -106,35 +127,37 @@ async function broadcast(
       lat.record(r.readUs - trailingInt(b, st, e));
       const si = leadingInt(b, st + 9, e);
       if (ri === si % s.receivers) {
-        acked[si]++;
+        acked[si]!++;
         wake();
       }
     };
   });
-  const start = performance.now();
-  await Promise.all(senders.map(async (c, si) => {
-    for (let k = 0; k < s.perSender; k++) {
-      while (k - acked[si] >= s.window) await new Promise<void>((r) => waiting.add(r));
-      await c.send(`:${nowUs()}`);
-    }
-  }));
-  await waitFor(() => delivered >= expected, "every delivery", 60_000).catch(() => {});
-  const ms = performance.now() - start;
-  for (const c of [...senders, ...receivers]) await c.close();
-  const size = `${s.receivers} cl, ${s.senders} x ${s.perSender}, w${s.window}`;
-  return {
-    scenario: "broadcast",
-    size,
-    ...summarize(lat, delivered, ms),
-    lost: expected - delivered,
+  const phase = async (n: number): Promise<Measured> => {
+    lat = new Histogram();
+    delivered = 0;
+    acked.fill(0);
+    const expected = s.receivers * s.senders * n;
+    const start = performance.now();
+    await Promise.all(senders.map(async (c, si) => {
+      for (let k = 0; k < n; k++) {
+        while (k - acked[si]! >= s.window) await new Promise<void>((r) => waiting.add(r));
+        await c.send(`:${nowUs()}`);
+      }
+    }));
+    await waitFor(() => delivered >= expected, "every delivery", 60_000).catch(() => {});
+    const ms = performance.now() - start;
+    return {
+      scenario: "broadcast",
+      size: `${s.receivers} cl, ${s.senders} x ${n}, w${s.window}`,
+      ...summarize(lat, delivered, ms),
+      lost: expected - delivered,
+    };
   };
+  return { count: s.perSender, phase, close: () => closeAll([...senders, ...receivers]) };
 }
 
 /** Private: P pairs, each receiver on the next node (across nodes when there are two). */
-async function privates(
-  ports: number[],
-  s: Sizes,
-): Promise<Measured> {
+async function privates(ports: number[], s: Sizes): Promise<Prepared> {
   const from = await Promise.all(
     Array.from({ length: s.pairs }, (_, i) => Client.join(ports[0]!, `f${i}`)),
   );
@@ -142,9 +165,11 @@ async function privates(
     Array.from({ length: s.pairs }, (_, i) => Client.join(ports[1 % ports.length]!, `g${i}`)),
   );
   await new Promise((r) => setTimeout(r, 300));
-  const lat = new Histogram();
+  let lat = new Histogram();
   let oks = 0;
   let received = 0;
+  const acked: number[] = new Array(s.pairs).fill(0);
+  const wakes: (() => void)[] = new Array(s.pairs).fill(() => {});
   to.forEach((c) =>
     // "PRIVADA f3: 1234567": sent at 1234567 µs.
     c.onLine = (b, s, e) => {
@@ -153,36 +178,40 @@ async function privates(
       lat.record(c.readUs - trailingInt(b, s, e));
     }
   );
-  const start = performance.now();
-  await Promise.all(from.map(async (c, i) => {
-    let acked = 0;
-    let wake: () => void = () => {};
+  from.forEach((c, i) =>
     c.onLine = (b, s, e) => {
       if (startsWith(b, s, e, OK)) {
-        acked++;
+        acked[i]!++;
         oks++;
-        wake();
+        wakes[i]!();
       }
-    };
-    for (let k = 0; k < s.perPair; k++) {
-      while (k - acked >= s.window) await new Promise<void>((r) => wake = r);
-      await c.send(`g${i}:${nowUs()}`);
     }
-    await waitFor(() => acked >= s.perPair, "every OK", 60_000).catch(() => {});
-  }));
-  const expected = s.pairs * s.perPair;
-  // A message's OK can come before its PRIVADA (on Redis: once it is in the target's node's
-  // inbox): the run ends when every message is both answered and delivered.
-  await waitFor(() => received >= expected, "every PRIVADA", 60_000).catch(() => {});
-  const ms = performance.now() - start;
-  for (const c of [...from, ...to]) await c.close();
-  const size = `${s.pairs} pairs x ${s.perPair}, w${s.window}`;
-  return {
-    scenario: "private",
-    size,
-    ...summarize(lat, oks, ms),
-    lost: 2 * expected - oks - received,
+  );
+  const phase = async (n: number): Promise<Measured> => {
+    lat = new Histogram();
+    oks = received = 0;
+    acked.fill(0);
+    const start = performance.now();
+    await Promise.all(from.map(async (c, i) => {
+      for (let k = 0; k < n; k++) {
+        while (k - acked[i]! >= s.window) await new Promise<void>((r) => wakes[i] = r);
+        await c.send(`g${i}:${nowUs()}`);
+      }
+      await waitFor(() => acked[i]! >= n, "every OK", 60_000).catch(() => {});
+    }));
+    const expected = s.pairs * n;
+    // A message's OK can come before its PRIVADA (on Redis: once it is in the target's node's
+    // inbox): the run ends when every message is both answered and delivered.
+    await waitFor(() => received >= expected, "every PRIVADA", 60_000).catch(() => {});
+    const ms = performance.now() - start;
+    return {
+      scenario: "private",
+      size: `${s.pairs} pairs x ${n}, w${s.window}`,
+      ...summarize(lat, oks, ms),
+      lost: 2 * expected - oks - received,
+    };
   };
+  return { count: s.perPair, phase, close: () => closeAll([...from, ...to]) };
 }
 
 async function main(args: string[]): Promise<number> {
@@ -190,6 +219,7 @@ async function main(args: string[]): Promise<number> {
     quick: { type: "boolean" },
     json: { type: "boolean" },
     window: { type: "string" },
+    warmup: { type: "string" },
     runs: { type: "string" },
     scenario: { type: "string" },
     setups: { type: "string" },
@@ -218,6 +248,11 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const sizes = { ...(f.quick ? QUICK : FULL), ...(window ? { window } : {}) };
+  const warmup = f.warmup === undefined ? (f.quick ? 20 : WARMUP) : Number(f.warmup);
+  if (!(Number.isInteger(warmup) && warmup >= 0)) {
+    console.error(`Cannot use warmup "${f.warmup}": give a whole number, 0 for none`);
+    return 2;
+  }
   const setups = SETUPS.filter((_, i) =>
     f.setups === undefined || String(f.setups).split(",").includes(String(i + 1))
   );
@@ -238,11 +273,19 @@ async function main(args: string[]): Promise<number> {
         if (profiles !== undefined) profileInto(`${profiles}/${slug}`);
         const s = await setup(nodes, redis);
         try {
+          const prepared = await scenario(s.ports, sizes);
+          // The warm-up: the same clients, shape and window, untimed (as `deno task bench`'s).
+          const warm = warmup > 0 ? await prepared.phase(warmup) : undefined;
           const before = await Promise.all([...s.nodes, s.redis].map((p) => p?.cpuMs() ?? 0));
           const generator = await cpuMsOf(Deno.pid);
-          const row = await scenario(s.ports, sizes);
+          const row = await prepared.phase(prepared.count);
           const generatorMs = await cpuMsOf(Deno.pid) - generator;
           const after = await Promise.all([...s.nodes, s.redis].map((p) => p?.cpuMs() ?? 0));
+          await prepared.close();
+          if (warm !== undefined && warm.lost !== 0) {
+            console.error(`${name}, ${row.scenario}: the warm-up lost ${warm.lost}`);
+            row.lost += warm.lost;
+          }
           const us = (ms: number) => ms * 1000 / Math.max(1, deliveriesOf(row, sizes));
           const nodesUs = s.nodes.map((_, i) => us(after[i]! - before[i]!));
           rows.push({
