@@ -43,9 +43,9 @@ interface Sizes {
 const FULL: Sizes = {
   receivers: 100,
   senders: 4,
-  perSender: 1500,
+  perSender: 6000,
   pairs: 20,
-  perPair: 2000,
+  perPair: 6000,
   window: 16,
 };
 const QUICK: Sizes = {
