@@ -11,13 +11,22 @@ import { clearScreenDown, cursorTo, moveCursor } from "node:readline";
 import type { WriteStream } from "node:tty";
 
 /**
- * The terminal's width.
+ * The terminal's width now, asked of the terminal itself: `out.columns` is
+ * the width as of the last `resize` event, and the terminal re-wraps at once
+ * when it is resized, before the client handles that event (keys may come
+ * first).
  *
- * @param out The terminal.
+ * @param out The terminal (its `columns`, when the terminal cannot be asked).
  * @returns Its columns; 80 when it does not say.
  */
 export function columnsOf(out: WriteStream): number {
-  return Math.max(1, out.columns || 80);
+  let columns = out.columns;
+  try {
+    columns = Deno.consoleSize().columns;
+  } catch {
+    // not a terminal (or no longer one): the last width known
+  }
+  return Math.max(1, columns || 80);
 }
 
 /**

@@ -66,7 +66,11 @@ export class Screen {
   #answer: ((line: string | undefined) => void) | undefined;
   #onLine: ((line: string) => void) | undefined;
   readonly #onLeave: (how: "interrupt" | "end") => void;
-  /** The terminal's width when the input line was last drawn. */
+  /**
+   * The width the input line is drawn at: readline's `columns`, which follow the terminal's
+   * width before anything is drawn ({@linkcode Screen.#follow}), never a width the line on
+   * the screen was not re-wrapped from.
+   */
   #columns: number;
   /** L8: how the input line is drawn while it holds the teacher's token. */
   readonly #mask: MaskedInput;
@@ -84,6 +88,7 @@ export class Screen {
     completer?: (line: string) => [string[], string],
   ) {
     this.#onLeave = onLeave;
+    this.#columns = columnsOf(this.#out);
     this.#rl = createInterface({
       input: process.stdin,
       output: process.stdout,
@@ -91,6 +96,8 @@ export class Screen {
       historySize: 100,
       ...(completer ? { completer } : {}),
     });
+    // readline's own width is the terminal's as of its last resize event: ours instead.
+    Object.defineProperty(this.#rl, "columns", { get: () => this.#columns, configurable: true });
     this.#mask = new MaskedInput(this.#rl);
     this.#rl.on("line", (line: string) => {
       this.#showing = false;
@@ -103,8 +110,9 @@ export class Screen {
       // apart from keys typed meanwhile.
       if (!this.#showing) this.prompt("");
     });
-    this.#columns = columnsOf(this.#out);
-    process.stdout.prependListener("resize", this.#onResize);
+    // Before readline handles a key or redraws for a resize.
+    process.stdin.prependListener("keypress", this.#follow);
+    process.stdout.prependListener("resize", this.#follow);
     this.#rl.on("SIGINT", () => this.#leave("interrupt"));
     this.#rl.on("close", () => this.#leave("end"));
     this.prompt("");
@@ -130,6 +138,7 @@ export class Screen {
    */
   ask(question: string): Promise<string | undefined> {
     if (this.#closed) return Promise.resolve(undefined);
+    this.#follow();
     return new Promise((resolve) => {
       this.#answer = resolve;
       this.prompt(question);
@@ -154,6 +163,7 @@ export class Screen {
    */
   prompt(prompt?: string): void {
     if (this.#closed) return;
+    this.#follow();
     if (prompt !== undefined) this.#rl.setPrompt(prompt);
     this.#showing = true;
     this.#rl.prompt(true);
@@ -166,6 +176,7 @@ export class Screen {
    * @param text The line, without a line ending.
    */
   print(text: string): void {
+    this.#follow();
     if (!this.#showing || this.#closed) {
       this.#out.write(`${text}\n`);
       return;
@@ -178,13 +189,24 @@ export class Screen {
     this.#rl.prompt(true);
   }
 
-  #onResize = (): void => {
+  /**
+   * Follows the terminal to its width now when it is not the width the input line was drawn
+   * at: the terminal has re-wrapped the line as drawn, and it is drawn again at the new width.
+   * Called before anything is drawn (a key, a line printed, a prompt) and on a resize event:
+   * the terminal re-wraps when it is resized, and keys handled before the client's resize
+   * event would otherwise be drawn at the old width over the re-wrapped line (readline, moving
+   * up the rows it drew at the old width, cleared a row above the input line).
+   */
+  #follow = (): void => {
     const columns = columnsOf(this.#out);
-    if (this.#showing && !this.#closed && columns !== this.#columns) {
-      const offset = displayWidth(this.#rl.getPrompt() + this.#mask.beforeCursor());
-      followRewrap(this.#out, offset, this.#columns, columns);
-    }
+    if (columns === this.#columns) return;
+    const drawn = this.#columns;
     this.#columns = columns;
+    if (!this.#showing || this.#closed) return;
+    // Nothing was drawn since the last call: the line as it is now is the line re-wrapped.
+    const offset = displayWidth(this.#rl.getPrompt() + this.#mask.beforeCursor());
+    followRewrap(this.#out, offset, drawn, columns);
+    this.#rl.prompt(true);
   };
 
   /**
@@ -196,6 +218,7 @@ export class Screen {
    */
   giveBack(text: string): void {
     if (this.#closed || text === "" || this.#rl.line !== "") return;
+    this.#follow();
     // Into readline's buffer, drawn by the prompt (a write would echo it where the cursor is).
     const edited = this.#rl as unknown as { line: string; cursor: number };
     edited.line = text;
@@ -216,6 +239,7 @@ export class Screen {
    */
   eraseEntered(line: string): void {
     if (this.#closed) return;
+    this.#follow();
     clearEntered(this.#out, displayWidth(this.#rl.getPrompt() + this.#mask.shownEntered(line)));
   }
 
@@ -232,8 +256,10 @@ export class Screen {
    */
   close(): void {
     if (this.#closed) return;
+    this.#follow();
     this.#closed = true;
-    process.stdout.off("resize", this.#onResize);
+    process.stdin.off("keypress", this.#follow);
+    process.stdout.off("resize", this.#follow);
     if (this.#showing) this.#clearInput();
     this.#showing = false;
     this.#rl.close();
