@@ -67,9 +67,9 @@ export class Screen {
   #onLine: ((line: string) => void) | undefined;
   readonly #onLeave: (how: "interrupt" | "end") => void;
   /**
-   * The width the input line is drawn at: readline's `columns`, which follow the terminal's
-   * width before anything is drawn ({@linkcode Screen.#follow}), never a width the line on
-   * the screen was not re-wrapped from.
+   * The width the input line is drawn at, and readline's `columns`: the terminal's width,
+   * followed (`#follow`) before anything is drawn, so that readline never draws at a width
+   * other than the one the line on the screen is wrapped at.
    */
   #columns: number;
   /** L8: how the input line is drawn while it holds the teacher's token. */
@@ -138,7 +138,6 @@ export class Screen {
    */
   ask(question: string): Promise<string | undefined> {
     if (this.#closed) return Promise.resolve(undefined);
-    this.#follow();
     return new Promise((resolve) => {
       this.#answer = resolve;
       this.prompt(question);

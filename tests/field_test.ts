@@ -282,8 +282,8 @@ Deno.test({
   await tmux.waitLine((l) => l.endsWith("bob: antes"), "a message");
   const typed = ":" + "a".repeat(30) + "b".repeat(30);
   await tmux.type(typed);
-  // The whole line drawn before the first resize (keys still coming in while the terminal
-  // re-wraps are another case).
+  // The whole line drawn before the first resize (keys and lines drawn between the terminal's
+  // re-wrap and the client's resize event: resize_test.ts).
   await tmux.waitPane((p) => p.join("").includes(`ana> ${typed}`), "the whole typed line");
   // Each width in turn: the client has redrawn for one before the next (tmux re-wraps the pane
   // itself at once, so the pane alone does not tell that the client has followed).

@@ -28,6 +28,8 @@ interface Race {
   readonly more: string;
   /** A message bob sends after the resize (printed before the SIGWINCH). */
   readonly message?: string;
+  /** Whether Enter is pressed after the resize (the line sent, erased, shown in the chat's form). */
+  readonly enter?: boolean;
 }
 
 const RACES: readonly Race[] = [
@@ -65,6 +67,15 @@ const RACES: readonly Race[] = [
     more: "",
     message: "durante",
   },
+  {
+    // The line entered is erased by its rows at the width now, not at the old one.
+    name: "a line entered after a widening re-wrap",
+    from: 30,
+    to: 80,
+    typed: 50,
+    more: "",
+    enter: true,
+  },
 ];
 
 /**
@@ -86,32 +97,43 @@ async function race(race: Race, bob: LineClient, tmux: Tmux): Promise<void> {
   await tmux.waitPane((p) => p.join("").includes(`ana> ${typed}`), "the whole typed line");
   // Resized: tmux re-wraps the pane at once, and tells the client nothing.
   await tmux.run("resize-window", "-t", "papo", "-x", String(race.to));
-  const input = typed + race.more;
+  const sent = typed + race.more;
   if (race.more !== "") {
     await tmux.type(race.more);
-    await tmux.waitPane((p) => p.join("").includes(`ana> ${input}`), "the keys typed");
+    await tmux.waitPane((p) => p.join("").includes(`ana> ${sent}`), "the keys typed");
   }
   if (race.message !== undefined) {
     await bob.send(`:${race.message}`);
     await tmux.waitPane(
-      (p) => p.some((l) => l.endsWith(`bob: ${race.message}`)) && p.join("").includes(input),
+      (p) => p.some((l) => l.endsWith(`bob: ${race.message}`)) && p.join("").includes(sent),
       "the message printed and the input line drawn again",
     );
   }
+  if (race.enter) {
+    await tmux.keys("Enter");
+    assert.equal(await bob.expect("PUBLICA"), `PUBLICA ana: ${sent.slice(1)}`);
+    await tmux.waitPane(
+      (p) => p.join("").includes(`ana: ${sent.slice(1)}`) && p.findLast((l) => l !== "") === "ana>",
+      "the line sent, shown in the chat's form, and an empty input line",
+    );
+  }
+  const input = race.enter ? "" : sent;
+  const drawn = `ana> ${input}`.trimEnd();
   await tmux.signal("SIGWINCH");
   await bob.send(":depois");
   const pane = await tmux.waitPane(
-    (p) => p.some((l) => l.endsWith("bob: depois")) && p.join("").endsWith(`ana> ${input}`),
+    (p) => p.some((l) => l.endsWith("bob: depois")) && p.join("").endsWith(drawn),
     "the next message above the input line",
   );
   const history = await tmux.history();
   const text = `pane:\n${pane.join("\n")}\nhistory:\n${history.join("\n")}`;
   // One input line, on the last rows, at the new width; the message just above it.
-  const at = pane.findIndex((l) => l.startsWith("ana> "));
-  assert.equal(pane.filter((l) => l.startsWith("ana> ")).length, 1, `one input line, ${text}`);
+  const prompt = (l: string) => l === "ana>" || l.startsWith("ana> ");
+  const at = pane.findIndex(prompt);
+  assert.equal(pane.filter(prompt).length, 1, `one input line, ${text}`);
   const rows = pane.slice(at);
   while (rows.at(-1) === "") rows.pop();
-  assert.equal(rows.join(""), `ana> ${input}`, `the input line alone below, ${text}`);
+  assert.equal(rows.join(""), drawn, `the input line alone below, ${text}`);
   assert.ok(rows.every((l) => l.length <= race.to), `drawn at ${race.to} columns, ${text}`);
   assert.ok(pane[at - 1]?.endsWith("bob: depois"), `the message above it, ${text}`);
   // Every message kept: on the screen, or scrolled above it (tmux's history).
@@ -119,8 +141,13 @@ async function race(race: Race, bob: LineClient, tmux: Tmux): Promise<void> {
     if (message === undefined) continue;
     assert.equal(history.filter((l) => l.endsWith(`bob: ${message}`)).length, 1, text);
   }
-  await tmux.keys("Enter");
-  assert.equal(await bob.expect("PUBLICA"), `PUBLICA ana: ${input.slice(1)}`);
+  if (race.enter) {
+    assert.equal(history.join("").split(`ana: ${sent.slice(1)}`).length, 2, `sent once, ${text}`);
+    assert.ok(!history.join("").includes(`ana> ${sent}`), `the line entered erased, ${text}`);
+  } else {
+    await tmux.keys("Enter");
+    assert.equal(await bob.expect("PUBLICA"), `PUBLICA ana: ${sent.slice(1)}`);
+  }
 }
 
 for (const r of RACES) {
