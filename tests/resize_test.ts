@@ -81,15 +81,22 @@ const RACES: readonly Race[] = [
 /**
  * Starts the client in tmux (`columns` by 20) as ana, in a session of its own (`setsid`):
  * no SIGWINCH reaches it unless the test sends one.
+ *
+ * @returns The client's process id (its shell says it, then becomes the client).
  */
-async function chatUnsignalled(tmux: Tmux, port: number, columns: number): Promise<void> {
+async function chatUnsignalled(tmux: Tmux, port: number, columns: number): Promise<number> {
   await tmux.start(columns, 20);
-  await tmux.type(`setsid -w ${clientCommand(port, "--nick ana --lang pt")}`, true);
+  const client = clientCommand(port, "--nick ana --lang pt");
+  await tmux.type(`setsid -w sh -c 'echo CLIENT=$$; exec ${client}'`, true);
   await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
+  const history = await tmux.history();
+  const pid = history.map((l) => /^CLIENT=(\d+)$/.exec(l)?.[1]).find((p) => p !== undefined);
+  assert.ok(pid, `the client's process id in:\n${history.join("\n")}`);
+  return Number(pid);
 }
 
 /** Runs a race, then checks the input line and every message above it. */
-async function race(race: Race, bob: LineClient, tmux: Tmux): Promise<void> {
+async function race(race: Race, bob: LineClient, tmux: Tmux, client: number): Promise<void> {
   await bob.send(":antes");
   await tmux.waitLine((l) => l.endsWith("bob: antes"), "a message");
   const typed = ":" + "a".repeat(race.typed - 1);
@@ -119,7 +126,7 @@ async function race(race: Race, bob: LineClient, tmux: Tmux): Promise<void> {
   }
   const input = race.enter ? "" : sent;
   const drawn = `ana> ${input}`.trimEnd();
-  await tmux.signal("SIGWINCH");
+  Deno.kill(client, "SIGWINCH");
   await bob.send(":depois");
   const pane = await tmux.waitPane(
     (p) => p.some((l) => l.endsWith("bob: depois")) && p.join("").endsWith(drawn),
@@ -158,8 +165,8 @@ for (const r of RACES) {
     await using srv = startServer();
     await using bob = await join(srv.port, "bob");
     await using tmux = new Tmux();
-    await chatUnsignalled(tmux, srv.port, r.from);
-    await race(r, bob, tmux);
+    const client = await chatUnsignalled(tmux, srv.port, r.from);
+    await race(r, bob, tmux, client);
     await tmux.keys("C-c");
   });
 }

@@ -147,21 +147,6 @@ export class Tmux implements AsyncDisposable {
     );
   }
 
-  /**
-   * Sends `signal` to the pane's program: the last of the pane's processes, each the one
-   * child of the one before (the shell's, or a wrapper's such as `setsid -w`).
-   */
-  async signal(signal: Deno.Signal): Promise<void> {
-    let pid = Number(await this.run("display-message", "-p", "-t", "papo", "#{pane_pid}"));
-    for (;;) {
-      const children = await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`);
-      const child = children.trim().split(/\s+/)[0];
-      if (!child) break;
-      pid = Number(child);
-    }
-    Deno.kill(pid, signal);
-  }
-
   /** Types text (literally), then presses Enter when `enter`. */
   async type(text: string, enter = false): Promise<void> {
     if (text !== "") await this.run("send-keys", "-t", "papo", "-l", text);
