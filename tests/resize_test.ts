@@ -82,17 +82,21 @@ const RACES: readonly Race[] = [
  * Starts the client in tmux (`columns` by 20) as ana, in a session of its own (`setsid`):
  * no SIGWINCH reaches it unless the test sends one.
  *
- * @returns The client's process id (its shell says it, then becomes the client).
+ * @returns The client's process id (its shell writes it down, then becomes the client).
  */
 async function chatUnsignalled(tmux: Tmux, port: number, columns: number): Promise<number> {
   await tmux.start(columns, 20);
-  const client = clientCommand(port, "--nick ana --lang pt");
-  await tmux.type(`setsid -w sh -c 'echo CLIENT=$$; exec ${client}'`, true);
-  await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
-  const history = await tmux.history();
-  const pid = history.map((l) => /^CLIENT=(\d+)$/.exec(l)?.[1]).find((p) => p !== undefined);
-  assert.ok(pid, `the client's process id in:\n${history.join("\n")}`);
-  return Number(pid);
+  const file = await Deno.makeTempFile({ prefix: "papo-resize-pid-" });
+  try {
+    const client = clientCommand(port, "--nick ana --lang pt");
+    await tmux.type(`setsid -w sh -c 'echo $$ > ${file}; exec ${client}'`, true);
+    await tmux.waitLine((l) => l === "ana>", "the chat prompt", START_MS);
+    const pid = Number(await Deno.readTextFile(file));
+    assert.ok(pid > 0, "the client's process id");
+    return pid;
+  } finally {
+    await Deno.remove(file);
+  }
 }
 
 /** Runs a race, then checks the input line and every message above it. */
