@@ -10,10 +10,11 @@
 import assert from "node:assert/strict";
 import { startServer } from "./helpers.ts";
 import { join, type LineClient } from "./line_client.ts";
-import { clientCommand, haveTmux, START_MS, Tmux } from "./tmux.ts";
+import { clientCommand, haveProgram, haveTmux, START_MS, Tmux } from "./tmux.ts";
 
-const TMUX = await haveTmux();
-if (!TMUX) console.log("resize_test.ts: skipped: tmux is not installed");
+// `setsid` is util-linux's (not on macOS).
+const TMUX = await haveTmux() && await haveProgram("setsid", ["--version"]);
+if (!TMUX) console.log("resize_test.ts: skipped: tmux or setsid (util-linux) is not installed");
 
 /** What happens between the terminal's re-wrap and the client's SIGWINCH. */
 interface Race {

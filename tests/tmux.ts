@@ -218,9 +218,14 @@ export async function serverInTmux(tmux: Tmux): Promise<number> {
 }
 
 /** Whether tmux runs here (tests that need it are skipped, saying so, without). */
-export async function haveTmux(): Promise<boolean> {
+export function haveTmux(): Promise<boolean> {
+  return haveProgram("tmux", ["-V"]);
+}
+
+/** Whether `program` runs here and exits well with `args`. */
+export async function haveProgram(program: string, args: readonly string[]): Promise<boolean> {
   try {
-    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
+    return (await new Deno.Command(program, { args: [...args], stdout: "null", stderr: "null" })
       .output())
       .success;
   } catch {
